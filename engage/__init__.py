@@ -1,0 +1,130 @@
+"""engage: a consultation and engagement platform for library and heritage services."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import redis
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from engage.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Settings, flask_config
+from engage.models import Role
+from surveys import runner
+from surveys.definition import LIKERT_SCALE
+
+__all__ = ["connect_redis", "create_app"]
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict[str, Any] | None = None, *, settings: Settings | None = None) -> Flask:
+    """Build the application.
+
+    ``settings`` defaults to the ``ENGAGE_*`` environment; ``config`` overrides
+    individual Flask config keys afterwards (tests use it).
+    """
+    settings = settings or Settings.from_environ()
+    instance_path = Path((config or {}).get("INSTANCE_PATH", DEFAULT_INSTANCE_PATH))
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.update(flask_config(settings, instance_path))
+    if config:
+        app.config.update(config)
+    if settings.proxy_count:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=settings.proxy_count,
+            x_proto=settings.proxy_count,
+            x_host=settings.proxy_count,
+        )
+
+    _configure_logging(app, settings)
+    _configure_templates(app)
+
+    from engage import database, errors, extensions, security
+
+    database.init_app(app)
+    _init_redis(app, settings)
+    extensions.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    from engage.auth.views import bp as auth_bp
+    from engage.builder.views import bp as builder_bp
+    from engage.public.views import bp as public_bp
+    from engage.residents.views import bp as residents_bp
+    from engage.responses.views import bp as responses_bp
+    from engage.staff.views import bp as staff_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(residents_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(builder_bp)
+    app.register_blueprint(responses_bp)
+
+    from engage.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _configure_logging(app: Flask, settings: Settings) -> None:
+    level = getattr(logging, settings.log_level.upper(), logging.INFO)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s [%(name)s] %(message)s")
+    app.logger.setLevel(level)
+    for noisy in ("alembic", "rq.worker"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def _configure_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,  # type: ignore[list-item]
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    settings: Settings = app.config["ENGAGE_SETTINGS"]
+    app.jinja_env.globals.update(
+        council_name=settings.council_name,
+        service_name=settings.service_name,
+        council_website=settings.council_website,
+        contact_email=settings.contact_email,
+        engage_version=__version__,
+        roles=Role,
+        question_choices=lambda q, d: list(runner.choices(q, d).items()),
+        likert_scale=LIKERT_SCALE,
+    )
+
+
+def connect_redis(url: str) -> redis.Redis:
+    """A Redis client that fails fast: one quick retry, then the caller degrades and logs."""
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=2,
+        socket_timeout=2,
+        retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), retries=1),
+    )
+
+
+def _init_redis(app: Flask, settings: Settings) -> None:
+    """Connect to Redis when configured; the connection itself is lazy."""
+    if settings.redis_url:
+        app.extensions["engage.redis"] = connect_redis(settings.redis_url)

@@ -1,0 +1,224 @@
+"""Staff accounts: passwords, sign-in sessions held on the server, and roles."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from engage import clock
+from engage.config import Settings
+from engage.models import Role, StaffSession, StaffUser
+
+MIN_PASSWORD_LENGTH = 12
+# Refresh last_seen_at at most this often, so busy pages do not write on every request.
+LAST_SEEN_GRANULARITY = timedelta(seconds=60)
+
+
+class AccountError(ValueError):
+    """A staff account change that cannot be made; the message is shown to the officer."""
+
+
+def hasher() -> PasswordHasher:
+    """Argon2id with the configured cost (lighter in tests, never in production)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    existing: PasswordHasher | None = app.extensions.get("engage.hasher")
+    if existing is None:
+        settings: Settings = app.config["ENGAGE_SETTINGS"]
+        existing = PasswordHasher(
+            time_cost=settings.argon2_time_cost,
+            memory_cost=settings.argon2_memory_cost,
+            parallelism=settings.argon2_parallelism,
+        )
+        app.extensions["engage.hasher"] = existing
+    return existing
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def generate_password() -> str:
+    """A random password that is easy to read out: four groups of five characters."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """Why a new password is not good enough, in plain English, or ``None``."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
+    if len(password) > 256:
+        return "Password must be 256 characters or fewer"
+    if email and normalise_email(email).split("@")[0] in password.lower():
+        return "Password must not contain your email address"
+    if len(set(password)) < 5:
+        return "Password must not repeat the same few characters"
+    return None
+
+
+def find_by_email(session: Session, email: str) -> StaffUser | None:
+    return session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
+
+
+def create_staff(
+    session: Session, *, email: str, name: str, role: Role, password: str, must_change: bool = False
+) -> StaffUser:
+    email = normalise_email(email)
+    if find_by_email(session, email) is not None:
+        raise AccountError("A staff account with that email address already exists")
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
+    user = StaffUser(
+        email=email,
+        name=name.strip(),
+        role=role.value,
+        password_hash=hasher().hash(password),
+        is_active_account=True,
+        must_change_password=must_change,
+        created_at=clock.now(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user: StaffUser, password: str, *, must_change: bool) -> None:
+    problem = password_problem(password, user.email)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hasher().hash(password)
+    user.must_change_password = must_change
+    revoke_all_sessions(session, user, reason="password changed")
+
+
+# A real hash of a random password: checking against it when the email is unknown
+# takes as long as a real check, so timing does not reveal which emails exist.
+_DUMMY_PASSWORD = secrets.token_urlsafe(16)
+
+
+def _dummy_hash() -> str:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    value: str | None = app.extensions.get("engage.dummy_hash")
+    if value is None:
+        value = hasher().hash(_DUMMY_PASSWORD)
+        app.extensions["engage.dummy_hash"] = value
+    return value
+
+
+def authenticate(session: Session, email: str, password: str) -> StaffUser | None:
+    """The active account with this email and password, or ``None``; same cost either way."""
+    user = find_by_email(session, email)
+    candidate_hash = user.password_hash if user is not None else _dummy_hash()
+    try:
+        hasher().verify(candidate_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.is_active_account:
+        return None
+    if hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hasher().hash(password)
+    return user
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle: timedelta
+    absolute: timedelta
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SessionPolicy:
+        return cls(
+            idle=timedelta(minutes=settings.staff_idle_minutes),
+            absolute=timedelta(hours=settings.staff_absolute_hours),
+        )
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_session(
+    session: Session, user: StaffUser, *, client_address: str | None, user_agent: str | None
+) -> str:
+    """Record a new signed-in browser and return the token for its cookie."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    session.add(
+        StaffSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            client_address=client_address,
+            user_agent=(user_agent or "")[:255] or None,
+        )
+    )
+    user.last_login_at = now
+    user.session_token = token
+    return token
+
+
+def resume_session(session: Session, token: str, policy: SessionPolicy) -> StaffUser | None:
+    """The staff member behind a cookie's token, if that session is still live.
+
+    Sessions idle for longer than the policy allows, or older than its absolute
+    limit, are revoked here, so the same cookie never works again.
+    """
+    row = session.scalar(select(StaffSession).where(StaffSession.token_hash == _token_hash(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    now = clock.now()
+    reason = None
+    if now - row.last_seen_at > policy.idle:
+        reason = "idle timeout"
+    elif now - row.created_at > policy.absolute:
+        reason = "absolute timeout"
+    elif not row.user.is_active_account:
+        reason = "account deactivated"
+    if reason:
+        row.revoked_at = now
+        row.revoked_reason = reason
+        session.commit()
+        return None
+    if now - row.last_seen_at >= LAST_SEEN_GRANULARITY:
+        row.last_seen_at = now
+        session.commit()
+    user = row.user
+    user.session_token = token
+    return user
+
+
+def end_session(session: Session, token: str, reason: str = "signed out") -> None:
+    session.execute(
+        update(StaffSession)
+        .where(StaffSession.token_hash == _token_hash(token), StaffSession.revoked_at.is_(None))
+        .values(revoked_at=clock.now(), revoked_reason=reason)
+    )
+
+
+def revoke_all_sessions(session: Session, user: StaffUser, reason: str) -> None:
+    session.execute(
+        update(StaffSession)
+        .where(StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None))
+        .values(revoked_at=clock.now(), revoked_reason=reason)
+    )
+
+
+def count_admins(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(StaffUser)
+            .where(StaffUser.role == Role.ADMIN.value, StaffUser.is_active_account.is_(True))
+        )
+        or 0
+    )

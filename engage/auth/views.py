@@ -1,0 +1,148 @@
+"""Staff sign in, sign out and password change."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
+
+from engage import accounts, audit
+from engage.auth.forms import ChangePasswordForm, LoginForm
+from engage.config import Settings
+from engage.database import db
+from engage.extensions import rate_limiter
+from engage.models import StaffUser
+from engage.ratelimit import Limit
+from engage.security import mark_private
+
+bp = Blueprint("auth", __name__, url_prefix="/staff")
+
+WRONG_DETAILS = "Enter the email address and password for your staff account. Check them and try again."
+
+
+def _limits() -> tuple[Limit, Limit]:
+    settings: Settings = current_app.config["ENGAGE_SETTINGS"]
+    window = settings.login_window_minutes * 60
+    return (
+        Limit("login:account", settings.login_attempts_per_account, window),
+        Limit("login:client", settings.login_attempts_per_client, window),
+    )
+
+
+def _too_many(retry_after: int) -> TooManyRequests:
+    minutes = max(1, (retry_after + 59) // 60)
+    error = TooManyRequests(
+        description=(
+            "There have been too many attempts to sign in. For your security, wait "
+            f"{minutes} minute{'s' if minutes != 1 else ''} and try again."
+        ),
+        retry_after=retry_after,
+    )
+    return error
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths: never send someone to another site after sign in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    mark_private()
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        account_limit, client_limit = _limits()
+        email = accounts.normalise_email(form.email.data or "")
+        client = request.remote_addr or "unknown"
+        limiter = rate_limiter()
+        for limit, identity in ((account_limit, email), (client_limit, client)):
+            verdict = limiter.is_blocked(limit, identity)
+            if not verdict.allowed:
+                raise _too_many(verdict.retry_after)
+        user = accounts.authenticate(db(), email, form.password.data or "")
+        if user is None:
+            limiter.hit(account_limit, email)
+            limiter.hit(client_limit, client)
+            audit.record(
+                db(),
+                "staff.sign_in_failed",
+                object_type="staff_user",
+                summary="Failed sign-in attempt",
+                actor_label="anonymous",
+            )
+            db().commit()
+            form.email.errors = [WRONG_DETAILS]
+            return render_template("auth/login.html", form=form, title="Sign in"), 200
+        limiter.reset(account_limit, email)
+        _sign_in(user)
+        audit.record(db(), "staff.signed_in", object_type="staff_user", object_id=user.id, actor=user)
+        db().commit()
+        if user.must_change_password:
+            flash("You must choose a new password before you continue.", "info")
+            return redirect(url_for("auth.change_password"))
+        return redirect(safe_next(request.args.get("next")) or url_for("staff.dashboard"))
+    return render_template("auth/login.html", form=form, title="Sign in")
+
+
+def _sign_in(user: StaffUser) -> None:
+    # A fresh cookie session at every sign in: nothing from before survives (no fixation).
+    session.clear()
+    accounts.start_session(
+        db(), user, client_address=request.remote_addr, user_agent=request.headers.get("User-Agent")
+    )
+    login_user(user, remember=False)
+
+
+@bp.post("/sign-out")
+def logout() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        accounts.end_session(db(), user.session_token)
+        audit.record(db(), "staff.signed_out", object_type="staff_user", object_id=user.id, actor=user)
+        db().commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    mark_private()
+    user: StaffUser = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if accounts.authenticate(db(), user.email, form.current_password.data or "") is None:
+            form.current_password.errors = ["Your current password is not right"]
+        else:
+            try:
+                accounts.set_password(db(), user, form.new_password.data or "", must_change=False)
+            except accounts.AccountError as error:
+                form.new_password.errors = [str(error)]
+            else:
+                audit.record(
+                    db(),
+                    "staff.password_changed",
+                    object_type="staff_user",
+                    object_id=user.id,
+                    summary="Changed their own password; other sessions were signed out",
+                    actor=user,
+                )
+                _sign_in(user)
+                db().commit()
+                flash("Your password has been changed. Any other devices have been signed out.", "success")
+                return redirect(url_for("staff.dashboard"))
+    return render_template("auth/change_password.html", form=form, title="Change your password")

@@ -1,0 +1,152 @@
+"""Command-line tasks: ``flask --app wsgi <group> <command>``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from engage import accounts, audit, database
+from engage.models import Role, StaffUser
+
+staff_cli = AppGroup("staff", help="Manage staff accounts.")
+db_cli = AppGroup("db", help="Apply or inspect database migrations.")
+jobs_cli = AppGroup("jobs", help="Run background jobs.")
+demo_cli = AppGroup("demo", help="Demonstration data for trying the service.")
+maintenance_cli = AppGroup("maintenance", help="Housekeeping: purge data whose time is up.")
+
+
+@maintenance_cli.command("run")
+def maintenance_run() -> None:
+    """Run every housekeeping step now (for cron, or when no job worker runs)."""
+    from engage.maintenance import run_maintenance
+
+    for name, removed in run_maintenance().items():
+        click.echo(f"Removed {removed} {name}.")
+
+
+def _url() -> str:
+    return str(current_app.config["DATABASE_URL"])
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    database.upgrade(_url(), revision)
+    click.echo(f"Database is at revision {database.current_revision(_url())}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Undo migrations down to REVISION ("base" removes every table)."""
+    database.downgrade(_url(), revision)
+    click.echo(f"Database is at revision {database.current_revision(_url()) or 'base'}.")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the database's revision and whether it is up to date."""
+    current = database.current_revision(_url())
+    head = database.head_revision()
+    click.echo(f"current: {current or 'base'}\nnewest:  {head}")
+    if current != head:
+        click.echo("The database needs `flask --app wsgi db upgrade`.")
+        sys.exit(1)
+
+
+ROLE_NAMES = [role.value for role in Role]
+
+
+@staff_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLE_NAMES), default=Role.OFFICER.value, show_default=True)
+@click.option("--name", default=None, help="Full name (defaults to the part of the email before @).")
+@click.option(
+    "--generate-password",
+    is_flag=True,
+    help="Generate a one-time password and print it, instead of prompting for one.",
+)
+def staff_create(email: str, role: str, name: str | None, generate_password: bool) -> None:
+    """Create a staff account for EMAIL."""
+    session = database.db()
+    if generate_password:
+        password = accounts.generate_password()
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    display_name = name or email.split("@")[0].replace(".", " ").title()
+    try:
+        user = accounts.create_staff(
+            session,
+            email=email,
+            name=display_name,
+            role=Role(role),
+            password=password,
+            must_change=generate_password,
+        )
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    audit.record(
+        session,
+        "staff.created",
+        object_type="staff_user",
+        object_id=user.id,
+        summary=f"Created {user.email} as {user.role_enum.label} from the command line",
+        actor_label="command line",
+    )
+    session.commit()
+    click.echo(f"Created {user.email} ({user.role_enum.label}).")
+    if generate_password:
+        click.echo(f"One-time password: {password}")
+        click.echo("They must choose a new password when they first sign in.")
+
+
+@staff_cli.command("list")
+def staff_list() -> None:
+    """List staff accounts."""
+    for user in database.db().scalars(select(StaffUser).order_by(StaffUser.email)):
+        state = "active" if user.is_active_account else "deactivated"
+        click.echo(f"{user.email}\t{user.role}\t{state}")
+
+
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
+def jobs_worker(burst: bool) -> None:
+    """Run background jobs from Redis (needs ENGAGE_REDIS_URL)."""
+    from rq import Queue, SimpleWorker
+
+    from engage.jobs import queue_name
+
+    client = current_app.extensions.get("engage.redis")
+    if client is None:
+        raise click.ClickException(
+            "ENGAGE_REDIS_URL is not set, so there is no queue: without Redis, jobs run "
+            "inside the web process and no worker is needed."
+        )
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    queue = Queue(queue_name(app), connection=client)
+    if not burst:
+        # Start the hourly housekeeping chain (it re-queues itself; a Redis key stops duplicates).
+        queue.enqueue("engage.jobs.run_in_app_context", "engage.maintenance:scheduled_maintenance", (), {})
+    worker = SimpleWorker([queue], connection=client)
+    worker.work(burst=burst, with_scheduler=True)
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load demonstration data (safe to run again: nothing is duplicated)."""
+    from engage.demo import load_demo
+
+    for line in load_demo(database.db(), current_app.instance_path):
+        click.echo(line)
+
+
+def register_commands(app: Flask) -> None:
+    from engage.surveys_cli import surveys_cli
+
+    for group in (staff_cli, db_cli, jobs_cli, demo_cli, maintenance_cli, surveys_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,167 @@
+"""Configuration read from ``ENGAGE_*`` environment variables.
+
+Every setting has a documented default that makes ``make run`` work on a
+laptop with nothing but SQLite. Production mode (``ENGAGE_ENV=production``)
+refuses to start without a real secret key.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def _bool(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {value!r}.")
+
+
+def _int(value: str, name: str, minimum: int = 0) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
+@dataclass
+class Settings:
+    """The application's settings. Field names map to ``ENGAGE_<NAME>`` variables."""
+
+    env: str = "development"
+    secret_key: str = ""
+    database_url: str = ""
+    redis_url: str = ""
+    redis_namespace: str = "engage"
+    council_name: str = "Anyshire County Council"
+    service_name: str = "Have your say on libraries and heritage"
+    base_url: str = "http://127.0.0.1:5000"
+    council_website: str = "https://www.anyshire.gov.uk"
+    contact_email: str = "libraries.engagement@anyshire.gov.uk"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_use_tls: bool = True
+    mail_from: str = "Anyshire Libraries <no-reply@anyshire.gov.uk>"
+    staff_idle_minutes: int = 30
+    staff_absolute_hours: int = 12
+    login_attempts_per_account: int = 5
+    login_attempts_per_client: int = 20
+    login_window_minutes: int = 15
+    max_content_length: int = 2 * 1024 * 1024
+    proxy_count: int = 0
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+    argon2_parallelism: int = 2
+    log_level: str = "INFO"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def base_url_is_https(self) -> bool:
+        return urlsplit(self.base_url).scheme == "https"
+
+    @classmethod
+    def from_environ(cls, environ: dict[str, str] | None = None) -> Settings:
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            name = f"ENGAGE_{item.name.upper()}"
+            if name not in environ:
+                continue
+            raw = environ[name]
+            if item.type == "int":
+                values[item.name] = _int(raw, name)
+            elif item.type == "bool":
+                values[item.name] = _bool(raw, name)
+            else:
+                values[item.name] = raw.strip()
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.env not in {"development", "production", "testing"}:
+            raise ConfigError(f"ENGAGE_ENV must be development, production or testing, not {self.env!r}.")
+        if self.is_production and len(self.secret_key) < 32:
+            raise ConfigError(
+                "ENGAGE_SECRET_KEY is missing or shorter than 32 characters. In production the "
+                "secret key signs every session and form, so it must be set explicitly: generate "
+                "one with `python -c 'import secrets; print(secrets.token_hex(32))'` and keep it "
+                "the same on every worker."
+            )
+        if self.is_production and not self.database_url:
+            raise ConfigError(
+                "ENGAGE_DATABASE_URL is not set. Production needs an explicit database URL, "
+                "for example postgresql+psycopg://engage@db.internal/engage."
+            )
+        if self.staff_idle_minutes < 1 or self.staff_absolute_hours < 1:
+            raise ConfigError("Staff session timeouts must be at least one minute and one hour.")
+        scheme = urlsplit(self.base_url).scheme
+        if scheme not in {"http", "https"}:
+            raise ConfigError(f"ENGAGE_BASE_URL must start with http:// or https://, not {self.base_url!r}.")
+
+
+def development_secret_key(instance_path: Path) -> str:
+    """A generated secret key kept in the instance folder so every worker shares it."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Write atomically so two workers starting together agree on one key.
+    tmp = key_file.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(key, encoding="utf-8")
+    try:
+        os.link(tmp, key_file)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+def default_database_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'engage.sqlite3'}"
+
+
+def flask_config(settings: Settings, instance_path: Path) -> dict[str, Any]:
+    """Translate settings into the Flask config keys the extensions read."""
+    secret = settings.secret_key or development_secret_key(instance_path)
+    return {
+        "SECRET_KEY": secret,
+        "ENGAGE_SETTINGS": settings,
+        "DATABASE_URL": settings.database_url or default_database_url(instance_path),
+        "MAX_CONTENT_LENGTH": settings.max_content_length,
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+        "MAX_FORM_MEMORY_SIZE": settings.max_content_length,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.base_url_is_https,
+        "SESSION_COOKIE_NAME": "engage_session",
+        "REMEMBER_COOKIE_DURATION": 0,
+        "WTF_CSRF_TIME_LIMIT": 60 * 60 * 4,
+        "WTF_CSRF_SSL_STRICT": True,
+        "TESTING": settings.env == "testing",
+        "PREFERRED_URL_SCHEME": urlsplit(settings.base_url).scheme,
+    }

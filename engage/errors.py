@@ -1,0 +1,108 @@
+"""Error pages in the service's own layout, and never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, g, render_template, request
+from flask_login import AnonymousUserMixin
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from engage.security import mark_private
+
+log = logging.getLogger(__name__)
+
+# Fields never echoed back into a page, even to their owner.
+SECRET_FIELD_MARKERS = ("password", "csrf_token", "token", "secret")
+
+ERROR_TITLES: dict[int, str] = {
+    400: "There is a problem with your request",
+    403: "You do not have permission to see this page",
+    404: "Page not found",
+    405: "That action is not available on this page",
+    413: "What you sent is too large",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
+
+
+def _render(status: int, **context: Any) -> tuple[str, int]:
+    title = ERROR_TITLES[status]
+    if status >= 500 and "_login_user" not in g:
+        # Do not ask a possibly broken database who is signed in.
+        g._login_user = AnonymousUserMixin()
+    if context.get("csrf"):
+        title = "Your form timed out"
+    try:
+        return render_template("errors/error.html", title=title, status=status, **context), status
+    except Exception:
+        log.exception("Error page %s failed to render", status)
+        return (
+            f"<!DOCTYPE html><html lang='en-GB'><head><title>{title}</title></head>"
+            f"<body><h1>{title}</h1><p>Please try again later.</p></body></html>",
+            status,
+        )
+
+
+def kept_fields() -> list[tuple[str, str]]:
+    """What the person typed into the form that failed, minus anything secret."""
+    kept = []
+    for name, value in request.form.items(multi=True):
+        if any(marker in name.lower() for marker in SECRET_FIELD_MARKERS):
+            continue
+        kept.append((name, value))
+    return kept
+
+
+def handle_csrf(error: CSRFError) -> tuple[str, int]:
+    """An expired or missing form token: offer to send the same answers again."""
+    log.info("CSRF check failed on %s: %s", request.path, error.description)
+    mark_private()
+    fields = kept_fields() if request.method == "POST" else []
+    had_secret = any("password" in name.lower() for name in request.form)
+    return _render(400, csrf=True, kept=fields, action=request.path, had_secret=had_secret)
+
+
+def handle_http(error: HTTPException) -> tuple[str, int] | HTTPException | Response:
+    status = error.code or 500
+    if status not in ERROR_TITLES:
+        return error
+    if status == 429:
+        retry_after = getattr(error, "retry_after", None)
+        body, code = _render(429, retry_after=retry_after, description=error.description)
+        return _with_retry_after(body, code, retry_after)
+    if status == 405:
+        return _render(405, allowed=getattr(error, "valid_methods", None))
+    return _render(status)
+
+
+def _with_retry_after(body: str, code: int, retry_after: int | None) -> Response:
+    response = Response(body, status=code, mimetype="text/html")
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def handle_database_unavailable(error: Exception) -> tuple[str, int]:
+    log.error("Database unavailable while serving %s: %s", request.path, error)
+    return _render(503)
+
+
+def handle_unexpected(error: Exception) -> tuple[str, int]:
+    original = getattr(error, "original_exception", None) or error
+    log.error("Unhandled error serving %s", request.path, exc_info=original)
+    return _render(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    for unavailable in (OperationalError, InterfaceError, PoolTimeoutError):
+        app.register_error_handler(unavailable, handle_database_unavailable)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,97 @@
+"""Outgoing email: every message goes into the outbox table first, then out.
+
+With ``ENGAGE_SMTP_HOST`` set, a background job delivers each message over SMTP
+(retried by the job queue). Without it, messages stay in the outbox, where staff
+and developers read them at /staff/outbox: nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app, render_template
+
+from engage import clock, jobs
+from engage.config import Settings
+from engage.database import db
+from engage.models import OutboundEmail
+
+log = logging.getLogger(__name__)
+
+
+def _settings() -> Settings:
+    return current_app.config["ENGAGE_SETTINGS"]  # type: ignore[no-any-return]
+
+
+def send(to: str, subject: str, template: str, *, purpose: str, **context: object) -> OutboundEmail:
+    """Queue a council-branded message with plain-text and HTML parts.
+
+    ``template`` names a pair ``emails/<template>.txt`` and ``emails/<template>.html``.
+    The caller commits; delivery is queued only after that commit succeeds.
+    """
+    text = render_template(f"emails/{template}.txt", **context)
+    html = render_template(f"emails/{template}.html", subject=subject, **context)
+    message = OutboundEmail(
+        to_address=to,
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        purpose=purpose,
+        headers={},
+        status="queued" if _settings().smtp_host else "outbox",
+        attempts=0,
+        created_at=clock.now(),
+    )
+    db().add(message)
+    db().flush()
+    return message
+
+
+def dispatch(message: OutboundEmail) -> None:
+    """After the commit: hand a queued message to the job queue."""
+    if message.status == "queued":
+        jobs.enqueue(deliver, message.id)
+
+
+def build(message: OutboundEmail, settings: Settings) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = settings.mail_from
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(domain="engage.local")
+    for name, value in message.headers.items():
+        email[name] = value
+    email.set_content(message.text_body)
+    email.add_alternative(message.html_body, subtype="html")
+    return email
+
+
+def deliver(message_id: int) -> None:
+    """Send one message over SMTP. Raises on failure so the job queue retries it."""
+    session = db()
+    message = session.get(OutboundEmail, message_id)
+    if message is None or message.status == "sent":
+        return
+    settings = _settings()
+    message.attempts += 1
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
+            if settings.smtp_use_tls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.smtp_username:
+                smtp.login(settings.smtp_username, settings.smtp_password)
+            smtp.send_message(build(message, settings))
+    except (OSError, smtplib.SMTPException) as error:
+        message.status = "failed"
+        message.last_error = f"{type(error).__name__}: {error}"
+        session.commit()
+        log.error("Email %s to %s failed: %s", message.id, message.purpose, error)
+        raise
+    message.status = "sent"
+    message.sent_at = clock.now()
+    message.last_error = None
+    session.commit()

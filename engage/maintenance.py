@@ -1,0 +1,65 @@
+"""Housekeeping that must happen even when nobody is looking: purging expired data.
+
+``run_maintenance()`` is what ``flask --app wsgi maintenance run`` (for cron) calls,
+and the job worker schedules it every hour on its own, re-queueing itself. A Redis
+key makes sure that several workers do not run it more often than that.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import current_app
+
+from engage import clock
+from engage.database import db
+from surveys import services
+
+log = logging.getLogger(__name__)
+
+INTERVAL = timedelta(hours=1)
+TASKS: list[tuple[str, Callable[[], int]]] = []
+
+
+def task(name: str) -> Callable[[Callable[[], int]], Callable[[], int]]:
+    """Register a housekeeping step; it returns how many records it removed."""
+
+    def register(func: Callable[[], int]) -> Callable[[], int]:
+        TASKS.append((name, func))
+        return func
+
+    return register
+
+
+@task("expired unfinished survey responses")
+def purge_survey_responses() -> int:
+    removed = services.purge_expired(db(), clock.now())
+    db().commit()
+    return removed
+
+
+def run_maintenance() -> dict[str, int]:
+    results = {}
+    for name, func in TASKS:
+        results[name] = func()
+        log.info("Maintenance: removed %s %s", results[name], name)
+    return results
+
+
+def scheduled_maintenance() -> None:
+    """The worker's hourly run; it queues the next one before it starts."""
+    from rq import Queue
+
+    from engage.jobs import queue_name
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    client = app.extensions["engage.redis"]
+    queue = Queue(queue_name(app), connection=client)
+    lock = f"{queue_name(app)}:maintenance:next"
+    if client.set(lock, "1", nx=True, ex=int(INTERVAL.total_seconds()) - 60):
+        queue.enqueue_in(
+            INTERVAL, "engage.jobs.run_in_app_context", "engage.maintenance:scheduled_maintenance", (), {}
+        )
+    run_maintenance()

@@ -1,0 +1,76 @@
+"""The command line: staff accounts, migrations and demo data."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from engage import database
+from engage.database import db
+from engage.models import AuditEvent, StaffUser
+
+
+def count(app: Flask, model: type) -> int:
+    with app.app_context():
+        return int(db().scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_staff_create_with_generated_password(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["staff", "create", "Ada.Admin@anyshire.gov.uk", "--role", "admin", "--generate-password"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created ada.admin@anyshire.gov.uk (Administrator)." in result.output
+    assert "One-time password: " in result.output
+    with app.app_context():
+        user = db().scalar(select(StaffUser))
+        assert user is not None and user.role == "admin" and user.must_change_password
+        assert db().scalar(select(AuditEvent.actor_label)) == "command line"
+
+
+def test_staff_create_prompts_for_password(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["staff", "create", "olu@anyshire.gov.uk"],
+        input="a long enough passphrase\na long enough passphrase\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created olu@anyshire.gov.uk (Officer)." in result.output
+    weak = runner.invoke(args=["staff", "create", "weak@anyshire.gov.uk"], input="short\nshort\n")
+    assert weak.exit_code == 1
+    assert "Password must be 12 characters or more" in weak.output
+
+
+def test_staff_create_refuses_duplicates(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    args = ["staff", "create", "dup@anyshire.gov.uk", "--generate-password"]
+    assert runner.invoke(args=args).exit_code == 0
+    again = runner.invoke(args=args)
+    assert again.exit_code == 1
+    assert "A staff account with that email address already exists" in again.output
+    assert count(app, StaffUser) == 1
+
+
+def test_staff_create_rejects_unknown_role(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["staff", "create", "x@anyshire.gov.uk", "--role", "king"])
+    assert result.exit_code == 2
+    assert "'king' is not one of" in result.output
+
+
+def test_demo_load_is_idempotent(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert "email:    demo.admin@anyshire.gov.uk" in first.output
+    password = first.output.split("password: ")[1].split()[0]
+    staff, events = count(app, StaffUser), count(app, AuditEvent)
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0
+    assert f"password: {password}" in second.output, "the same printed password every run"
+    assert (count(app, StaffUser), count(app, AuditEvent)) == (staff, events) == (4, 4)
+
+
+def test_db_current_reports_up_to_date(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["db", "current"])
+    assert result.exit_code == 0, result.output
+    assert f"current: {database.head_revision()}" in result.output

@@ -1,0 +1,82 @@
+"""The public pages: branded for the council, real content, the GOV.UK page pattern."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engage.config import PROJECT_ROOT
+from tests.pages import PageClient
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("/", "Home"),
+        ("/privacy", "Privacy notice"),
+        ("/accessibility", "Accessibility statement"),
+        ("/cookies", "Cookies"),
+    ],
+)
+def test_public_page_renders_in_the_layout(client: PageClient, url: str, title: str) -> None:
+    page = client.get(url)
+    assert page.page_title == title
+    assert (
+        page.soup.select_one("header .engage-header__council").get_text(strip=True)
+        == "Anyshire County Council"
+    )
+    footer_links = {a.get_text(strip=True): a["href"] for a in page.soup.select("footer a")}
+    assert footer_links["Privacy notice"] == "/privacy"
+    assert footer_links["Accessibility statement"] == "/accessibility"
+    assert footer_links["Cookies"] == "/cookies"
+
+
+def test_no_crown_and_no_gds_transport(client: PageClient) -> None:
+    page = client.get("/")
+    html = page.response.get_data(as_text=True)
+    assert "govuk-logo" not in html
+    assert "crown" not in html.lower()
+    css = (PROJECT_ROOT / "engage" / "static" / "build" / "engage.css").read_text()
+    assert "GDS Transport" not in css
+    assert "font-family:arial" in css.replace(" ", "").lower()
+
+
+def test_statutory_pages_have_substance(client: PageClient) -> None:
+    privacy = client.get("/privacy").text
+    for phrase in ("data controller", "How long we keep it", "Your rights", "Information Commissioner"):
+        assert phrase in privacy
+    accessibility = client.get("/accessibility").text
+    for phrase in ("Enforcement procedure", "Compliance status", "Reporting accessibility problems"):
+        assert phrase in accessibility
+    cookies = client.get("/cookies")
+    assert cookies.soup.select_one("table tbody th").get_text(strip=True) == "engage_session"
+
+
+def test_scripts_and_styles_are_external_with_nonces(client: PageClient) -> None:
+    page = client.get("/")
+    csp = page.response.headers["Content-Security-Policy"]
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    scripts = page.soup.find_all("script")
+    assert scripts, "the layout loads GOV.UK Frontend"
+    for script in scripts:
+        assert script.get("src"), "no inline script"
+        assert script.get("nonce") == nonce
+    assert not page.soup.find_all("style"), "no inline <style>"
+    assert not page.soup.select("[style]"), "no style attributes"
+    for link in page.soup.select("link[rel=stylesheet]"):
+        assert link.get("nonce") == nonce
+
+
+def test_static_assets_are_served(client: PageClient) -> None:
+    for path in ("/static/build/engage.css", "/static/build/govuk-frontend.min.js", "/static/engage.js"):
+        response = client.client.get(path)
+        assert response.status_code == 200, path
+        assert "max-age" in response.headers["Cache-Control"]
+
+
+def test_assets_are_not_committed() -> None:
+    gitignore = (PROJECT_ROOT / ".gitignore").read_text()
+    assert "/engage/static/build/" in gitignore
+    assert "node_modules/" in gitignore
+    assert Path(PROJECT_ROOT / "package-lock.json").exists()
