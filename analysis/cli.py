@@ -1,0 +1,101 @@
+"""Command line: ``python -m analysis themes ...`` and ``python -m analysis assign ...``.
+
+Problems with the input (bad CSV, missing column, empty file, not UTF-8) are reported
+as one line on stderr with exit status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from analysis.codebook import Codebook, CodebookError, apply
+from analysis.io import InputError, load_model, read_answers, save_model, write_json
+from analysis.model import ThemeModel
+
+__all__ = ["main"]
+
+
+def _k(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        k = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--k must be a whole number or 'auto', not {value!r}") from None
+    if k < 1:
+        raise argparse.ArgumentTypeError("--k must be at least 1")
+    return k
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis", description="Theme analysis of free-text answers"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    themes = sub.add_parser("themes", help="group the answers in a CSV into themes")
+    themes.add_argument("input", help="UTF-8 CSV with a header row")
+    themes.add_argument("--text-column", required=True)
+    themes.add_argument("--id-column")
+    themes.add_argument("--k", type=_k, default="auto", help="number of themes, or 'auto' (default)")
+    themes.add_argument("--random-state", type=int, default=0)
+    themes.add_argument("--representation", choices=["tfidf", "embeddings"], default="tfidf")
+    themes.add_argument("--out", required=True, help="JSON file for the themes and assignments")
+    themes.add_argument("--save-model", help="also save the model (.npz) for 'assign' and the codebook")
+    assign = sub.add_parser("assign", help="assign new answers to the themes of a saved model")
+    assign.add_argument("model", help="a model saved with 'themes --save-model'")
+    assign.add_argument("input", help="UTF-8 CSV with a header row")
+    assign.add_argument("--text-column", help="defaults to the column the model was built from")
+    assign.add_argument("--id-column", help="defaults to the column the model was built from")
+    assign.add_argument("--codebook", help="JSON codebook of officers' edits (replaces the model's own)")
+    assign.add_argument("--upto-version", type=int, help="replay the codebook only up to this version")
+    assign.add_argument("--out", required=True)
+    return parser
+
+
+def _themes(args: argparse.Namespace) -> None:
+    answers = read_answers(args.input, args.text_column, args.id_column)
+    model = ThemeModel(k=args.k, representation=args.representation, random_state=args.random_state)
+    model.fit(answers.texts, ids=answers.ids)
+    write_json(model.result(), args.out)
+    if args.save_model:
+        save_model(model, args.save_model, text_column=args.text_column, id_column=args.id_column)
+    n_unassigned = int((model.labels_ < 0).sum())
+    print(f"{len(answers.ids)} answers, {model.n_themes_} themes, {n_unassigned} unassigned -> {args.out}")
+
+
+def _assign(args: argparse.Namespace) -> None:
+    model, codebook, extra = load_model(args.model)
+    if args.codebook:
+        try:
+            with open(args.codebook, encoding="utf-8") as fh:
+                codebook = Codebook.from_json(fh.read())
+        except OSError as exc:
+            raise InputError(f"{args.codebook}: cannot read ({exc.strerror})") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{args.codebook}: not UTF-8 text") from None
+    text_column = args.text_column or extra.get("text_column")
+    if not text_column:
+        raise InputError("give --text-column: the model does not record one")
+    answers = read_answers(args.input, text_column, args.id_column or extra.get("id_column"))
+    state = apply(model, codebook, args.upto_version)
+    state.add_answers(answers.ids, answers.texts)
+    write_json(state.result(answer_ids=answers.ids), args.out)
+    print(f"{len(answers.ids)} answers assigned at codebook version {state.version} -> {args.out}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "themes":
+            _themes(args)
+        else:
+            _assign(args)
+    except (InputError, CodebookError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,450 @@
+"""The officers' codebook: versioned, replayable edits to the machine's themes.
+
+Every edit (rename, merge, split, move an answer, pin a seed theme, mark a theme not
+relevant, add new answers) is a small frozen operation with a version number, an author
+and a timestamp supplied by the caller. Replaying the operations on the same fitted
+model always gives the same themes, so any earlier version can be reproduced exactly,
+and new answers are placed against fixed theme centres so earlier answers never move.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.preprocessing import normalize
+
+from analysis.model import UNASSIGNED, FloatArray, Theme, ThemeModel, pick_quotes, theme_keywords, theme_label
+from analysis.text import is_meaningless
+
+__all__ = [
+    "OPERATIONS",
+    "AddAnswers",
+    "Codebook",
+    "CodebookError",
+    "MarkNotRelevant",
+    "MergeThemes",
+    "MoveAnswer",
+    "Operation",
+    "PinSeedTheme",
+    "RenameTheme",
+    "SplitTheme",
+    "ThemeState",
+    "apply",
+]
+
+
+class CodebookError(ValueError):
+    """An operation that cannot be applied (unknown theme, bad version, ...)."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Operation:
+    version: int
+    author: str
+    at: str
+    kind: ClassVar[str] = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key, value in data.items():
+            if isinstance(value, tuple):
+                data[key] = list(value)
+        return {"kind": self.kind, **data}
+
+
+@dataclass(frozen=True)
+class RenameTheme(Operation):
+    theme_id: str = ""
+    label: str = ""
+    kind: ClassVar[str] = "rename"
+
+
+@dataclass(frozen=True)
+class MergeThemes(Operation):
+    """Fold ``theme_ids`` into ``into``; ``into`` keeps its id and label."""
+
+    theme_ids: tuple[str, ...] = ()
+    into: str = ""
+    kind: ClassVar[str] = "merge"
+
+
+@dataclass(frozen=True)
+class SplitTheme(Operation):
+    """Split one theme into ``len(new_theme_ids)`` themes by k-means on its answers."""
+
+    theme_id: str = ""
+    new_theme_ids: tuple[str, ...] = ()
+    random_state: int = 0
+    kind: ClassVar[str] = "split"
+
+
+@dataclass(frozen=True)
+class MoveAnswer(Operation):
+    """Put one answer in another theme (or "unassigned"); later edits leave it there."""
+
+    answer_id: str = ""
+    theme_id: str = ""
+    kind: ClassVar[str] = "move_answer"
+
+
+@dataclass(frozen=True)
+class PinSeedTheme(Operation):
+    """Add a theme from a seed description (e.g. one of the strategy's themes). Answers
+    closer to the seed than to their current theme join it, unless an officer placed them."""
+
+    theme_id: str = ""
+    label: str = ""
+    seed_text: str = ""
+    kind: ClassVar[str] = "pin_seed_theme"
+
+
+@dataclass(frozen=True)
+class MarkNotRelevant(Operation):
+    """Retire a theme: its answers, and new answers nearest it, become unassigned."""
+
+    theme_id: str = ""
+    kind: ClassVar[str] = "mark_not_relevant"
+
+
+@dataclass(frozen=True)
+class AddAnswers(Operation):
+    """New responses assigned to the existing themes without moving any earlier answer."""
+
+    answer_ids: tuple[str, ...] = ()
+    texts: tuple[str, ...] = ()
+    kind: ClassVar[str] = "add_answers"
+
+
+OPERATIONS: dict[str, type[Operation]] = {
+    cls.kind: cls
+    for cls in (RenameTheme, MergeThemes, SplitTheme, MoveAnswer, PinSeedTheme, MarkNotRelevant, AddAnswers)
+}
+
+
+def operation_from_dict(data: dict[str, Any]) -> Operation:
+    data = dict(data)
+    kind = data.pop("kind", None)
+    cls = OPERATIONS.get(str(kind))
+    if cls is None:
+        raise CodebookError(f"unknown codebook operation {kind!r}")
+    for key in ("theme_ids", "new_theme_ids", "answer_ids", "texts"):
+        if key in data:
+            data[key] = tuple(str(v) for v in data[key])
+    try:
+        return cls(**data)
+    except TypeError as exc:
+        raise CodebookError(f"bad {kind} operation: {exc}") from None
+
+
+@dataclass
+class Codebook:
+    """An ordered list of operations numbered 1, 2, 3, ..."""
+
+    operations: list[Operation] = field(default_factory=list)
+
+    @property
+    def version(self) -> int:
+        return self.operations[-1].version if self.operations else 0
+
+    def record(self, op: Operation) -> Operation:
+        if op.version != self.version + 1:
+            raise CodebookError(f"expected version {self.version + 1}, got {op.version}")
+        self.operations.append(op)
+        return op
+
+    def _add(self, cls: type[Operation], author: str, at: str | None, **fields: Any) -> Operation:
+        return self.record(cls(version=self.version + 1, author=author, at=at or _now(), **fields))
+
+    def rename(self, theme_id: str, label: str, *, author: str, at: str | None = None) -> Operation:
+        return self._add(RenameTheme, author, at, theme_id=theme_id, label=label)
+
+    def merge(self, theme_ids: Sequence[str], into: str, *, author: str, at: str | None = None) -> Operation:
+        return self._add(MergeThemes, author, at, theme_ids=tuple(theme_ids), into=into)
+
+    def split(
+        self,
+        theme_id: str,
+        n: int = 2,
+        *,
+        author: str,
+        at: str | None = None,
+        new_theme_ids: Sequence[str] | None = None,
+        random_state: int = 0,
+    ) -> Operation:
+        ids = tuple(new_theme_ids) if new_theme_ids else tuple(f"{theme_id}.{i + 1}" for i in range(n))
+        return self._add(
+            SplitTheme, author, at, theme_id=theme_id, new_theme_ids=ids, random_state=random_state
+        )
+
+    def move_answer(self, answer_id: str, theme_id: str, *, author: str, at: str | None = None) -> Operation:
+        return self._add(MoveAnswer, author, at, answer_id=answer_id, theme_id=theme_id)
+
+    def pin_seed_theme(
+        self, theme_id: str, label: str, seed_text: str, *, author: str, at: str | None = None
+    ) -> Operation:
+        return self._add(PinSeedTheme, author, at, theme_id=theme_id, label=label, seed_text=seed_text)
+
+    def mark_not_relevant(self, theme_id: str, *, author: str, at: str | None = None) -> Operation:
+        return self._add(MarkNotRelevant, author, at, theme_id=theme_id)
+
+    def add_answers(
+        self, answer_ids: Sequence[str], texts: Sequence[str], *, author: str, at: str | None = None
+    ) -> Operation:
+        return self._add(AddAnswers, author, at, answer_ids=tuple(answer_ids), texts=tuple(texts))
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [op.to_dict() for op in self.operations]
+
+    def to_json(self) -> str:
+        return json.dumps({"operations": self.to_list()}, ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_list(cls, items: Sequence[dict[str, Any]]) -> Codebook:
+        book = cls()
+        for item in items:
+            book.record(operation_from_dict(item))
+        return book
+
+    @classmethod
+    def from_json(cls, text: str) -> Codebook:
+        try:
+            data = json.loads(text)
+            items = data["operations"] if isinstance(data, dict) else data
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise CodebookError(f"not a codebook: {exc}") from None
+        return cls.from_list(items)
+
+
+@dataclass
+class _ThemeEntry:
+    id: str
+    centre: FloatArray
+    label: str | None = None  # an officer's label; None means use the keywords
+    relevant: bool = True
+    pinned: bool = False
+
+
+class ThemeState:
+    """The themes and assignments after replaying a codebook on a fitted model."""
+
+    def __init__(self, model: ThemeModel) -> None:
+        self.model = model
+        self.answer_ids: list[str] = list(model.ids_)
+        self.texts: list[str] = list(model.texts_)
+        self.vectors: FloatArray = model.embedding_.copy()
+        self.assignment: list[str] = [
+            model.theme_ids_[lab] if lab >= 0 else UNASSIGNED for lab in model.labels_
+        ]
+        self.themes: dict[str, _ThemeEntry] = {
+            tid: _ThemeEntry(tid, model.cluster_centers_[i].copy()) for i, tid in enumerate(model.theme_ids_)
+        }
+        self.placed: set[str] = set()  # answers an officer moved by hand
+        self.version = 0
+        self._index = {a: i for i, a in enumerate(self.answer_ids)}
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _theme(self, theme_id: str) -> _ThemeEntry:
+        entry = self.themes.get(theme_id)
+        if entry is None:
+            raise CodebookError(f"no theme {theme_id!r}")
+        return entry
+
+    def _new_theme_id(self, theme_id: str) -> None:
+        if not theme_id or theme_id == UNASSIGNED or theme_id in self.themes:
+            raise CodebookError(f"theme id {theme_id!r} is empty or already used")
+
+    def _members(self, theme_id: str) -> np.ndarray[Any, np.dtype[np.int64]]:
+        return np.array([i for i, t in enumerate(self.assignment) if t == theme_id], dtype=np.int64)
+
+    def _nearest(self, vectors: FloatArray) -> tuple[list[str], FloatArray]:
+        """Nearest theme by fixed centre; a retired theme's nearest answers stay unassigned."""
+        ids = list(self.themes)
+        if not ids:
+            return [UNASSIGNED] * len(vectors), np.zeros(len(vectors), dtype=np.float32)
+        centres = np.vstack([self.themes[t].centre for t in ids])
+        sims = vectors @ centres.T
+        best = sims.argmax(axis=1)
+        out, scores = [], np.zeros(len(vectors), dtype=np.float32)
+        for row, col in enumerate(best):
+            theme = self.themes[ids[col]]
+            if not vectors[row].any() or not theme.relevant:
+                out.append(UNASSIGNED)
+            else:
+                out.append(theme.id)
+                scores[row] = max(0.0, float(sims[row, col]))
+        return out, scores
+
+    # -- operations -------------------------------------------------------------------
+
+    def apply(self, op: Operation) -> None:
+        if op.version != self.version + 1:
+            raise CodebookError(f"operation version {op.version} does not follow {self.version}")
+        if isinstance(op, RenameTheme):
+            self._theme(op.theme_id).label = op.label.strip() or None
+        elif isinstance(op, MergeThemes):
+            self._merge(op)
+        elif isinstance(op, SplitTheme):
+            self._split(op)
+        elif isinstance(op, MoveAnswer):
+            if op.answer_id not in self._index:
+                raise CodebookError(f"no answer {op.answer_id!r}")
+            if op.theme_id != UNASSIGNED:
+                self._theme(op.theme_id)
+            self.assignment[self._index[op.answer_id]] = op.theme_id
+            self.placed.add(op.answer_id)
+        elif isinstance(op, PinSeedTheme):
+            self._pin(op)
+        elif isinstance(op, MarkNotRelevant):
+            theme = self._theme(op.theme_id)
+            theme.relevant = False
+            self.assignment = [UNASSIGNED if t == theme.id else t for t in self.assignment]
+        elif isinstance(op, AddAnswers):
+            self.add_answers(op.answer_ids, op.texts)
+        else:  # pragma: no cover - every kind is handled above
+            raise CodebookError(f"cannot apply {op.kind}")
+        self.version = op.version
+
+    def _merge(self, op: MergeThemes) -> None:
+        into = self._theme(op.into)
+        others = [self._theme(t) for t in op.theme_ids if t != op.into]
+        if not others:
+            raise CodebookError("a merge needs at least one other theme")
+        weights = [max(len(self._members(t.id)), 1) for t in [into, *others]]
+        centre = sum(w * t.centre for w, t in zip(weights, [into, *others], strict=True))
+        into.centre = normalize(np.asarray(centre, dtype=np.float32).reshape(1, -1))[0]
+        gone = {t.id for t in others}
+        self.assignment = [op.into if t in gone else t for t in self.assignment]
+        for t in gone:
+            del self.themes[t]
+
+    def _split(self, op: SplitTheme) -> None:
+        source = self._theme(op.theme_id)
+        if len(op.new_theme_ids) < 2:
+            raise CodebookError("a split needs at least two new theme ids")
+        for t in op.new_theme_ids:
+            self._new_theme_id(t)
+        members = self._members(source.id)
+        vectors = self.vectors[members]
+        if len(np.unique(np.round(vectors, 5), axis=0)) < len(op.new_theme_ids):
+            raise CodebookError(f"theme {op.theme_id!r} has too few different answers to split")
+        km = KMeans(n_clusters=len(op.new_theme_ids), n_init=10, random_state=op.random_state).fit(vectors)
+        centres = normalize(np.asarray(km.cluster_centers_, dtype=np.float32))
+        entries = list(self.themes.values())
+        pos = entries.index(source)
+        new = [
+            _ThemeEntry(tid, centres[i], None, source.relevant, False)
+            for i, tid in enumerate(op.new_theme_ids)
+        ]
+        self.themes = {t.id: t for t in entries[:pos] + new + entries[pos + 1 :]}
+        for row, lab in zip(members, km.labels_, strict=True):
+            self.assignment[row] = op.new_theme_ids[lab]
+
+    def _pin(self, op: PinSeedTheme) -> None:
+        self._new_theme_id(op.theme_id)
+        centre = self.model.embed([op.seed_text or op.label])[0]
+        if not centre.any():
+            raise CodebookError("the seed text has no words the model knows")
+        self.themes[op.theme_id] = _ThemeEntry(op.theme_id, centre, op.label.strip() or None, True, True)
+        seed_sims = self.vectors @ centre
+        for row, current in enumerate(self.assignment):
+            if self.answer_ids[row] in self.placed or current == UNASSIGNED:
+                continue
+            own = float(self.vectors[row] @ self.themes[current].centre) if current in self.themes else -1.0
+            if seed_sims[row] > own:
+                self.assignment[row] = op.theme_id
+
+    def add_answers(self, answer_ids: Sequence[str], texts: Sequence[str]) -> list[str]:
+        """Place new answers against the fixed theme centres; known ids keep their theme."""
+        new_rows = [
+            (str(a), str(t)) for a, t in zip(answer_ids, texts, strict=True) if str(a) not in self._index
+        ]
+        if new_rows:
+            vectors = self.model.embed([t for _, t in new_rows])
+            themes, _ = self._nearest(vectors)
+            for (answer_id, text), vector, theme in zip(new_rows, vectors, themes, strict=True):
+                self._index[answer_id] = len(self.answer_ids)
+                self.answer_ids.append(answer_id)
+                self.texts.append(text)
+                self.vectors = np.vstack([self.vectors, vector[None, :]])
+                self.assignment.append(theme if not is_meaningless(text) else UNASSIGNED)
+        return [self.assignment[self._index[str(a)]] for a in answer_ids]
+
+    # -- output -----------------------------------------------------------------------
+
+    def scores(self) -> FloatArray:
+        out = np.zeros(len(self.answer_ids), dtype=np.float32)
+        for row, theme_id in enumerate(self.assignment):
+            if theme_id in self.themes:
+                out[row] = max(0.0, float(self.vectors[row] @ self.themes[theme_id].centre))
+        return out
+
+    def themes_list(self, redact_quotes: bool = True) -> list[Theme]:
+        """Current relevant themes with sizes, keywords, labels and quotes."""
+        active = [t for t in self.themes.values() if t.relevant]
+        index = {t.id: i for i, t in enumerate(active)}
+        labels = np.array([index.get(t, -1) for t in self.assignment], dtype=np.int64)
+        scores = self.scores()
+        vec = self.model.word_vectorizer_
+        if vec is not None and active:
+            matrix = vec.transform(
+                [txt if lab >= 0 else "" for txt, lab in zip(self.texts, labels, strict=True)]
+            )
+            keywords = theme_keywords(matrix, labels, len(active), vec.get_feature_names_out().tolist())
+        else:
+            keywords = [[] for _ in active]
+        surface = self.model.surface_
+        out = []
+        for i, theme in enumerate(active):
+            members = np.flatnonzero(labels == i)
+            quotes = pick_quotes(self.texts, members, scores, self.model.n_quotes, redacted=redact_quotes)
+            out.append(
+                Theme(
+                    id=theme.id,
+                    label=theme.label or theme_label(keywords[i], surface),
+                    keywords=[surface.word(k) for k in keywords[i]],
+                    size=len(members),
+                    quotes=quotes,
+                )
+            )
+        return out
+
+    def result(self, redact_quotes: bool = True, answer_ids: Sequence[str] | None = None) -> dict[str, Any]:
+        """JSON-ready themes and assignments. Only pass ``redact_quotes=False`` for an
+        officer who is permitted to see personal data."""
+        scores = self.scores()
+        rows = (
+            range(len(self.answer_ids)) if answer_ids is None else [self._index[str(a)] for a in answer_ids]
+        )
+        return {
+            "version": self.version,
+            "themes": [t.to_dict() for t in self.themes_list(redact_quotes)],
+            "assignments": [
+                {
+                    "id": self.answer_ids[r],
+                    "theme_id": self.assignment[r],
+                    "score": round(float(scores[r]), 4),
+                }
+                for r in rows
+            ],
+        }
+
+
+def apply(model: ThemeModel, codebook: Codebook, upto_version: int | None = None) -> ThemeState:
+    """Replay the codebook on a fitted model, up to and including ``upto_version``."""
+    state = ThemeState(model)
+    for op in codebook.operations:
+        if upto_version is not None and op.version > upto_version:
+            break
+        state.apply(op)
+    return state

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis.codebook import Codebook, CodebookError, MergeThemes, apply
+from analysis.model import UNASSIGNED, ThemeModel
+from tests.analysis.conftest import IDS
+
+AT = "2025-01-01T09:00:00+00:00"
+
+
+def _theme_of(model: ThemeModel, answer: int) -> str:
+    return model.theme_ids_[model.labels_[answer]]
+
+
+def test_rename_and_merge(fitted: ThemeModel) -> None:
+    book = Codebook()
+    parking, hours = _theme_of(fitted, 0), _theme_of(fitted, 6)
+    book.rename(parking, "Car parking", author="officer", at=AT)
+    book.merge([parking, hours], into=parking, author="officer", at=AT)
+    state = apply(fitted, book)
+    out = state.result()
+    labels = {t["id"]: t["label"] for t in out["themes"]}
+    assert labels[parking] == "Car parking" and hours not in labels
+    assert {state.assignment[i] for i in range(12)} == {parking}
+    assert out["version"] == 2
+
+
+def test_split_move_pin_and_retire(fitted: ThemeModel) -> None:
+    book = Codebook()
+    parking, computers = _theme_of(fitted, 0), _theme_of(fitted, 18)
+    book.split(computers, 2, author="a", at=AT)
+    book.move_answer(IDS[1], f"{computers}.1", author="a", at=AT)
+    book.pin_seed_theme("seed-hours", "Opening hours", "opening hours evenings weekends", author="a", at=AT)
+    book.mark_not_relevant(parking, author="a", at=AT)
+    state = apply(fitted, book)
+    assert parking not in {t.id for t in state.themes_list()}
+    assert state.assignment[0] == UNASSIGNED  # retired theme's answers are unassigned
+    assert state.assignment[1] == f"{computers}.1"  # an officer's move survives later edits
+    assert "seed-hours" in state.assignment[6:12]
+    assert {state.assignment[i] for i in range(18, 24)} <= {f"{computers}.1", f"{computers}.2"}
+    assert state.add_answers(["new-1"], ["the car park is full again"]) == [UNASSIGNED]
+
+
+def test_replay_reproduces_every_version_exactly(fitted: ThemeModel) -> None:
+    book = Codebook()
+    parking, hours, children = _theme_of(fitted, 0), _theme_of(fitted, 6), _theme_of(fitted, 12)
+    book.rename(hours, "Hours", author="a", at=AT)
+    book.merge([children, hours], into=hours, author="a", at=AT)
+    book.split(hours, 2, author="a", at=AT)
+    book.move_answer(IDS[2], UNASSIGNED, author="a", at=AT)
+    snapshots = [apply(fitted, book, upto_version=v).result() for v in range(5)]
+    again = Codebook.from_json(book.to_json())
+    assert again == book
+    assert [apply(fitted, again, upto_version=v).result() for v in range(5)] == snapshots
+    assert snapshots[0]["version"] == 0 and snapshots[4]["version"] == 4
+    assert snapshots[1]["themes"] != snapshots[0]["themes"]
+    assert parking in {t["id"] for t in snapshots[4]["themes"]}
+
+
+def test_new_answers_do_not_move_old_ones(fitted: ThemeModel) -> None:
+    book = Codebook()
+    book.rename(_theme_of(fitted, 0), "Parking", author="a", at=AT)
+    state = apply(fitted, book)
+    before = list(state.assignment)
+    new_ids = [f"n{i}" for i in range(30)]
+    got = state.add_answers(new_ids, ["more parking please", "open on sundays", "n/a"] * 10)
+    assert state.assignment[: len(before)] == before
+    assert got[0] == _theme_of(fitted, 0) and got[2] == UNASSIGNED
+    # Known ids keep their theme even if sent again with other text.
+    assert state.add_answers([IDS[0]], ["computers"]) == [before[0]]
+
+
+def test_added_answers_are_a_replayable_operation(fitted: ThemeModel) -> None:
+    book = Codebook()
+    book.add_answers(["n1", "n2"], ["car park full", "wifi slow"], author="a", at=AT)
+    book.move_answer("n1", _theme_of(fitted, 18), author="a", at=AT)
+    state = apply(fitted, book)
+    assert state.assignment[-2:] == [_theme_of(fitted, 18), _theme_of(fitted, 18)]
+
+
+def test_invalid_operations(fitted: ThemeModel) -> None:
+    book = Codebook()
+    with pytest.raises(CodebookError, match="version"):
+        book.record(MergeThemes(version=2, author="a", at=AT, theme_ids=("t1",), into="t2"))
+    book.rename("t99", "x", author="a", at=AT)
+    with pytest.raises(CodebookError, match="no theme"):
+        apply(fitted, book)
+    with pytest.raises(CodebookError):
+        Codebook.from_json('{"operations": [{"kind": "explode", "version": 1}]}')
+    with pytest.raises(CodebookError):
+        Codebook.from_json("not json")
+
+
+def test_operations_are_json_with_version_author_and_time() -> None:
+    book = Codebook()
+    book.rename("t1", "Parking", author="jo@council", at=AT)
+    data = json.loads(book.to_json())["operations"][0]
+    assert data == {
+        "kind": "rename",
+        "version": 1,
+        "author": "jo@council",
+        "at": AT,
+        "theme_id": "t1",
+        "label": "Parking",
+    }
+    assert Codebook().rename("t1", "x", author="a").at  # a default timestamp when none is given

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from analysis.model import UNASSIGNED, ThemeModel
+from tests.analysis.conftest import IDS, TEXTS
+
+
+def test_recovers_clear_themes(fitted: ThemeModel) -> None:
+    gold = [i // 6 for i in range(24)]
+    assert adjusted_rand_score(gold, fitted.labels_[:24]) > 0.6
+    assert len(set(fitted.labels_[:6].tolist())) == 1  # every parking answer together
+    assert fitted.n_themes_ == 4
+    assert list(fitted.labels_[24:]) == [-1, -1, -1]
+
+
+def test_learned_attributes(fitted: ThemeModel) -> None:
+    assert fitted.cluster_centers_.shape[0] == 4
+    assert fitted.scores_.shape == (len(TEXTS),)
+    assert ((fitted.scores_ >= 0) & (fitted.scores_ <= 1)).all()
+    assert fitted.transform(["parking"]).shape == (1, 4)
+    assert sum(t.size for t in fitted.themes_) == 24
+
+
+def test_themes_have_labels_keywords_and_quotes(fitted: ThemeModel) -> None:
+    labels = " ".join(t.label.lower() for t in fitted.themes_)
+    for word in ("parking", "computers"):
+        assert word in labels
+    for theme in fitted.themes_:
+        assert theme.keywords and 3 <= len(theme.quotes) <= 5
+        assert len(set(theme.quotes)) == len(theme.quotes)
+
+
+def test_result_shape(fitted: ThemeModel) -> None:
+    out = fitted.result()
+    assert {"id", "label", "keywords", "size", "quotes"} <= set(out["themes"][0])
+    assert [a["id"] for a in out["assignments"]] == IDS
+    assert out["assignments"][-1]["theme_id"] == UNASSIGNED
+    assert out["assignments"][-1]["score"] == 0.0
+
+
+def test_deterministic_for_a_random_state() -> None:
+    a = ThemeModel(k=4, random_state=3).fit(TEXTS).result()
+    b = ThemeModel(k=4, random_state=3).fit(TEXTS).result()
+    assert a == b
+
+
+def test_auto_k_and_predict(fitted: ThemeModel) -> None:
+    model = ThemeModel(k="auto").fit(TEXTS)
+    assert 2 <= model.n_themes_ <= 6
+    parking = fitted.labels_[0]
+    assert fitted.predict(["the car park is full", "n/a"]).tolist() == [parking, -1]
+
+
+def test_predict_never_moves_fitted_answers(fitted: ThemeModel) -> None:
+    before = fitted.labels_.copy()
+    fitted.predict(["something entirely new about toilets"] * 5)
+    assert np.array_equal(before, fitted.labels_)
+    assert np.array_equal(fitted.predict(TEXTS[:24]), fitted.labels_[:24])
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [[], ["n/a", "-"], ["one answer"], ["same", "same", "same"], ["a", "b"], ["the and of", "is it"]],
+)
+def test_degenerate_inputs(texts: list[str]) -> None:
+    model = ThemeModel(k=3).fit(texts)
+    assert len(model.labels_) == len(texts)
+    assert model.n_themes_ <= max(1, len(texts))
+    model.predict(["new answer"])
+
+
+def test_bad_parameters() -> None:
+    with pytest.raises(ValueError, match="k must"):
+        ThemeModel(k="many").fit(TEXTS)
+    with pytest.raises(ValueError, match="unique"):
+        ThemeModel(k=2).fit(["a b", "c d"], ids=["x", "x"])
+    with pytest.raises(ValueError, match="representation"):
+        ThemeModel(k=2, representation="magic").fit(TEXTS)
+
+
+def test_quotes_are_redacted() -> None:
+    texts = [*TEXTS[:24], "Not enough parking, my name is Ann Lee, call 07700 900123"]
+    model = ThemeModel(k=4).fit(texts)
+    quotes = " ".join(q for t in model.themes_ for q in t.quotes)
+    assert "07700" not in quotes and "Ann Lee" not in quotes

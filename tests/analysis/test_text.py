@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pytest
+
+from analysis.text import SurfaceForms, is_meaningless, normalise, tokenise
+
+
+def test_negation_is_joined_to_the_next_word() -> None:
+    assert tokenise("Not enough parking") == ["not_enough", "park"]
+    assert "not_close" in tokenise("Please don't close it")
+    assert "not_like" in tokenise("I do not like the new layout")
+
+
+def test_stop_words_removed_but_meaningful_small_words_kept() -> None:
+    tokens = tokenise("There is nothing more to say about the books")
+    assert "the" not in tokens and "is" not in tokens
+    assert "noth" in tokens and "more" in tokens
+
+
+def test_us_spellings_become_uk() -> None:
+    assert tokenise("library center") == tokenise("library centre")
+    assert normalise("My favorite color") == "my favourite colour"
+
+
+def test_emoji_mapped_or_dropped() -> None:
+    assert "good" in tokenise("👍")
+    assert tokenise("🦄🦄") == []
+
+
+def test_repeated_letters_are_squashed_for_typos() -> None:
+    assert tokenise("sooooo goooood") == tokenise("soo good")
+
+
+def test_mixed_languages_and_scripts_are_kept() -> None:
+    assert "bibliothèque" in tokenise("La bibliothèque est fermée")
+    assert tokenise("图书馆很好") == ["图书馆很好"]
+
+
+def test_curly_apostrophes() -> None:
+    assert tokenise("don’t close") == tokenise("don't close")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "n/a", "N/A", "no", "No.", "-", "--", "...", "none", "Nothing", "no comment", "NA", "?"],
+)
+def test_meaningless_answers(text: str) -> None:
+    assert is_meaningless(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["No parking", "Nothing! Superb!", "None. Quite satisfied.", "more books", "👍"]
+)
+def test_short_answers_with_meaning(text: str) -> None:
+    assert not is_meaningless(text)
+
+
+def test_surface_forms_give_readable_words() -> None:
+    forms = SurfaceForms()
+    tokenise("libraries library library parking", forms)
+    assert forms.word("librari") == "library"
+    assert forms.word("librari park") == "library parking"
+    assert SurfaceForms.from_dict(forms.to_dict()).word("park") == "parking"
