@@ -1,0 +1,46 @@
+"""The audit log: every staff action that changes data adds one row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from engage import clock
+from engage.models import AuditEvent, StaffUser
+
+
+def client_address() -> str | None:
+    return request.remote_addr if has_request_context() else None
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    object_type: str,
+    object_id: object = None,
+    summary: str = "",
+    details: dict[str, Any] | None = None,
+    actor: StaffUser | None = None,
+    actor_label: str | None = None,
+) -> AuditEvent:
+    """Add an audit row to ``session``; it is saved with the change it describes."""
+    if actor is None and has_request_context() and getattr(current_user, "is_authenticated", False):
+        actor = current_user._get_current_object()
+    label = actor_label or (actor.email if actor is not None else "system")
+    event = AuditEvent(
+        occurred_at=clock.now(),
+        actor_id=actor.id if actor is not None else None,
+        actor_label=label,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        summary=summary,
+        details=details or {},
+        client_address=client_address(),
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,1 @@
+"""The officer survey builder: make and change surveys in the browser, without writing JSON."""

@@ -1,0 +1,520 @@
+"""Forms for the survey builder. Messages follow the GOV.UK error message patterns."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    Field,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+ROUTE_CHOICES = [
+    SelectChoice("everyone", "Show this to everyone"),
+    SelectChoice("only_if", "Only show it if an earlier answer matches"),
+]
+KEEP_ROUTE = SelectChoice("keep", "Keep the current rule")
+TEST_CHOICES = [
+    SelectChoice("equals", "is"),
+    SelectChoice("any_of", "is any of"),
+    SelectChoice("not_answered", "was not answered"),
+]
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class WholeNumberField(StringField):
+    """An optional whole number with a GOV.UK message when it is not one."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, *, minimum: int, maximum: int, noun: str, **kwargs: Any) -> None:
+        kwargs.setdefault("filters", [_strip])
+        super().__init__(label, **kwargs)
+        self.minimum, self.maximum, self.noun = minimum, maximum, noun
+        self.number: int | None = None
+
+    def pre_validate(self, form: Any) -> None:
+        self.number = None
+        text = (self.data or "").replace(",", "")
+        if not text:
+            return
+        if not re.fullmatch(r"-?\d+", text):
+            raise ValidationError(f"{self.noun} must be a whole number, like {self.minimum + 4}")
+        value = int(text)
+        if not self.minimum <= value <= self.maximum:
+            raise ValidationError(f"{self.noun} must be between {self.minimum} and {self.maximum:,}")
+        self.number = value
+
+
+class DecimalNumberField(StringField):
+    """An optional number (whole or decimal)."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, *, noun: str, **kwargs: Any) -> None:
+        kwargs.setdefault("filters", [_strip])
+        super().__init__(label, **kwargs)
+        self.noun = noun
+        self.number: int | float | None = None
+
+    def pre_validate(self, form: Any) -> None:
+        self.number = None
+        text = (self.data or "").replace(",", "")
+        if not text:
+            return
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValidationError(f"{self.noun} must be a number, like 10") from None
+        if not math.isfinite(value):
+            raise ValidationError(f"{self.noun} must be a number, like 10")
+        self.number = int(value) if value.is_integer() else value
+
+
+class OptionalDateField(Field):
+    """A GOV.UK date input (day, month, year under one name) that may be left blank."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, *, noun: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.noun = noun
+        self.data: date | None
+        self.parts: list[str] = ["", "", ""]
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        parts = [v.strip() for v in valuelist] + [""] * (3 - len(valuelist))
+        self.parts = parts[:3]
+        self.data = None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.raw_data is None:
+            return
+        day, month, year = self.parts
+        if not any(self.parts):
+            self.data = None
+            return
+        missing = [
+            name for name, value in zip(("day", "month", "year"), self.parts, strict=True) if not value
+        ]
+        if missing:
+            raise ValidationError(f"{self.noun} must include a {' and a '.join(missing)}")
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{self.noun} must be a real date, like 27 3 2026") from None
+        if len(year) != 4:
+            raise ValidationError("The year must include 4 numbers, like 2026")
+        self.data = value
+
+    def _value(self) -> str:
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+
+def _text(label: str, missing: str, max_length: int, noun: str, **kwargs: Any) -> StringField:
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=missing),
+            Length(max=max_length, message=f"{noun} must be {max_length:,} characters or fewer"),
+        ],
+        **kwargs,
+    )
+
+
+def _optional_text(label: str, max_length: int, noun: str, area: bool = False, **kwargs: Any) -> StringField:
+    return (TextAreaField if area else StringField)(
+        label,
+        widget=GovTextArea() if area else GovTextInput(),
+        filters=[_strip],
+        validators=[Length(max=max_length, message=f"{noun} must be {max_length:,} characters or fewer")],
+        **kwargs,
+    )
+
+
+class NewSurveyForm(FlaskForm):
+    title = _text("Title", "Enter the survey's title", 150, "The title")
+    slug = StringField(
+        "Web address",
+        widget=GovTextInput(),
+        filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
+        description=(
+            "The end of the survey's link, like /s/library-opening-hours. Use lower-case letters, "
+            "numbers and hyphens. Leave it blank to make one from the title. You cannot change it later."
+        ),
+    )
+    purpose = TextAreaField(
+        "Why are you asking?",
+        widget=GovTextArea(),
+        filters=[_strip],
+        description="Shown on the survey's start page.",
+        validators=[
+            DataRequired(message="Enter why the council is asking"),
+            Length(max=2000, message="Why you are asking must be 2,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Create survey", widget=GovSubmitInput())
+
+
+class DuplicateForm(FlaskForm):
+    title = _text("Title of the new survey", "Enter the new survey's title", 150, "The title")
+    slug = NewSurveyForm.slug
+    submit = SubmitField("Duplicate survey", widget=GovSubmitInput())
+
+
+def check_slug(value: str) -> str | None:
+    """A problem with a web address, or None."""
+    if len(value) < 3:
+        return "The web address must be 3 characters or more"
+    if len(value) > 60:
+        return "The web address must be 60 characters or fewer"
+    if not SLUG_PATTERN.match(value):
+        return (
+            "The web address must only include lower-case letters a to z, numbers and single hyphens "
+            "between words"
+        )
+    return None
+
+
+class DetailsForm(FlaskForm):
+    title = _text("Title", "Enter the survey's title", 150, "The title")
+    purpose = TextAreaField(
+        "Why are you asking?",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            DataRequired(message="Enter why the council is asking"),
+            Length(max=2000, message="Why you are asking must be 2,000 characters or fewer"),
+        ],
+    )
+    what_happens = _optional_text(
+        "What happens to the answers (optional)", 2000, "What happens to the answers", area=True
+    )
+    duration_minutes = WholeNumberField(
+        "How many minutes it takes (optional)", minimum=1, maximum=120, noun="The time it takes"
+    )
+    opens_on = OptionalDateField(
+        "Opens on (optional)", noun="The opening date", description="For example, 1 12 2026"
+    )
+    closes_on = OptionalDateField(
+        "Closes on (optional)", noun="The closing date", description="It closes at the end of this day."
+    )
+    resume_days = WholeNumberField(
+        "Days to keep unfinished answers (optional)",
+        minimum=1,
+        maximum=365,
+        noun="The days to keep unfinished answers",
+        description="If left blank, unfinished answers are kept for 30 days.",
+    )
+    equality_section = RadioField(
+        "Include the equality monitoring questions?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[DataRequired(message="Select yes if the survey should include the equality questions")],
+    )
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    def validate_closes_on(self, field: OptionalDateField) -> None:
+        opens = self.opens_on.data
+        if field.data and opens and field.data < opens:
+            raise ValidationError("The closing date must be the same as or after the opening date")
+
+
+class LocalitiesForm(FlaskForm):
+    localities = TextAreaField(
+        "Areas and libraries",
+        widget=GovTextArea(),
+        description=(
+            "One area on each line: the area's name, a colon, then its libraries separated by commas. "
+            "For example, Northgate: Northgate Central Library, Hill Road Library"
+        ),
+        validators=[Length(max=20000, message="The list must be 20,000 characters or fewer")],
+    )
+    submit = SubmitField("Save areas and libraries", widget=GovSubmitInput())
+
+
+class RoutingMixin:
+    route = RadioField("Who sees this?", widget=GovRadioInput(), choices=ROUTE_CHOICES, default="everyone")
+    route_question = SelectField("Earlier question", widget=GovSelect(), choices=[], validate_choice=False)
+    route_test = RadioField("Test", widget=GovRadioInput(), choices=TEST_CHOICES, default="equals")
+    route_answers = SelectMultipleField(
+        "Answers", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+    )
+    route_value = StringField("Answer", widget=GovTextInput(), filters=[_strip])
+
+    # Set by the view before validating: the questions a rule may test, by id, and
+    # the (value, label) answers of the chosen one when they come from a list.
+    route_targets: dict[str, dict[str, Any]]
+    route_listed: list[tuple[str, str]] | None
+    existing_condition: dict[str, Any] | None
+    existing_rule_words: str = ""
+    condition: dict[str, Any] | None
+
+    def setup_routing(
+        self,
+        targets: list[dict[str, Any]],
+        listed: dict[str, list[tuple[str, str]]],
+        existing: dict[str, Any] | None,
+    ) -> None:
+        """Fill the choices from the definition; ``listed`` maps question id to its answers."""
+        self.route_targets = {q["id"]: q for q in targets}
+        self.existing_condition = existing
+        self.condition = None
+        route: Any = self.route
+        route.choices = list(ROUTE_CHOICES)
+        if existing is not None and "question" not in existing:
+            route.choices.append(KEEP_ROUTE)
+        question_field: Any = self.route_question
+        question_field.choices = [SelectChoice("", "Choose a question")] + [
+            SelectChoice(q["id"], q["text"]) for q in targets
+        ]
+        chosen = self.route_targets.get(question_field.data or "")
+        self.route_listed = listed.get(chosen["id"]) if chosen is not None else None
+        answers: Any = self.route_answers
+        answers.choices = [SelectChoice(v, label) for v, label in self.route_listed or []]
+
+    def check_routing(self) -> bool:
+        """Read the rule into ``self.condition``; add errors and return False when it is incomplete."""
+        route = self.route.data
+        if route == "everyone":
+            return True
+        if route == "keep" and self.existing_condition is not None:
+            self.condition = self.existing_condition
+            return True
+        if route != "only_if":
+            self.route.errors.append("Select who sees this")
+            return False
+        question = self.route_targets.get(self.route_question.data or "")
+        if question is None:
+            self.route_question.errors.append("Select the earlier question that decides who sees this")
+            return False
+        test = self.route_test.data
+        if test not in {"equals", "any_of", "not_answered"}:
+            self.route_test.errors.append("Select a test")
+            return False
+        if test == "not_answered":
+            self.condition = {"question": question["id"], "not_answered": True}
+            return True
+        values: list[Any]
+        if self.route_listed is not None:
+            chosen = set(self.route_answers.data or [])
+            values = [value for value, _ in self.route_listed if value in chosen]
+            if not values:
+                self.route_answers.errors.append(f"Select the answer to '{question['text']}' that shows this")
+                return False
+            if test == "equals" and len(values) > 1:
+                self.route_answers.errors.append("Select only one answer for 'is', or choose 'is any of'")
+                return False
+        else:
+            text = self.route_value.data or ""
+            values = [v.strip() for v in text.split(",")] if test == "any_of" else [text]
+            values = [v for v in values if v]
+            if not values:
+                self.route_value.errors.append(f"Enter the answer to '{question['text']}' that shows this")
+                return False
+            if question["type"] == "number":
+                numbers: list[Any] = []
+                for value in values:
+                    try:
+                        number = float(value.replace(",", ""))
+                    except ValueError:
+                        self.route_value.errors.append("The answer must be a number, like 3")
+                        return False
+                    numbers.append(int(number) if number.is_integer() else number)
+                values = numbers
+        if test == "equals":
+            self.condition = {"question": question["id"], "equals": values[0]}
+        else:
+            self.condition = {"question": question["id"], "any_of": values}
+        return True
+
+    def load_routing(self, condition: dict[str, Any] | None) -> None:
+        """Show an existing rule in the fields (GET)."""
+        if condition is None:
+            self.route.data = "everyone"
+            return
+        if "question" not in condition:
+            self.route.data = "keep"
+            return
+        self.route.data = "only_if"
+        self.route_question.data = condition["question"]
+        if "not_answered" in condition:
+            self.route_test.data = "not_answered"
+            return
+        values = [condition["equals"]] if "equals" in condition else list(condition["any_of"])
+        self.route_test.data = "equals" if "equals" in condition else "any_of"
+        self.route_answers.data = [str(v) for v in values]
+        self.route_value.data = ", ".join(str(v) for v in values)
+
+
+class PageForm(RoutingMixin, FlaskForm):
+    title = _text("Page title", "Enter the page title", 150, "The page title")
+    intro = _optional_text(
+        "Introduction (optional)",
+        2000,
+        "The introduction",
+        area=True,
+        description="Shown above the questions. Leave a blank line between paragraphs.",
+    )
+    submit = SubmitField("Save page", widget=GovSubmitInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = bool(super().validate(extra_validators))
+        return self.check_routing() and ok
+
+
+class QuestionForm(RoutingMixin, FlaskForm):
+    text = _text("Question", "Enter the question", 300, "The question")
+    hint = _optional_text("Hint (optional)", 500, "The hint", description="Help shown under the question.")
+    optional = RadioField(
+        "Can people leave this question unanswered?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice("no", "No, they must answer it"), SelectChoice("yes", "Yes, it is optional")],
+        default="no",
+        validators=[DataRequired(message="Select whether people can leave this question unanswered")],
+    )
+    options = TextAreaField(
+        "Answer options",
+        widget=GovTextArea(),
+        description="One option on each line, in the order people will see them.",
+        filters=[lambda v: v or ""],
+    )
+    other = BooleanField("Add an 'Other, please specify' box", widget=GovCheckboxInput())
+    other_label = _optional_text("Label for the 'other' option", 100, "The label for the 'other' option")
+    none = BooleanField("Add a 'None of these' option that clears the others", widget=GovCheckboxInput())
+    none_label = _optional_text("Label for the 'none' option", 200, "The label for the 'none' option")
+    statements = TextAreaField(
+        "Statements",
+        widget=GovTextArea(),
+        description=(
+            "One statement on each line. People rate each from 'Strongly agree' to 'Strongly disagree'."
+        ),
+        filters=[lambda v: v or ""],
+    )
+    top_n = WholeNumberField(
+        "How many should people put in order?",
+        minimum=1,
+        maximum=10,
+        noun="How many to put in order",
+        description="For example, 3 asks for their top 3.",
+    )
+    max_length = WholeNumberField(
+        "Character limit (optional)",
+        minimum=1,
+        maximum=10000,
+        noun="The character limit",
+        description="If left blank: 200 for short text, 2,000 for long text.",
+    )
+    min = DecimalNumberField("Lowest number allowed (optional)", noun="The lowest number")
+    max = DecimalNumberField("Highest number allowed (optional)", noun="The highest number")
+    integer = BooleanField("Whole numbers only", widget=GovCheckboxInput())
+    suffix = _optional_text(
+        "Unit shown after the box (optional)", 20, "The unit", description="For example, miles or hours."
+    )
+    earliest = OptionalDateField("Earliest date allowed (optional)", noun="The earliest date")
+    latest = OptionalDateField("Latest date allowed (optional)", noun="The latest date")
+    kiosk_skip = BooleanField(
+        "Do not ask on library tablets (personal question)",
+        widget=GovCheckboxInput(),
+        description=(
+            "Tablets in libraries are shared, so people may not want to answer personal questions on them."
+        ),
+    )
+    submit = SubmitField("Save question", widget=GovSubmitInput())
+
+    kind: str = "long_text"
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = bool(super().validate(extra_validators))
+        ok = self.check_type() and ok
+        return self.check_routing() and ok
+
+    def option_lines(self) -> list[str]:
+        return [" ".join(line.split()) for line in (self.options.data or "").splitlines() if line.strip()]
+
+    def statement_lines(self) -> list[str]:
+        return [" ".join(line.split()) for line in (self.statements.data or "").splitlines() if line.strip()]
+
+    def check_type(self) -> bool:
+        """The checks that depend on the question type."""
+        errors_before = sum(len(f.errors) for f in self)
+        kind = self.kind
+        if kind in {"single_choice", "multiple_choice", "ranking"}:
+            labels = self.option_lines()
+            folded = [label.casefold() for label in labels]
+            if len(labels) < 2:
+                self.options.errors.append("Enter at least 2 answer options, one on each line")
+            elif any(len(label) > 200 for label in labels):
+                self.options.errors.append("Each answer option must be 200 characters or fewer")
+            elif len(set(folded)) != len(folded):
+                twice = next(label for label in labels if folded.count(label.casefold()) > 1)
+                self.options.errors.append(f"The answer option '{twice}' is listed twice")
+            if kind == "ranking":
+                if self.top_n.number is None and not self.top_n.errors:
+                    self.top_n.errors.append("Enter how many options people should put in order")
+                elif self.top_n.number is not None and len(labels) >= 2 and self.top_n.number > len(labels):
+                    self.top_n.errors.append(
+                        f"How many to put in order must be no more than the number of options ({len(labels)})"
+                    )
+        if kind in {"single_choice", "multiple_choice"} and self.other.data and not self.other_label.data:
+            self.other_label.errors.append("Enter the label for the 'other' option, like Other")
+        if kind == "multiple_choice" and self.none.data and not self.none_label.data:
+            self.none_label.errors.append("Enter the label for the 'none' option, like None of these")
+        if kind == "grid":
+            texts = self.statement_lines()
+            folded = [text.casefold() for text in texts]
+            if not texts:
+                self.statements.errors.append("Enter at least one statement")
+            elif any(len(text) > 300 for text in texts):
+                self.statements.errors.append("Each statement must be 300 characters or fewer")
+            elif len(set(folded)) != len(folded):
+                twice = next(text for text in texts if folded.count(text.casefold()) > 1)
+                self.statements.errors.append(f"The statement '{twice}' is listed twice")
+        return sum(len(f.errors) for f in self) == errors_before
+
+    def validate_max(self, field: DecimalNumberField) -> None:
+        low = self.min.number
+        if field.number is not None and low is not None and field.number < low:
+            raise ValidationError("The highest number must be the same as or more than the lowest number")
+
+    def validate_latest(self, field: OptionalDateField) -> None:
+        if field.data and self.earliest.data and field.data < self.earliest.data:
+            raise ValidationError("The latest date must be the same as or after the earliest date")
+
+
+class ConfirmForm(FlaskForm):
+    """A button and a CSRF token."""
+
+    submit = SubmitField("Delete", widget=GovSubmitInput())
+
+
+ROUTING_FIELDS = ("route", "route_question", "route_test", "route_answers", "route_value")

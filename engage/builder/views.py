@@ -1,0 +1,1067 @@
+"""The survey builder: officers make and change surveys in the browser, without writing JSON.
+
+Every change is made to a copy of the latest version's definition, checked with
+:func:`surveys.definition.validate`, and only then saved as the draft with
+:func:`surveys.services.save_definition`. Published versions never change: the first
+edit after publishing makes the next version number as a new draft.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+
+from engage import audit, clock
+from engage.auth.decorators import role_required
+from engage.builder import editing
+from engage.builder.forms import (
+    ConfirmForm,
+    DetailsForm,
+    DuplicateForm,
+    LocalitiesForm,
+    NewSurveyForm,
+    PageForm,
+    QuestionForm,
+    check_slug,
+)
+from engage.database import db
+from engage.models import Role, StaffUser
+from engage.security import mark_private
+from surveys import services
+from surveys.definition import DefinitionError, parse, validate
+from surveys.models import Survey, SurveyVersion
+
+bp = Blueprint("builder", __name__, url_prefix="/staff/surveys")
+
+Definition = dict[str, Any]
+
+
+@bp.before_request
+def _builder_pages_are_private() -> ResponseReturnValue | None:
+    mark_private()
+    if current_user.is_authenticated and current_user.must_change_password:
+        flash("You must choose a new password before you continue.", "info")
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+# --- Helpers ---------------------------------------------------------------------------
+
+
+def _me() -> StaffUser:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def _survey(slug: str) -> Survey:
+    survey = services.get_survey(db(), slug)
+    if survey is None or not survey.versions:
+        abort(404)
+    return survey
+
+
+def _latest(survey: Survey) -> SurveyVersion:
+    return survey.latest
+
+
+def _data(survey: Survey) -> Definition:
+    """A copy of the latest definition to change."""
+    return copy.deepcopy(_latest(survey).definition)
+
+
+def state_of(survey: Survey, now: datetime) -> str:
+    if survey.published is None:
+        return "Draft"
+    reason = services.availability(survey, now).reason
+    return {"open": "Open", "not_open_yet": "Scheduled", "closed": "Closed"}.get(reason, "Draft")
+
+
+STATE_TAGS = {
+    "Draft": "govuk-tag--grey",
+    "Open": "govuk-tag--green",
+    "Scheduled": "govuk-tag--blue",
+    "Closed": "govuk-tag--red",
+}
+
+
+def _problems(data: Definition) -> list[str]:
+    return [editing.explain(problem) for problem in validate(data)]
+
+
+def _save(
+    survey: Survey,
+    data: Definition,
+    action: str,
+    summary: str,
+    details: dict[str, Any] | None = None,
+) -> list[str]:
+    """Validate and save ``data`` as the draft, with an audit row. Problems in words, or []."""
+    problems = _problems(data)
+    if problems:
+        return problems
+    before = _latest(survey)
+    was_published = before.status != "draft"
+    try:
+        version = services.save_definition(db(), data, clock.now(), created_by_id=_me().id)
+    except DefinitionError as error:  # validate() said yes, so this is unexpected
+        return [editing.explain(p) for p in error.problems]
+    audit.record(
+        db(),
+        action,
+        object_type="survey",
+        object_id=survey.id,
+        summary=f"{summary} ({survey.slug}, version {version.number})",
+        details={"version": version.number, **(details or {})},
+    )
+    db().commit()
+    if was_published:
+        g.builder_note = (
+            f"Your change is in a new draft, version {version.number}. "
+            f"Version {before.number} stays as it is until you publish the draft."
+        )
+    return []
+
+
+def _saved(message: str) -> None:
+    """Flash one success message (two banners on a page would share an id)."""
+    note = g.pop("builder_note", None)
+    flash(f"{message} {note}" if note else message, "success")
+
+
+def _errors(messages: list[str]) -> list[dict[str, str]]:
+    return [{"text": message} for message in messages]
+
+
+def _page_or_404(data: Definition, page_id: str) -> dict[str, Any]:
+    try:
+        return editing.get_page(data, page_id)
+    except KeyError:
+        abort(404)
+
+
+def _question_or_404(data: Definition, question_id: str) -> dict[str, Any]:
+    try:
+        return editing.get_question(data, question_id)
+    except KeyError:
+        abort(404)
+
+
+def _overview_url(survey: Survey, anchor: str | None = None) -> str:
+    url = url_for("builder.overview", slug=survey.slug)
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _to_datetime(day: date | None, end: bool) -> str | None:
+    if day is None:
+        return None
+    moment = datetime.combine(day, time(23, 59, 59) if end else time(0, 0), tzinfo=UTC)
+    return moment.isoformat()
+
+
+def _from_datetime(value: str | None) -> date | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC).date()
+
+
+def _new_slug(form: NewSurveyForm | DuplicateForm) -> str | None:
+    """The web address chosen (or made from the title); errors go on the form."""
+    slug = form.slug.data or editing.slugify(form.title.data or "", "-", 60)
+    problem = check_slug(slug)
+    if problem is None and (slug in editing.RESERVED_SLUGS or services.get_survey(db(), slug) is not None):
+        problem = "A survey already uses that web address. Choose a different one"
+    if problem:
+        if not form.slug.data:
+            problem = "Enter a web address: we could not make one from the title"
+        form.slug.errors = [problem]
+        return None
+    return slug
+
+
+# --- List, create, overview ----------------------------------------------------------------
+
+
+@bp.get("")
+@role_required(Role.VIEWER)
+def list_surveys() -> str:
+    session = db()
+    now = clock.now()
+    surveys = list(session.scalars(select(Survey).order_by(Survey.created_at.desc(), Survey.id.desc())))
+    rows = [
+        {
+            "survey": survey,
+            "state": state_of(survey, now),
+            "version": survey.latest.number if survey.versions else None,
+            "responses": services.count_submitted(session, survey),
+        }
+        for survey in surveys
+    ]
+    return render_template("builder/list.html", title="Surveys", rows=rows, state_tags=STATE_TAGS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def new_survey() -> ResponseReturnValue:
+    form = NewSurveyForm()
+    if form.validate_on_submit():
+        slug = _new_slug(form)
+        if slug is not None:
+            data = editing.new_definition(slug, form.title.data or "", form.purpose.data or "")
+            version = services.save_definition(db(), data, clock.now(), created_by_id=_me().id)
+            survey = version.survey
+            audit.record(
+                db(),
+                "survey.created",
+                object_type="survey",
+                object_id=survey.id,
+                summary=f"Created the survey {survey.title!r} ({survey.slug})",
+                details={"slug": slug, "title": survey.title},
+            )
+            db().commit()
+            _saved(f"The survey '{survey.title}' has been created as a draft.")
+            return redirect(url_for("builder.overview", slug=slug))
+    return render_template("builder/new.html", title="Create a survey", form=form)
+
+
+def _page_summaries(data: Definition) -> list[dict[str, Any]]:
+    pages = []
+    for number, page in enumerate(data["pages"], start=1):
+        questions = []
+        for qnumber, question in enumerate(page["questions"], start=1):
+            detail = []
+            if question["type"] in editing.CHOICE_TYPES:
+                labels = [o["label"] for o in question.get("options", [])]
+                if "other" in question:
+                    labels.append(f"{question['other']['label']} (with a box to specify)")
+                detail.append("Options: " + "; ".join(labels))
+            if question["type"] == "grid":
+                detail.append("Statements: " + "; ".join(s["text"] for s in question.get("statements", [])))
+            if question["type"] == "ranking" and "top_n" in question:
+                detail.append(f"Top {question['top_n']} in order")
+            if question.get("kiosk") == "skip":
+                detail.append("Not asked on library tablets")
+            questions.append(
+                {
+                    "number": qnumber,
+                    "question": question,
+                    "type_label": editing.TYPE_LABELS[question["type"]],
+                    "required": question.get("required", True),
+                    "routing": editing.describe_routing(question.get("show_if"), data)
+                    if "show_if" in question
+                    else "",
+                    "detail": detail,
+                }
+            )
+        pages.append(
+            {
+                "number": number,
+                "page": page,
+                "routing": editing.describe_routing(page.get("show_if"), data) if "show_if" in page else "",
+                "questions": questions,
+            }
+        )
+    return pages
+
+
+def _render_overview(survey: Survey, page_errors: list[str] | None = None) -> str:
+    version = _latest(survey)
+    data = version.definition
+    now = clock.now()
+    return render_template(
+        "builder/overview.html",
+        title=survey.title,
+        survey=survey,
+        version=version,
+        data=data,
+        state=state_of(survey, now),
+        state_tags=STATE_TAGS,
+        is_open=services.availability(survey, now).open,
+        opens_on=_from_datetime(data.get("opens_at")),
+        closes_on=_from_datetime(data.get("closes_at")),
+        pages=_page_summaries(data),
+        can_edit=_me().has_role(Role.OFFICER),
+        endpoints=set(current_app.view_functions),
+        public_url=url_for("residents.start", slug=survey.slug, _external=True),
+        page_errors=_errors(page_errors) if page_errors else None,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.get("/<slug>")
+@role_required(Role.VIEWER)
+def overview(slug: str) -> str:
+    return _render_overview(_survey(slug))
+
+
+# --- Details and localities -------------------------------------------------------------------
+
+
+@bp.route("/<slug>/details", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def details(slug: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    data = _data(survey)
+    if request.method == "GET":
+        form = DetailsForm(
+            data={
+                "title": data["title"],
+                "purpose": data["purpose"],
+                "what_happens": data.get("what_happens", ""),
+                "duration_minutes": str(data.get("duration_minutes", "")),
+                "opens_on": _from_datetime(data.get("opens_at")),
+                "closes_on": _from_datetime(data.get("closes_at")),
+                "resume_days": str(data.get("resume_days", "")),
+                "equality_section": "yes" if data.get("equality_section") else "no",
+            }
+        )
+    else:
+        form = DetailsForm()
+    page_errors: list[str] = []
+    if form.validate_on_submit():
+        before = {k: data.get(k) for k in _DETAIL_KEYS}
+        editing.update_details(
+            data,
+            title=form.title.data,
+            purpose=form.purpose.data,
+            what_happens=form.what_happens.data,
+            duration_minutes=form.duration_minutes.number,
+            opens_at=_to_datetime(form.opens_on.data, end=False),
+            closes_at=_to_datetime(form.closes_on.data, end=True),
+            resume_days=form.resume_days.number,
+            equality_section=True if form.equality_section.data == "yes" else None,
+        )
+        after = {k: data.get(k) for k in _DETAIL_KEYS}
+        changed = {k: {"before": before[k], "after": after[k]} for k in _DETAIL_KEYS if before[k] != after[k]}
+        if not changed:
+            return redirect(_overview_url(survey))
+        page_errors = _save(survey, data, "survey.details_updated", "Changed the survey's details", changed)
+        if not page_errors:
+            _saved("The survey's details have been saved.")
+            return redirect(_overview_url(survey))
+    return render_template(
+        "builder/details.html",
+        title="Survey details",
+        survey=survey,
+        form=form,
+        page_errors=_errors(page_errors),
+    )
+
+
+_DETAIL_KEYS = (
+    "title",
+    "purpose",
+    "what_happens",
+    "duration_minutes",
+    "opens_at",
+    "closes_at",
+    "resume_days",
+    "equality_section",
+)
+
+
+@bp.route("/<slug>/localities", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def localities(slug: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    data = _data(survey)
+    if request.method == "GET":
+        form = LocalitiesForm(data={"localities": editing.localities_to_text(data)})
+    else:
+        form = LocalitiesForm()
+    page_errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            parsed = editing.localities_from_text(form.localities.data or "", data.get("localities"))
+        except editing.EditError as error:
+            form.localities.errors = [str(error)]
+        else:
+            before = data.get("localities", [])
+            editing.set_localities(data, parsed)
+            if parsed == before:
+                return redirect(_overview_url(survey))
+            page_errors = _save(
+                survey,
+                data,
+                "survey.localities_updated",
+                "Changed the survey's areas and libraries",
+                {"localities": parsed},
+            )
+            if not page_errors:
+                _saved("The areas and libraries have been saved.")
+                return redirect(_overview_url(survey, "localities"))
+    return render_template(
+        "builder/localities.html",
+        title="Areas and libraries",
+        survey=survey,
+        form=form,
+        page_errors=_errors(page_errors),
+    )
+
+
+# --- Routing fields shared by pages and questions ----------------------------------------------
+
+
+def _setup_routing(
+    form: PageForm | QuestionForm, data: Definition, before_page: str | None, existing: dict[str, Any] | None
+) -> None:
+    targets = editing.earlier_questions(data, before_page)
+    listed = {
+        q["id"]: editing.answer_choices(data, q) for q in targets if q["type"] in editing.LISTED_ANSWER_TYPES
+    }
+    form.setup_routing(targets, listed, existing)
+    form.existing_rule_words = editing.describe_condition(existing, data) if existing else ""
+
+
+def _choosing_answers() -> bool:
+    """The officer pressed "Show its answers" to pick answers for a newly chosen question."""
+    return request.method == "POST" and request.form.get("action") == "pick"
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+
+def _page_form_response(
+    survey: Survey,
+    data: Definition,
+    form: PageForm,
+    page: dict[str, Any] | None,
+    page_errors: list[str],
+) -> str:
+    return render_template(
+        "builder/page_form.html",
+        title="Change page" if page else "Add a page",
+        survey=survey,
+        form=form,
+        page=page,
+        page_number=editing.page_index(data, page["id"]) + 1 if page else len(data["pages"]) + 1,
+        page_errors=_errors(page_errors),
+    )
+
+
+@bp.route("/<slug>/pages/new", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def page_new(slug: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    data = _data(survey)
+    form = PageForm()
+    _setup_routing(form, data, None, None)
+    page_errors: list[str] = []
+    if not _choosing_answers() and form.validate_on_submit():
+        # A page needs a question: the officer goes straight on to add one. Until then the
+        # page holds a placeholder so the draft stays valid.
+        page_id = editing.add_page(
+            data,
+            form.title.data or "",
+            form.intro.data or "",
+            form.condition,
+            questions=[],
+        )
+        placeholder = editing.build_question(
+            editing.make_id(editing.DEFAULT_QUESTION_TEXT, editing.question_ids(data)),
+            "long_text",
+            editing.DEFAULT_QUESTION_TEXT,
+            {"required": False},
+        )
+        editing.get_page(data, page_id)["questions"].append(placeholder)
+        page_errors = _save(
+            survey,
+            data,
+            "survey.page_added",
+            f"Added the page {form.title.data!r}",
+            {"page": page_id, "show_if": form.condition},
+        )
+        if not page_errors:
+            _saved(
+                f"The page '{form.title.data}' has been added with one optional long text question. "
+                "Change that question or add others."
+            )
+            return redirect(_overview_url(survey, f"page-{page_id}"))
+    elif request.method == "GET":
+        form.route.data = "everyone"
+    return _page_form_response(survey, data, form, None, page_errors)
+
+
+@bp.route("/<slug>/pages/<page_id>", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def page_edit(slug: str, page_id: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    data = _data(survey)
+    page = _page_or_404(data, page_id)
+    existing = page.get("show_if")
+    if request.method == "GET":
+        form = PageForm(data={"title": page["title"], "intro": page.get("intro", "")})
+        form.load_routing(existing)
+    else:
+        form = PageForm()
+    _setup_routing(form, data, page_id, existing)
+    page_errors: list[str] = []
+    if not _choosing_answers() and form.validate_on_submit():
+        before = {k: page.get(k) for k in ("title", "intro", "show_if")}
+        editing.update_page(data, page_id, form.title.data or "", form.intro.data or "", form.condition)
+        after = {k: page.get(k) for k in ("title", "intro", "show_if")}
+        if before == after:
+            return redirect(_overview_url(survey, f"page-{page_id}"))
+        page_errors = _save(
+            survey,
+            data,
+            "survey.page_updated",
+            f"Changed the page {page['title']!r}",
+            {"page": page_id, "before": before, "after": after},
+        )
+        if not page_errors:
+            _saved(f"The page '{page['title']}' has been saved.")
+            return redirect(_overview_url(survey, f"page-{page_id}"))
+    return _page_form_response(survey, data, form, page, page_errors)
+
+
+@bp.route("/<slug>/pages/<page_id>/delete", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def page_delete(slug: str, page_id: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    data = _data(survey)
+    page = _page_or_404(data, page_id)
+    form = ConfirmForm()
+    page_errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            editing.delete_page(data, page_id)
+        except editing.EditError as error:
+            page_errors = [str(error)]
+        else:
+            page_errors = _save(
+                survey,
+                data,
+                "survey.page_deleted",
+                f"Deleted the page {page['title']!r}",
+                {"page": page_id, "deleted": page},
+            )
+            if not page_errors:
+                _saved(f"The page '{page['title']}' has been deleted.")
+                return redirect(_overview_url(survey))
+    used_by = [
+        where
+        for question in page["questions"]
+        for where in editing.references(data, question["id"])
+        if not where.startswith(f"page {editing.page_index(data, page_id) + 1}")
+    ]
+    return render_template(
+        "builder/delete.html",
+        title=f"Delete the page '{page['title']}'",
+        survey=survey,
+        form=form,
+        heading=f"Are you sure you want to delete the page '{page['title']}'?",
+        warning=f"Its {len(page['questions'])} question{'s' if len(page['questions']) != 1 else ''} "
+        "will be deleted too.",
+        used_by=used_by,
+        page_errors=_errors(page_errors),
+    )
+
+
+def _direction() -> int:
+    return -1 if request.form.get("direction") == "up" else 1
+
+
+@bp.post("/<slug>/pages/<page_id>/move")
+@role_required(Role.OFFICER)
+def page_move(slug: str, page_id: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    data = _data(survey)
+    page = _page_or_404(data, page_id)
+    direction = _direction()
+    if editing.move_page(data, page_id, direction):
+        problems = _save(
+            survey,
+            data,
+            "survey.page_moved",
+            f"Moved the page {page['title']!r} {'up' if direction < 0 else 'down'}",
+            {"page": page_id, "direction": "up" if direction < 0 else "down"},
+        )
+        if problems:
+            return _render_overview(
+                survey, [f"The page '{page['title']}' could not be moved. {p}" for p in problems]
+            )
+    return redirect(_overview_url(survey, f"page-{page_id}"))
+
+
+# --- Questions ---------------------------------------------------------------------------------
+
+
+def _type_chooser(
+    survey: Survey, data: Definition, heading: str, chosen: str | None, error: str | None, back: str
+) -> str:
+    return render_template(
+        "builder/question_type.html",
+        title=heading,
+        survey=survey,
+        heading=heading,
+        types=editing.TYPE_LABELS,
+        hints=editing.TYPE_HINTS,
+        chosen=chosen,
+        error=error,
+        back=back,
+        page_errors=[{"text": error, "href": "#type"}] if error else None,
+    )
+
+
+def _type_problem(data: Definition, kind: str) -> str | None:
+    if kind not in editing.TYPE_LABELS:
+        return "Select the type of question"
+    if kind == "locality" and not data.get("localities"):
+        return "Add the survey's areas on the 'Areas and libraries' page before asking people to choose one"
+    if kind == "branch" and not any(loc.get("branches") for loc in data.get("localities", [])):
+        return (
+            "Add the survey's libraries on the 'Areas and libraries' page before asking people to choose one"
+        )
+    return None
+
+
+def _question_defaults(question: dict[str, Any]) -> dict[str, Any]:
+    options = question.get("options", [])
+    exclusive = next((o for o in options if o.get("exclusive")), None)
+
+    def number(key: str) -> str:
+        value = question.get(key)
+        return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+    return {
+        "text": question["text"],
+        "hint": question.get("hint", ""),
+        "optional": "no" if question.get("required", True) else "yes",
+        "options": editing.options_to_text(options),
+        "other": "other" in question,
+        "other_label": question.get("other", {}).get("label", "Other"),
+        "none": exclusive is not None,
+        "none_label": exclusive["label"] if exclusive else "None of these",
+        "statements": "\n".join(s["text"] for s in question.get("statements", [])),
+        "top_n": number("top_n"),
+        "max_length": number("max_length"),
+        "min": number("min"),
+        "max": number("max"),
+        "integer": question.get("integer", True),
+        "suffix": question.get("suffix", ""),
+        "earliest": date.fromisoformat(question["earliest"]) if question.get("earliest") else None,
+        "latest": date.fromisoformat(question["latest"]) if question.get("latest") else None,
+        "kiosk_skip": question.get("kiosk") == "skip",
+    }
+
+
+NEW_QUESTION_DEFAULTS: dict[str, Any] = {
+    "optional": "no",
+    "other_label": "Other",
+    "none_label": "None of these",
+    "integer": True,
+}
+
+
+def _question_fields(form: QuestionForm, kind: str, existing: dict[str, Any] | None) -> dict[str, Any]:
+    """The form's answers as :func:`editing.build_question` fields."""
+    old_options = (existing or {}).get("options") if existing and existing["type"] == kind else None
+    other = {"label": form.other_label.data} if form.other.data and kind in editing.OTHER_TYPES else None
+    if other and existing and "other" in existing and "max_length" in existing["other"]:
+        other["max_length"] = existing["other"]["max_length"]
+    options: list[dict[str, Any]] = []
+    if kind in editing.CHOICE_TYPES:
+        options = editing.options_from_lines(
+            form.option_lines(), old_options, reserved={"other"} if other else set()
+        )
+        if kind == "multiple_choice" and form.none.data:
+            options.append(editing.exclusive_option(form.none_label.data or "", options, old_options))
+    statements = None
+    if kind == "grid":
+        old = existing.get("statements") if existing else None
+        statements = editing.statements_from_lines(form.statement_lines(), old)
+    return {
+        "hint": form.hint.data,
+        "required": form.optional.data != "yes",
+        "options": options,
+        "other": other,
+        "statements": statements,
+        "top_n": form.top_n.number,
+        "max_length": form.max_length.number,
+        "min": form.min.number,
+        "max": form.max.number,
+        "integer": bool(form.integer.data),
+        "suffix": form.suffix.data,
+        "earliest": form.earliest.data.isoformat() if form.earliest.data else None,
+        "latest": form.latest.data.isoformat() if form.latest.data else None,
+        "kiosk_skip": bool(form.kiosk_skip.data),
+        "show_if": form.condition,
+    }
+
+
+def _question_form_response(
+    survey: Survey,
+    data: Definition,
+    form: QuestionForm,
+    kind: str,
+    page: dict[str, Any],
+    question: dict[str, Any] | None,
+    page_errors: list[str],
+    change_type_url: str,
+) -> str:
+    return render_template(
+        "builder/question_form.html",
+        title="Change question" if question else "Add a question",
+        survey=survey,
+        form=form,
+        kind=kind,
+        type_label=editing.TYPE_LABELS[kind],
+        page=page,
+        question=question,
+        change_type_url=change_type_url,
+        page_errors=_errors(page_errors),
+    )
+
+
+@bp.route("/<slug>/pages/<page_id>/questions/new", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def question_new(slug: str, page_id: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    data = _data(survey)
+    page = _page_or_404(data, page_id)
+    kind = request.args.get("type", "")
+    back = _overview_url(survey, f"page-{page_id}")
+    problem = _type_problem(data, kind) if kind else None
+    if not kind or problem:
+        return _type_chooser(survey, data, "What type of question is it?", kind or None, problem, back)
+    if request.method == "GET":
+        form = QuestionForm(data=NEW_QUESTION_DEFAULTS)
+        form.route.data = "everyone"
+    else:
+        form = QuestionForm()
+    form.kind = kind
+    _setup_routing(form, data, page_id, None)
+    page_errors: list[str] = []
+    if not _choosing_answers() and form.validate_on_submit():
+        text = form.text.data or ""
+        fields = _question_fields(form, kind, None)
+        question_id = editing.add_question(data, page_id, kind, text, fields)
+        replaced = _drop_placeholder(data, page_id, question_id)
+        page_errors = _save(
+            survey,
+            data,
+            "survey.question_added",
+            f"Added the question {text!r} to the page {page['title']!r}",
+            {"page": page_id, "question": editing.get_question(data, question_id), "replaced": replaced},
+        )
+        if not page_errors:
+            _saved(f"The question '{text}' has been added.")
+            return redirect(_overview_url(survey, f"question-{question_id}"))
+    return _question_form_response(
+        survey,
+        data,
+        form,
+        kind,
+        page,
+        None,
+        page_errors,
+        url_for("builder.question_new", slug=slug, page_id=page_id),
+    )
+
+
+def _drop_placeholder(data: Definition, page_id: str, added: str) -> str | None:
+    """A new page starts with an untouched placeholder question; the first real one replaces it."""
+    page = editing.get_page(data, page_id)
+    first = page["questions"][0]
+    untouched = {
+        "id": first["id"],
+        "type": "long_text",
+        "text": editing.DEFAULT_QUESTION_TEXT,
+        "required": False,
+    }
+    if (
+        len(page["questions"]) == 2
+        and first == untouched
+        and first["id"] != added
+        and not editing.references(data, first["id"])
+    ):
+        page["questions"].pop(0)
+        return str(first["id"])
+    return None
+
+
+@bp.route("/<slug>/questions/<question_id>", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    data = _data(survey)
+    question = _question_or_404(data, question_id)
+    page = editing.page_of_question(data, question_id)
+    kind = request.args.get("type") or question["type"]
+    problem = _type_problem(data, kind)
+    if problem:
+        return _type_chooser(
+            survey,
+            data,
+            "Change the type of question",
+            kind,
+            problem,
+            url_for("builder.question_edit", slug=slug, question_id=question_id),
+        )
+    existing = question.get("show_if")
+    if request.method == "GET":
+        form = QuestionForm(data=_question_defaults(question))
+        form.load_routing(existing)
+    else:
+        form = QuestionForm()
+    form.kind = kind
+    _setup_routing(form, data, page["id"], existing)
+    page_errors: list[str] = []
+    if not _choosing_answers() and form.validate_on_submit():
+        before = copy.deepcopy(question)
+        editing.update_question(
+            data, question_id, kind, form.text.data or "", _question_fields(form, kind, question)
+        )
+        after = editing.get_question(data, question_id)
+        if before == after:
+            return redirect(_overview_url(survey, f"question-{question_id}"))
+        page_errors = _save(
+            survey,
+            data,
+            "survey.question_updated",
+            f"Changed the question {after['text']!r}",
+            {"question": question_id, "before": before, "after": after},
+        )
+        if not page_errors:
+            _saved(f"The question '{after['text']}' has been saved.")
+            return redirect(_overview_url(survey, f"question-{question_id}"))
+    return _question_form_response(
+        survey,
+        data,
+        form,
+        kind,
+        page,
+        question,
+        page_errors,
+        url_for("builder.question_type", slug=slug, question_id=question_id),
+    )
+
+
+@bp.get("/<slug>/questions/<question_id>/type")
+@role_required(Role.OFFICER)
+def question_type(slug: str, question_id: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    data = _data(survey)
+    question = _question_or_404(data, question_id)
+    return render_template(
+        "builder/question_type.html",
+        title="Change the type of question",
+        survey=survey,
+        heading="Change the type of question",
+        types=editing.TYPE_LABELS,
+        hints=editing.TYPE_HINTS,
+        chosen=question["type"],
+        error=None,
+        action=url_for("builder.question_edit", slug=slug, question_id=question_id),
+        back=url_for("builder.question_edit", slug=slug, question_id=question_id),
+        page_errors=None,
+    )
+
+
+@bp.route("/<slug>/questions/<question_id>/delete", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def question_delete(slug: str, question_id: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    data = _data(survey)
+    question = _question_or_404(data, question_id)
+    form = ConfirmForm()
+    page_errors: list[str] = []
+    used_by = editing.references(data, question_id)
+    if form.validate_on_submit():
+        try:
+            editing.delete_question(data, question_id)
+        except editing.EditError as error:
+            page_errors = [str(error)]
+        else:
+            if used_by:
+                page_errors = [
+                    f"Routing on {where} depends on this question. Change that routing first"
+                    for where in used_by
+                ]
+            else:
+                page_errors = _save(
+                    survey,
+                    data,
+                    "survey.question_deleted",
+                    f"Deleted the question {question['text']!r}",
+                    {"question": question_id, "deleted": question},
+                )
+            if not page_errors:
+                _saved(f"The question '{question['text']}' has been deleted.")
+                return redirect(_overview_url(survey))
+    return render_template(
+        "builder/delete.html",
+        title="Delete the question",
+        survey=survey,
+        form=form,
+        heading=f"Are you sure you want to delete the question '{question['text']}'?",
+        warning="",
+        used_by=used_by,
+        page_errors=_errors(page_errors),
+    )
+
+
+@bp.post("/<slug>/questions/<question_id>/move")
+@role_required(Role.OFFICER)
+def question_move(slug: str, question_id: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    data = _data(survey)
+    question = _question_or_404(data, question_id)
+    direction = _direction()
+    if editing.move_question(data, question_id, direction):
+        problems = _save(
+            survey,
+            data,
+            "survey.question_moved",
+            f"Moved the question {question['text']!r} {'up' if direction < 0 else 'down'}",
+            {"question": question_id, "direction": "up" if direction < 0 else "down"},
+        )
+        if problems:
+            return _render_overview(survey, problems)
+    return redirect(_overview_url(survey, f"question-{question_id}"))
+
+
+# --- Preview, publish, close, duplicate, download ------------------------------------------------
+
+
+@bp.get("/<slug>/preview")
+@role_required(Role.VIEWER)
+def preview_start(slug: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    definition = parse(_latest(survey).definition)
+    return redirect(url_for("builder.preview", slug=slug, page_id=definition.all_pages[0].id))
+
+
+@bp.get("/<slug>/preview/<page_id>")
+@role_required(Role.VIEWER)
+def preview(slug: str, page_id: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    version = _latest(survey)
+    definition = parse(version.definition)
+    pages = list(definition.all_pages)
+    ids = [p.id for p in pages]
+    if page_id not in ids:
+        abort(404)
+    index = ids.index(page_id)
+    page = pages[index]
+    raw = version.definition
+    return render_template(
+        "builder/preview.html",
+        title=f"Preview: {page.title}",
+        survey=survey,
+        version=version,
+        definition=definition,
+        page=page,
+        page_number=index + 1,
+        page_count=len(pages),
+        page_routing=editing.describe_routing(page.show_if, raw) if page.show_if else "",
+        routing={q.id: editing.describe_routing(q.show_if, raw) for q in page.questions if q.show_if},
+        previous_url=url_for("builder.preview", slug=slug, page_id=ids[index - 1]) if index > 0 else None,
+        next_url=url_for("builder.preview", slug=slug, page_id=ids[index + 1])
+        if index + 1 < len(ids)
+        else None,
+    )
+
+
+@bp.post("/<slug>/publish")
+@role_required(Role.OFFICER)
+def publish(slug: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    draft = survey.draft
+    if draft is None:
+        flash("There is no draft to publish: the latest version is already published.", "info")
+        return redirect(_overview_url(survey))
+    problems = _problems(draft.definition)
+    if problems:
+        return _render_overview(survey, problems)
+    version = services.publish(db(), survey, clock.now())
+    audit.record(
+        db(),
+        "survey.published",
+        object_type="survey",
+        object_id=survey.id,
+        summary=f"Published version {version.number} of {survey.slug}",
+        details={"version": version.number},
+    )
+    db().commit()
+    link = url_for("residents.start", slug=survey.slug, _external=True)
+    _saved(f"Version {version.number} of '{survey.title}' is published. Its link is {link}")
+    return redirect(_overview_url(survey))
+
+
+@bp.post("/<slug>/close")
+@role_required(Role.OFFICER)
+def close(slug: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    now = clock.now()
+    if not services.availability(survey, now).open:
+        flash("The survey is not open, so there is nothing to close.", "info")
+        return redirect(_overview_url(survey))
+    services.close(survey, now)
+    audit.record(
+        db(),
+        "survey.closed",
+        object_type="survey",
+        object_id=survey.id,
+        summary=f"Closed {survey.slug} to new responses",
+        details={"closed_at": now.isoformat()},
+    )
+    db().commit()
+    _saved(f"'{survey.title}' is closed. People can no longer answer it.")
+    return redirect(_overview_url(survey))
+
+
+@bp.route("/<slug>/duplicate", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def duplicate(slug: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    if request.method == "GET":
+        form = DuplicateForm(data={"title": f"Copy of {survey.title}"[:150]})
+    else:
+        form = DuplicateForm()
+    if form.validate_on_submit():
+        new_slug = _new_slug(form)
+        if new_slug is not None:
+            data = editing.duplicate(_latest(survey).definition, new_slug, form.title.data or "")
+            version = services.save_definition(db(), data, clock.now(), created_by_id=_me().id)
+            copy_of = version.survey
+            audit.record(
+                db(),
+                "survey.duplicated",
+                object_type="survey",
+                object_id=copy_of.id,
+                summary=f"Created {new_slug} as a copy of {survey.slug} version {_latest(survey).number}",
+                details={"from": survey.slug, "from_version": _latest(survey).number, "slug": new_slug},
+            )
+            db().commit()
+            _saved(f"'{copy_of.title}' has been created as a draft copy of '{survey.title}'.")
+            return redirect(url_for("builder.overview", slug=new_slug))
+    return render_template("builder/duplicate.html", title="Duplicate the survey", survey=survey, form=form)
+
+
+@bp.get("/<slug>/definition.json")
+@role_required(Role.VIEWER)
+def download(slug: str) -> Response:
+    survey = _survey(slug)
+    version = _latest(survey)
+    body = json.dumps(version.definition, indent=2, ensure_ascii=False) + "\n"
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{survey.slug}-v{version.number}.json"'
+    return response

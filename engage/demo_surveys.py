@@ -1,0 +1,215 @@
+"""Demo survey data: the example co-design survey and a few hundred realistic responses.
+
+Responses are made through the same services as real ones (start, save each page,
+submit), following the survey's routing, so reports see exactly what they would in
+a live consultation. Seeded, so every run produces the same demo.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engage.config import PROJECT_ROOT
+from surveys import runner, services
+from surveys.definition import LIKERT_SCALE, Question, SurveyDefinition
+
+EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
+RESPONSES = 360
+CHANNEL_WEIGHTS = [("online", 60), ("kiosk", 18), ("paper", 15), ("event", 7)]
+
+OPENERS = [
+    "",
+    "",
+    "",
+    "Honestly, ",
+    "As a mum of two, ",
+    "I'm retired and ",
+    "As a student, ",
+    "Speaking as a volunteer, ",
+]
+IDEAS = [
+    "open on Sunday mornings so working families can come",
+    "stay open later on Thursdays, I can't get there before 5pm",
+    "more rhyme time and story sessions for toddlers in the holidays",
+    "a proper quiet study space with plugs for laptops during exams",
+    "the wifi keeps dropping out, please make it faster and more reliable",
+    "help for older people to use the internet, book GP appointments and do online banking",
+    "more books in Polish, Urdu and Arabic for our community",
+    "keep the mobile library coming to the villages, the bus is hopeless",
+    "somewhere warm and safe to sit in winter when heating is too expensive",
+    "better parking or at least a bike rack near the entrance",
+    "the toilets and baby changing need sorting out",
+    "a lift or ramp, I use a wheelchair and the upstairs is impossible",
+    "talks and exhibitions about local history and the old mills",
+    "digitise the parish records and old photographs so we can see them online",
+    "clubs for teenagers, coding or gaming, somewhere for them to go after school",
+    "more large print and audiobooks",
+    "a community room groups can book cheaply",
+    "job clubs and help with CVs",
+    "don't close it, it's the only public space left on the high street",
+    "a cafe corner would make people stay longer",
+    "more events for adults in the evenings like author talks",
+    "the heritage centre could run family history workshops",
+    "more staff, there is often nobody to ask",
+    "free printing for job seekers",
+]
+CLOSERS = ["", "", "", " Thank you.", " Keep up the good work!", " 📚", " 👍", " It really matters to us."]
+HERITAGE = [
+    "Walking trails with plaques about the history of the valley.",
+    "School visits to the archive and hands-on workshops.",
+    "Put the old photos on social media, people love them.",
+    "An oral history project with older residents before their stories are lost.",
+    "Exhibitions in the library foyer that change every month.",
+    "Open days at the heritage centre with family activities.",
+    "Better signs, I didn't know the archive was open to the public.",
+    "Work with the local history society and the museum.",
+]
+VOLUNTEER = [
+    "Reading with children on Saturday mornings.",
+    "Helping people with computers and phones.",
+    "Cataloguing the archive, I used to be a librarian.",
+    "Delivering books to people who can't leave home.",
+    "Running a knit and natter group.",
+    "Code club for kids.",
+]
+SHORT = [
+    "n/a",
+    "nothing",
+    "No",
+    "-",
+    "not sure",
+    "more books",
+    "longer hours",
+    "wifi",
+    "parking!!",
+    "its fine as it is",
+]
+PERSONAL = [
+    "Please contact me about volunteering at jo.bloggs@example.com, I'd love to help.",
+    "Ring me on 07700 900123 if you want to talk about the reading group.",
+    "My name is Sam Taylor and I run the local history society, we would like to work with you.",
+]
+
+
+def _one_change(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.06:
+        return rng.choice(SHORT)
+    if roll < 0.075:
+        return rng.choice(PERSONAL)
+    first = rng.choice(IDEAS)
+    text = rng.choice(OPENERS) + first
+    if rng.random() < 0.45:
+        text += ". Also " + rng.choice([i for i in IDEAS if i != first])
+    text = text[0].upper() + text[1:] + "." + rng.choice(CLOSERS)
+    if rng.random() < 0.08:
+        text = text.lower().replace("the ", "teh ", 1)
+    return text
+
+
+def _answer(
+    question: Question, definition: SurveyDefinition, rng: random.Random, state: dict[str, Any]
+) -> Any:
+    kind = question.type
+    if not question.required and rng.random() < 0.3:
+        return None
+    if kind == "long_text":
+        if question.id == "heritage_ideas":
+            return rng.choice(HERITAGE)
+        if question.id == "volunteer_ideas":
+            return rng.choice(VOLUNTEER)
+        return _one_change(rng)
+    if kind == "short_text":
+        return f"resident{rng.randint(100, 999)}@example.org" if rng.random() < 0.3 else None
+    if kind == "branch":
+        branches = [
+            b for b in definition.branches() if b.locality_code == state["locality"]
+        ] or definition.branches()
+        return rng.choice(branches).code
+    if kind == "locality":
+        return state["locality"]
+    if kind == "likert":
+        return rng.choices([v for v, _ in LIKERT_SCALE], weights=[3, 5, 3, 2, 1])[0]
+    if kind == "grid":
+        return {
+            s.id: rng.choices([v for v, _ in LIKERT_SCALE], weights=[3, 4, 3, 2, 1])[0]
+            for s in question.statements
+        }
+    if kind == "ranking":
+        return rng.sample([o.value for o in question.options], question.top_n)
+    if kind == "number":
+        low, high = int(question.min or 0), int(min(question.max or 10, 12))
+        return rng.randint(low, high)
+    if kind == "date":
+        return (state["now"] - timedelta(days=rng.randint(1, 400))).date().isoformat()
+    if kind == "multiple_choice":
+        ordinary = [o.value for o in question.options if not o.exclusive]
+        exclusive = [o.value for o in question.options if o.exclusive]
+        if exclusive and rng.random() < 0.05:
+            return [exclusive[0]]
+        picked = set(rng.sample(ordinary, rng.randint(1, min(3, len(ordinary)))))
+        return [v for v in ordinary if v in picked]
+    if kind == "single_choice":
+        values = [o.value for o in question.options]
+        if question.id == "visit_frequency":
+            return rng.choices(values, weights=[40, 30, 20, 10])[0]
+        if question.id.startswith("eq_"):
+            return rng.choice(values)
+        return rng.choice(values)
+    return None
+
+
+def _respond(
+    session: Session, definition: SurveyDefinition, version: Any, rng: random.Random, when: datetime
+) -> None:
+    channel = rng.choices([c for c, _ in CHANNEL_WEIGHTS], weights=[w for _, w in CHANNEL_WEIGHTS])[0]
+    locality = rng.choices([loc.code for loc in definition.localities], weights=[55, 45])[0]
+    branches = [b for b in definition.branches() if b.locality_code == locality]
+    branch = rng.choice(branches).code if channel != "online" or rng.random() < 0.3 else None
+    started = services.start_response(
+        session,
+        version,
+        when - timedelta(minutes=rng.randint(4, 25)),
+        channel=channel,
+        branch_code=branch,
+        locality_code=None if branch else locality,
+    )
+    response = started.response
+    state = {"locality": locality, "now": when}
+    wants_equality = rng.random() < 0.5
+    page = runner.next_page(definition, {}, None, channel)
+    while page is not None:
+        answers: dict[str, Any] = {}
+        if not page.is_equality or wants_equality:
+            for question in runner.visible_questions(page, response.answers, channel):
+                value = _answer(question, definition, rng, state)
+                if value is not None:
+                    answers[question.id] = value
+        services.save_page(session, response, definition, page.id, answers, when)
+        page = runner.next_page(definition, response.answers, page.id, channel)
+    services.submit(session, response, definition, when)
+
+
+def load_demo_surveys(session: Session, now: datetime) -> Iterator[str]:
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    survey = services.get_survey(session, data["slug"])
+    if survey is not None and survey.published is not None:
+        yield f"Survey {data['slug']} already loaded ({services.count_submitted(session, survey)} responses)."
+        return
+    version = services.save_definition(session, data, now - timedelta(days=45))
+    services.publish(session, version.survey, now - timedelta(days=45))
+    definition = services.definition_of(version)
+    rng = random.Random(20261124)  # noqa: S311 - demo data, seeded on purpose
+    for n in range(RESPONSES):
+        when = (
+            now - timedelta(days=42) + timedelta(seconds=n * (42 * 86400 // RESPONSES) + rng.randint(0, 3600))
+        )
+        _respond(session, definition, version, rng, when)
+    session.commit()
+    yield f"Loaded survey {data['slug']} with {RESPONSES} responses."

@@ -1,0 +1,477 @@
+"""The resident journey: start page, one page of questions at a time, check answers, submit.
+
+Views stay thin: they load the response, ask :mod:`surveys.runner` where to go and
+whether a page's answers are valid, and hand the rest to templates. Answers are
+saved on every page, so nothing typed is lost when someone leaves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import Blueprint, abort, make_response, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import Gone
+
+from engage import clock, mail
+from engage.database import db
+from engage.security import mark_private
+from surveys import runner, services
+from surveys.definition import Page, SurveyDefinition
+from surveys.models import Response, Survey, SurveyVersion
+
+bp = Blueprint("residents", __name__, url_prefix="/s")
+
+SESSION_KEY = "responses"
+ENTRY_KEY = "entry"
+DONE_KEY = "submitted"
+
+
+@dataclass
+class Journey:
+    survey: Survey
+    version: SurveyVersion
+    definition: SurveyDefinition
+    response: Response | None
+
+
+def _survey_or_404(slug: str) -> Survey:
+    survey = services.get_survey(db(), slug)
+    if survey is None or survey.published is None:
+        abort(404)
+    return survey
+
+
+def _token(slug: str) -> str | None:
+    return (session.get(SESSION_KEY) or {}).get(slug)
+
+
+def _remember(slug: str, token: str | None) -> None:
+    tokens = dict(session.get(SESSION_KEY) or {})
+    if token is None:
+        tokens.pop(slug, None)
+    else:
+        tokens[slug] = token
+    session[SESSION_KEY] = tokens
+
+
+def _current_response(survey: Survey) -> Response | None:
+    token = _token(survey.slug)
+    if not token:
+        return None
+    response = services.find_by_token(db(), survey, token)
+    if response is None or response.status != "in_progress":
+        return None
+    if response.expires_at is not None and response.expires_at < clock.now():
+        return None
+    return response
+
+
+def _journey(slug: str, *, need_response: bool = True) -> Journey:
+    survey = _survey_or_404(slug)
+    state = services.availability(survey, clock.now())
+    if not state.open:
+        raise _closed(survey, state.reason)
+    response = _current_response(survey)
+    if need_response and response is None:
+        raise NoResponseError(slug)
+    version = response.version if response is not None else survey.published
+    assert version is not None
+    return Journey(survey, version, services.definition_of(version), response)
+
+
+class NoResponseError(Exception):
+    def __init__(self, slug: str) -> None:
+        self.slug = slug
+
+
+def _closed(survey: Survey, reason: str) -> Gone:
+    page = render_template(
+        "residents/closed.html",
+        title=survey.title,
+        survey=survey,
+        reason=reason,
+        definition=services.definition_of(survey.published) if survey.published else None,
+    )
+    return Gone(response=make_response(page, 410))
+
+
+@bp.errorhandler(NoResponseError)
+def _start_again(error: NoResponseError) -> ResponseReturnValue:
+    return redirect(url_for("residents.start", slug=error.slug))
+
+
+@bp.get("/<slug>")
+def start(slug: str) -> ResponseReturnValue:
+    survey = _survey_or_404(slug)
+    now = clock.now()
+    state = services.availability(survey, now)
+    version = survey.published
+    assert version is not None
+    definition = services.definition_of(version)
+    if state.reason == "closed":
+        return render_template(
+            "residents/closed.html", title=survey.title, survey=survey, reason="closed", definition=definition
+        ), 410
+    entry = {k: request.args[k] for k in ("branch", "locality") if request.args.get(k)}
+    if entry:
+        entries = dict(session.get(ENTRY_KEY) or {})
+        entries[slug] = entry
+        session[ENTRY_KEY] = entries
+    return render_template(
+        "residents/start.html",
+        title=definition.title,
+        survey=survey,
+        definition=definition,
+        state=state,
+        in_progress=_current_response(survey),
+        branch=definition.branch(entry.get("branch", "")) if entry else None,
+    )
+
+
+@bp.post("/<slug>/start")
+def begin(slug: str) -> ResponseReturnValue:
+    journey = _journey(slug, need_response=False)
+    if journey.response is not None and request.form.get("fresh") != "1":
+        return redirect(_resume_url(journey))
+    entry = (session.get(ENTRY_KEY) or {}).get(slug, {})
+    started = services.start_response(
+        db(),
+        journey.version,
+        clock.now(),
+        channel="online",
+        branch_code=entry.get("branch"),
+        locality_code=entry.get("locality"),
+    )
+    db().commit()
+    _remember(slug, started.token)
+    first = runner.next_page(journey.definition, {}, None, "online")
+    assert first is not None
+    return redirect(url_for("residents.page", slug=slug, page_id=first.id))
+
+
+def _resume_url(journey: Journey) -> str:
+    assert journey.response is not None
+    page = runner.first_unanswered_page(
+        journey.definition, journey.response.answers, journey.response.pages_done, journey.response.channel
+    )
+    if page is None:
+        return url_for("residents.check", slug=journey.survey.slug)
+    return url_for("residents.page", slug=journey.survey.slug, page_id=page.id)
+
+
+def _page_context(
+    journey: Journey, page: Page, values: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    assert journey.response is not None
+    channel = journey.response.channel
+    answers = journey.response.answers
+    questions = runner.visible_questions(page, answers, channel)
+    pages = runner.visible_pages(journey.definition, answers, channel)
+    ids = [p.id for p in pages]
+    number = ids.index(page.id) + 1 if page.id in ids else None
+    back = runner.previous_page(journey.definition, answers, page.id, channel)
+    return {
+        "title": page.title,
+        "survey": journey.survey,
+        "definition": journey.definition,
+        "page": page,
+        "questions": questions,
+        "values": values,
+        "errors": errors,
+        "page_errors": [
+            {"text": message, "href": f"#{_field_anchor(key, journey.definition)}"}
+            for key, message in errors.items()
+        ],
+        "page_number": number,
+        "page_count": len(pages),
+        "back_url": url_for("residents.page", slug=journey.survey.slug, page_id=back.id)
+        if back
+        else url_for("residents.start", slug=journey.survey.slug),
+        "returning_to_check": request.args.get("return") == "check",
+    }
+
+
+def _field_anchor(key: str, definition: SurveyDefinition) -> str:
+    """The id of the first input for an error, as the error summary must link to it."""
+    question = definition.question(key.split(".", 1)[0])
+    if question is not None and question.type == "date" and "." not in key:
+        return f"{key}-day"
+    return key
+
+
+@bp.route("/<slug>/<page_id>", methods=["GET", "POST"])
+def page(slug: str, page_id: str) -> ResponseReturnValue:
+    mark_private()
+    journey = _journey(slug)
+    response = journey.response
+    assert response is not None
+    definition = journey.definition
+    current = definition.page(page_id)
+    if current is None:
+        abort(404)
+    visible = {p.id for p in runner.visible_pages(definition, response.answers, response.channel)}
+    if current.id not in visible:
+        # Routing skips this page now (or it was never reached): go where the resident should be.
+        return redirect(_resume_url(journey))
+    if request.method == "GET":
+        return render_template(
+            "residents/page.html", **_page_context(journey, current, _stored_values(response), {})
+        )
+
+    questions = runner.visible_questions(current, response.answers, response.channel)
+    result = runner.read_page(current, questions, request.form, definition)
+    leaving = request.form.get("action") == "save"
+    errors = result.errors
+    if leaving:
+        # Leaving part-way may skip required questions, but never throws away what was typed.
+        errors = {k: v for k, v in errors.items() if _has_raw_value(result.raw, k)}
+    if errors:
+        values = {**_stored_values(response), **result.raw}
+        return render_template("residents/page.html", **_page_context(journey, current, values, errors))
+    services.save_page(db(), response, definition, current.id, result.answers, clock.now())
+    if leaving:
+        if result.errors:  # some required answers are still to come: not a finished page
+            response.pages_done = [p for p in response.pages_done if p != current.id]
+        db().commit()
+        return redirect(url_for("residents.saved", slug=slug))
+    db().commit()
+    if request.args.get("return") == "check":
+        # A changed answer can open pages that were skipped before: ask those first.
+        missing = runner.first_unanswered_page(
+            definition, response.answers, response.pages_done, response.channel
+        )
+        if missing is None:
+            return redirect(url_for("residents.check", slug=slug))
+        target = url_for("residents.page", slug=slug, page_id=missing.id)
+        return redirect(f"{target}?return=check")
+    following = runner.next_page(definition, response.answers, current.id, response.channel)
+    if following is None:
+        return redirect(url_for("residents.check", slug=slug))
+    return redirect(url_for("residents.page", slug=slug, page_id=following.id))
+
+
+def _has_raw_value(raw: dict[str, Any], key: str) -> bool:
+    head, _, tail = key.partition(".")
+    value = raw.get(key, raw.get(head))
+    if isinstance(value, dict):
+        value = value.get(tail) if tail else any(value.values())
+    if isinstance(value, list):
+        if tail.isdigit():
+            index = int(tail) - 1
+            return 0 <= index < len(value) and bool(value[index])
+        return any(value)
+    return bool(value)
+
+
+def _stored_values(response: Response) -> dict[str, Any]:
+    """Saved answers in the shape the form fields want."""
+    values: dict[str, Any] = {}
+    for key, value in response.answers.items():
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            year, month, day = value.split("-")
+            values[key] = {"day": str(int(day)), "month": str(int(month)), "year": year}
+        else:
+            values[key] = value
+    return values
+
+
+@bp.get("/<slug>/check")
+def check(slug: str) -> ResponseReturnValue:
+    mark_private()
+    journey = _journey(slug)
+    response = journey.response
+    assert response is not None
+    pages = runner.visible_pages(journey.definition, response.answers, response.channel)
+    missing = runner.first_unanswered_page(
+        journey.definition, response.answers, response.pages_done, response.channel
+    )
+    if missing is not None:
+        return redirect(url_for("residents.page", slug=slug, page_id=missing.id))
+    sections = [
+        {
+            "page": p,
+            "rows": [
+                {
+                    "question": q,
+                    "answer": runner.answer_text(q, response.answers, journey.definition),
+                }
+                for q in runner.visible_questions(p, response.answers, response.channel)
+            ],
+        }
+        for p in pages
+    ]
+    return render_template(
+        "residents/check.html",
+        title="Check your answers",
+        survey=journey.survey,
+        definition=journey.definition,
+        sections=sections,
+    )
+
+
+@bp.post("/<slug>/submit")
+def submit(slug: str) -> ResponseReturnValue:
+    mark_private()
+    survey = _survey_or_404(slug)
+    token = _token(slug)
+    response = services.find_by_token(db(), survey, token) if token else None
+    if response is None:
+        return redirect(url_for("residents.start", slug=slug))
+    if response.status == "in_progress":
+        state = services.availability(survey, clock.now())
+        if not state.open:
+            raise _closed(survey, state.reason)
+        definition = services.definition_of(response.version)
+        missing = runner.first_unanswered_page(
+            definition, response.answers, response.pages_done, response.channel
+        )
+        if missing is not None:
+            return redirect(url_for("residents.page", slug=slug, page_id=missing.id))
+        result = services.submit(db(), response, definition, clock.now())
+    else:
+        assert response.submission is not None
+        result = services.SubmitResult(response.submission.reference, first_time=False)
+    db().commit()
+    done = dict(session.get(DONE_KEY) or {})
+    done[slug] = result.reference
+    session[DONE_KEY] = done
+    return redirect(url_for("residents.done", slug=slug))
+
+
+@bp.get("/<slug>/done")
+def done(slug: str) -> ResponseReturnValue:
+    mark_private()
+    survey = _survey_or_404(slug)
+    reference = (session.get(DONE_KEY) or {}).get(slug)
+    if not reference:
+        return redirect(url_for("residents.start", slug=slug))
+    definition = services.definition_of(survey.published) if survey.published else None
+    return render_template(
+        "residents/done.html", title="Thank you", survey=survey, definition=definition, reference=reference
+    )
+
+
+@bp.route("/<slug>/saved", methods=["GET", "POST"])
+def saved(slug: str) -> ResponseReturnValue:
+    """The resume code and link; optionally emailed. Each visit issues a fresh code."""
+    mark_private()
+    journey = _journey(slug)
+    response = journey.response
+    assert response is not None
+    errors: list[dict[str, str]] = []
+    email = ""
+    sent_to = None
+    if request.method == "POST":
+        email = request.form.get("email", "").strip()[:254]
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            errors = [
+                {
+                    "text": "Enter an email address in the correct format, like name@example.com",
+                    "href": "#email",
+                }
+            ]
+    code = services.issue_resume_code(response)
+    token = _token(slug)
+    link = url_for("residents.resume_link", slug=slug, token=token, _external=True)
+    message = None
+    if request.method == "POST" and not errors:
+        message = mail.send(
+            email,
+            f"Continue your answers to {journey.definition.title}",
+            "resume",
+            purpose="survey_resume",
+            survey_title=journey.definition.title,
+            link=link,
+            code=code,
+            resume_url=url_for("residents.resume", slug=slug, _external=True),
+            expires=response.expires_at.strftime("%-d %B %Y") if response.expires_at else "",
+        )
+        sent_to = email
+    db().commit()
+    if message is not None:
+        mail.dispatch(message)
+    return render_template(
+        "residents/saved.html",
+        title="Your answers have been saved",
+        survey=journey.survey,
+        definition=journey.definition,
+        code=code,
+        link=link,
+        expires_at=response.expires_at,
+        page_errors=errors,
+        email=email if errors else "",
+        sent_to=sent_to,
+    )
+
+
+@bp.route("/<slug>/resume", methods=["GET", "POST"])
+def resume(slug: str) -> ResponseReturnValue:
+    mark_private()
+    survey = _survey_or_404(slug)
+    state = services.availability(survey, clock.now())
+    if not state.open:
+        raise _closed(survey, state.reason)
+    errors: list[dict[str, str]] = []
+    code = ""
+    if request.method == "POST":
+        code = request.form.get("code", "").strip()[:40]
+        if not code:
+            errors = [{"text": "Enter the code you were given when you saved your answers", "href": "#code"}]
+        else:
+            response = services.find_by_code(db(), survey, code)
+            if response is None or (response.expires_at and response.expires_at < clock.now()):
+                errors = [
+                    {
+                        "text": "We could not find saved answers with that code. Check it and try again",
+                        "href": "#code",
+                    }
+                ]
+            else:
+                token = services.rotate_token(response)
+                db().commit()
+                _remember(slug, token)
+                return redirect(_resume_url(_journey(slug)))
+    definition = services.definition_of(survey.published) if survey.published else None
+    return render_template(
+        "residents/resume.html",
+        title="Continue your answers",
+        survey=survey,
+        definition=definition,
+        page_errors=errors,
+        code=code,
+    )
+
+
+@bp.get("/<slug>/resume/<token>")
+def resume_link(slug: str, token: str) -> ResponseReturnValue:
+    mark_private()
+    survey = _survey_or_404(slug)
+    state = services.availability(survey, clock.now())
+    if not state.open:
+        raise _closed(survey, state.reason)
+    response = services.find_by_token(db(), survey, token)
+    if (
+        response is None
+        or response.status != "in_progress"
+        or (response.expires_at is not None and response.expires_at < clock.now())
+    ):
+        return render_template(
+            "residents/resume.html",
+            title="Continue your answers",
+            survey=survey,
+            definition=services.definition_of(survey.published) if survey.published else None,
+            page_errors=[
+                {
+                    "text": "That link has expired or has already been used. Enter your code instead",
+                    "href": "#code",
+                }
+            ],
+            code="",
+        ), 404
+    _remember(slug, token)
+    return redirect(_resume_url(_journey(slug)))

@@ -1,0 +1,254 @@
+"""Staff views of a survey's responses, paper entry by branch staff, and QR posters."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from engage import audit, clock
+from engage.auth.decorators import role_required
+from engage.config import Settings
+from engage.database import db
+from engage.models import Role, StaffUser
+from engage.residents.views import SESSION_KEY
+from engage.security import mark_private
+from surveys import posters as poster_art
+from surveys import reporting, runner, services
+from surveys.equality import SMALL_GROUP
+from surveys.models import Response, Submission, Survey
+
+bp = Blueprint("responses", __name__, url_prefix="/staff/surveys")
+
+PAGE_SIZE = 50
+
+
+@bp.before_request
+def _private() -> None:
+    mark_private()
+
+
+def _survey(slug: str) -> Survey:
+    survey = services.get_survey(db(), slug)
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def _filters(survey: Survey) -> dict[str, str]:
+    chosen = {key: request.args.get(key, "") for key in ("channel", "locality")}
+    if chosen["channel"] not in ("", *runner.CHANNELS):
+        chosen["channel"] = ""
+    return chosen
+
+
+@bp.get("/<slug>/responses")
+@role_required(Role.VIEWER)
+def list_responses(slug: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    filters = _filters(survey)
+    page = request.args.get("page", default=1, type=int) or 1
+    query = (
+        select(Response, Submission)
+        .join(Submission, Submission.response_id == Response.id)
+        .where(Response.survey_id == survey.id)
+    )
+    if filters["channel"]:
+        query = query.where(Response.channel == filters["channel"])
+    if filters["locality"]:
+        query = query.where(Response.locality_code == filters["locality"])
+    total = db().scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    if page < 1 or page > pages:
+        abort(404)
+    rows = (
+        db()
+        .execute(
+            query.order_by(Submission.submitted_at.desc(), Response.id.desc())
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        )
+        .all()
+    )
+    in_progress = db().scalar(
+        select(func.count())
+        .select_from(Response)
+        .where(Response.survey_id == survey.id, Response.status == "in_progress")
+    )
+    definition = services.definition_of(survey.latest)
+    staff_names = _staff_names({r.entered_by_id for r, _ in rows if r.entered_by_id})
+    return render_template(
+        "responses/list.html",
+        title=f"Responses to {survey.title}",
+        survey=survey,
+        definition=definition,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        filters=filters,
+        channels=runner.CHANNELS,
+        in_progress=in_progress,
+        staff_names=staff_names,
+    )
+
+
+def _staff_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {u.id: u.name for u in db().scalars(select(StaffUser).where(StaffUser.id.in_(ids)))}
+
+
+@bp.get("/<slug>/responses/<public_id>")
+@role_required(Role.VIEWER)
+def response_detail(slug: str, public_id: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    response = db().scalar(
+        select(Response).where(Response.survey_id == survey.id, Response.public_id == public_id)
+    )
+    if response is None or response.status != "submitted":
+        abort(404)
+    definition = services.definition_of(response.version)
+    sections: list[dict[str, Any]] = []
+    for page in runner.visible_pages(definition, response.answers, response.channel):
+        if page.is_equality:
+            continue
+        rows = [
+            {"question": q, "answer": runner.answer_text(q, response.answers, definition)}
+            for q in runner.visible_questions(page, response.answers, response.channel)
+        ]
+        sections.append({"page": page, "rows": rows})
+    entered_by = db().get(StaffUser, response.entered_by_id) if response.entered_by_id else None
+    return render_template(
+        "responses/detail.html",
+        title=f"Response {response.submission.reference if response.submission else ''}",
+        survey=survey,
+        definition=definition,
+        response=response,
+        sections=sections,
+        entered_by=entered_by,
+    )
+
+
+@bp.route("/<slug>/paper", methods=["GET", "POST"])
+@role_required(Role.BRANCH_STAFF)
+def paper_entry(slug: str) -> ResponseReturnValue:
+    """Branch staff type in a paper questionnaire through the residents' own pages."""
+    survey = _survey(slug)
+    state = services.availability(survey, clock.now())
+    version = survey.published
+    if version is None or not state.open:
+        flash("Paper questionnaires can only be entered while the survey is open.", "info")
+        return redirect(url_for("responses.list_responses", slug=slug))
+    definition = services.definition_of(version)
+    errors: list[dict[str, str]] = []
+    channel = request.form.get("channel", "paper")
+    branch = request.form.get("branch", "")
+    if request.method == "POST":
+        if channel not in ("paper", "event"):
+            errors.append({"text": "Select where the questionnaire was filled in", "href": "#channel"})
+        if branch and definition.branch(branch) is None:
+            errors.append({"text": "Select a library from the list", "href": "#branch"})
+        if not errors:
+            me: StaffUser = current_user._get_current_object()
+            started = services.start_response(
+                db(), version, clock.now(), channel=channel, branch_code=branch or None, entered_by_id=me.id
+            )
+            audit.record(
+                db(),
+                "response.paper_started",
+                object_type="survey",
+                object_id=survey.id,
+                summary=f"Started entering a {channel} questionnaire for {survey.slug}",
+                details={"response": started.response.public_id, "branch": branch or None},
+            )
+            db().commit()
+            tokens = dict(session.get(SESSION_KEY) or {})
+            tokens[slug] = started.token
+            session[SESSION_KEY] = tokens
+            first = runner.next_page(definition, {}, None, channel)
+            assert first is not None
+            return redirect(url_for("residents.page", slug=slug, page_id=first.id))
+    return render_template(
+        "responses/paper.html",
+        title="Enter a paper questionnaire",
+        survey=survey,
+        definition=definition,
+        page_errors=errors,
+        channel=channel,
+        branch=branch,
+    )
+
+
+@bp.get("/<slug>/posters")
+@role_required(Role.BRANCH_STAFF)
+def posters(slug: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    definition = services.definition_of(survey.latest)
+    return render_template(
+        "responses/posters.html",
+        title=f"QR posters for {survey.title}",
+        survey=survey,
+        definition=definition,
+        base_url=_base_url(),
+    )
+
+
+def _base_url() -> str:
+    settings: Settings = current_app.config["ENGAGE_SETTINGS"]
+    return settings.base_url.rstrip("/")
+
+
+@bp.get("/<slug>/posters/<branch_code>.<fmt>")
+@role_required(Role.BRANCH_STAFF)
+def poster_file(slug: str, branch_code: str, fmt: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    definition = services.definition_of(survey.latest)
+    branch = definition.branch(branch_code)
+    if branch is None or fmt not in ("png", "pdf"):
+        abort(404)
+    url = f"{_base_url()}/s/{survey.slug}?branch={branch.code}"
+    locality = definition.locality(branch.locality_code)
+    settings: Settings = current_app.config["ENGAGE_SETTINGS"]
+    data = poster_art.render_poster(
+        url=url,
+        council=settings.council_name,
+        title=definition.title,
+        place=f"{branch.name}{', ' + locality.name if locality else ''}",
+        fmt=fmt,
+    )
+    return send_file(
+        io.BytesIO(data),
+        mimetype="image/png" if fmt == "png" else "application/pdf",
+        as_attachment=True,
+        download_name=f"{survey.slug}-{branch.code}-poster.{fmt}",
+    )
+
+
+@bp.get("/<slug>/equality")
+@role_required(Role.OFFICER)
+def equality(slug: str) -> ResponseReturnValue:
+    """Equality monitoring totals; groups under the threshold are never shown."""
+    survey = _survey(slug)
+    return render_template(
+        "responses/equality.html",
+        title=f"Equality monitoring for {survey.title}",
+        survey=survey,
+        tables=reporting.equality_summary(db(), survey),
+        threshold=SMALL_GROUP,
+    )

@@ -1,0 +1,126 @@
+"""Surveys, their immutable published versions, responses and submissions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surveys.orm import Base, UTCDateTime
+
+
+class Survey(Base):
+    """A consultation. Its questions live in versions; one may be published at a time."""
+
+    __tablename__ = "survey"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(150))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # String reference: the staff table belongs to the web application.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
+    )
+
+    versions: Mapped[list[SurveyVersion]] = relationship(
+        back_populates="survey", order_by="SurveyVersion.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def published(self) -> SurveyVersion | None:
+        return next((v for v in reversed(self.versions) if v.status == "published"), None)
+
+    @property
+    def draft(self) -> SurveyVersion | None:
+        return next((v for v in reversed(self.versions) if v.status == "draft"), None)
+
+    @property
+    def latest(self) -> SurveyVersion:
+        return self.versions[-1]
+
+
+class SurveyVersion(Base):
+    """One version of a survey's definition. Once published it never changes."""
+
+    __tablename__ = "survey_version"
+    __table_args__ = (UniqueConstraint("survey_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12))  # draft, published, superseded
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    survey: Mapped[Survey] = relationship(back_populates="versions")
+
+
+class Response(Base):
+    """One person's answers to one survey version, saved page by page as they go."""
+
+    __tablename__ = "response"
+    __table_args__ = (
+        Index("ix_response_survey_status", "survey_id", "status"),
+        Index("ix_response_expiry", "status", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("survey_version.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(10))
+    locality_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    branch_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    status: Mapped[str] = mapped_column(String(12))  # in_progress, submitted
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    pages_done: Mapped[list[str]] = mapped_column(JSON)
+    resume_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    resume_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    client_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    entered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
+    )
+
+    survey: Mapped[Survey] = relationship()
+    version: Mapped[SurveyVersion] = relationship()
+    submission: Mapped[Submission | None] = relationship(back_populates="response", uselist=False)
+
+
+class Submission(Base):
+    """The moment a response was submitted. The unique response_id is what makes
+    submission exactly-once: a second insert for the same response fails in the database.
+    """
+
+    __tablename__ = "submission"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), unique=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    response: Mapped[Response] = relationship(back_populates="submission")
+
+
+class EqualityRecord(Base):
+    """Equality monitoring answers, kept apart from the response they came with.
+
+    There is deliberately no link back to the response: these are only ever counted.
+    """
+
+    __tablename__ = "equality_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("survey_version.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(10))
+    locality_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    submitted_on: Mapped[date] = mapped_column(Date)

@@ -1,0 +1,291 @@
+"""What can be done with surveys and responses. Callers pass the session and the time."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from surveys import runner
+from surveys.definition import SurveyDefinition, parse
+from surveys.equality import EQUALITY_QUESTION_IDS
+from surveys.models import EqualityRecord, Response, Submission, Survey, SurveyVersion
+
+# Unambiguous characters for codes people read out or type from paper.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class SurveyError(ValueError):
+    """An action on a survey that cannot be done; the message is for the officer."""
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def make_code(groups: int = 2, size: int = 4) -> str:
+    return "-".join("".join(secrets.choice(CODE_ALPHABET) for _ in range(size)) for _ in range(groups))
+
+
+def normalise_code(code: str) -> str:
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    cleaned = cleaned.replace("O", "0").replace("I", "1")
+    return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
+
+
+# --- Surveys and versions ---------------------------------------------------------
+
+
+def get_survey(session: Session, slug: str) -> Survey | None:
+    return session.scalar(select(Survey).where(Survey.slug == slug))
+
+
+def save_definition(
+    session: Session, data: dict[str, Any], now: datetime, created_by_id: int | None = None
+) -> SurveyVersion:
+    """Store a definition as the survey's draft: a new survey, a new draft after a
+    published version, or a replacement of the current draft. Published versions never change.
+    """
+    definition = parse(data)
+    survey = get_survey(session, definition.slug)
+    if survey is None:
+        survey = Survey(
+            slug=definition.slug, title=definition.title, created_at=now, created_by_id=created_by_id
+        )
+        session.add(survey)
+        session.flush()
+    draft = survey.draft
+    if draft is not None:
+        draft.definition = copy.deepcopy(data)
+        draft.created_at = now
+    else:
+        number = (survey.latest.number + 1) if survey.versions else 1
+        draft = SurveyVersion(
+            survey=survey, number=number, status="draft", definition=copy.deepcopy(data), created_at=now
+        )
+        session.add(draft)
+    survey.title = definition.title
+    session.flush()
+    return draft
+
+
+def publish(session: Session, survey: Survey, now: datetime) -> SurveyVersion:
+    draft = survey.draft
+    if draft is None:
+        raise SurveyError(f"{survey.slug} has no draft to publish")
+    parse(draft.definition)
+    for version in survey.versions:
+        if version.status == "published":
+            version.status = "superseded"
+    draft.status = "published"
+    draft.published_at = now
+    survey.closed_at = None
+    session.flush()
+    return draft
+
+
+def close(survey: Survey, now: datetime) -> None:
+    survey.closed_at = now
+
+
+def definition_of(version: SurveyVersion) -> SurveyDefinition:
+    return parse(version.definition)
+
+
+@dataclass(frozen=True)
+class Availability:
+    open: bool
+    reason: str  # open, not_published, not_open_yet, closed
+
+
+def availability(survey: Survey, now: datetime) -> Availability:
+    version = survey.published
+    if version is None:
+        return Availability(False, "not_published")
+    if survey.closed_at is not None and survey.closed_at <= now:
+        return Availability(False, "closed")
+    definition = definition_of(version)
+    if definition.opens_at and now < definition.opens_at:
+        return Availability(False, "not_open_yet")
+    if definition.closes_at and now >= definition.closes_at:
+        return Availability(False, "closed")
+    return Availability(True, "open")
+
+
+# --- Responses ---------------------------------------------------------------------
+
+
+@dataclass
+class StartedResponse:
+    response: Response
+    token: str
+
+
+def start_response(
+    session: Session,
+    version: SurveyVersion,
+    now: datetime,
+    *,
+    channel: str = "online",
+    locality_code: str | None = None,
+    branch_code: str | None = None,
+    entered_by_id: int | None = None,
+) -> StartedResponse:
+    if channel not in runner.CHANNELS:
+        raise SurveyError(f"unknown channel {channel!r}")
+    definition = definition_of(version)
+    branch = definition.branch(branch_code) if branch_code else None
+    if branch is not None:
+        locality_code = branch.locality_code
+    elif locality_code and definition.locality(locality_code) is None:
+        locality_code = None
+    token = secrets.token_urlsafe(32)
+    response = Response(
+        public_id=str(uuid.uuid4()),
+        survey_id=version.survey_id,
+        version_id=version.id,
+        channel=channel,
+        locality_code=locality_code,
+        branch_code=branch.code if branch else None,
+        status="in_progress",
+        answers={},
+        pages_done=[],
+        resume_token_hash=_hash(token),
+        created_at=now,
+        updated_at=now,
+        expires_at=now + timedelta(days=definition.resume_days),
+        entered_by_id=entered_by_id,
+    )
+    session.add(response)
+    session.flush()
+    return StartedResponse(response, token)
+
+
+def find_by_token(session: Session, survey: Survey, token: str) -> Response | None:
+    return session.scalar(
+        select(Response).where(Response.survey_id == survey.id, Response.resume_token_hash == _hash(token))
+    )
+
+
+def find_by_code(session: Session, survey: Survey, code: str) -> Response | None:
+    return session.scalar(
+        select(Response).where(
+            Response.survey_id == survey.id,
+            Response.resume_code_hash == _hash(normalise_code(code)),
+            Response.status == "in_progress",
+        )
+    )
+
+
+def rotate_token(response: Response) -> str:
+    """A new secret for the browser that resumes, so an old link or cookie stops working."""
+    token = secrets.token_urlsafe(32)
+    response.resume_token_hash = _hash(token)
+    return token
+
+
+def issue_resume_code(response: Response) -> str:
+    """A short code to type in later; issuing a new one replaces the old."""
+    code = make_code()
+    response.resume_code_hash = _hash(code)
+    return code
+
+
+def save_page(
+    session: Session,
+    response: Response,
+    definition: SurveyDefinition,
+    page_id: str,
+    answers: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Merge a page's answers, forget answers the routing now skips, and keep the response alive."""
+    page = definition.page(page_id)
+    if page is None or response.status != "in_progress":
+        raise SurveyError("that page cannot be saved")
+    merged = dict(response.answers)
+    for question in page.questions:
+        for key in [k for k in merged if k == question.id or k.startswith(f"{question.id}.")]:
+            del merged[key]
+    merged.update(answers)
+    response.answers = runner.prune(definition, merged, response.channel)
+    done = [p for p in response.pages_done if p != page_id]
+    response.pages_done = [*done, page_id]
+    response.updated_at = now
+    response.expires_at = now + timedelta(days=definition.resume_days)
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    reference: str
+    first_time: bool
+
+
+def submit(session: Session, response: Response, definition: SurveyDefinition, now: datetime) -> SubmitResult:
+    """Submit exactly once. A repeat (double click, Back and resubmit, a retry, or a
+    concurrent request) gets the original reference; the unique constraint on
+    ``submission.response_id`` makes this hold across processes.
+    """
+    existing = session.scalar(select(Submission).where(Submission.response_id == response.id))
+    if existing is not None:
+        return SubmitResult(existing.reference, first_time=False)
+    answers = runner.prune(definition, response.answers, response.channel)
+    equality = {k: v for k, v in answers.items() if k.split(".", 1)[0] in EQUALITY_QUESTION_IDS}
+    survey_answers = {k: v for k, v in answers.items() if k not in equality}
+    reference = make_code(groups=3)
+    try:
+        session.add(Submission(response_id=response.id, reference=reference, submitted_at=now))
+        session.flush()
+    except IntegrityError:
+        # Someone else submitted this response first (or, very rarely, the reference
+        # collided). Submitting is the only change in this transaction, so undo it all.
+        session.rollback()
+        winner = session.scalar(select(Submission).where(Submission.response_id == response.id))
+        if winner is None:
+            return submit(session, response, definition, now)
+        return SubmitResult(winner.reference, first_time=False)
+    response.status = "submitted"
+    response.answers = survey_answers
+    response.updated_at = now
+    response.expires_at = None
+    response.resume_code_hash = None
+    if equality:
+        session.add(
+            EqualityRecord(
+                survey_id=response.survey_id,
+                version_id=response.version_id,
+                channel=response.channel,
+                locality_code=response.locality_code,
+                answers=equality,
+                submitted_on=now.date(),
+            )
+        )
+    session.flush()
+    return SubmitResult(reference, first_time=True)
+
+
+def purge_expired(session: Session, now: datetime) -> int:
+    """Delete unfinished responses whose time is up. Returns how many went."""
+    result = session.execute(
+        delete(Response).where(Response.status == "in_progress", Response.expires_at < now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def count_submitted(session: Session, survey: Survey) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Response)
+            .where(Response.survey_id == survey.id, Response.status == "submitted")
+        )
+        or 0
+    )

@@ -1,0 +1,80 @@
+"""Fixtures for the survey builder tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from engage.builder.views import bp
+from engage.database import db
+from engage.models import AuditEvent, Role, StaffUser
+from surveys import services
+from surveys.models import Survey, SurveyVersion
+from tests.pages import Page, PageClient
+
+
+@pytest.fixture(autouse=True)
+def builder_registered(app: Flask) -> Flask:
+    """Register the blueprint until the application factory does (before any request)."""
+    if "builder" not in app.blueprints:
+        app.register_blueprint(bp)
+    return app
+
+
+@pytest.fixture
+def officer(signed_in: Callable[[Role], StaffUser]) -> StaffUser:
+    return signed_in(Role.OFFICER)
+
+
+def create_survey(
+    client: PageClient,
+    title: str = "Library opening hours",
+    slug: str = "opening-hours",
+    purpose: str = "Tell us.",
+) -> Page:
+    page = client.get("/staff/surveys/new")
+    return client.submit(page, {"title": title, "slug": slug, "purpose": purpose})
+
+
+@pytest.fixture
+def draft(client: PageClient, officer: StaffUser) -> str:
+    """A new draft survey made through the form; returns its slug."""
+    page = create_survey(client)
+    assert page.h1 == "Library opening hours", page.error_summary()
+    return "opening-hours"
+
+
+def latest(app: Flask, slug: str) -> SurveyVersion:
+    with app.app_context():
+        survey = services.get_survey(db(), slug)
+        assert survey is not None
+        version = survey.latest
+        db().expunge_all()
+        return version
+
+
+def definition(app: Flask, slug: str) -> dict[str, Any]:
+    return latest(app, slug).definition
+
+
+def versions(app: Flask, slug: str) -> list[tuple[int, str, dict[str, Any]]]:
+    with app.app_context():
+        survey = db().scalar(select(Survey).where(Survey.slug == slug))
+        assert survey is not None
+        return [(v.number, v.status, v.definition) for v in survey.versions]
+
+
+def audit_actions(app: Flask) -> list[str]:
+    with app.app_context():
+        return [e.action for e in db().scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def audit_rows(app: Flask, action: str) -> list[AuditEvent]:
+    with app.app_context():
+        rows = list(db().scalars(select(AuditEvent).where(AuditEvent.action == action)))
+        db().expunge_all()
+        return rows

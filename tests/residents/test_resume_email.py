@@ -1,0 +1,152 @@
+"""Save and come back later by email: the outbox, and real SMTP delivery to a local server."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from sqlalchemy import select
+
+from engage import accounts
+from engage.database import db
+from engage.models import OutboundEmail, Role, StaffUser
+from surveys.models import Survey
+from tests.conftest import sign_in
+from tests.pages import PageClient
+from tests.residents.test_journey import start
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def save_and_email(client: PageClient, email: str) -> Any:
+    page = client.submit(start(client), {"visits": "weekly"})
+    saved = client.submit(page, {"action": "save"})
+    return client.submit(saved, {"email": email}, selector="main form:has(input[name=email])")
+
+
+def test_without_smtp_the_email_waits_in_the_outbox(
+    client: PageClient, app: Flask, publish_survey: Callable[..., Survey]
+) -> None:
+    publish_survey()
+    sent = save_and_email(client, "Resident@Example.org")
+    assert "We have emailed your link and code to Resident@example.org" in sent.text
+    code = sent.soup.select_one("#resume-code").get_text(strip=True)
+    with app.app_context():
+        message = db().scalar(select(OutboundEmail))
+        assert message is not None
+        assert (message.status, message.to_address, message.purpose) == (
+            "outbox",
+            "Resident@example.org",
+            "survey_resume",
+        )
+        assert code in message.text_body and "/s/test-survey/resume/" in message.text_body
+        assert code in message.html_body
+    staff = PageClient(app.test_client())
+    sign_in(staff, _make_officer(app).email)
+    outbox = staff.get("/staff/outbox")
+    assert "Continue your answers to Test library survey" in outbox.text
+    detail = staff.get(str(outbox.soup.select_one("tbody a")["href"]))
+    assert code in detail.soup.select_one("#text-body").get_text()
+
+
+def _make_officer(app: Flask) -> StaffUser:
+    with app.app_context():
+        user = accounts.create_staff(
+            db(),
+            email="officer.outbox@anyshire.gov.uk",
+            name="Olive",
+            role=Role.OFFICER,
+            password="correct horse battery staple",
+        )
+        db().commit()
+        db().expunge(user)
+        return user
+
+
+def test_bad_email_address_keeps_what_was_typed(
+    client: PageClient, publish_survey: Callable[..., Survey]
+) -> None:
+    publish_survey()
+    result = save_and_email(client, "not an email")
+    assert result.error_summary() == ["Enter an email address in the correct format, like name@example.com"]
+    assert result.soup.select_one("input[name=email]")["value"] == "not an email"
+
+
+@pytest.fixture
+def settings_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
+    if "smtp_server" not in request.fixturenames:
+        return {}
+    _inbox, port = request.getfixturevalue("smtp_server")
+    return {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_use_tls": False}
+
+
+def test_with_smtp_the_email_is_delivered(
+    client: PageClient, app: Flask, publish_survey: Callable[..., Survey], smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, _port = smtp_server
+    publish_survey()
+    sent = save_and_email(client, "resident@example.org")
+    code = sent.soup.select_one("#resume-code").get_text(strip=True)
+    [delivered] = inbox.messages
+    assert delivered["To"] == "resident@example.org"
+    assert delivered["Subject"] == "Continue your answers to Test library survey"
+    kinds = [part.get_content_type() for part in delivered.walk()]
+    assert "text/plain" in kinds and "text/html" in kinds
+    text = (
+        next(p for p in delivered.walk() if p.get_content_type() == "text/plain")
+        .get_payload(decode=True)
+        .decode()
+    )
+    assert code in text
+    with app.app_context():
+        message = db().scalar(select(OutboundEmail))
+        assert message is not None and message.status == "sent" and message.sent_at is not None
+
+
+def test_smtp_failure_is_recorded_not_lost(
+    client: PageClient,
+    app: Flask,
+    publish_survey: Callable[..., Survey],
+    smtp_server: tuple[Inbox, int],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _inbox, port = smtp_server
+    app.config["ENGAGE_SETTINGS"].smtp_port = free_port()  # nothing listens there
+    publish_survey()
+    sent = save_and_email(client, "resident@example.org")
+    assert sent.status == 200, "the resident still sees their code"
+    with app.app_context():
+        message = db().scalar(select(OutboundEmail))
+        assert message is not None and message.status == "failed"
+        assert message.last_error and "ConnectionRefusedError" in message.last_error
+    assert any("Email" in r.getMessage() and "failed" in r.getMessage() for r in caplog.records)
+    assert port
