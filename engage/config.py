@@ -72,6 +72,11 @@ class Settings:
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 2
     log_level: str = "INFO"
+    forum_unconfirmed_days: int = 7
+    forum_membership_days: int = 730
+    forum_reminder_days: int = 30
+    forum_link_days: int = 30
+    forum_signups_per_hour: int = 10
 
     @property
     def is_production(self) -> bool:
@@ -117,6 +122,15 @@ class Settings:
             )
         if self.staff_idle_minutes < 1 or self.staff_absolute_hours < 1:
             raise ConfigError("Staff session timeouts must be at least one minute and one hour.")
+        if min(self.forum_unconfirmed_days, self.forum_membership_days, self.forum_link_days) < 1:
+            raise ConfigError(
+                "ENGAGE_FORUM_UNCONFIRMED_DAYS, _MEMBERSHIP_DAYS and _LINK_DAYS must be at least 1."
+            )
+        if self.forum_reminder_days >= self.forum_membership_days:
+            raise ConfigError(
+                "ENGAGE_FORUM_REMINDER_DAYS must be shorter than ENGAGE_FORUM_MEMBERSHIP_DAYS, so "
+                "members are reminded before their membership lapses."
+            )
         scheme = urlsplit(self.base_url).scheme
         if scheme not in {"http", "https"}:
             raise ConfigError(f"ENGAGE_BASE_URL must start with http:// or https://, not {self.base_url!r}.")

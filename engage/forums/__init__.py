@@ -1,0 +1,1 @@
+"""Stakeholder forums: registering interest, consent, membership and meetings."""

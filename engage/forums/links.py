@@ -1,0 +1,48 @@
+"""Links that go out in forum emails.
+
+Confirmation and self-service links carry random tokens stored as digests (see
+``services``). Unsubscribe links must keep working in every email ever sent, so
+they carry the member id signed with the app's secret key instead: they can
+only stop emails, and stop working once the member's data is erased.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from engage.forums.models import ForumMember
+
+SALT = "engage.forums.unsubscribe"
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def unsubscribe_token(member: ForumMember) -> str:
+    return str(_serializer().dumps(member.id))
+
+
+def member_id_from_unsubscribe(token: str) -> int | None:
+    try:
+        value = _serializer().loads(token)
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def unsubscribe_url(member: ForumMember) -> str:
+    return url_for("forums.unsubscribe", token=unsubscribe_token(member), _external=True)
+
+
+def manage_url(token: str) -> str:
+    return url_for("forums.manage", token=token, _external=True)
+
+
+def unsubscribe_headers(member: ForumMember) -> dict[str, str]:
+    """RFC 2369 / RFC 8058 headers so mail programs can offer one-click unsubscribe."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(member)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }

@@ -1,0 +1,674 @@
+"""The forum membership lifecycle: sign up, confirm, self-service, re-confirm, erase, purge.
+
+Everything that has a rule in it lives here, free of request handling, so tests can
+drive it with a moved clock. Callers commit. Tokens are random, shown once (in an
+email link) and stored only as SHA-256 digests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engage.forums.models import (
+    INTEREST_AREAS,
+    ORGANISATION_TYPES,
+    ConsentRecord,
+    ConsentWording,
+    Forum,
+    ForumMeeting,
+    ForumMember,
+    MeetingBooking,
+    MemberStatus,
+)
+
+DEFAULT_WORDING: dict[str, Any] = {
+    "introduction": (
+        "Anyshire County Council's library and heritage service will use the details you give "
+        "here only for the forum you are joining. We keep them while you are a member: we will "
+        "ask you to confirm you want to stay every {membership} and delete them if you do not. "
+        "You can see, change, download or delete them at any time from the link in our emails."
+    ),
+    "purposes": [
+        {
+            "key": "membership",
+            "text": (
+                "Keep my details so that officers can invite me to forum meetings and events, "
+                "contact me about the forum's work, and plan for my accessibility needs."
+            ),
+            "required": True,
+        },
+        {
+            "key": "updates",
+            "text": (
+                "Send me occasional emails about what the service has done with what residents "
+                "and forum members told it (\u201cYou said, we did\u201d)."
+            ),
+            "required": False,
+        },
+    ],
+}
+
+LIMITS = {"name": 120, "email": 254, "organisation": 150, "role": 100, "access_needs": 1000}
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e]")
+LINE_BREAK = re.compile(r"[\r\n]")
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long things last. Built from the ``ENGAGE_FORUM_*`` settings."""
+
+    unconfirmed: timedelta = timedelta(days=7)
+    membership: timedelta = timedelta(days=730)
+    reminder: timedelta = timedelta(days=30)
+    manage_link: timedelta = timedelta(days=30)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Retention:
+        return cls(
+            unconfirmed=timedelta(days=settings.forum_unconfirmed_days),
+            membership=timedelta(days=settings.forum_membership_days),
+            reminder=timedelta(days=settings.forum_reminder_days),
+            manage_link=timedelta(days=settings.forum_link_days),
+        )
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(32)
+    return token, digest(token)
+
+
+def email_key(email: str) -> str:
+    """One key per mailbox: case-insensitive, surrounding spaces ignored."""
+    return email.strip().lower()
+
+
+# --- validation -------------------------------------------------------------------
+
+
+@dataclass
+class SignUp:
+    """What someone typed into the sign-up (or update) form, kept even when it is wrong."""
+
+    name: str = ""
+    email: str = ""
+    organisation: str = ""
+    role: str = ""
+    organisation_type: str = ""
+    localities: list[str] = field(default_factory=list)
+    interests: list[str] = field(default_factory=list)
+    access_needs: str = ""
+    purposes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_form(cls, form: Any) -> SignUp:
+        return cls(
+            name=form.get("name", ""),
+            email=form.get("email", ""),
+            organisation=form.get("organisation", ""),
+            role=form.get("role", ""),
+            organisation_type=form.get("organisation_type", ""),
+            localities=form.getlist("localities"),
+            interests=form.getlist("interests"),
+            access_needs=form.get("access_needs", ""),
+            purposes=form.getlist("purposes"),
+        )
+
+    @classmethod
+    def from_member(cls, member: ForumMember) -> SignUp:
+        return cls(
+            name=member.name or "",
+            email=member.email or "",
+            organisation=member.organisation or "",
+            role=member.role or "",
+            organisation_type=member.organisation_type,
+            localities=list(member.localities),
+            interests=list(member.interests),
+            access_needs=member.access_needs or "",
+            purposes=[c.purpose for c in member.current_consents()],
+        )
+
+
+LABELS = {
+    "name": "Your name",
+    "email": "Email address",
+    "organisation": "Organisation",
+    "role": "Your role",
+    "access_needs": "Accessibility needs",
+}
+
+
+def _clean(value: str, key: str, errors: dict[str, str], *, multiline: bool = False) -> str:
+    value = unicodedata.normalize("NFC", value).strip()
+    if not multiline and LINE_BREAK.search(value):
+        errors[key] = f"{LABELS[key]} must be on one line"
+    elif CONTROL.search(value.replace("\r", "").replace("\n", "").replace("\t", " ")):
+        errors[key] = f"{LABELS[key]} must not contain hidden control characters"
+    elif len(value) > LIMITS[key]:
+        errors[key] = f"{LABELS[key]} must be {LIMITS[key]} characters or fewer"
+    return value
+
+
+def validate(
+    data: SignUp, forum: Forum, wording: ConsentWording, *, need_consent: bool = True
+) -> tuple[SignUp, dict[str, str]]:
+    """Check a sign-up. Returns the cleaned values and errors keyed by field name."""
+    errors: dict[str, str] = {}
+    name = _clean(data.name, "name", errors)
+    if not name and "name" not in errors:
+        errors["name"] = "Enter your name"
+    email = _clean(data.email, "email", errors)
+    if "email" not in errors:
+        if not email:
+            errors["email"] = "Enter your email address"
+        else:
+            try:
+                email = validate_email(email, check_deliverability=False).normalized
+            except EmailNotValidError:
+                errors["email"] = "Enter an email address in the correct format, like name@example.com"
+    organisation = _clean(data.organisation, "organisation", errors)
+    role = _clean(data.role, "role", errors)
+    access_needs = _clean(data.access_needs, "access_needs", errors, multiline=True)
+    if data.organisation_type not in ORGANISATION_TYPES:
+        errors["organisation_type"] = "Select the type of organisation you represent, or 'Resident'"
+    localities = [item for item in data.localities if item in forum.localities]
+    if forum.localities and not localities:
+        errors["localities"] = "Select at least one area you are interested in"
+    interests = [item for item in data.interests if item in forum.interests]
+    if forum.interests and not interests:
+        errors["interests"] = "Select at least one interest"
+    purposes = [p["key"] for p in wording.purposes if p["key"] in data.purposes]
+    if need_consent:
+        missing = [p for p in wording.purposes if p["required"] and p["key"] not in purposes]
+        if missing:
+            errors["purposes"] = "To join the forum, tick the box to say we can keep your details"
+    cleaned = SignUp(
+        name=name,
+        email=email,
+        organisation=organisation,
+        role=role,
+        organisation_type=data.organisation_type,
+        localities=localities,
+        interests=interests,
+        access_needs=access_needs,
+        purposes=purposes,
+    )
+    return cleaned, errors
+
+
+FIELD_ORDER = ["name", "email", "organisation", "role", "organisation_type", "localities", "interests"]
+FIELD_ORDER += ["access_needs", "purposes"]
+
+
+def ordered_errors(errors: dict[str, str]) -> list[tuple[str, str]]:
+    return [(key, errors[key]) for key in FIELD_ORDER if key in errors]
+
+
+# --- consent wording ----------------------------------------------------------------
+
+
+def current_wording(session: Session, now: datetime) -> ConsentWording:
+    """The newest consent wording; the first call creates version 1 from the default."""
+    wording = session.scalar(select(ConsentWording).order_by(ConsentWording.version.desc()).limit(1))
+    if wording is None:
+        wording = ConsentWording(
+            version=1,
+            introduction=DEFAULT_WORDING["introduction"],
+            purposes=DEFAULT_WORDING["purposes"],
+            created_at=now,
+        )
+        session.add(wording)
+        session.flush()
+    return wording
+
+
+def new_wording(
+    session: Session, introduction: str, purpose_texts: dict[str, str], now: datetime, staff_id: int | None
+) -> ConsentWording:
+    """A new version of the wording: same purposes (keys), new text. Old versions stay."""
+    current = current_wording(session, now)
+    purposes = [{**p, "text": purpose_texts.get(p["key"], p["text"]).strip()} for p in current.purposes]
+    wording = ConsentWording(
+        version=current.version + 1,
+        introduction=introduction.strip(),
+        purposes=purposes,
+        created_at=now,
+        created_by_id=staff_id,
+    )
+    session.add(wording)
+    session.flush()
+    return wording
+
+
+def members_on_older_wording(session: Session, forum: Forum, wording: ConsentWording) -> list[ForumMember]:
+    return [
+        m
+        for m in current_members(session, forum)
+        if any(c.wording_id != wording.id for c in m.current_consents())
+    ]
+
+
+# --- signing up and confirming ------------------------------------------------------
+
+
+@dataclass
+class SignUpOutcome:
+    """What happened, for the caller to send the right email. The page shown is the same."""
+
+    kind: str  # "new", "pending-again" or "already-member"
+    member: ForumMember
+    confirm_token: str | None = None
+    manage_token: str | None = None
+
+
+def _personal(member: ForumMember, data: SignUp) -> None:
+    member.name = data.name
+    member.email = data.email
+    member.email_key = email_key(data.email)
+    member.organisation = data.organisation or None
+    member.role = data.role or None
+    member.access_needs = data.access_needs or None
+    member.organisation_type = data.organisation_type
+    member.localities = list(data.localities)
+    member.interests = list(data.interests)
+
+
+def find_member(session: Session, forum: Forum, email: str) -> ForumMember | None:
+    return session.scalar(
+        select(ForumMember).where(ForumMember.forum_id == forum.id, ForumMember.email_key == email_key(email))
+    )
+
+
+def sign_up(
+    session: Session,
+    forum: Forum,
+    data: SignUp,
+    wording: ConsentWording,
+    now: datetime,
+    retention: Retention,
+    channel: str = "web",
+) -> SignUpOutcome:
+    """Record a (validated) sign-up without activating anything.
+
+    A second sign-up with the same email never makes a second row: a pending one
+    is refreshed and gets a new link; a current member is sent their manage link.
+    """
+    existing = find_member(session, forum, data.email)
+    if existing is not None and existing.status in MemberStatus.CURRENT:
+        manage = issue_manage_token(existing, now, retention)
+        return SignUpOutcome("already-member", existing, manage_token=manage)
+    member = existing or ForumMember(forum=forum, created_at=now, channel=channel)
+    _personal(member, data)
+    member.status = MemberStatus.PENDING
+    member.updated_at = now
+    # What was ticked waits here, not yet consent, until the email link is used.
+    member.pending_consent = {"purposes": list(data.purposes), "wording_id": wording.id}
+    token, hashed = new_token()
+    member.confirm_token_hash = hashed
+    member.confirm_expires_at = now + retention.unconfirmed
+    session.add(member)
+    session.flush()
+    return SignUpOutcome("new" if existing is None else "pending-again", member, confirm_token=token)
+
+
+def find_by_confirm_token(session: Session, token: str, now: datetime) -> ForumMember | None:
+    member = session.scalar(select(ForumMember).where(ForumMember.confirm_token_hash == digest(token)))
+    if member is None or member.status != MemberStatus.PENDING:
+        return None
+    if member.confirm_expires_at is None or member.confirm_expires_at < now:
+        return None
+    return member
+
+
+def confirm(
+    session: Session, member: ForumMember, now: datetime, retention: Retention, channel: str = "email link"
+) -> str:
+    """The email link was used: consent is recorded and membership starts. Returns a manage token."""
+    pending = member.pending_consent or {}
+    wording_id = int(pending.get("wording_id") or current_wording(session, now).id)
+    for purpose in pending.get("purposes", []):
+        member.consents.append(
+            ConsentRecord(purpose=purpose, wording_id=wording_id, given_at=now, channel=channel)
+        )
+    member.pending_consent = None
+    forum = member.forum
+    full = forum.capacity is not None and count_status(session, forum, MemberStatus.ACTIVE) >= forum.capacity
+    member.status = MemberStatus.WAITING if full else MemberStatus.ACTIVE
+    member.confirmed_at = now
+    member.renewed_at = now
+    member.reminded_at = None
+    member.updated_at = now
+    member.confirm_token_hash = None
+    member.confirm_expires_at = None
+    session.flush()
+    return issue_manage_token(member, now, retention)
+
+
+def issue_manage_token(member: ForumMember, now: datetime, retention: Retention) -> str:
+    """A fresh self-service link; the previous one stops working."""
+    token, hashed = new_token()
+    member.manage_token_hash = hashed
+    member.manage_expires_at = now + retention.manage_link
+    return token
+
+
+def find_by_manage_token(session: Session, token: str, now: datetime) -> ForumMember | None:
+    member = session.scalar(select(ForumMember).where(ForumMember.manage_token_hash == digest(token)))
+    if member is None or member.status not in MemberStatus.CURRENT:
+        return None
+    if member.manage_expires_at is None or member.manage_expires_at < now:
+        return None
+    return member
+
+
+def current_members_for_email(session: Session, email: str) -> list[ForumMember]:
+    return list(
+        session.scalars(
+            select(ForumMember).where(
+                ForumMember.email_key == email_key(email), ForumMember.status.in_(MemberStatus.CURRENT)
+            )
+        )
+    )
+
+
+# --- self-service -------------------------------------------------------------------
+
+
+def update_details(member: ForumMember, data: SignUp, now: datetime) -> list[str]:
+    """Save changed details; returns the names of the fields that changed."""
+    before = SignUp.from_member(member)
+    changed = [key for key in FIELD_ORDER[:-1] if getattr(before, key) != getattr(data, key)]
+    _personal(member, data)
+    member.updated_at = now
+    return changed
+
+
+def set_purposes(
+    member: ForumMember, purposes: list[str], wording: ConsentWording, now: datetime, channel: str
+) -> None:
+    """Give or withdraw optional purposes. Each change is its own consent record."""
+    held = {c.purpose: c for c in member.current_consents()}
+    for purpose in wording.purposes:
+        key = purpose["key"]
+        if key in purposes and key not in held:
+            member.consents.append(
+                ConsentRecord(purpose=key, wording_id=wording.id, given_at=now, channel=channel)
+            )
+        elif key not in purposes and key in held and not purpose["required"]:
+            held[key].withdrawn_at = now
+            held[key].withdrawal_channel = channel
+            held[key].withdrawal_reason = "withdrawn"
+    member.emails_opt_out = "updates" not in purposes
+    member.updated_at = now
+
+
+def unsubscribe(member: ForumMember, now: datetime, channel: str = "unsubscribe link") -> None:
+    """Stop forum emails to this member; withdraws the optional updates consent."""
+    for consent in member.current_consents():
+        if consent.purpose == "updates":
+            consent.withdrawn_at = now
+            consent.withdrawal_channel = channel
+            consent.withdrawal_reason = "unsubscribed"
+    member.emails_opt_out = True
+    member.updated_at = now
+
+
+def reconfirm(
+    member: ForumMember, purposes: list[str], wording: ConsentWording, now: datetime, channel: str = "web"
+) -> None:
+    """Stay a member for another period, agreeing to the current wording."""
+    for consent in member.current_consents():
+        if consent.wording_id != wording.id or consent.purpose not in purposes:
+            consent.withdrawn_at = now
+            consent.withdrawal_channel = channel
+            consent.withdrawal_reason = "replaced by re-confirmation"
+    held = {c.purpose for c in member.current_consents()}
+    for key in purposes:
+        if key not in held and wording.purpose(key) is not None:
+            member.consents.append(
+                ConsentRecord(purpose=key, wording_id=wording.id, given_at=now, channel=channel)
+            )
+    member.emails_opt_out = "updates" not in purposes
+    member.renewed_at = now
+    member.reminded_at = None
+    member.updated_at = now
+
+
+def export_member(member: ForumMember) -> dict[str, Any]:
+    """Everything held about a member, for them to download."""
+    return {
+        "forum": member.forum.name,
+        "status": member.status_label,
+        "name": member.name,
+        "email": member.email,
+        "organisation": member.organisation,
+        "role": member.role,
+        "organisation_type": ORGANISATION_TYPES.get(member.organisation_type, member.organisation_type),
+        "localities": list(member.localities),
+        "interests": [INTEREST_AREAS.get(i, i) for i in member.interests],
+        "accessibility_needs": member.access_needs,
+        "signed_up_at": member.created_at.isoformat(),
+        "signed_up_by": member.channel,
+        "confirmed_at": member.confirmed_at.isoformat() if member.confirmed_at else None,
+        "last_confirmed_at": member.renewed_at.isoformat() if member.renewed_at else None,
+        "emails_stopped": member.emails_opt_out,
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "wording_version": c.wording.version,
+                "wording": (c.wording.purpose(c.purpose) or {}).get("text", ""),
+                "given_at": c.given_at.isoformat(),
+                "given_by": c.channel,
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in member.consents
+        ],
+        "meetings": [
+            {"meeting": b.meeting.title, "starts_at": b.meeting.starts_at.isoformat(), "booking": b.status}
+            for b in member.bookings
+        ],
+    }
+
+
+def erase(session: Session, member: ForumMember, now: datetime, *, reason: str, channel: str) -> None:
+    """Remove personal data, keep an anonymous row for counts, end every consent.
+
+    ``reason`` is "erased" (the member asked) or "lapsed" (not re-confirmed in time).
+    Their meeting places go to the next person waiting.
+    """
+    for consent in member.current_consents():
+        consent.withdrawn_at = now
+        consent.withdrawal_channel = channel
+        consent.withdrawal_reason = reason
+    for booking in list(member.bookings):
+        meeting = booking.meeting
+        member.bookings.remove(booking)
+        session.delete(booking)
+        session.flush()
+        promote_waiting(meeting, now)
+    member.status = MemberStatus.LAPSED if reason == "lapsed" else MemberStatus.ERASED
+    member.name = member.email = member.email_key = None
+    member.organisation = member.role = member.access_needs = None
+    member.confirm_token_hash = member.manage_token_hash = None
+    member.confirm_expires_at = member.manage_expires_at = None
+    member.pending_consent = None
+    member.ended_at = now
+    member.updated_at = now
+    session.flush()
+
+
+# --- meetings -----------------------------------------------------------------------
+
+
+def book(session: Session, meeting: ForumMeeting, member: ForumMember, now: datetime) -> MeetingBooking:
+    """A place if there is one, otherwise the waiting list. Booking twice changes nothing."""
+    existing = next((b for b in meeting.bookings if b.member_id == member.id), None)
+    if existing is not None:
+        return existing
+    status = "booked" if len(meeting.booked) < meeting.capacity else "waiting"
+    booking = MeetingBooking(meeting=meeting, member=member, status=status, created_at=now)
+    session.add(booking)
+    session.flush()
+    return booking
+
+
+def cancel_booking(session: Session, meeting: ForumMeeting, member: ForumMember, now: datetime) -> None:
+    booking = next((b for b in meeting.bookings if b.member_id == member.id), None)
+    if booking is None:
+        return
+    meeting.bookings.remove(booking)
+    session.delete(booking)
+    session.flush()
+    promote_waiting(meeting, now)
+
+
+def promote_waiting(meeting: ForumMeeting, now: datetime) -> list[MeetingBooking]:
+    """Give free places to the people who have waited longest."""
+    promoted = []
+    while len(meeting.booked) < meeting.capacity and meeting.waiting:
+        first = meeting.waiting[0]
+        first.status = "booked"
+        promoted.append(first)
+    return promoted
+
+
+# --- counts and officer views -------------------------------------------------------
+
+
+def count_status(session: Session, forum: Forum, status: str) -> int:
+    return int(
+        session.scalar(
+            select(func.count(ForumMember.id)).where(
+                ForumMember.forum_id == forum.id, ForumMember.status == status
+            )
+        )
+        or 0
+    )
+
+
+def status_counts(session: Session, forum: Forum) -> dict[str, int]:
+    rows = session.execute(
+        select(ForumMember.status, func.count(ForumMember.id))
+        .where(ForumMember.forum_id == forum.id)
+        .group_by(ForumMember.status)
+    ).all()
+    counts = dict.fromkeys(MemberStatus.LABELS, 0)
+    counts.update({status: int(n) for status, n in rows})
+    return counts
+
+
+def current_members(session: Session, forum: Forum) -> list[ForumMember]:
+    return list(
+        session.scalars(
+            select(ForumMember)
+            .where(ForumMember.forum_id == forum.id, ForumMember.status.in_(MemberStatus.CURRENT))
+            .order_by(ForumMember.name)
+        )
+    )
+
+
+@dataclass
+class MemberFilter:
+    locality: str = ""
+    interest: str = ""
+    organisation_type: str = ""
+    status: str = ""
+
+    def applies(self, member: ForumMember) -> bool:
+        return (
+            (not self.locality or self.locality in member.localities)
+            and (not self.interest or self.interest in member.interests)
+            and (not self.organisation_type or member.organisation_type == self.organisation_type)
+            and (not self.status or member.status == self.status)
+        )
+
+    @property
+    def active(self) -> bool:
+        return any((self.locality, self.interest, self.organisation_type, self.status))
+
+
+def filtered_members(session: Session, forum: Forum, chosen: MemberFilter) -> list[ForumMember]:
+    return [m for m in current_members(session, forum) if chosen.applies(m)]
+
+
+def anonymous_breakdown(session: Session, forum: Forum) -> dict[str, dict[str, int]]:
+    """Counts by organisation type, locality and interest over everyone who ever confirmed."""
+    members = session.scalars(
+        select(ForumMember).where(ForumMember.forum_id == forum.id, ForumMember.confirmed_at.is_not(None))
+    )
+    breakdown: dict[str, dict[str, int]] = {"organisation_type": {}, "locality": {}, "interest": {}}
+    for member in members:
+        kind = ORGANISATION_TYPES.get(member.organisation_type, member.organisation_type)
+        breakdown["organisation_type"][kind] = breakdown["organisation_type"].get(kind, 0) + 1
+        for locality in member.localities:
+            breakdown["locality"][locality] = breakdown["locality"].get(locality, 0) + 1
+        for interest in member.interests:
+            label = INTEREST_AREAS.get(interest, interest)
+            breakdown["interest"][label] = breakdown["interest"].get(label, 0) + 1
+    return breakdown
+
+
+# --- retention ----------------------------------------------------------------------
+
+
+@dataclass
+class PurgeResult:
+    unconfirmed_deleted: int = 0
+    reminded: list[tuple[ForumMember, str]] = field(default_factory=list)
+    lapsed: int = 0
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "unconfirmed sign-ups deleted": self.unconfirmed_deleted,
+            "members reminded to re-confirm": len(self.reminded),
+            "lapsed members erased": self.lapsed,
+        }
+
+
+def purge(session: Session, now: datetime, retention: Retention) -> PurgeResult:
+    """Delete unconfirmed sign-ups, remind members nearing the end, erase those past it.
+
+    Reminded members get a fresh manage token (returned with them) for the email.
+    """
+    result = PurgeResult()
+    stale = session.scalars(
+        select(ForumMember).where(
+            ForumMember.status == MemberStatus.PENDING, ForumMember.created_at < now - retention.unconfirmed
+        )
+    ).all()
+    for member in stale:
+        session.delete(member)
+        result.unconfirmed_deleted += 1
+    session.flush()
+    current = session.scalars(select(ForumMember).where(ForumMember.status.in_(MemberStatus.CURRENT))).all()
+    for member in current:
+        renewed = member.renewed_at or member.confirmed_at or member.created_at
+        ends = renewed + retention.membership
+        if ends <= now:
+            erase(session, member, now, reason="lapsed", channel="retention job")
+            result.lapsed += 1
+        elif ends - retention.reminder <= now and (
+            member.reminded_at is None or member.reminded_at < renewed
+        ):
+            member.reminded_at = now
+            result.reminded.append((member, issue_manage_token(member, now, retention)))
+    session.flush()
+    return result
+
+
+def membership_ends(member: ForumMember, retention: Retention) -> datetime | None:
+    renewed = member.renewed_at or member.confirmed_at
+    return renewed + retention.membership if renewed is not None else None
