@@ -282,7 +282,10 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         if self.over_cluster <= 1 or n_fine <= k:
             return plain
         fine = self._kmeans(n_fine, n, n_init=3).fit(vectors)
-        centres = normalize(np.asarray(fine.cluster_centers_))
+        raw_centres = np.asarray(fine.cluster_centers_)
+        if (np.linalg.norm(raw_centres, axis=1) < 1e-12).any():
+            return plain  # a centre of empty vectors has no direction for cosine linkage
+        centres = normalize(raw_centres)
         if len(np.unique(np.round(centres, 5), axis=0)) < n_fine:
             return plain
         merge = AgglomerativeClustering(n_clusters=k, linkage="average", metric="cosine").fit(centres)

@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 import redis
+from hypothesis import settings
 from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -35,6 +36,12 @@ from engage.config import Settings
 from engage.models import Role, StaffUser
 from surveys.orm import Base
 from tests.pages import PageClient
+
+# Under CI the property tests replay the same examples every run, so a red build is
+# reproducible; locally they explore new ones (and remember failures).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI", "").lower() == "true":
+    settings.load_profile("ci")
 
 BACKEND = os.environ.get("ENGAGE_TEST_BACKEND", "sqlite")
 POSTGRES_URL = os.environ.get(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analysis.model import ThemeModel
@@ -21,6 +21,7 @@ def test_text_functions_never_crash(text: str) -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(texts=["0", "0", "0", "1", "1", "00"], k=2)  # centres of empty vectors broke cosine linkage
 @given(st.lists(answers, max_size=12), st.integers(1, 5))
 def test_fit_never_crashes(texts: list[str], k: int) -> None:
     model = ThemeModel(k=k, n_init=1).fit(texts)
