@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import redis
 from flask import Flask
@@ -116,6 +118,16 @@ def _configure_templates(app: Flask) -> None:
         question_choices=lambda q, d: list(runner.choices(q, d).items()),
         likert_scale=LIKERT_SCALE,
     )
+    app.jinja_env.filters["london"] = london_time
+
+
+def london_time(value: datetime | None) -> str:
+    """A UTC time as people in the council's area read it: "Tuesday 3 March 2026, 6:30pm"."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo("Europe/London"))
+    hour = local.strftime("%-I:%M%p").lower().replace(":00", "")
+    return f"{local.strftime('%A %-d %B %Y')}, {hour}"
 
 
 def connect_redis(url: str) -> redis.Redis:

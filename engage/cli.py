@@ -146,7 +146,8 @@ def demo_load() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from engage.forums.cli import forums_cli
     from engage.surveys_cli import surveys_cli
 
-    for group in (staff_cli, db_cli, jobs_cli, demo_cli, maintenance_cli, surveys_cli):
+    for group in (staff_cli, db_cli, jobs_cli, demo_cli, maintenance_cli, surveys_cli, forums_cli):
         app.cli.add_command(group)

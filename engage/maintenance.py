@@ -40,6 +40,14 @@ def purge_survey_responses() -> int:
     return removed
 
 
+@task("forum sign-ups and memberships (unconfirmed deleted, lapsed erased)")
+def purge_forum_members() -> int:
+    from engage.forums.retention import run_purge
+
+    result = run_purge()
+    return result.unconfirmed_deleted + result.lapsed
+
+
 def run_maintenance() -> dict[str, int]:
     results = {}
     for name, func in TASKS:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+import engage.forums.models
 import engage.models  # noqa: F401  (registers the staff and audit tables)
-import engage.forums.models  # noqa: F401  (registers the forum tables)
 import surveys.models  # noqa: F401  (registers the survey tables)
 from engage.database import make_engine
 from surveys.orm import Base

@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 import redis
-from hypothesis import settings
 from flask import Flask
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 

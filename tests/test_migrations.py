@@ -10,7 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+import engage.forums.models
 import engage.models  # noqa: F401
+import surveys.models  # noqa: F401
 from engage import database
 from surveys.orm import Base
 from tests.conftest import BACKEND, create_postgres_database, drop_postgres_database

@@ -162,6 +162,20 @@ def _clean(value: str, key: str, errors: dict[str, str], *, multiline: bool = Fa
     return value
 
 
+def check_email(value: str) -> tuple[str, str | None]:
+    """The address as we will store it, or what is wrong with it in plain English."""
+    errors: dict[str, str] = {}
+    email = _clean(value, "email", errors)
+    if errors:
+        return email, errors["email"]
+    if not email:
+        return email, "Enter your email address"
+    try:
+        return validate_email(email, check_deliverability=False).normalized, None
+    except EmailNotValidError:
+        return email, "Enter an email address in the correct format, like name@example.com"
+
+
 def validate(
     data: SignUp, forum: Forum, wording: ConsentWording, *, need_consent: bool = True
 ) -> tuple[SignUp, dict[str, str]]:
@@ -170,15 +184,9 @@ def validate(
     name = _clean(data.name, "name", errors)
     if not name and "name" not in errors:
         errors["name"] = "Enter your name"
-    email = _clean(data.email, "email", errors)
-    if "email" not in errors:
-        if not email:
-            errors["email"] = "Enter your email address"
-        else:
-            try:
-                email = validate_email(email, check_deliverability=False).normalized
-            except EmailNotValidError:
-                errors["email"] = "Enter an email address in the correct format, like name@example.com"
+    email, problem = check_email(data.email)
+    if problem:
+        errors["email"] = problem
     organisation = _clean(data.organisation, "organisation", errors)
     role = _clean(data.role, "role", errors)
     access_needs = _clean(data.access_needs, "access_needs", errors, multiline=True)

@@ -160,7 +160,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_booking")),
-        sa.UniqueConstraint("meeting_id", "member_id", name=op.f("uq_meeting_booking_meeting_id")),
+        sa.UniqueConstraint("meeting_id", "member_id", name=op.f("uq_meeting_booking_meeting_id_member_id")),
     )
     op.create_index(op.f("ix_meeting_booking_member_id"), "meeting_booking", ["member_id"], unique=False)
 

@@ -1,0 +1,528 @@
+"""Forums for the public: register interest, confirm by email, and look after your own data.
+
+There are no passwords. A member's self-service pages are reached by a link we
+email them; the link's token is random, stored only as a digest, expires, and
+is replaced whenever a new one is sent. Every answer that could reveal whether
+an email address is registered is the same either way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from engage import clock, mail
+from engage.config import Settings
+from engage.database import db
+from engage.extensions import csrf, rate_limiter
+from engage.forums import links, services
+from engage.forums.models import (
+    INTEREST_AREAS,
+    ORGANISATION_TYPES,
+    Forum,
+    ForumMeeting,
+    ForumMember,
+    MemberStatus,
+)
+from engage.ratelimit import Limit
+from engage.security import mark_private
+from surveys.export import neutralise
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("forums", __name__, url_prefix="/forums")
+
+HONEYPOT = "website"
+
+
+def _settings() -> Settings:
+    return current_app.config["ENGAGE_SETTINGS"]  # type: ignore[no-any-return]
+
+
+def _retention() -> services.Retention:
+    return services.Retention.from_settings(_settings())
+
+
+def _forum_or_404(slug: str) -> Forum:
+    forum = db().scalar(select(Forum).where(Forum.slug == slug))
+    if forum is None:
+        abort(404)
+    return forum
+
+
+def _limits() -> tuple[Limit, Limit]:
+    per_hour = _settings().forum_signups_per_hour
+    return Limit("forum:client", per_hour, 3600), Limit("forum:email", 3, 3600)
+
+
+@bp.after_request
+def _no_referrer(response: Response) -> Response:
+    # Self-service URLs carry a secret: never pass them on, even to our own pages.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("")
+def index() -> ResponseReturnValue:
+    today = clock.now().date()
+    forums = db().scalars(select(Forum).order_by(Forum.name)).all()
+    return render_template(
+        "forums/index.html",
+        title="Stakeholder forums",
+        open_forums=[f for f in forums if f.is_open(today)],
+    )
+
+
+@bp.get("/<slug>")
+def forum(slug: str) -> ResponseReturnValue:
+    item = _forum_or_404(slug)
+    return render_template(
+        "forums/forum.html",
+        title=item.name,
+        forum=item,
+        is_open=item.is_open(clock.now().date()),
+        today=clock.now().date(),
+        interest_labels=INTEREST_AREAS,
+    )
+
+
+def _form_context(item: Forum, data: services.SignUp, errors: dict[str, str]) -> dict[str, Any]:
+    wording = services.current_wording(db(), clock.now())
+    return {
+        "forum": item,
+        "data": data,
+        "errors": errors,
+        "page_errors": [{"text": text, "href": f"#{key}"} for key, text in services.ordered_errors(errors)],
+        "wording": wording,
+        "introduction": wording.introduction.replace("{membership}", _membership_words()),
+        "organisation_types": ORGANISATION_TYPES,
+        "interest_labels": INTEREST_AREAS,
+    }
+
+
+def _membership_words() -> str:
+    days = _settings().forum_membership_days
+    if days % 365 == 0:
+        years = days // 365
+        return "year" if years == 1 else f"{years} years"
+    return f"{days} days"
+
+
+@bp.route("/<slug>/register", methods=["GET", "POST"])
+def register(slug: str) -> ResponseReturnValue:
+    mark_private()
+    item = _forum_or_404(slug)
+    now = clock.now()
+    if not item.is_open(now.date()):
+        return render_template("forums/closed.html", title=item.name, forum=item, today=now.date()), 410
+    data = services.SignUp()
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        data = services.SignUp.from_form(request.form)
+        wording = services.current_wording(db(), now)
+        data, errors = services.validate(data, item, wording)
+        if request.form.get(HONEYPOT):
+            # A bot filled in the field people never see: look the same, keep nothing.
+            log.info("Forum sign-up for %s dropped: honeypot field filled in", item.slug)
+            return redirect(url_for("forums.check_email", slug=item.slug))
+        client_limit, email_limit = _limits()
+        if not errors:
+            limiter = rate_limiter()
+            blocked = not limiter.hit(client_limit, request.remote_addr or "unknown").allowed
+            if not blocked:
+                blocked = not limiter.hit(email_limit, f"{item.slug}:{data.email.lower()}").allowed
+            if blocked:
+                errors["email"] = (
+                    "There have been too many sign-ups from here in the last hour. "
+                    "Your answers are still below: wait an hour and send them again"
+                )
+                status = 429
+        if not errors:
+            outcome = services.sign_up(db(), item, data, wording, now, _retention())
+            message = _sign_up_email(outcome)
+            db().commit()
+            mail.dispatch(message)
+            return redirect(url_for("forums.check_email", slug=item.slug))
+        status = status if status != 200 else 400
+    return render_template(
+        "forums/register.html",
+        title=f"Register your interest in {item.name}",
+        **_form_context(item, data, errors),
+    ), status
+
+
+def _sign_up_email(outcome: services.SignUpOutcome) -> Any:
+    member = outcome.member
+    assert member.email is not None
+    forum = member.forum
+    if outcome.kind == "already-member":
+        assert outcome.manage_token is not None
+        return mail.send(
+            member.email,
+            f"You are already registered for {forum.name}",
+            "forum_already",
+            purpose="forum_already_registered",
+            forum=forum,
+            name=member.name,
+            manage_link=links.manage_url(outcome.manage_token),
+            link_days=_settings().forum_link_days,
+        )
+    assert outcome.confirm_token is not None
+    return mail.send(
+        member.email,
+        f"Confirm you want to join {forum.name}",
+        "forum_confirm",
+        purpose="forum_confirm",
+        forum=forum,
+        name=member.name,
+        confirm_link=url_for("forums.confirm", token=outcome.confirm_token, _external=True),
+        days=_settings().forum_unconfirmed_days,
+    )
+
+
+@bp.get("/<slug>/check-your-email")
+def check_email(slug: str) -> ResponseReturnValue:
+    item = _forum_or_404(slug)
+    return render_template(
+        "forums/check_email.html",
+        title="Check your email",
+        forum=item,
+        days=_settings().forum_unconfirmed_days,
+    )
+
+
+def _expired_link(kind: str) -> ResponseReturnValue:
+    return render_template("forums/link_expired.html", title="That link has expired", kind=kind), 404
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str) -> ResponseReturnValue:
+    """GET asks; only POST confirms, so a mail scanner opening the link confirms nothing."""
+    mark_private()
+    now = clock.now()
+    member = services.find_by_confirm_token(db(), token, now)
+    if member is None:
+        return _expired_link("confirm")
+    if request.method == "GET":
+        return render_template(
+            "forums/confirm.html", title=f"Confirm you want to join {member.forum.name}", member=member
+        )
+    manage_token = services.confirm(db(), member, now, _retention())
+    assert member.email is not None
+    message = mail.send(
+        member.email,
+        f"Welcome to {member.forum.name}",
+        "forum_welcome",
+        purpose="forum_welcome",
+        forum=member.forum,
+        name=member.name,
+        waiting=member.status == MemberStatus.WAITING,
+        manage_link=links.manage_url(manage_token),
+        link_days=_settings().forum_link_days,
+        unsubscribe_link=links.unsubscribe_url(member),
+    )
+    message.headers = links.unsubscribe_headers(member)
+    db().commit()
+    mail.dispatch(message)
+    return redirect(links.manage_url(manage_token) + "?confirmed=1")
+
+
+def _member_or_expired(token: str) -> ForumMember | None:
+    mark_private()
+    return services.find_by_manage_token(db(), token, clock.now())
+
+
+@bp.get("/manage/<token>")
+def manage(token: str) -> ResponseReturnValue:
+    member = _member_or_expired(token)
+    if member is None:
+        return _expired_link("manage")
+    wording = services.current_wording(db(), clock.now())
+    now = clock.now()
+    upcoming = [m for m in member.forum.meetings if m.starts_at > now]
+    return render_template(
+        "forums/manage.html",
+        title="Your forum membership",
+        member=member,
+        token=token,
+        confirmed=request.args.get("confirmed") == "1",
+        done=request.args.get("done", ""),
+        wording=wording,
+        needs_reconfirm=any(c.wording_id != wording.id for c in member.current_consents()),
+        ends=services.membership_ends(member, _retention()),
+        organisation_types=ORGANISATION_TYPES,
+        interest_labels=INTEREST_AREAS,
+        meetings=upcoming,
+        bookings={b.meeting_id: b for b in member.bookings},
+    )
+
+
+@bp.route("/manage/<token>/details", methods=["GET", "POST"])
+def update(token: str) -> ResponseReturnValue:
+    member = _member_or_expired(token)
+    if member is None:
+        return _expired_link("manage")
+    data = services.SignUp.from_member(member)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        wording = services.current_wording(db(), clock.now())
+        data, errors = services.validate(
+            services.SignUp.from_form(request.form), member.forum, wording, need_consent=False
+        )
+        if not errors and services.email_key(data.email) != member.email_key:
+            clash = services.find_member(db(), member.forum, data.email)
+            if clash is not None and clash.id != member.id:
+                errors["email"] = "That email address is already used for another sign-up to this forum"
+        if not errors:
+            changed = services.update_details(member, data, clock.now())
+            db().commit()
+            done = "details" if changed else "nothing"
+            return redirect(url_for("forums.manage", token=token, done=done))
+    context = _form_context(member.forum, data, errors)
+    return render_template(
+        "forums/update.html",
+        title="Change your details",
+        member=member,
+        token=token,
+        **context,
+    ), (400 if errors else 200)
+
+
+@bp.post("/manage/<token>/emails")
+def emails(token: str) -> ResponseReturnValue:
+    member = _member_or_expired(token)
+    if member is None:
+        return _expired_link("manage")
+    now = clock.now()
+    wording = services.current_wording(db(), now)
+    purposes = [c.purpose for c in member.current_consents() if c.purpose != "updates"]
+    if request.form.get("updates") == "yes":
+        purposes.append("updates")
+    services.set_purposes(member, purposes, wording, now, channel="web")
+    db().commit()
+    return redirect(url_for("forums.manage", token=token, done="emails"))
+
+
+@bp.route("/manage/<token>/stay", methods=["GET", "POST"])
+def reconfirm(token: str) -> ResponseReturnValue:
+    """Stay a member for another period, agreeing to the consent wording as it is now."""
+    member = _member_or_expired(token)
+    if member is None:
+        return _expired_link("manage")
+    now = clock.now()
+    wording = services.current_wording(db(), now)
+    errors: dict[str, str] = {}
+    chosen = [c.purpose for c in member.current_consents()]
+    if request.method == "POST":
+        chosen = [p["key"] for p in wording.purposes if p["key"] in request.form.getlist("purposes")]
+        if any(p["required"] and p["key"] not in chosen for p in wording.purposes):
+            errors["purposes"] = (
+                "To stay in the forum, tick the box to say we can keep your details. "
+                "If you want to leave instead, use the link below"
+            )
+        else:
+            services.reconfirm(member, chosen, wording, now)
+            db().commit()
+            return redirect(url_for("forums.manage", token=token, done="stayed"))
+    return render_template(
+        "forums/reconfirm.html",
+        title="Stay in the forum",
+        member=member,
+        token=token,
+        wording=wording,
+        introduction=wording.introduction.replace("{membership}", _membership_words()),
+        chosen=chosen,
+        errors=errors,
+        page_errors=[{"text": text, "href": f"#{key}"} for key, text in errors.items()],
+    ), (400 if errors else 200)
+
+
+@bp.get("/manage/<token>/download.<fmt>")
+def download(token: str, fmt: str) -> ResponseReturnValue:
+    member = _member_or_expired(token)
+    if member is None:
+        return _expired_link("manage")
+    held = services.export_member(member)
+    if fmt == "json":
+        body = json.dumps(held, ensure_ascii=False, indent=2)
+        mimetype = "application/json"
+    elif fmt == "csv":
+        body = _member_csv(held)
+        mimetype = "text/csv"
+    else:
+        abort(404)
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="your-forum-data.{fmt}"'
+    return response
+
+
+def _member_csv(held: dict[str, Any]) -> str:
+    """One row per fact, so nested consents and bookings read naturally in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["section", "item", "value"])
+    for key, value in held.items():
+        if key == "consents":
+            for number, consent in enumerate(value, 1):
+                for field, text in consent.items():
+                    writer.writerow([f"consent {number}", field, neutralise(_text(text))])
+        elif key == "meetings":
+            for number, booking in enumerate(value, 1):
+                for field, text in booking.items():
+                    writer.writerow([f"meeting {number}", field, neutralise(_text(text))])
+        else:
+            writer.writerow(["details", key, neutralise(_text(value))])
+    return out.getvalue()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+@bp.post("/manage/<token>/meetings/<int:meeting_id>")
+def meeting(token: str, meeting_id: int) -> ResponseReturnValue:
+    member = _member_or_expired(token)
+    if member is None:
+        return _expired_link("manage")
+    item = db().get(ForumMeeting, meeting_id)
+    if item is None or item.forum_id != member.forum_id:
+        abort(404)
+    now = clock.now()
+    if item.starts_at <= now:
+        abort(410)
+    if request.form.get("action") == "cancel":
+        services.cancel_booking(db(), item, member, now)
+        done = "cancelled"
+    else:
+        booking = services.book(db(), item, member, now)
+        done = "booked" if booking.status == "booked" else "waiting"
+    db().commit()
+    return redirect(url_for("forums.manage", token=token, done=done) + "#meetings")
+
+
+@bp.route("/manage/<token>/leave", methods=["GET", "POST"])
+def leave(token: str) -> ResponseReturnValue:
+    member = _member_or_expired(token)
+    if member is None:
+        return _expired_link("manage")
+    if request.method == "GET":
+        return render_template("forums/leave.html", title="Leave the forum", member=member, token=token)
+    forum = member.forum
+    email, name = member.email, member.name
+    services.erase(db(), member, clock.now(), reason="erased", channel="web")
+    message = None
+    if email:
+        message = mail.send(
+            email,
+            f"You have left {forum.name}",
+            "forum_left",
+            purpose="forum_left",
+            forum=forum,
+            name=name,
+        )
+    db().commit()
+    if message is not None:
+        mail.dispatch(message)
+    return redirect(url_for("forums.left", slug=forum.slug))
+
+
+@bp.get("/<slug>/left")
+def left(slug: str) -> ResponseReturnValue:
+    item = _forum_or_404(slug)
+    return render_template("forums/left.html", title="You have left the forum", forum=item)
+
+
+@bp.route("/manage", methods=["GET", "POST"])
+def request_link() -> ResponseReturnValue:
+    """Lost the link? The answer is the same whether or not the address is registered."""
+    mark_private()
+    errors: dict[str, str] = {}
+    email = ""
+    if request.method == "POST":
+        email, problem = services.check_email(request.form.get("email", "")[:300])
+        if problem:
+            errors["email"] = problem
+        if not errors:
+            client_limit, email_limit = _limits()
+            limiter = rate_limiter()
+            allowed = limiter.hit(client_limit, request.remote_addr or "unknown").allowed and (
+                limiter.hit(email_limit, f"link:{email.lower()}").allowed
+            )
+            if not allowed:
+                errors["email"] = "Too many links have been asked for from here. Wait an hour and try again"
+                return render_template(
+                    "forums/request_link.html",
+                    title="Get a link to your forum details",
+                    email=email,
+                    errors=errors,
+                    page_errors=[{"text": errors["email"], "href": "#email"}],
+                ), 429
+            messages = []
+            for member in services.current_members_for_email(db(), email):
+                token = services.issue_manage_token(member, clock.now(), _retention())
+                messages.append(
+                    mail.send(
+                        email,
+                        f"Your link for {member.forum.name}",
+                        "forum_link",
+                        purpose="forum_link",
+                        forum=member.forum,
+                        name=member.name,
+                        manage_link=links.manage_url(token),
+                        link_days=_settings().forum_link_days,
+                    )
+                )
+            db().commit()
+            for message in messages:
+                mail.dispatch(message)
+            return render_template("forums/link_sent.html", title="Check your email", email=email)
+    return render_template(
+        "forums/request_link.html",
+        title="Get a link to your forum details",
+        email=email,
+        errors=errors,
+        page_errors=[{"text": text, "href": f"#{key}"} for key, text in errors.items()],
+    ), (400 if errors else 200)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str) -> ResponseReturnValue:
+    """Stop forum emails. POST is RFC 8058 one-click, sent by mail programs without a form."""
+    mark_private()
+    member_id = links.member_id_from_unsubscribe(token)
+    member = db().get(ForumMember, member_id) if member_id is not None else None
+    if member is None or member.status not in MemberStatus.CURRENT:
+        return _expired_link("unsubscribe")
+    if request.method == "POST":
+        services.unsubscribe(member, clock.now())
+        db().commit()
+        return render_template(
+            "forums/unsubscribed.html", title="You will not get forum emails", member=member
+        )
+    return render_template("forums/unsubscribe.html", title="Stop forum emails", member=member, token=token)

@@ -1,0 +1,54 @@
+"""The forums' retention run: what ``flask --app wsgi forums purge`` and the job worker do.
+
+It deletes sign-ups never confirmed, emails members whose membership is about to
+end, and erases those whose membership has ended. The counts go in the audit log.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from engage import audit, clock, mail
+from engage.config import Settings
+from engage.database import db
+from engage.forums import links, services
+from engage.models import OutboundEmail
+
+
+def run_purge() -> services.PurgeResult:
+    settings: Settings = current_app.config["ENGAGE_SETTINGS"]
+    retention = services.Retention.from_settings(settings)
+    session = db()
+    now = clock.now()
+    result = services.purge(session, now, retention)
+    messages: list[OutboundEmail] = []
+    with current_app.test_request_context(base_url=settings.base_url):
+        for member, token in result.reminded:
+            ends = services.membership_ends(member, retention)
+            assert member.email is not None and ends is not None
+            message = mail.send(
+                member.email,
+                f"Do you want to stay in {member.forum.name}?",
+                "forum_reminder",
+                purpose="forum_reminder",
+                forum=member.forum,
+                name=member.name,
+                ends=ends.strftime("%-d %B %Y"),
+                manage_link=links.manage_url(token),
+            )
+            message.headers = links.unsubscribe_headers(member)
+            messages.append(message)
+    summary = result.summary()
+    if any(summary.values()):
+        audit.record(
+            session,
+            "forums.purged",
+            object_type="forum_member",
+            summary=", ".join(f"{count} {what}" for what, count in summary.items()),
+            details=summary,
+            actor_label="retention job",
+        )
+    session.commit()
+    for message in messages:
+        mail.dispatch(message)
+    return result
