@@ -360,9 +360,33 @@ def _allowed_values(question: dict[str, Any]) -> set[str] | None:
 def validate(data: Any) -> list[Problem]:
     """Every problem with a definition, or an empty list."""
     problems = _schema_problems(data)
-    if problems:
+    if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
         return problems
-    return _semantic_problems(data)
+    try:
+        semantic = _semantic_problems(data)
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+        # The file is too broken in places for the cross-checks to finish; list what
+        # they found in the parts that were well-formed, page by page.
+        semantic = _semantic_problems_per_page(data)
+    return problems + [p for p in semantic if p not in problems]
+
+
+def _semantic_problems_per_page(data: dict[str, Any]) -> list[Problem]:
+    found: list[Problem] = []
+    pages = data.get("pages", [])
+    for index in range(len(pages)):
+        trial = {**data, "pages": pages[: index + 1], "localities": _well_formed(data.get("localities"))}
+        try:
+            found.extend(p for p in _semantic_problems(trial) if p not in found)
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+            break
+    return found
+
+
+def _well_formed(localities: Any) -> list[Any]:
+    if not isinstance(localities, list):
+        return []
+    return [loc for loc in localities if isinstance(loc, dict) and "code" in loc]
 
 
 def _question(q: dict[str, Any]) -> Question:

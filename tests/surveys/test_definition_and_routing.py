@@ -1,0 +1,176 @@
+"""Unit tests: survey definition validation, routing, pruning and page validation (no app, no database)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from engage.config import PROJECT_ROOT
+from surveys import runner
+from surveys.definition import DefinitionError, Problem, parse, validate
+
+EXAMPLE: dict[str, Any] = json.loads(
+    (PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json").read_text(encoding="utf-8")
+)
+
+
+def example() -> dict[str, Any]:
+    return copy.deepcopy(EXAMPLE)
+
+
+def paths(problems: list[Problem]) -> list[str]:
+    return [str(p) for p in problems]
+
+
+def test_the_example_is_valid() -> None:
+    assert validate(example()) == []
+    definition = parse(example())
+    assert definition.slug == "library-co-design"
+
+
+def test_schema_and_cross_checks_are_all_reported_together() -> None:
+    data = example()
+    data["slug"] = "Bad Slug"
+    del data["pages"][2]["title"]
+    data["pages"][0]["questions"][0]["options"].append({"value": "weekly", "label": "Again"})
+    data["pages"][4]["questions"][0]["top_n"] = 9
+    found = paths(validate(data))
+    assert "$.slug: 'Bad Slug' does not match '^[a-z0-9]+(-[a-z0-9]+)*$'" in found
+    assert "$.pages[2]: 'title' is a required property" in found
+    assert "$.pages[0].questions[0].options: option value 'weekly' is used twice" in found
+    assert "$.pages[4].questions[0].top_n: top_n is 9 but there are only 6 options" in found
+    with pytest.raises(DefinitionError):
+        parse(data)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["pages"][1].update(show_if={"question": "nope", "equals": "x"}),
+         "$.pages[1].show_if: the condition refers to 'nope', which is not a question on an earlier page"),
+        (lambda d: d["pages"][0].update(show_if={"question": "one_change", "not_answered": True}),
+         "the condition refers to 'one_change', which is not a question on an earlier page"),
+        (lambda d: d["pages"][0]["questions"][0].update(top_n=2),
+         "$.pages[0].questions[0].top_n: only ranking questions have top_n"),
+        (lambda d: d["pages"][0]["questions"][0].update(max_length=5),
+         "$.pages[0].questions[0].max_length: only text questions have max_length"),
+        (lambda d: d["pages"][1].update(id="visiting"),
+         "$.pages[1].id: page id 'visiting' is already used or reserved"),
+        (lambda d: d.update(opens_at="2027-01-01T00:00:00Z", closes_at="2026-01-01T00:00:00Z"),
+         "$.closes_at: the survey must close after it opens"),
+        (lambda d: d["localities"].append(copy.deepcopy(d["localities"][0])),
+         "locality code"),
+    ],
+)  # fmt: skip
+def test_cross_checks(change: Any, expected: str) -> None:
+    data = example()
+    change(data)
+    assert any(expected in problem for problem in paths(validate(data))), paths(validate(data))
+
+
+@pytest.mark.parametrize("bad", [None, [], "text", {"pages": "x"}, {"schema_version": 1, "pages": [{}]}])
+def test_garbage_is_reported_not_raised(bad: Any) -> None:
+    assert validate(bad), "a broken definition must produce problems"
+
+
+ANSWERS = {"visit_frequency": "weekly", "services_used": ["computers", "books"], "updates_email": ""}
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        (None, True),
+        ({"question": "visit_frequency", "equals": "weekly"}, True),
+        ({"question": "visit_frequency", "equals": "never"}, False),
+        ({"question": "visit_frequency", "any_of": ["monthly", "weekly"]}, True),
+        ({"question": "services_used", "any_of": ["wifi", "computers"]}, True),
+        ({"question": "services_used", "equals": "wifi"}, False),
+        ({"question": "updates_email", "not_answered": True}, True),
+        ({"question": "missing", "not_answered": True}, True),
+        ({"question": "visit_frequency", "not_answered": True}, False),
+        ({"all": [{"question": "visit_frequency", "equals": "weekly"},
+                  {"question": "updates_email", "not_answered": True}]}, True),
+        ({"all": [{"question": "visit_frequency", "equals": "weekly"},
+                  {"question": "services_used", "equals": "wifi"}]}, False),
+        ({"any": [{"question": "visit_frequency", "equals": "never"},
+                  {"all": [{"question": "services_used", "any_of": ["books"]}]}]}, True),
+    ],
+)  # fmt: skip
+def test_condition_operators(condition: dict[str, Any] | None, expected: bool) -> None:
+    assert runner.condition_met(condition, ANSWERS) is expected
+
+
+def test_routing_shows_and_skips_pages() -> None:
+    definition = parse(example())
+    never = [p.id for p in runner.visible_pages(definition, {"visit_frequency": "never"})]
+    weekly = [p.id for p in runner.visible_pages(definition, {"visit_frequency": "weekly"})]
+    assert "not_visiting" in never and "your_library" not in never
+    assert "your_library" in weekly and "not_visiting" not in weekly
+    assert runner.next_page(definition, {"visit_frequency": "never"}, "visiting").id == "not_visiting"  # type: ignore[union-attr]
+    assert runner.next_page(definition, {"visit_frequency": "weekly"}, "visiting").id == "your_library"  # type: ignore[union-attr]
+    last = runner.visible_pages(definition, {"visit_frequency": "weekly"})[-1]
+    assert runner.next_page(definition, {"visit_frequency": "weekly"}, last.id) is None  # check answers next
+
+
+def test_changing_an_answer_prunes_what_routing_now_skips() -> None:
+    definition = parse(example())
+    answers = {"visit_frequency": "never", "why_not": ["no_time"], "what_would_help": "Later hours"}
+    assert runner.prune(definition, answers) == answers
+    answers["visit_frequency"] = "weekly"
+    assert runner.prune(definition, answers) == {"visit_frequency": "weekly"}
+
+
+def test_kiosk_skips_personal_questions() -> None:
+    definition = parse(example())
+    online = {q.id for p in runner.visible_pages(definition, {}) for q in runner.visible_questions(p, {})}
+    kiosk = {
+        q.id
+        for p in runner.visible_pages(definition, {}, "kiosk")
+        for q in runner.visible_questions(p, {}, "kiosk")
+    }
+    assert online - kiosk, "the example marks at least one question kiosk: skip"
+
+
+def read(page_id: str, form: dict[str, Any]) -> runner.PageResult:
+    definition = parse(example())
+    page = next(p for p in definition.all_pages if p.id == page_id)
+    return runner.read_page(page, list(page.questions), MultiDict(form), definition)
+
+
+def test_page_validation_messages_and_kept_values() -> None:
+    result = read("visiting", {})
+    assert list(result.errors) == ["visit_frequency"]
+    assert result.errors["visit_frequency"].startswith("Select ")
+    assert (
+        "How often do you visit a library or heritage centre in Anyshire" in result.errors["visit_frequency"]
+    )
+    tampered = read("visiting", {"visit_frequency": "daily"})
+    assert tampered.errors["visit_frequency"].startswith("Select one of the answers listed")
+    other = read("visiting", {"visit_frequency": "other", "visit_frequency.other": ""})
+    assert other.errors["visit_frequency.other"].startswith("Enter your other answer")
+    ok = read("visiting", {"visit_frequency": "weekly"})
+    assert ok.errors == {} and ok.answers == {"visit_frequency": "weekly"}
+
+
+def test_text_number_and_ranking_validation() -> None:
+    long = read("ideas", {"one_change": "x" * 2001, "volunteering": "yes"})
+    assert "must be 2,000 characters or fewer" in long.errors["one_change"]
+    assert long.raw["one_change"] == "x" * 2001, "what was typed is kept to show again"
+    nul = read("ideas", {"one_change": "Open\x00 later", "volunteering": "yes"})
+    assert "hidden control characters" in nul.errors["one_change"]
+    number = read("about_you", {"home_locality": "northgate", "children_at_home": "99"})
+    assert number.errors["children_at_home"].endswith("must be 15 or less")
+    ranking = read(
+        "priorities",
+        {
+            "priority_rank.1": "learning_skills",
+            "priority_rank.2": "learning_skills",
+            "priority_rank.3": "forged",
+        },
+    )
+    assert "You have already chosen 'Learning and skills'" in ranking.errors["priority_rank.2"]
+    assert ranking.errors["priority_rank.3"] == "Choose one of the options listed for number 3"
