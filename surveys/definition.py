@@ -231,8 +231,20 @@ def _semantic_problems(data: dict[str, Any]) -> list[Problem]:
                     )
                 )
             branch_codes.add(branch["code"])
-    opens, closes = data.get("opens_at"), data.get("closes_at")
-    if opens and closes and _parse_datetime(closes) <= _parse_datetime(opens):  # type: ignore[operator]
+    moments: dict[str, datetime] = {}
+    for key in ("opens_at", "closes_at"):
+        if key not in data:
+            continue
+        try:
+            moment = _parse_datetime(str(data[key]))
+        except ValueError:
+            add(Problem(f"$.{key}", f"{data[key]!r} is not a date and time like 2027-03-01T09:00:00Z"))
+            continue
+        if moment is None or moment.tzinfo is None:
+            add(Problem(f"$.{key}", "give the time zone, for example 2027-03-01T09:00:00Z (UTC) or +01:00"))
+            continue
+        moments[key] = moment
+    if len(moments) == 2 and moments["closes_at"] <= moments["opens_at"]:
         add(Problem("$.closes_at", "the survey must close after it opens"))
 
     page_ids: set[str] = set()

@@ -64,6 +64,10 @@ def test_schema_and_cross_checks_are_all_reported_together() -> None:
          "$.closes_at: the survey must close after it opens"),
         (lambda d: d["localities"].append(copy.deepcopy(d["localities"][0])),
          "locality code"),
+        (lambda d: d.update(opens_at="tomorrow"),
+         "$.opens_at: 'tomorrow' is not a date and time like 2027-03-01T09:00:00Z"),
+        (lambda d: d.update(closes_at="2027-12-31T23:59:59"),
+         "$.closes_at: give the time zone, for example 2027-03-01T09:00:00Z (UTC) or +01:00"),
     ],
 )  # fmt: skip
 def test_cross_checks(change: Any, expected: str) -> None:
