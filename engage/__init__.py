@@ -65,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     from engage.builder.views import bp as builder_bp
     from engage.forums.officers import bp as forum_admin_bp
     from engage.forums.public import bp as forums_bp
+    from engage.kiosk import views as kiosk
     from engage.public.views import bp as public_bp
     from engage.residents.views import bp as residents_bp
     from engage.responses.views import bp as responses_bp
@@ -78,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     app.register_blueprint(responses_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(forum_admin_bp)
+    kiosk.init_app(app)
 
     from engage.cli import register_commands
 

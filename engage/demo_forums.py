@@ -22,11 +22,11 @@ FORUMS: list[dict[str, Any]] = [
         "name": "External Cultural Forum",
         "purpose": (
             "Community groups, artists, heritage volunteers and partners meet four times a year to shape "
-            "how Northbrook and River Mill libraries support culture and creativity.\n"
+            "how Northgate and Riverside Valley libraries support culture and creativity.\n"
             "Members hear what residents said in consultations, help decide priorities for the "
             "action plan, and check that what was promised is being done."
         ),
-        "localities": ["Northbrook", "River Mill"],
+        "localities": ["Northgate", "Riverside Valley"],
         "interests": ["culture-creativity", "learning-skills", "community-cohesion", "economic-development"],
         "capacity": 40,
     },
@@ -37,7 +37,7 @@ FORUMS: list[dict[str, Any]] = [
             "Partners from health, adult learning, digital inclusion and the voluntary sector join "
             "library officers to join up services across both localities."
         ),
-        "localities": ["Northbrook", "River Mill"],
+        "localities": ["Northgate", "Riverside Valley"],
         "interests": ["health-wellbeing", "digital-inclusion", "learning-skills"],
         "capacity": None,
     },
@@ -48,10 +48,10 @@ MEMBERS = [
         "cultural-forum",
         "Amara Okoye",
         "amara.okoye@example.org",
-        "Northbrook Arts Collective",
+        "Northgate Arts Collective",
         "Chair",
         "arts-heritage",
-        ["Northbrook"],
+        ["Northgate"],
         ["culture-creativity", "community-cohesion"],
         "",
         ["membership", "updates"],
@@ -60,10 +60,10 @@ MEMBERS = [
         "cultural-forum",
         "Dafydd Price",
         "dafydd.price@example.org",
-        "River Mill Heritage Trust",
+        "Riverside Heritage Trust",
         "Volunteer lead",
         "arts-heritage",
-        ["River Mill"],
+        ["Riverside Valley"],
         ["culture-creativity"],
         "Hearing loop please",
         ["membership"],
@@ -75,7 +75,7 @@ MEMBERS = [
         "",
         "",
         "resident",
-        ["Northbrook", "River Mill"],
+        ["Northgate", "Riverside Valley"],
         ["learning-skills"],
         "",
         ["membership", "updates"],
@@ -87,7 +87,7 @@ MEMBERS = [
         "Mill Street Youth Project",
         "Youth worker",
         "community-group",
-        ["River Mill"],
+        ["Riverside Valley"],
         ["community-cohesion", "economic-development"],
         "",
         ["membership"],
@@ -99,7 +99,7 @@ MEMBERS = [
         "Anyshire Adult Learning",
         "Curriculum manager",
         "public-body",
-        ["Northbrook", "River Mill"],
+        ["Northgate", "Riverside Valley"],
         ["learning-skills", "digital-inclusion"],
         "",
         ["membership", "updates"],
@@ -108,10 +108,10 @@ MEMBERS = [
         "steering-group",
         "Raj Patel",
         "raj.patel@example.org",
-        "Northbrook Primary Care Network",
+        "Northgate Primary Care Network",
         "Social prescribing lead",
         "health-care",
-        ["Northbrook"],
+        ["Northgate"],
         ["health-wellbeing"],
         "Step-free access",
         ["membership"],
@@ -136,7 +136,7 @@ def load_demo_forums(session: Session, now: datetime) -> Iterator[str]:
                 ForumMeeting(
                     title=f"{spec['name']}: winter meeting",
                     starts_at=(now + timedelta(days=21)).replace(hour=18, minute=0, second=0, microsecond=0),
-                    place="Northbrook Library, Community Room (step-free, hearing loop)",
+                    place="Northgate Central Library, Community Room (step-free, hearing loop)",
                     capacity=2 if spec["slug"] == "cultural-forum" else 20,
                     details="We will look at what residents said in the library co-design survey.",
                     created_at=now,
@@ -156,7 +156,7 @@ def load_demo_forums(session: Session, now: datetime) -> Iterator[str]:
     slug, name, email = PENDING
     if services.find_member(session, forums[slug], email) is None:
         data = services.SignUp(
-            name, email, "", "", "resident", ["Northbrook"], ["culture-creativity"], "", ["membership"]
+            name, email, "", "", "resident", ["Northgate"], ["culture-creativity"], "", ["membership"]
         )
         services.sign_up(session, forums[slug], data, wording, now - timedelta(days=1), retention)
         added += 1

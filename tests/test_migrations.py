@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 import engage.forums.models
+import engage.kiosk.models
 import engage.models  # noqa: F401
 import surveys.models  # noqa: F401
 from engage import database

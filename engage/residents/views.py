@@ -137,17 +137,20 @@ def begin(slug: str) -> ResponseReturnValue:
     if journey.response is not None and request.form.get("fresh") != "1":
         return redirect(_resume_url(journey))
     entry = (session.get(ENTRY_KEY) or {}).get(slug, {})
+    from engage.kiosk.views import start_channel
+
+    channel, kiosk_branch = start_channel()
     started = services.start_response(
         db(),
         journey.version,
         clock.now(),
-        channel="online",
-        branch_code=entry.get("branch"),
+        channel=channel,
+        branch_code=kiosk_branch or entry.get("branch"),
         locality_code=entry.get("locality"),
     )
     db().commit()
     _remember(slug, started.token)
-    first = runner.next_page(journey.definition, {}, None, "online")
+    first = runner.next_page(journey.definition, {}, None, channel)
     assert first is not None
     return redirect(url_for("residents.page", slug=slug, page_id=first.id))
 
@@ -269,8 +272,10 @@ def _has_raw_value(raw: dict[str, Any], key: str) -> bool:
 def _stored_values(response: Response) -> dict[str, Any]:
     """Saved answers in the shape the form fields want."""
     values: dict[str, Any] = {}
+    definition = services.definition_of(response.version)
     for key, value in response.answers.items():
-        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        question = definition.question(key)
+        if question is not None and question.type == "date" and isinstance(value, str) and len(value) == 10:
             year, month, day = value.split("-")
             values[key] = {"day": str(int(day)), "month": str(int(month)), "year": year}
         else:

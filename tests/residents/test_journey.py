@@ -362,3 +362,15 @@ def test_pages_cannot_be_reached_out_of_order(
     start(client)
     assert client.get_redirect("/s/test-survey/why_not") == "/s/test-survey/use"
     client.get("/s/test-survey/not-a-page", expected_status=404)
+
+
+def test_text_that_looks_like_a_date_comes_back_as_typed(
+    client: PageClient, publish_survey: Callable[..., Survey]
+) -> None:
+    publish_survey()
+    answers = {**ANSWERS, "views": {**ANSWERS["views"], "computer_help": "2024-01-01"}}
+    answer_all(client, answers)
+    views = client.get("/s/test-survey/views")
+    assert views.form().select_one("input[name=computer_help]")["value"] == "2024-01-01"  # type: ignore[index]
+    about = client.get("/s/test-survey/about")
+    assert about.form().select_one("input[name=joined-year]")["value"] == "2019"  # type: ignore[index]

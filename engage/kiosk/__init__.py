@@ -1,0 +1,1 @@
+"""In-branch kiosk mode: shared library tablets enrolled to a branch."""

@@ -1,0 +1,99 @@
+"""Kiosk rules: enrolment by one-time code, device tokens, which surveys a branch shows."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engage.kiosk.models import KioskDevice
+from surveys import services as survey_services
+from surveys.models import Response, Survey
+
+ENROL_CODE_LIFETIME = timedelta(hours=24)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a tablet
+MIN_IDLE, MAX_IDLE = 30, 900
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def new_enrol_code(device: KioskDevice, now: datetime) -> str:
+    """A fresh one-time code (replacing any earlier one), valid for 24 hours."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    device.enrol_code_hash = digest(raw)
+    device.enrol_expires_at = now + ENROL_CODE_LIFETIME
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def enrol(session: Session, code: str, now: datetime) -> tuple[KioskDevice, str] | None:
+    """Use a one-time code: the device gets a long random token (kept in a cookie)."""
+    device = session.scalar(
+        select(KioskDevice).where(KioskDevice.enrol_code_hash == digest(normalise_code(code)))
+    )
+    if device is None or device.revoked_at is not None:
+        return None
+    if device.enrol_expires_at is None or device.enrol_expires_at < now:
+        return None
+    token = secrets.token_urlsafe(32)
+    device.token_hash = digest(token)
+    device.enrol_code_hash = None
+    device.enrol_expires_at = None
+    device.enrolled_at = now
+    device.last_contact_at = now
+    return device, token
+
+
+def device_for_token(session: Session, token: str | None) -> KioskDevice | None:
+    if not token:
+        return None
+    device = session.scalar(select(KioskDevice).where(KioskDevice.token_hash == digest(token)))
+    if device is None or device.revoked_at is not None:
+        return None
+    return device
+
+
+def revoke(device: KioskDevice, now: datetime) -> None:
+    device.revoked_at = now
+    device.token_hash = None
+    device.enrol_code_hash = None
+    device.enrol_expires_at = None
+
+
+def branch_choices(session: Session) -> dict[str, str]:
+    """Every branch named by a published survey: code → name."""
+    found: dict[str, str] = {}
+    for survey in session.scalars(select(Survey).order_by(Survey.title)):
+        if survey.published is None:
+            continue
+        for branch in survey_services.definition_of(survey.published).branches():
+            found.setdefault(branch.code, branch.name)
+    return dict(sorted(found.items(), key=lambda item: item[1]))
+
+
+def surveys_for_branch(session: Session, branch_code: str, now: datetime) -> list[Survey]:
+    """Open, published surveys that list this branch: what the attract screen offers."""
+    chosen = []
+    for survey in session.scalars(select(Survey).order_by(Survey.title)):
+        if survey.published is None or not survey_services.availability(survey, now).open:
+            continue
+        if survey_services.definition_of(survey.published).branch(branch_code) is not None:
+            chosen.append(survey)
+    return chosen
+
+
+def discard_unfinished(session: Session, survey: Survey, token: str) -> bool:
+    """Delete a visitor's unfinished answers when the kiosk resets. Submitted ones stay."""
+    response = survey_services.find_by_token(session, survey, token)
+    if response is None or response.status != "in_progress":
+        return False
+    session.execute(delete(Response).where(Response.id == response.id))
+    return True

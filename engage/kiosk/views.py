@@ -1,0 +1,327 @@
+"""Kiosk pages for the tablet, and the staff pages that enrol and revoke tablets.
+
+An enrolled tablet holds one long-lived, HttpOnly cookie with a random device token
+(stored as a digest). Everything else a visitor does lives in the ordinary session,
+which is cleared whenever the kiosk resets, so the next person sees nothing of them.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+
+from engage import audit, clock
+from engage.auth.decorators import role_required
+from engage.database import db
+from engage.extensions import rate_limiter
+from engage.kiosk import services
+from engage.kiosk.models import KioskDevice
+from engage.models import Role
+from engage.ratelimit import Limit
+from engage.residents.views import DONE_KEY, ENTRY_KEY, SESSION_KEY
+from engage.security import mark_private
+from surveys import services as survey_services
+
+bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+admin = Blueprint("kiosk_admin", __name__, url_prefix="/staff/kiosks")
+
+COOKIE = "engage_kiosk"
+COOKIE_LIFETIME = timedelta(days=400)
+CONTACT_EVERY = timedelta(minutes=1)
+ENROL_LIMIT = Limit("kiosk:enrol", 10, 900)
+# Many kiosks can share one public address, so starts are limited per kiosk instead.
+START_LIMIT = Limit("kiosk:start", 120, 3600)
+
+
+def current_kiosk() -> KioskDevice | None:
+    device: KioskDevice | None = g.get("kiosk")
+    return device
+
+
+def _load_kiosk() -> ResponseReturnValue | None:
+    """Before every request: is this browser an enrolled kiosk? Staff pages are refused on it."""
+    token = request.cookies.get(COOKIE)
+    if not token or request.endpoint == "static":
+        return None
+    device = services.device_for_token(db(), token)
+    g.kiosk = device
+    if device is None:
+        return None
+    now = clock.now()
+    if device.last_contact_at is None or now - device.last_contact_at > CONTACT_EVERY:
+        device.last_contact_at = now
+        db().commit()
+    if request.path.startswith("/staff"):
+        return make_response(
+            render_template("kiosk/no_staff.html", title="Staff pages are not available on this tablet"), 403
+        )
+    return None
+
+
+def _kiosk_headers(response: Response) -> Response:
+    if g.get("kiosk") is not None:
+        # Back after a reset must fetch afresh (and find nothing), never show a cached page.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def start_channel() -> tuple[str, str | None]:
+    """How a survey started in this browser is recorded: ("kiosk", branch) on a kiosk."""
+    device = current_kiosk()
+    if device is None:
+        return "online", None
+    verdict = rate_limiter().hit(START_LIMIT, f"kiosk-device:{device.id}")
+    if not verdict.allowed:
+        abort(429)
+    return "kiosk", device.branch_code
+
+
+# --- the tablet ---------------------------------------------------------------------
+
+
+@bp.get("")
+def attract() -> ResponseReturnValue:
+    mark_private()
+    device = current_kiosk()
+    if device is None:
+        return render_template("kiosk/not_enrolled.html", title="This tablet is not set up"), 403
+    surveys = services.surveys_for_branch(db(), device.branch_code, clock.now())
+    return render_template(
+        "kiosk/attract.html",
+        title=f"Have your say at {device.branch_name}",
+        device=device,
+        surveys=[(s, survey_services.definition_of(s.published)) for s in surveys if s.published],
+        reset=request.args.get("reset") == "1",
+    )
+
+
+@bp.route("/enrol", methods=["GET", "POST"])
+def enrol() -> ResponseReturnValue:
+    mark_private()
+    errors: list[dict[str, str]] = []
+    code = ""
+    status = 200
+    if request.method == "POST":
+        code = request.form.get("code", "").strip()[:20]
+        if not rate_limiter().hit(ENROL_LIMIT, request.remote_addr or "unknown").allowed:
+            errors = [
+                {
+                    "text": "Too many codes have been tried here. Wait 15 minutes and try again",
+                    "href": "#code",
+                }
+            ]
+            status = 429
+        elif not code:
+            errors = [{"text": "Enter the enrolment code from the staff kiosk page", "href": "#code"}]
+            status = 400
+        else:
+            enrolled = services.enrol(db(), code, clock.now())
+            if enrolled is None:
+                errors = [
+                    {
+                        "text": "That code is not right, has been used or has expired. "
+                        "Check it, or make a new one on the staff kiosk page",
+                        "href": "#code",
+                    }
+                ]
+                status = 400
+            else:
+                device, token = enrolled
+                audit.record(
+                    db(),
+                    "kiosk.enrolled",
+                    object_type="kiosk_device",
+                    object_id=device.id,
+                    summary=f"{device.name} enrolled for {device.branch_name}",
+                    actor_label=f"kiosk {device.name}",
+                )
+                db().commit()
+                session.clear()
+                response = redirect(url_for("kiosk.attract"))
+                response.set_cookie(
+                    COOKIE,
+                    token,
+                    max_age=int(COOKIE_LIFETIME.total_seconds()),
+                    httponly=True,
+                    secure=request.is_secure,
+                    samesite="Strict",
+                )
+                return response
+    return render_template(
+        "kiosk/enrol.html", title="Set up this tablet as a kiosk", code=code, page_errors=errors
+    ), status
+
+
+def _discard_visitor() -> None:
+    """Forget the visitor: unfinished answers deleted, the whole session replaced."""
+    for slug, token in dict(session.get(SESSION_KEY) or {}).items():
+        survey = survey_services.get_survey(db(), slug)
+        if survey is not None:
+            services.discard_unfinished(db(), survey, token)
+    db().commit()
+    for key in (SESSION_KEY, DONE_KEY, ENTRY_KEY):
+        session.pop(key, None)
+    session.clear()
+
+
+@bp.post("/reset")
+def reset() -> ResponseReturnValue:
+    """ "Start again" and "Finish": the next person starts from a clean tablet."""
+    if current_kiosk() is None:
+        return redirect(url_for("kiosk.attract"))
+    _discard_visitor()
+    return redirect(url_for("kiosk.attract", reset="1"))
+
+
+@bp.get("/timeout")
+def timeout() -> ResponseReturnValue:
+    """Where the idle timer (JavaScript) or the meta refresh (without it) sends an idle kiosk."""
+    if current_kiosk() is None:
+        return redirect(url_for("kiosk.attract"))
+    _discard_visitor()
+    return redirect(url_for("kiosk.attract", reset="1"))
+
+
+# --- staff ----------------------------------------------------------------------------
+
+
+@admin.before_request
+def _private() -> None:
+    mark_private()
+
+
+@admin.get("", strict_slashes=False)
+@role_required(Role.BRANCH_STAFF)
+def list_kiosks() -> ResponseReturnValue:
+    devices = db().scalars(select(KioskDevice).order_by(KioskDevice.branch_name, KioskDevice.name)).all()
+    return render_template("kiosk_admin/list.html", title="Kiosks", devices=devices)
+
+
+@admin.route("/new", methods=["GET", "POST"])
+@role_required(Role.BRANCH_STAFF)
+def new_kiosk() -> ResponseReturnValue:
+    branches = services.branch_choices(db())
+    values = {
+        "name": request.form.get("name", "").strip(),
+        "branch": request.form.get("branch", ""),
+        "idle": request.form.get("idle", "120").strip(),
+    }
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not values["name"] or len(values["name"]) > 80:
+            errors["name"] = (
+                "Enter a name for the tablet of 80 characters or fewer, like Children's library tablet"
+            )
+        if values["branch"] not in branches:
+            errors["branch"] = "Select the branch the tablet is in"
+        if not values["idle"].isdigit() or not services.MIN_IDLE <= int(values["idle"]) <= services.MAX_IDLE:
+            errors["idle"] = (
+                f"Enter the idle time in seconds, from {services.MIN_IDLE} to {services.MAX_IDLE}"
+            )
+        if not errors:
+            device = KioskDevice(
+                name=values["name"],
+                branch_code=values["branch"],
+                branch_name=branches[values["branch"]],
+                idle_seconds=int(values["idle"]),
+                created_at=clock.now(),
+                created_by_id=current_user.id,
+            )
+            db().add(device)
+            db().flush()
+            code = services.new_enrol_code(device, clock.now())
+            audit.record(
+                db(),
+                "kiosk.created",
+                object_type="kiosk_device",
+                object_id=device.id,
+                summary=f"Added kiosk {device.name} at {device.branch_name}",
+            )
+            db().commit()
+            return _code_page(device, code)
+    return render_template(
+        "kiosk_admin/new.html",
+        title="Add a kiosk",
+        values=values,
+        branches=branches,
+        errors=errors,
+        page_errors=[{"text": text, "href": f"#{key}"} for key, text in errors.items()],
+    ), (400 if errors else 200)
+
+
+def _code_page(device: KioskDevice, code: str) -> ResponseReturnValue:
+    return render_template(
+        "kiosk_admin/code.html",
+        title=f"Enrol {device.name}",
+        device=device,
+        code=code,
+        enrol_url=url_for("kiosk.enrol", _external=True),
+    )
+
+
+def _device(device_id: int) -> KioskDevice:
+    device = db().get(KioskDevice, device_id)
+    if device is None:
+        abort(404)
+    return device
+
+
+@admin.post("/<int:device_id>/code")
+@role_required(Role.BRANCH_STAFF)
+def new_code(device_id: int) -> ResponseReturnValue:
+    """A new one-time code: to enrol a replacement tablet (the old one stops working when it is used)."""
+    device = _device(device_id)
+    if device.revoked_at is not None:
+        abort(409)
+    code = services.new_enrol_code(device, clock.now())
+    audit.record(
+        db(),
+        "kiosk.code_issued",
+        object_type="kiosk_device",
+        object_id=device.id,
+        summary=f"New enrolment code for {device.name}",
+    )
+    db().commit()
+    return _code_page(device, code)
+
+
+@admin.post("/<int:device_id>/revoke")
+@role_required(Role.BRANCH_STAFF)
+def revoke(device_id: int) -> ResponseReturnValue:
+    device = _device(device_id)
+    services.revoke(device, clock.now())
+    audit.record(
+        db(),
+        "kiosk.revoked",
+        object_type="kiosk_device",
+        object_id=device.id,
+        summary=f"Revoked kiosk {device.name} at {device.branch_name}",
+    )
+    db().commit()
+    flash(f"{device.name} has been revoked. It shows the set-up page until it is enrolled again", "success")
+    return redirect(url_for("kiosk_admin.list_kiosks"))
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_load_kiosk)
+    app.after_request(_kiosk_headers)
+    app.register_blueprint(bp)
+    app.register_blueprint(admin)

@@ -1,0 +1,54 @@
+"""Kiosk fixtures: the example survey published, a kiosk added by branch staff, an enrolled tablet."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+
+from engage import clock
+from engage.config import PROJECT_ROOT
+from engage.database import db
+from engage.models import Role, StaffUser
+from surveys import services
+from tests.conftest import sign_in
+from tests.pages import PageClient
+
+EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
+
+
+@pytest.fixture
+def example_survey(app: Flask) -> str:
+    with app.app_context():
+        version = services.save_definition(db(), json.loads(EXAMPLE.read_text(encoding="utf-8")), clock.now())
+        services.publish(db(), version.survey, clock.now())
+        db().commit()
+    return "library-co-design"
+
+
+@pytest.fixture
+def staff_client(app: Flask, make_staff: Callable[..., StaffUser]) -> PageClient:
+    staff = PageClient(app.test_client())
+    user = make_staff(Role.BRANCH_STAFF)
+    assert sign_in(staff, user.email).h1 == "Dashboard"
+    return staff
+
+
+def add_kiosk(staff: PageClient, name: str = "Children's library tablet", idle: str = "120") -> str:
+    page = staff.get("/staff/kiosks/new")
+    done = staff.submit(page, {"name": name, "branch": "northgate-central", "idle": idle})
+    code = done.soup.select_one("#enrol-code")
+    assert code is not None, done.text
+    return code.get_text(strip=True)
+
+
+@pytest.fixture
+def tablet(app: Flask, example_survey: str, staff_client: PageClient) -> PageClient:
+    """A browser enrolled as a kiosk at Northgate Central Library."""
+    device = PageClient(app.test_client())
+    code = add_kiosk(staff_client)
+    attract = device.submit(device.get("/kiosk/enrol"), {"code": code})
+    assert attract.h1 == "Have your say about Northgate Central Library"
+    return device
