@@ -138,6 +138,7 @@ class SurveyDefinition:
     closes_at: datetime | None = None
     resume_days: int = DEFAULT_RESUME_DAYS
     equality_section: bool = False
+    kiosk_keeps_unfinished: bool = False
     localities: tuple[Locality, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -445,6 +446,7 @@ def parse(data: Any) -> SurveyDefinition:
         closes_at=_parse_datetime(data.get("closes_at")),
         resume_days=data.get("resume_days", DEFAULT_RESUME_DAYS),
         equality_section=data.get("equality_section", False),
+        kiosk_keeps_unfinished=data.get("kiosk_unfinished") == "keep",
         localities=tuple(
             Locality(
                 loc["code"],

@@ -59,3 +59,16 @@ def render_poster(*, url: str, council: str, title: str, place: str, fmt: str = 
     else:
         poster.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def qr_svg(url: str) -> str:
+    """A QR code for ``url`` as inline SVG (black on white, with its quiet zone), for screens."""
+    import qrcode.image.svg
+
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=4)
+    svg: str = image.to_string(encoding="unicode")
+    return (
+        svg.replace("<svg ", '<svg role="img" aria-label="QR code" class="engage-qr" ', 1)
+        .replace('width="', 'data-width="', 1)
+        .replace('height="', 'data-height="', 1)
+    )

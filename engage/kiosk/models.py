@@ -26,6 +26,10 @@ class KioskDevice(Base):
     enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # How many finished responses the tablet said it was still holding (offline queue).
+    queued_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    queued_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    received_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True

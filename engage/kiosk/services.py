@@ -91,9 +91,14 @@ def surveys_for_branch(session: Session, branch_code: str, now: datetime) -> lis
 
 
 def discard_unfinished(session: Session, survey: Survey, token: str) -> bool:
-    """Delete a visitor's unfinished answers when the kiosk resets. Submitted ones stay."""
+    """Delete a visitor's unfinished answers when the kiosk resets, unless the survey keeps them.
+
+    Submitted answers always stay. Either way the tablet's session is cleared by the caller.
+    """
     response = survey_services.find_by_token(session, survey, token)
     if response is None or response.status != "in_progress":
         return False
+    if survey_services.definition_of(response.version).kiosk_keeps_unfinished:
+        return False  # the survey keeps partial answers; the tablet still forgets them
     session.execute(delete(Response).where(Response.id == response.id))
     return True

@@ -321,7 +321,10 @@ def revoke(device_id: int) -> ResponseReturnValue:
 
 
 def init_app(app: Flask) -> None:
+    from engage.kiosk import offline_views
+
     app.before_request(_load_kiosk)
     app.after_request(_kiosk_headers)
     app.register_blueprint(bp)
     app.register_blueprint(admin)
+    offline_views.init_app(app)

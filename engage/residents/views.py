@@ -185,7 +185,7 @@ def _page_context(
         "values": values,
         "errors": errors,
         "page_errors": [
-            {"text": message, "href": f"#{_field_anchor(key, journey.definition)}"}
+            {"text": message, "href": f"#{field_anchor(key, journey.definition)}"}
             for key, message in errors.items()
         ],
         "page_number": number,
@@ -197,7 +197,7 @@ def _page_context(
     }
 
 
-def _field_anchor(key: str, definition: SurveyDefinition) -> str:
+def field_anchor(key: str, definition: SurveyDefinition) -> str:
     """The id of the first input for an error, as the error summary must link to it."""
     question = definition.question(key.split(".", 1)[0])
     if question is not None and question.type == "date" and "." not in key:

@@ -1,71 +1,217 @@
-// Kiosk idle timer: warn "Are you still there?", then clear the tablet for the next person.
+// Kiosk tablets: the idle timer ("Are you still there?", then clear the tablet), the queue of
+// finished responses kept on the tablet while it is offline, and the service worker.
 // Without JavaScript a <noscript> meta refresh does the reset instead (see layout.html).
 const body = document.body;
-const idleSeconds = Number(body.dataset.kioskIdle || 0);
-const timeoutUrl = body.dataset.kioskTimeout;
+const timeoutUrl = body.dataset.kioskTimeout || "/kiosk/timeout";
+const resetHooks = [];
 
-if (idleSeconds > 0 && timeoutUrl) {
-  // At least 20 seconds to answer the warning, and never more than half the idle time.
-  const warnSeconds = Math.max(20, Math.min(30, Math.floor(idleSeconds / 2)));
-  let idleTimer = 0;
-  let countdownTimer = 0;
-  let remaining = warnSeconds;
+// --- talking to the server ----------------------------------------------------------
 
-  const dialog = document.createElement("div");
-  dialog.className = "engage-kiosk-warning";
-  dialog.setAttribute("role", "alertdialog");
-  dialog.setAttribute("aria-modal", "true");
-  dialog.setAttribute("aria-labelledby", "kiosk-warning-title");
-  dialog.setAttribute("aria-describedby", "kiosk-warning-text");
-  dialog.hidden = true;
-  dialog.innerHTML =
-    '<div class="engage-kiosk-warning__box">' +
-    '<h2 class="govuk-heading-l" id="kiosk-warning-title">Are you still there?</h2>' +
-    '<p class="govuk-body-l" id="kiosk-warning-text">This tablet will clear your answers and start again in ' +
-    '<strong id="kiosk-countdown"></strong> seconds.</p>' +
-    '<button type="button" class="govuk-button engage-kiosk-button" data-module="govuk-button" id="kiosk-continue">Yes, I am still here</button>' +
-    "</div>";
-  body.appendChild(dialog);
-  const countdown = dialog.querySelector("#kiosk-countdown");
-  const keepGoing = dialog.querySelector("#kiosk-continue");
-
-  const reset = () => {
-    window.location.replace(timeoutUrl);
-  };
-
-  const tick = () => {
-    remaining -= 1;
-    countdown.textContent = String(remaining);
-    if (remaining <= 0) {
-      reset();
-    } else {
-      countdownTimer = window.setTimeout(tick, 1000);
-    }
-  };
-
-  const warn = () => {
-    remaining = warnSeconds;
-    countdown.textContent = String(remaining);
-    dialog.hidden = false;
-    keepGoing.focus();
-    countdownTimer = window.setTimeout(tick, 1000);
-  };
-
-  const restart = () => {
-    window.clearTimeout(idleTimer);
-    if (!dialog.hidden) {
-      return; // only the button dismisses the warning, so a stray touch does not hide it
-    }
-    idleTimer = window.setTimeout(warn, (idleSeconds - warnSeconds) * 1000);
-  };
-
-  keepGoing.addEventListener("click", () => {
-    window.clearTimeout(countdownTimer);
-    dialog.hidden = true;
-    restart();
+export function post(url, data) {
+  return fetch(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-Engage-Kiosk": "1" },
+    body: JSON.stringify(data),
   });
-  for (const type of ["pointerdown", "keydown", "input", "scroll", "touchstart"]) {
-    window.addEventListener(type, restart, { passive: true, capture: true });
+}
+
+// --- the queue: finished responses not yet sent, in IndexedDB -----------------------
+
+const DB_NAME = "engage-kiosk";
+const STORE = "queue";
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "key" });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function withStore(mode, action) {
+  const db = await openDb();
+  try {
+    return await new Promise((resolve, reject) => {
+      const transaction = db.transaction(STORE, mode);
+      const request = action(transaction.objectStore(STORE));
+      transaction.oncomplete = () => resolve(request.result);
+      transaction.onerror = () => reject(transaction.error);
+    });
+  } finally {
+    db.close();
   }
+}
+
+export const enqueue = (item) => withStore("readwrite", (store) => store.put(item));
+const queued = () => withStore("readonly", (store) => store.getAll());
+const forget = (key) => withStore("readwrite", (store) => store.delete(key));
+
+function showQueue(count) {
+  const note = document.getElementById("kiosk-queue");
+  if (note) {
+    note.hidden = count === 0;
+    note.textContent =
+      count === 1
+        ? "1 set of answers is waiting to be sent."
+        : `${count} sets of answers are waiting to be sent.`;
+  }
+  body.dataset.kioskQueued = String(count);
+}
+
+let flushing = null;
+
+async function sendQueue() {
+  const items = await queued();
+  const sent = {};
+  let remaining = items.length;
+  for (const item of items) {
+    let response;
+    try {
+      response = await post("/kiosk/api/responses", { ...item, queued: remaining });
+    } catch {
+      break; // offline: keep everything and try again later
+    }
+    if (response.status === 200 || response.status === 201) {
+      sent[item.key] = await response.json();
+      await forget(item.key);
+      remaining -= 1;
+    } else if (response.status === 401 || response.status === 429) {
+      break; // revoked or limited: keep the answers; staff can see the count
+    }
+    // Anything else (a version the server no longer knows, say): keep it, counted as queued.
+  }
+  try {
+    await post("/kiosk/api/status", { queued: remaining });
+  } catch {
+    // offline
+  }
+  showQueue(remaining);
+  return { sent, remaining };
+}
+
+export function flush() {
+  if (!flushing) {
+    flushing = sendQueue().finally(() => {
+      flushing = null;
+    });
+  }
+  return flushing;
+}
+
+// --- resetting the tablet for the next person ---------------------------------------
+
+export function beforeReset(hook) {
+  resetHooks.push(hook);
+}
+
+export async function reset() {
+  const limit = new Promise((resolve) => window.setTimeout(resolve, 2000));
+  await Promise.race([Promise.allSettled(resetHooks.map((hook) => hook())), limit]);
+  window.location.replace(timeoutUrl);
+}
+
+// "Start again" in the header: the same reset, which also works offline.
+for (const form of document.querySelectorAll("form[data-kiosk-reset]")) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    reset();
+  });
+}
+
+// --- the idle timer -----------------------------------------------------------------
+
+let idleSeconds = Number(body.dataset.kioskIdle || 0);
+let idleTimer = 0;
+let countdownTimer = 0;
+let remainingSeconds = 0;
+const warnFor = () => Math.max(20, Math.min(30, Math.floor(idleSeconds / 2)));
+
+const dialog = document.createElement("div");
+dialog.className = "engage-kiosk-warning";
+dialog.setAttribute("role", "alertdialog");
+dialog.setAttribute("aria-modal", "true");
+dialog.setAttribute("aria-labelledby", "kiosk-warning-title");
+dialog.setAttribute("aria-describedby", "kiosk-warning-text");
+dialog.hidden = true;
+dialog.innerHTML =
+  '<div class="engage-kiosk-warning__box">' +
+  '<h2 class="govuk-heading-l" id="kiosk-warning-title">Are you still there?</h2>' +
+  '<p class="govuk-body-l" id="kiosk-warning-text">This tablet will clear your answers and start again in ' +
+  '<strong id="kiosk-countdown"></strong> seconds.</p>' +
+  '<button type="button" class="govuk-button engage-kiosk-button" data-module="govuk-button" id="kiosk-continue">Yes, I am still here</button>' +
+  "</div>";
+body.appendChild(dialog);
+const countdown = dialog.querySelector("#kiosk-countdown");
+const keepGoing = dialog.querySelector("#kiosk-continue");
+
+const tick = () => {
+  remainingSeconds -= 1;
+  countdown.textContent = String(remainingSeconds);
+  if (remainingSeconds <= 0) {
+    reset();
+  } else {
+    countdownTimer = window.setTimeout(tick, 1000);
+  }
+};
+
+const warn = () => {
+  remainingSeconds = warnFor();
+  countdown.textContent = String(remainingSeconds);
+  dialog.hidden = false;
+  keepGoing.focus();
+  countdownTimer = window.setTimeout(tick, 1000);
+};
+
+const restart = () => {
+  window.clearTimeout(idleTimer);
+  if (!dialog.hidden || idleSeconds <= 0) {
+    return; // only the button dismisses the warning, so a stray touch does not hide it
+  }
+  idleTimer = window.setTimeout(warn, (idleSeconds - warnFor()) * 1000);
+};
+
+/** The runner's thank-you screen clears itself sooner than a question page. */
+export function setIdle(seconds) {
+  idleSeconds = seconds;
   restart();
+}
+
+keepGoing.addEventListener("click", () => {
+  window.clearTimeout(countdownTimer);
+  dialog.hidden = true;
+  restart();
+});
+for (const type of ["pointerdown", "keydown", "input", "scroll", "touchstart"]) {
+  window.addEventListener(type, restart, { passive: true, capture: true });
+}
+restart();
+
+// --- offline support ----------------------------------------------------------------
+
+const runnerLinks = [...document.querySelectorAll("a[data-kiosk-runner]")];
+for (const link of runnerLinks) {
+  link.href = link.dataset.kioskRunner; // with JavaScript, answer in the offline-capable runner
+}
+
+if ("serviceWorker" in navigator && body.dataset.kioskWorker) {
+  navigator.serviceWorker
+    .register(body.dataset.kioskWorker, { scope: "/" })
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => {
+      const urls = runnerLinks.flatMap((link) => [link.dataset.kioskRunner, link.dataset.kioskBundle]);
+      if (registration.active && urls.length) {
+        registration.active.postMessage({ type: "cache", urls });
+      }
+    })
+    .catch(() => {
+      // Without the worker the kiosk still works while online.
+    });
+}
+
+if ("indexedDB" in window) {
+  window.addEventListener("online", () => flush());
+  window.setInterval(() => flush(), 15000);
+  flush().catch(() => {});
 }

@@ -36,6 +36,9 @@ def upgrade() -> None:
         sa.Column("enrolled_at", UTC, nullable=True),
         sa.Column("revoked_at", UTC, nullable=True),
         sa.Column("last_contact_at", UTC, nullable=True),
+        sa.Column("queued_count", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("queued_reported_at", UTC, nullable=True),
+        sa.Column("received_count", sa.Integer(), server_default="0", nullable=False),
         sa.Column("created_at", UTC, nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(

@@ -110,7 +110,7 @@ def test_finishing_keeps_the_submitted_answers_and_clears_the_tablet(app: Flask,
     while page.h1 != "Check your answers before sending them":
         page_id = page.response.request.path.rsplit("/", 1)[-1]
         page = tablet.submit(page, ANSWERS.get(page_id, {}))
-    done = tablet.submit(page)
+    done = tablet.submit(page, selector="form[action$='/submit']")
     assert done.soup.select_one("noscript meta[http-equiv=refresh]")["content"] == "30;url=/kiosk/timeout"  # type: ignore[index]
     ready = tablet.submit(done, selector="main form[action='/kiosk/reset']")
     assert "Ready for the next person" in ready.text
