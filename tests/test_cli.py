@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from engage import database
 from engage.database import db
+from engage.kiosk.models import KioskDevice
 from engage.models import AuditEvent, StaffUser
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    page = client.get(url).get_data(as_text=True)
+    return page.split('name="csrf_token" value="')[1].split('"')[0]
 
 
 def count(app: Flask, model: type) -> int:
@@ -67,7 +74,16 @@ def test_demo_load_is_idempotent(app: Flask) -> None:
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0
     assert f"password: {password}" in second.output, "the same printed password every run"
-    assert (count(app, StaffUser), count(app, AuditEvent)) == (staff, events) == (4, 4)
+    assert (count(app, StaffUser), count(app, AuditEvent)) == (staff, events) == (4, 5)
+    # The demo kiosk: one tablet, and each run prints a fresh one-time code that enrols a browser.
+    assert count(app, KioskDevice) == 1
+    code = second.output.split("one-time code ")[1].split()[0]
+    assert code != first.output.split("one-time code ")[1].split()[0]
+    tablet = app.test_client()
+    enrolled = tablet.post(
+        "/kiosk/enrol", data={"code": code, "csrf_token": csrf_token(tablet, "/kiosk/enrol")}
+    )
+    assert enrolled.status_code == 302 and enrolled.headers["Location"] == "/kiosk"
 
 
 def test_db_current_reports_up_to_date(app: Flask) -> None:

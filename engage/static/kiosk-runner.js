@@ -133,7 +133,7 @@ function showPage(pageId, { errors = null, html = null } = {}) {
     `<span class="govuk-caption-l">${esc(bundle.title)}: page ${index + 1} of ${visible.length}</span>` +
     `<h1 class="govuk-heading-l" tabindex="-1">${esc(page.title)}</h1>` +
     '<div id="runner-fields"></div>' +
-    '<div class="govuk-button-group"><button type="submit" class="govuk-button" data-module="govuk-button">Save and continue</button></div>' +
+    '<div class="govuk-button-group"><button type="submit" class="govuk-button" data-module="govuk-button" name="action" value="continue">Save and continue</button></div>' +
     "</form>";
   const fields = root.querySelector("#runner-fields");
   fields.innerHTML = html || page.html;

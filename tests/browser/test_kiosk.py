@@ -1,0 +1,226 @@
+"""A kiosk tablet in a browser: enrolment, answering, the idle warning and reset, Back after a
+reset, answering with the network cut and syncing exactly once afterwards, revocation.
+
+axe checks every kiosk page; touch targets and 200% text are checked on the tablet screens.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+from sqlalchemy import select
+
+from engage import clock
+from engage.config import PROJECT_ROOT
+from engage.database import db
+from engage.models import Role
+from surveys import services
+from surveys.models import Response
+from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
+TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
+CHECK = "Check your answers before sending them"
+
+
+@pytest.fixture(scope="module")
+def kiosk_server(live_server: LiveServer) -> LiveServer:
+    definition = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    with live_server.app.app_context():
+        if services.get_survey(db(), definition["slug"]) is None:
+            version = services.save_definition(db(), definition, clock.now())
+            services.publish(db(), version.survey, clock.now())
+            db().commit()
+    return live_server
+
+
+def kiosk_rows(server: LiveServer) -> list[tuple[str, str | None, str, str | None]]:
+    with server.app.app_context():
+        return [
+            (r.channel, r.branch_code, r.status, r.client_key)
+            for r in db().scalars(select(Response).where(Response.channel == "kiosk").order_by(Response.id))
+        ]
+
+
+def staff_adds_a_kiosk(page: Page, server: LiveServer, idle: str = "30") -> str:
+    email = server.make_staff(Role.BRANCH_STAFF, "branch.kiosk@example.gov.uk")
+    page.goto(server.url + "/staff/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(server.url + "/staff/kiosks/new")
+    check_axe(page)
+    page.get_by_label("Name", exact=True).fill("Children's library tablet")
+    page.get_by_label("Branch").select_option("northgate-central")
+    page.get_by_label("Start again after this long without a touch").fill(idle)
+    page.get_by_role("button", name="Add kiosk").click()
+    check_axe(page)
+    return page.locator("#enrol-code").inner_text().strip()
+
+
+def enrol(tablet: Page, server: LiveServer, code: str) -> None:
+    tablet.goto(server.url + "/kiosk/enrol")
+    check_axe(tablet)
+    tablet.get_by_label("Set up this tablet as a kiosk").fill(code)
+    tablet.get_by_role("button", name="Set up kiosk").click()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text(
+        "Have your say about Northgate Central Library"
+    )
+    check_axe(tablet)
+
+
+def wait_until_cached(tablet: Page) -> None:
+    tablet.wait_for_function(
+        """async () => {
+            await navigator.serviceWorker.ready;
+            const cache = await caches.open('engage-kiosk-v1');
+            return Boolean(await cache.match('/kiosk/run/library-co-design'))
+                && Boolean(await cache.match('/kiosk/run/library-co-design/bundle.json'))
+                && Boolean(await cache.match('/kiosk'));
+        }""",
+        polling=250,
+    )
+
+
+def heading(tablet: Page) -> str:
+    return tablet.locator("main h1").first.inner_text().strip()
+
+
+def answer_page(tablet: Page) -> None:
+    """Answer what is shown the way a resident picking a first sensible answer would."""
+    form = tablet.locator("#runner-form")
+    groups: list[str] = form.locator("input[type=radio]:enabled").evaluate_all(
+        "els => [...new Set(els.filter(e => e.offsetParent !== null).map(e => e.name))]"
+    )
+    for name in groups:
+        radios = form.locator(f"input[type=radio][name='{name}']")
+        (form.locator("input[value=never]") if name == "visit_frequency" else radios.first).check()
+    boxes: list[str] = form.locator("input[type=checkbox]:enabled").evaluate_all(
+        "els => [...new Set(els.filter(e => e.offsetParent !== null).map(e => e.name))]"
+    )
+    for name in boxes:
+        form.locator(f"input[type=checkbox][name='{name}']").first.check()
+    selects = form.locator("select:enabled")
+    for index in range(selects.count()):
+        values = [
+            v for v in selects.nth(index).locator("option").evaluate_all("os => os.map(o => o.value)") if v
+        ]
+        selects.nth(index).select_option(values[index % len(values)])
+    for area in form.locator("textarea:enabled").all():
+        if area.is_visible():
+            area.fill("More evening opening, please 📚")
+    for field in form.locator("input[type=text]:enabled, input:not([type]):enabled").all():
+        if field.is_visible() and not field.input_value():
+            field.fill("3")
+    before = heading(tablet)
+    tablet.get_by_role("button", name="Save and continue").click()
+    tablet.wait_for_function(
+        "(before) => document.querySelector('#runner-errors')"
+        " || document.querySelector('main h1').textContent.trim() !== before",
+        arg=before,
+    )
+    errors = tablet.locator("#runner-errors")
+    assert errors.count() == 0, errors.inner_text()
+
+
+def answer_survey(tablet: Page, *, axe: bool = False) -> None:
+    tablet.get_by_role("button", name=re.compile("Shaping your library")).click()
+    expect(tablet.locator("#runner-form")).to_be_visible()
+    for _ in range(15):
+        if heading(tablet) == CHECK:
+            break
+        if axe:
+            check_axe(tablet)
+        answer_page(tablet)
+    assert heading(tablet) == CHECK
+    if axe:
+        check_axe(tablet)
+    tablet.get_by_role("button", name="Send answers").click()
+
+
+def test_a_kiosk_day(new_context: Callable[..., BrowserContext], kiosk_server: LiveServer) -> None:
+    staff = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    code = staff_adds_a_kiosk(staff, kiosk_server)
+    context = new_context(**TABLET)
+    tablet = context.new_page()
+    tablet.clock.install()
+    enrol(tablet, kiosk_server, code)
+    wait_until_cached(tablet)
+
+    # Large touch targets, and text at 200% without sideways scrolling.
+    button = tablet.get_by_role("button", name=re.compile("Shaping your library")).bounding_box()
+    assert button is not None and button["height"] >= 48 and button["width"] >= 280
+    tablet.evaluate("document.documentElement.style.fontSize = '200%'")
+    no_horizontal_scroll(tablet)
+    tablet.evaluate("document.documentElement.style.fontSize = ''")
+
+    # One resident answers and finishes.
+    answer_survey(tablet, axe=True)
+    expect(tablet.get_by_role("heading", name="Answers sent")).to_be_visible()
+    assert re.fullmatch(r"[A-Z0-9-]+", tablet.locator("#reference").inner_text())
+    check_axe(tablet)
+    assert [row[:3] for row in kiosk_rows(kiosk_server)] == [("kiosk", "northgate-central", "submitted")]
+    tablet.get_by_role("button", name="Finish").click()
+    expect(tablet.locator("#ready")).to_be_visible()
+
+    # The next one starts, answers a page, and walks away: a warning, then a clean tablet.
+    tablet.get_by_role("button", name=re.compile("Shaping your library")).click()
+    expect(tablet.locator("#runner-form")).to_be_visible()
+    answer_page(tablet)
+    tablet.clock.run_for(11_000)
+    warning = tablet.get_by_role("alertdialog", name="Are you still there?")
+    expect(warning).to_be_visible()
+    check_axe(tablet)
+    keep = tablet.get_by_role("button", name="Yes, I am still here")
+    box = keep.bounding_box()
+    assert box is not None and box["height"] >= 48
+    tablet.clock.run_for(21_000)
+    expect(tablet.locator("#ready")).to_be_visible()
+    tablet.go_back()
+    expect(tablet.locator("#runner-form input:checked")).to_have_count(0)
+    assert kiosk_rows(kiosk_server)[1:] == [], "nothing of the walk-away visitor was stored"
+
+    # The network drops: two more residents answer from the cached survey.
+    tablet.goto(kiosk_server.url + "/kiosk")
+    context.set_offline(True)
+    for _ in range(2):
+        answer_survey(tablet)
+        expect(tablet.get_by_role("heading", name="Answers saved")).to_be_visible()
+        tablet.get_by_role("button", name="Finish").click()
+        expect(tablet.get_by_role("heading", level=1)).to_have_text(
+            "Have your say about Northgate Central Library"
+        )
+    expect(tablet.locator("#kiosk-queue")).to_have_text("2 sets of answers are waiting to be sent.")
+    # A page the tablet does not keep (the no-JavaScript journey) says so instead of failing.
+    tablet.goto(kiosk_server.url + "/s/library-co-design")
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("This tablet is temporarily unavailable")
+    check_axe(tablet)
+    tablet.get_by_role("link", name="Go back to the start").click()
+    expect(tablet.locator("#kiosk-queue")).to_have_text("2 sets of answers are waiting to be sent.")
+    assert len(kiosk_rows(kiosk_server)) == 1
+
+    # It comes back: each queued response is stored exactly once.
+    context.set_offline(False)
+    expect(tablet.locator("#kiosk-queue")).to_be_hidden(timeout=15_000)
+    rows = kiosk_rows(kiosk_server)
+    assert [row[:3] for row in rows] == [("kiosk", "northgate-central", "submitted")] * 3
+    keys = [row[3] for row in rows[1:]]
+    assert all(keys) and len(set(keys)) == 2
+    tablet.evaluate("() => window.dispatchEvent(new Event('online'))")  # a second sync sends nothing more
+    tablet.wait_for_timeout(500)
+    assert len(kiosk_rows(kiosk_server)) == 3
+
+    # Staff see the kiosk's last contact and an empty queue, then revoke it.
+    staff.goto(kiosk_server.url + "/staff/kiosks")
+    expect(staff.get_by_text("None waiting")).to_be_visible()
+    check_axe(staff)
+    staff.get_by_role("button", name="Revoke Children's library tablet").click()
+    tablet.reload()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("This tablet is not set up")
