@@ -130,7 +130,7 @@ def answer_page(tablet: Page) -> None:
     assert errors.count() == 0, errors.inner_text()
 
 
-def answer_survey(tablet: Page, *, axe: bool = False) -> None:
+def answer_survey(tablet: Page, *, axe: bool = False, send: bool = True) -> None:
     tablet.get_by_role("button", name=re.compile("Shaping your library")).click()
     expect(tablet.locator("#runner-form")).to_be_visible()
     for _ in range(15):
@@ -142,7 +142,8 @@ def answer_survey(tablet: Page, *, axe: bool = False) -> None:
     assert heading(tablet) == CHECK
     if axe:
         check_axe(tablet)
-    tablet.get_by_role("button", name="Send answers").click()
+    if send:
+        tablet.get_by_role("button", name="Send answers").click()
 
 
 def test_a_kiosk_day(new_context: Callable[..., BrowserContext], kiosk_server: LiveServer) -> None:
@@ -217,6 +218,17 @@ def test_a_kiosk_day(new_context: Callable[..., BrowserContext], kiosk_server: L
     tablet.wait_for_timeout(500)
     assert len(kiosk_rows(kiosk_server)) == 3
 
+    # A resident who wants to leave their email continues on their own phone instead.
+    answer_survey(tablet, send=False)
+    tablet.get_by_role("button", name="Continue on my own phone").click()
+    expect(tablet.get_by_role("img", name="QR code")).to_be_visible()
+    check_axe(tablet)
+    tablet.get_by_role("button", name="Done: clear this tablet").click()
+    expect(tablet.locator("#ready")).to_be_visible()
+    with kiosk_server.app.app_context():
+        handed = db().scalars(select(Response).where(Response.channel == "online")).all()
+        assert [(r.branch_code, r.status) for r in handed] == [("northgate-central", "in_progress")]
+
     # Staff see the kiosk's last contact and an empty queue, then revoke it.
     staff.goto(kiosk_server.url + "/staff/kiosks")
     expect(staff.get_by_text("None waiting")).to_be_visible()
@@ -224,3 +236,4 @@ def test_a_kiosk_day(new_context: Callable[..., BrowserContext], kiosk_server: L
     staff.get_by_role("button", name="Revoke Children's library tablet").click()
     tablet.reload()
     expect(tablet.get_by_role("heading", level=1)).to_have_text("This tablet is not set up")
+    check_axe(tablet)
