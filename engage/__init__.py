@@ -70,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     from engage.residents.views import bp as residents_bp
     from engage.responses.views import bp as responses_bp
     from engage.staff.views import bp as staff_bp
+    from engage.themes.views import bp as themes_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(residents_bp)
@@ -79,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     app.register_blueprint(responses_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(forum_admin_bp)
+    app.register_blueprint(themes_bp)
     kiosk.init_app(app)
 
     from engage.cli import register_commands

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from alembic import context
 
-import engage.forums.models
-import engage.kiosk.models
-import engage.models  # noqa: F401  (registers the staff and audit tables)
 import surveys.models  # noqa: F401  (registers the survey tables)
 from engage.database import make_engine
 from surveys.orm import Base

@@ -10,9 +10,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-import engage.forums.models
-import engage.kiosk.models
-import engage.models  # noqa: F401
 import surveys.models  # noqa: F401
 from engage import database
 from surveys.orm import Base

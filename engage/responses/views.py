@@ -72,6 +72,9 @@ def list_responses(slug: str) -> ResponseReturnValue:
         query = query.where(Response.channel == filters["channel"])
     if filters["locality"]:
         query = query.where(Response.locality_code == filters["locality"])
+    theme = _theme_filter(survey)
+    if theme is not None:
+        query = query.where(Response.public_id.in_(theme["ids"]))
     total = db().scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     if page < 1 or page > pages:
@@ -105,7 +108,26 @@ def list_responses(slug: str) -> ResponseReturnValue:
         channels=runner.CHANNELS,
         in_progress=in_progress,
         staff_names=staff_names,
+        theme=theme,
     )
+
+
+def _theme_filter(survey: Survey) -> dict[str, Any] | None:
+    """?question=Q&theme=T: the responses behind a number on a themes page."""
+    question_id, theme_id = request.args.get("question", ""), request.args.get("theme", "")
+    if not question_id or not theme_id:
+        return None
+    from engage.themes import services as themes
+
+    analysis = themes.get(db(), survey, question_id)
+    if analysis is None:
+        abort(404)
+    try:
+        label = themes.theme_label(analysis, theme_id)
+    except themes.ThemeError:
+        abort(404)
+    ids = [a for a, t in (analysis.result.get("assignments") or {}).items() if t == theme_id]
+    return {"question": question_id, "id": theme_id, "label": label, "ids": ids}
 
 
 def _staff_names(ids: set[int]) -> dict[int, str]:

@@ -1,0 +1,40 @@
+"""A theme analysis of one free-text question of a survey, with the officers' codebook."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surveys.models import Survey
+from surveys.orm import Base, UTCDateTime
+
+
+class ThemeAnalysis(Base):
+    """The fitted model (pickled), its codebook of officers' edits, and a snapshot to show.
+
+    The model and codebook are the truth: replaying the codebook on the model gives the
+    themes exactly. ``result`` is that replay's output, saved so pages need not redo it.
+    """
+
+    __tablename__ = "theme_analysis"
+    __table_args__ = (UniqueConstraint("survey_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(12))  # queued, running, done, failed
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    model: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    codebook: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
+    )
+
+    survey: Mapped[Survey] = relationship()

@@ -1,0 +1,261 @@
+"""Theme analysis of a survey's free-text answers: running it, and officers' edits.
+
+The engine is :mod:`analysis`. Here a fitted :class:`analysis.model.ThemeModel` is kept
+(pickled) with its :class:`analysis.codebook.Codebook`; the themes officers see are
+always the codebook replayed on the model. Updating with new responses records an
+``add_answers`` operation, which places new answers against the fixed themes: earlier
+answers keep their themes and officers' renames and merges stay.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis.codebook import Codebook, CodebookError, Operation, ThemeState
+from analysis.model import UNASSIGNED, ThemeModel
+from engage import audit, clock
+from engage.database import db
+from engage.themes.models import ThemeAnalysis
+from surveys import services as survey_services
+from surveys.definition import Question, SurveyDefinition
+from surveys.models import Response, Survey
+
+log = logging.getLogger(__name__)
+
+MIN_ANSWERS = 10
+RANDOM_STATE = 0
+
+
+class ThemeError(ValueError):
+    """Something an officer asked for that cannot be done, in words they can act on."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: str  # the response's public id
+    text: str
+    locality: str | None
+    branch: str | None
+    channel: str
+
+
+def free_text_questions(definition: SurveyDefinition) -> list[Question]:
+    """Questions whose answers are worth theming: long text, and short text that is not personal."""
+    return [
+        q
+        for q in definition.questions()
+        if q.type == "long_text" or (q.type == "short_text" and not q.kiosk_skip)
+    ]
+
+
+def answers_for(session: Session, survey: Survey, question_id: str) -> list[Answer]:
+    """Every submitted, non-empty answer to the question, oldest first."""
+    found = []
+    rows = session.scalars(
+        select(Response)
+        .where(Response.survey_id == survey.id, Response.status == "submitted")
+        .order_by(Response.id)
+    )
+    for response in rows:
+        text = response.answers.get(question_id)
+        if isinstance(text, str) and text.strip():
+            found.append(
+                Answer(
+                    response.public_id, text, response.locality_code, response.branch_code, response.channel
+                )
+            )
+    return found
+
+
+def get(session: Session, survey: Survey, question_id: str) -> ThemeAnalysis | None:
+    return session.scalar(
+        select(ThemeAnalysis).where(
+            ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.question_id == question_id
+        )
+    )
+
+
+def request(
+    session: Session, survey: Survey, question_id: str, user_id: int | None, now: datetime
+) -> ThemeAnalysis:
+    """Queue a first analysis, or an update with the responses that came in since."""
+    count = len(answers_for(session, survey, question_id))
+    if count < MIN_ANSWERS:
+        raise ThemeError(
+            f"There are {count} answers to this question so far. Themes need at least {MIN_ANSWERS}"
+        )
+    analysis = get(session, survey, question_id)
+    if analysis is None:
+        analysis = ThemeAnalysis(
+            survey_id=survey.id, question_id=question_id, codebook=[], result={}, message=""
+        )
+        session.add(analysis)
+    elif analysis.status in ("queued", "running"):
+        return analysis
+    analysis.status = "queued"
+    analysis.progress = 0
+    analysis.message = "Waiting to start"
+    analysis.requested_at = now
+    analysis.requested_by_id = user_id
+    session.flush()
+    return analysis
+
+
+def _load(analysis: ThemeAnalysis) -> tuple[ThemeModel, Codebook, ThemeState]:
+    if analysis.model is None:
+        raise ThemeError("This question has not been analysed yet")
+    # Only this application writes the model column, from its own fitted estimator.
+    model: ThemeModel = pickle.loads(analysis.model)  # noqa: S301
+    book = Codebook.from_list(analysis.codebook)
+    state = ThemeState(model)
+    for op in book.operations:
+        state.apply(op)
+    return model, book, state
+
+
+def _snapshot(analysis: ThemeAnalysis, state: ThemeState, answers: list[Answer]) -> None:
+    meta = {a.id: a for a in answers}
+    assignment = dict(zip(state.answer_ids, state.assignment, strict=True))
+    themes = [t.to_dict() for t in state.themes_list(redact_quotes=True)]
+    splits: dict[str, dict[str, Counter[str]]] = {
+        t["id"]: {"locality": Counter(), "channel": Counter()} for t in themes
+    }
+    for answer_id, theme_id in assignment.items():
+        answer = meta.get(answer_id)
+        if answer is None or theme_id not in splits:
+            continue
+        splits[theme_id]["locality"][answer.locality or "unknown"] += 1
+        splits[theme_id]["channel"][answer.channel] += 1
+    for theme in themes:
+        theme["by_locality"] = dict(splits[theme["id"]]["locality"])
+        theme["by_channel"] = dict(splits[theme["id"]]["channel"])
+    analysis.result = {
+        "themes": sorted(themes, key=lambda t: -int(t["size"])),
+        "assignments": assignment,
+        "answers": len(state.answer_ids),
+        "unassigned": sum(1 for t in state.assignment if t == UNASSIGNED),
+        "version": state.version,
+    }
+
+
+def run(analysis_id: int) -> None:
+    """The background job: fit (first time) or add new answers (later), then save the snapshot."""
+    session = db()
+    analysis = session.get(ThemeAnalysis, analysis_id)
+    if analysis is None:
+        return
+    analysis.status, analysis.progress, analysis.message = "running", 10, "Reading the answers"
+    session.commit()
+    try:
+        answers = answers_for(session, analysis.survey, analysis.question_id)
+        if analysis.model is None:
+            analysis.progress, analysis.message = 30, f"Finding themes in {len(answers)} answers"
+            session.commit()
+            model = ThemeModel(k="auto", random_state=RANDOM_STATE).fit(
+                [a.text for a in answers], ids=[a.id for a in answers]
+            )
+            analysis.model = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+            analysis.codebook = []
+            state = ThemeState(model)
+        else:
+            _, book, state = _load(analysis)
+            known = set(state.answer_ids)
+            new = [a for a in answers if a.id not in known]
+            if new:
+                analysis.progress, analysis.message = 50, f"Placing {len(new)} new answers in the themes"
+                session.commit()
+                op = book.add_answers([a.id for a in new], [a.text for a in new], author="system")
+                state.apply(op)
+                analysis.codebook = book.to_list()
+        _snapshot(analysis, state, answers)
+        analysis.status, analysis.progress, analysis.message = "done", 100, ""
+        analysis.finished_at = clock.now()
+        session.commit()
+    except Exception as error:  # the officer sees a message; the log has the detail
+        session.rollback()
+        log.exception("Theme analysis %s failed", analysis_id)
+        analysis = session.get(ThemeAnalysis, analysis_id)
+        if analysis is not None:
+            analysis.status, analysis.message = "failed", f"The analysis stopped with an error: {error}"
+            session.commit()
+        raise
+
+
+def edit(
+    session: Session,
+    analysis: ThemeAnalysis,
+    change: Callable[[Codebook, ThemeState], Operation],
+    *,
+    summary: str,
+) -> Operation:
+    """Record one officer's edit in the codebook, apply it, save, and audit it."""
+    if analysis.status != "done":
+        raise ThemeError("Wait for the analysis to finish before changing its themes")
+    _, book, state = _load(analysis)
+    try:
+        op = change(book, state)
+        state.apply(op)
+    except CodebookError as error:
+        raise ThemeError(str(error)) from None
+    analysis.codebook = book.to_list()
+    answers = answers_for(session, analysis.survey, analysis.question_id)
+    _snapshot(analysis, state, answers)
+    audit.record(
+        session,
+        "themes.edited",
+        object_type="theme_analysis",
+        object_id=analysis.id,
+        summary=summary,
+        details={"operation": op.to_dict(), "survey": analysis.survey.slug, "question": analysis.question_id},
+    )
+    return op
+
+
+def theme_label(analysis: ThemeAnalysis, theme_id: str) -> str:
+    for theme in analysis.result.get("themes", []):
+        if theme["id"] == theme_id:
+            return str(theme["label"])
+    raise ThemeError("Select a theme from the list")
+
+
+def reviewed_share(analysis: ThemeAnalysis) -> float:
+    """Share of analysed answers in a theme an officer has renamed, merged, split or pinned,
+    or placed by hand: the part of the coding a person has looked at."""
+    touched_themes: set[str] = set()
+    placed: set[str] = set()
+    for op in analysis.codebook:
+        kind = op.get("kind")
+        if kind == "rename":
+            touched_themes.add(op["theme_id"])
+        elif kind == "merge":
+            touched_themes.add(op["into"])
+        elif kind == "split":
+            touched_themes.update(op["new_theme_ids"])
+        elif kind == "pin_seed_theme":
+            touched_themes.add(op["theme_id"])
+        elif kind in ("move_answer",):
+            placed.add(op["answer_id"])
+    assignments: dict[str, str] = analysis.result.get("assignments", {})
+    if not assignments:
+        return 0.0
+    done = sum(1 for answer, theme in assignments.items() if theme in touched_themes or answer in placed)
+    return done / len(assignments)
+
+
+def definition_for(survey: Survey) -> SurveyDefinition:
+    version = survey.published
+    if version is None:
+        raise ThemeError("Publish the survey before analysing its answers")
+    return survey_services.definition_of(version)
+
+
+def localities(definition: SurveyDefinition) -> dict[str, str]:
+    return {loc.code: loc.name for loc in definition.localities}

@@ -1,0 +1,168 @@
+"""Officers' themed response pages: run the analysis, read the themes, shape the codebook."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from engage import clock, jobs
+from engage.auth.decorators import role_required
+from engage.database import db
+from engage.models import Role
+from engage.security import mark_private
+from engage.themes import services
+from engage.themes.models import ThemeAnalysis
+from surveys import services as survey_services
+from surveys.definition import Question, SurveyDefinition
+from surveys.models import Survey
+
+bp = Blueprint("themes", __name__, url_prefix="/staff/surveys")
+
+LABEL_MAX = 80
+
+
+@bp.before_request
+def _private() -> None:
+    mark_private()
+
+
+def _survey(slug: str) -> tuple[Survey, SurveyDefinition]:
+    survey = survey_services.get_survey(db(), slug)
+    if survey is None:
+        abort(404)
+    try:
+        return survey, services.definition_for(survey)
+    except services.ThemeError:
+        abort(404)
+
+
+def _question(definition: SurveyDefinition, question_id: str) -> Question:
+    question = next((q for q in services.free_text_questions(definition) if q.id == question_id), None)
+    if question is None:
+        abort(404)
+    return question
+
+
+@bp.get("/<slug>/themes")
+@role_required(Role.VIEWER)
+def index(slug: str) -> ResponseReturnValue:
+    survey, definition = _survey(slug)
+    rows = [
+        {
+            "question": q,
+            "answers": len(services.answers_for(db(), survey, q.id)),
+            "analysis": services.get(db(), survey, q.id),
+        }
+        for q in services.free_text_questions(definition)
+    ]
+    return render_template("themes/index.html", title=f"Themes in {survey.title}", survey=survey, rows=rows)
+
+
+@bp.get("/<slug>/themes/<question_id>")
+@role_required(Role.VIEWER)
+def question(slug: str, question_id: str) -> ResponseReturnValue:
+    return _page(slug, question_id)
+
+
+def _page(slug: str, question_id: str, error: str | None = None, field: str = "") -> ResponseReturnValue:
+    survey, definition = _survey(slug)
+    asked = _question(definition, question_id)
+    analysis = services.get(db(), survey, question_id)
+    answers = services.answers_for(db(), survey, question_id)
+    analysed = set((analysis.result.get("assignments") or {}).keys()) if analysis else set()
+    return render_template(
+        "themes/question.html",
+        title=f"Themes: {asked.text}",
+        survey=survey,
+        definition=definition,
+        question=asked,
+        analysis=analysis,
+        answers=len(answers),
+        new_answers=sum(1 for a in answers if a.id not in analysed) if analysis else 0,
+        localities=services.localities(definition),
+        reviewed=services.reviewed_share(analysis) if analysis else 0.0,
+        min_answers=services.MIN_ANSWERS,
+        page_errors=[{"text": error, "href": f"#{field or 'themes'}"}] if error else [],
+        form=request.form if error else {},
+    ), (400 if error else 200)
+
+
+@bp.post("/<slug>/themes/<question_id>/run")
+@role_required(Role.OFFICER)
+def run(slug: str, question_id: str) -> ResponseReturnValue:
+    survey, definition = _survey(slug)
+    _question(definition, question_id)
+    try:
+        analysis = services.request(db(), survey, question_id, current_user.id, clock.now())
+    except services.ThemeError as error:
+        db().rollback()
+        return _page(slug, question_id, str(error), "run")
+    db().commit()
+    if analysis.status == "queued":
+        jobs.enqueue(services.run, analysis.id, retries=0)
+    return redirect(url_for("themes.question", slug=slug, question_id=question_id)), 303
+
+
+def _analysis(survey: Survey, question_id: str) -> ThemeAnalysis:
+    analysis = services.get(db(), survey, question_id)
+    if analysis is None:
+        abort(404)
+    return analysis
+
+
+@bp.post("/<slug>/themes/<question_id>/edit")
+@role_required(Role.OFFICER)
+def edit(slug: str, question_id: str) -> ResponseReturnValue:
+    """One codebook edit: rename, merge, or set a theme aside as not relevant."""
+    survey, definition = _survey(slug)
+    _question(definition, question_id)
+    analysis = _analysis(survey, question_id)
+    action = request.form.get("action", "")
+    author = current_user.email
+    back = url_for("themes.question", slug=slug, question_id=question_id)
+    try:
+        if action == "rename":
+            theme = request.form.get("theme", "")
+            old = services.theme_label(analysis, theme)
+            label = " ".join(request.form.get("label", "").split())
+            if not label or len(label) > LABEL_MAX:
+                raise services.ThemeError(f"Enter a new name for the theme, {LABEL_MAX} characters or fewer")
+            services.edit(
+                db(),
+                analysis,
+                lambda book, _state: book.rename(theme, label, author=author),
+                summary=f"Renamed theme '{old}' to '{label}'",
+            )
+            flash(f"Renamed '{old}' to '{label}'", "success")
+        elif action == "merge":
+            source, into = request.form.get("theme", ""), request.form.get("into", "")
+            if not source or not into:
+                raise services.ThemeError("Select the theme to merge and the theme to merge it into")
+            if source == into:
+                raise services.ThemeError("Select two different themes to merge")
+            names = services.theme_label(analysis, source), services.theme_label(analysis, into)
+            services.edit(
+                db(),
+                analysis,
+                lambda book, _state: book.merge([source, into], into, author=author),
+                summary=f"Merged theme '{names[0]}' into '{names[1]}'",
+            )
+            flash(f"Merged '{names[0]}' into '{names[1]}'", "success")
+        elif action == "not_relevant":
+            theme = request.form.get("theme", "")
+            name = services.theme_label(analysis, theme)
+            services.edit(
+                db(),
+                analysis,
+                lambda book, _state: book.mark_not_relevant(theme, author=author),
+                summary=f"Marked theme '{name}' as not relevant",
+            )
+            flash(f"'{name}' is set aside as not relevant; its answers are unassigned", "success")
+        else:
+            abort(400)
+    except services.ThemeError as error:
+        db().rollback()
+        return _page(slug, question_id, str(error), f"{action}-theme")
+    db().commit()
+    return redirect(back), 303

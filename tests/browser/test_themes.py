@@ -1,0 +1,64 @@
+"""An officer themes the answers to a question in a browser, merges two themes, and follows a
+number to the responses behind it; axe checks each page."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import BrowserContext, expect
+
+from engage import clock
+from engage.config import PROJECT_ROOT
+from engage.database import db
+from engage.models import Role
+from surveys import services
+from tests.browser.conftest import LiveServer, check_axe
+from tests.conftest import PASSWORD
+from tests.themes.test_themes import SLUG, add_responses, corpus
+
+pytestmark = pytest.mark.browser
+
+EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
+
+
+@pytest.fixture(scope="module")
+def themes_server(live_server: LiveServer) -> LiveServer:
+    with live_server.app.app_context():
+        if services.get_survey(db(), SLUG) is None:
+            definition = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+            version = services.save_definition(db(), definition, clock.now())
+            services.publish(db(), version.survey, clock.now())
+            db().commit()
+    add_responses(live_server.app, corpus())
+    return live_server
+
+
+def test_an_officer_themes_and_merges(
+    new_context: Callable[..., BrowserContext], themes_server: LiveServer
+) -> None:
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    email = themes_server.make_staff(Role.OFFICER, "themes.officer@anyshire.gov.uk")
+    page.goto(themes_server.url + "/staff/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(themes_server.url + f"/staff/surveys/{SLUG}/responses")
+    page.get_by_role("link", name="Themes").click()
+    check_axe(page)
+    page.get_by_role("link", name="What one change would most improve").click()
+    page.get_by_role("button", name="Find themes").click()
+    expect(page.get_by_role("heading", name="Themes by number of answers")).to_be_visible(timeout=30_000)
+    check_axe(page)
+    options = page.locator("#merge-theme option").all_inner_texts()[1:]
+    assert len(options) >= 2
+    page.locator("#merge-theme").select_option(index=1)
+    page.locator("#merge-into").select_option(index=2)
+    page.get_by_role("button", name="Merge themes").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Merged")
+    assert page.locator("#merge-theme option").count() == len(options)  # one fewer theme, plus the prompt
+    check_axe(page)
+    page.locator("tbody a[href*='theme=']").first.click()
+    expect(page.locator("#theme-filter")).to_be_visible()
+    check_axe(page)

@@ -1,0 +1,223 @@
+"""Officers' themed response pages: running the analysis, reading themes, codebook edits that
+survive new answers, the responses behind each number, and who may do what."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from engage import clock
+from engage.config import PROJECT_ROOT
+from engage.database import db
+from engage.models import AuditEvent, Role, StaffUser
+from engage.themes.models import ThemeAnalysis
+from surveys import services
+from tests.conftest import sign_in
+from tests.pages import Page, PageClient
+
+EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
+SLUG = "library-co-design"
+URL = f"/staff/surveys/{SLUG}/themes/one_change"
+
+TOPICS = {
+    "hours": [
+        "Open later in the evenings so I can visit after work",
+        "Longer opening hours on Saturdays and Sundays",
+        "Evening opening hours would help working parents",
+        "Please open on Sunday afternoons and later on weekdays",
+        "The opening hours are too short, open later please",
+        "Open the library in the evening, it shuts too early",
+    ],
+    "children": [
+        "More activities for children in the school holidays",
+        "Storytime sessions for toddlers and young children",
+        "Homework club for children after school",
+        "Children's reading challenge and craft sessions",
+        "Events for children and families at weekends",
+        "Baby rhyme time and activities for young children",
+    ],
+    "computers": [
+        "Faster computers and better wifi in the library",
+        "Help with computers and getting online for older people",
+        "The wifi keeps dropping and the computers are slow",
+        "More public computers and free printing",
+        "Digital skills help with computers and phones",
+        "Better wifi and new computers please",
+    ],
+}
+
+
+def add_responses(app: Flask, texts: list[str], locality: str = "northgate") -> None:
+    with app.app_context():
+        survey = services.get_survey(db(), SLUG)
+        assert survey is not None and survey.published is not None
+        definition = services.definition_of(survey.published)
+        for text in texts:
+            started = services.start_response(db(), survey.published, clock.now(), locality_code=locality)
+            started.response.answers = {"visit_frequency": "weekly", "one_change": text}
+            services.submit(db(), started.response, definition, clock.now())
+        db().commit()
+
+
+def corpus(rounds: int = 2) -> list[str]:
+    texts = []
+    for n, (hours, children, computers) in enumerate(itertools.product(range(6), repeat=3)):
+        if n >= rounds * 6:
+            break
+        texts += [TOPICS["hours"][hours], TOPICS["children"][children], TOPICS["computers"][computers]]
+    return texts
+
+
+@pytest.fixture
+def survey(app: Flask) -> str:
+    with app.app_context():
+        version = services.save_definition(db(), json.loads(EXAMPLE.read_text(encoding="utf-8")), clock.now())
+        services.publish(db(), version.survey, clock.now())
+        db().commit()
+    return SLUG
+
+
+def client_for(app: Flask, make_staff: Callable[..., StaffUser], role: Role) -> PageClient:
+    client = PageClient(app.test_client())
+    sign_in(client, make_staff(role).email)
+    return client
+
+
+@pytest.fixture
+def officer(app: Flask, make_staff: Callable[..., StaffUser]) -> PageClient:
+    return client_for(app, make_staff, Role.OFFICER)
+
+
+def analysed(app: Flask) -> ThemeAnalysis:
+    with app.app_context():
+        analysis = db().scalars(select(ThemeAnalysis)).one()
+        db().expunge(analysis)
+        return analysis
+
+
+def run(officer: PageClient) -> Page:
+    page = officer.submit(officer.get(URL), selector="form#run")
+    assert page.response.request.path == URL
+    return page
+
+
+def theme_rows(page: Page) -> dict[str, int]:
+    rows = {}
+    table = page.soup.select("table")[-1]
+    for row in table.select("tbody tr"):
+        rows[row.select_one("th").get_text(strip=True)] = int(
+            row.select("td")[0].get_text(" ", strip=True).split()[0]
+        )  # type: ignore[union-attr]
+    return rows
+
+
+def test_too_few_answers_get_a_clear_message(app: Flask, survey: str, officer: PageClient) -> None:
+    add_responses(app, TOPICS["hours"][:3])
+    page = officer.get(URL)
+    assert "3 submitted answers so far. Themes need at least 10." in page.text
+    refused = officer.submit(page, selector="form#run", expected_status=400)
+    assert refused.error_summary() == ["There are 3 answers to this question so far. Themes need at least 10"]
+
+
+def test_an_officer_finds_themes_and_every_number_leads_to_its_responses(
+    app: Flask, survey: str, officer: PageClient
+) -> None:
+    texts = [*corpus(), "n/a", "Please email me at jo.bloggs@example.com about more computers and wifi"]
+    add_responses(app, texts)
+    page = run(officer)
+    analysis = analysed(app)
+    assert analysis.status == "done" and analysis.result["answers"] == len(texts)
+    rows = theme_rows(page)
+    assert sum(rows.values()) + analysis.result["unassigned"] == len(texts)
+    assert analysis.result["unassigned"] >= 1, "'n/a' is in no theme"
+    assert "jo.bloggs@example.com" not in page.text, "quotes are redacted"
+    assert page.soup.select_one("svg[role=img]") is not None
+    # The number of answers in a theme links to exactly those responses.
+    theme = analysis.result["themes"][0]
+    link = page.soup.select_one("tbody a[href*='theme=']")
+    assert link is not None
+    listing = officer.get(str(link["href"]))
+    assert f"Showing the {theme['size']} response" in listing.text
+    assert theme["label"] in listing.soup.select_one("#theme-filter").get_text()  # type: ignore[union-attr]
+
+
+def test_renames_and_merges_are_audited_and_survive_new_answers(
+    app: Flask, survey: str, officer: PageClient
+) -> None:
+    add_responses(app, corpus())
+    page = run(officer)
+    before = analysed(app)
+    themes = before.result["themes"]
+    assert len(themes) >= 3
+    first, second = themes[0]["id"], themes[1]["id"]
+    combined = themes[0]["size"] + themes[1]["size"]
+    page = officer.submit(
+        page, {"theme": first, "label": "Opening hours"}, selector="form:has(input[value=rename])"
+    )
+    assert "Renamed" in page.text
+    page = officer.submit(page, {"theme": second, "into": first}, selector="form:has(input[value=merge])")
+    after = analysed(app)
+    assert after.result["version"] == 2
+    assert theme_rows(page)["Opening hours"] == combined
+    with app.app_context():
+        actions = list(db().scalars(select(AuditEvent.summary).where(AuditEvent.action == "themes.edited")))
+    assert actions[0] == f"Renamed theme '{themes[0]['label']}' to 'Opening hours'"
+    assert actions[1].startswith("Merged theme")
+    # New answers arrive; adding them keeps the officers' decisions and every old assignment.
+    add_responses(app, corpus(1), locality="riverside-valley")
+    page = officer.get(URL)
+    assert f"{len(corpus(1))} answers have come in since" in page.text
+    page = run(officer)
+    updated = analysed(app)
+    old = after.result["assignments"]
+    assert {k: updated.result["assignments"][k] for k in old} == old
+    assert updated.result["answers"] == len(old) + len(corpus(1))
+    assert "Opening hours" in theme_rows(page)
+    assert theme_rows(page)["Opening hours"] >= combined
+    assert [op["kind"] for op in updated.codebook] == ["rename", "merge", "add_answers"]
+
+
+def test_bad_edits_are_refused_in_plain_english(app: Flask, survey: str, officer: PageClient) -> None:
+    add_responses(app, corpus())
+    page = run(officer)
+    first = analysed(app).result["themes"][0]["id"]
+    same = officer.submit(
+        page, {"theme": first, "into": first}, selector="form:has(input[value=merge])", expected_status=400
+    )
+    assert same.error_summary() == ["Select two different themes to merge"]
+    blank = officer.submit(
+        page, {"theme": first, "label": "  "}, selector="form:has(input[value=rename])", expected_status=400
+    )
+    assert blank.error_summary() == ["Enter a new name for the theme, 80 characters or fewer"]
+    unknown = officer.submit(
+        page, {"theme": "nope", "label": "X"}, selector="form:has(input[value=rename])", expected_status=400
+    )
+    assert unknown.error_summary() == ["Select a theme from the list"]
+    assert analysed(app).result["version"] == 0
+
+
+def test_viewers_read_themes_but_only_officers_change_them(
+    app: Flask, survey: str, officer: PageClient, make_staff: Callable[..., StaffUser]
+) -> None:
+    add_responses(app, corpus())
+    run(officer)
+    viewer = client_for(app, make_staff, Role.VIEWER)
+    page = viewer.get(URL)
+    assert page.soup.select("form#run, form[action$='/edit']") == []
+    token = page.soup.select_one("input[name=csrf_token]")["value"]  # type: ignore[index]
+    assert viewer.post(URL + "/edit", data={"action": "rename", "csrf_token": token}).status_code == 403
+    assert viewer.post(f"{URL}/run", data={"csrf_token": token}).status_code == 403
+    branch = client_for(app, make_staff, Role.BRANCH_STAFF)
+    assert branch.get(f"/staff/surveys/{SLUG}/themes").h1 == "Themes in free-text answers"
+    assert PageClient(app.test_client()).client.get(URL).status_code in (302, 303)
+
+
+def test_unknown_questions_and_surveys_are_not_found(app: Flask, survey: str, officer: PageClient) -> None:
+    officer.get(f"/staff/surveys/{SLUG}/themes/visit_frequency", expected_status=404)
+    officer.get("/staff/surveys/nope/themes", expected_status=404)
+    officer.get(f"/staff/surveys/{SLUG}/responses?question=one_change&theme=x", expected_status=404)
