@@ -61,6 +61,8 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     security.init_app(app)
     errors.init_app(app)
 
+    from engage.actions.public import bp as yswd_bp
+    from engage.actions.views import bp as actions_bp
     from engage.auth.views import bp as auth_bp
     from engage.builder.views import bp as builder_bp
     from engage.forums.officers import bp as forum_admin_bp
@@ -81,6 +83,8 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     app.register_blueprint(forums_bp)
     app.register_blueprint(forum_admin_bp)
     app.register_blueprint(themes_bp)
+    app.register_blueprint(actions_bp)
+    app.register_blueprint(yswd_bp)
     kiosk.init_app(app)
 
     from engage.cli import register_commands

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from engage import accounts, audit, clock
+from engage.demo_actions import load_demo_actions
 from engage.demo_forums import load_demo_forums
 from engage.demo_kiosk import load_demo_kiosk
 from engage.demo_surveys import load_demo_surveys
@@ -56,6 +57,7 @@ def load_demo(session: Session, instance_path: str) -> Iterator[str]:
     session.commit()
     yield from load_demo_surveys(session, clock.now())
     yield from load_demo_forums(session, clock.now())
+    yield from load_demo_actions(session, clock.now())
     yield from load_demo_kiosk(session, clock.now(), "http://127.0.0.1:5000")
     yield ""
     yield "Demo staff sign in: http://127.0.0.1:5000/staff/sign-in"

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from alembic import context
 
-import surveys.models  # noqa: F401  (registers the survey tables)
+from engage import models as staff_models
+from engage.actions import models as action_models
 from engage.database import make_engine
+from engage.forums import models as forum_models
+from engage.kiosk import models as kiosk_models
+from engage.themes import models as theme_models
+from surveys import models as survey_models
 from surveys.orm import Base
+
+# Importing every models module registers its tables on Base.metadata.
+MODEL_MODULES = (staff_models, action_models, forum_models, kiosk_models, theme_models, survey_models)
 
 config = context.config
 target_metadata = Base.metadata

@@ -10,10 +10,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-import surveys.models  # noqa: F401
 from engage import database
+from engage import models as staff_models
+from engage.actions import models as action_models
+from engage.forums import models as forum_models
+from engage.kiosk import models as kiosk_models
+from engage.themes import models as theme_models
+from surveys import models as survey_models
 from surveys.orm import Base
 from tests.conftest import BACKEND, create_postgres_database, drop_postgres_database
+
+# Importing every models module registers its tables on Base.metadata.
+MODEL_MODULES = (staff_models, action_models, forum_models, kiosk_models, theme_models, survey_models)
 
 
 @pytest.fixture

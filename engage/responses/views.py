@@ -156,8 +156,11 @@ def response_detail(slug: str, public_id: str) -> ResponseReturnValue:
         ]
         sections.append({"page": page, "rows": rows})
     entered_by = db().get(StaffUser, response.entered_by_id) if response.entered_by_id else None
+    from engage.actions import services as action_services
+
     return render_template(
         "responses/detail.html",
+        trace=action_services.trace_response(db(), survey, response.public_id),
         title=f"Response {response.submission.reference if response.submission else ''}",
         survey=survey,
         definition=definition,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from engage import clock, jobs
+from engage.actions import services as action_services
 from engage.auth.decorators import role_required
 from engage.database import db
 from engage.models import Role
@@ -82,10 +85,20 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
         new_answers=sum(1 for a in answers if a.id not in analysed) if analysis else 0,
         localities=services.localities(definition),
         reviewed=services.reviewed_share(analysis) if analysis else 0.0,
+        actions=_actions_by_theme(analysis),
         min_answers=services.MIN_ANSWERS,
         page_errors=[{"text": error, "href": f"#{field or 'themes'}"}] if error else [],
         form=request.form if error else {},
     ), (400 if error else 200)
+
+
+def _actions_by_theme(analysis: ThemeAnalysis | None) -> dict[str, list[Any]]:
+    if analysis is None:
+        return {}
+    return {
+        theme["id"]: action_services.actions_for_theme(db(), analysis, theme["id"])
+        for theme in analysis.result.get("themes", [])
+    }
 
 
 @bp.post("/<slug>/themes/<question_id>/run")
@@ -148,6 +161,7 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
                 lambda book, _state: book.merge([source, into], into, author=author),
                 summary=f"Merged theme '{names[0]}' into '{names[1]}'",
             )
+            action_services.follow_merge(db(), analysis, [source], into)
             flash(f"Merged '{names[0]}' into '{names[1]}'", "success")
         elif action == "not_relevant":
             theme = request.form.get("theme", "")

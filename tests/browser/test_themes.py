@@ -14,7 +14,7 @@ from engage.config import PROJECT_ROOT
 from engage.database import db
 from engage.models import Role
 from surveys import services
-from tests.browser.conftest import LiveServer, check_axe
+from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
 from tests.conftest import PASSWORD
 from tests.themes.test_themes import SLUG, add_responses, corpus
 
@@ -62,3 +62,56 @@ def test_an_officer_themes_and_merges(
     page.locator("tbody a[href*='theme=']").first.click()
     expect(page.locator("#theme-filter")).to_be_visible()
     check_axe(page)
+
+
+def test_from_a_theme_to_a_published_action(
+    new_context: Callable[..., BrowserContext], themes_server: LiveServer
+) -> None:
+    """The issue's journey: link a theme to an action, mark it in progress, publish, and a
+    resident on a phone sees it on "You said, we did"."""
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    email = themes_server.make_staff(Role.OFFICER, "plan.officer@anyshire.gov.uk")
+    page.goto(themes_server.url + "/staff/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(themes_server.url + f"/staff/surveys/{SLUG}/themes/one_change")
+    if page.get_by_role("button", name="Find themes").count():
+        page.get_by_role("button", name="Find themes").click()
+    expect(page.get_by_role("heading", name="Themes by number of answers")).to_be_visible(timeout=30_000)
+    page.goto(themes_server.url + "/staff/actions")
+    check_axe(page)
+    page.get_by_role("button", name="Add a priority").click()
+    check_axe(page)
+    page.get_by_label("Title").fill("Opening hours that suit working people")
+    page.get_by_role("button", name="Add priority").click()
+    page.get_by_role("button", name="Add an action").click()
+    check_axe(page)
+    page.get_by_label("Priority").select_option(label="Opening hours that suit working people")
+    page.get_by_label("Action", exact=True).fill("Pilot evening opening at Northgate Central")
+    page.get_by_label("Timescale").select_option(label="Pilot")
+    page.get_by_role("button", name="Add action").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pilot evening opening at Northgate Central")
+    check_axe(page)
+    page.get_by_label("Link a theme this action answers").select_option(index=1)
+    page.get_by_role("button", name="Link theme").click()
+    page.get_by_label("New status").select_option(label="In progress")
+    page.get_by_role("button", name="Change status").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("In progress")
+    check_axe(page)
+    page.goto(themes_server.url + "/staff/actions/coverage")
+    check_axe(page)
+    page.goto(themes_server.url + f"/staff/surveys/{SLUG}/you-said-we-did")
+    check_axe(page)
+    page.get_by_label("Introduction").fill("Thank you to everyone who took part.")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Published")
+
+    phone = new_context(viewport={"width": 375, "height": 740}).new_page()
+    phone.goto(themes_server.url + "/")
+    phone.get_by_role("link", name="what you said and what we did").click()
+    phone.get_by_role("link", name="Shaping your library").click()
+    expect(phone.get_by_role("heading", name="Pilot evening opening at Northgate Central")).to_be_visible()
+    expect(phone.locator("main")).to_contain_text("In progress")
+    check_axe(phone)
+    no_horizontal_scroll(phone)

@@ -1,0 +1,128 @@
+"""The action plan (priorities → actions, with a status history), the links from themes to
+actions, and the public "You said, we did" page of each survey."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.themes.models import ThemeAnalysis
+from surveys.models import Survey
+from surveys.orm import Base, UTCDateTime
+
+STATUSES = {
+    "proposed": "Proposed",
+    "agreed": "Agreed",
+    "in_progress": "In progress",
+    "done": "Done",
+    "not_taken_forward": "Not taken forward",
+}
+TIMESCALES = {
+    "year_1": "Year 1",
+    "year_2": "Year 2",
+    "year_3": "Year 3",
+    "pilot": "Pilot",
+    "roll_out": "Roll-out",
+    "ongoing": "Ongoing",
+    "date": "By a date",
+}
+
+
+class Priority(Base):
+    __tablename__ = "action_priority"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    actions: Mapped[list[Action]] = relationship(back_populates="priority", order_by="Action.id")
+
+
+class Action(Base):
+    __tablename__ = "action"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    priority_id: Mapped[int] = mapped_column(ForeignKey("action_priority.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    lead_officer: Mapped[str] = mapped_column(String(120), default="")
+    timescale: Mapped[str] = mapped_column(String(12))
+    due_on: Mapped[str | None] = mapped_column(String(10), nullable=True)  # ISO date when timescale is "date"
+    outputs: Mapped[str] = mapped_column(Text, default="")
+    outcomes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    priority: Mapped[Priority] = relationship(back_populates="actions")
+    history: Mapped[list[StatusChange]] = relationship(
+        back_populates="action", order_by="StatusChange.id", cascade="all, delete-orphan"
+    )
+    links: Mapped[list[ThemeLink]] = relationship(
+        back_populates="action", order_by="ThemeLink.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def timescale_label(self) -> str:
+        if self.timescale == "date" and self.due_on:
+            return f"By {self.due_on}"
+        return TIMESCALES.get(self.timescale, self.timescale)
+
+
+class StatusChange(Base):
+    """Every status an action has had: dated and attributed."""
+
+    __tablename__ = "action_status_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    changed_by: Mapped[str] = mapped_column(String(200), default="")
+
+    action: Mapped[Action] = relationship(back_populates="history")
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+
+class ThemeLink(Base):
+    """This action answers this theme (of one question's analysis)."""
+
+    __tablename__ = "action_theme_link"
+    __table_args__ = (UniqueConstraint("action_id", "analysis_id", "theme_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    analysis_id: Mapped[int] = mapped_column(ForeignKey("theme_analysis.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+
+    action: Mapped[Action] = relationship(back_populates="links")
+    analysis: Mapped[ThemeAnalysis] = relationship()
+
+
+class Publication(Base):
+    """A survey's "You said, we did" page: shown to the public only while published."""
+
+    __tablename__ = "you_said_we_did"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), unique=True)
+    intro: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(200), default="")
+
+    survey: Mapped[Survey] = relationship()

@@ -1,0 +1,49 @@
+"""The public "You said, we did" pages and their Atom feed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from engage.actions import services
+from engage.database import db
+from surveys import services as survey_services
+
+bp = Blueprint("yswd", __name__, url_prefix="/you-said-we-did")
+
+
+@bp.get("")
+def index() -> ResponseReturnValue:
+    return render_template(
+        "yswd/index.html", title="You said, we did", pages=services.published_surveys(db())
+    )
+
+
+@bp.get("/<slug>")
+def page(slug: str) -> ResponseReturnValue:
+    survey = survey_services.get_survey(db(), slug)
+    locality = request.args.get("locality") or None
+    shown = services.public_page(db(), survey, locality) if survey is not None else None
+    if shown is None:
+        abort(404)
+    place = shown.localities.get(locality, "") if locality else ""
+    return render_template(
+        "yswd/page.html",
+        title=f"You said, we did: {shown.survey.title}" + (f" in {place}" if place else ""),
+        shown=shown,
+        locality=locality,
+        place=place,
+    )
+
+
+@bp.get("/feed.atom")
+def feed() -> Response:
+    entries = services.feed_entries(db())
+    body = render_template(
+        "yswd/feed.xml",
+        entries=entries,
+        updated=entries[0].updated if entries else None,
+        self_url=url_for("yswd.feed", _external=True),
+        home_url=url_for("yswd.index", _external=True),
+    )
+    return Response(body, mimetype="application/atom+xml")

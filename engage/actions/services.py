@@ -1,0 +1,459 @@
+"""Action plan rules: priorities and actions, status changes with reasons, links from themes,
+traceability both ways, and what a published "You said, we did" page may show.
+
+Views stay thin; every rule is here and takes a session and explicit times.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engage import audit
+from engage.actions.models import STATUSES, TIMESCALES, Action, Priority, Publication, StatusChange, ThemeLink
+from engage.themes.models import ThemeAnalysis
+from surveys import services as survey_services
+from surveys.models import Survey
+
+TITLE_MAX = 200
+TEXT_MAX = 4000
+LEAD_MAX = 120
+
+
+class ActionError(ValueError):
+    """Bad input for an action, by field: {field: message}."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def _clean(value: str | None, limit: int) -> str:
+    text = (value or "").replace("\r\n", "\n").strip()
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)[: limit + 1]
+
+
+# --- priorities and actions -----------------------------------------------------------
+
+
+def add_priority(session: Session, title: str, description: str, now: datetime) -> Priority:
+    title, description = _clean(title, TITLE_MAX), _clean(description, TEXT_MAX)
+    errors = {}
+    if not title or len(title) > TITLE_MAX:
+        errors["title"] = f"Enter the priority's title, {TITLE_MAX} characters or fewer"
+    elif session.scalar(select(Priority).where(Priority.title == title)) is not None:
+        errors["title"] = "There is already a priority with that title"
+    if len(description) > TEXT_MAX:
+        errors["description"] = f"Shorten the description to {TEXT_MAX} characters or fewer"
+    if errors:
+        raise ActionError(errors)
+    priority = Priority(title=title, description=description, created_at=now)
+    session.add(priority)
+    session.flush()
+    audit.record(
+        session,
+        "action_plan.priority_added",
+        object_type="action_priority",
+        object_id=priority.id,
+        summary=f"Added priority '{title}'",
+    )
+    return priority
+
+
+@dataclass
+class ActionForm:
+    priority_id: str = ""
+    title: str = ""
+    description: str = ""
+    lead_officer: str = ""
+    timescale: str = ""
+    due_on: str = ""
+    outputs: str = ""
+    outcomes: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, form: Any) -> ActionForm:
+        return cls(
+            priority_id=form.get("priority", ""),
+            title=_clean(form.get("title"), TITLE_MAX),
+            description=_clean(form.get("description"), TEXT_MAX),
+            lead_officer=_clean(form.get("lead_officer"), LEAD_MAX),
+            timescale=form.get("timescale", ""),
+            due_on=_clean(form.get("due_on"), 10),
+            outputs=_clean(form.get("outputs"), TEXT_MAX),
+            outcomes=_clean(form.get("outcomes"), TEXT_MAX),
+        )
+
+
+def add_action(session: Session, data: ActionForm, now: datetime, who: str) -> Action:
+    errors: dict[str, str] = {}
+    priority = session.get(Priority, int(data.priority_id)) if data.priority_id.isdigit() else None
+    if priority is None:
+        errors["priority"] = "Select the priority this action belongs to"
+    if not data.title or len(data.title) > TITLE_MAX:
+        errors["title"] = f"Enter what the action is, {TITLE_MAX} characters or fewer"
+    if len(data.lead_officer) > LEAD_MAX:
+        errors["lead_officer"] = f"Shorten the lead officer to {LEAD_MAX} characters or fewer"
+    if data.timescale not in TIMESCALES:
+        errors["timescale"] = "Select the timescale"
+    elif data.timescale == "date":
+        try:
+            date.fromisoformat(data.due_on)
+        except ValueError:
+            errors["due_on"] = "Enter the date as year-month-day, like 2027-03-31"
+    for name in ("description", "outputs", "outcomes"):
+        if len(getattr(data, name)) > TEXT_MAX:
+            errors[name] = f"Shorten this to {TEXT_MAX} characters or fewer"
+    if errors:
+        raise ActionError(errors)
+    assert priority is not None
+    action = Action(
+        priority=priority,
+        title=data.title,
+        description=data.description,
+        lead_officer=data.lead_officer,
+        timescale=data.timescale,
+        due_on=data.due_on if data.timescale == "date" else None,
+        outputs=data.outputs,
+        outcomes=data.outcomes,
+        status="proposed",
+        status_reason="",
+        created_at=now,
+        updated_at=now,
+    )
+    action.history.append(StatusChange(status="proposed", reason="", changed_at=now, changed_by=who))
+    session.add(action)
+    session.flush()
+    audit.record(
+        session,
+        "action_plan.action_added",
+        object_type="action",
+        object_id=action.id,
+        summary=f"Added action '{action.title}' under '{priority.title}'",
+    )
+    return action
+
+
+def change_status(
+    session: Session, action: Action, status: str, reason: str, now: datetime, who: str
+) -> StatusChange:
+    reason = _clean(reason, TEXT_MAX)
+    if status not in STATUSES:
+        raise ActionError({"status": "Select the new status"})
+    if status == action.status:
+        raise ActionError({"status": f"The action is already '{STATUSES[status]}'"})
+    if status == "not_taken_forward" and not reason:
+        raise ActionError({"reason": "Say why the action is not being taken forward: residents will read it"})
+    if len(reason) > TEXT_MAX:
+        raise ActionError({"reason": f"Shorten the reason to {TEXT_MAX} characters or fewer"})
+    change = StatusChange(status=status, reason=reason, changed_at=now, changed_by=who)
+    action.history.append(change)
+    action.status, action.status_reason, action.updated_at = status, reason, now
+    session.flush()
+    audit.record(
+        session,
+        "action_plan.status_changed",
+        object_type="action",
+        object_id=action.id,
+        summary=f"'{action.title}' is now {STATUSES[status]}",
+        details={"status": status, "reason": reason},
+    )
+    return change
+
+
+# --- themes and actions ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeRef:
+    """One theme of one question's analysis, as shown next to actions."""
+
+    analysis: ThemeAnalysis
+    theme_id: str
+    label: str
+    size: int
+    quotes: list[str]
+    by_locality: dict[str, int]
+    exists: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"{self.analysis.id}:{self.theme_id}"
+
+
+def theme_ref(analysis: ThemeAnalysis, theme_id: str) -> ThemeRef:
+    for theme in analysis.result.get("themes", []):
+        if theme["id"] == theme_id:
+            return ThemeRef(
+                analysis,
+                theme_id,
+                theme["label"],
+                int(theme["size"]),
+                list(theme["quotes"]),
+                dict(theme.get("by_locality", {})),
+            )
+    return ThemeRef(analysis, theme_id, "A theme no longer in the analysis", 0, [], {}, exists=False)
+
+
+def all_themes(session: Session) -> list[ThemeRef]:
+    """Every current theme of every finished analysis, survey by survey."""
+    refs = []
+    for analysis in session.scalars(
+        select(ThemeAnalysis).where(ThemeAnalysis.status == "done").order_by(ThemeAnalysis.id)
+    ):
+        refs += [theme_ref(analysis, theme["id"]) for theme in analysis.result.get("themes", [])]
+    return refs
+
+
+def link(session: Session, action: Action, key: str, now: datetime, who: str) -> ThemeLink:
+    analysis_id, _, theme_id = key.partition(":")
+    analysis = session.get(ThemeAnalysis, int(analysis_id)) if analysis_id.isdigit() else None
+    if analysis is None or not theme_ref(analysis, theme_id).exists:
+        raise ActionError({"theme": "Select a theme from the list"})
+    if any(item.analysis_id == analysis.id and item.theme_id == theme_id for item in action.links):
+        raise ActionError({"theme": "That theme is already linked to this action"})
+    made = ThemeLink(action=action, analysis=analysis, theme_id=theme_id, created_at=now, created_by=who)
+    session.add(made)
+    session.flush()
+    ref = theme_ref(analysis, theme_id)
+    audit.record(
+        session,
+        "action_plan.theme_linked",
+        object_type="action",
+        object_id=action.id,
+        summary=f"Linked theme '{ref.label}' to '{action.title}'",
+    )
+    return made
+
+
+def unlink(session: Session, action: Action, link_id: int) -> None:
+    found = next((item for item in action.links if item.id == link_id), None)
+    if found is None:
+        raise ActionError({"theme": "That link has already been removed"})
+    label = theme_ref(found.analysis, found.theme_id).label
+    action.links.remove(found)
+    session.flush()
+    audit.record(
+        session,
+        "action_plan.theme_unlinked",
+        object_type="action",
+        object_id=action.id,
+        summary=f"Unlinked theme '{label}' from '{action.title}'",
+    )
+
+
+def follow_merge(session: Session, analysis: ThemeAnalysis, merged: list[str], into: str) -> None:
+    """After themes are merged, links to the merged-away themes point at the one that remains."""
+    for item in session.scalars(
+        select(ThemeLink).where(ThemeLink.analysis_id == analysis.id, ThemeLink.theme_id.in_(merged))
+    ):
+        duplicate = session.scalar(
+            select(ThemeLink).where(
+                ThemeLink.action_id == item.action_id,
+                ThemeLink.analysis_id == analysis.id,
+                ThemeLink.theme_id == into,
+            )
+        )
+        if duplicate is not None:
+            session.delete(item)
+        else:
+            item.theme_id = into
+    session.flush()
+
+
+def actions_for_theme(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[Action]:
+    return list(
+        session.scalars(
+            select(Action)
+            .join(ThemeLink, ThemeLink.action_id == Action.id)
+            .where(ThemeLink.analysis_id == analysis.id, ThemeLink.theme_id == theme_id)
+            .order_by(Action.id)
+        )
+    )
+
+
+def uncovered(session: Session) -> list[ThemeRef]:
+    """Themes no action answers yet: nothing is dropped silently."""
+    linked = {(item.analysis_id, item.theme_id) for item in session.scalars(select(ThemeLink))}
+    return [ref for ref in all_themes(session) if (ref.analysis.id, ref.theme_id) not in linked]
+
+
+def residents_behind(action: Action) -> tuple[int, Counter[str]]:
+    """How many residents' answers are in the themes this action answers, and where they live."""
+    answers: set[tuple[int, str]] = set()
+    by_locality: Counter[str] = Counter()
+    for item in action.links:
+        ref = theme_ref(item.analysis, item.theme_id)
+        if not ref.exists:
+            continue
+        by_locality.update(ref.by_locality)
+        assignments = item.analysis.result.get("assignments", {})
+        answers |= {(item.analysis_id, a) for a, t in assignments.items() if t == item.theme_id}
+    return len({a for _, a in answers}), by_locality
+
+
+def trace_response(
+    session: Session, survey: Survey, public_id: str
+) -> list[tuple[str, ThemeRef, list[Action]]]:
+    """For one response: each free-text answer's theme, and the actions it led to."""
+    found = []
+    for analysis in session.scalars(
+        select(ThemeAnalysis).where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == "done")
+    ):
+        theme_id = analysis.result.get("assignments", {}).get(public_id)
+        if theme_id is None or theme_id == "unassigned":
+            continue
+        ref = theme_ref(analysis, theme_id)
+        if ref.exists:
+            found.append((analysis.question_id, ref, actions_for_theme(session, analysis, theme_id)))
+    return found
+
+
+# --- "You said, we did" -----------------------------------------------------------------
+
+
+def publication(session: Session, survey: Survey) -> Publication | None:
+    return session.scalar(select(Publication).where(Publication.survey_id == survey.id))
+
+
+def save_publication(
+    session: Session, survey: Survey, intro: str, publish: bool | None, now: datetime, who: str
+) -> Publication:
+    intro = _clean(intro, TEXT_MAX)
+    if len(intro) > TEXT_MAX:
+        raise ActionError({"intro": f"Shorten the introduction to {TEXT_MAX} characters or fewer"})
+    page = publication(session, survey)
+    if page is None:
+        page = Publication(survey_id=survey.id, intro="", updated_at=now, published_by="")
+        session.add(page)
+    page.intro, page.updated_at = intro, now
+    if publish is True:
+        page.published_at, page.published_by = now, who
+    elif publish is False:
+        page.published_at = None
+    session.flush()
+    state = "published" if page.published_at else "saved (not published)"
+    audit.record(
+        session,
+        "you_said_we_did.saved",
+        object_type="survey",
+        object_id=survey.id,
+        summary=f"'You said, we did' for {survey.title} {state}",
+    )
+    return page
+
+
+@dataclass
+class PublicTheme:
+    label: str
+    count: int
+    quotes: list[str]
+    actions: list[Action]
+
+
+@dataclass
+class PublicPage:
+    survey: Survey
+    page: Publication
+    respondents: int
+    themes: list[PublicTheme]
+    doing: list[Action]
+    not_doing: list[Action]
+    localities: dict[str, str]
+
+
+def public_page(session: Session, survey: Survey, locality: str | None = None) -> PublicPage | None:
+    """What residents may see: only for a published page; quotes are the redacted ones;
+    counts only, never a respondent's answers; for one locality when asked."""
+    page = publication(session, survey)
+    if page is None or page.published_at is None or survey.published is None:
+        return None
+    definition = survey_services.definition_of(survey.published)
+    localities = {loc.code: loc.name for loc in definition.localities}
+    if locality is not None and locality not in localities:
+        return None
+    themes: list[PublicTheme] = []
+    actions: dict[int, Action] = {}
+    for analysis in session.scalars(
+        select(ThemeAnalysis).where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == "done")
+    ):
+        for theme in analysis.result.get("themes", []):
+            count = (
+                int(theme["size"]) if locality is None else int(theme.get("by_locality", {}).get(locality, 0))
+            )
+            if count == 0:
+                continue
+            linked = actions_for_theme(session, analysis, theme["id"])
+            actions.update({a.id: a for a in linked})
+            themes.append(PublicTheme(theme["label"], count, list(theme["quotes"])[:3], linked))
+    themes.sort(key=lambda t: -t.count)
+    chosen = sorted(actions.values(), key=lambda a: (a.priority.title, a.id))
+    respondents = survey_services.count_submitted(session, survey)
+    return PublicPage(
+        survey=survey,
+        page=page,
+        respondents=respondents,
+        themes=themes,
+        doing=[a for a in chosen if a.status != "not_taken_forward"],
+        not_doing=[a for a in chosen if a.status == "not_taken_forward"],
+        localities=localities,
+    )
+
+
+def published_surveys(session: Session) -> list[Publication]:
+    return list(
+        session.scalars(
+            select(Publication)
+            .where(Publication.published_at.is_not(None))
+            .order_by(Publication.published_at.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    title: str
+    summary: str
+    updated: datetime
+    link_slug: str
+
+
+def feed_entries(session: Session, limit: int = 50) -> list[FeedEntry]:
+    """Updates residents can follow: pages published, and status changes of actions on them."""
+    entries = []
+    for page in published_surveys(session):
+        assert page.published_at is not None
+        entries.append(
+            FeedEntry(
+                f"page-{page.id}-{page.published_at.isoformat()}",
+                f"You said, we did: {page.survey.title}",
+                page.intro[:300],
+                page.published_at,
+                page.survey.slug,
+            )
+        )
+        shown = public_page(session, page.survey)
+        if shown is None:
+            continue
+        for action in shown.doing + shown.not_doing:
+            for change in action.history:
+                if change.changed_at >= page.published_at or change is action.history[-1]:
+                    entries.append(
+                        FeedEntry(
+                            f"action-{action.id}-change-{change.id}",
+                            f"{action.title}: {change.status_label}",
+                            change.reason or f"{action.title} is now {change.status_label.lower()}.",
+                            change.changed_at,
+                            page.survey.slug,
+                        )
+                    )
+    unique = {entry.id: entry for entry in entries}
+    return sorted(unique.values(), key=lambda e: e.updated, reverse=True)[:limit]

@@ -1,0 +1,308 @@
+"""Officers' action plan pages, the coverage view, and each survey's "You said, we did" editor."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+
+from engage import clock
+from engage.actions import services
+from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
+from engage.auth.decorators import role_required
+from engage.database import db
+from engage.models import Role
+from engage.security import mark_private
+from surveys import services as survey_services
+from surveys.export import neutralise
+
+bp = Blueprint("actions", __name__, url_prefix="/staff")
+
+
+@bp.before_request
+def _private() -> None:
+    mark_private()
+
+
+def _who() -> str:
+    return f"{current_user.name} ({current_user.email})"
+
+
+def _errors(errors: dict[str, str]) -> list[dict[str, str]]:
+    return [{"text": text, "href": f"#{key}"} for key, text in errors.items()]
+
+
+def _priorities() -> list[Priority]:
+    return list(db().scalars(select(Priority).order_by(Priority.id)))
+
+
+@bp.get("/actions")
+@role_required(Role.VIEWER)
+def plan() -> ResponseReturnValue:
+    return render_template(
+        "actions/plan.html",
+        title="Action plan",
+        priorities=_priorities(),
+        uncovered=len(services.uncovered(db())),
+    )
+
+
+@bp.route("/actions/priorities/new", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def new_priority() -> ResponseReturnValue:
+    values = {"title": request.form.get("title", ""), "description": request.form.get("description", "")}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            services.add_priority(db(), values["title"], values["description"], clock.now())
+        except services.ActionError as error:
+            db().rollback()
+            errors = error.errors
+        else:
+            db().commit()
+            flash(f"Added the priority '{values['title'].strip()}'", "success")
+            return redirect(url_for("actions.plan"))
+    return render_template(
+        "actions/priority_new.html",
+        title="Add a priority",
+        values=values,
+        errors=errors,
+        page_errors=_errors(errors),
+    ), (400 if errors else 200)
+
+
+@bp.route("/actions/new", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def new_action() -> ResponseReturnValue:
+    data = (
+        services.ActionForm.read(request.form)
+        if request.method == "POST"
+        else services.ActionForm(priority_id=request.args.get("priority", ""))
+    )
+    if request.method == "POST":
+        try:
+            action = services.add_action(db(), data, clock.now(), _who())
+        except services.ActionError as error:
+            db().rollback()
+            data.errors = error.errors
+        else:
+            db().commit()
+            flash(f"Added the action '{action.title}'", "success")
+            return redirect(url_for("actions.detail", action_id=action.id))
+    return render_template(
+        "actions/action_new.html",
+        title="Add an action",
+        data=data,
+        priorities=_priorities(),
+        timescales=TIMESCALES,
+        errors=data.errors,
+        page_errors=_errors(data.errors),
+    ), (400 if data.errors else 200)
+
+
+def _action(action_id: int) -> Action:
+    action = db().get(Action, action_id)
+    if action is None:
+        abort(404)
+    return action
+
+
+def _detail(action: Action, errors: dict[str, str] | None = None) -> ResponseReturnValue:
+    errors = errors or {}
+    residents, by_locality = services.residents_behind(action)
+    linked = [(item, services.theme_ref(item.analysis, item.theme_id)) for item in action.links]
+    taken = {(item.analysis_id, item.theme_id) for item in action.links}
+    choices = [ref for ref in services.all_themes(db()) if (ref.analysis.id, ref.theme_id) not in taken]
+    localities: dict[str, str] = {}
+    for item in action.links:
+        if item.analysis.survey.published is not None:
+            definition = survey_services.definition_of(item.analysis.survey.published)
+            localities.update({loc.code: loc.name for loc in definition.localities})
+    return render_template(
+        "actions/detail.html",
+        title=action.title,
+        action=action,
+        statuses=STATUSES,
+        residents=residents,
+        by_locality=by_locality,
+        localities=localities,
+        linked=linked,
+        choices=choices,
+        errors=errors,
+        page_errors=_errors(errors),
+        form=request.form if errors else {},
+    ), (400 if errors else 200)
+
+
+@bp.get("/actions/<int:action_id>")
+@role_required(Role.VIEWER)
+def detail(action_id: int) -> ResponseReturnValue:
+    return _detail(_action(action_id))
+
+
+@bp.post("/actions/<int:action_id>/status")
+@role_required(Role.OFFICER)
+def status(action_id: int) -> ResponseReturnValue:
+    action = _action(action_id)
+    try:
+        change = services.change_status(
+            db(), action, request.form.get("status", ""), request.form.get("reason", ""), clock.now(), _who()
+        )
+    except services.ActionError as error:
+        db().rollback()
+        return _detail(_action(action_id), error.errors)
+    db().commit()
+    flash(f"The action is now '{change.status_label}'", "success")
+    return redirect(url_for("actions.detail", action_id=action.id))
+
+
+@bp.post("/actions/<int:action_id>/themes")
+@role_required(Role.OFFICER)
+def link_theme(action_id: int) -> ResponseReturnValue:
+    action = _action(action_id)
+    try:
+        services.link(db(), action, request.form.get("theme", ""), clock.now(), _who())
+    except services.ActionError as error:
+        db().rollback()
+        return _detail(_action(action_id), error.errors)
+    db().commit()
+    flash("Linked the theme to this action", "success")
+    return redirect(url_for("actions.detail", action_id=action.id))
+
+
+@bp.post("/actions/<int:action_id>/themes/<int:link_id>/remove")
+@role_required(Role.OFFICER)
+def unlink_theme(action_id: int, link_id: int) -> ResponseReturnValue:
+    action = _action(action_id)
+    try:
+        services.unlink(db(), action, link_id)
+    except services.ActionError as error:
+        db().rollback()
+        return _detail(_action(action_id), error.errors)
+    db().commit()
+    flash("Removed the link", "success")
+    return redirect(url_for("actions.detail", action_id=action.id))
+
+
+@bp.get("/actions/coverage")
+@role_required(Role.VIEWER)
+def coverage() -> ResponseReturnValue:
+    return render_template(
+        "actions/coverage.html", title="Themes with no action yet", themes=services.uncovered(db())
+    )
+
+
+EXPORT_COLUMNS = [
+    "priority",
+    "action",
+    "description",
+    "lead_officer",
+    "timescale",
+    "outputs",
+    "outcomes",
+    "status",
+    "status_reason",
+    "themes",
+]
+
+
+def _export_rows() -> list[list[Any]]:
+    rows = []
+    for priority in _priorities():
+        for action in priority.actions:
+            themes = "; ".join(
+                services.theme_ref(item.analysis, item.theme_id).label for item in action.links
+            )
+            values = [
+                priority.title,
+                action.title,
+                action.description,
+                action.lead_officer,
+                action.timescale_label,
+                action.outputs,
+                action.outcomes,
+                action.status_label,
+                action.status_reason,
+                themes,
+            ]
+            rows.append([neutralise(value) for value in values])
+    return rows
+
+
+@bp.get("/actions/plan.<fmt>")
+@role_required(Role.VIEWER)
+def export(fmt: str) -> ResponseReturnValue:
+    """The action plan as CSV or XLSX, formula-safe."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    rows = _export_rows()
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(EXPORT_COLUMNS)
+        writer.writerows(rows)
+        body = out.getvalue().encode("utf-8-sig")
+        mimetype = "text/csv"
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = "Action plan"
+        sheet.append(EXPORT_COLUMNS)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        body = buffer.getvalue()
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="action-plan.{fmt}"'}
+    )
+
+
+# --- "You said, we did": the officers' side -------------------------------------------
+
+
+@bp.route("/surveys/<slug>/you-said-we-did", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def edit_publication(slug: str) -> ResponseReturnValue:
+    survey = survey_services.get_survey(db(), slug)
+    if survey is None or survey.published is None:
+        abort(404)
+    page = services.publication(db(), survey)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        choice = request.form.get("publish")
+        publish = True if choice == "publish" else False if choice == "unpublish" else None
+        try:
+            page = services.save_publication(
+                db(), survey, request.form.get("intro", ""), publish, clock.now(), _who()
+            )
+        except services.ActionError as error:
+            db().rollback()
+            errors = error.errors
+        else:
+            db().commit()
+            flash(
+                "Published: residents can see the page now"
+                if page.published_at
+                else "Saved. The page is not published",
+                "success",
+            )
+            return redirect(url_for("actions.edit_publication", slug=slug))
+    return render_template(
+        "actions/publication.html",
+        title=f"You said, we did: {survey.title}",
+        survey=survey,
+        page=page,
+        intro=request.form.get("intro", page.intro if page else ""),
+        errors=errors,
+        page_errors=_errors(errors),
+    ), (400 if errors else 200)

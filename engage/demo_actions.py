@@ -1,0 +1,103 @@
+"""Demo themes and action plan for ``make run``: the demo survey's free-text answers themed,
+and an action plan shaped like the council's own (priorities → actions with timescales and
+measures). Idempotent: nothing is duplicated on a second run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engage.actions import services as actions
+from engage.actions.models import Priority
+from engage.themes import services as themes
+from surveys import services as survey_services
+
+SLUG = "library-co-design"
+Step = tuple[str, str, str, str | None]  # action, timescale, measures, a keyword to find its theme
+PLAN: list[tuple[str, str, list[Step]]] = [
+    (
+        "Learning, literacy and a love of reading",
+        "Increase libraries' and heritage's contribution to learning, from early years onwards.",
+        [
+            (
+                "Review the children and young people's events programme and launch an enhanced offer",
+                "year_1",
+                "Number of events for children and young people; take-up by under 5s",
+                "children",
+            ),
+            (
+                "Every Child a Library Member: library membership from birth",
+                "pilot",
+                "Share of under 5s registered as members; Bookstart engagement",
+                None,
+            ),
+        ],
+    ),
+    (
+        "Health, wellbeing and active citizenship",
+        "Libraries and heritage as places that support wellbeing and signpost help.",
+        [
+            (
+                "Extend Making Every Contact Count signposting in every branch",
+                "ongoing",
+                "Number of MECC interventions",
+                None,
+            ),
+        ],
+    ),
+    (
+        "Digital inclusion",
+        "Help people get online safely and confidently.",
+        [
+            (
+                "Grow the Digital Helper programme with drop-in sessions in each branch",
+                "year_2",
+                "Sessions held; people helped; confidence before and after",
+                "computers",
+            ),
+        ],
+    ),
+]
+
+
+def load_demo_actions(session: Session, now: datetime) -> Iterator[str]:
+    survey = survey_services.get_survey(session, SLUG)
+    if survey is None:
+        return
+    analysis = themes.get(session, survey, "one_change")
+    if analysis is None:
+        analysis = themes.request(session, survey, "one_change", None, now)
+        session.commit()
+        themes.run(analysis.id)
+        yield f"Themed the answers to 'one_change': {len(analysis.result.get('themes', []))} themes."
+    if session.scalar(select(Priority.id).limit(1)) is not None:
+        yield "Action plan already loaded."
+        return
+    who = "Demo data"
+    for title, description, steps in PLAN:
+        priority = actions.add_priority(session, title, description, now)
+        for action_title, timescale, measures, keyword in steps:
+            form = actions.ActionForm(
+                priority_id=str(priority.id),
+                title=action_title,
+                lead_officer="Service Development Manager",
+                timescale=timescale,
+                outputs=measures,
+            )
+            action = actions.add_action(session, form, now, who)
+            match = next(
+                (
+                    t
+                    for t in analysis.result.get("themes", [])
+                    if keyword and keyword in " ".join([t["label"], *t["keywords"]]).lower()
+                ),
+                None,
+            )
+            if match is not None:
+                actions.link(session, action, f"{analysis.id}:{match['id']}", now, who)
+                actions.change_status(session, action, "agreed", "", now, who)
+    session.commit()
+    yield "Loaded the demo action plan (3 priorities, 4 actions)."

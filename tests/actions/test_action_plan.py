@@ -1,0 +1,224 @@
+"""The action plan, links from themes, traceability both ways, and "You said, we did"."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from engage.actions.models import Action, ThemeLink
+from engage.database import db
+from engage.models import AuditEvent, Role, StaffUser
+from tests.pages import Page, PageClient
+from tests.themes.test_themes import SLUG, URL, add_responses, analysed, client_for, corpus, run
+
+PRIVATE = "Please email me at jo.bloggs@example.com about faster computers and better wifi"
+
+
+def add_priority(officer: PageClient, title: str = "Digital inclusion") -> Page:
+    return officer.submit(officer.get("/staff/actions/priorities/new"), {"title": title})
+
+
+def add_action(officer: PageClient, **fields: str) -> Page:
+    page = officer.get("/staff/actions/new")
+    option = page.soup.select_one("#priority option[value!='']")
+    assert option is not None
+    data = {"priority": str(option["value"]), "title": "Evening opening pilot", "timescale": "pilot"}
+    data.update(fields)
+    return officer.submit(page, data)
+
+
+@pytest.fixture
+def themed(app: Flask, survey: str, officer: PageClient) -> list[dict[str, object]]:
+    add_responses(app, [*corpus(), PRIVATE])
+    add_responses(app, corpus(1), locality="riverside-valley")
+    run(officer)
+    themes: list[dict[str, object]] = analysed(app).result["themes"]
+    return themes
+
+
+def action_id(app: Flask, title: str = "Evening opening pilot") -> int:
+    with app.app_context():
+        return int(db().scalar(select(Action.id).where(Action.title == title)) or 0)
+
+
+def test_priorities_and_actions_are_checked(app: Flask, survey: str, officer: PageClient) -> None:
+    empty = officer.submit(officer.get("/staff/actions/priorities/new"), {"title": " "}, expected_status=400)
+    assert empty.error_summary() == ["Enter the priority's title, 200 characters or fewer"]
+    add_priority(officer)
+    again = officer.submit(
+        officer.get("/staff/actions/priorities/new"), {"title": "Digital inclusion"}, expected_status=400
+    )
+    assert again.error_summary() == ["There is already a priority with that title"]
+    page = officer.get("/staff/actions/new")
+    bad = officer.submit(
+        page, {"priority": "", "title": "", "timescale": "date", "due_on": "31/03/2027"}, expected_status=400
+    )
+    assert bad.error_summary() == [
+        "Select the priority this action belongs to",
+        "Enter what the action is, 200 characters or fewer",
+        "Enter the date as year-month-day, like 2027-03-31",
+    ]
+    done = add_action(
+        officer, timescale="date", due_on="2027-03-31", lead_officer="Service Development Manager"
+    )
+    assert done.h1 == "Evening opening pilot"
+    assert "By 2027-03-31" in done.text and "Proposed" in done.text
+    plan = officer.get("/staff/actions")
+    assert "Evening opening pilot" in plan.text and "Service Development Manager" in plan.text
+
+
+def test_status_changes_are_dated_attributed_and_need_a_reason_to_drop(
+    app: Flask, survey: str, officer: PageClient, make_staff: Callable[..., StaffUser]
+) -> None:
+    add_priority(officer)
+    page = add_action(officer)
+    refused = officer.submit(
+        page,
+        {"status": "not_taken_forward", "reason": ""},
+        selector="form[action$='/status']",
+        expected_status=400,
+    )
+    assert refused.error_summary() == [
+        "Say why the action is not being taken forward: residents will read it"
+    ]
+    page = officer.submit(page, {"status": "in_progress"}, selector="form[action$='/status']")
+    assert "The action is now 'In progress'" in page.text
+    rows = [r.get_text(" ", strip=True) for r in page.soup.select("table")[-1].select("tbody tr")]
+    assert rows[0].startswith(tuple("0123456789MTWFS")) and "In progress" in rows[0] and "(" in rows[0]
+    assert "Proposed" in rows[1]
+    with app.app_context():
+        assert db().scalar(
+            select(AuditEvent.summary).where(AuditEvent.action == "action_plan.status_changed")
+        ) == ("'Evening opening pilot' is now In progress")
+
+
+def test_a_theme_links_to_an_action_and_can_be_traced_both_ways(
+    app: Flask, themed: list[dict[str, object]], officer: PageClient
+) -> None:
+    add_priority(officer)
+    page = add_action(officer)
+    coverage_before = officer.get("/staff/actions/coverage")
+    first = themed[0]
+    assert str(first["label"]) in coverage_before.text
+    key = f"{analysed(app).id}:{first['id']}"
+    page = officer.submit(page, {"theme": key}, selector="form[action$='/themes']")
+    assert "Linked the theme" in page.text
+    assert f"{first['size']} answers in the linked themes" in page.text
+    # From the theme: what was done about it.
+    themes_page = officer.get(URL)
+    assert "Evening opening pilot" in themes_page.text
+    # The coverage view no longer lists it.
+    assert str(first["label"]) not in [
+        r.select_one("th").get_text(strip=True)
+        for r in officer.get("/staff/actions/coverage").soup.select("tbody tr")
+        if r.select_one("th")  # type: ignore[union-attr]
+    ]
+    # From a response in that theme: its theme and the action.
+    response_id = next(a for a, t in analysed(app).result["assignments"].items() if t == first["id"])
+    detail = officer.get(f"/staff/surveys/{SLUG}/responses/{response_id}")
+    trace = detail.soup.select_one("#trace + p")
+    assert (
+        trace is not None
+        and str(first["label"]) in trace.get_text()
+        and "Evening opening pilot" in trace.get_text()
+    )
+
+
+def test_links_follow_a_merge(app: Flask, themed: list[dict[str, object]], officer: PageClient) -> None:
+    add_priority(officer)
+    page = add_action(officer)
+    analysis = analysed(app)
+    source, into = themed[1], themed[0]
+    officer.submit(page, {"theme": f"{analysis.id}:{source['id']}"}, selector="form[action$='/themes']")
+    themes_page = officer.get(URL)
+    officer.submit(
+        themes_page, {"theme": source["id"], "into": into["id"]}, selector="form:has(input[value=merge])"
+    )
+    with app.app_context():
+        assert [link.theme_id for link in db().scalars(select(ThemeLink))] == [into["id"]]
+
+
+def test_you_said_we_did_shows_only_what_is_published_and_nothing_personal(
+    app: Flask, themed: list[dict[str, object]], officer: PageClient, make_staff: Callable[..., StaffUser]
+) -> None:
+    add_priority(officer)
+    page = add_action(officer, description="Open until 8pm on Thursdays for six months.")
+    analysis = analysed(app)
+    for theme in themed[:2]:
+        page = officer.submit(
+            page, {"theme": f"{analysis.id}:{theme['id']}"}, selector="form[action$='/themes']"
+        )
+    officer.submit(page, {"status": "in_progress"}, selector="form[action$='/status']")
+    add_action(officer, title="Sunday opening everywhere")
+    dropped = officer.get(f"/staff/actions/{action_id(app, 'Sunday opening everywhere')}")
+    dropped = officer.submit(
+        dropped, {"theme": f"{analysis.id}:{themed[2]['id']}"}, selector="form[action$='/themes']"
+    )
+    officer.submit(
+        dropped,
+        {"status": "not_taken_forward", "reason": "Too costly this year; we will look again in 2028."},
+        selector="form[action$='/status']",
+    )
+    public = PageClient(app.test_client())
+    assert public.get(f"/you-said-we-did/{SLUG}", expected_status=404)
+    assert "Nothing has been published yet" in public.get("/you-said-we-did").text
+    editor = officer.get(f"/staff/surveys/{SLUG}/you-said-we-did")
+    viewer = client_for(app, make_staff, Role.VIEWER)
+    assert viewer.client.get(f"/staff/surveys/{SLUG}/you-said-we-did").status_code == 403
+    published = officer.submit(
+        editor,
+        {"intro": "Thank you to the 430 people who took part.", "publish": "publish"},
+        selector="main form",
+    )
+    assert "Published" in published.text
+    shown = public.get(f"/you-said-we-did/{SLUG}")
+    text = shown.text
+    assert "Thank you to the 430 people who took part." in text
+    assert str(themed[0]["label"]) in text and "Evening opening pilot" in text and "In progress" in text
+    assert "What we decided not to do, and why" in text and "Too costly this year" in text
+    assert "jo.bloggs@example.com" not in text and "example.com" not in text
+    # One locality: counts are that locality's.
+    local = public.get(f"/you-said-we-did/{SLUG}?locality=riverside-valley")
+    assert "Riverside Valley" in local.h1 + local.text
+    public.get(f"/you-said-we-did/{SLUG}?locality=atlantis", expected_status=404)
+    # The Atom feed is well-formed and carries the page and the status changes.
+    feed = public.client.get("/you-said-we-did/feed.atom")
+    assert feed.mimetype == "application/atom+xml"
+    root = ET.fromstring(feed.get_data())  # noqa: S314 (our own feed)
+    titles = [
+        e.findtext("{http://www.w3.org/2005/Atom}title")
+        for e in root.iter("{http://www.w3.org/2005/Atom}entry")
+    ]
+    assert any(t and t.startswith("You said, we did:") for t in titles)
+    assert "Evening opening pilot: In progress" in titles
+    assert "Sunday opening everywhere: Not taken forward" in titles
+    # Unpublished again: gone from the public.
+    officer.submit(
+        officer.get(f"/staff/surveys/{SLUG}/you-said-we-did"), {"publish": "unpublish"}, selector="main form"
+    )
+    public.get(f"/you-said-we-did/{SLUG}", expected_status=404)
+
+
+def test_the_action_plan_exports_are_formula_safe(app: Flask, survey: str, officer: PageClient) -> None:
+    add_priority(officer, title='=HYPERLINK("http://evil")')
+    add_action(officer, title="+SUM(A1:A9)", lead_officer="@lead")
+    body = officer.client.get("/staff/actions/plan.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:2] == ["priority", "action"]
+    assert (
+        rows[1][0] == '\'=HYPERLINK("http://evil")'
+        and rows[1][1] == "'+SUM(A1:A9)"
+        and rows[1][3] == "'@lead"
+    )
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(officer.client.get("/staff/actions/plan.xlsx").get_data()))
+    sheet = book.active
+    assert sheet is not None and sheet["B2"].value == "'+SUM(A1:A9)"
+    officer.get("/staff/actions/plan.pdf", expected_status=404)
