@@ -26,7 +26,7 @@ PLAN: list[tuple[str, str, list[Step]]] = [
                 "Review the children and young people's events programme and launch an enhanced offer",
                 "year_1",
                 "Number of events for children and young people; take-up by under 5s",
-                "children",
+                "families",
             ),
             (
                 "Every Child a Library Member: library membership from birth",
@@ -56,7 +56,7 @@ PLAN: list[tuple[str, str, list[Step]]] = [
                 "Grow the Digital Helper programme with drop-in sessions in each branch",
                 "year_2",
                 "Sessions held; people helped; confidence before and after",
-                "computers",
+                "wifi",
             ),
         ],
     ),

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,10 +14,10 @@ from engage.actions import services
 from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
 from engage.auth.decorators import role_required
 from engage.database import db
+from engage.downloads import spreadsheet
 from engage.models import Role
 from engage.security import mark_private
 from surveys import services as survey_services
-from surveys.export import neutralise
 
 bp = Blueprint("actions", __name__, url_prefix="/staff")
 
@@ -230,7 +228,7 @@ def _export_rows() -> list[list[Any]]:
                 action.status_reason,
                 themes,
             ]
-            rows.append([neutralise(value) for value in values])
+            rows.append(values)
     return rows
 
 
@@ -238,33 +236,7 @@ def _export_rows() -> list[list[Any]]:
 @role_required(Role.VIEWER)
 def export(fmt: str) -> ResponseReturnValue:
     """The action plan as CSV or XLSX, formula-safe."""
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
-    rows = _export_rows()
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(rows)
-        body = out.getvalue().encode("utf-8-sig")
-        mimetype = "text/csv"
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = "Action plan"
-        sheet.append(EXPORT_COLUMNS)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        body = buffer.getvalue()
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="action-plan.{fmt}"'}
-    )
+    return spreadsheet(EXPORT_COLUMNS, _export_rows(), fmt, "action-plan", "Action plan")
 
 
 # --- "You said, we did": the officers' side -------------------------------------------

@@ -7,8 +7,6 @@ writes an audit row (who looked at or exported whose data, and when).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date, datetime, time
 from typing import Any
@@ -19,7 +17,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -33,6 +30,7 @@ from engage import audit, clock, jobs, mail
 from engage.auth.decorators import role_required
 from engage.config import Settings
 from engage.database import db
+from engage.downloads import spreadsheet
 from engage.forums import links, services
 from engage.forums.models import (
     INTEREST_AREAS,
@@ -44,7 +42,6 @@ from engage.forums.models import (
 )
 from engage.models import OutboundEmail, Role
 from engage.security import mark_private
-from surveys.export import neutralise
 
 bp = Blueprint("forum_admin", __name__, url_prefix="/staff/forums")
 
@@ -395,7 +392,7 @@ def _export_rows(found: list[ForumMember]) -> list[list[Any]]:
             "confirmed_at": m.confirmed_at.strftime("%Y-%m-%d %H:%M") if m.confirmed_at else "",
             "emails_stopped": "yes" if m.emails_opt_out else "no",
         }
-        rows.append([neutralise(values[key]) for key, _ in EXPORT_COLUMNS])
+        rows.append([values[key] for key, _ in EXPORT_COLUMNS])
     return rows
 
 
@@ -409,27 +406,8 @@ def export_members(slug: str, fmt: str) -> ResponseReturnValue:
     found = services.filtered_members(db(), forum, chosen)
     rows = _export_rows(found)
     header = [label for _, label in EXPORT_COLUMNS]
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-        body: bytes = out.getvalue().encode("utf-8-sig")
-        mimetype = "text/csv"
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = "Members"
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        body = buffer.getvalue()
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    stamp = clock.now().strftime("%Y-%m-%d")
+    download = spreadsheet(header, rows, fmt, f"{forum.slug}-members-{stamp}", "Members")
     audit.record(
         db(),
         "forum.members_exported",
@@ -439,11 +417,7 @@ def export_members(slug: str, fmt: str) -> ResponseReturnValue:
         details={"format": fmt, "filter": _filter_details(chosen), "count": len(rows)},
     )
     db().commit()
-    response = make_response(body)
-    response.mimetype = mimetype
-    stamp = clock.now().strftime("%Y-%m-%d")
-    response.headers["Content-Disposition"] = f'attachment; filename="{forum.slug}-members-{stamp}.{fmt}"'
-    return response
+    return download
 
 
 # --- emailing members ---------------------------------------------------------------

@@ -136,6 +136,49 @@ def _staff_names(ids: set[int]) -> dict[int, str]:
     return {u.id: u.name for u in db().scalars(select(StaffUser).where(StaffUser.id.in_(ids)))}
 
 
+@bp.get("/<slug>/responses.<fmt>")
+@role_required(Role.OFFICER)
+def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
+    """Every submitted response, one row each, with a theme column per analysed question."""
+    from engage.downloads import spreadsheet
+    from engage.themes import services as themes
+    from surveys.export import response_rows
+
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    survey = _survey(slug)
+    columns, rows = response_rows(db(), survey)
+    analyses = (
+        [
+            a
+            for q in themes.free_text_questions(themes.definition_for(survey))
+            if (a := themes.get(db(), survey, q.id)) is not None and a.status == "done"
+        ]
+        if survey.published is not None
+        else []
+    )
+    labels = [{t["id"]: t["label"] for t in a.result.get("themes", [])} for a in analyses]
+    header = [*columns, *(f"theme:{a.question_id}" for a in analyses)]
+    table = []
+    for row in rows:
+        flat = {**{k: v for k, v in row.items() if k != "answers"}, **row["answers"]}
+        themed = [
+            names.get(a.result.get("assignments", {}).get(row["response_id"], ""), "")
+            for a, names in zip(analyses, labels, strict=True)
+        ]
+        table.append([*(flat.get(column, "") for column in columns), *themed])
+    audit.record(
+        db(),
+        "responses.exported",
+        object_type="survey",
+        object_id=survey.id,
+        summary=f"Exported {len(table)} responses to {survey.title} as {fmt.upper()}",
+    )
+    db().commit()
+    stamp = clock.now().strftime("%Y-%m-%d")
+    return spreadsheet(header, table, fmt, f"{survey.slug}-responses-{stamp}", "Responses")
+
+
 @bp.get("/<slug>/responses/<public_id>")
 @role_required(Role.VIEWER)
 def response_detail(slug: str, public_id: str) -> ResponseReturnValue:

@@ -3,6 +3,8 @@ survive new answers, the responses behind each number, and who may do what."""
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
 from collections.abc import Callable
@@ -221,3 +223,30 @@ def test_unknown_questions_and_surveys_are_not_found(app: Flask, survey: str, of
     officer.get(f"/staff/surveys/{SLUG}/themes/visit_frequency", expected_status=404)
     officer.get("/staff/surveys/nope/themes", expected_status=404)
     officer.get(f"/staff/surveys/{SLUG}/responses?question=one_change&theme=x", expected_status=404)
+
+
+def test_responses_download_with_their_themes_and_no_formulas(
+    app: Flask, survey: str, officer: PageClient, make_staff: Callable[..., StaffUser]
+) -> None:
+    add_responses(app, [*corpus(), '=HYPERLINK("http://evil.example") open later please'])
+    run(officer)
+    analysis = analysed(app)
+    body = officer.client.get(f"/staff/surveys/{SLUG}/responses.csv")
+    assert body.status_code == 200 and body.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(body.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(rows) == len(corpus()) + 1
+    labels = {t["id"]: t["label"] for t in analysis.result["themes"]}
+    for row in rows:
+        theme = analysis.result["assignments"][row["response_id"]]
+        assert row["theme:one_change"] == labels.get(theme, "")
+    evil = next(row for row in rows if "HYPERLINK" in row["one_change"])
+    assert evil["one_change"].startswith("'=")
+    xlsx = officer.client.get(f"/staff/surveys/{SLUG}/responses.xlsx")
+    assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
+    officer.get(f"/staff/surveys/{SLUG}/responses.pdf", expected_status=404)
+    viewer = client_for(app, make_staff, Role.VIEWER)
+    assert viewer.client.get(f"/staff/surveys/{SLUG}/responses.csv").status_code == 403
+    with app.app_context():
+        assert db().scalar(select(AuditEvent.summary).where(AuditEvent.action == "responses.exported")) == (
+            f"Exported {len(rows)} responses to Shaping your library: Northgate and Riverside Valley as CSV"
+        )
