@@ -69,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     from engage.forums.public import bp as forums_bp
     from engage.kiosk import views as kiosk
     from engage.public.views import bp as public_bp
+    from engage.reports import bp as reports_bp
     from engage.residents.views import bp as residents_bp
     from engage.responses.views import bp as responses_bp
     from engage.staff.views import bp as staff_bp
@@ -83,6 +84,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     app.register_blueprint(forums_bp)
     app.register_blueprint(forum_admin_bp)
     app.register_blueprint(themes_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(actions_bp)
     app.register_blueprint(yswd_bp)
     kiosk.init_app(app)

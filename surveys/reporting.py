@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from surveys.definition import SurveyDefinition
 from surveys.equality import SMALL_GROUP, equality_page
 from surveys.models import EqualityRecord, Survey
+from surveys.runner import choices
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,76 @@ def equality_summary(session: Session, survey: Survey) -> list[EqualityTable]:
         rows, suppressed = suppress(dict(counts), labels)
         tables.append(EqualityTable(question.text, rows, sum(counts.values()), suppressed))
     return tables
+
+
+CLOSED_TYPES = ("single_choice", "multiple_choice", "likert", "locality", "branch", "grid", "ranking")
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ClosedCounts:
+    """How often each answer was given to one closed question (or one grid statement)."""
+
+    key: str  # question id, or "question.statement" for a grid row
+    title: str
+    answered: int
+    rows: list[OptionCount]
+    several: bool  # people could pick more than one, so shares do not add up to 100%
+
+
+def closed_counts(definition: SurveyDefinition, answer_sets: Iterable[dict[str, Any]]) -> list[ClosedCounts]:
+    """Counts for every closed question over the given responses' answers, in survey order.
+
+    Rankings count first choices. Answers are stored option values, so relabelled
+    options still count together.
+    """
+    answers = list(answer_sets)
+    out: list[ClosedCounts] = []
+    for question in definition.questions():
+        if question.type not in CLOSED_TYPES:
+            continue
+        labels = choices(question, definition)
+        if question.type == "grid":
+            for statement in question.statements:
+                values = [
+                    a[question.id].get(statement.id) for a in answers if isinstance(a.get(question.id), dict)
+                ]
+                out.append(
+                    _counted(
+                        f"{question.id}.{statement.id}", f"{question.text}: {statement.text}", labels, values
+                    )
+                )
+            continue
+        if question.type == "ranking":
+            firsts = [
+                a[question.id][0] for a in answers if isinstance(a.get(question.id), list) and a[question.id]
+            ]
+            out.append(_counted(question.id, f"{question.text} (first choice)", labels, firsts))
+            continue
+        values = [a.get(question.id) for a in answers]
+        out.append(
+            _counted(question.id, question.text, labels, values, several=question.type == "multiple_choice")
+        )
+    return out
+
+
+def _counted(
+    key: str, title: str, labels: dict[str, str], values: list[Any], several: bool = False
+) -> ClosedCounts:
+    counts: Counter[str] = Counter()
+    answered = 0
+    for value in values:
+        picked = value if isinstance(value, list) else [value]
+        picked = [str(v) for v in picked if v not in (None, "")]
+        if picked:
+            answered += 1
+            counts.update(picked)
+    rows = [OptionCount(value, label, counts.get(value, 0)) for value, label in labels.items()]
+    rows += [OptionCount(value, value, n) for value, n in counts.items() if value not in labels]
+    return ClosedCounts(key, title, answered, rows, several)

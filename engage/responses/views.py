@@ -19,7 +19,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from engage import audit, clock
 from engage.auth.decorators import role_required
@@ -50,28 +50,22 @@ def _survey(slug: str) -> Survey:
     return survey
 
 
-def _filters(survey: Survey) -> dict[str, str]:
-    chosen = {key: request.args.get(key, "") for key in ("channel", "locality")}
-    if chosen["channel"] not in ("", *runner.CHANNELS):
-        chosen["channel"] = ""
-    return chosen
-
-
 @bp.get("/<slug>/responses")
 @role_required(Role.VIEWER)
 def list_responses(slug: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    filters = _filters(survey)
+    from engage.reports import Filters
+
+    filters = Filters.read(request.args, services.definition_of(survey.latest))
     page = request.args.get("page", default=1, type=int) or 1
-    query = (
+    query: Select[Response, Submission] = filters.apply(
         select(Response, Submission)
         .join(Submission, Submission.response_id == Response.id)
         .where(Response.survey_id == survey.id)
     )
-    if filters["channel"]:
-        query = query.where(Response.channel == filters["channel"])
-    if filters["locality"]:
-        query = query.where(Response.locality_code == filters["locality"])
+    answer = _answer_filter(survey, filters)
+    if answer is not None:
+        query = query.where(Response.public_id.in_(answer["ids"]))
     theme = _theme_filter(survey)
     if theme is not None:
         query = query.where(Response.public_id.in_(theme["ids"]))
@@ -79,15 +73,14 @@ def list_responses(slug: str) -> ResponseReturnValue:
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     if page < 1 or page > pages:
         abort(404)
-    rows = (
-        db()
-        .execute(
+    rows: list[tuple[Response, Submission]] = [
+        (response, submission)
+        for response, submission in db().execute(
             query.order_by(Submission.submitted_at.desc(), Response.id.desc())
             .limit(PAGE_SIZE)
             .offset((page - 1) * PAGE_SIZE)
         )
-        .all()
-    )
+    ]
     in_progress = db().scalar(
         select(func.count())
         .select_from(Response)
@@ -109,7 +102,43 @@ def list_responses(slug: str) -> ResponseReturnValue:
         in_progress=in_progress,
         staff_names=staff_names,
         theme=theme,
+        answer=answer,
+        list_args={
+            **filters.args(),
+            **({"question": theme["question"], "theme": theme["id"]} if theme else {}),
+            **({"answer": answer["param"]} if answer else {}),
+        },
     )
+
+
+def _answer_filter(survey: Survey, filters: Any) -> dict[str, Any] | None:
+    """?answer=QUESTION:VALUE (or QUESTION.STATEMENT:VALUE): the responses behind a count
+    on the survey report. Rankings match on first choice, multiple choice on any pick."""
+    param = request.args.get("answer", "")
+    if not param:
+        return None
+    key, _, value = param.partition(":")
+    head, _, tail = key.partition(".")
+    definition = services.definition_of(survey.latest)
+    question = definition.question(head)
+    if question is None or not value:
+        abort(404)
+    label = runner.choices(question, definition).get(value, value)
+    ids = []
+    base = select(Response).join(Submission, Submission.response_id == Response.id)
+    for response in db().scalars(filters.apply(base.where(Response.survey_id == survey.id))):
+        given = response.answers.get(head)
+        if tail:
+            given = given.get(tail) if isinstance(given, dict) else None
+        elif question.type == "ranking":
+            given = given[0] if isinstance(given, list) and given else None
+        if given == value or (isinstance(given, list) and value in given):
+            ids.append(response.public_id)
+    title = question.text
+    if tail:
+        statement = next((s for s in question.statements if s.id == tail), None)
+        title = f"{question.text}: {statement.text}" if statement else title
+    return {"param": param, "ids": ids, "question": title, "label": label}
 
 
 def _theme_filter(survey: Survey) -> dict[str, Any] | None:

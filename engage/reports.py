@@ -1,0 +1,122 @@
+"""Officers' survey report: counts and charts for every closed question, with filters by
+locality, branch, channel and date, each count linking to the responses behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from engage.auth.decorators import role_required
+from engage.database import db
+from engage.models import Role
+from engage.security import mark_private
+from surveys import reporting, runner, services
+from surveys.definition import SurveyDefinition
+from surveys.models import Response, Submission, Survey
+
+bp = Blueprint("reports", __name__, url_prefix="/staff/surveys")
+LONDON = ZoneInfo("Europe/London")
+
+
+@dataclass
+class Filters:
+    """What an officer narrowed the report to; anything unrecognised is reported, not used."""
+
+    locality: str = ""
+    branch: str = ""
+    channel: str = ""
+    since: str = ""
+    until: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, args: Any, definition: SurveyDefinition) -> Filters:
+        def arg(key: str) -> str:
+            return str(args.get(key, "")).strip()
+
+        chosen = cls(arg("locality"), arg("branch"), arg("channel"), arg("since"), arg("until"))
+        if chosen.locality and definition.locality(chosen.locality) is None:
+            chosen.errors["locality"], chosen.locality = "Select a locality from the list", ""
+        if chosen.branch and definition.branch(chosen.branch) is None:
+            chosen.errors["branch"], chosen.branch = "Select a library from the list", ""
+        if chosen.channel and chosen.channel not in runner.CHANNELS:
+            chosen.errors["channel"], chosen.channel = "Select a channel from the list", ""
+        for name in ("since", "until"):
+            value = getattr(chosen, name)
+            if value:
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    chosen.errors[name] = "Enter the date as year-month-day, like 2026-10-01"
+                    setattr(chosen, name, "")
+        if chosen.since and chosen.until and chosen.since > chosen.until:
+            chosen.errors["until"] = "The end date must be on or after the start date"
+        return chosen
+
+    def apply(self, query: Any) -> Any:
+        """Narrow a ``select`` that joins Response and Submission."""
+        if self.locality:
+            query = query.where(Response.locality_code == self.locality)
+        if self.branch:
+            query = query.where(Response.branch_code == self.branch)
+        if self.channel:
+            query = query.where(Response.channel == self.channel)
+        if self.since:
+            start = datetime.combine(date.fromisoformat(self.since), time.min, LONDON)
+            query = query.where(Submission.submitted_at >= start)
+        if self.until and "until" not in self.errors:
+            end = datetime.combine(date.fromisoformat(self.until) + timedelta(days=1), time.min, LONDON)
+            query = query.where(Submission.submitted_at < end)
+        return query
+
+    def args(self) -> dict[str, str]:
+        return {
+            k: v
+            for k, v in (
+                ("locality", self.locality),
+                ("branch", self.branch),
+                ("channel", self.channel),
+                ("since", self.since),
+                ("until", self.until),
+            )
+            if v
+        }
+
+
+def submitted(survey: Survey, filters: Filters) -> list[Response]:
+    query = (
+        select(Response)
+        .join(Submission, Submission.response_id == Response.id)
+        .where(Response.survey_id == survey.id)
+    )
+    return list(db().scalars(filters.apply(query)))
+
+
+@bp.get("/<slug>/report")
+@role_required(Role.VIEWER)
+def report(slug: str) -> ResponseReturnValue:
+    mark_private()
+    survey = services.get_survey(db(), slug)
+    if survey is None or survey.published is None:
+        abort(404)
+    definition = services.definition_of(survey.published)
+    filters = Filters.read(request.args, definition)
+    found = submitted(survey, filters)
+    tables = reporting.closed_counts(definition, [r.answers for r in found])
+    return render_template(
+        "reports/survey.html",
+        title=f"Report: {survey.title}",
+        survey=survey,
+        definition=definition,
+        filters=filters,
+        total=len(found),
+        tables=tables,
+        channels=runner.CHANNELS,
+        page_errors=[{"text": text, "href": f"#{key}"} for key, text in filters.errors.items()],
+    ), (400 if filters.errors else 200)

@@ -1,0 +1,87 @@
+"""The survey report: closed-question counts with filters, charts beside tables, and every
+count leading to the responses behind it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+from engage import clock
+from engage.database import db
+from surveys import services
+from tests.pages import Page, PageClient
+from tests.themes.test_themes import SLUG
+
+REPORT = f"/staff/surveys/{SLUG}/report"
+
+
+def add(app: Flask, frequency: str, locality: str, channel: str = "online", n: int = 1) -> None:
+    with app.app_context():
+        survey = services.get_survey(db(), SLUG)
+        assert survey is not None and survey.published is not None
+        definition = services.definition_of(survey.published)
+        for _ in range(n):
+            started = services.start_response(
+                db(), survey.published, clock.now(), channel=channel, locality_code=locality
+            )
+            started.response.answers = {"visit_frequency": frequency, "one_change": "More books"}
+            services.submit(db(), started.response, definition, clock.now())
+        db().commit()
+
+
+def counts(page: Page, heading: str) -> dict[str, int]:
+    title = next(h for h in page.soup.select("main h2") if h.get_text(strip=True) == heading)
+    table = title.find_next("table")
+    assert table is not None
+    return {
+        row.select_one("th").get_text(strip=True): int(
+            row.select("td")[0].get_text(" ", strip=True).split()[0]
+        )  # type: ignore[union-attr]
+        for row in table.select("tbody tr")
+    }
+
+
+QUESTION = "How often do you visit a library or heritage centre in Anyshire?"
+
+
+def test_counts_filters_and_the_responses_behind_each_number(
+    app: Flask, survey: str, officer: PageClient
+) -> None:
+    add(app, "weekly", "northgate", n=3)
+    add(app, "never", "riverside-valley", n=2)
+    add(app, "weekly", "riverside-valley", channel="paper")
+    page = officer.get(REPORT)
+    assert "6 submitted responses" in page.text
+    assert counts(page, QUESTION)["Every week"] == 4 and counts(page, QUESTION)["I do not visit"] == 2
+    assert page.soup.select_one("figure svg[role=img][aria-labelledby]") is not None
+    local = officer.get(f"{REPORT}?locality=riverside-valley")
+    assert counts(local, QUESTION)["Every week"] == 1 and counts(local, QUESTION)["I do not visit"] == 2
+    paper = officer.get(f"{REPORT}?channel=paper")
+    assert "1 submitted response match" in paper.text
+    tomorrow = (clock.now() + timedelta(days=1)).date().isoformat()
+    assert "0 submitted responses" in officer.get(f"{REPORT}?since={tomorrow}").text
+    # A number leads to exactly its responses, keeping the filters.
+    link = local.soup.select_one(
+        "a[href*='answer=visit_frequency%3Anever'], a[href*='answer=visit_frequency:never']"
+    )
+    assert link is not None
+    listing = officer.get(str(link["href"]))
+    assert "Showing the 2 responses that answered" in listing.text and "I do not visit" in listing.text
+    assert len(listing.soup.select("main table tbody tr")) == 2
+
+
+def test_bad_filters_are_explained_and_ignored(app: Flask, survey: str, officer: PageClient) -> None:
+    add(app, "weekly", "northgate", n=2)
+    page = officer.get(
+        f"{REPORT}?locality=atlantis&channel=fax&since=yesterday", expected_status=400
+    )
+    assert page.error_summary() == [
+        "Select a locality from the list",
+        "Select a channel from the list",
+        "Enter the date as year-month-day, like 2026-10-01",
+    ]
+    assert "2 submitted responses" in page.text
+    backwards = officer.get(f"{REPORT}?since=2026-12-01&until=2026-11-01", expected_status=400)
+    assert backwards.error_summary() == ["The end date must be on or after the start date"]
+    officer.get(f"/staff/surveys/{SLUG}/responses?answer=nope:x", expected_status=404)
