@@ -6,6 +6,7 @@ violation fails the test.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
@@ -18,10 +19,11 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 from werkzeug.serving import make_server
 
-from engage import accounts, create_app
+from engage import accounts, clock, create_app
 from engage.config import PROJECT_ROOT
 from engage.database import db
 from engage.models import Role
+from surveys import services
 from tests.conftest import PASSWORD, TestDatabase, make_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,6 +37,7 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
@@ -52,6 +55,25 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.thread.join(5)
+
+    def publish_example(self) -> str:
+        """The shipped example survey, published once per server; returns its slug."""
+        definition = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+        with self.app.app_context():
+            if services.get_survey(db(), definition["slug"]) is None:
+                version = services.save_definition(db(), definition, clock.now())
+                services.publish(db(), version.survey, clock.now())
+                db().commit()
+        return str(definition["slug"])
+
+    def sign_in(self, page: Page, role: Role, email: str) -> None:
+        """Sign ``page`` in as a staff member with ``role`` (made if missing)."""
+        self.make_staff(role, email)
+        page.goto(self.url + "/staff/sign-in")
+        page.fill("#email", email)
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/staff/")
 
     def make_staff(self, role: Role, email: str) -> str:
         with self.app.app_context():

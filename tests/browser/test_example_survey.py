@@ -6,16 +6,12 @@ answer would: JavaScript on, off, and at 320px on a phone. axe checks every page
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from engage import clock
 from engage.config import PROJECT_ROOT
-from engage.database import db
-from surveys import services
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
 
 pytestmark = pytest.mark.browser
@@ -26,12 +22,7 @@ CHECK = "Check your answers before sending them"
 
 @pytest.fixture(scope="module")
 def example_server(live_server: LiveServer) -> LiveServer:
-    definition = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    with live_server.app.app_context():
-        if services.get_survey(db(), definition["slug"]) is None:
-            version = services.save_definition(db(), definition, clock.now())
-            services.publish(db(), version.survey, clock.now())
-            db().commit()
+    live_server.publish_example()
     return live_server
 
 

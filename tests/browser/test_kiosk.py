@@ -6,7 +6,6 @@ axe checks every kiosk page; touch targets and 200% text are checked on the tabl
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 
@@ -14,14 +13,11 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
-from engage import clock
 from engage.config import PROJECT_ROOT
 from engage.database import db
 from engage.models import Role
-from surveys import services
 from surveys.models import Response
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -32,12 +28,7 @@ CHECK = "Check your answers before sending them"
 
 @pytest.fixture(scope="module")
 def kiosk_server(live_server: LiveServer) -> LiveServer:
-    definition = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    with live_server.app.app_context():
-        if services.get_survey(db(), definition["slug"]) is None:
-            version = services.save_definition(db(), definition, clock.now())
-            services.publish(db(), version.survey, clock.now())
-            db().commit()
+    live_server.publish_example()
     return live_server
 
 
@@ -50,11 +41,7 @@ def kiosk_rows(server: LiveServer) -> list[tuple[str, str | None, str, str | Non
 
 
 def staff_adds_a_kiosk(page: Page, server: LiveServer, idle: str = "30") -> str:
-    email = server.make_staff(Role.BRANCH_STAFF, "branch.kiosk@example.gov.uk")
-    page.goto(server.url + "/staff/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    server.sign_in(page, Role.BRANCH_STAFF, "branch.kiosk@example.gov.uk")
     page.goto(server.url + "/staff/kiosks/new")
     check_axe(page)
     page.get_by_label("Name", exact=True).fill("Children's library tablet")

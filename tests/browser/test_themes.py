@@ -3,19 +3,14 @@ number to the responses behind it; axe checks each page."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from engage import clock
 from engage.config import PROJECT_ROOT
-from engage.database import db
 from engage.models import Role
-from surveys import services
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
-from tests.conftest import PASSWORD
 from tests.themes.test_themes import SLUG, add_responses, corpus
 
 pytestmark = pytest.mark.browser
@@ -25,12 +20,7 @@ EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
 
 @pytest.fixture(scope="module")
 def themes_server(live_server: LiveServer) -> LiveServer:
-    with live_server.app.app_context():
-        if services.get_survey(db(), SLUG) is None:
-            definition = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-            version = services.save_definition(db(), definition, clock.now())
-            services.publish(db(), version.survey, clock.now())
-            db().commit()
+    live_server.publish_example()
     add_responses(live_server.app, corpus())
     return live_server
 
@@ -39,11 +29,7 @@ def test_an_officer_themes_and_merges(
     new_context: Callable[..., BrowserContext], themes_server: LiveServer
 ) -> None:
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    email = themes_server.make_staff(Role.OFFICER, "themes.officer@anyshire.gov.uk")
-    page.goto(themes_server.url + "/staff/sign-in")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    themes_server.sign_in(page, Role.OFFICER, "themes.officer@anyshire.gov.uk")
     page.goto(themes_server.url + f"/staff/surveys/{SLUG}/responses")
     page.get_by_role("link", name="Report", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report")
@@ -77,11 +63,7 @@ def test_from_a_theme_to_a_published_action(
     """The issue's journey: link a theme to an action, mark it in progress, publish, and a
     resident on a phone sees it on "You said, we did"."""
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    email = themes_server.make_staff(Role.OFFICER, "plan.officer@anyshire.gov.uk")
-    page.goto(themes_server.url + "/staff/sign-in")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    themes_server.sign_in(page, Role.OFFICER, "plan.officer@anyshire.gov.uk")
     page.goto(themes_server.url + f"/staff/surveys/{SLUG}/themes/one_change")
     if page.get_by_role("button", name="Find themes").count():
         page.get_by_role("button", name="Find themes").click()

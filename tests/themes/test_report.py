@@ -73,9 +73,7 @@ def test_counts_filters_and_the_responses_behind_each_number(
 
 def test_bad_filters_are_explained_and_ignored(app: Flask, survey: str, officer: PageClient) -> None:
     add(app, "weekly", "northgate", n=2)
-    page = officer.get(
-        f"{REPORT}?locality=atlantis&channel=fax&since=yesterday", expected_status=400
-    )
+    page = officer.get(f"{REPORT}?locality=atlantis&channel=fax&since=yesterday", expected_status=400)
     assert page.error_summary() == [
         "Select a locality from the list",
         "Select a channel from the list",
