@@ -38,3 +38,16 @@ class ThemeAnalysis(Base):
     )
 
     survey: Mapped[Survey] = relationship()
+
+
+class ThemeNote(Base):
+    """An officer's note on a theme: why it was merged, what to check, who to ask."""
+
+    __tablename__ = "theme_note"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(ForeignKey("theme_analysis.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[str] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from analysis.codebook import Codebook, CodebookError, Operation, ThemeState
 from analysis.model import UNASSIGNED, ThemeModel
+from analysis.redact import redact
 from engage import audit, clock
 from engage.database import db
-from engage.themes.models import ThemeAnalysis
+from engage.themes.models import ThemeAnalysis, ThemeNote
 from surveys import services as survey_services
 from surveys.definition import Question, SurveyDefinition
 from surveys.models import Response, Survey
@@ -220,6 +221,8 @@ def edit(
 
 
 def theme_label(analysis: ThemeAnalysis, theme_id: str) -> str:
+    if theme_id == UNASSIGNED:
+        return "Not in any theme"
     for theme in analysis.result.get("themes", []):
         if theme["id"] == theme_id:
             return str(theme["label"])
@@ -259,3 +262,53 @@ def definition_for(survey: Survey) -> SurveyDefinition:
 
 def localities(definition: SurveyDefinition) -> dict[str, str]:
     return {loc.code: loc.name for loc in definition.localities}
+
+
+NOTE_MAX = 2000
+
+
+@dataclass(frozen=True)
+class CodedAnswer:
+    id: str
+    text: str  # always redacted
+    locality: str | None
+    channel: str
+
+
+def answers_in(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[CodedAnswer]:
+    """The answers currently in a theme (or in none: ``unassigned``), redacted, oldest first."""
+    assignments: dict[str, str] = analysis.result.get("assignments", {})
+    return [
+        CodedAnswer(a.id, redact(a.text), a.locality, a.channel)
+        for a in answers_for(session, analysis.survey, analysis.question_id)
+        if assignments.get(a.id) == theme_id
+    ]
+
+
+def add_note(
+    session: Session, analysis: ThemeAnalysis, theme_id: str, text: str, author: str, now: datetime
+) -> ThemeNote:
+    text = text.replace("\r\n", "\n").strip()
+    if not text or len(text) > NOTE_MAX:
+        raise ThemeError(f"Enter a note of {NOTE_MAX} characters or fewer")
+    note = ThemeNote(analysis_id=analysis.id, theme_id=theme_id, text=text, author=author, created_at=now)
+    session.add(note)
+    session.flush()
+    audit.record(
+        session,
+        "themes.noted",
+        object_type="theme_analysis",
+        object_id=analysis.id,
+        summary=f"Note on theme '{theme_label(analysis, theme_id)}'",
+    )
+    return note
+
+
+def notes_for(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[ThemeNote]:
+    return list(
+        session.scalars(
+            select(ThemeNote)
+            .where(ThemeNote.analysis_id == analysis.id, ThemeNote.theme_id == theme_id)
+            .order_by(ThemeNote.id)
+        )
+    )

@@ -117,6 +117,65 @@ def run(slug: str, question_id: str) -> ResponseReturnValue:
     return redirect(url_for("themes.question", slug=slug, question_id=question_id)), 303
 
 
+PAGE_SIZE = 50
+
+
+@bp.get("/<slug>/themes/<question_id>/t/<theme_id>")
+@role_required(Role.VIEWER)
+def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
+    """One theme's answers (redacted), to check the coding and move answers that do not fit."""
+    survey, definition = _survey(slug)
+    asked = _question(definition, question_id)
+    analysis = _analysis(survey, question_id)
+    try:
+        label = services.theme_label(analysis, theme_id)
+    except services.ThemeError:
+        abort(404)
+    answers = services.answers_in(db(), analysis, theme_id)
+    pages = max(1, (len(answers) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = request.args.get("page", default=1, type=int) or 1
+    if not 1 <= page <= pages:
+        abort(404)
+    details = next((t for t in analysis.result.get("themes", []) if t["id"] == theme_id), None)
+    return render_template(
+        "themes/theme.html",
+        title=f"Theme: {label}",
+        survey=survey,
+        question=asked,
+        analysis=analysis,
+        theme_id=theme_id,
+        label=label,
+        details=details,
+        answers=answers[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        total=len(answers),
+        page=page,
+        pages=pages,
+        notes=services.notes_for(db(), analysis, theme_id),
+        localities=services.localities(definition),
+        actions=action_services.actions_for_theme(db(), analysis, theme_id),
+        errors=request.args.get("error", ""),
+    )
+
+
+@bp.post("/<slug>/themes/<question_id>/t/<theme_id>/notes")
+@role_required(Role.OFFICER)
+def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
+    survey, definition = _survey(slug)
+    _question(definition, question_id)
+    analysis = _analysis(survey, question_id)
+    try:
+        services.theme_label(analysis, theme_id)
+        services.add_note(
+            db(), analysis, theme_id, request.form.get("note", ""), current_user.name, clock.now()
+        )
+    except services.ThemeError as error:
+        db().rollback()
+        return _page(slug, question_id, str(error), "note")
+    db().commit()
+    flash("Added your note", "success")
+    return redirect(url_for("themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)), 303
+
+
 def _analysis(survey: Survey, question_id: str) -> ThemeAnalysis:
     analysis = services.get(db(), survey, question_id)
     if analysis is None:
@@ -163,6 +222,36 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             )
             action_services.follow_merge(db(), analysis, [source], into)
             flash(f"Merged '{names[0]}' into '{names[1]}'", "success")
+        elif action == "split":
+            theme = request.form.get("theme", "")
+            name = services.theme_label(analysis, theme)
+            parts = request.form.get("parts", "2")
+            if not parts.isdigit() or not 2 <= int(parts) <= 5:
+                raise services.ThemeError("Choose to split the theme into 2 to 5 themes")
+            services.edit(
+                db(),
+                analysis,
+                lambda book, _state: book.split(theme, int(parts), author=author),
+                summary=f"Split theme '{name}' into {parts}",
+            )
+            flash(
+                f"Split '{name}' into {parts} themes. Rename them so residents can tell them apart", "success"
+            )
+        elif action == "move":
+            answer, target = request.form.get("answer", ""), request.form.get("into", "")
+            source = analysis.result.get("assignments", {}).get(answer)
+            if source is None:
+                raise services.ThemeError("That answer is not in this analysis")
+            name = services.theme_label(analysis, target)
+            services.edit(
+                db(),
+                analysis,
+                lambda book, _state: book.move_answer(answer, target, author=author),
+                summary=f"Moved an answer to '{name}'",
+            )
+            db().commit()
+            flash(f"Moved the answer to '{name}'", "success")
+            return redirect(url_for("themes.theme", slug=slug, question_id=question_id, theme_id=source)), 303
         elif action == "not_relevant":
             theme = request.form.get("theme", "")
             name = services.theme_label(analysis, theme)

@@ -160,6 +160,9 @@ AXE_SOURCE = (PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js").read_te
 
 def check_axe(page: Page) -> dict[str, Any]:
     """Run axe on the page as it is now; fail on serious or critical violations."""
+    # After a click that navigates, the new page may still be fetching its stylesheet;
+    # unstyled links fail target-size, so wait until everything the page needs is in.
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate("(source) => { (0, eval)(source); }", AXE_SOURCE)
     results: dict[str, Any] = page.evaluate(

@@ -61,7 +61,8 @@ def answer_whatever_is_shown(page: Page) -> None:
             field.fill("2")
         elif "email" not in name and not field.input_value():
             field.fill("Help with online forms")
-    page.locator("button[value=continue]").click()
+    with page.expect_navigation():
+        page.locator("button[value=continue]").click()
 
 
 def complete(page: Page, url: str, narrow: bool = False) -> str:

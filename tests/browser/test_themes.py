@@ -52,6 +52,10 @@ def test_an_officer_themes_and_merges(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Merged")
     assert page.locator("#merge-theme option").count() == len(options)  # one fewer theme, plus the prompt
     check_axe(page)
+    page.locator("tbody a[href*='/t/']").first.click()
+    expect(page.get_by_role("heading", name="The answers")).to_be_visible()
+    check_axe(page)
+    page.go_back()
     page.locator("tbody a[href*='theme=']").first.click()
     expect(page.locator("#theme-filter")).to_be_visible()
     check_axe(page)

@@ -250,3 +250,54 @@ def test_responses_download_with_their_themes_and_no_formulas(
         assert db().scalar(select(AuditEvent.summary).where(AuditEvent.action == "responses.exported")) == (
             f"Exported {len(rows)} responses to Shaping your library: Northgate and Riverside Valley as CSV"
         )
+
+
+def test_officers_check_answers_move_them_split_themes_and_leave_notes(
+    app: Flask, survey: str, officer: PageClient, make_staff: Callable[..., StaffUser]
+) -> None:
+    add_responses(app, [*corpus(), "n/a", "My name is Sam Taylor and I want later opening"])
+    page = run(officer)
+    before = analysed(app)
+    first, second = before.result["themes"][0], before.result["themes"][1]
+    link = page.soup.select_one(f"a[href$='/t/{first['id']}']")
+    assert link is not None
+    detail = officer.get(str(link["href"]))
+    assert detail.h1 == first["label"]
+    assert len(detail.soup.select("tbody tr")) == first["size"]
+    assert "Sam Taylor" not in officer.get(f"{URL}/t/unassigned").text + detail.text
+    # Move one answer to the second theme.
+    moved = detail.soup.select_one("tbody tr form input[name=answer]")["value"]  # type: ignore[index]
+    detail = officer.submit(detail, {"into": second["id"]}, selector="tbody tr form")
+    assert detail.response.request.path.endswith(f"/t/{first['id']}")
+    assert len(detail.soup.select("tbody tr")) == first["size"] - 1
+    after = analysed(app)
+    assert after.result["assignments"][moved] == second["id"]
+    # Mark another as not relevant: it joins the answers in no theme.
+    detail = officer.submit(detail, {"into": "unassigned"}, selector="tbody tr form")
+    assert analysed(app).result["unassigned"] == after.result["unassigned"] + 1
+    # Notes.
+    empty = officer.submit(detail, {"note": " "}, selector="form[action$='/notes']", expected_status=400)
+    assert empty.error_summary() == ["Enter a note of 2000 characters or fewer"]
+    noted = officer.submit(
+        detail,
+        {"note": "Checked by Priya: parking answers belong elsewhere."},
+        selector="form[action$='/notes']",
+    )
+    assert "Checked by Priya" in noted.text
+    # Split the second theme in two.
+    themes_page = officer.get(URL)
+    count = len(analysed(app).result["themes"])
+    officer.submit(
+        themes_page, {"theme": second["id"], "parts": "2"}, selector="form:has(input[value=split])"
+    )
+    assert len(analysed(app).result["themes"]) == count + 1
+    # The moves survive new answers.
+    add_responses(app, corpus(1))
+    run(officer)
+    assert analysed(app).result["assignments"][moved] == second["id"] or analysed(app).result["assignments"][
+        moved
+    ].startswith(f"{second['id']}.")
+    kinds = [op["kind"] for op in analysed(app).codebook]
+    assert kinds == ["move_answer", "move_answer", "split", "add_answers"]
+    viewer = client_for(app, make_staff, Role.VIEWER)
+    assert viewer.get(str(link["href"])).soup.select("tbody form") == []
