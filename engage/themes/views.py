@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,12 +14,14 @@ from engage.actions import services as action_services
 from engage.auth.decorators import role_required
 from engage.database import db
 from engage.models import Role
+from engage.reports import Filters, submitted
 from engage.security import mark_private
 from engage.themes import services
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
 from surveys.definition import Question, SurveyDefinition
 from surveys.models import Survey
+from surveys.runner import CHANNELS
 
 bp = Blueprint("themes", __name__, url_prefix="/staff/surveys")
 
@@ -74,8 +77,16 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
     analysis = services.get(db(), survey, question_id)
     answers = services.answers_for(db(), survey, question_id)
     analysed = set((analysis.result.get("assignments") or {}).keys()) if analysis else set()
+    filters = Filters.read(request.args, definition)
+    sizes = None
+    if analysis is not None and filters.args():
+        allowed = {r.public_id for r in submitted(survey, filters)}
+        sizes = Counter(t for a, t in (analysis.result.get("assignments") or {}).items() if a in allowed)
     return render_template(
         "themes/question.html",
+        filters=filters,
+        sizes=sizes,
+        channels=CHANNELS,
         title=f"Themes: {asked.text}",
         survey=survey,
         definition=definition,
@@ -87,9 +98,11 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
         reviewed=services.reviewed_share(analysis) if analysis else 0.0,
         actions=_actions_by_theme(analysis),
         min_answers=services.MIN_ANSWERS,
-        page_errors=[{"text": error, "href": f"#{field or 'themes'}"}] if error else [],
+        page_errors=[{"text": error, "href": f"#{field or 'themes'}"}]
+        if error
+        else [{"text": text, "href": f"#{key}"} for key, text in filters.errors.items()],
         form=request.form if error else {},
-    ), (400 if error else 200)
+    ), (400 if error or filters.errors else 200)
 
 
 def _actions_by_theme(analysis: ThemeAnalysis | None) -> dict[str, list[Any]]:

@@ -19,6 +19,7 @@ from engage.database import db
 from engage.models import AuditEvent, Role, StaffUser
 from engage.themes.models import ThemeAnalysis
 from surveys import services
+from surveys.models import Response
 from tests.conftest import sign_in
 from tests.pages import Page, PageClient
 
@@ -301,3 +302,27 @@ def test_officers_check_answers_move_them_split_themes_and_leave_notes(
     assert kinds == ["move_answer", "move_answer", "split", "add_answers"]
     viewer = client_for(app, make_staff, Role.VIEWER)
     assert viewer.get(str(link["href"])).soup.select("tbody form") == []
+
+
+def test_theme_counts_can_be_filtered(app: Flask, survey: str, officer: PageClient) -> None:
+    add_responses(app, corpus())
+    add_responses(app, corpus(1), locality="riverside-valley")
+    run(officer)
+    analysis = analysed(app)
+    with app.app_context():
+        riverside = set(
+            db().scalars(select(Response.public_id).where(Response.locality_code == "riverside-valley"))
+        )
+    expected = {
+        t["label"]: sum(
+            1 for a, theme in analysis.result["assignments"].items() if theme == t["id"] and a in riverside
+        )
+        for t in analysis.result["themes"]
+    }
+    page = officer.get(f"{URL}?locality=riverside-valley")
+    assert theme_rows(page) == expected
+    assert page.soup.select_one("#filtered") is not None
+    link = page.soup.select_one("tbody a[href*='theme=']")
+    assert link is not None and "locality=riverside-valley" in str(link["href"])
+    bad = officer.get(f"{URL}?channel=pigeon", expected_status=400)
+    assert bad.error_summary() == ["Select a channel from the list"]
