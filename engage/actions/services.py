@@ -457,3 +457,153 @@ def feed_entries(session: Session, limit: int = 50) -> list[FeedEntry]:
                     )
     unique = {entry.id: entry for entry in entries}
     return sorted(unique.values(), key=lambda e: e.updated, reverse=True)[:limit]
+
+
+# --- importing an action plan ---------------------------------------------------------
+
+IMPORT_COLUMNS = (
+    "priority",
+    "action",
+    "description",
+    "lead_officer",
+    "timescale",
+    "outputs",
+    "outcomes",
+    "status",
+    "status_reason",
+)
+MAX_IMPORT_ROWS = 1000
+
+
+def _unneutralise(value: Any) -> str:
+    """Undo the export's formula guard, so an exported plan imports unchanged."""
+    text = "" if value is None else str(value)
+    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        return text[1:]
+    return text
+
+
+def _timescale(value: str) -> tuple[str, str] | None:
+    text = value.strip()
+    by_label = {label.lower(): code for code, label in TIMESCALES.items()}
+    if text in TIMESCALES and text != "date":
+        return text, ""
+    if text.lower() in by_label and by_label[text.lower()] != "date":
+        return by_label[text.lower()], ""
+    match = re.fullmatch(r"(?:by\s+)?(\d{4}-\d{2}-\d{2})", text, flags=re.IGNORECASE)
+    if match:
+        try:
+            date.fromisoformat(match.group(1))
+        except ValueError:
+            return None
+        return "date", match.group(1)
+    return None
+
+
+def _status(value: str) -> str | None:
+    text = value.strip() or "proposed"
+    by_label = {label.lower(): code for code, label in STATUSES.items()}
+    return text if text in STATUSES else by_label.get(text.lower())
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    already: int = 0
+    priorities: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def read_table(filename: str, data: bytes) -> list[dict[str, str]]:
+    """Rows of a CSV or XLSX file as dicts keyed by the (lower-cased) header."""
+    import csv
+    import io
+
+    if filename.lower().endswith(".xlsx"):
+        from zipfile import BadZipFile
+
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
+            raise ActionError({"file": "The file is not an XLSX workbook Excel can open"}) from None
+        if sheet is None:
+            raise ActionError({"file": "The workbook has no sheets"})
+        rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+    elif filename.lower().endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ActionError({"file": "Save the CSV file as UTF-8 and upload it again"}) from None
+        rows = list(csv.reader(io.StringIO(text)))
+    else:
+        raise ActionError({"file": "Choose a CSV or XLSX file"})
+    if not rows:
+        raise ActionError({"file": "The file is empty"})
+    header = [str(h).strip().lower() for h in rows[0]]
+    missing = [c for c in ("priority", "action", "timescale") if c not in header]
+    if missing:
+        raise ActionError({"file": f"The first row must name the columns; missing: {', '.join(missing)}"})
+    body = [r for r in rows[1:] if any(str(v).strip() for v in r)]
+    if len(body) > MAX_IMPORT_ROWS:
+        raise ActionError({"file": f"Import at most {MAX_IMPORT_ROWS} actions at a time"})
+    return [
+        {name: _unneutralise(row[i]) if i < len(row) else "" for i, name in enumerate(header)} for row in body
+    ]
+
+
+def import_plan(session: Session, rows: list[dict[str, str]], now: datetime, who: str) -> ImportResult:
+    """All or nothing: every row is checked first; an action already under its priority is skipped."""
+    result = ImportResult()
+    planned = []
+    for number, row in enumerate(rows, start=2):
+        priority_title, title = _clean(row.get("priority"), TITLE_MAX), _clean(row.get("action"), TITLE_MAX)
+        timescale, status = _timescale(row.get("timescale", "")), _status(row.get("status", ""))
+        reason = _clean(row.get("status_reason"), TEXT_MAX)
+        problems = []
+        if not priority_title or len(priority_title) > TITLE_MAX:
+            problems.append("give the priority")
+        if not title or len(title) > TITLE_MAX:
+            problems.append(f"give the action, {TITLE_MAX} characters or fewer")
+        if timescale is None:
+            problems.append(
+                "give a timescale: Year 1, Year 2, Year 3, Pilot, Roll-out, Ongoing or By YYYY-MM-DD"
+            )
+        if status is None:
+            problems.append("give a status: Proposed, Agreed, In progress, Done or Not taken forward")
+        elif status == "not_taken_forward" and not reason:
+            problems.append("say why it is not taken forward in status_reason")
+        if problems:
+            result.errors.append(f"Row {number}: " + "; ".join(problems))
+        else:
+            planned.append((priority_title, title, timescale, status, reason, row))
+    if result.errors:
+        return result
+    for priority_title, title, timescale, status, reason, row in planned:
+        assert timescale is not None and status is not None
+        found = session.scalar(select(Priority).where(Priority.title == priority_title))
+        if found is None:
+            found = add_priority(session, priority_title, "", now)
+            result.priorities += 1
+        priority = found
+        if any(a.title == title for a in priority.actions):
+            result.already += 1
+            continue
+        form = ActionForm(
+            priority_id=str(priority.id),
+            title=title,
+            description=_clean(row.get("description"), TEXT_MAX),
+            lead_officer=_clean(row.get("lead_officer"), LEAD_MAX),
+            timescale=timescale[0],
+            due_on=timescale[1],
+            outputs=_clean(row.get("outputs"), TEXT_MAX),
+            outcomes=_clean(row.get("outcomes"), TEXT_MAX),
+        )
+        action = add_action(session, form, now, who)
+        session.refresh(priority)
+        if status != "proposed":
+            change_status(session, action, status, reason, now, who)
+        result.added += 1
+    return result

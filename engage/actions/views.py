@@ -239,6 +239,40 @@ def export(fmt: str) -> ResponseReturnValue:
     return spreadsheet(EXPORT_COLUMNS, _export_rows(), fmt, "action-plan", "Action plan")
 
 
+@bp.route("/actions/import", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def import_plan() -> ResponseReturnValue:
+    """Add actions from a CSV or XLSX file shaped like the export; all rows or none."""
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            errors = [{"text": "Choose a CSV or XLSX file to import", "href": "#file"}]
+        else:
+            try:
+                rows = services.read_table(upload.filename, upload.read())
+                result = services.import_plan(db(), rows, clock.now(), _who())
+            except services.ActionError as error:
+                db().rollback()
+                errors = [{"text": text, "href": "#file"} for text in error.errors.values()]
+            else:
+                if result.errors:
+                    db().rollback()
+                    errors = [{"text": text, "href": "#file"} for text in result.errors]
+                else:
+                    db().commit()
+                    flash(
+                        f"Imported {result.added} action{'' if result.added == 1 else 's'} "
+                        f"({result.priorities} new priorit{'y' if result.priorities == 1 else 'ies'}); "
+                        f"{result.already} already in the plan were left as they are",
+                        "success",
+                    )
+                    return redirect(url_for("actions.plan"))
+    return render_template("actions/import.html", title="Import actions", page_errors=errors), (
+        400 if errors else 200
+    )
+
+
 # --- "You said, we did": the officers' side -------------------------------------------
 
 
