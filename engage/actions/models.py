@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.themes.models import ThemeAnalysis
-from surveys.models import Survey
+from surveys.models import Response, Survey
 from surveys.orm import Base, UTCDateTime
 
 STATUSES = {
@@ -126,3 +126,19 @@ class Publication(Base):
     published_by: Mapped[str] = mapped_column(String(200), default="")
 
     survey: Mapped[Survey] = relationship()
+
+
+class ResponseLink(Base):
+    """An individual response an officer links to an action, where one answer says it best."""
+
+    __tablename__ = "action_response_link"
+    __table_args__ = (UniqueConstraint("action_id", "response_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+
+    action: Mapped[Action] = relationship()
+    response: Mapped[Response] = relationship()

@@ -16,10 +16,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engage import audit
-from engage.actions.models import STATUSES, TIMESCALES, Action, Priority, Publication, StatusChange, ThemeLink
+from engage.actions.models import (
+    STATUSES,
+    TIMESCALES,
+    Action,
+    Priority,
+    Publication,
+    ResponseLink,
+    StatusChange,
+    ThemeLink,
+)
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
-from surveys.models import Survey
+from surveys.models import Response, Survey
 
 TITLE_MAX = 200
 TEXT_MAX = 4000
@@ -607,3 +616,58 @@ def import_plan(session: Session, rows: list[dict[str, str]], now: datetime, who
             change_status(session, action, status, reason, now, who)
         result.added += 1
     return result
+
+
+# --- single responses and actions -----------------------------------------------------
+
+
+def link_response(
+    session: Session, action_id: str, response: Response, now: datetime, who: str
+) -> ResponseLink:
+    action = session.get(Action, int(action_id)) if action_id.isdigit() else None
+    if action is None:
+        raise ActionError({"action": "Select an action from the list"})
+    exists = session.scalar(
+        select(ResponseLink).where(
+            ResponseLink.action_id == action.id, ResponseLink.response_id == response.id
+        )
+    )
+    if exists is not None:
+        raise ActionError({"action": "This response is already linked to that action"})
+    made = ResponseLink(action_id=action.id, response_id=response.id, created_at=now, created_by=who)
+    session.add(made)
+    session.flush()
+    audit.record(
+        session,
+        "action_plan.response_linked",
+        object_type="action",
+        object_id=action.id,
+        summary=f"Linked response {response.public_id} to '{action.title}'",
+    )
+    return made
+
+
+def actions_for_response(session: Session, response: Response) -> list[Action]:
+    return list(
+        session.scalars(
+            select(Action)
+            .join(ResponseLink, ResponseLink.action_id == Action.id)
+            .where(ResponseLink.response_id == response.id)
+            .order_by(Action.id)
+        )
+    )
+
+
+def responses_for_action(session: Session, action: Action) -> list[Response]:
+    return list(
+        session.scalars(
+            select(Response)
+            .join(ResponseLink, ResponseLink.response_id == Response.id)
+            .where(ResponseLink.action_id == action.id)
+            .order_by(Response.id)
+        )
+    )
+
+
+def all_actions(session: Session) -> list[Action]:
+    return list(session.scalars(select(Action).order_by(Action.priority_id, Action.id)))

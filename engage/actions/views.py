@@ -124,6 +124,7 @@ def _detail(action: Action, errors: dict[str, str] | None = None) -> ResponseRet
     return render_template(
         "actions/detail.html",
         title=action.title,
+        direct=services.responses_for_action(db(), action),
         action=action,
         statuses=STATUSES,
         residents=residents,

@@ -233,6 +233,8 @@ def response_detail(slug: str, public_id: str) -> ResponseReturnValue:
     return render_template(
         "responses/detail.html",
         trace=action_services.trace_response(db(), survey, response.public_id),
+        direct=action_services.actions_for_response(db(), response),
+        all_actions=action_services.all_actions(db()),
         title=f"Response {response.submission.reference if response.submission else ''}",
         survey=survey,
         definition=definition,
@@ -240,6 +242,30 @@ def response_detail(slug: str, public_id: str) -> ResponseReturnValue:
         sections=sections,
         entered_by=entered_by,
     )
+
+
+@bp.post("/<slug>/responses/<public_id>/actions")
+@role_required(Role.OFFICER)
+def link_action(slug: str, public_id: str) -> ResponseReturnValue:
+    """Link this one response to an action it speaks to."""
+    from engage.actions import services as action_services
+
+    survey = _survey(slug)
+    response = db().scalar(
+        select(Response).where(Response.survey_id == survey.id, Response.public_id == public_id)
+    )
+    if response is None or response.status != "submitted":
+        abort(404)
+    who = f"{current_user.name} ({current_user.email})"
+    try:
+        action_services.link_response(db(), request.form.get("action", ""), response, clock.now(), who)
+    except action_services.ActionError as error:
+        db().rollback()
+        flash(next(iter(error.errors.values())), "error")
+        return redirect(url_for("responses.response_detail", slug=slug, public_id=public_id) + "#trace"), 303
+    db().commit()
+    flash("Linked this response to the action", "success")
+    return redirect(url_for("responses.response_detail", slug=slug, public_id=public_id)), 303
 
 
 @bp.route("/<slug>/paper", methods=["GET", "POST"])

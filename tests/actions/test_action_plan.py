@@ -222,3 +222,25 @@ def test_the_action_plan_exports_are_formula_safe(app: Flask, survey: str, offic
     sheet = book.active
     assert sheet is not None and sheet["B2"].value == "'+SUM(A1:A9)"
     officer.get("/staff/actions/plan.pdf", expected_status=404)
+
+
+def test_a_single_response_can_be_linked_to_an_action(
+    app: Flask, themed: list[dict[str, object]], officer: PageClient, make_staff: Callable[..., StaffUser]
+) -> None:
+    add_priority(officer)
+    add_action(officer)
+    response_id = next(iter(analysed(app).result["assignments"]))
+    url = f"/staff/surveys/{SLUG}/responses/{response_id}"
+    detail = officer.get(url)
+    linked = officer.submit(detail, {"action": str(action_id(app))}, selector="form[action$='/actions']")
+    assert "Linked directly to: Evening opening pilot (Proposed)" in linked.text
+    again = officer.submit(linked, {"action": str(action_id(app))}, selector="form[action$='/actions']")
+    assert "This response is already linked to that action" in again.text
+    action_page = officer.get(f"/staff/actions/{action_id(app)}")
+    assert "Responses linked directly" in action_page.text
+    assert action_page.soup.select_one(f"a[href='{url}']") is not None
+    viewer = client_for(app, make_staff, Role.VIEWER)
+    seen = viewer.get(url)
+    assert seen.soup.select_one("form[action$='/actions']") is None
+    token = seen.soup.select_one("input[name=csrf_token]")["value"]  # type: ignore[index]
+    assert viewer.post(url + "/actions", data={"action": "1", "csrf_token": token}).status_code == 403
