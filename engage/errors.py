@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, Response, g, render_template, request
@@ -29,6 +30,12 @@ ERROR_TITLES: dict[int, str] = {
     500: "Sorry, there is a problem with the service",
     503: "Sorry, the service is unavailable",
 }
+
+
+def summary_items(errors: Iterable[tuple[str, str]] | dict[str, str]) -> list[dict[str, str]]:
+    """Error summary items for GOV.UK's component: each message links to its field's id."""
+    pairs = errors.items() if isinstance(errors, dict) else errors
+    return [{"text": text, "href": f"#{key}"} for key, text in pairs]
 
 
 def _render(status: int, **context: Any) -> tuple[str, int]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from engage.auth.decorators import role_required
 from engage.database import db
+from engage.errors import summary_items
 from engage.models import Role
 from engage.security import mark_private
 from surveys import reporting, runner, services
@@ -118,5 +119,5 @@ def report(slug: str) -> ResponseReturnValue:
         total=len(found),
         tables=tables,
         channels=runner.CHANNELS,
-        page_errors=[{"text": text, "href": f"#{key}"} for key, text in filters.errors.items()],
+        page_errors=summary_items(filters.errors),
     ), (400 if filters.errors else 200)

@@ -198,17 +198,17 @@ class ThemeRef:
 
 
 def theme_ref(analysis: ThemeAnalysis, theme_id: str) -> ThemeRef:
-    for theme in analysis.result.get("themes", []):
-        if theme["id"] == theme_id:
-            return ThemeRef(
-                analysis,
-                theme_id,
-                theme["label"],
-                int(theme["size"]),
-                list(theme["quotes"]),
-                dict(theme.get("by_locality", {})),
-            )
-    return ThemeRef(analysis, theme_id, "A theme no longer in the analysis", 0, [], {}, exists=False)
+    theme = analysis.theme(theme_id)
+    if theme is None:
+        return ThemeRef(analysis, theme_id, "A theme no longer in the analysis", 0, [], {}, exists=False)
+    return ThemeRef(
+        analysis,
+        theme_id,
+        theme["label"],
+        int(theme["size"]),
+        list(theme["quotes"]),
+        dict(theme.get("by_locality", {})),
+    )
 
 
 def all_themes(session: Session) -> list[ThemeRef]:

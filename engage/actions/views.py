@@ -15,6 +15,7 @@ from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
 from engage.auth.decorators import role_required
 from engage.database import db
 from engage.downloads import spreadsheet
+from engage.errors import summary_items
 from engage.models import Role
 from engage.security import mark_private
 from surveys import services as survey_services
@@ -29,10 +30,6 @@ def _private() -> None:
 
 def _who() -> str:
     return f"{current_user.name} ({current_user.email})"
-
-
-def _errors(errors: dict[str, str]) -> list[dict[str, str]]:
-    return [{"text": text, "href": f"#{key}"} for key, text in errors.items()]
 
 
 def _priorities() -> list[Priority]:
@@ -70,7 +67,7 @@ def new_priority() -> ResponseReturnValue:
         title="Add a priority",
         values=values,
         errors=errors,
-        page_errors=_errors(errors),
+        page_errors=summary_items(errors),
     ), (400 if errors else 200)
 
 
@@ -99,7 +96,7 @@ def new_action() -> ResponseReturnValue:
         priorities=_priorities(),
         timescales=TIMESCALES,
         errors=data.errors,
-        page_errors=_errors(data.errors),
+        page_errors=summary_items(data.errors),
     ), (400 if data.errors else 200)
 
 
@@ -133,7 +130,7 @@ def _detail(action: Action, errors: dict[str, str] | None = None) -> ResponseRet
         linked=linked,
         choices=choices,
         errors=errors,
-        page_errors=_errors(errors),
+        page_errors=summary_items(errors),
         form=request.form if errors else {},
     ), (400 if errors else 200)
 
@@ -311,5 +308,5 @@ def edit_publication(slug: str) -> ResponseReturnValue:
         page=page,
         intro=request.form.get("intro", page.intro if page else ""),
         errors=errors,
-        page_errors=_errors(errors),
+        page_errors=summary_items(errors),
     ), (400 if errors else 200)

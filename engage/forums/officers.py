@@ -31,6 +31,7 @@ from engage.auth.decorators import role_required
 from engage.config import Settings
 from engage.database import db
 from engage.downloads import spreadsheet
+from engage.errors import summary_items
 from engage.forums import links, services
 from engage.forums.models import (
     INTEREST_AREAS,
@@ -76,10 +77,6 @@ def _forum(slug: str) -> Forum:
     if forum is None:
         abort(404)
     return forum
-
-
-def _errors_list(errors: dict[str, str]) -> list[dict[str, str]]:
-    return [{"text": text, "href": f"#{key}"} for key, text in errors.items()]
 
 
 # --- forums -------------------------------------------------------------------------
@@ -157,7 +154,7 @@ def _form_page(forum: Forum | None, values: dict[str, Any], errors: dict[str, st
         forum=forum,
         values=values,
         errors=errors,
-        page_errors=_errors_list(errors),
+        page_errors=summary_items(errors),
         interest_labels=INTEREST_AREAS,
     ), (400 if errors else 200)
 
@@ -528,7 +525,7 @@ def email_members(slug: str) -> ResponseReturnValue:
         forum=forum,
         values=values,
         errors=errors,
-        page_errors=_errors_list(errors),
+        page_errors=summary_items(errors),
         audiences=AUDIENCES,
     ), (400 if errors else 200)
 
@@ -588,7 +585,7 @@ def new_meeting(slug: str) -> ResponseReturnValue:
         forum=forum,
         values=values,
         errors=errors,
-        page_errors=_errors_list(errors),
+        page_errors=summary_items(errors),
     ), (400 if errors else 200)
 
 
@@ -680,7 +677,7 @@ def consent() -> ResponseReturnValue:
         history=history,
         values=values,
         errors=errors,
-        page_errors=_errors_list(errors),
+        page_errors=summary_items(errors),
     ), (400 if errors else 200)
 
 

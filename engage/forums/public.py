@@ -31,6 +31,7 @@ from sqlalchemy import select
 from engage import clock, mail
 from engage.config import Settings
 from engage.database import db
+from engage.errors import summary_items
 from engage.extensions import csrf, rate_limiter
 from engage.forums import links, services
 from engage.forums.models import (
@@ -109,7 +110,7 @@ def _form_context(item: Forum, data: services.SignUp, errors: dict[str, str]) ->
         "forum": item,
         "data": data,
         "errors": errors,
-        "page_errors": [{"text": text, "href": f"#{key}"} for key, text in services.ordered_errors(errors)],
+        "page_errors": summary_items(services.ordered_errors(errors)),
         "wording": wording,
         "introduction": wording.introduction.replace("{membership}", _membership_words()),
         "organisation_types": ORGANISATION_TYPES,
@@ -351,7 +352,7 @@ def reconfirm(token: str) -> ResponseReturnValue:
         introduction=wording.introduction.replace("{membership}", _membership_words()),
         chosen=chosen,
         errors=errors,
-        page_errors=[{"text": text, "href": f"#{key}"} for key, text in errors.items()],
+        page_errors=summary_items(errors),
     ), (400 if errors else 200)
 
 
@@ -506,7 +507,7 @@ def request_link() -> ResponseReturnValue:
         title="Get a link to your forum details",
         email=email,
         errors=errors,
-        page_errors=[{"text": text, "href": f"#{key}"} for key, text in errors.items()],
+        page_errors=summary_items(errors),
     ), (400 if errors else 200)
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from engage import audit, clock
 from engage.auth.decorators import role_required
 from engage.database import db
+from engage.errors import summary_items
 from engage.extensions import rate_limiter
 from engage.kiosk import services
 from engage.kiosk.models import KioskDevice
@@ -263,7 +264,7 @@ def new_kiosk() -> ResponseReturnValue:
         values=values,
         branches=branches,
         errors=errors,
-        page_errors=[{"text": text, "href": f"#{key}"} for key, text in errors.items()],
+        page_errors=summary_items(errors),
     ), (400 if errors else 200)
 
 

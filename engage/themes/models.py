@@ -39,6 +39,10 @@ class ThemeAnalysis(Base):
 
     survey: Mapped[Survey] = relationship()
 
+    def theme(self, theme_id: str) -> dict[str, Any] | None:
+        """One current theme from the snapshot (label, size, keywords, quotes, splits)."""
+        return next((t for t in self.result.get("themes", []) if t["id"] == theme_id), None)
+
 
 class ThemeNote(Base):
     """An officer's note on a theme: why it was merged, what to check, who to ask."""

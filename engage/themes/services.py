@@ -223,10 +223,10 @@ def edit(
 def theme_label(analysis: ThemeAnalysis, theme_id: str) -> str:
     if theme_id == UNASSIGNED:
         return "Not in any theme"
-    for theme in analysis.result.get("themes", []):
-        if theme["id"] == theme_id:
-            return str(theme["label"])
-    raise ThemeError("Select a theme from the list")
+    theme = analysis.theme(theme_id)
+    if theme is None:
+        raise ThemeError("Select a theme from the list")
+    return str(theme["label"])
 
 
 def reviewed_share(analysis: ThemeAnalysis) -> float:

@@ -13,6 +13,7 @@ from engage import clock, jobs
 from engage.actions import services as action_services
 from engage.auth.decorators import role_required
 from engage.database import db
+from engage.errors import summary_items
 from engage.models import Role
 from engage.reports import Filters, submitted
 from engage.security import mark_private
@@ -100,7 +101,7 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
         min_answers=services.MIN_ANSWERS,
         page_errors=[{"text": error, "href": f"#{field or 'themes'}"}]
         if error
-        else [{"text": text, "href": f"#{key}"} for key, text in filters.errors.items()],
+        else summary_items(filters.errors),
         form=request.form if error else {},
     ), (400 if error or filters.errors else 200)
 
@@ -149,7 +150,7 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     page = request.args.get("page", default=1, type=int) or 1
     if not 1 <= page <= pages:
         abort(404)
-    details = next((t for t in analysis.result.get("themes", []) if t["id"] == theme_id), None)
+    details = analysis.theme(theme_id)
     return render_template(
         "themes/theme.html",
         title=f"Theme: {label}",
