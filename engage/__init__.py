@@ -65,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     from engage.actions.views import bp as actions_bp
     from engage.auth.views import bp as auth_bp
     from engage.builder.views import bp as builder_bp
+    from engage.followups.views import bp as followups_bp
     from engage.forums.officers import bp as forum_admin_bp
     from engage.forums.public import bp as forums_bp
     from engage.kiosk import views as kiosk
@@ -82,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     app.register_blueprint(builder_bp)
     app.register_blueprint(responses_bp)
     app.register_blueprint(forums_bp)
+    app.register_blueprint(followups_bp)
     app.register_blueprint(forum_admin_bp)
     app.register_blueprint(themes_bp)
     app.register_blueprint(reports_bp)
@@ -99,7 +101,7 @@ def _configure_logging(app: Flask, settings: Settings) -> None:
     level = getattr(logging, settings.log_level.upper(), logging.INFO)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s [%(name)s] %(message)s")
     app.logger.setLevel(level)
-    for noisy in ("alembic", "rq.worker"):
+    for noisy in ("alembic", "rq.worker", "weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 

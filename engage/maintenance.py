@@ -48,6 +48,15 @@ def purge_forum_members() -> int:
     return result.unconfirmed_deleted + result.lapsed
 
 
+@task("'tell me what happened' addresses (unconfirmed after 7 days, all after 2 years)")
+def purge_follow_ups() -> int:
+    from engage.followups.services import purge
+
+    removed = purge(db(), clock.now())
+    db().commit()
+    return removed
+
+
 def run_maintenance() -> dict[str, int]:
     results = {}
     for name, func in TASKS:

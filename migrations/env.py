@@ -7,6 +7,7 @@ from alembic import context
 from engage import models as staff_models
 from engage.actions import models as action_models
 from engage.database import make_engine
+from engage.followups import models as follow_up_models
 from engage.forums import models as forum_models
 from engage.kiosk import models as kiosk_models
 from engage.themes import models as theme_models
@@ -14,7 +15,15 @@ from surveys import models as survey_models
 from surveys.orm import Base
 
 # Importing every models module registers its tables on Base.metadata.
-MODEL_MODULES = (staff_models, action_models, forum_models, kiosk_models, theme_models, survey_models)
+MODEL_MODULES = (
+    staff_models,
+    action_models,
+    follow_up_models,
+    forum_models,
+    kiosk_models,
+    theme_models,
+    survey_models,
+)
 
 config = context.config
 target_metadata = Base.metadata

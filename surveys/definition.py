@@ -139,6 +139,7 @@ class SurveyDefinition:
     resume_days: int = DEFAULT_RESUME_DAYS
     equality_section: bool = False
     kiosk_keeps_unfinished: bool = False
+    offers_follow_up: bool = True
     localities: tuple[Locality, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -447,6 +448,7 @@ def parse(data: Any) -> SurveyDefinition:
         resume_days=data.get("resume_days", DEFAULT_RESUME_DAYS),
         equality_section=data.get("equality_section", False),
         kiosk_keeps_unfinished=data.get("kiosk_unfinished") == "keep",
+        offers_follow_up=data.get("follow_up", True),
         localities=tuple(
             Locality(
                 loc["code"],

@@ -175,6 +175,15 @@ def find_by_token(session: Session, survey: Survey, token: str) -> Response | No
     )
 
 
+def find_by_reference(session: Session, survey: Survey, reference: str) -> Response | None:
+    """The submitted response with this reference (as kept in the resident's session)."""
+    return session.scalar(
+        select(Response)
+        .join(Submission, Submission.response_id == Response.id)
+        .where(Response.survey_id == survey.id, Submission.reference == reference)
+    )
+
+
 def find_by_code(session: Session, survey: Survey, code: str) -> Response | None:
     return session.scalar(
         select(Response).where(

@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 from engage import database
 from engage import models as staff_models
 from engage.actions import models as action_models
+from engage.followups import models as follow_up_models
 from engage.forums import models as forum_models
 from engage.kiosk import models as kiosk_models
 from engage.themes import models as theme_models
@@ -21,7 +22,15 @@ from surveys.orm import Base
 from tests.conftest import BACKEND, create_postgres_database, drop_postgres_database
 
 # Importing every models module registers its tables on Base.metadata.
-MODEL_MODULES = (staff_models, action_models, forum_models, kiosk_models, theme_models, survey_models)
+MODEL_MODULES = (
+    staff_models,
+    action_models,
+    follow_up_models,
+    forum_models,
+    kiosk_models,
+    theme_models,
+    survey_models,
+)
 
 
 @pytest.fixture

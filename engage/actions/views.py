@@ -9,13 +9,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from engage import clock
+from engage import clock, jobs
 from engage.actions import services
 from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
 from engage.auth.decorators import role_required
 from engage.database import db
 from engage.downloads import spreadsheet
 from engage.errors import summary_items
+from engage.followups import services as follow_ups
 from engage.models import Role
 from engage.security import mark_private
 from surveys import services as survey_services
@@ -153,6 +154,7 @@ def status(action_id: int) -> ResponseReturnValue:
         db().rollback()
         return _detail(_action(action_id), error.errors)
     db().commit()
+    jobs.enqueue(follow_ups.notify_status_change, change.id)
     flash(f"The action is now '{change.status_label}'", "success")
     return redirect(url_for("actions.detail", action_id=action.id))
 
@@ -294,6 +296,8 @@ def edit_publication(slug: str) -> ResponseReturnValue:
             errors = error.errors
         else:
             db().commit()
+            if publish:
+                jobs.enqueue(follow_ups.notify_published, survey.id)
             flash(
                 "Published: residents can see the page now"
                 if page.published_at
@@ -307,6 +311,7 @@ def edit_publication(slug: str) -> ResponseReturnValue:
         survey=survey,
         page=page,
         intro=request.form.get("intro", page.intro if page else ""),
+        waiting=follow_ups.waiting(db(), survey),
         errors=errors,
         page_errors=summary_items(errors),
     ), (400 if errors else 200)

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import Blueprint, abort, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import Gone
 
 from engage import clock, mail
 from engage.database import db
+from engage.errors import summary_items
+from engage.followups import asking as follow_up
 from engage.security import mark_private
 from surveys import runner, services
 from surveys.definition import Page, SurveyDefinition
@@ -346,17 +348,36 @@ def submit(slug: str) -> ResponseReturnValue:
     return redirect(url_for("residents.done", slug=slug))
 
 
-@bp.get("/<slug>/done")
+@bp.route("/<slug>/done", methods=["GET", "POST"])
 def done(slug: str) -> ResponseReturnValue:
+    """Thank you, the reference, and (online) the offer to hear what happened."""
     mark_private()
     survey = _survey_or_404(slug)
     reference = (session.get(DONE_KEY) or {}).get(slug)
-    if not reference:
+    submitted = services.find_by_reference(db(), survey, reference) if reference else None
+    if submitted is None:
         return redirect(url_for("residents.start", slug=slug))
-    definition = services.definition_of(survey.published) if survey.published else None
+    definition = services.definition_of(submitted.version)
+    offered = definition.offers_follow_up and submitted.channel == "online" and not g.get("kiosk")
+    ask = follow_up.Ask()
+    if request.method == "POST":
+        if not offered:
+            abort(404)
+        ask = follow_up.Ask.read(request.form)
+        ask.check(client=request.remote_addr or "unknown")
+        if not ask.errors:
+            follow_up.record(submitted, definition.title, ask)
     return render_template(
-        "residents/done.html", title="Thank you", survey=survey, definition=definition, reference=reference
-    )
+        "residents/done.html",
+        title="Thank you",
+        survey=survey,
+        definition=definition,
+        reference=reference,
+        offered=offered,
+        ask=ask,
+        consent=follow_up.wording(),
+        page_errors=summary_items(ask.errors),
+    ), (ask.status if ask.errors else 200)
 
 
 @bp.route("/<slug>/saved", methods=["GET", "POST"])

@@ -72,7 +72,7 @@ def test_responses_from_a_kiosk_are_recorded_with_its_branch(app: Flask, tablet:
 def test_personal_questions_are_not_asked_on_a_kiosk(tablet: PageClient) -> None:
     page = start(tablet)
     while page.h1 != "Check your answers before sending them":
-        assert page.soup.select_one("input[name=updates_email]") is None
+        assert page.soup.select_one("input[name=callback_phone]") is None
         page_id = page.response.request.path.rsplit("/", 1)[-1]
         page = tablet.submit(page, ANSWERS.get(page_id, {}))
         assert not page.error_summary(), (page_id, page.error_summary())
@@ -111,6 +111,7 @@ def test_finishing_keeps_the_submitted_answers_and_clears_the_tablet(app: Flask,
         page_id = page.response.request.path.rsplit("/", 1)[-1]
         page = tablet.submit(page, ANSWERS.get(page_id, {}))
     done = tablet.submit(page, selector="form[action$='/submit']")
+    assert done.soup.select_one("#hear-back") is None, "no email address is asked for on a shared tablet"
     assert done.soup.select_one("noscript meta[http-equiv=refresh]")["content"] == "30;url=/kiosk/timeout"  # type: ignore[index]
     ready = tablet.submit(done, selector="main form[action='/kiosk/reset']")
     assert "Ready for the next person" in ready.text

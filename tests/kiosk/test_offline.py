@@ -65,7 +65,7 @@ def test_the_bundle_holds_every_page_but_no_personal_question(tablet: PageClient
     assert bundle["handoff"] is True and bundle["keep_unfinished"] is False
     about = next(page for page in bundle["pages"] if page["id"] == "about_you")
     assert [q["id"] for q in about["questions"]] == ["home_locality", "children_at_home"]
-    assert not any('name="updates_email"' in page["html"] for page in bundle["pages"])
+    assert not any('name="callback_phone"' in page["html"] for page in bundle["pages"])
     assert 'name="home_locality"' in about["html"]
     page = tablet.get("/kiosk/run/library-co-design")
     runner = page.soup.select_one("#kiosk-runner")
@@ -222,7 +222,7 @@ def test_handing_over_to_a_phone_asks_the_personal_questions_there(app: Flask, t
     assert data["svg"].startswith("<svg") and 'aria-label="QR code"' in data["svg"]
     phone = PageClient(app.test_client())
     page = phone.get(data["url"].replace("http://localhost", ""), follow_redirects=True)
-    assert page.soup.select_one("input[name=updates_email]") is not None
+    assert page.soup.select_one("input[name=callback_phone]") is not None
     assert (
         page.soup.select_one("input[name=home_locality][value=northgate][checked]") is not None
         or "northgate" in page.text

@@ -81,7 +81,7 @@ def test_garbage_is_reported_not_raised(bad: Any) -> None:
     assert validate(bad), "a broken definition must produce problems"
 
 
-ANSWERS = {"visit_frequency": "weekly", "services_used": ["computers", "books"], "updates_email": ""}
+ANSWERS = {"visit_frequency": "weekly", "services_used": ["computers", "books"], "callback_phone": ""}
 
 
 @pytest.mark.parametrize(
@@ -93,11 +93,11 @@ ANSWERS = {"visit_frequency": "weekly", "services_used": ["computers", "books"],
         ({"question": "visit_frequency", "any_of": ["monthly", "weekly"]}, True),
         ({"question": "services_used", "any_of": ["wifi", "computers"]}, True),
         ({"question": "services_used", "equals": "wifi"}, False),
-        ({"question": "updates_email", "not_answered": True}, True),
+        ({"question": "callback_phone", "not_answered": True}, True),
         ({"question": "missing", "not_answered": True}, True),
         ({"question": "visit_frequency", "not_answered": True}, False),
         ({"all": [{"question": "visit_frequency", "equals": "weekly"},
-                  {"question": "updates_email", "not_answered": True}]}, True),
+                  {"question": "callback_phone", "not_answered": True}]}, True),
         ({"all": [{"question": "visit_frequency", "equals": "weekly"},
                   {"question": "services_used", "equals": "wifi"}]}, False),
         ({"any": [{"question": "visit_frequency", "equals": "never"},

@@ -1,0 +1,1 @@
+"""Telling residents what happened: the consented email addresses kept apart from answers."""

@@ -1,0 +1,76 @@
+"""The "Tell me what happened" form on the thank-you page: read, check, record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+
+from engage import clock, mail
+from engage.database import db
+from engage.extensions import rate_limiter
+from engage.followups import services
+from engage.ratelimit import Limit
+from surveys.models import Response
+
+EMAIL_MAX = 254
+# Per address and per client: enough for typos, too few to flood someone's inbox.
+LIMITS = (Limit("follow_up:client", 20, 3600), Limit("follow_up:email", 3, 3600))
+
+
+def wording() -> str:
+    return services.consent_text(current_app.config["ENGAGE_SETTINGS"].council_name)
+
+
+@dataclass
+class Ask:
+    email: str = ""
+    consent: bool = False
+    errors: dict[str, str] = field(default_factory=dict)
+    status: int = 400
+    sent_to: str | None = None
+
+    @classmethod
+    def read(cls, form: Any) -> Ask:
+        return cls(email=str(form.get("email", "")).strip(), consent=form.get("consent") == "yes")
+
+    def check(self, client: str) -> None:
+        if not self.email:
+            self.errors["email"] = "Enter your email address"
+        elif len(self.email) > EMAIL_MAX:
+            self.errors["email"] = f"Email address must be {EMAIL_MAX} characters or fewer"
+        else:
+            try:
+                self.email = validate_email(self.email, check_deliverability=False).normalized
+            except EmailNotValidError:
+                self.errors["email"] = "Enter an email address in the correct format, like name@example.com"
+        if not self.consent:
+            self.errors["consent"] = "Tick the box to agree to us keeping your email address for this"
+        if self.errors:
+            return
+        limiter = rate_limiter()
+        client_limit, email_limit = LIMITS
+        if not (
+            limiter.hit(client_limit, client).allowed and limiter.hit(email_limit, self.email.lower()).allowed
+        ):
+            self.errors["email"] = (
+                "There have been too many requests from here in the last hour. "
+                "Wait an hour and try again: your answers are already sent"
+            )
+            self.status = 429
+
+
+def record(response: Response, survey_title: str, ask: Ask) -> None:
+    """Keep the address apart from the answers and send the confirmation email."""
+    requested = services.request_updates(db(), response, ask.email, wording(), clock.now())
+    message = (
+        services.send_confirmation(requested.follow_up, requested.token, survey_title)
+        if requested.token
+        else None
+    )
+    db().commit()
+    if message is not None:
+        mail.dispatch(message)
+    ask.sent_to = ask.email
