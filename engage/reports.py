@@ -8,10 +8,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from engage import clock, pdf
 from engage.auth.decorators import role_required
 from engage.database import db
 from engage.errors import summary_items
@@ -99,17 +100,19 @@ def submitted(survey: Survey, filters: Filters) -> list[Response]:
     return list(db().scalars(filters.apply(query)))
 
 
-@bp.get("/<slug>/report")
-@role_required(Role.VIEWER)
-def report(slug: str) -> ResponseReturnValue:
+def _report(slug: str) -> tuple[Survey, SurveyDefinition, Filters, list[Response]]:
     mark_private()
     survey = services.get_survey(db(), slug)
     if survey is None or survey.published is None:
         abort(404)
     definition = services.definition_of(survey.published)
     filters = Filters.read(request.args, definition)
-    found = submitted(survey, filters)
-    tables = reporting.closed_counts(definition, [r.answers for r in found])
+    return survey, definition, filters, submitted(survey, filters)
+
+
+def _render_report(
+    survey: Survey, definition: SurveyDefinition, filters: Filters, found: list[Response]
+) -> ResponseReturnValue:
     return render_template(
         "reports/survey.html",
         title=f"Report: {survey.title}",
@@ -117,7 +120,42 @@ def report(slug: str) -> ResponseReturnValue:
         definition=definition,
         filters=filters,
         total=len(found),
-        tables=tables,
+        tables=reporting.closed_counts(definition, [r.answers for r in found]),
         channels=runner.CHANNELS,
         page_errors=summary_items(filters.errors),
     ), (400 if filters.errors else 200)
+
+
+@bp.get("/<slug>/report")
+@role_required(Role.VIEWER)
+def report(slug: str) -> ResponseReturnValue:
+    return _render_report(*_report(slug))
+
+
+@bp.get("/<slug>/report.pdf")
+@role_required(Role.VIEWER)
+def report_pdf(slug: str) -> ResponseReturnValue:
+    """The same report as a PDF for a committee paper: charts, themes, quotes and the method."""
+    survey, definition, filters, found = _report(slug)
+    if filters.errors:
+        return _render_report(survey, definition, filters, found)
+    html = render_template(
+        "reports/pdf.html",
+        survey=survey,
+        definition=definition,
+        filters=filters,
+        total=len(found),
+        tables=reporting.closed_counts(definition, [r.answers for r in found]),
+        themes=pdf.theme_sections(db(), survey, definition, {r.public_id for r in found}),
+        localities={loc.code: loc.name for loc in definition.localities},
+        made_at=clock.now().astimezone(LONDON),
+    )
+    try:
+        document = pdf.render(html)
+    except pdf.PdfUnavailableError:
+        abort(503)
+    name = f"{survey.slug}-report-{clock.now().astimezone(LONDON):%Y-%m-%d}.pdf"
+    reply = make_response(document)
+    reply.mimetype = "application/pdf"
+    reply.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return reply
