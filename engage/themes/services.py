@@ -127,16 +127,18 @@ def _snapshot(analysis: ThemeAnalysis, state: ThemeState, answers: list[Answer])
     assignment = dict(zip(state.answer_ids, state.assignment, strict=True))
     themes = [t.to_dict() for t in state.themes_list(redact_quotes=True)]
     splits: dict[str, dict[str, Counter[str]]] = {
-        t["id"]: {"locality": Counter(), "channel": Counter()} for t in themes
+        t["id"]: {"locality": Counter(), "branch": Counter(), "channel": Counter()} for t in themes
     }
     for answer_id, theme_id in assignment.items():
         answer = meta.get(answer_id)
         if answer is None or theme_id not in splits:
             continue
         splits[theme_id]["locality"][answer.locality or "unknown"] += 1
+        splits[theme_id]["branch"][answer.branch or "unknown"] += 1
         splits[theme_id]["channel"][answer.channel] += 1
     for theme in themes:
         theme["by_locality"] = dict(splits[theme["id"]]["locality"])
+        theme["by_branch"] = dict(splits[theme["id"]]["branch"])
         theme["by_channel"] = dict(splits[theme["id"]]["channel"])
     analysis.result = {
         "themes": sorted(themes, key=lambda t: -int(t["size"])),

@@ -166,6 +166,7 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         pages=pages,
         notes=services.notes_for(db(), analysis, theme_id),
         localities=services.localities(definition),
+        branches={branch.code: branch.name for branch in definition.branches()},
         actions=action_services.actions_for_theme(db(), analysis, theme_id),
         errors=request.args.get("error", ""),
     )

@@ -265,6 +265,17 @@ def test_officers_check_answers_move_them_split_themes_and_leave_notes(
     detail = officer.get(str(link["href"]))
     assert detail.h1 == first["label"]
     assert len(detail.soup.select("tbody tr")) == first["size"]
+    # Where the theme's answers came from: locality, library and channel.
+    where = {
+        key: {
+            row.select_one("dt").get_text(strip=True): int(row.select_one("dd").get_text(strip=True))  # type: ignore[union-attr]
+            for row in detail.soup.select(f"#by-{key} .govuk-summary-list__row")
+        }
+        for key in ("locality", "library", "channel")
+    }
+    assert where["locality"] == {"Northgate": first["size"]}
+    assert where["library"] == {"Not known": first["size"]}
+    assert where["channel"] == {"Online": first["size"]}
     assert "Sam Taylor" not in officer.get(f"{URL}/t/unassigned").text + detail.text
     # Move one answer to the second theme.
     moved = detail.soup.select_one("tbody tr form input[name=answer]")["value"]  # type: ignore[index]
