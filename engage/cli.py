@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -17,6 +18,51 @@ db_cli = AppGroup("db", help="Apply or inspect database migrations.")
 jobs_cli = AppGroup("jobs", help="Run background jobs.")
 demo_cli = AppGroup("demo", help="Demonstration data for trying the service.")
 maintenance_cli = AppGroup("maintenance", help="Housekeeping: purge data whose time is up.")
+backup_cli = AppGroup("backup", help="Back up the database, or restore it from a backup.")
+
+
+@backup_cli.command("create")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The backup file to write (default: instance/backups/engage-<date>-<time>.sqlite3 or .dump).",
+)
+def backup_create(output: Path | None) -> None:
+    """Back up the whole database (SQLite online backup, or pg_dump) while the service runs."""
+    from engage import backup, clock
+
+    target = backup.Target.of(_url())
+    destination = output or Path(current_app.instance_path) / "backups" / backup.default_name(
+        target, clock.now()
+    )
+    try:
+        written = backup.create(_url(), destination)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up the {target.backend} database to {written} ({written.stat().st_size:,} bytes).")
+
+
+@backup_cli.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask: replace the database without a question.")
+def backup_restore(source: Path, yes: bool) -> None:
+    """Replace the whole database with the backup in SOURCE. Stop the service first."""
+    from engage import backup
+
+    try:
+        target = backup.check(_url(), source)
+        if not yes:
+            click.confirm(
+                f"This replaces everything in the {target.backend} database with {source}. Continue?",
+                abort=True,
+            )
+        backup.restore(_url(), source)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {source}. The database is at revision {database.current_revision(_url())}.")
+    if database.current_revision(_url()) != database.head_revision():
+        click.echo("Run `flask --app wsgi db upgrade` to bring it up to this version.")
 
 
 @maintenance_cli.command("run")
@@ -149,5 +195,14 @@ def register_commands(app: Flask) -> None:
     from engage.forums.cli import forums_cli
     from engage.surveys_cli import surveys_cli
 
-    for group in (staff_cli, db_cli, jobs_cli, demo_cli, maintenance_cli, surveys_cli, forums_cli):
+    for group in (
+        staff_cli,
+        db_cli,
+        jobs_cli,
+        demo_cli,
+        maintenance_cli,
+        backup_cli,
+        surveys_cli,
+        forums_cli,
+    ):
         app.cli.add_command(group)

@@ -122,3 +122,13 @@ def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    """Every migration revision this version of the service has."""
+    from alembic.script import ScriptDirectory
+
+    return {
+        script.revision
+        for script in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()
+    }
