@@ -4,29 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from engage import models as staff_models
-from engage.actions import models as action_models
 from engage.database import make_engine
-from engage.followups import models as follow_up_models
-from engage.forums import models as forum_models
-from engage.kiosk import models as kiosk_models
-from engage.themes import models as theme_models
-from surveys import models as survey_models
-from surveys.orm import Base
-
-# Importing every models module registers its tables on Base.metadata.
-MODEL_MODULES = (
-    staff_models,
-    action_models,
-    follow_up_models,
-    forum_models,
-    kiosk_models,
-    theme_models,
-    survey_models,
-)
+from engage.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_migrations_offline() -> None:

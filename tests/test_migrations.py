@@ -11,26 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from engage import database
-from engage import models as staff_models
-from engage.actions import models as action_models
-from engage.followups import models as follow_up_models
-from engage.forums import models as forum_models
-from engage.kiosk import models as kiosk_models
-from engage.themes import models as theme_models
-from surveys import models as survey_models
-from surveys.orm import Base
+from engage.schema import metadata
 from tests.conftest import BACKEND, create_postgres_database, drop_postgres_database
-
-# Importing every models module registers its tables on Base.metadata.
-MODEL_MODULES = (
-    staff_models,
-    action_models,
-    follow_up_models,
-    forum_models,
-    kiosk_models,
-    theme_models,
-    survey_models,
-)
 
 
 @pytest.fixture
@@ -52,7 +34,7 @@ def tables(url: str) -> set[str]:
 
 
 def test_upgrade_downgrade_upgrade(empty_database: str) -> None:
-    expected = set(Base.metadata.tables)
+    expected = set(metadata.tables)
     database.upgrade(empty_database)
     assert tables(empty_database) == expected
     assert database.current_revision(empty_database) == database.head_revision()
@@ -70,7 +52,7 @@ def test_models_match_migrations(empty_database: str) -> None:
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            differences = compare_metadata(context, Base.metadata)
+            differences = compare_metadata(context, metadata)
     finally:
         engine.dispose()
     assert differences == []

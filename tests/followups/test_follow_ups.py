@@ -8,9 +8,7 @@ import re
 from collections.abc import Callable
 from email.header import decode_header, make_header
 from email.message import Message
-from typing import Any
 
-import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -154,14 +152,6 @@ def test_unconfirmed_addresses_expire_and_are_purged(
 
 
 # --- the news emails --------------------------------------------------------------------
-
-
-@pytest.fixture
-def settings_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
-    if "smtp_server" not in request.fixturenames:
-        return {}
-    _inbox, port = request.getfixturevalue("smtp_server")
-    return {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_use_tls": False}
 
 
 def residents(app: Flask, *, confirmed: int, unconfirmed: int) -> dict[str, list[str]]:
