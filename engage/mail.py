@@ -51,6 +51,11 @@ def send(to: str, subject: str, template: str, *, purpose: str, **context: objec
     return message
 
 
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 2369 / RFC 8058 headers so mail programs can offer one-click unsubscribe."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def dispatch(message: OutboundEmail) -> None:
     """After the commit: hand a queued message to the job queue."""
     if message.status == "queued":

@@ -28,6 +28,7 @@ from engage.actions.models import (
 )
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
+from surveys.export import FORMULA_TRIGGERS
 from surveys.models import Response, Survey
 
 TITLE_MAX = 200
@@ -487,7 +488,7 @@ MAX_IMPORT_ROWS = 1000
 def _unneutralise(value: Any) -> str:
     """Undo the export's formula guard, so an exported plan imports unchanged."""
     text = "" if value is None else str(value)
-    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+    if text.startswith("'") and text[1:2] in FORMULA_TRIGGERS:
         return text[1:]
     return text
 

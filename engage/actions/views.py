@@ -195,18 +195,8 @@ def coverage() -> ResponseReturnValue:
     )
 
 
-EXPORT_COLUMNS = [
-    "priority",
-    "action",
-    "description",
-    "lead_officer",
-    "timescale",
-    "outputs",
-    "outcomes",
-    "status",
-    "status_reason",
-    "themes",
-]
+# The import reads what the export writes; the themes column is for reading only.
+EXPORT_COLUMNS = [*services.IMPORT_COLUMNS, "themes"]
 
 
 def _export_rows() -> list[list[Any]]:

@@ -159,10 +159,6 @@ def _settings() -> Settings:
     return current_app.config["ENGAGE_SETTINGS"]  # type: ignore[no-any-return]
 
 
-def _unsubscribe_headers(url: str) -> dict[str, str]:
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-
-
 def send_confirmation(follow_up: FollowUp, token: str, survey_title: str) -> OutboundEmail:
     return mail.send(
         follow_up.email,
@@ -195,7 +191,7 @@ def _send_once(
         unsubscribe_link=unsubscribe,
         **email,
     )
-    message.headers = _unsubscribe_headers(unsubscribe)
+    message.headers = mail.unsubscribe_headers(unsubscribe)
     session.add(FollowUpNotice(follow_up_id=follow_up.id, event=event, sent_at=now))
     session.flush()
     return message

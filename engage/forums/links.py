@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from engage import mail
 from engage.forums.models import ForumMember
 
 SALT = "engage.forums.unsubscribe"
@@ -41,8 +42,4 @@ def manage_url(token: str) -> str:
 
 
 def unsubscribe_headers(member: ForumMember) -> dict[str, str]:
-    """RFC 2369 / RFC 8058 headers so mail programs can offer one-click unsubscribe."""
-    return {
-        "List-Unsubscribe": f"<{unsubscribe_url(member)}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
+    return mail.unsubscribe_headers(unsubscribe_url(member))
