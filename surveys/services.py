@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -97,7 +99,18 @@ def close(survey: Survey, now: datetime) -> None:
 
 
 def definition_of(version: SurveyVersion) -> SurveyDefinition:
-    return parse(version.definition)
+    """The typed definition of ``version``.
+
+    Checking a definition against the JSON schema takes milliseconds and a resident's
+    page needs the definition several times, so parsed definitions are kept, keyed by
+    their exact content: an edited draft is a different key, never a stale hit.
+    """
+    return _parse_canonical(json.dumps(version.definition, sort_keys=True, separators=(",", ":")))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_canonical(canonical: str) -> SurveyDefinition:
+    return parse(json.loads(canonical))
 
 
 @dataclass(frozen=True)
