@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -72,6 +73,12 @@ def create_staff(
     session: Session, *, email: str, name: str, role: Role, password: str, must_change: bool = False
 ) -> StaffUser:
     email = normalise_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise AccountError(
+            "Enter an email address in the correct format, like name@anyshire.gov.uk"
+        ) from None
     if find_by_email(session, email) is not None:
         raise AccountError("A staff account with that email address already exists")
     problem = password_problem(password, email)
@@ -116,7 +123,8 @@ def _dummy_hash() -> str:
 
 def authenticate(session: Session, email: str, password: str) -> StaffUser | None:
     """The active account with this email and password, or ``None``; same cost either way."""
-    user = find_by_email(session, email)
+    # No address has control characters (and PostgreSQL cannot even compare a NUL).
+    user = None if any(ord(c) < 32 for c in email) else find_by_email(session, email)
     candidate_hash = user.password_hash if user is not None else _dummy_hash()
     try:
         hasher().verify(candidate_hash, password)

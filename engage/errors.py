@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, Response, g, render_template, request
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 # Fields never echoed back into a page, even to their owner.
 SECRET_FIELD_MARKERS = ("password", "csrf_token", "token", "secret")
+
+RETRY_AFTER_SECONDS = 30
 
 ERROR_TITLES: dict[int, str] = {
     400: "There is a problem with your request",
@@ -95,9 +97,21 @@ def _with_retry_after(body: str, code: int, retry_after: int | None) -> Response
     return response
 
 
-def handle_database_unavailable(error: Exception) -> tuple[str, int]:
+def handle_database_unavailable(error: Exception) -> Response:
+    """The database is down: say so, keep what was typed on this page, ask to retry."""
     log.error("Database unavailable while serving %s: %s", request.path, error)
-    return _render(503)
+    kept = kept_fields() if request.method == "POST" else []
+    if kept:
+        mark_private()
+    body, status = _render(503, kept=kept, action=request.full_path.rstrip("?"))
+    return _with_retry_after(body, status, RETRY_AFTER_SECONDS)
+
+
+def handle_unstorable(error: DataError) -> tuple[str, int]:
+    """The database refused a value it cannot hold (a NUL byte, a number out of range):
+    the request was at fault, so say so, and keep what was typed."""
+    log.warning("Database refused a value while serving %s: %s", request.path, error.orig)
+    return _render(400, unstorable=True)
 
 
 def handle_unexpected(error: Exception) -> tuple[str, int]:
@@ -108,6 +122,7 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(DataError, handle_unstorable)
     for unavailable in (OperationalError, InterfaceError, PoolTimeoutError):
         app.register_error_handler(unavailable, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http)

@@ -29,7 +29,10 @@ from typing import Any, Protocol
 from surveys.definition import LIKERT_SCALE, Page, Question, SurveyDefinition
 
 CHANNELS = ("online", "kiosk", "paper", "event")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls (but tab and newline) and DEL, plus the explicit bidirectional embedding,
+# override and isolate characters, which can make text read differently from what is
+# stored ("Trojan Source"). Right-to-left text needs none of them; the marks U+200E/F stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 class FormData(Protocol):

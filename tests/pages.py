@@ -115,8 +115,9 @@ class PageClient:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
 
-    def _page(self, response: TestResponse, expected_status: int) -> Page:
-        assert response.status_code == expected_status, (
+    def _page(self, response: TestResponse, expected_status: int | tuple[int, ...]) -> Page:
+        allowed = expected_status if isinstance(expected_status, tuple) else (expected_status,)
+        assert response.status_code in allowed, (
             f"expected {expected_status}, got {response.status_code}: "
             f"{response.get_data(as_text=True)[:2000]}"
         )
@@ -139,7 +140,7 @@ class PageClient:
         data: dict[str, str | list[str]] | None = None,
         *,
         selector: str = "main form",
-        expected_status: int = 200,
+        expected_status: int | tuple[int, ...] = 200,
         follow_redirects: bool = True,
         **kwargs: Any,
     ) -> Page:

@@ -65,7 +65,7 @@ def test_wrong_password_and_unknown_email_look_the_same(
     wrong_password = sign_in(client, user.email, "not the password at all")
     unknown_email = sign_in(client, "nobody@anyshire.gov.uk", "not the password at all")
     for page in (wrong_password, unknown_email):
-        assert page.status == 200
+        assert page.status == 400
         assert page.title.startswith("Error: Sign in")
         assert page.error_summary() == [WRONG]
     # The same page, apart from the per-request nonce and token.
@@ -74,7 +74,7 @@ def test_wrong_password_and_unknown_email_look_the_same(
 
 
 def test_empty_form_gets_field_errors(client: PageClient) -> None:
-    page = client.submit(client.get("/staff/sign-in"), {"email": "", "password": ""})
+    page = client.submit(client.get("/staff/sign-in"), {"email": "", "password": ""}, expected_status=400)
     assert page.error_summary() == ["Enter your email address", "Enter your password"]
     links = [a["href"] for a in page.soup.select(".govuk-error-summary__list a")]
     assert links == ["#email", "#password"]
@@ -159,7 +159,7 @@ class TestRateLimits:
     ) -> None:
         user = make_staff(Role.OFFICER)
         for _ in range(3):
-            assert sign_in(client, user.email, "wrong password here").status == 200
+            assert sign_in(client, user.email, "wrong password here").status == 400
         page = client.get("/staff/sign-in")
         blocked = client.submit(page, {"email": user.email, "password": PASSWORD}, expected_status=429)
         assert blocked.h1 == "Too many attempts"
@@ -260,7 +260,9 @@ class TestPasswords:
         signed_in(Role.OFFICER)
         page = client.get("/staff/password")
         result = client.submit(
-            page, {"current_password": current, "new_password": new, "confirm_password": confirm}
+            page,
+            {"current_password": current, "new_password": new, "confirm_password": confirm},
+            expected_status=400,
         )
         assert result.error_summary() == [message]
         assert not result.soup.select("input[type=password][value]:not([value=''])"), (

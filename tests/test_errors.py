@@ -90,6 +90,19 @@ def test_database_unavailable_is_a_friendly_503(client: PageClient, app: Flask) 
     assert "Try again shortly" in page.text
 
 
+def test_a_value_the_database_cannot_store_is_a_400(client: PageClient, app: Flask) -> None:
+    from sqlalchemy.exc import DataError
+
+    @app.get("/test-unstorable")
+    def unstorable() -> Any:
+        raise DataError("INSERT", {}, Exception("text fields cannot contain NUL (0x00) bytes"))
+
+    page = client.get("/test-unstorable", expected_status=400)
+    assert page.h1 == "There is a problem with your request"
+    assert "characters or numbers we cannot store" in page.text
+    assert "NUL" not in page.response.get_data(as_text=True)
+
+
 def test_expired_form_keeps_what_was_typed(client: PageClient) -> None:
     page = client.get("/staff/sign-in")
     expired = client.submit(
@@ -108,7 +121,7 @@ def test_expired_form_keeps_what_was_typed(client: PageClient) -> None:
     assert "typed secret" not in expired.response.get_data(as_text=True)
     assert "You will need to type your password again" in expired.text
     # Continuing re-sends the kept answers with a fresh token.
-    again = client.submit(expired)
+    again = client.submit(expired, expected_status=400)
     assert again.h1 == "Sign in"
     assert again.soup.select_one("input[name=email]")["value"] == "ruth.ellis@anyshire.gov.uk"
     assert again.error_summary() == ["Enter your password"]

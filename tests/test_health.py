@@ -35,7 +35,9 @@ def test_database_unreachable_is_503(tmp_path: Path) -> None:
         form, {"email": "a@anyshire.gov.uk", "password": "whatever it is"}, expected_status=503
     )
     assert page.h1 == "Sorry, the service is unavailable"
-    assert page.soup.select_one("input[name=email]") is None
+    kept = {str(i["name"]): str(i["value"]) for i in page.soup.select("main form input[type=hidden]")}
+    assert kept.get("email") == "a@anyshire.gov.uk", "kept to try again"
+    assert "password" not in kept and "whatever it is" not in page.response.get_data(as_text=True)
 
 
 def test_redis_unreachable_is_degraded_not_down(tmp_path: Path, database_url: str) -> None:

@@ -84,7 +84,7 @@ def login() -> ResponseReturnValue:
             )
             db().commit()
             form.email.errors = [WRONG_DETAILS]
-            return render_template("auth/login.html", form=form, title="Sign in"), 200
+            return render_template("auth/login.html", form=form, title="Sign in"), 400
         limiter.reset(account_limit, email)
         _sign_in(user)
         audit.record(db(), "staff.signed_in", object_type="staff_user", object_id=user.id, actor=user)
@@ -93,7 +93,7 @@ def login() -> ResponseReturnValue:
             flash("You must choose a new password before you continue.", "info")
             return redirect(url_for("auth.change_password"))
         return redirect(safe_next(request.args.get("next")) or url_for("staff.dashboard"))
-    return render_template("auth/login.html", form=form, title="Sign in")
+    return render_template("auth/login.html", form=form, title="Sign in"), (400 if form.errors else 200)
 
 
 def _sign_in(user: StaffUser) -> None:
@@ -145,4 +145,6 @@ def change_password() -> ResponseReturnValue:
                 db().commit()
                 flash("Your password has been changed. Any other devices have been signed out.", "success")
                 return redirect(url_for("staff.dashboard"))
-    return render_template("auth/change_password.html", form=form, title="Change your password")
+    return render_template("auth/change_password.html", form=form, title="Change your password"), (
+        400 if form.errors else 200
+    )

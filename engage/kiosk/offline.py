@@ -91,17 +91,24 @@ def read_pages(value: Any) -> dict[str, Pairs]:
 def read_payload(data: Any) -> Payload:
     if not isinstance(data, dict):
         raise PayloadError("the body must be a JSON object")
-    key, slug, version = data.get("key"), data.get("slug"), data.get("version")
+    key = data.get("key")
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
         raise PayloadError("key must be 16 to 64 letters, digits or hyphens")
-    if not isinstance(slug, str) or not slug:
-        raise PayloadError("slug is missing")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise PayloadError("version must be the survey version's number id")
+    slug, version = read_version(data)
     complete = data.get("complete", True)
     if not isinstance(complete, bool):
         raise PayloadError("complete must be true or false")
     return Payload(key, slug, version, read_pages(data.get("pages")), complete)
+
+
+def read_version(data: Mapping[str, Any]) -> tuple[str, int]:
+    """The survey slug and version id a kiosk request names, checked for type and range."""
+    slug, version = data.get("slug"), data.get("version")
+    if not isinstance(slug, str) or not slug:
+        raise PayloadError("slug is missing")
+    if not isinstance(version, int) or isinstance(version, bool) or not 0 < version < 2**31:
+        raise PayloadError("version must be the survey version's number id")
+    return slug, version
 
 
 def answerable_version(session: Session, slug: str, version_id: int) -> SurveyVersion:

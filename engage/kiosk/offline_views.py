@@ -160,7 +160,7 @@ def check(device: KioskDevice, data: Any) -> ResponseReturnValue:
     """Validate one page while online: the runner shows the server's own error messages."""
     if not isinstance(data, dict) or not isinstance(data.get("page"), str):
         raise offline.PayloadError("page is missing")
-    version = offline.answerable_version(db(), str(data.get("slug", "")), int(data.get("version") or 0))
+    version = offline.answerable_version(db(), *offline.read_version(data))
     definition = survey_services.definition_of(version)
     page = definition.page(data["page"])
     if page is None:
@@ -207,7 +207,7 @@ def handoff(device: KioskDevice, data: Any) -> ResponseReturnValue:
     """Continue on your own phone: the answers so far become a response the phone resumes."""
     if not isinstance(data, dict):
         raise offline.PayloadError("the body must be a JSON object")
-    version = offline.answerable_version(db(), str(data.get("slug", "")), int(data.get("version") or 0))
+    version = offline.answerable_version(db(), *offline.read_version(data))
     token = offline.handoff(db(), device, version, offline.read_pages(data.get("pages")), clock.now())
     db().commit()
     link = url_for("residents.resume_link", slug=version.survey.slug, token=token, _external=True)

@@ -235,7 +235,7 @@ def page(slug: str, page_id: str) -> ResponseReturnValue:
         errors = {k: v for k, v in errors.items() if _has_raw_value(result.raw, k)}
     if errors:
         values = {**_stored_values(response), **result.raw}
-        return render_template("residents/page.html", **_page_context(journey, current, values, errors))
+        return render_template("residents/page.html", **_page_context(journey, current, values, errors)), 400
     services.save_page(db(), response, definition, current.id, result.answers, clock.now())
     if leaving:
         if result.errors:  # some required answers are still to come: not a finished page
@@ -432,7 +432,7 @@ def saved(slug: str) -> ResponseReturnValue:
         page_errors=errors,
         email=email if errors else "",
         sent_to=sent_to,
-    )
+    ), (400 if errors else 200)
 
 
 @bp.route("/<slug>/resume", methods=["GET", "POST"])
@@ -470,7 +470,7 @@ def resume(slug: str) -> ResponseReturnValue:
         definition=definition,
         page_errors=errors,
         code=code,
-    )
+    ), (400 if errors else 200)
 
 
 @bp.get("/<slug>/resume/<token>")

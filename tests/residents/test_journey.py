@@ -173,7 +173,7 @@ def test_validation_messages_link_to_fields(
 ) -> None:
     publish_survey()
     page = start(client)
-    result = client.submit(page, data)
+    result = client.submit(page, data, expected_status=400)
     assert result.title.startswith("Error: ")
     assert result.error_summary() == expected
     for link in result.soup.select(".govuk-error-summary__list a"):
@@ -190,6 +190,7 @@ def test_errors_keep_everything_typed(client: PageClient, publish_survey: Callab
     result = client.submit(
         page,
         {"agree.welcoming": "agree", "idea": long_text, "priorities.1": "hours", "priorities.2": "hours"},
+        expected_status=400,
     )
     assert set(result.error_summary()) == {
         "Select how much you agree with 'There is enough quiet space'",
@@ -205,7 +206,7 @@ def test_control_characters_are_removed_with_a_message(
 ) -> None:
     publish_survey()
     page = client.submit(start(client), {"visits": "never"})
-    result = client.submit(page, {"barrier": "Too\x00 far\x07 away"})
+    result = client.submit(page, {"barrier": "Too\x00 far\x07 away"}, expected_status=400)
     assert result.error_summary() == [
         "Your answer contained hidden control characters. We removed them: check it and continue"
     ]
@@ -216,7 +217,7 @@ def test_control_characters_are_removed_with_a_message(
 def test_exclusive_option(client: PageClient, publish_survey: Callable[..., Survey]) -> None:
     publish_survey()
     page = client.submit(start(client), {"visits": "weekly"})
-    result = client.submit(page, {"services": ["books", "none"], "branch": "river-mill"})
+    result = client.submit(page, {"services": ["books", "none"], "branch": "river-mill"}, expected_status=400)
     assert result.error_summary() == [
         "Select 'None of these' on its own, or untick it and select the answers that apply"
     ]
@@ -278,7 +279,7 @@ def test_save_and_come_back_with_a_code(
     code = saved.soup.select_one("#resume-code").get_text(strip=True)
     other = PageClient(app.test_client())
     form = other.get("/s/test-survey/resume")
-    wrong = other.submit(form, {"code": "ZZZZ-ZZZZ"})
+    wrong = other.submit(form, {"code": "ZZZZ-ZZZZ"}, expected_status=400)
     assert wrong.error_summary() == ["We could not find saved answers with that code. Check it and try again"]
     resumed = other.submit(form, {"code": code.lower().replace("-", " ")})
     assert resumed.h1 == "Your library"

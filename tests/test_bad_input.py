@@ -1,0 +1,801 @@
+"""The bad-input catalogue: hostile and odd inputs across every public form and the CLI.
+
+Each case is its own test (``pytest tests/test_bad_input.py -k <name>``) and runs on
+both databases. Every case checks three things: a clear message in plain English, the
+right HTTP status (never a 500), and that what is stored afterwards is correct: nothing
+from a refused request, exactly what was typed from an accepted one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+
+from engage import clock
+from engage.actions.models import Action
+from engage.database import db
+from engage.demo_surveys import EXAMPLE
+from engage.followups.models import FollowUp
+from engage.forums.models import ForumMember
+from engage.models import Role, StaffUser
+from surveys import services
+from surveys.models import Response, Submission
+from tests.conftest import PASSWORD, sign_in
+from tests.forums.conftest import make_forum, sign_up_data
+from tests.kiosk.conftest import add_kiosk
+from tests.pages import Page, PageClient
+from tests.residents.conftest import SURVEY, publish_survey
+from tests.residents.test_journey import ANSWERS, answer_all, start
+
+__all__ = ["make_forum", "publish_survey"]
+
+KIOSK_HEADERS = {"X-Engage-Kiosk": "1"}
+
+
+@dataclass
+class Bench:
+    """What every case may use: the app, a resident's browser and a few helpers."""
+
+    app: Flask
+    client: PageClient
+    publish: Callable[..., Any]
+    make_forum: Callable[..., str]
+    make_staff: Callable[..., StaffUser]
+    tmp_path: Path
+
+    def count(self, model: type, *where: Any) -> int:
+        with self.app.app_context():
+            return int(db().scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+    def answers(self) -> dict[str, Any]:
+        with self.app.app_context():
+            response = db().scalar(select(Response))
+            assert response is not None
+            return dict(response.answers)
+
+    def views_page(self) -> Page:
+        """The 'Your views' page, with the pages before it answered."""
+        self.publish()
+        page = self.client.submit(start(self.client), ANSWERS["use"])
+        return self.client.submit(page, ANSWERS["details"])
+
+    def about_page(self) -> Page:
+        page = self.views_page()
+        return self.client.submit(page, ANSWERS["views"])
+
+    def officer(self) -> PageClient:
+        user = self.make_staff(Role.OFFICER)
+        staff = PageClient(self.app.test_client())
+        assert sign_in(staff, user.email).h1 == "Dashboard"
+        return staff
+
+    def cli(self, *args: str) -> Any:
+        return self.app.test_cli_runner().invoke(args=list(args))
+
+
+CASES: list[Callable[[Bench], None]] = []
+
+
+def case(check: Callable[[Bench], None]) -> Callable[[Bench], None]:
+    CASES.append(check)
+    return check
+
+
+def views_with(bench: Bench, **fields: str | list[str]) -> tuple[Page, dict[str, str | list[str]]]:
+    data: dict[str, str | list[str]] = {**ANSWERS["views"], **fields}
+    return bench.views_page(), data
+
+
+def refused(page: Page, message: str) -> None:
+    assert message in " | ".join(page.error_summary()), page.error_summary()
+
+
+# --- The resident journey: text --------------------------------------------------------
+
+
+@case
+def over_long_text(bench: Bench) -> None:
+    page, data = views_with(bench, idea="x" * 5000)
+    result = bench.client.submit(page, data, expected_status=400)
+    refused(result, "must be 200 characters or fewer. It is 5,000 characters now")
+    assert result.soup.select_one("textarea[name=idea]").get_text() == "x" * 5000, "kept as typed"
+    assert "idea" not in bench.answers()
+
+
+@case
+def empty_and_blank_required_text(bench: Bench) -> None:
+    page, data = views_with(bench, idea=" \n\t ")
+    result = bench.client.submit(page, data, expected_status=400)
+    refused(result, "Enter your answer to 'What one thing would you change'")
+    assert "idea" not in bench.answers()
+
+
+@case
+def nul_byte(bench: Bench) -> None:
+    page, data = views_with(bench, idea="More\x00 books")
+    result = bench.client.submit(page, data, expected_status=400)
+    refused(result, "hidden control characters")
+    assert result.soup.select_one("textarea[name=idea]").get_text() == "More books"
+    assert bench.client.submit(result).h1 == "A little about you"
+    assert bench.answers()["idea"] == "More books"
+
+
+@case
+def control_characters(bench: Bench) -> None:
+    page, data = views_with(bench, idea="Bell\x07 escape\x1b[31m delete\x7f")
+    result = bench.client.submit(page, data, expected_status=400)
+    refused(result, "hidden control characters")
+    assert result.soup.select_one("textarea[name=idea]").get_text() == "Bell escape[31m delete"
+
+
+@case
+def bidirectional_override(bench: Bench) -> None:
+    # U+202E would show "gnisolc si yrarbil" to officers as something else entirely.
+    page, data = views_with(bench, idea="Keep \u202egnisolc\u202c the library \u2066open\u2069")
+    result = bench.client.submit(page, data, expected_status=400)
+    refused(result, "hidden control characters")
+    assert result.soup.select_one("textarea[name=idea]").get_text() == "Keep gnisolc the library open"
+
+
+@case
+def right_to_left_text_is_kept(bench: Bench) -> None:
+    typed = "مكتبة أكبر من فضلك \u200f and שעות ארוכות"
+    page, data = views_with(bench, idea=typed)
+    assert bench.client.submit(page, data).h1 == "A little about you"
+    assert bench.answers()["idea"] == typed
+
+
+@case
+def emoji_are_kept(bench: Bench) -> None:
+    typed = "More 📚 for 👩🏽‍🦱 and 🏳️‍🌈 groups"
+    page, data = views_with(bench, idea=typed)
+    assert bench.client.submit(page, data).h1 == "A little about you"
+    assert bench.answers()["idea"] == typed
+
+
+@case
+def html_and_script(bench: Bench) -> None:
+    typed = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    page, data = views_with(bench, idea=typed)
+    check = answer_all_from(bench, bench.client.submit(page, data))
+    assert typed in check.text, "shown as typed"
+    assert not check.soup.select("main script, main img"), "and never as markup"
+    assert bench.answers()["idea"] == typed
+
+
+@case
+def sql_looking_text(bench: Bench) -> None:
+    typed = "'); DROP TABLE response; -- \" OR 1=1"
+    page, data = views_with(bench, idea=typed)
+    bench.client.submit(page, data)
+    assert bench.answers()["idea"] == typed
+    assert bench.count(Response) == 1, "the table is still there"
+
+
+@case
+def formula_trigger_is_kept_but_neutralised_in_exports(bench: Bench) -> None:
+    typed = '=HYPERLINK("http://evil.example","Click")'
+    page, data = views_with(bench, idea=typed)
+    check = answer_all_from(bench, bench.client.submit(page, data))
+    bench.client.submit(check, selector="main form[action$='/submit']")
+    assert bench.answers()["idea"] == typed
+    exported = bench.officer().client.get("/staff/surveys/test-survey/responses.csv")
+    assert exported.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    cells = [value for row in rows for value in row.values() if value and "HYPERLINK" in value]
+    assert cells == ["'" + typed], cells
+
+
+@case
+def whitespace_only_optional_text_stores_nothing(bench: Bench) -> None:
+    page, data = views_with(bench, computer_help="   ")
+    bench.client.submit(page, data)
+    assert "computer_help" not in bench.answers()
+
+
+# --- The resident journey: choices, numbers and dates ------------------------------------
+
+
+@case
+def tampered_radio_value(bench: Bench) -> None:
+    bench.publish()
+    result = bench.client.submit(start(bench.client), {"visits": "admin' --"}, expected_status=400)
+    refused(result, "Select one of the answers listed for 'How often do you visit'")
+    assert "visits" not in bench.answers()
+
+
+@case
+def tampered_checkbox_value(bench: Bench) -> None:
+    bench.publish()
+    page = bench.client.submit(start(bench.client), ANSWERS["use"])
+    result = bench.client.submit(
+        page, {"services": ["books", "<b>root</b>"], "branch": "river-mill"}, expected_status=400
+    )
+    assert result.error_summary(), "an unknown option is refused"
+    assert "services" not in bench.answers()
+
+
+@case
+def tampered_select_value_with_path(bench: Bench) -> None:
+    bench.publish()
+    page = bench.client.submit(start(bench.client), ANSWERS["use"])
+    result = bench.client.submit(
+        page, {"services": ["books"], "branch": "../../etc/passwd"}, expected_status=400
+    )
+    assert result.error_summary()
+    assert "branch" not in bench.answers()
+
+
+@case
+def tampered_ranking_value(bench: Bench) -> None:
+    page, data = views_with(bench, **{"priorities.1": "pay_rise", "priorities.2": "hours"})
+    result = bench.client.submit(page, data, expected_status=400)
+    assert result.error_summary()
+    assert "priorities" not in bench.answers()
+
+
+@case
+def exclusive_option_combined_with_others(bench: Bench) -> None:
+    bench.publish()
+    page = bench.client.submit(start(bench.client), ANSWERS["use"])
+    result = bench.client.submit(
+        page, {"services": ["books", "none"], "branch": "river-mill"}, expected_status=400
+    )
+    assert result.error_summary()
+
+
+@case
+def duplicated_field(bench: Bench) -> None:
+    bench.publish()
+    page = start(bench.client)
+    response = bench.client.post(
+        page.response.request.path,
+        data=MultiDict([("csrf_token", token_of(page)), ("visits", "weekly"), ("visits", "never")]),
+    )
+    assert response.status_code in {302, 303, 400}
+    assert bench.answers().get("visits") in {None, "weekly"}
+
+
+@case
+def odd_numbers(bench: Bench) -> None:
+    page = bench.about_page()
+    for typed in ("1e309", "NaN", "-inf", "1_000", "0x10", "3.5", "٣٣", "9" * 5000, "21"):
+        data = {**ANSWERS["about"], "household": typed}
+        result = bench.client.submit(page, data, expected_status=400)
+        assert any("How many people live in your home" in e for e in result.error_summary()), typed
+        assert result.soup.select_one("input[name=household]")["value"] == typed, "kept as typed"
+    assert "household" not in bench.answers()
+
+
+@case
+def impossible_dates(bench: Bench) -> None:
+    page = bench.about_page()
+    for day, month, year in (("31", "2", "2026"), ("1", "13", "2020"), ("1", "1", "99999"), ("x", "y", "z")):
+        data = {**ANSWERS["about"], "joined-day": day, "joined-month": month, "joined-year": year}
+        result = bench.client.submit(page, data, expected_status=400)
+        assert result.error_summary(), (day, month, year)
+    assert "joined" not in bench.answers()
+
+
+# --- The resident journey: tokens, ids, sizes and content types --------------------------
+
+
+def token_of(page: Page) -> str:
+    field = page.soup.select_one("input[name=csrf_token]")
+    assert field is not None
+    return str(field["value"])
+
+
+def answer_all_from(bench: Bench, page: Page) -> Page:
+    while page.h1 != "Check your answers before sending them":
+        page_id = page.response.request.path.rsplit("/", 1)[-1]
+        page = bench.client.submit(page, ANSWERS.get(page_id, {}))
+        assert not page.error_summary(), page.error_summary()
+    return page
+
+
+@case
+def missing_csrf_token(bench: Bench) -> None:
+    bench.publish()
+    page = start(bench.client)
+    response = bench.client.post(page.response.request.path, data={"visits": "weekly"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Your form timed out" in text and 'value="weekly"' in text, "kept to send again"
+    assert "visits" not in bench.answers()
+
+
+@case
+def csrf_token_from_another_session(bench: Bench) -> None:
+    bench.publish()
+    other = PageClient(bench.app.test_client())
+    stolen = token_of(other.get("/s/test-survey"))
+    page = start(bench.client)
+    response = bench.client.post(page.response.request.path, data={"csrf_token": stolen, "visits": "weekly"})
+    assert response.status_code == 400
+    assert "visits" not in bench.answers()
+
+
+@case
+def garbage_csrf_token(bench: Bench) -> None:
+    bench.publish()
+    page = start(bench.client)
+    for token in ("", "x" * 10_000, "\x00", "IjAi.AAAA.BBBB"):
+        response = bench.client.post(
+            page.response.request.path, data={"csrf_token": token, "visits": "never"}
+        )
+        assert response.status_code == 400, token[:10]
+    assert "visits" not in bench.answers()
+
+
+@case
+def path_traversal_in_page_id(bench: Bench) -> None:
+    bench.publish()
+    start(bench.client)
+    for path in ("/s/test-survey/..%2F..%2Fetc%2Fpasswd", "/s/test-survey/%2e%2e", "/s/../../etc/passwd"):
+        response = bench.client.client.get(path)
+        assert response.status_code == 404, path
+    assert bench.client.client.get("/s/test-survey/" + "a" * 5000).status_code == 404
+
+
+@case
+def page_that_routing_skips(bench: Bench) -> None:
+    bench.publish()
+    page = start(bench.client)
+    bench.client.submit(page, ANSWERS["use"])  # "weekly": the "why not" page is skipped
+    skipped = {"csrf_token": token_of(page), "barrier": "x"}
+    response = bench.client.post("/s/test-survey/why_not", data=skipped)
+    assert response.status_code in {302, 303}
+    assert "barrier" not in bench.answers(), "answers to a page routing skips are never stored"
+
+
+@case
+def submit_before_finishing(bench: Bench) -> None:
+    bench.publish()
+    page = start(bench.client)
+    response = bench.client.post("/s/test-survey/submit", data={"csrf_token": token_of(page)})
+    assert response.status_code in {302, 303}
+    assert bench.count(Submission) == 0
+
+
+@case
+def huge_multipart_post(bench: Bench) -> None:
+    bench.publish()
+    page = start(bench.client)
+    body = {
+        "csrf_token": token_of(page),
+        "visits": "weekly",
+        "file": (io.BytesIO(b"x" * 3_000_000), "big.bin"),
+    }
+    response = bench.client.post(page.response.request.path, data=body, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.get_data(as_text=True)
+    assert "visits" not in bench.answers()
+
+
+@case
+def json_instead_of_a_form(bench: Bench) -> None:
+    bench.publish()
+    page = start(bench.client)
+    response = bench.client.client.post(
+        page.response.request.path, json={"csrf_token": token_of(page), "visits": "weekly"}
+    )
+    assert response.status_code == 400
+    assert "visits" not in bench.answers()
+
+
+@case
+def plain_text_body(bench: Bench) -> None:
+    bench.publish()
+    page = start(bench.client)
+    response = bench.client.client.post(
+        page.response.request.path, data=b"visits=weekly", content_type="text/plain"
+    )
+    assert response.status_code == 400
+    assert "visits" not in bench.answers()
+
+
+@case
+def non_utf8_form_body(bench: Bench) -> None:
+    bench.publish()
+    page = start(bench.client)
+    body = f"csrf_token={token_of(page)}&visits=weekly&visits.other=%FF%FE%C0".encode()
+    response = bench.client.client.post(
+        page.response.request.path, data=body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code in {302, 303, 400}
+    assert bench.answers().get("visits") in {None, "weekly"}
+
+
+@case
+def forged_resume_link(bench: Bench) -> None:
+    bench.publish()
+    start(bench.client)
+    stranger = PageClient(bench.app.test_client())
+    for token in ("not-a-token", "A" * 64, "../../etc/passwd"):
+        response = stranger.client.get(f"/s/test-survey/resume/{token}")
+        assert response.status_code in {404, 410}, token
+        assert "Traceback" not in response.get_data(as_text=True)
+
+
+@case
+def wrong_resume_codes(bench: Bench) -> None:
+    bench.publish()
+    stranger = PageClient(bench.app.test_client())
+    page = stranger.get("/s/test-survey/resume")
+    for code in ("", "ZZZZ-ZZZZ", "' OR 1=1 --", "x" * 500):
+        result = stranger.submit(page, {"code": code}, expected_status=400)
+        assert result.error_summary(), code
+
+
+@case
+def nul_bytes_in_addresses(bench: Bench) -> None:
+    bench.publish()
+    start(bench.client)
+    staff = bench.officer()
+    for client, path in (
+        (bench.client, "/s/test-survey%00"),
+        (bench.client, "/s/test-survey/resume/abc%00def"),
+        (bench.client, "/s/test-survey?branch=%00"),
+        (bench.client, "/forums/x%00y"),
+        (bench.client, "/forums/manage/%00"),
+        (bench.client, "/hear-back/confirm/%00"),
+        (bench.client, "/you-said-we-did/%00"),
+        (staff, "/staff/surveys/test-survey/responses?answer=visits:%00"),
+        (staff, "/staff/surveys/test-survey/responses?question=idea&theme=%00"),
+        (staff, "/staff/surveys/test-survey/report?locality=%00&since=%00"),
+        (staff, "/staff/surveys/%00/report"),
+    ):
+        status = client.client.get(path).status_code
+        assert status in {200, 302, 400, 404, 410}, (path, status)
+
+
+@case
+def hostile_entry_link(bench: Bench) -> None:
+    bench.publish()
+    page = bench.client.get("/s/test-survey?branch=<script>alert(1)</script>&channel=staff")
+    assert not page.soup.select("main script")
+    bench.client.submit(page, selector="main form[action$='/start']")
+    with bench.app.app_context():
+        response = db().scalar(select(Response))
+        assert response is not None
+        assert response.branch_code is None and response.channel == "online"
+
+
+# --- "Tell me what happened" and save-and-return emails -----------------------------------
+
+
+def done_page(bench: Bench) -> Page:
+    bench.publish()
+    check = answer_all(bench.client)
+    return bench.client.submit(check, selector="main form[action$='/submit']")
+
+
+@case
+def email_header_injection(bench: Bench) -> None:
+    done = done_page(bench)
+    result = bench.client.submit(
+        done, {"email": "a@example.org\r\nBcc: everyone@example.org", "consent": "yes"}, expected_status=400
+    )
+    assert result.error_summary()
+    assert bench.count(FollowUp) == 0
+
+
+@case
+def over_long_email(bench: Bench) -> None:
+    done = done_page(bench)
+    result = bench.client.submit(
+        done, {"email": "a" * 300 + "@example.org", "consent": "yes"}, expected_status=400
+    )
+    assert result.error_summary()
+    assert bench.count(FollowUp) == 0
+
+
+@case
+def follow_up_without_consent(bench: Bench) -> None:
+    done = done_page(bench)
+    result = bench.client.submit(done, {"email": "resident@example.org"}, expected_status=400)
+    assert result.error_summary()
+    assert bench.count(FollowUp) == 0
+
+
+@case
+def forged_follow_up_links(bench: Bench) -> None:
+    for path in (
+        "/hear-back/confirm/forged",
+        "/hear-back/stop/forged.token.here",
+        "/hear-back/confirm/" + "x" * 3000,
+    ):
+        response = bench.client.client.get(path)
+        assert response.status_code in {404, 410}, path
+        assert "Traceback" not in response.get_data(as_text=True)
+
+
+# --- Stakeholder forums --------------------------------------------------------------------
+
+
+def register(bench: Bench, expected_status: int, **overrides: Any) -> Page:
+    if bench.client.client.get("/forums/culture-forum").status_code == 404:
+        bench.make_forum()
+    page = bench.client.get("/forums/culture-forum/register")
+    return bench.client.submit(page, sign_up_data(**overrides), expected_status=expected_status)
+
+
+@case
+def forum_name_with_nul_and_controls(bench: Bench) -> None:
+    result = register(bench, 400, name="Priya\x00 Shah\x1b")
+    assert result.error_summary()
+    assert bench.count(ForumMember) == 0
+
+
+@case
+def forum_over_long_fields(bench: Bench) -> None:
+    result = register(bench, 400, organisation="A" * 10_000, access_needs="B" * 100_000)
+    assert len(result.error_summary()) >= 2
+    assert bench.count(ForumMember) == 0
+
+
+@case
+def forum_tampered_options(bench: Bench) -> None:
+    result = register(bench, 400, localities=["Atlantis"])
+    assert result.error_summary() == ["Select at least one area you are interested in"]
+    assert bench.count(ForumMember) == 0
+    register(bench, 200, interests=["culture-creativity", "free-money"], purposes=["membership", "admin"])
+    with bench.app.app_context():
+        member = db().scalar(select(ForumMember))
+        assert member is not None and member.interests == ["culture-creativity"], "unknown values dropped"
+
+
+@case
+def forum_invalid_emails(bench: Bench) -> None:
+    bench.make_forum()
+    for email in ("priya", "priya@", "pri ya@example.org", "priya@example.org\nBcc: x@y.z", "<script>@x.org"):
+        page = bench.client.get("/forums/culture-forum/register")
+        result = bench.client.submit(page, sign_up_data(email=email), expected_status=400)
+        assert result.error_summary(), email
+    assert bench.count(ForumMember) == 0
+
+
+@case
+def forum_unicode_names_are_kept(bench: Bench) -> None:
+    register(bench, 200, name="Zoë Ó Briain-Nguyễn 🎨")
+    with bench.app.app_context():
+        member = db().scalar(select(ForumMember))
+        assert member is not None and member.name == "Zoë Ó Briain-Nguyễn 🎨"
+
+
+@case
+def forged_forum_links(bench: Bench) -> None:
+    bench.make_forum()
+    for path in (
+        "/forums/manage/forged",
+        "/forums/confirm/forged",
+        "/forums/unsubscribe/forged",
+        "/forums/manage/x/download.csv",
+    ):
+        response = bench.client.client.get(path)
+        assert response.status_code in {404, 410}, path
+
+
+# --- Kiosk tablets ---------------------------------------------------------------------------
+
+
+def enrolled_tablet(bench: Bench) -> PageClient:
+    with bench.app.app_context():
+        version = services.save_definition(db(), json.loads(EXAMPLE.read_text()), clock.now())
+        services.publish(db(), version.survey, clock.now())
+        db().commit()
+    staff = PageClient(bench.app.test_client())
+    user = bench.make_staff(Role.BRANCH_STAFF)
+    sign_in(staff, user.email)
+    device = PageClient(bench.app.test_client())
+    device.submit(device.get("/kiosk/enrol"), {"code": add_kiosk(staff)})
+    return device
+
+
+@case
+def kiosk_api_without_enrolment(bench: Bench) -> None:
+    response = bench.client.client.post("/kiosk/api/responses", json={}, headers=KIOSK_HEADERS)
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "This device is not an enrolled kiosk"
+
+
+@case
+def kiosk_api_malformed_bodies(bench: Bench) -> None:
+    device = enrolled_tablet(bench)
+    for body, content_type in (
+        (b"{not json", "application/json"),
+        (b"\xff\xfe", "application/json"),
+        (b"x=1", "text/plain"),
+    ):
+        response = device.client.post(
+            "/kiosk/api/responses", data=body, content_type=content_type, headers=KIOSK_HEADERS
+        )
+        assert response.status_code == 400, body
+        assert response.get_json()["error"]
+    assert bench.count(Response) == 0
+
+
+@case
+def kiosk_api_wrong_types(bench: Bench) -> None:
+    device = enrolled_tablet(bench)
+    bodies: list[Any] = [
+        [],
+        {"slug": ["x"], "version": "one", "pages": "all"},
+        {"slug": "library-co-design", "version": 1e999, "pages": {}},
+        {"slug": "library-co-design", "version": [1], "key": {"a": 1}},
+    ]
+    for url in ("/kiosk/api/responses", "/kiosk/api/check", "/kiosk/api/handoff"):
+        for body in bodies:
+            response = device.client.post(url, json=body, headers=KIOSK_HEADERS)
+            assert response.status_code in {400, 404, 422}, (url, body, response.status_code)
+            assert response.get_json()["error"]
+    assert bench.count(Response) == 0
+
+
+# --- Staff forms that take files or free text ------------------------------------------------
+
+
+def import_file(bench: Bench, name: str, content: bytes) -> Any:
+    staff = bench.officer()
+    page = staff.get("/staff/actions/import")
+    return staff.client.post(
+        "/staff/actions/import",
+        data={"csrf_token": token_of(page), "file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+PLAN_CSV = (
+    "priority,action,lead_officer,timescale,output_measures,impact_outcomes,status\n"
+    "Digital inclusion,Digital buddies in every branch,Head of Libraries,Year 1,Sessions run,"
+    "Confidence up,proposed\n"
+)
+
+
+@case
+def non_utf8_csv_import(bench: Bench) -> None:
+    response = import_file(bench, "plan.csv", PLAN_CSV.replace("buddies", "büddies").encode("latin-1"))
+    assert response.status_code == 400
+    assert "UTF-8" in response.get_data(as_text=True)
+    assert bench.count(Action) == 0
+
+
+@case
+def path_traversal_in_upload_name(bench: Bench) -> None:
+    response = import_file(bench, "../../../../etc/passwd.csv", PLAN_CSV.encode())
+    assert response.status_code in {302, 303}
+    assert bench.count(Action) == 1
+    assert not Path("/etc/passwd.csv").exists()
+
+
+@case
+def not_really_a_spreadsheet(bench: Bench) -> None:
+    for name, content in (
+        ("plan.xlsx", b"PK\x03\x04 not a zip"),
+        ("plan.csv", b""),
+        ("plan.exe", b"MZ\x90\x00"),
+    ):
+        response = import_file(bench, name, content)
+        assert response.status_code == 400, name
+        assert "Traceback" not in response.get_data(as_text=True)
+    assert bench.count(Action) == 0
+
+
+@case
+def formula_triggers_in_an_imported_plan(bench: Bench) -> None:
+    hostile = PLAN_CSV.replace("Digital buddies in every branch", "=cmd|' /C calc'!A0")
+    response = import_file(bench, "plan.csv", hostile.encode())
+    assert response.status_code in {302, 303}
+    staff = bench.officer()
+    exported = staff.client.get("/staff/actions/plan.csv").get_data(as_text=True)
+    assert "'=cmd|' /C calc'!A0" in exported
+    assert "\n=cmd" not in exported and ",=cmd" not in exported
+
+
+@case
+def sign_in_with_hostile_values(bench: Bench) -> None:
+    user = bench.make_staff(Role.OFFICER)
+    for email, password in (
+        ("x" * 100_000 + "@example.org", PASSWORD),
+        (user.email, "\x00" + PASSWORD),
+        (user.email + "\x00", PASSWORD),
+        ("' OR 1=1 --", "' OR 1=1 --"),
+    ):
+        page = bench.client.get("/staff/sign-in")
+        result = bench.client.submit(page, {"email": email, "password": password}, expected_status=400)
+        assert result.error_summary(), email[:20]
+        assert "Dashboard" not in result.text
+
+
+@case
+def forged_ids_of_other_peoples_responses(bench: Bench) -> None:
+    bench.publish()
+    staff = bench.officer()
+    for path in (
+        "/staff/surveys/test-survey/responses/00000000-0000-0000-0000-000000000000",
+        "/staff/surveys/test-survey/responses/1 OR 1=1",
+        "/staff/surveys/test-survey/posters/..%2F..%2Fetc%2Fpasswd.pdf",
+        "/staff/surveys/test-survey/posters/north-central.exe",
+        "/staff/actions/999999",
+    ):
+        assert staff.client.get(path).status_code == 404, path
+
+
+# --- The command line ---------------------------------------------------------------------------
+
+
+@case
+def cli_import_non_utf8_and_missing_files(bench: Bench) -> None:
+    latin1 = bench.tmp_path / "survey.json"
+    latin1.write_bytes(json.dumps({**SURVEY, "title": "Café"}, ensure_ascii=False).encode("latin-1"))
+    for path in (str(latin1), str(bench.tmp_path / "missing.json"), str(bench.tmp_path)):
+        result = bench.cli("surveys", "import", path)
+        assert result.exit_code != 0, path
+        assert "Traceback" not in result.output
+        assert result.output.strip(), "a message says what was wrong"
+    assert bench.count(Response) == 0 and services.get_survey is not None
+
+
+@case
+def cli_import_hostile_definition(bench: Bench) -> None:
+    hostile = bench.tmp_path / "hostile.json"
+    hostile.write_text(json.dumps({**SURVEY, "slug": "../../etc", "title": "\x00" * 3}))
+    result = bench.cli("surveys", "import", str(hostile))
+    assert result.exit_code == 1
+    assert "slug" in result.output
+    with bench.app.app_context():
+        assert services.get_survey(db(), "../../etc") is None
+
+
+@case
+def cli_staff_with_bad_values(bench: Bench) -> None:
+    for args in (("not-an-email",), ("a@example.org", "--role", "emperor"), ("x" * 500 + "@example.org",)):
+        result = bench.cli("staff", "create", *args, "--generate-password")
+        assert result.exit_code != 0, args
+        assert "Traceback" not in result.output
+    assert bench.count(StaffUser) == 0
+
+
+@case
+def cli_backup_paths(bench: Bench) -> None:
+    existing = bench.tmp_path / "exists.sqlite3"
+    existing.write_bytes(b"keep me")
+    result = bench.cli("backup", "create", "--output", str(existing))
+    assert result.exit_code == 1 and existing.read_bytes() == b"keep me", "never overwrites"
+    result = bench.cli("backup", "restore", str(bench.tmp_path), "--yes")
+    assert result.exit_code == 2 and "is a directory" in result.output
+
+
+# --- The catalogue as tests ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def bench(
+    app: Flask,
+    client: PageClient,
+    publish_survey: Callable[..., Any],
+    make_forum: Callable[..., str],
+    make_staff: Callable[..., StaffUser],
+    tmp_path: Path,
+) -> Bench:
+    return Bench(app, client, publish_survey, make_forum, make_staff, tmp_path)
+
+
+def test_the_catalogue_has_at_least_forty_cases() -> None:
+    assert len(CASES) >= 40, len(CASES)
+
+
+@pytest.mark.parametrize("check", CASES, ids=[c.__name__ for c in CASES])
+def test_bad_input(check: Callable[[Bench], None], bench: Bench) -> None:
+    check(bench)
