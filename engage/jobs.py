@@ -4,7 +4,9 @@ Callers use :func:`enqueue` with an importable function and plain arguments. Wit
 Redis the job goes to the ``engage`` queue and a worker (``flask --app wsgi jobs
 worker``) runs it inside an application context, retrying on failure. Without
 Redis the job runs straight away in the calling process, so the embedded default
-needs no second program; its errors are logged and reported to the caller.
+needs no second program; its errors are logged and reported to the caller. If Redis is
+configured but unreachable, the job runs in the calling process too, and that is logged
+at ERROR.
 """
 
 from __future__ import annotations
@@ -45,16 +47,23 @@ def enqueue(func: Callable[..., Any], *args: Any, retries: int = 3, **kwargs: An
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     queue = _queue(app)
     if queue is not None:
-        job = queue.enqueue(
-            run_in_app_context,
-            f"{func.__module__}:{func.__qualname__}",
-            args,
-            kwargs,
-            retry=Retry(max=retries, interval=[10, 60, 300][:retries]) if retries else None,
-            result_ttl=24 * 3600,
-            failure_ttl=7 * 24 * 3600,
-        )
-        return JobHandle(id=job.id, backend="rq", status="queued")
+        try:
+            job = queue.enqueue(
+                run_in_app_context,
+                f"{func.__module__}:{func.__qualname__}",
+                args,
+                kwargs,
+                retry=Retry(max=retries, interval=[10, 60, 300][:retries]) if retries else None,
+                result_ttl=24 * 3600,
+                failure_ttl=7 * 24 * 3600,
+            )
+        except redis.RedisError as error:
+            # Redis keeps no data of record: without it, do the work now rather than lose it.
+            log.error(
+                "Redis unavailable, running job %s in this process instead: %s", func.__qualname__, error
+            )
+        else:
+            return JobHandle(id=job.id, backend="rq", status="queued")
     try:
         func(*args, **kwargs)
     except Exception as error:

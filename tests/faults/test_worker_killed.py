@@ -1,0 +1,243 @@
+"""A gunicorn worker killed (SIGKILL) in the middle of storing a submission.
+
+The service runs as in production, in gunicorn, against this run's database. The test
+holds a lock so the worker's submission stops half-way through its transaction (on
+PostgreSQL after inserting the submission row and updating the response, waiting to
+insert the equality record; on SQLite waiting for the write lock), kills the worker
+there, and checks the response was stored not at all; then the resident's retry, served
+by the replacement worker, stores it exactly once, and a second retry changes nothing.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import secrets
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from engage import clock, database
+from engage.database import db
+from surveys import services
+from surveys.models import Response, Submission
+from tests.faults.proxy import free_port
+from tests.pages import form_values
+from tests.residents.conftest import SURVEY
+from tests.residents.test_journey import ANSWERS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class Resident:
+    """A browser without JavaScript, over real HTTP: cookies, forms, no automatic redirects."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+        )
+
+    def send(self, path: str, form: list[tuple[str, str]] | None = None) -> tuple[int, str, str]:
+        data = urlencode(form).encode() if form is not None else None
+        try:
+            with self.opener.open(self.base + path, data=data, timeout=30) as reply:
+                return reply.status, reply.headers.get("Location", ""), reply.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get("Location", ""), error.read().decode()
+
+    def fill(self, path: str, answers: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]:
+        _, _, html = self.send(path)
+        form = BeautifulSoup(html, "html.parser").select_one("main form")
+        assert form is not None, html[:300]
+        sent = [(k, v) for k, v in form_values(form) if k not in answers]
+        for name, value in answers.items():
+            sent += [(name, v) for v in (value if isinstance(value, list) else [value])]
+        return str(form.get("action") or path), sent
+
+    def walk_to_check(self) -> list[tuple[str, str]]:
+        action, form = self.fill("/s/test-survey", {})
+        status, location, _ = self.send(action, form)
+        while not location.endswith("/check"):
+            assert status == 302, (status, location)
+            page_id = location.rsplit("/", 1)[-1]
+            action, form = self.fill(location, ANSWERS.get(page_id, {}))
+            status, location, _ = self.send(action, form)
+        action, form = self.fill(location, {})
+        assert action.endswith("/submit")
+        return form
+
+
+@pytest.fixture
+def served(app: Flask, database_url: str, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """engage under gunicorn (one sync worker) on this test's database."""
+    with app.app_context():
+        version = services.save_definition(db(), dict(SURVEY), clock.now())
+        services.publish(db(), version.survey, clock.now())
+        db().commit()
+    port = free_port()
+    env = dict(
+        os.environ,
+        ENGAGE_ENV="production",
+        ENGAGE_SECRET_KEY=secrets.token_hex(32),
+        ENGAGE_DATABASE_URL=database_url,
+        ENGAGE_BASE_URL=f"http://127.0.0.1:{port}",
+        ENGAGE_LOG_LEVEL="WARNING",
+        ENGAGE_REDIS_URL="",
+    )
+    master = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: _healthy(base), "gunicorn to start")
+        yield base, master
+    finally:
+        master.send_signal(signal.SIGTERM)
+        try:
+            master.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            master.kill()
+
+
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(base + "/healthz", timeout=2) as reply:
+            return bool(reply.status == 200)
+    except OSError:
+        return False
+
+
+def wait_until(check: Any, what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def worker_pids(master: subprocess.Popen[bytes]) -> set[int]:
+    found = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True, check=False)
+    return {int(pid) for pid in found.stdout.split()}
+
+
+class SubmissionBlocker:
+    """Hold a lock that stops a submission half-way through its transaction."""
+
+    def __init__(self, database_url: str) -> None:
+        self.url = database_url
+        self.backend = make_url(database_url).get_backend_name()
+
+    def __enter__(self) -> SubmissionBlocker:
+        if self.backend == "sqlite":
+            self.sqlite = sqlite3.connect(make_url(self.url).database or "", isolation_level=None)
+            self.sqlite.execute("BEGIN IMMEDIATE")
+        else:
+            self.engine = create_engine(database.normalise_url(self.url))
+            self.connection = self.engine.connect()
+            self.transaction = self.connection.begin()
+            # Reads go on; the worker's insert of the equality record (the last write of a
+            # submission, after the submission row and the response update) has to wait.
+            self.connection.execute(text("LOCK TABLE equality_record IN EXCLUSIVE MODE"))
+        return self
+
+    def worker_is_waiting(self) -> bool:
+        if self.backend == "sqlite":
+            time.sleep(1.0)  # the worker now sits in SQLite's 5-second busy wait
+            return True
+        with self.engine.connect() as probe:
+            waiting = probe.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query ILIKE 'INSERT INTO equality_record%' AND datname = current_database()"
+                )
+            )
+        return bool(waiting)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.backend == "sqlite":
+            self.sqlite.execute("ROLLBACK")
+            self.sqlite.close()
+        else:
+            self.transaction.rollback()
+            self.connection.close()
+            self.engine.dispose()
+
+
+def counts(app: Flask) -> tuple[int, str]:
+    with app.app_context():
+        db().expire_all()
+        submitted = int(db().scalar(select(func.count()).select_from(Submission)) or 0)
+        response = db().scalar(select(Response))
+        assert response is not None
+        return submitted, response.status
+
+
+def test_worker_killed_during_submission(
+    app: Flask, database_url: str, served: tuple[str, subprocess.Popen[bytes]]
+) -> None:
+    base, master = served
+    resident = Resident(base)
+    submit_form = resident.walk_to_check()
+    [worker] = worker_pids(master)
+    outcome: list[Any] = []
+
+    def press_send() -> None:
+        try:
+            outcome.append(resident.send("/s/test-survey/submit", submit_form))
+        except OSError as error:  # the connection dies with the worker
+            outcome.append(error)
+
+    with SubmissionBlocker(database_url) as blocker:
+        sender = threading.Thread(target=press_send)
+        sender.start()
+        wait_until(blocker.worker_is_waiting, "the submission to block mid-transaction", 15)
+        os.kill(worker, signal.SIGKILL)
+        sender.join(timeout=15)
+    assert outcome and not (isinstance(outcome[0], tuple) and outcome[0][0] == 302), outcome
+    assert counts(app) == (0, "in_progress"), "nothing half-stored"
+
+    wait_until(lambda: bool(worker_pids(master) - {worker}), "gunicorn to replace the worker")
+    wait_until(lambda: _healthy(base), "the new worker to answer")
+    status, location, _ = resident.send("/s/test-survey/submit", submit_form)
+    assert (status, location) == (302, "/s/test-survey/done")
+    assert counts(app) == (1, "submitted"), "the retry stored it once"
+    status, location, _ = resident.send("/s/test-survey/submit", submit_form)
+    assert status in {302, 303} and counts(app) == (1, "submitted"), "and pressing again changes nothing"
+    _, _, done = resident.send("/s/test-survey/done")
+    assert "Answers sent" in done
