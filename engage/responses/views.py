@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, cast
 
 from flask import (
     Blueprint,
@@ -19,7 +19,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from engage import audit, clock
 from engage.auth.decorators import role_required
@@ -63,23 +63,24 @@ def list_responses(slug: str) -> ResponseReturnValue:
         .join(Submission, Submission.response_id == Response.id)
         .where(Response.survey_id == survey.id)
     )
+    newest_first = (Submission.submitted_at.desc(), Response.id.desc())
     answer = _answer_filter(survey, filters)
-    if answer is not None:
-        query = query.where(Response.public_id.in_(answer["ids"]))
     theme = _theme_filter(survey)
-    if theme is not None:
-        query = query.where(Response.public_id.in_(theme["ids"]))
-    total = db().scalar(select(func.count()).select_from(query.subquery())) or 0
+    if answer is None and theme is None:
+        total = db().scalar(select(func.count()).select_from(query.subquery())) or 0
+        page_query = query.order_by(*newest_first).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    else:
+        # The responses behind a number: matched on one light scan (ids and one answer),
+        # then only this page's rows are loaded. No giant IN list, whatever the survey's size.
+        matching = _matching_ids(survey, filters, answer, theme, newest_first)
+        total = len(matching)
+        page_ids = matching[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        page_query = query.where(Response.id.in_(page_ids)).order_by(*newest_first)
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     if page < 1 or page > pages:
         abort(404)
     rows: list[tuple[Response, Submission]] = [
-        (response, submission)
-        for response, submission in db().execute(
-            query.order_by(Submission.submitted_at.desc(), Response.id.desc())
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        )
+        (response, submission) for response, submission in db().execute(page_query)
     ]
     in_progress = db().scalar(
         select(func.count())
@@ -124,21 +125,19 @@ def _answer_filter(survey: Survey, filters: Any) -> dict[str, Any] | None:
     if question is None or not value:
         abort(404)
     label = runner.choices(question, definition).get(value, value)
-    ids = []
-    base = select(Response).join(Submission, Submission.response_id == Response.id)
-    for response in db().scalars(filters.apply(base.where(Response.survey_id == survey.id))):
-        given = response.answers.get(head)
+
+    def matches(given: Any) -> bool:
         if tail:
             given = given.get(tail) if isinstance(given, dict) else None
         elif question.type == "ranking":
             given = given[0] if isinstance(given, list) and given else None
-        if given == value or (isinstance(given, list) and value in given):
-            ids.append(response.public_id)
+        return bool(given == value or (isinstance(given, list) and value in given))
+
     title = question.text
     if tail:
         statement = next((s for s in question.statements if s.id == tail), None)
         title = f"{question.text}: {statement.text}" if statement else title
-    return {"param": param, "ids": ids, "question": title, "label": label}
+    return {"param": param, "head": head, "matches": matches, "question": title, "label": label}
 
 
 def _theme_filter(survey: Survey) -> dict[str, Any] | None:
@@ -155,8 +154,29 @@ def _theme_filter(survey: Survey) -> dict[str, Any] | None:
         label = themes.theme_label(analysis, theme_id)
     except themes.ThemeError:
         abort(404)
-    ids = [a for a, t in (analysis.result.get("assignments") or {}).items() if t == theme_id]
+    ids = {a for a, t in (analysis.result.get("assignments") or {}).items() if t == theme_id}
     return {"question": question_id, "id": theme_id, "label": label, "ids": ids}
+
+
+def _matching_ids(
+    survey: Survey,
+    filters: Any,
+    answer: dict[str, Any] | None,
+    theme: dict[str, Any] | None,
+    order: tuple[Any, ...],
+) -> list[int]:
+    """Ids of the submitted responses (newest first) that pass the answer and theme filters."""
+    given = cast("ColumnElement[Any]", Response.answers[answer["head"]] if answer else Response.public_id)
+    scan = filters.apply(
+        select(Response.id, Response.public_id, given)
+        .join(Submission, Submission.response_id == Response.id)
+        .where(Response.survey_id == survey.id)
+    ).order_by(*order)
+    return [
+        cast(int, response_id)
+        for response_id, public_id, value in db().execute(scan)
+        if (theme is None or public_id in theme["ids"]) and (answer is None or answer["matches"](value))
+    ]
 
 
 def _staff_names(ids: set[int]) -> dict[int, str]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from analysis.codebook import Codebook, CodebookError, Operation, ThemeState
@@ -57,23 +57,58 @@ def free_text_questions(definition: SurveyDefinition) -> list[Question]:
     ]
 
 
+def _answered(survey: Survey, question_id: str) -> tuple[ColumnElement[str], list[ColumnElement[bool]]]:
+    """The question's answer as text (in SQL), and the conditions for a submitted, non-empty one."""
+    text = Response.answers[question_id].as_string()
+    return text, [
+        Response.survey_id == survey.id,
+        Response.status == "submitted",
+        text.is_not(None),
+        text != "",
+    ]
+
+
 def answers_for(session: Session, survey: Survey, question_id: str) -> list[Answer]:
-    """Every submitted, non-empty answer to the question, oldest first."""
-    found = []
-    rows = session.scalars(
-        select(Response)
-        .where(Response.survey_id == survey.id, Response.status == "submitted")
+    """Every submitted, non-empty answer to the question, oldest first.
+
+    Only the answer itself is read from each response's JSON (in the database), so this
+    stays light with a hundred thousand responses.
+    """
+    text, where = _answered(survey, question_id)
+    rows = session.execute(
+        select(Response.public_id, text, Response.locality_code, Response.branch_code, Response.channel)
+        .where(*where)
         .order_by(Response.id)
     )
-    for response in rows:
-        text = response.answers.get(question_id)
-        if isinstance(text, str) and text.strip():
-            found.append(
-                Answer(
-                    response.public_id, text, response.locality_code, response.branch_code, response.channel
-                )
-            )
-    return found
+    return [
+        Answer(public_id, value, locality, branch, channel)
+        for public_id, value, locality, branch, channel in rows
+        if isinstance(value, str) and value.strip()
+    ]
+
+
+def answer_ids(session: Session, survey: Survey, question_id: str) -> list[str]:
+    """The public ids of the responses that answered the question, oldest first."""
+    _, where = _answered(survey, question_id)
+    return list(session.scalars(select(Response.public_id).where(*where).order_by(Response.id)))
+
+
+def count_answers(session: Session, survey: Survey, question_id: str) -> int:
+    return answer_counts(session, survey, [question_id])[question_id]
+
+
+def answer_counts(session: Session, survey: Survey, question_ids: list[str]) -> dict[str, int]:
+    """How many submitted responses answered each question, in one pass over the responses."""
+    if not question_ids:
+        return {}
+    columns = []
+    for question_id in question_ids:
+        text, _ = _answered(survey, question_id)
+        columns.append(func.count(case((and_(text.is_not(None), text != ""), 1))))
+    row = session.execute(
+        select(*columns).where(Response.survey_id == survey.id, Response.status == "submitted")
+    ).one()
+    return {question_id: int(n or 0) for question_id, n in zip(question_ids, row, strict=True)}
 
 
 def get(session: Session, survey: Survey, question_id: str) -> ThemeAnalysis | None:
@@ -88,7 +123,7 @@ def request(
     session: Session, survey: Survey, question_id: str, user_id: int | None, now: datetime
 ) -> ThemeAnalysis:
     """Queue a first analysis, or an update with the responses that came in since."""
-    count = len(answers_for(session, survey, question_id))
+    count = count_answers(session, survey, question_id)
     if count < MIN_ANSWERS:
         raise ThemeError(
             f"There are {count} answers to this question so far. Themes need at least {MIN_ANSWERS}"
@@ -277,14 +312,30 @@ class CodedAnswer:
     channel: str
 
 
-def answers_in(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[CodedAnswer]:
-    """The answers currently in a theme (or in none: ``unassigned``), redacted, oldest first."""
+def theme_members(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[str]:
+    """The public ids of the answers currently in a theme (or ``unassigned``), oldest first."""
     assignments: dict[str, str] = analysis.result.get("assignments", {})
     return [
-        CodedAnswer(a.id, redact(a.text), a.locality, a.channel)
-        for a in answers_for(session, analysis.survey, analysis.question_id)
-        if assignments.get(a.id) == theme_id
+        public_id
+        for public_id in answer_ids(session, analysis.survey, analysis.question_id)
+        if assignments.get(public_id) == theme_id
     ]
+
+
+def coded_answers(session: Session, analysis: ThemeAnalysis, public_ids: list[str]) -> list[CodedAnswer]:
+    """These answers to the analysed question, redacted, in the order given."""
+    text: ColumnElement[str] = Response.answers[analysis.question_id].as_string()
+    found: dict[str, CodedAnswer] = {}
+    for start in range(0, len(public_ids), 1000):
+        chunk = public_ids[start : start + 1000]
+        rows = session.execute(
+            select(Response.public_id, text, Response.locality_code, Response.channel).where(
+                Response.survey_id == analysis.survey_id, Response.public_id.in_(chunk)
+            )
+        )
+        for public_id, value, locality, channel in rows:
+            found[public_id] = CodedAnswer(public_id, redact(str(value or "")), locality, channel)
+    return [found[i] for i in public_ids if i in found]
 
 
 def add_note(

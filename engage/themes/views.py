@@ -15,7 +15,7 @@ from engage.auth.decorators import role_required
 from engage.database import db
 from engage.errors import summary_items
 from engage.models import Role
-from engage.reports import Filters, submitted
+from engage.reports import Filters, submitted_ids
 from engage.security import mark_private
 from engage.themes import services
 from engage.themes.models import ThemeAnalysis
@@ -55,13 +55,11 @@ def _question(definition: SurveyDefinition, question_id: str) -> Question:
 @role_required(Role.VIEWER)
 def index(slug: str) -> ResponseReturnValue:
     survey, definition = _survey(slug)
+    questions = services.free_text_questions(definition)
+    counts = services.answer_counts(db(), survey, [q.id for q in questions])
     rows = [
-        {
-            "question": q,
-            "answers": len(services.answers_for(db(), survey, q.id)),
-            "analysis": services.get(db(), survey, q.id),
-        }
-        for q in services.free_text_questions(definition)
+        {"question": q, "answers": counts[q.id], "analysis": services.get(db(), survey, q.id)}
+        for q in questions
     ]
     return render_template("themes/index.html", title=f"Themes in {survey.title}", survey=survey, rows=rows)
 
@@ -76,12 +74,12 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
     survey, definition = _survey(slug)
     asked = _question(definition, question_id)
     analysis = services.get(db(), survey, question_id)
-    answers = services.answers_for(db(), survey, question_id)
+    answers = services.answer_ids(db(), survey, question_id)
     analysed = set((analysis.result.get("assignments") or {}).keys()) if analysis else set()
     filters = Filters.read(request.args, definition)
     sizes = None
     if analysis is not None and filters.args():
-        allowed = {r.public_id for r in submitted(survey, filters)}
+        allowed = submitted_ids(survey, filters)
         sizes = Counter(t for a, t in (analysis.result.get("assignments") or {}).items() if a in allowed)
     return render_template(
         "themes/question.html",
@@ -94,7 +92,7 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
         question=asked,
         analysis=analysis,
         answers=len(answers),
-        new_answers=sum(1 for a in answers if a.id not in analysed) if analysis else 0,
+        new_answers=sum(1 for a in answers if a not in analysed) if analysis else 0,
         localities=services.localities(definition),
         reviewed=services.reviewed_share(analysis) if analysis else 0.0,
         actions=_actions_by_theme(analysis),
@@ -145,8 +143,8 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         label = services.theme_label(analysis, theme_id)
     except services.ThemeError:
         abort(404)
-    answers = services.answers_in(db(), analysis, theme_id)
-    pages = max(1, (len(answers) + PAGE_SIZE - 1) // PAGE_SIZE)
+    members = services.theme_members(db(), analysis, theme_id)
+    pages = max(1, (len(members) + PAGE_SIZE - 1) // PAGE_SIZE)
     page = request.args.get("page", default=1, type=int) or 1
     if not 1 <= page <= pages:
         abort(404)
@@ -160,8 +158,8 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         theme_id=theme_id,
         label=label,
         details=details,
-        answers=answers[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        total=len(answers),
+        answers=services.coded_answers(db(), analysis, members[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]),
+        total=len(members),
         page=page,
         pages=pages,
         notes=services.notes_for(db(), analysis, theme_id),
