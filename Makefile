@@ -14,6 +14,8 @@ PORT ?= 5000
 WORKERS ?= 2
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
+BENCH_SECONDS ?= 600
+SOAK_SECONDS ?= 1800
 
 export ENGAGE_TEST_POSTGRES_URL ?= $(TEST_POSTGRES_URL)
 
@@ -106,8 +108,14 @@ eval: install ## Theme analysis quality (NMI, ARI, ACC) against a TF-IDF + k-mea
 	$(BIN)/python -m analysis.evaluate
 
 .PHONY: bench
-bench: install ## Theme analysis timings and peak memory at 1k/10k/100k answers
+bench: install ## Benchmarks (about 35 min): theme analysis 1k/10k/100k, load on the resident journey vs a baseline, staff pages at 100k responses
 	$(BIN)/python -m analysis.bench
+	$(BIN)/python scripts/bench/load.py --seconds $(BENCH_SECONDS)
+	$(BIN)/python scripts/bench/staff_pages.py
+
+.PHONY: soak
+soak: install ## Paced load on PostgreSQL for SOAK_SECONDS (default 30 min): no 5xx, exactly once, worker memory before/after
+	$(BIN)/python scripts/bench/load.py --backends postgresql --seconds $(SOAK_SECONDS) --rate 100 --capacity-seconds 10
 
 .PHONY: clean
 clean: ## Remove caches and built assets (keeps .venv, node_modules and instance/)
