@@ -109,7 +109,7 @@ def handle_database_unavailable(error: Exception) -> Response:
 
 def handle_unstorable(error: DataError) -> tuple[str, int]:
     """The database refused a value it cannot hold (a NUL byte, a number out of range):
-    the request was at fault, so say so, and keep what was typed."""
+    the request was at fault, so say so. Known cases are refused earlier, per field."""
     log.warning("Database refused a value while serving %s: %s", request.path, error.orig)
     return _render(400, unstorable=True)
 
