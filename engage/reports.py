@@ -91,7 +91,11 @@ class Filters:
         }
 
 
-def submitted(survey: Survey, filters: Filters) -> list[Row[tuple[str, dict[str, Any]]]]:
+# One submitted response as the report reads it: (public_id, answers).
+Found = Row[tuple[str, dict[str, Any]]]
+
+
+def submitted(survey: Survey, filters: Filters) -> list[Found]:
     """The public id and answers of each submitted response that passes the filters.
 
     Only those two columns: loading 100,000 whole Response objects took 5.5 s where
@@ -114,7 +118,7 @@ def submitted_ids(survey: Survey, filters: Filters) -> set[str]:
     return set(db().scalars(filters.apply(query)))
 
 
-def _report(slug: str) -> tuple[Survey, SurveyDefinition, Filters, list[Row[tuple[str, dict[str, Any]]]]]:
+def _report(slug: str) -> tuple[Survey, SurveyDefinition, Filters, list[Found]]:
     mark_private()
     survey = services.get_survey(db(), slug)
     if survey is None or survey.published is None:
@@ -128,7 +132,7 @@ def _render_report(
     survey: Survey,
     definition: SurveyDefinition,
     filters: Filters,
-    found: list[Row[tuple[str, dict[str, Any]]]],
+    found: list[Found],
 ) -> ResponseReturnValue:
     return render_template(
         "reports/survey.html",

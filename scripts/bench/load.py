@@ -123,18 +123,13 @@ def learn_journey(browser: Browser) -> list[Step]:
         if path.endswith("/done"):
             return steps
         parser = _parse(reply)
-        form = [(k, v.replace("{idea}", IDEAS[0])) for k, v in _fill(parser.controls)]
+        template = _fill(parser.controls)
         steps.append(
-            Step(
-                "POST",
-                parser.action or path,
-                _fill(parser.controls),
-                answer=not path.endswith("/check"),
-                expect=302,
-            )
+            Step("POST", parser.action or path, template, answer=not path.endswith("/check"), expect=302)
         )
+        form = [(k, v.replace("{idea}", IDEAS[0])) for k, v in template]
         reply = browser.request("POST", steps[-1].path, form)
-        if reply.status == 200:
+        if reply.status != 302:
             raise SystemExit(f"error: the page {path} did not accept the learned answers")
 
 
