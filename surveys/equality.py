@@ -1,7 +1,8 @@
 """The optional equality monitoring questions, the same in every survey.
 
 Answers are kept apart from the survey answers (see :mod:`surveys.models`) and are only
-ever reported as totals, with groups of fewer than :data:`SMALL_GROUP` people hidden.
+ever reported as totals (for the survey, or for one theme's answers), with groups of
+fewer than :data:`SMALL_GROUP` people hidden.
 Every question is optional and offers "Prefer not to say".
 """
 
@@ -95,7 +96,8 @@ def equality_page() -> Page:
         intro=(
             "These questions help us check that we hear from everyone in the community. "
             "They are optional. Your answers are kept separately from the rest of your "
-            "answers and are only reported as totals."
+            "answers, are never shown with them, and are only reported as totals of "
+            f"{SMALL_GROUP} or more people."
         ),
         is_equality=True,
         questions=tuple(

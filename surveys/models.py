@@ -110,14 +110,21 @@ class Submission(Base):
 
 
 class EqualityRecord(Base):
-    """Equality monitoring answers, kept apart from the response they came with.
+    """Equality monitoring answers, kept apart from the answers of the response they came with.
 
-    There is deliberately no link back to the response: these are only ever counted.
+    They are never shown with a response, exported or listed one by one: only counted,
+    in :mod:`surveys.reporting`, with small groups hidden. ``response_id`` ties them to
+    their response so that a theme can be split by equality group (as suppressed totals)
+    and so that erasing a response erases these too. Records stored before the link
+    existed have none and count only in the survey's totals.
     """
 
     __tablename__ = "equality_record"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), unique=True, nullable=True
+    )
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("survey_version.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(10))

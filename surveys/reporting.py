@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from surveys.definition import SurveyDefinition
 from surveys.equality import SMALL_GROUP, equality_page
-from surveys.models import EqualityRecord, Survey
+from surveys.models import EqualityRecord, Response, Survey
 from surveys.runner import choices
 
 
@@ -47,16 +47,40 @@ def suppress(counts: dict[str, int], labels: dict[str, str]) -> tuple[list[Row],
 
 
 def equality_summary(session: Session, survey: Survey) -> list[EqualityTable]:
-    records: list[dict[str, object]] = list(
+    """The survey's equality totals, every question, small groups hidden."""
+    records: list[dict[str, Any]] = list(
         session.scalars(select(EqualityRecord.answers).where(EqualityRecord.survey_id == survey.id))
     )
+    return equality_tables(records)
+
+
+def equality_tables(records: list[dict[str, Any]], *, at_least: int = 0) -> list[EqualityTable]:
+    """Suppressed totals for each equality question over some people's equality answers.
+
+    Questions fewer than ``at_least`` of them answered are left out altogether.
+    """
     tables = []
     for question in equality_page().questions:
         counts = Counter(str(answers[question.id]) for answers in records if question.id in answers)
+        answered = sum(counts.values())
+        if answered < at_least:
+            continue
         labels = {option.value: option.label for option in question.options}
         rows, suppressed = suppress(dict(counts), labels)
-        tables.append(EqualityTable(question.text, rows, sum(counts.values()), suppressed))
+        tables.append(EqualityTable(question.text, rows, answered, suppressed))
     return tables
+
+
+def equality_by_response(session: Session, survey: Survey) -> dict[str, dict[str, Any]]:
+    """Each response's equality answers, by the response's public id, for splitting groups of
+    responses (themes) into suppressed totals. Never for showing one response's answers.
+    """
+    rows = session.execute(
+        select(Response.public_id, EqualityRecord.answers)
+        .join(EqualityRecord, EqualityRecord.response_id == Response.id)
+        .where(Response.survey_id == survey.id)
+    )
+    return dict(rows.all())
 
 
 CLOSED_TYPES = ("single_choice", "multiple_choice", "likert", "locality", "branch", "grid", "ranking")

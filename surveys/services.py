@@ -282,6 +282,7 @@ def submit(session: Session, response: Response, definition: SurveyDefinition, n
     if equality:
         session.add(
             EqualityRecord(
+                response_id=response.id,
                 survey_id=response.survey_id,
                 version_id=response.version_id,
                 channel=response.channel,

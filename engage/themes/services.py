@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -25,8 +26,10 @@ from analysis.redact import redact
 from engage import audit, clock
 from engage.database import db
 from engage.themes.models import ThemeAnalysis, ThemeNote
+from surveys import reporting
 from surveys import services as survey_services
 from surveys.definition import Question, SurveyDefinition
+from surveys.equality import SMALL_GROUP
 from surveys.models import Response, Survey
 
 log = logging.getLogger(__name__)
@@ -157,7 +160,15 @@ def _load(analysis: ThemeAnalysis) -> tuple[ThemeModel, Codebook, ThemeState]:
     return model, book, state
 
 
-def _snapshot(analysis: ThemeAnalysis, state: ThemeState, answers: list[Answer]) -> None:
+def _snapshot(
+    analysis: ThemeAnalysis, state: ThemeState, answers: list[Answer], equality: dict[str, dict[str, Any]]
+) -> None:
+    """Save the themes officers see, with where each theme's answers came from.
+
+    The equality split keeps only suppressed totals (small groups already hidden), and
+    only for questions at least :data:`SMALL_GROUP` people in the theme answered, so no
+    small group is ever stored, let alone shown.
+    """
     meta = {a.id: a for a in answers}
     assignment = dict(zip(state.answer_ids, state.assignment, strict=True))
     themes = [t.to_dict() for t in state.themes_list(redact_quotes=True)]
@@ -171,7 +182,20 @@ def _snapshot(analysis: ThemeAnalysis, state: ThemeState, answers: list[Answer])
         splits[theme_id]["locality"][answer.locality or "unknown"] += 1
         splits[theme_id]["branch"][answer.branch or "unknown"] += 1
         splits[theme_id]["channel"][answer.channel] += 1
+    people: dict[str, list[dict[str, Any]]] = {t["id"]: [] for t in themes}
+    for answer_id, theme_id in assignment.items():
+        if answer_id in equality and theme_id in people:
+            people[theme_id].append(equality[answer_id])
     for theme in themes:
+        theme["by_equality"] = [
+            {
+                "question": table.question,
+                "answered": table.answered,
+                "suppressed": table.suppressed,
+                "rows": [[row.label, row.count] for row in table.rows],
+            }
+            for table in reporting.equality_tables(people[theme["id"]], at_least=SMALL_GROUP)
+        ]
         theme["by_locality"] = dict(splits[theme["id"]]["locality"])
         theme["by_branch"] = dict(splits[theme["id"]]["branch"])
         theme["by_channel"] = dict(splits[theme["id"]]["channel"])
@@ -213,7 +237,7 @@ def run(analysis_id: int) -> None:
                 op = book.add_answers([a.id for a in new], [a.text for a in new], author="system")
                 state.apply(op)
                 analysis.codebook = book.to_list()
-        _snapshot(analysis, state, answers)
+        _snapshot(analysis, state, answers, reporting.equality_by_response(session, analysis.survey))
         analysis.status, analysis.progress, analysis.message = "done", 100, ""
         analysis.finished_at = clock.now()
         session.commit()
@@ -245,7 +269,7 @@ def edit(
         raise ThemeError(str(error)) from None
     analysis.codebook = book.to_list()
     answers = answers_for(session, analysis.survey, analysis.question_id)
-    _snapshot(analysis, state, answers)
+    _snapshot(analysis, state, answers, reporting.equality_by_response(session, analysis.survey))
     audit.record(
         session,
         "themes.edited",

@@ -21,6 +21,7 @@ from engage.themes import services
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
 from surveys.definition import Question, SurveyDefinition
+from surveys.equality import SMALL_GROUP
 from surveys.models import Survey
 from surveys.runner import CHANNELS
 
@@ -165,6 +166,8 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         notes=services.notes_for(db(), analysis, theme_id),
         localities=services.localities(definition),
         branches={branch.code: branch.name for branch in definition.branches()},
+        equality=definition.equality_section,
+        small_group=SMALL_GROUP,
         actions=action_services.actions_for_theme(db(), analysis, theme_id),
         errors=request.args.get("error", ""),
     )

@@ -105,6 +105,9 @@ def test_complete_journey(client: PageClient, app: Flask, publish_survey: Callab
         assert "eq_age" not in response.answers
         equality = db().scalar(select(EqualityRecord))
         assert equality is not None and equality.answers == {"eq_age": "35_44"}
+        # Stored apart, but tied to the response so themes can be split by group (in
+        # suppressed totals only) and erasing the response erases them too.
+        assert equality.response_id == response.id
 
 
 def test_branch_entry_link_is_recorded(
