@@ -278,6 +278,46 @@ def follow_merge(session: Session, analysis: ThemeAnalysis, merged: list[str], i
     session.flush()
 
 
+def follow_split(
+    session: Session, analysis: ThemeAnalysis, theme_id: str, label: str, parts: list[str]
+) -> int:
+    """After a theme is split, every action that answered it answers each part.
+
+    The whole theme was linked, so each part keeps the link until an officer decides a
+    part does not belong (unlinking is one button on the action). Returns how many
+    actions' links were carried.
+    """
+    links = list(
+        session.scalars(
+            select(ThemeLink).where(ThemeLink.analysis_id == analysis.id, ThemeLink.theme_id == theme_id)
+        )
+    )
+    for item in links:
+        item.theme_id = parts[0]
+        for part in parts[1:]:
+            session.add(
+                ThemeLink(
+                    action_id=item.action_id,
+                    analysis_id=analysis.id,
+                    theme_id=part,
+                    created_at=item.created_at,
+                    created_by=item.created_by,
+                )
+            )
+    session.flush()
+    if links:
+        audit.record(
+            session,
+            "action_plan.links_followed_split",
+            object_type="theme_analysis",
+            object_id=analysis.id,
+            summary=f"Links from {len(links)} action{'' if len(links) == 1 else 's'} to '{label}' "
+            f"now go to each of its {len(parts)} parts",
+            details={"theme": theme_id, "parts": parts, "actions": [item.action_id for item in links]},
+        )
+    return len(links)
+
+
 def actions_for_theme(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[Action]:
     return list(
         session.scalars(

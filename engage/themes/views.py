@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from analysis.codebook import SplitTheme
 from engage import clock, jobs
 from engage.actions import services as action_services
 from engage.auth.decorators import role_required
@@ -244,15 +245,21 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             parts = request.form.get("parts", "2")
             if not parts.isdigit() or not 2 <= int(parts) <= 5:
                 raise services.ThemeError("Choose to split the theme into 2 to 5 themes")
-            services.edit(
+            op = services.edit(
                 db(),
                 analysis,
                 lambda book, _state: book.split(theme, int(parts), author=author),
                 summary=f"Split theme '{name}' into {parts}",
             )
-            flash(
-                f"Split '{name}' into {parts} themes. Rename them so residents can tell them apart", "success"
-            )
+            assert isinstance(op, SplitTheme)
+            carried = action_services.follow_split(db(), analysis, theme, name, list(op.new_theme_ids))
+            message = f"Split '{name}' into {parts} themes. Rename them so residents can tell them apart"
+            if carried:
+                linked = "action linked to it now answers"
+                if carried > 1:
+                    linked = "actions linked to it now answer"
+                message += f". The {linked} each part: unlink any part it does not answer"
+            flash(message, "success")
         elif action == "move":
             answer, target = request.form.get("answer", ""), request.form.get("into", "")
             source = analysis.result.get("assignments", {}).get(answer)

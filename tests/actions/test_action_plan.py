@@ -144,6 +144,30 @@ def test_links_follow_a_merge(app: Flask, themed: list[dict[str, object]], offic
         assert [link.theme_id for link in db().scalars(select(ThemeLink))] == [into["id"]]
 
 
+def test_links_follow_a_split_to_every_part(
+    app: Flask, themed: list[dict[str, object]], officer: PageClient
+) -> None:
+    add_priority(officer)
+    page = add_action(officer)
+    analysis = analysed(app)
+    theme = themed[0]
+    officer.submit(page, {"theme": f"{analysis.id}:{theme['id']}"}, selector="form[action$='/themes']")
+    uncovered = len(officer.get("/staff/actions/coverage").soup.select("tbody th"))
+    split = officer.submit(
+        officer.get(URL), {"theme": theme["id"], "parts": "3"}, selector="form:has(input[value=split])"
+    )
+    assert "The action linked to it now answers each part" in split.text
+    parts = [t["id"] for t in analysed(app).result["themes"] if str(t["id"]).startswith(f"{theme['id']}.")]
+    assert len(parts) == 3
+    with app.app_context():
+        assert sorted(link.theme_id for link in db().scalars(select(ThemeLink))) == sorted(parts)
+        assert db().scalar(
+            select(AuditEvent.summary).where(AuditEvent.action == "action_plan.links_followed_split")
+        ) == (f"Links from 1 action to '{theme['label']}' now go to each of its 3 parts")
+    # Each part is answered, so none joins the themes with no action.
+    assert len(officer.get("/staff/actions/coverage").soup.select("tbody th")) == uncovered
+
+
 def test_you_said_we_did_shows_only_what_is_published_and_nothing_personal(
     app: Flask, themed: list[dict[str, object]], officer: PageClient, make_staff: Callable[..., StaffUser]
 ) -> None:
