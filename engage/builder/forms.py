@@ -241,6 +241,14 @@ class DetailsForm(FlaskForm):
         choices=YES_NO,
         validators=[DataRequired(message="Select yes if the survey should include the equality questions")],
     )
+    follow_up = RadioField(
+        "Offer to tell residents what happened?",
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[
+            DataRequired(message="Select yes to offer residents an email when you publish what happened")
+        ],
+    )
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
     def validate_closes_on(self, field: OptionalDateField) -> None:

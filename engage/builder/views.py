@@ -329,6 +329,7 @@ def details(slug: str) -> ResponseReturnValue:
                 "closes_on": _from_datetime(data.get("closes_at")),
                 "resume_days": str(data.get("resume_days", "")),
                 "equality_section": "yes" if data.get("equality_section") else "no",
+                "follow_up": "yes" if data.get("follow_up", True) else "no",
             }
         )
     else:
@@ -346,6 +347,8 @@ def details(slug: str) -> ResponseReturnValue:
             closes_at=_to_datetime(form.closes_on.data, end=True),
             resume_days=form.resume_days.number,
             equality_section=True if form.equality_section.data == "yes" else None,
+            # Offered unless switched off, so "yes" leaves the key out.
+            follow_up=None if form.follow_up.data == "yes" else False,
         )
         after = {k: data.get(k) for k in _DETAIL_KEYS}
         changed = {k: {"before": before[k], "after": after[k]} for k in _DETAIL_KEYS if before[k] != after[k]}
@@ -373,6 +376,7 @@ _DETAIL_KEYS = (
     "closes_at",
     "resume_days",
     "equality_section",
+    "follow_up",
 )
 
 

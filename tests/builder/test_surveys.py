@@ -89,6 +89,7 @@ def test_details(client: PageClient, app: Flask, draft: str) -> None:
     form = client.get(f"/staff/surveys/{draft}/details")
     assert form.page_title == "Survey details"
     assert form.soup.select_one("input[name=equality_section][value=no]").has_attr("checked")
+    assert form.soup.select_one("input[name=follow_up][value=yes]").has_attr("checked"), "offered by default"
     page = client.submit(
         form,
         {
@@ -100,6 +101,7 @@ def test_details(client: PageClient, app: Flask, draft: str) -> None:
             "closes_on": ["31", "1", "2027"],
             "resume_days": "14",
             "equality_section": "yes",
+            "follow_up": "no",
         },
     )
     assert page.h1 == "Opening hours 2027"
@@ -115,7 +117,10 @@ def test_details(client: PageClient, app: Flask, draft: str) -> None:
     assert data["opens_at"] == "2026-12-01T00:00:00+00:00"
     assert data["closes_at"] == "2027-01-31T23:59:59+00:00"
     assert data["equality_section"] is True
+    assert data["follow_up"] is False
+    assert "Offer to tell residents what happened" in page.text and "Not offered" in page.text
     [event] = audit_rows(app, "survey.details_updated")
+    assert event.details["follow_up"] == {"before": None, "after": False}
     assert event.details["title"] == {"before": "Library opening hours", "after": "Opening hours 2027"}
 
     again = client.get(f"/staff/surveys/{draft}/details")
@@ -129,6 +134,7 @@ def test_details(client: PageClient, app: Flask, draft: str) -> None:
             "closes_on": ["", "", ""],
             "resume_days": "",
             "equality_section": "no",
+            "follow_up": "yes",
         },
     )
     assert cleared.h1 == "Opening hours 2027"
@@ -140,8 +146,9 @@ def test_details(client: PageClient, app: Flask, draft: str) -> None:
         "closes_at",
         "resume_days",
         "equality_section",
+        "follow_up",
     ):
-        assert key not in data
+        assert key not in data, "left out: the default (offered) applies"
 
 
 @pytest.mark.parametrize(
