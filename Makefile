@@ -40,11 +40,11 @@ engage/static/build/engage.css: engage/assets/engage.scss node_modules/.installe
 install: system-libs $(VENV)/.installed node_modules/.installed engage/static/build/engage.css ## Create .venv, install Python and front-end packages, build the branded assets
 
 .PHONY: system-libs
-system-libs: ## Install Debian's Pango and a font for PDF reports (WeasyPrint) when they are missing
-	@if ! /sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! fc-list 2>/dev/null | grep -q .; then \
+system-libs: ## Install Debian's Pango and fonts (text and emoji) for PDF reports (WeasyPrint) when missing
+	@if ! /sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! fc-list 2>/dev/null | grep -q 'Liberation Sans' || ! fc-list 2>/dev/null | grep -q 'Noto Color Emoji'; then \
 	  echo "Installing Debian's Pango and fonts for PDF reports"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fontconfig >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fonts-noto-color-emoji fontconfig >/dev/null; \
 	fi
 
 .PHONY: migrate

@@ -80,3 +80,17 @@ def test_signed_out_people_get_no_pdf_and_a_missing_library_is_a_clear_503(
     reply = officer.client.get(URL)
     assert reply.status_code == 503 and reply.mimetype == "text/html"
     assert "libpango" not in reply.get_data(as_text=True)
+
+
+def test_emoji_in_quotes_print_with_an_emoji_font() -> None:
+    """Residents type emoji; without a font that has them the PDF shows empty boxes.
+    (``make install`` installs Debian's Noto Color Emoji.)"""
+    data = pdf.render(
+        '<p style="font-family: \'Liberation Sans\', sans-serif">Open on Sundays \N{BOOKS} please</p>'
+    )
+    fonts = {
+        str(font["/BaseFont"])
+        for page in PdfReader(io.BytesIO(data)).pages
+        for font in page["/Resources"]["/Font"].values()  # type: ignore[union-attr]
+    }
+    assert any("Emoji" in name for name in fonts), fonts
