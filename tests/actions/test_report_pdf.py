@@ -86,7 +86,7 @@ def test_emoji_in_quotes_print_with_an_emoji_font() -> None:
     """Residents type emoji; without a font that has them the PDF shows empty boxes.
     (``make install`` installs Debian's Noto Color Emoji.)"""
     data = pdf.render(
-        '<p style="font-family: \'Liberation Sans\', sans-serif">Open on Sundays \N{BOOKS} please</p>'
+        "<p style=\"font-family: 'Liberation Sans', sans-serif\">Open on Sundays \N{BOOKS} please</p>"
     )
     fonts = {
         str(font["/BaseFont"])
