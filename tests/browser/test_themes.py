@@ -11,6 +11,7 @@ from playwright.sync_api import BrowserContext, expect
 from engage.config import PROJECT_ROOT
 from engage.models import Role
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
+from tests.themes.test_equality_split import add as add_with_equality_answers
 from tests.themes.test_themes import SLUG, add_responses, corpus
 
 pytestmark = pytest.mark.browser
@@ -22,6 +23,7 @@ EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
 def themes_server(live_server: LiveServer) -> LiveServer:
     live_server.publish_example()
     add_responses(live_server.app, corpus())
+    add_with_equality_answers(live_server.app)
     return live_server
 
 
@@ -54,6 +56,8 @@ def test_an_officer_themes_and_merges(
     check_axe(page)
     page.locator("tbody a[href*='/t/']").first.click()
     expect(page.get_by_role("heading", name="The answers")).to_be_visible()
+    # The biggest theme (opening hours) splits by equality group, small groups not shown.
+    expect(page.locator("#by-equality table").first).to_contain_text("Not shown")
     check_axe(page)
     page.go_back()
     page.locator("tbody a[href*='theme=']").first.click()
