@@ -103,6 +103,13 @@ class Settings:
                 values[item.name] = raw.strip()
         settings = cls(**values)
         settings.validate()
+        if settings.is_production and not environ.get("ENGAGE_BASE_URL", "").strip():
+            raise ConfigError(
+                "ENGAGE_BASE_URL is not set. Emails to residents, forum members and staff "
+                "(confirmations, resume links, 'You said, we did' updates, unsubscribe links) "
+                "are sent by background jobs that build their links from it, so production "
+                "needs the public address, for example https://haveyoursay.anyshire.gov.uk."
+            )
         return settings
 
     def validate(self) -> None:

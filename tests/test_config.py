@@ -38,6 +38,14 @@ def test_values_are_read_and_typed() -> None:
             "ENGAGE_SECRET_KEY is missing",
         ),
         ({"ENGAGE_ENV": "production", "ENGAGE_SECRET_KEY": "k" * 40}, "ENGAGE_DATABASE_URL is not set"),
+        (
+            {
+                "ENGAGE_ENV": "production",
+                "ENGAGE_SECRET_KEY": "k" * 40,
+                "ENGAGE_DATABASE_URL": "postgresql://x/y",
+            },
+            "ENGAGE_BASE_URL is not set. Emails",
+        ),
         ({"ENGAGE_ENV": "staging"}, "ENGAGE_ENV must be development, production or testing"),
         ({"ENGAGE_STAFF_IDLE_MINUTES": "half an hour"}, "ENGAGE_STAFF_IDLE_MINUTES must be a whole number"),
         ({"ENGAGE_SMTP_USE_TLS": "maybe"}, "ENGAGE_SMTP_USE_TLS must be true or false"),
