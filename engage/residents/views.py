@@ -18,7 +18,9 @@ from werkzeug.exceptions import Gone
 from engage import clock, mail
 from engage.database import db
 from engage.errors import summary_items
+from engage.extensions import rate_limiter
 from engage.followups import asking as follow_up
+from engage.ratelimit import Limit
 from engage.security import mark_private
 from surveys import runner, services
 from surveys.definition import Page, SurveyDefinition
@@ -29,6 +31,9 @@ bp = Blueprint("residents", __name__, url_prefix="/s")
 SESSION_KEY = "responses"
 ENTRY_KEY = "entry"
 DONE_KEY = "submitted"
+# Wrong resume codes per client per hour. A library's public network shares one address,
+# and a resident mistypes a code now and then; twenty wrong codes an hour is neither.
+RESUME_GUESSES = Limit("resume:client", 20, 3600)
 
 
 @dataclass
@@ -437,6 +442,8 @@ def saved(slug: str) -> ResponseReturnValue:
 
 @bp.route("/<slug>/resume", methods=["GET", "POST"])
 def resume(slug: str) -> ResponseReturnValue:
+    """Continue saved answers with a code. Codes are short enough to type, so wrong ones
+    are limited per client (``RESUME_GUESSES``) to stop anyone trying codes at random."""
     mark_private()
     survey = _survey_or_404(slug)
     state = services.availability(survey, clock.now())
@@ -444,13 +451,26 @@ def resume(slug: str) -> ResponseReturnValue:
         raise _closed(survey, state.reason)
     errors: list[dict[str, str]] = []
     code = ""
+    status, headers = 200, {}
     if request.method == "POST":
         code = request.form.get("code", "").strip()[:40]
+        client = request.remote_addr or "unknown"
+        blocked = rate_limiter().is_blocked(RESUME_GUESSES, client)
         if not code:
             errors = [{"text": "Enter the code you were given when you saved your answers", "href": "#code"}]
+        elif not blocked.allowed:
+            errors = [
+                {
+                    "text": "Too many codes that did not match have been tried from here. "
+                    "Wait an hour and try again",
+                    "href": "#code",
+                }
+            ]
+            status, headers = 429, {"Retry-After": str(blocked.retry_after)}
         else:
             response = services.find_by_code(db(), survey, code)
             if response is None or (response.expires_at and response.expires_at < clock.now()):
+                rate_limiter().hit(RESUME_GUESSES, client)
                 errors = [
                     {
                         "text": "We could not find saved answers with that code. Check it and try again",
@@ -463,14 +483,18 @@ def resume(slug: str) -> ResponseReturnValue:
                 _remember(slug, token)
                 return redirect(_resume_url(_journey(slug)))
     definition = services.definition_of(survey.published) if survey.published else None
-    return render_template(
-        "residents/resume.html",
-        title="Continue your answers",
-        survey=survey,
-        definition=definition,
-        page_errors=errors,
-        code=code,
-    ), (400 if errors else 200)
+    return (
+        render_template(
+            "residents/resume.html",
+            title="Continue your answers",
+            survey=survey,
+            definition=definition,
+            page_errors=errors,
+            code=code,
+        ),
+        (400 if errors and status == 200 else status),
+        headers,
+    )
 
 
 @bp.get("/<slug>/resume/<token>")

@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 
 from engage import clock
 from engage.database import db
+from engage.extensions import rate_limiter
+from engage.residents.views import RESUME_GUESSES
 from surveys import services
 from surveys.models import EqualityRecord, Response, Submission, Survey
 from tests.conftest import FrozenClock
@@ -291,6 +293,29 @@ def test_save_and_come_back_with_a_code(
     )
     # The first browser's copy of the token no longer works: only one device at a time.
     assert client.get_redirect("/s/test-survey/details") == "/s/test-survey"
+
+
+def test_guessing_resume_codes_is_limited(
+    client: PageClient, app: Flask, publish_survey: Callable[..., Survey]
+) -> None:
+    publish_survey()
+    page = client.submit(start(client), {"visits": "weekly"})
+    saved = client.submit(page, {"services": ["books"], "action": "save"})
+    code = saved.soup.select_one("#resume-code").get_text(strip=True)
+    guesser = PageClient(app.test_client())
+    form = guesser.get("/s/test-survey/resume")
+    for n in range(RESUME_GUESSES.count):
+        guesser.submit(form, {"code": f"ZZZZ-{n:04d}"}, expected_status=400)
+    refused = guesser.submit(form, {"code": code}, expected_status=429)
+    assert refused.error_summary() == [
+        "Too many codes that did not match have been tried from here. Wait an hour and try again"
+    ]
+    assert refused.soup.select_one("input[name=code]")["value"] == code, "what was typed is kept"
+    assert int(refused.response.headers["Retry-After"]) > 0
+    # Once the hour is up, the right code works.
+    with app.app_context():
+        rate_limiter().reset(RESUME_GUESSES, "127.0.0.1")
+    assert guesser.submit(form, {"code": code}).h1 == "Your library"
 
 
 def test_resume_link(client: PageClient, app: Flask, publish_survey: Callable[..., Survey]) -> None:
