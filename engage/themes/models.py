@@ -28,7 +28,8 @@ class ThemeAnalysis(Base):
     status: Mapped[str] = mapped_column(String(12))  # queued, running, done, failed
     progress: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str] = mapped_column(Text, default="")
-    model: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Megabytes for a large survey, and only the analysis itself needs it: loaded on use.
+    model: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     codebook: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
