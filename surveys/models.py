@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.orm import Base, UTCDateTime
@@ -77,7 +78,9 @@ class Response(Base):
     locality_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     branch_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     status: Mapped[str] = mapped_column(String(12))  # in_progress, submitted
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # jsonb on PostgreSQL: parsed once when saved, so reports that count answers in SQL
+    # (one key, or every key with jsonb_each) do not re-parse 100,000 documents each time.
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     pages_done: Mapped[list[str]] = mapped_column(JSON)
     resume_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     resume_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
