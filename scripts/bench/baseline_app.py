@@ -41,11 +41,21 @@ def _connection() -> Any:
 
 
 def create_table() -> None:
-    _connection().execute(
-        "CREATE TABLE IF NOT EXISTS bench_baseline (id INTEGER PRIMARY KEY"
-        + ("" if URL.startswith(SQLITE_PREFIX) else " GENERATED ALWAYS AS IDENTITY")
-        + ", answer TEXT NOT NULL)"
-    )
+    """Every worker runs this as it boots. On PostgreSQL two concurrent
+    ``CREATE TABLE IF NOT EXISTS`` can still collide, so they take turns."""
+    postgres = not URL.startswith(SQLITE_PREFIX)
+    connection = _connection()
+    if postgres:
+        connection.execute("SELECT pg_advisory_lock(20261125)")
+    try:
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS bench_baseline (id INTEGER PRIMARY KEY"
+            + (" GENERATED ALWAYS AS IDENTITY" if postgres else "")
+            + ", answer TEXT NOT NULL)"
+        )
+    finally:
+        if postgres:
+            connection.execute("SELECT pg_advisory_unlock(20261125)")
 
 
 @app.post("/answer")
