@@ -274,14 +274,19 @@ def test_resume_in_the_same_browser(client: PageClient, publish_survey: Callable
     assert resumed.h1 == "Your library"
 
 
+def save_for_later(client: PageClient) -> str:
+    """Answer the first page, tick a service on the second, save and come back later: the code."""
+    page = client.submit(start(client), {"visits": "weekly"})
+    saved = client.submit(page, {"services": ["books"], "action": "save"})
+    assert saved.h1 == "Your answers have been saved"
+    return saved.soup.select_one("#resume-code").get_text(strip=True)
+
+
 def test_save_and_come_back_with_a_code(
     client: PageClient, app: Flask, publish_survey: Callable[..., Survey]
 ) -> None:
     publish_survey()
-    page = client.submit(start(client), {"visits": "weekly"})
-    saved = client.submit(page, {"services": ["books"], "action": "save"})
-    assert saved.h1 == "Your answers have been saved"
-    code = saved.soup.select_one("#resume-code").get_text(strip=True)
+    code = save_for_later(client)
     other = PageClient(app.test_client())
     form = other.get("/s/test-survey/resume")
     wrong = other.submit(form, {"code": "ZZZZ-ZZZZ"}, expected_status=400)
@@ -299,9 +304,7 @@ def test_guessing_resume_codes_is_limited(
     client: PageClient, app: Flask, publish_survey: Callable[..., Survey]
 ) -> None:
     publish_survey()
-    page = client.submit(start(client), {"visits": "weekly"})
-    saved = client.submit(page, {"services": ["books"], "action": "save"})
-    code = saved.soup.select_one("#resume-code").get_text(strip=True)
+    code = save_for_later(client)
     guesser = PageClient(app.test_client())
     form = guesser.get("/s/test-survey/resume")
     for n in range(RESUME_GUESSES.count):
