@@ -372,12 +372,13 @@ class ThemeState:
         if new_rows:
             vectors = self.model.embed([t for _, t in new_rows])
             themes, _ = self._nearest(vectors)
-            for (answer_id, text), vector, theme in zip(new_rows, vectors, themes, strict=True):
+            for (answer_id, text), theme in zip(new_rows, themes, strict=True):
                 self._index[answer_id] = len(self.answer_ids)
                 self.answer_ids.append(answer_id)
                 self.texts.append(text)
-                self.vectors = np.vstack([self.vectors, vector[None, :]])
                 self.assignment.append(theme if not is_meaningless(text) else UNASSIGNED)
+            # One copy for all of them: stacking row by row made adding n answers O(n²).
+            self.vectors = np.vstack([self.vectors, vectors])
         return [self.assignment[self._index[str(a)]] for a in answer_ids]
 
     # -- output -----------------------------------------------------------------------

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from analysis.codebook import Codebook, CodebookError, MergeThemes, apply
@@ -71,6 +72,10 @@ def test_new_answers_do_not_move_old_ones(fitted: ThemeModel) -> None:
     assert got[0] == _theme_of(fitted, 0) and got[2] == UNASSIGNED
     # Known ids keep their theme even if sent again with other text.
     assert state.add_answers([IDS[0]], ["computers"]) == [before[0]]
+    # Each new answer's vector sits on its own row, in order (they are stacked in one go).
+    texts = ["more parking please", "open on sundays", "n/a"] * 10
+    assert state.vectors.shape[0] == len(state.answer_ids) == len(before) + 30
+    assert np.allclose(state.vectors[-30:], fitted.embed(texts))
 
 
 def test_added_answers_are_a_replayable_operation(fitted: ThemeModel) -> None:
