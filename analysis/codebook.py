@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import numpy as np
+from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import normalize
 
@@ -251,6 +252,9 @@ class ThemeState:
         self.placed: set[str] = set()  # answers an officer moved by hand
         self.version = 0
         self._index = {a: i for i, a in enumerate(self.answer_ids)}
+        # Each answer's word counts, for theme keywords: made once, kept while the state
+        # lives (texts never change, only which theme they are in).
+        self._words: Any = None
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -379,6 +383,9 @@ class ThemeState:
                 self.assignment.append(theme if not is_meaningless(text) else UNASSIGNED)
             # One copy for all of them: stacking row by row made adding n answers O(n²).
             self.vectors = np.vstack([self.vectors, vectors])
+            if self._words is not None:
+                vec = self.model.word_vectorizer_
+                self._words = sparse.vstack([self._words, vec.transform([t for _, t in new_rows])]).tocsr()
         return [self.assignment[self._index[str(a)]] for a in answer_ids]
 
     # -- output -----------------------------------------------------------------------
@@ -398,10 +405,10 @@ class ThemeState:
         scores = self.scores()
         vec = self.model.word_vectorizer_
         if vec is not None and active:
-            matrix = vec.transform(
-                [txt if lab >= 0 else "" for txt, lab in zip(self.texts, labels, strict=True)]
-            )
-            keywords = theme_keywords(matrix, labels, len(active), vec.get_feature_names_out().tolist())
+            if self._words is None:
+                self._words = vec.transform(self.texts)
+            # Answers in no theme (label -1) are left out by theme_keywords.
+            keywords = theme_keywords(self._words, labels, len(active), vec.get_feature_names_out().tolist())
         else:
             keywords = [[] for _ in active]
         surface = self.model.surface_

@@ -8,8 +8,8 @@ responses (answers, localities, branches, channels) until the survey has ``--res
 submitted responses. It adds the new answers to the demo theme analysis as an officer's
 "Add new answers" would (timed), then signs in as an officer and times every staff page
 of that survey in-process (the Flask test client: server time only, no network), each
-three times, then times one codebook edit (renaming a theme). The target: no page over 1
-second.
+three times, then times two codebook edits (renaming a theme: the first in a worker, then
+the next). The target: no page over 1 second.
 """
 
 from __future__ import annotations
@@ -198,12 +198,18 @@ def time_pages(app: Any, analysis: dict[str, Any], repeats: int) -> list[dict[st
             }
         )
         print(f"  {label}: {rows[-1]['median_ms']} ms (status {status})", flush=True)
-    rows.append(time_rename(client, analysis))
-    print(f"  {rows[-1]['page']}: {rows[-1]['median_ms']} ms (status {rows[-1]['status']})", flush=True)
+    from engage.themes import services as themes
+
+    # The first edit in a web worker replays the codebook (the job worker placed the new
+    # answers in another process); later edits reuse the worker's replay.
+    themes._last = None
+    for label in ("first in a worker", "next"):
+        rows.append(time_rename(client, analysis, label))
+        print(f"  {rows[-1]['page']}: {rows[-1]['median_ms']} ms (status {rows[-1]['status']})", flush=True)
     return rows
 
 
-def time_rename(client: Any, analysis: dict[str, Any]) -> dict[str, Any]:
+def time_rename(client: Any, analysis: dict[str, Any], which: str) -> dict[str, Any]:
     """One officer's codebook edit (renaming a theme): it replays the codebook and saves a
     new snapshot inside the request, so it grows with the analysis."""
     path = f"/staff/surveys/{SLUG}/themes/one_change"
@@ -211,10 +217,10 @@ def time_rename(client: Any, analysis: dict[str, Any]) -> dict[str, Any]:
     assert found is not None, "the themes page has no CSRF token"
     data = {"csrf_token": found.group(1), "action": "rename", "theme": analysis["first_theme"]}
     started = time.perf_counter()
-    reply = client.post(f"{path}/edit", data=data | {"label": "Renamed by the bench"})
+    reply = client.post(f"{path}/edit", data=data | {"label": f"Renamed by the bench ({which})"})
     seconds = time.perf_counter() - started
     return {
-        "page": "Rename a theme (POST: codebook edit)",
+        "page": f"Rename a theme (POST: codebook edit), {which}",
         "path": f"{path}/edit",
         "status": 200 if reply.status_code == 303 else reply.status_code,
         "kb": 0.0,
