@@ -30,6 +30,9 @@ class ThemeAnalysis(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     # Megabytes for a large survey, and only the analysis itself needs it: loaded on use.
     model: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    # ThemeState.prepared() of the last run (pickled): added answers' vectors and every
+    # answer's word counts, so a worker replaying the codebook need not make them again.
+    prepared: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     codebook: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)

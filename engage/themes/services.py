@@ -190,9 +190,10 @@ def _load(analysis: ThemeAnalysis) -> tuple[Codebook, ThemeState]:
             return book, cached.state
     if analysis.model is None:
         raise ThemeError("This question has not been analysed yet")
-    # Only this application writes the model column, from its own fitted estimator.
+    # Only this application writes the model and prepared columns, from its own objects.
     model: ThemeModel = pickle.loads(analysis.model)  # noqa: S301
-    state = ThemeState(model)
+    prepared = pickle.loads(analysis.prepared) if analysis.prepared else None  # noqa: S301
+    state = ThemeState(model, prepared)
     for op in book.operations:
         state.apply(op)
     return book, state
@@ -283,6 +284,7 @@ def run(analysis_id: int) -> None:
                 state.apply(op)
                 analysis.codebook = book.to_list()
         _snapshot(analysis, state, answers, reporting.equality_by_response(session, analysis.survey))
+        analysis.prepared = pickle.dumps(state.prepared(), protocol=pickle.HIGHEST_PROTOCOL)
         analysis.status, analysis.progress, analysis.message = "done", 100, ""
         analysis.finished_at = clock.now()
         session.commit()

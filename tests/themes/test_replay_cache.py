@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from analysis.codebook import Codebook
+from analysis.codebook import Codebook, ThemeState, apply
+from analysis.model import ThemeModel
 from engage.database import db
 from engage.themes import services
 from engage.themes.models import ThemeAnalysis
@@ -21,15 +23,15 @@ from tests.themes.test_themes import add_responses, corpus, run
 
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """Counts model unpickles, which happen only when the codebook is replayed afresh."""
+    """Counts fresh replays: a new ThemeState is made only when the kept one cannot serve."""
     calls: list[int] = []
-    original = pickle.loads
+    original = services.ThemeState
 
-    def counting(data: bytes) -> object:
+    def counting(*args: Any) -> ThemeState:
         calls.append(1)
-        return original(data)
+        return original(*args)
 
-    monkeypatch.setattr(services.pickle, "loads", counting)
+    monkeypatch.setattr(services, "ThemeState", counting)
     services._last = None
     yield calls
     services._last = None
@@ -46,11 +48,11 @@ def edit(app: Flask, change: Callable[[Codebook, ThemeAnalysis], object]) -> The
 
 
 def fresh_replay(app: Flask) -> dict[str, str]:
+    """The codebook replayed on the stored model from nothing: no kept state, no prepared parts."""
     with app.app_context():
         analysis = db().scalars(select(ThemeAnalysis)).one()
-        saved, services._last = services._last, None
-        _, state = services._load(analysis)
-        services._last = saved
+        assert analysis.model is not None
+        state = apply(pickle.loads(analysis.model), Codebook.from_list(analysis.codebook))  # noqa: S301
         return dict(zip(state.answer_ids, state.assignment, strict=True))
 
 
@@ -59,19 +61,29 @@ def themes(analysis: ThemeAnalysis) -> list[str]:
 
 
 def test_edits_reuse_the_replay_and_match_a_fresh_one(
-    app: Flask, survey: str, officer: PageClient, loads: list[int]
+    app: Flask, survey: str, officer: PageClient, loads: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_responses(app, corpus(3))
     run(officer)
+    loads.clear()
     add_responses(app, corpus(1), locality="riverside-valley")
     run(officer)  # "Add new answers": an add_answers operation to replay from now on
     assert loads == [], "the job reused the state its fit kept"
     services._last = None  # in production the job ran in the job worker, another process
+    embedded: list[int] = []
+    original = ThemeModel.embed
+
+    def counting(model: ThemeModel, texts: list[str]) -> Any:
+        embedded.append(len(texts))
+        return original(model, texts)
+
+    monkeypatch.setattr(ThemeModel, "embed", counting)
     first, second = themes(edit(app, lambda book, a: book.rename(themes(a)[0], "Opening hours", author="t")))[
         :2
     ]
     after = edit(app, lambda book, a: book.merge([second, first], first, author="t"))
     assert loads == [1], "the first edit replayed, the second reused it"
+    assert embedded == [], "the replay used the added answers' vectors the job kept"
     assert after.result["assignments"] == fresh_replay(app)
     assert next(t for t in after.result["themes"] if t["id"] == first)["label"] == "Opening hours"
 
