@@ -63,9 +63,7 @@ def themes(analysis: ThemeAnalysis) -> list[str]:
 def test_edits_reuse_the_replay_and_match_a_fresh_one(
     app: Flask, survey: str, officer: PageClient, loads: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    add_responses(app, corpus(3))
-    run(officer)
-    loads.clear()
+    analyse(app, officer, loads)
     add_responses(app, corpus(1), locality="riverside-valley")
     run(officer)  # "Add new answers": an add_answers operation to replay from now on
     assert loads == [], "the job reused the state its fit kept"
@@ -88,12 +86,17 @@ def test_edits_reuse_the_replay_and_match_a_fresh_one(
     assert next(t for t in after.result["themes"] if t["id"] == first)["label"] == "Opening hours"
 
 
-def test_another_workers_edit_is_applied_on_top(
-    app: Flask, survey: str, officer: PageClient, loads: list[int]
-) -> None:
+def analyse(app: Flask, officer: PageClient, loads: list[int]) -> None:
+    """Theme the survey's answers; the fit's own state is then the one this process keeps."""
     add_responses(app, corpus(3))
     run(officer)
     loads.clear()
+
+
+def test_another_workers_edit_is_applied_on_top(
+    app: Flask, survey: str, officer: PageClient, loads: list[int]
+) -> None:
+    analyse(app, officer, loads)
     with app.app_context():
         # Another worker renamed a theme: the codebook in the database has one more operation.
         analysis = db().scalars(select(ThemeAnalysis)).one()
@@ -112,9 +115,7 @@ def test_another_workers_edit_is_applied_on_top(
 def test_a_stale_or_foreign_state_is_replayed_afresh(
     app: Flask, survey: str, officer: PageClient, loads: list[int]
 ) -> None:
-    add_responses(app, corpus(3))
-    run(officer)
-    loads.clear()
+    analyse(app, officer, loads)
     # An edit whose transaction was rolled back: the kept state is one operation ahead.
     with app.app_context():
         analysis = db().scalars(select(ThemeAnalysis)).one()
