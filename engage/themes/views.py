@@ -167,7 +167,8 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         notes=services.notes_for(db(), analysis, theme_id),
         localities=services.localities(definition),
         branches={branch.code: branch.name for branch in definition.branches()},
-        equality=definition.equality_section,
+        # Like the survey's equality totals, the per-theme split is for officers only.
+        equality=definition.equality_section and current_user.has_role(Role.OFFICER),
         small_group=SMALL_GROUP,
         actions=action_services.actions_for_theme(db(), analysis, theme_id),
         errors=request.args.get("error", ""),

@@ -4,17 +4,19 @@ the stored snapshot; and erasing a response erases its equality answers."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from flask import Flask
 from sqlalchemy import delete, func, select
 
 from engage import clock
 from engage.database import db
+from engage.models import Role, StaffUser
 from surveys import services
 from surveys.equality import SMALL_GROUP
 from surveys.models import EqualityRecord, Response
 from tests.pages import PageClient
-from tests.themes.test_themes import SLUG, TOPICS, URL, analysed, run
+from tests.themes.test_themes import SLUG, TOPICS, URL, analysed, client_for, run
 
 # One clear theme (opening hours) answered by 13 people: 6 aged 25 to 34, 5 aged 35 to 44,
 # 2 aged 65 to 74 (a small group), the rest of the survey's answers about other things.
@@ -56,7 +58,7 @@ def hours_theme(app: Flask) -> dict[str, object]:
 
 
 def test_a_theme_splits_by_equality_group_with_small_groups_hidden(
-    app: Flask, survey: str, officer: PageClient
+    app: Flask, survey: str, officer: PageClient, make_staff: Callable[..., StaffUser]
 ) -> None:
     add(app)
     run(officer)
@@ -83,6 +85,9 @@ def test_a_theme_splits_by_equality_group_with_small_groups_hidden(
     assert cells["65 to 74"] == "Not shown" and cells["35 to 44"] == "Not shown"
     assert f"fewer than {SMALL_GROUP} people" in page.text
     assert "What is your age?" in table.select_one("caption").get_text()  # type: ignore[union-attr]
+    # Viewers read themes but, as with the survey's equality totals, not equality splits.
+    viewer = client_for(app, make_staff, Role.VIEWER)
+    assert viewer.get(f"{URL}/t/{theme['id']}").soup.select_one("#by-equality") is None
 
 
 def test_a_theme_with_too_few_equality_answers_shows_no_breakdown(
