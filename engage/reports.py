@@ -91,24 +91,24 @@ class Filters:
         }
 
 
-def _matching(survey: Survey, filters: Filters) -> Select[tuple[int]]:
-    """The ids of the survey's submitted responses that pass the filters (a subquery)."""
+def _submitted(column: Any, survey: Survey, filters: Filters) -> Any:
+    """``column`` of the survey's submitted responses that pass the filters."""
     query = (
-        select(Response.id)
+        select(column)
         .join(Submission, Submission.response_id == Response.id)
         .where(Response.survey_id == survey.id)
     )
-    matching: Select[tuple[int]] = filters.apply(query)
+    return filters.apply(query)
+
+
+def _matching(survey: Survey, filters: Filters) -> Select[tuple[int]]:
+    """The ids of the survey's submitted responses that pass the filters (a subquery)."""
+    matching: Select[tuple[int]] = _submitted(Response.id, survey, filters)
     return matching
 
 
 def submitted_ids(survey: Survey, filters: Filters) -> set[str]:
-    query = (
-        select(Response.public_id)
-        .join(Submission, Submission.response_id == Response.id)
-        .where(Response.survey_id == survey.id)
-    )
-    return set(db().scalars(filters.apply(query)))
+    return set(db().scalars(_submitted(Response.public_id, survey, filters)))
 
 
 @dataclass(frozen=True)

@@ -106,24 +106,9 @@ class ClosedCounts:
 
 
 # One distinct answer to one question and how many responses gave it:
-# (question id, the answer as JSON text, number of responses).
+# (question id, the answer as JSON text, number of responses). The report gets these from
+# the database (answer_value_counts) rather than loading each response.
 ValueCount = tuple[str, str, int]
-
-
-def closed_counts(definition: SurveyDefinition, answer_sets: Iterable[dict[str, Any]]) -> list[ClosedCounts]:
-    """Counts for every closed question over the given responses' answers, in survey order.
-
-    For answers already in memory; :func:`answer_value_counts` gets the same tally from the
-    database without loading each response.
-    """
-    keys = set(closed_keys(definition))
-    tally: Counter[tuple[str, str]] = Counter(
-        (key, json.dumps(value, sort_keys=True))
-        for answers in answer_sets
-        for key, value in answers.items()
-        if key in keys
-    )
-    return closed_counts_from(definition, ((key, value, n) for (key, value), n in tally.items()))
 
 
 def closed_keys(definition: SurveyDefinition) -> list[str]:

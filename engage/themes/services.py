@@ -206,9 +206,7 @@ def _keep(analysis: ThemeAnalysis, state: ThemeState) -> None:
         _last = _Replayed(analysis.id, state.answer_ids[0], _digest(analysis.codebook), state)
 
 
-def _snapshot(
-    analysis: ThemeAnalysis, state: ThemeState, answers: list[Answer], equality: dict[str, dict[str, Any]]
-) -> None:
+def _snapshot(session: Session, analysis: ThemeAnalysis, state: ThemeState, answers: list[Answer]) -> None:
     """Save the themes officers see, with where each theme's answers came from.
 
     The equality split keeps only suppressed totals (small groups already hidden), and
@@ -216,6 +214,7 @@ def _snapshot(
     small group is ever stored, let alone shown.
     """
     meta = {a.id: a for a in answers}
+    equality = reporting.equality_by_response(session, analysis.survey)
     assignment = dict(zip(state.answer_ids, state.assignment, strict=True))
     themes = [t.to_dict() for t in state.themes_list(redact_quotes=True)]
     splits: dict[str, dict[str, Counter[str]]] = {
@@ -283,7 +282,7 @@ def run(analysis_id: int) -> None:
                 op = book.add_answers([a.id for a in new], [a.text for a in new], author="system")
                 state.apply(op)
                 analysis.codebook = book.to_list()
-        _snapshot(analysis, state, answers, reporting.equality_by_response(session, analysis.survey))
+        _snapshot(session, analysis, state, answers)
         analysis.prepared = pickle.dumps(state.prepared(), protocol=pickle.HIGHEST_PROTOCOL)
         analysis.status, analysis.progress, analysis.message = "done", 100, ""
         analysis.finished_at = clock.now()
@@ -320,7 +319,7 @@ def edit(
     # stored and the next edit replays afresh.
     _keep(analysis, state)
     answers = answers_for(session, analysis.survey, analysis.question_id)
-    _snapshot(analysis, state, answers, reporting.equality_by_response(session, analysis.survey))
+    _snapshot(session, analysis, state, answers)
     audit.record(
         session,
         "themes.edited",
