@@ -62,34 +62,20 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     errors.init_app(app)
 
     from engage.actions.public import bp as yswd_bp
-    from engage.actions.views import bp as actions_bp
-    from engage.auth.views import bp as auth_bp
-    from engage.builder.views import bp as builder_bp
     from engage.followups.views import bp as followups_bp
-    from engage.forums.officers import bp as forum_admin_bp
     from engage.forums.public import bp as forums_bp
     from engage.kiosk import views as kiosk
     from engage.public.views import bp as public_bp
-    from engage.reports import bp as reports_bp
     from engage.residents.views import bp as residents_bp
-    from engage.responses.views import bp as responses_bp
-    from engage.staff.views import bp as staff_bp
-    from engage.themes.views import bp as themes_bp
+    from engage.staff import area as staff_area
 
     app.register_blueprint(public_bp)
     app.register_blueprint(residents_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(builder_bp)
-    app.register_blueprint(responses_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(followups_bp)
-    app.register_blueprint(forum_admin_bp)
-    app.register_blueprint(themes_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(actions_bp)
     app.register_blueprint(yswd_bp)
     kiosk.init_app(app)
+    staff_area.init_app(app)
 
     from engage.cli import register_commands
 

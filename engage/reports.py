@@ -22,7 +22,7 @@ from surveys import reporting, runner, services
 from surveys.definition import SurveyDefinition
 from surveys.models import Response, Submission, Survey
 
-bp = Blueprint("reports", __name__, url_prefix="/staff/surveys")
+bp = Blueprint("reports", __name__, url_prefix="/surveys")
 LONDON = ZoneInfo("Europe/London")
 
 

@@ -16,7 +16,6 @@ from flask import (
     abort,
     flash,
     g,
-    make_response,
     redirect,
     render_template,
     request,
@@ -41,7 +40,7 @@ from engage.security import mark_private
 from surveys import services as survey_services
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
-admin = Blueprint("kiosk_admin", __name__, url_prefix="/staff/kiosks")
+admin = Blueprint("kiosks", __name__, url_prefix="/kiosks")
 
 COOKIE = "engage_kiosk"
 COOKIE_LIFETIME = timedelta(days=400)
@@ -57,7 +56,7 @@ def current_kiosk() -> KioskDevice | None:
 
 
 def _load_kiosk() -> ResponseReturnValue | None:
-    """Before every request: is this browser an enrolled kiosk? Staff pages are refused on it."""
+    """Before every request: is this browser an enrolled kiosk? (The staff area refuses kiosks.)"""
     token = request.cookies.get(COOKIE)
     if not token or request.endpoint == "static":
         return None
@@ -69,10 +68,6 @@ def _load_kiosk() -> ResponseReturnValue | None:
     if device.last_contact_at is None or now - device.last_contact_at > CONTACT_EVERY:
         device.last_contact_at = now
         db().commit()
-    if request.path.startswith("/staff"):
-        return make_response(
-            render_template("kiosk/no_staff.html", title="Staff pages are not available on this tablet"), 403
-        )
     return None
 
 
@@ -204,11 +199,6 @@ def timeout() -> ResponseReturnValue:
 # --- staff ----------------------------------------------------------------------------
 
 
-@admin.before_request
-def _private() -> None:
-    mark_private()
-
-
 @admin.get("", strict_slashes=False)
 @role_required(Role.BRANCH_STAFF)
 def list_kiosks() -> ResponseReturnValue:
@@ -318,7 +308,7 @@ def revoke(device_id: int) -> ResponseReturnValue:
     )
     db().commit()
     flash(f"{device.name} has been revoked. It shows the set-up page until it is enrolled again", "success")
-    return redirect(url_for("kiosk_admin.list_kiosks"))
+    return redirect(url_for("staff.kiosks.list_kiosks"))
 
 
 def init_app(app: Flask) -> None:
@@ -327,5 +317,4 @@ def init_app(app: Flask) -> None:
     app.before_request(_load_kiosk)
     app.after_request(_kiosk_headers)
     app.register_blueprint(bp)
-    app.register_blueprint(admin)
     offline_views.init_app(app)

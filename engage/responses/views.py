@@ -27,20 +27,14 @@ from engage.config import Settings
 from engage.database import db
 from engage.models import Role, StaffUser
 from engage.residents.views import SESSION_KEY
-from engage.security import mark_private
 from surveys import posters as poster_art
 from surveys import reporting, runner, services
 from surveys.equality import SMALL_GROUP
 from surveys.models import Response, Submission, Survey
 
-bp = Blueprint("responses", __name__, url_prefix="/staff/surveys")
+bp = Blueprint("responses", __name__, url_prefix="/surveys")
 
 PAGE_SIZE = 50
-
-
-@bp.before_request
-def _private() -> None:
-    mark_private()
 
 
 def _survey(slug: str) -> Survey:
@@ -282,10 +276,12 @@ def link_action(slug: str, public_id: str) -> ResponseReturnValue:
     except action_services.ActionError as error:
         db().rollback()
         flash(next(iter(error.errors.values())), "error")
-        return redirect(url_for("responses.response_detail", slug=slug, public_id=public_id) + "#trace"), 303
+        return redirect(
+            url_for("staff.responses.response_detail", slug=slug, public_id=public_id) + "#trace"
+        ), 303
     db().commit()
     flash("Linked this response to the action", "success")
-    return redirect(url_for("responses.response_detail", slug=slug, public_id=public_id)), 303
+    return redirect(url_for("staff.responses.response_detail", slug=slug, public_id=public_id)), 303
 
 
 @bp.route("/<slug>/paper", methods=["GET", "POST"])
@@ -297,7 +293,7 @@ def paper_entry(slug: str) -> ResponseReturnValue:
     version = survey.published
     if version is None or not state.open:
         flash("Paper questionnaires can only be entered while the survey is open.", "info")
-        return redirect(url_for("responses.list_responses", slug=slug))
+        return redirect(url_for("staff.responses.list_responses", slug=slug))
     definition = services.definition_of(version)
     errors: list[dict[str, str]] = []
     channel = request.form.get("channel", "paper")

@@ -12,21 +12,11 @@ from engage.auth.decorators import role_required
 from engage.database import db
 from engage.models import AuditEvent, OutboundEmail, Role, StaffUser
 from engage.public.views import database_status, redis_status
-from engage.security import mark_private
 from engage.staff.forms import EditStaffForm, StaffAccountForm
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp = Blueprint("home", __name__)
 
 AUDIT_PAGE_SIZE = 50
-
-
-@bp.before_request
-def _staff_pages_are_private() -> ResponseReturnValue | None:
-    mark_private()
-    if current_user.is_authenticated and current_user.must_change_password:
-        flash("You must choose a new password before you continue.", "info")
-        return redirect(url_for("auth.change_password"))
-    return None
 
 
 def _me() -> StaffUser:
@@ -136,7 +126,7 @@ def account_detail(user_id: int) -> ResponseReturnValue:
                 )
                 db().commit()
                 flash(f"Changes to {user.name}'s account have been saved.", "success")
-            return redirect(url_for("staff.account_detail", user_id=user.id))
+            return redirect(url_for("staff.home.account_detail", user_id=user.id))
     sessions_live = sum(1 for s in user.sessions if s.revoked_at is None)
     return render_template(
         "staff/account_detail.html",
@@ -167,7 +157,7 @@ def account_deactivate(user_id: int) -> ResponseReturnValue:
         )
         db().commit()
         flash(f"{user.name}'s account has been deactivated and signed out everywhere.", "success")
-    return redirect(url_for("staff.account_detail", user_id=user.id))
+    return redirect(url_for("staff.home.account_detail", user_id=user.id))
 
 
 @bp.post("/accounts/<int:user_id>/reactivate")
@@ -185,7 +175,7 @@ def account_reactivate(user_id: int) -> ResponseReturnValue:
         )
         db().commit()
         flash(f"{user.name}'s account has been reactivated.", "success")
-    return redirect(url_for("staff.account_detail", user_id=user.id))
+    return redirect(url_for("staff.home.account_detail", user_id=user.id))
 
 
 @bp.post("/accounts/<int:user_id>/reset-password")

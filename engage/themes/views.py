@@ -17,7 +17,6 @@ from engage.database import db
 from engage.errors import summary_items
 from engage.models import Role
 from engage.reports import Filters, submitted_ids
-from engage.security import mark_private
 from engage.themes import services
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
@@ -26,14 +25,9 @@ from surveys.equality import SMALL_GROUP
 from surveys.models import Survey
 from surveys.runner import CHANNELS
 
-bp = Blueprint("themes", __name__, url_prefix="/staff/surveys")
+bp = Blueprint("themes", __name__, url_prefix="/surveys")
 
 LABEL_MAX = 80
-
-
-@bp.before_request
-def _private() -> None:
-    mark_private()
 
 
 def _survey(slug: str) -> tuple[Survey, SurveyDefinition]:
@@ -128,7 +122,7 @@ def run(slug: str, question_id: str) -> ResponseReturnValue:
     db().commit()
     if analysis.status == "queued":
         jobs.enqueue(services.run, analysis.id, retries=0)
-    return redirect(url_for("themes.question", slug=slug, question_id=question_id)), 303
+    return redirect(url_for("staff.themes.question", slug=slug, question_id=question_id)), 303
 
 
 PAGE_SIZE = 50
@@ -191,7 +185,7 @@ def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         return _page(slug, question_id, str(error), "note")
     db().commit()
     flash("Added your note", "success")
-    return redirect(url_for("themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)), 303
+    return redirect(url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)), 303
 
 
 def _analysis(survey: Survey, question_id: str) -> ThemeAnalysis:
@@ -210,7 +204,7 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
     analysis = _analysis(survey, question_id)
     action = request.form.get("action", "")
     author = current_user.email
-    back = url_for("themes.question", slug=slug, question_id=question_id)
+    back = url_for("staff.themes.question", slug=slug, question_id=question_id)
     try:
         if action == "rename":
             theme = request.form.get("theme", "")
@@ -275,7 +269,9 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             )
             db().commit()
             flash(f"Moved the answer to '{name}'", "success")
-            return redirect(url_for("themes.theme", slug=slug, question_id=question_id, theme_id=source)), 303
+            return redirect(
+                url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=source)
+            ), 303
         elif action == "not_relevant":
             theme = request.form.get("theme", "")
             name = services.theme_label(analysis, theme)

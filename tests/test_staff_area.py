@@ -1,0 +1,130 @@
+"""The staff area's rules hold for every URL under /staff, not just the pages someone remembered.
+
+Each test walks the application's URL map: every rule under ``/staff``, with every method it
+accepts, built with placeholder values. New staff pages are covered without editing this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.routing import Rule
+
+from engage.models import Role, StaffUser
+from engage.staff.area import OPEN_ENDPOINTS, PASSWORD_CHANGE_ENDPOINTS
+from tests.conftest import PASSWORD
+from tests.pages import PageClient
+
+PLACEHOLDERS = {"int": 1, "default": "x", "string": "x", "path": "x"}
+
+
+def staff_requests(app: Flask) -> Iterator[tuple[str, str, str]]:
+    """(endpoint, method, path) for every staff URL in the map."""
+    adapter = app.url_map.bind("localhost")
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/staff"):
+            continue
+        values = {name: PLACEHOLDERS[_converter(rule, name)] for name in rule.arguments}
+        path = adapter.build(rule.endpoint, values)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, path
+
+
+def _converter(rule: Rule, name: str) -> str:
+    converter = rule._converters[name]
+    return {"IntegerConverter": "int", "PathConverter": "path"}.get(type(converter).__name__, "string")
+
+
+@pytest.fixture
+def no_csrf(app: Flask) -> Flask:
+    # The walk posts without forms; CSRF would answer first and hide what the staff area does.
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app
+
+
+def _sign_in(client: FlaskClient, email: str) -> None:
+    response = client.post("/staff/sign-in", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+
+
+def test_the_walk_covers_every_feature(app: Flask) -> None:
+    prefixes = {path.split("/")[2] for _, _, path in staff_requests(app) if path.count("/") >= 2}
+    assert {"surveys", "forums", "kiosks", "actions", "accounts", "audit", "outbox", "sign-in"} <= prefixes
+    assert len(list(staff_requests(app))) > 100
+
+
+def test_an_account_that_must_change_its_password_reaches_nothing_else(
+    no_csrf: Flask, make_staff: Callable[..., StaffUser]
+) -> None:
+    user = make_staff(Role.ADMIN, must_change=True)
+    client = no_csrf.test_client()
+    _sign_in(client, user.email)
+    reached = []
+    for endpoint, method, path in staff_requests(no_csrf):
+        if endpoint in OPEN_ENDPOINTS | PASSWORD_CHANGE_ENDPOINTS:
+            continue
+        response = client.open(path, method=method)
+        location = response.headers.get("Location", "")
+        if response.status_code != 302 or not location.endswith("/staff/password"):
+            reached.append(f"{method} {path} → {response.status_code} {location}")
+        assert response.headers["Cache-Control"] == "no-store"
+    assert reached == []
+    # …while the password page itself works, and then everything opens up.
+    assert client.get("/staff/password").status_code == 200
+    assert client.get("/staff/").status_code == 302
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_url(no_csrf: Flask) -> None:
+    client = no_csrf.test_client()
+    reached = []
+    for endpoint, method, path in staff_requests(no_csrf):
+        if endpoint in OPEN_ENDPOINTS:
+            continue
+        response = client.open(path, method=method)
+        location = response.headers.get("Location", "")
+        if response.status_code != 302 or "/staff/sign-in" not in location:
+            reached.append(f"{method} {path} → {response.status_code} {location}")
+        assert response.headers["Cache-Control"] == "no-store"
+    assert reached == []
+
+
+def test_an_enrolled_kiosk_gets_no_staff_page_even_when_staff_sign_in_on_it(
+    app: Flask, make_staff: Callable[..., StaffUser]
+) -> None:
+    from engage import clock
+    from engage.database import db
+    from engage.kiosk import services
+    from engage.kiosk.models import KioskDevice
+
+    with app.app_context():
+        device = KioskDevice(
+            name="Tablet", branch_code="northgate-central", branch_name="Northgate", idle_seconds=120
+        )
+        device.created_at = clock.now()
+        db().add(device)
+        db().flush()
+        code = services.new_enrol_code(device, clock.now())
+        db().commit()
+    tablet = PageClient(app.test_client())
+    tablet.submit(tablet.get("/kiosk/enrol"), {"code": code}, expected_status=(200, 403))
+    user = make_staff(Role.ADMIN)
+    app.config["WTF_CSRF_ENABLED"] = False
+    refused = 0
+    for _endpoint, method, path in staff_requests(app):
+        response = tablet.client.open(path, method=method, data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 403, f"{method} {path} → {response.status_code}"
+        assert "Staff pages are not available on this tablet" in response.get_data(as_text=True)
+        refused += 1
+    assert refused > 100
+
+
+def test_a_signed_in_officer_still_reaches_their_pages(
+    client: PageClient, signed_in: Callable[[Role], StaffUser]
+) -> None:
+    signed_in(Role.OFFICER)
+    for path in ("/staff/", "/staff/surveys", "/staff/forums", "/staff/actions", "/staff/kiosks"):
+        page = client.get(path)
+        assert page.response.headers["Cache-Control"] == "no-store"
