@@ -47,19 +47,22 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
             app.wsgi_app,
             x_for=settings.proxy_count,
             x_proto=settings.proxy_count,
-            x_host=settings.proxy_count,
+            # The public host comes from ENGAGE_BASE_URL; X-Forwarded-Host is believed only
+            # when configured (and TRUSTED_HOSTS still checks it in production).
+            x_host=settings.proxy_count if settings.proxy_forwarded_host else 0,
         )
 
     _configure_logging(app, settings)
     _configure_templates(app)
 
-    from engage import database, errors, extensions, security
+    from engage import database, errors, extensions, links, security
 
     database.init_app(app)
     _init_redis(app, settings)
     extensions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    links.init_app(app)
 
     from engage.actions.public import bp as yswd_bp
     from engage.followups.views import bp as followups_bp

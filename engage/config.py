@@ -8,6 +8,7 @@ refuses to start without a real secret key.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -16,6 +17,9 @@ from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+
+_HOST = re.compile(r"\.?[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]")
 
 
 class ConfigError(RuntimeError):
@@ -68,6 +72,8 @@ class Settings:
     login_window_minutes: int = 15
     max_content_length: int = 2 * 1024 * 1024
     proxy_count: int = 0
+    proxy_forwarded_host: bool = False
+    allowed_hosts: str = ""
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 2
@@ -81,6 +87,23 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def base_host(self) -> str:
+        """The host name of ``base_url``, without port."""
+        return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def trusted_hosts(self) -> list[str] | None:
+        """Host names requests may be addressed to; ``None`` accepts any (development and tests).
+
+        Production accepts only the public address's host and ``ENGAGE_ALLOWED_HOSTS``, so a
+        request with a forged ``Host`` (or ``X-Forwarded-Host``) header gets a 400 page.
+        """
+        extra = [host.strip().lower() for host in self.allowed_hosts.split(",") if host.strip()]
+        if not self.is_production and not extra:
+            return None
+        return [self.base_host, *extra]
 
     @property
     def base_url_is_https(self) -> bool:
@@ -138,9 +161,23 @@ class Settings:
                 "ENGAGE_FORUM_REMINDER_DAYS must be shorter than ENGAGE_FORUM_MEMBERSHIP_DAYS, so "
                 "members are reminded before their membership lapses."
             )
-        scheme = urlsplit(self.base_url).scheme
-        if scheme not in {"http", "https"}:
-            raise ConfigError(f"ENGAGE_BASE_URL must start with http:// or https://, not {self.base_url!r}.")
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ConfigError(
+                "ENGAGE_BASE_URL must be an address starting with http:// or https://, "
+                f"not {self.base_url!r}."
+            )
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ConfigError(
+                "ENGAGE_BASE_URL must be the public address only (scheme, host, optional port and path), "
+                f"not {self.base_url!r}."
+            )
+        for host in self.allowed_hosts.split(","):
+            if host.strip() and not _HOST.fullmatch(host.strip()):
+                raise ConfigError(
+                    "ENGAGE_ALLOWED_HOSTS must be host names separated by commas, like "
+                    f"haveyoursay.anyshire.gov.uk,engage.internal, not {self.allowed_hosts!r}."
+                )
 
 
 def development_secret_key(instance_path: Path) -> str:
@@ -185,4 +222,5 @@ def flask_config(settings: Settings, instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_SSL_STRICT": True,
         "TESTING": settings.env == "testing",
         "PREFERRED_URL_SCHEME": urlsplit(settings.base_url).scheme,
+        "TRUSTED_HOSTS": settings.trusted_hosts,
     }

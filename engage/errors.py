@@ -6,13 +6,15 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
+from flask.globals import request_ctx
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from engage import links
 from engage.security import mark_private
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,10 @@ def _render(status: int, **context: Any) -> tuple[str, int]:
         g._login_user = AnonymousUserMixin()
     if context.get("csrf"):
         title = "Your form timed out"
+    if request_ctx and request_ctx.url_adapter is None:
+        # The request's Host was refused (not in TRUSTED_HOSTS), so Flask has no URL adapter:
+        # build the page's links against the public address instead.
+        request_ctx.url_adapter = links.adapter(current_app)
     try:
         return render_template("errors/error.html", title=title, status=status, **context), status
     except Exception:

@@ -49,7 +49,12 @@ def test_values_are_read_and_typed() -> None:
         ({"ENGAGE_ENV": "staging"}, "ENGAGE_ENV must be development, production or testing"),
         ({"ENGAGE_STAFF_IDLE_MINUTES": "half an hour"}, "ENGAGE_STAFF_IDLE_MINUTES must be a whole number"),
         ({"ENGAGE_SMTP_USE_TLS": "maybe"}, "ENGAGE_SMTP_USE_TLS must be true or false"),
-        ({"ENGAGE_BASE_URL": "ftp://x"}, "ENGAGE_BASE_URL must start with http:// or https://"),
+        ({"ENGAGE_BASE_URL": "ftp://x"}, "ENGAGE_BASE_URL must be an address starting with http://"),
+        ({"ENGAGE_BASE_URL": "https://"}, "ENGAGE_BASE_URL must be an address starting with http://"),
+        ({"ENGAGE_BASE_URL": "https://x.example/?a=b"}, "ENGAGE_BASE_URL must be the public address only"),
+        ({"ENGAGE_BASE_URL": "https://u:p@x.example"}, "ENGAGE_BASE_URL must be the public address only"),
+        ({"ENGAGE_ALLOWED_HOSTS": "a.example, b/c"}, "ENGAGE_ALLOWED_HOSTS must be host names"),
+        ({"ENGAGE_PROXY_FORWARDED_HOST": "sometimes"}, "ENGAGE_PROXY_FORWARDED_HOST must be true or false"),
     ],
 )
 def test_bad_configuration_is_a_clear_start_up_error(environ: dict[str, str], message: str) -> None:

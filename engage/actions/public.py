@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from engage.actions import services
 from engage.database import db
+from engage.links import external_url
 from surveys import services as survey_services
 
 bp = Blueprint("yswd", __name__, url_prefix="/you-said-we-did")
@@ -43,7 +44,7 @@ def feed() -> Response:
         "yswd/feed.xml",
         entries=entries,
         updated=entries[0].updated if entries else None,
-        self_url=url_for("yswd.feed", _external=True),
-        home_url=url_for("yswd.index", _external=True),
+        self_url=external_url("yswd.feed"),
+        home_url=external_url("yswd.index"),
     )
     return Response(body, mimetype="application/atom+xml")

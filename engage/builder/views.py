@@ -43,6 +43,7 @@ from engage.builder.forms import (
     check_slug,
 )
 from engage.database import db
+from engage.links import external_url
 from engage.models import Role, StaffUser
 from surveys import services
 from surveys.definition import DefinitionError, parse, validate
@@ -288,7 +289,7 @@ def _render_overview(survey: Survey, page_errors: list[str] | None = None) -> st
         pages=_page_summaries(data),
         can_edit=_me().has_role(Role.OFFICER),
         endpoints=set(current_app.view_functions),
-        public_url=url_for("residents.start", slug=survey.slug, _external=True),
+        public_url=external_url("residents.start", slug=survey.slug),
         page_errors=_errors(page_errors) if page_errors else None,
         confirm=ConfirmForm(),
     )
@@ -997,7 +998,7 @@ def publish(slug: str) -> ResponseReturnValue:
         details={"version": version.number},
     )
     db().commit()
-    link = url_for("residents.start", slug=survey.slug, _external=True)
+    link = external_url("residents.start", slug=survey.slug)
     _saved(f"Version {version.number} of '{survey.title}' is published. Its link is {link}")
     return redirect(_overview_url(survey))
 

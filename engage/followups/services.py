@@ -21,7 +21,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from engage.actions.models import Action, Publication, ResponseLink, StatusChang
 from engage.config import Settings
 from engage.database import db
 from engage.followups.models import FollowUp, FollowUpNotice
+from engage.links import external_url
 from engage.models import OutboundEmail
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
@@ -166,7 +167,7 @@ def send_confirmation(follow_up: FollowUp, token: str, survey_title: str) -> Out
         "follow_up_confirm",
         purpose="follow_up_confirm",
         survey_title=survey_title,
-        link=url_for("followups.confirm", token=token, _external=True),
+        link=external_url("followups.confirm", token=token),
         days=UNCONFIRMED_DAYS,
     )
 
@@ -182,7 +183,7 @@ def _send_once(
     )
     if sent is not None:
         return None
-    unsubscribe = url_for("followups.unsubscribe", token=unsubscribe_token(follow_up), _external=True)
+    unsubscribe = external_url("followups.unsubscribe", token=unsubscribe_token(follow_up))
     message = mail.send(
         follow_up.email,
         str(email.pop("subject")),
@@ -212,7 +213,7 @@ def _publication(session: Session, survey_id: int) -> Publication | None:
 
 
 def _page_url(survey: Survey) -> str:
-    return url_for("yswd.page", slug=survey.slug, _external=True)
+    return external_url("yswd.page", slug=survey.slug)
 
 
 def _deliver(session: Session, queued: list[OutboundEmail]) -> None:
@@ -223,31 +224,30 @@ def _deliver(session: Session, queued: list[OutboundEmail]) -> None:
 
 def notify_published(survey_id: int) -> int:
     """The background job run after a survey's page is published. Returns emails queued."""
-    with current_app.test_request_context(base_url=_settings().base_url):
-        session = db()
-        survey = session.get(Survey, survey_id)
-        if survey is None or _publication(session, survey_id) is None:
-            return 0
-        title = _title(survey)
-        now = clock.now()
-        queued: list[OutboundEmail] = []
-        for follow_up in _confirmed(session, survey_id):
-            message = _send_once(
-                session,
-                follow_up,
-                "published",
-                now,
-                subject=f"What happened after {title}",
-                template="follow_up_published",
-                purpose="follow_up_published",
-                survey_title=title,
-                page_link=_page_url(survey),
-            )
-            if message is not None:
-                queued.append(message)
-        _deliver(session, queued)
-        log.info("Told %s residents that 'You said, we did' for %s is published", len(queued), survey.slug)
-        return len(queued)
+    session = db()
+    survey = session.get(Survey, survey_id)
+    if survey is None or _publication(session, survey_id) is None:
+        return 0
+    title = _title(survey)
+    now = clock.now()
+    queued: list[OutboundEmail] = []
+    for follow_up in _confirmed(session, survey_id):
+        message = _send_once(
+            session,
+            follow_up,
+            "published",
+            now,
+            subject=f"What happened after {title}",
+            template="follow_up_published",
+            purpose="follow_up_published",
+            survey_title=title,
+            page_link=_page_url(survey),
+        )
+        if message is not None:
+            queued.append(message)
+    _deliver(session, queued)
+    log.info("Told %s residents that 'You said, we did' for %s is published", len(queued), survey.slug)
+    return len(queued)
 
 
 def _title(survey: Survey) -> str:
@@ -276,36 +276,35 @@ def residents_behind(session: Session, action: Action) -> dict[int, set[str]]:
 
 def notify_status_change(change_id: int) -> int:
     """The background job run after an action's status changes. Returns emails queued."""
-    with current_app.test_request_context(base_url=_settings().base_url):
-        session = db()
-        change = session.get(StatusChange, change_id)
-        if change is None or change.status not in NEWS_STATUSES:
-            return 0
-        action = change.action
-        now = clock.now()
-        queued: list[OutboundEmail] = []
-        for survey_id, public_ids in sorted(residents_behind(session, action).items()):
-            survey = session.get(Survey, survey_id)
-            if survey is None or _publication(session, survey_id) is None or not public_ids:
-                continue
-            title = _title(survey)
-            for follow_up in _confirmed(session, survey_id, public_ids):
-                message = _send_once(
-                    session,
-                    follow_up,
-                    f"status:{change.id}",
-                    now,
-                    subject=f"Update: {action.title} is now {change.status_label.lower()}",
-                    template="follow_up_status",
-                    purpose="follow_up_status",
-                    survey_title=title,
-                    action=action,
-                    status=change.status_label,
-                    reason=change.reason,
-                    page_link=_page_url(survey),
-                )
-                if message is not None:
-                    queued.append(message)
-        _deliver(session, queued)
-        log.info("Told %s residents that '%s' is now %s", len(queued), action.title, change.status)
-        return len(queued)
+    session = db()
+    change = session.get(StatusChange, change_id)
+    if change is None or change.status not in NEWS_STATUSES:
+        return 0
+    action = change.action
+    now = clock.now()
+    queued: list[OutboundEmail] = []
+    for survey_id, public_ids in sorted(residents_behind(session, action).items()):
+        survey = session.get(Survey, survey_id)
+        if survey is None or _publication(session, survey_id) is None or not public_ids:
+            continue
+        title = _title(survey)
+        for follow_up in _confirmed(session, survey_id, public_ids):
+            message = _send_once(
+                session,
+                follow_up,
+                f"status:{change.id}",
+                now,
+                subject=f"Update: {action.title} is now {change.status_label.lower()}",
+                template="follow_up_status",
+                purpose="follow_up_status",
+                survey_title=title,
+                action=action,
+                status=change.status_label,
+                reason=change.reason,
+                page_link=_page_url(survey),
+            )
+            if message is not None:
+                queued.append(message)
+    _deliver(session, queued)
+    log.info("Told %s residents that '%s' is now %s", len(queued), action.title, change.status)
+    return len(queued)

@@ -8,11 +8,12 @@ only stop emails, and stop working once the member's data is erased.
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from engage import mail
 from engage.forums.models import ForumMember
+from engage.links import external_url
 
 SALT = "engage.forums.unsubscribe"
 
@@ -34,11 +35,11 @@ def member_id_from_unsubscribe(token: str) -> int | None:
 
 
 def unsubscribe_url(member: ForumMember) -> str:
-    return url_for("forums.unsubscribe", token=unsubscribe_token(member), _external=True)
+    return external_url("forums.unsubscribe", token=unsubscribe_token(member))
 
 
 def manage_url(token: str) -> str:
-    return url_for("forums.manage", token=token, _external=True)
+    return external_url("forums.manage", token=token)
 
 
 def unsubscribe_headers(member: ForumMember) -> dict[str, str]:

@@ -41,6 +41,7 @@ from engage.forums.models import (
     ForumMember,
     MemberStatus,
 )
+from engage.links import external_url
 from engage.models import OutboundEmail, Role
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
@@ -434,23 +435,22 @@ def send_forum_message(forum_id: int, subject: str, body: str, audience: str, st
     settings = _settings()
     retention = services.Retention.from_settings(settings)
     messages: list[OutboundEmail] = []
-    with current_app.test_request_context(base_url=settings.base_url):
-        for member in recipients(forum, audience):
-            assert member.email is not None
-            token = services.issue_manage_token(member, clock.now(), retention)
-            message = mail.send(
-                member.email,
-                subject,
-                "forum_message",
-                purpose="forum_message",
-                forum=forum,
-                name=member.name,
-                body=body,
-                manage_link=links.manage_url(token),
-                unsubscribe_link=links.unsubscribe_url(member),
-            )
-            message.headers = links.unsubscribe_headers(member)
-            messages.append(message)
+    for member in recipients(forum, audience):
+        assert member.email is not None
+        token = services.issue_manage_token(member, clock.now(), retention)
+        message = mail.send(
+            member.email,
+            subject,
+            "forum_message",
+            purpose="forum_message",
+            forum=forum,
+            name=member.name,
+            body=body,
+            manage_link=links.manage_url(token),
+            unsubscribe_link=links.unsubscribe_url(member),
+        )
+        message.headers = links.unsubscribe_headers(member)
+        messages.append(message)
     db().commit()
     for message in messages:
         mail.dispatch(message)
@@ -694,7 +694,7 @@ def ask_to_reconfirm(slug: str) -> ResponseReturnValue:
             forum=forum,
             name=member.name,
             version=wording.version,
-            stay_link=url_for("forums.reconfirm", token=token, _external=True),
+            stay_link=external_url("forums.reconfirm", token=token),
             unsubscribe_link=links.unsubscribe_url(member),
         )
         message.headers = links.unsubscribe_headers(member)

@@ -42,6 +42,7 @@ from engage.forums.models import (
     ForumMember,
     MemberStatus,
 )
+from engage.links import external_url
 from engage.ratelimit import Limit
 from engage.security import mark_private
 from surveys.export import neutralise
@@ -194,7 +195,7 @@ def _sign_up_email(outcome: services.SignUpOutcome) -> Any:
         purpose="forum_confirm",
         forum=forum,
         name=member.name,
-        confirm_link=url_for("forums.confirm", token=outcome.confirm_token, _external=True),
+        confirm_link=external_url("forums.confirm", token=outcome.confirm_token),
         days=_settings().forum_unconfirmed_days,
     )
 
@@ -243,7 +244,7 @@ def confirm(token: str) -> ResponseReturnValue:
     message.headers = links.unsubscribe_headers(member)
     db().commit()
     mail.dispatch(message)
-    return redirect(links.manage_url(manage_token) + "?confirmed=1")
+    return redirect(url_for("forums.manage", token=manage_token, confirmed="1"))
 
 
 def _member_or_expired(token: str) -> ForumMember | None:

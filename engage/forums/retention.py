@@ -22,22 +22,21 @@ def run_purge() -> services.PurgeResult:
     now = clock.now()
     result = services.purge(session, now, retention)
     messages: list[OutboundEmail] = []
-    with current_app.test_request_context(base_url=settings.base_url):
-        for member, token in result.reminded:
-            ends = services.membership_ends(member, retention)
-            assert member.email is not None and ends is not None
-            message = mail.send(
-                member.email,
-                f"Do you want to stay in {member.forum.name}?",
-                "forum_reminder",
-                purpose="forum_reminder",
-                forum=member.forum,
-                name=member.name,
-                ends=ends.strftime("%-d %B %Y"),
-                manage_link=links.manage_url(token),
-            )
-            message.headers = links.unsubscribe_headers(member)
-            messages.append(message)
+    for member, token in result.reminded:
+        ends = services.membership_ends(member, retention)
+        assert member.email is not None and ends is not None
+        message = mail.send(
+            member.email,
+            f"Do you want to stay in {member.forum.name}?",
+            "forum_reminder",
+            purpose="forum_reminder",
+            forum=member.forum,
+            name=member.name,
+            ends=ends.strftime("%-d %B %Y"),
+            manage_link=links.manage_url(token),
+        )
+        message.headers = links.unsubscribe_headers(member)
+        messages.append(message)
     summary = result.summary()
     if any(summary.values()):
         audit.record(

@@ -36,6 +36,7 @@ from engage.extensions import csrf, rate_limiter
 from engage.kiosk import offline
 from engage.kiosk.models import KioskDevice
 from engage.kiosk.views import current_kiosk
+from engage.links import external_url
 from engage.ratelimit import Limit
 from engage.residents.views import SESSION_KEY, field_anchor
 from engage.security import mark_private
@@ -210,7 +211,7 @@ def handoff(device: KioskDevice, data: Any) -> ResponseReturnValue:
     version = offline.answerable_version(db(), *offline.read_version(data))
     token = offline.handoff(db(), device, version, offline.read_pages(data.get("pages")), clock.now())
     db().commit()
-    link = url_for("residents.resume_link", slug=version.survey.slug, token=token, _external=True)
+    link = external_url("residents.resume_link", slug=version.survey.slug, token=token)
     return jsonify(url=link, svg=qr_svg(link))
 
 
@@ -232,7 +233,7 @@ def handoff_page(slug: str) -> ResponseReturnValue:
     # The tablet forgets the response: it now belongs to whoever scans the code.
     tokens.pop(slug)
     session[SESSION_KEY] = tokens
-    link = url_for("residents.resume_link", slug=slug, token=token, _external=True)
+    link = external_url("residents.resume_link", slug=slug, token=token)
     return render_template(
         "kiosk/handoff.html", title="Continue on your own phone", link=link, svg=qr_svg(link)
     )

@@ -33,6 +33,7 @@ from engage.errors import summary_items
 from engage.extensions import rate_limiter
 from engage.kiosk import services
 from engage.kiosk.models import KioskDevice
+from engage.links import external_url
 from engage.models import Role
 from engage.ratelimit import Limit
 from engage.residents.views import DONE_KEY, ENTRY_KEY, SESSION_KEY
@@ -264,7 +265,7 @@ def _code_page(device: KioskDevice, code: str) -> ResponseReturnValue:
         title=f"Enrol {device.name}",
         device=device,
         code=code,
-        enrol_url=url_for("kiosk.enrol", _external=True),
+        enrol_url=external_url("kiosk.enrol"),
     )
 
 

@@ -20,6 +20,7 @@ from engage.database import db
 from engage.errors import summary_items
 from engage.extensions import rate_limiter
 from engage.followups import asking as follow_up
+from engage.links import external_url
 from engage.ratelimit import Limit
 from engage.security import mark_private
 from surveys import runner, services
@@ -408,7 +409,7 @@ def saved(slug: str) -> ResponseReturnValue:
             ]
     code = services.issue_resume_code(response)
     token = _token(slug)
-    link = url_for("residents.resume_link", slug=slug, token=token, _external=True)
+    link = external_url("residents.resume_link", slug=slug, token=token)
     message = None
     if request.method == "POST" and not errors:
         message = mail.send(
@@ -419,7 +420,7 @@ def saved(slug: str) -> ResponseReturnValue:
             survey_title=journey.definition.title,
             link=link,
             code=code,
-            resume_url=url_for("residents.resume", slug=slug, _external=True),
+            resume_url=external_url("residents.resume", slug=slug),
             expires=response.expires_at.strftime("%-d %B %Y") if response.expires_at else "",
         )
         sent_to = email

@@ -25,6 +25,7 @@ from engage import audit, clock
 from engage.auth.decorators import role_required
 from engage.config import Settings
 from engage.database import db
+from engage.links import external_url
 from engage.models import Role, StaffUser
 from engage.residents.views import SESSION_KEY
 from surveys import posters as poster_art
@@ -344,13 +345,7 @@ def posters(slug: str) -> ResponseReturnValue:
         title=f"QR posters for {survey.title}",
         survey=survey,
         definition=definition,
-        base_url=_base_url(),
     )
-
-
-def _base_url() -> str:
-    settings: Settings = current_app.config["ENGAGE_SETTINGS"]
-    return settings.base_url.rstrip("/")
 
 
 @bp.get("/<slug>/posters/<branch_code>.<fmt>")
@@ -361,7 +356,7 @@ def poster_file(slug: str, branch_code: str, fmt: str) -> ResponseReturnValue:
     branch = definition.branch(branch_code)
     if branch is None or fmt not in ("png", "pdf"):
         abort(404)
-    url = f"{_base_url()}/s/{survey.slug}?branch={branch.code}"
+    url = external_url("residents.start", slug=survey.slug, branch=branch.code)
     locality = definition.locality(branch.locality_code)
     settings: Settings = current_app.config["ENGAGE_SETTINGS"]
     data = poster_art.render_poster(

@@ -252,6 +252,7 @@ def main() -> int:
             env="production",
             secret_key=secrets.token_hex(32),
             database_url=url,
+            allowed_hosts="localhost",  # the Flask test client's host
             log_level="WARNING",
             argon2_time_cost=1,
             argon2_memory_cost=1024,
