@@ -341,3 +341,21 @@ def test_a_tablet_cannot_hand_a_closed_survey_over_to_a_phone(app: Flask, tablet
         reply.get_json()["error"] == "The survey has closed, so these answers cannot be continued on a phone"
     )
     assert rows(app) == []
+
+
+def test_another_kiosks_key_does_not_reveal_its_reference(
+    app: Flask, tablet: PageClient, staff_client: PageClient
+) -> None:
+    bundle = get_bundle(tablet)
+    first = api(tablet, URL, payload(bundle, "shared-key"))
+    assert first.status_code == 201
+    page = staff_client.get("/staff/kiosks/new")
+    done = staff_client.submit(page, {"name": "Eastfield tablet", "branch": "eastfield", "idle": "120"})
+    code = done.soup.select_one("#enrol-code")
+    assert code is not None
+    other = PageClient(app.test_client())
+    other.submit(other.get("/kiosk/enrol"), {"code": code.get_text(strip=True)})
+    again = api(other, URL, payload(bundle, "shared-key"))
+    assert again.status_code == 200
+    assert again.get_json() == {"status": "duplicate", "reference": None, "flagged": False}
+    assert len(rows(app)) == 1
