@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from engage.config import PROJECT_ROOT
 from engage.database import db
+from engage.kiosk.models import KioskRefusal
 from engage.models import Role
+from surveys import services
 from surveys.models import Response
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
 
@@ -24,6 +26,18 @@ pytestmark = pytest.mark.browser
 EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
 CHECK = "Check your answers before sending them"
+# Put one finished response with no answers straight into the tablet's queue (IndexedDB).
+QUEUE_ONE = """(item) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("engage-kiosk", 1);
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const transaction = open.result.transaction("queue", "readwrite");
+    const finished = new Date().toISOString();
+    transaction.objectStore("queue").put({...item, pages: {}, complete: true, finished_at: finished});
+    transaction.oncomplete = () => { open.result.close(); resolve(true); };
+    transaction.onerror = () => reject(transaction.error);
+  };
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -205,6 +219,24 @@ def test_a_kiosk_day(new_context: Callable[..., BrowserContext], kiosk_server: L
     assert all(keys) and len(set(keys)) == 2
     tablet.evaluate("() => window.dispatchEvent(new Event('online'))")  # a second sync sends nothing more
     tablet.wait_for_timeout(500)
+    assert len(kiosk_rows(kiosk_server)) == 3
+    with kiosk_server.app.app_context():
+        notes = db().scalars(select(Response.review_note).where(Response.channel == "kiosk")).all()
+        assert notes == [None] * 3, "the runner's responses pass the server's checks"
+
+    # A queued response the server refuses for good (here: nothing in it) leaves the queue
+    # instead of being sent again every 15 seconds; the server keeps a trace of it.
+    with kiosk_server.app.app_context():
+        survey = services.get_survey(db(), "library-co-design")
+        assert survey is not None and survey.published is not None
+        version = survey.published.id
+    tablet.evaluate(
+        QUEUE_ONE, {"key": "refused-in-the-browser-1", "slug": "library-co-design", "version": version}
+    )
+    tablet.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(tablet.locator("#kiosk-queue")).to_be_hidden(timeout=15_000)
+    with kiosk_server.app.app_context():
+        assert db().scalars(select(KioskRefusal.reason)).all() == ["empty"]
     assert len(kiosk_rows(kiosk_server)) == 3
 
     # A resident who wants to leave their email continues on their own phone instead.
