@@ -399,13 +399,20 @@ def record_refusal(
     if it is a usable one, and nothing is recorded if not.
     """
     key = payload.key if payload is not None else data.get("key") if isinstance(data, dict) else None
-    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+    usable = isinstance(key, str) and KEY_PATTERN.match(key) is not None
+    log.warning(
+        "kiosk %s: response %s refused (%s): %s",
+        device.id,
+        key if usable else "without a usable key",
+        refusal.reason,
+        refusal.message,
+    )
+    if not isinstance(key, str) or not usable:
         return
     if session.scalar(select(KioskRefusal.id).where(KioskRefusal.client_key == key)) is not None:
         return
     slug = payload.slug if payload is not None else data.get("slug")
     version = payload.version_id if payload is not None else None
-    log.warning("kiosk %s: response %s refused (%s): %s", device.id, key, refusal.reason, refusal.message)
     session.add(
         KioskRefusal(
             device_id=device.id,
