@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -85,6 +85,9 @@ class Response(Base):
     resume_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     resume_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     client_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    # Set when the response was kept with answers left out or missing (a kiosk's queued
+    # response that did not pass every check): a plain explanation for staff. None: nothing to check.
+    review_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -643,6 +643,74 @@ def kiosk_api_wrong_types(bench: Bench) -> None:
     assert bench.count(Response) == 0
 
 
+def queued_response(bench: Bench, key: str, pages: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    with bench.app.app_context():
+        survey = services.get_survey(db(), "library-co-design")
+        assert survey is not None and survey.published is not None
+        version = survey.published.id
+    return {
+        "key": key.ljust(16, "0"),
+        "slug": "library-co-design",
+        "version": version,
+        "pages": pages,
+        **extra,
+    }
+
+
+@case
+def kiosk_complete_response_with_nothing_in_it(bench: Bench) -> None:
+    device = enrolled_tablet(bench)
+    for n, pages in enumerate([{}, {"visiting": []}, {"visiting": [["visit_frequency", "  "]]}]):
+        body = queued_response(bench, f"nothing-{n}", pages)
+        response = device.client.post("/kiosk/api/responses", json=body, headers=KIOSK_HEADERS)
+        assert response.status_code == 422, pages
+        assert response.get_json()["error"] == (
+            "No answers that pass the survey's checks were sent, so there is nothing to keep"
+        )
+    assert bench.count(Response) == 0
+
+
+@case
+def kiosk_answers_the_tablet_never_asks(bench: Bench) -> None:
+    device = enrolled_tablet(bench)
+    pages = {
+        "visiting": [["visit_frequency", "never"], ["visit_frequency.other", "<script>x</script>"]],
+        "your_library": [["main_branch", "northgate-central"]],  # routing skips it for "never"
+        "about_you": [["home_locality", "northgate"], ["callback_phone", "07700 900123"]],  # never on a kiosk
+        "../../etc/passwd": [["x" * 200, "y" * 20_000]],
+    }
+    body = queued_response(bench, "never-asked", pages)
+    response = device.client.post("/kiosk/api/responses", json=body, headers=KIOSK_HEADERS)
+    assert response.status_code == 201 and response.get_json()["flagged"] is True
+    assert bench.answers() == {"visit_frequency": "never", "home_locality": "northgate"}
+
+
+@case
+def kiosk_hostile_finishing_times(bench: Bench) -> None:
+    device = enrolled_tablet(bench)
+    pages = {"visiting": [["visit_frequency", "never"]]}
+    unreadable: list[Any] = [
+        "yesterday",
+        1e10,
+        ["2026-11-25T10:00:00Z"],
+        "2026-11-25T10:00:00",  # no time zone
+        "0001-01-01T00:00:00+14:00",  # before year 1 in UTC
+        "9999-12-31T23:59:59-14:00",  # after year 9999 in UTC
+        "2026-11-25T10:00:00Z" + " " * 100,
+    ]
+    for n, finished in enumerate(unreadable):
+        body = queued_response(bench, f"bad-time-{n}", pages, finished_at=finished)
+        response = device.client.post("/kiosk/api/responses", json=body, headers=KIOSK_HEADERS)
+        assert response.status_code == 422, finished
+        assert response.get_json()["error"].startswith("finished_at must be a date and time with a time zone")
+    # A time far in the future or the past is not believed: the time it arrived is used.
+    for n, finished in enumerate(["9999-12-31T23:59:59Z", "1970-01-01T00:00:00Z"]):
+        body = queued_response(bench, f"odd-time-{n}", pages, finished_at=finished)
+        response = device.client.post("/kiosk/api/responses", json=body, headers=KIOSK_HEADERS)
+        assert response.status_code == 201, finished
+    assert bench.count(Response) == 2
+
+
 # --- Staff forms that take files or free text ------------------------------------------------
 
 

@@ -30,6 +30,8 @@ class KioskDevice(Base):
     queued_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     queued_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     received_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Of those, how many were kept with answers left out or missing (flagged for staff).
+    flagged_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
@@ -42,3 +44,26 @@ class KioskDevice(Base):
         if self.enrolled_at is None:
             return "Waiting to be enrolled"
         return "Enrolled"
+
+
+class KioskRefusal(Base):
+    """A response a tablet sent from its queue that the server refused, with the reason.
+
+    Refused for good (the survey had closed when it was finished, no answer passed the
+    survey's checks, a version the kiosk could not have been offered...), so the tablet
+    drops it. Its answers are not kept; this row is the trace staff see on the kiosk page.
+    ``client_key`` is unique, so a resent refusal is recorded once, like a stored response.
+    """
+
+    __tablename__ = "kiosk_refusal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("kiosk_device.id", ondelete="CASCADE"), index=True)
+    client_key: Mapped[str] = mapped_column(String(64), unique=True)
+    survey_slug: Mapped[str] = mapped_column(String(60))
+    version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reason: Mapped[str] = mapped_column(String(20))  # closed, not_open_yet, not_published, ...
+    message: Mapped[str] = mapped_column(String(300))
+    answers_sent: Mapped[int] = mapped_column(Integer, default=0)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

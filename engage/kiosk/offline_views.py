@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -180,14 +181,36 @@ def check(device: KioskDevice, data: Any) -> ResponseReturnValue:
 @bp.post("/api/responses")
 @kiosk_api
 def receive(device: KioskDevice, data: Any) -> ResponseReturnValue:
-    """A queued response from the tablet: stored once per idempotency key."""
-    payload = offline.read_payload(data)
-    outcome = offline.accept(db(), device, payload, clock.now())
-    if isinstance(data, dict) and isinstance(data.get("queued"), int):
-        offline.report_queue(device, data["queued"], clock.now())
+    """A queued response from the tablet: stored once per idempotency key.
+
+    201 stored (``flagged`` when answers were left out or missing), 200 a duplicate or a
+    discarded unfinished response, 422 refused for good: the tablet drops the response,
+    and a refusal with a readable key is recorded for staff (without its answers).
+    """
+    now = clock.now()
+    payload: offline.Payload | None = None
+    try:
+        payload = offline.read_payload(data)
+        outcome = offline.accept(db(), device, payload, now)
+    except (offline.PayloadError, offline.RefusalError) as problem:
+        db().rollback()
+        refusal = problem
+        if not isinstance(refusal, offline.RefusalError):
+            refusal = offline.RefusalError("unreadable", str(problem))
+        offline.record_refusal(db(), device, data, refusal, payload, now)
+        _report_queue(device, data, now)
+        db().commit()
+        return jsonify(status="refused", reason=refusal.reason, error=refusal.message, reference=None), 422
+    _report_queue(device, data, now)
     db().commit()
     status = 201 if outcome.status == "stored" else 200
-    return jsonify(status=outcome.status, reference=outcome.reference), status
+    return jsonify(status=outcome.status, reference=outcome.reference, flagged=outcome.flagged), status
+
+
+def _report_queue(device: KioskDevice, data: Any, now: datetime) -> None:
+    queued = data.get("queued") if isinstance(data, dict) else None
+    if isinstance(queued, int) and not isinstance(queued, bool):
+        offline.report_queue(device, queued, now)
 
 
 @bp.post("/api/status")
@@ -209,6 +232,9 @@ def handoff(device: KioskDevice, data: Any) -> ResponseReturnValue:
     if not isinstance(data, dict):
         raise offline.PayloadError("the body must be a JSON object")
     version = offline.answerable_version(db(), *offline.read_version(data))
+    if not survey_services.availability(version.survey, clock.now()).open:
+        # The phone could not carry on: the journey refuses a survey that is not open.
+        raise offline.PayloadError("The survey has closed, so these answers cannot be continued on a phone")
     token = offline.handoff(db(), device, version, offline.read_pages(data.get("pages")), clock.now())
     db().commit()
     link = external_url("residents.resume_link", slug=version.survey.slug, token=token)

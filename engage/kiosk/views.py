@@ -24,7 +24,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engage import audit, clock
 from engage.auth.decorators import role_required
@@ -32,7 +32,7 @@ from engage.database import db
 from engage.errors import summary_items
 from engage.extensions import rate_limiter
 from engage.kiosk import services
-from engage.kiosk.models import KioskDevice
+from engage.kiosk.models import KioskDevice, KioskRefusal
 from engage.links import external_url
 from engage.models import Role
 from engage.ratelimit import Limit
@@ -204,7 +204,18 @@ def timeout() -> ResponseReturnValue:
 @role_required(Role.BRANCH_STAFF)
 def list_kiosks() -> ResponseReturnValue:
     devices = db().scalars(select(KioskDevice).order_by(KioskDevice.branch_name, KioskDevice.name)).all()
-    return render_template("kiosk_admin/list.html", title="Kiosks", devices=devices)
+    counts = select(KioskRefusal.device_id, func.count()).group_by(KioskRefusal.device_id)
+    refused: dict[int, int] = dict(db().execute(counts).all())
+    recent = db().scalars(select(KioskRefusal).order_by(KioskRefusal.received_at.desc()).limit(20)).all()
+    names = {device.id: device.name for device in devices}
+    return render_template(
+        "kiosk_admin/list.html",
+        title="Kiosks",
+        devices=devices,
+        refused=refused,
+        refusals=recent,
+        names=names,
+    )
 
 
 @admin.route("/new", methods=["GET", "POST"])

@@ -52,11 +52,15 @@ def list_responses(slug: str) -> ResponseReturnValue:
     from engage.reports import Filters
 
     filters = Filters.read(request.args, services.definition_of(survey.latest))
+    flagged_only = request.args.get("review") == "flagged"
     page = request.args.get("page", default=1, type=int) or 1
-    query: Select[Response, Submission] = filters.apply(
-        select(Response, Submission)
-        .join(Submission, Submission.response_id == Response.id)
-        .where(Response.survey_id == survey.id)
+    query: Select[Response, Submission] = _only_flagged(
+        filters.apply(
+            select(Response, Submission)
+            .join(Submission, Submission.response_id == Response.id)
+            .where(Response.survey_id == survey.id)
+        ),
+        flagged_only,
     )
     newest_first = (Submission.submitted_at.desc(), Response.id.desc())
     answer = _answer_filter(survey, filters)
@@ -67,7 +71,7 @@ def list_responses(slug: str) -> ResponseReturnValue:
     else:
         # The responses behind a number: matched on one light scan (ids and one answer),
         # then only this page's rows are loaded. No giant IN list, whatever the survey's size.
-        matching = _matching_ids(survey, filters, answer, theme, newest_first)
+        matching = _matching_ids(survey, filters, answer, theme, newest_first, flagged_only)
         total = len(matching)
         page_ids = matching[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         page_query = query.where(Response.id.in_(page_ids)).order_by(*newest_first)
@@ -99,12 +103,20 @@ def list_responses(slug: str) -> ResponseReturnValue:
         staff_names=staff_names,
         theme=theme,
         answer=answer,
+        flagged_only=flagged_only,
+        any_flagged=any(r.review_note for r, _ in rows),
         list_args={
             **filters.args(),
+            **({"review": "flagged"} if flagged_only else {}),
             **({"question": theme["question"], "theme": theme["id"]} if theme else {}),
             **({"answer": answer["param"]} if answer else {}),
         },
     )
+
+
+def _only_flagged(query: Any, flagged_only: bool) -> Any:
+    """?review=flagged: only responses kept with a note for staff (answers left out or missing)."""
+    return query.where(Response.review_note.is_not(None)) if flagged_only else query
 
 
 def _answer_filter(survey: Survey, filters: Any) -> dict[str, Any] | None:
@@ -159,13 +171,17 @@ def _matching_ids(
     answer: dict[str, Any] | None,
     theme: dict[str, Any] | None,
     order: tuple[Any, ...],
+    flagged_only: bool = False,
 ) -> list[int]:
     """Ids of the submitted responses (newest first) that pass the answer and theme filters."""
     given = cast("ColumnElement[Any]", Response.answers[answer["head"]] if answer else Response.public_id)
-    scan = filters.apply(
-        select(Response.id, Response.public_id, given)
-        .join(Submission, Submission.response_id == Response.id)
-        .where(Response.survey_id == survey.id)
+    scan = _only_flagged(
+        filters.apply(
+            select(Response.id, Response.public_id, given)
+            .join(Submission, Submission.response_id == Response.id)
+            .where(Response.survey_id == survey.id)
+        ),
+        flagged_only,
     ).order_by(*order)
     return [
         cast(int, response_id)

@@ -330,6 +330,19 @@ function finished(panelTitle, panelBody, message) {
   setIdle(30);
 }
 
+// The server refused the answers for good (say the survey closed while they were being given).
+function notRecorded(reason) {
+  root.innerHTML =
+    '<h1 class="govuk-heading-l" tabindex="-1">Your answers were not recorded</h1>' +
+    `<p class="govuk-body" id="runner-refused">${esc(reason)}.</p>` +
+    '<p class="govuk-body">Ask a member of library staff if you would like to know more.</p>' +
+    '<button type="button" class="govuk-button" data-module="govuk-button" id="runner-finish">Finish</button>' +
+    '<p class="govuk-body">This tablet clears your answers and starts again in 30 seconds.</p>';
+  root.querySelector("h1").focus();
+  root.querySelector("#runner-finish").addEventListener("click", () => reset());
+  setIdle(30);
+}
+
 async function send() {
   const item = {
     key: uuid(),
@@ -341,10 +354,13 @@ async function send() {
   };
   await enqueue(item);
   pages = {}; // the answers now live only in the queue, until the server has them
-  const { sent } = await flush();
+  const { sent, refused } = await flush();
   const outcome = sent[item.key];
-  setTitle("Thank you", false);
-  if (outcome && outcome.reference) {
+  const refusal = refused && refused[item.key];
+  setTitle(refusal ? "Your answers were not recorded" : "Thank you", false);
+  if (refusal) {
+    notRecorded(refusal.error);
+  } else if (outcome && outcome.reference) {
     finished(
       "Answers sent",
       `Your reference<br><strong id="reference">${esc(outcome.reference)}</strong>`,

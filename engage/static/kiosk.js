@@ -62,9 +62,18 @@ function showQueue(count) {
 
 let flushing = null;
 
+async function reason(response) {
+  try {
+    return await response.json();
+  } catch {
+    return { status: "refused", error: "The council could not keep these answers" };
+  }
+}
+
 async function sendQueue() {
   const items = await queued();
   const sent = {};
+  const refused = {};
   let remaining = items.length;
   for (const item of items) {
     let response;
@@ -77,10 +86,17 @@ async function sendQueue() {
       sent[item.key] = await response.json();
       await forget(item.key);
       remaining -= 1;
+    } else if (response.status === 422) {
+      // Refused for good (the survey had closed when it was finished, nothing in it passed the
+      // survey's checks, or it cannot be read): sending it again would be refused again. The
+      // server records why (staff see it on the kiosk page), so the tablet lets it go.
+      refused[item.key] = await reason(response);
+      await forget(item.key);
+      remaining -= 1;
     } else if (response.status === 401 || response.status === 429) {
       break; // revoked or limited: keep the answers; staff can see the count
     }
-    // Anything else (a version the server no longer knows, say): keep it, counted as queued.
+    // Anything else (the server is down, say): keep it, counted as queued, and try again later.
   }
   try {
     await post("/kiosk/api/status", { queued: remaining });
@@ -88,7 +104,7 @@ async function sendQueue() {
     // offline
   }
   showQueue(remaining);
-  return { sent, remaining };
+  return { sent, refused, remaining };
 }
 
 export function flush() {

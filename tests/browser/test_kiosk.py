@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
+from engage import clock
 from engage.config import PROJECT_ROOT
 from engage.database import db
+from engage.kiosk.models import KioskRefusal
 from engage.models import Role
+from surveys import services
 from surveys.models import Response
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
 
@@ -24,6 +28,27 @@ pytestmark = pytest.mark.browser
 EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
 CHECK = "Check your answers before sending them"
+# Put one finished response with no answers straight into the tablet's queue (IndexedDB).
+QUEUE_ONE = """(item) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("engage-kiosk", 1);
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const transaction = open.result.transaction("queue", "readwrite");
+    const finished = new Date().toISOString();
+    transaction.objectStore("queue").put({...item, pages: {}, complete: true, finished_at: finished});
+    transaction.oncomplete = () => { open.result.close(); resolve(true); };
+    transaction.onerror = () => reject(transaction.error);
+  };
+})"""
+QUEUE_LENGTH = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("engage-kiosk", 1);
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const count = open.result.transaction("queue").objectStore("queue").count();
+    count.onsuccess = () => { open.result.close(); resolve(count.result); };
+    count.onerror = () => reject(count.error);
+  };
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -206,6 +231,30 @@ def test_a_kiosk_day(new_context: Callable[..., BrowserContext], kiosk_server: L
     tablet.evaluate("() => window.dispatchEvent(new Event('online'))")  # a second sync sends nothing more
     tablet.wait_for_timeout(500)
     assert len(kiosk_rows(kiosk_server)) == 3
+    with kiosk_server.app.app_context():
+        notes = db().scalars(select(Response.review_note).where(Response.channel == "kiosk")).all()
+        assert notes == [None] * 3, "the runner's responses pass the server's checks"
+
+    # A queued response the server refuses for good (here: nothing in it) leaves the queue
+    # instead of being sent again every 15 seconds; the server keeps a trace of it.
+    with kiosk_server.app.app_context():
+        survey = services.get_survey(db(), "library-co-design")
+        assert survey is not None and survey.published is not None
+        version = survey.published.id
+    tablet.evaluate(
+        QUEUE_ONE, {"key": "refused-in-the-browser-1", "slug": "library-co-design", "version": version}
+    )
+    assert tablet.evaluate(QUEUE_LENGTH) == 1
+    tablet.evaluate("() => window.dispatchEvent(new Event('online'))")
+    for _ in range(80):  # up to 20 seconds (the page's own clock is Playwright's, so poll from here)
+        if tablet.evaluate(QUEUE_LENGTH) == 0:
+            break
+        tablet.wait_for_timeout(250)
+    assert tablet.evaluate(QUEUE_LENGTH) == 0, "a refused response leaves the queue"
+    expect(tablet.locator("#kiosk-queue")).to_be_hidden()
+    with kiosk_server.app.app_context():
+        assert db().scalars(select(KioskRefusal.reason)).all() == ["empty"]
+    assert len(kiosk_rows(kiosk_server)) == 3
 
     # A resident who wants to leave their email continues on their own phone instead.
     answer_survey(tablet, send=False)
@@ -218,8 +267,56 @@ def test_a_kiosk_day(new_context: Callable[..., BrowserContext], kiosk_server: L
         handed = db().scalars(select(Response).where(Response.channel == "online")).all()
         assert [(r.branch_code, r.status) for r in handed] == [("northgate-central", "in_progress")]
 
+    # An answer the server does not accept (sent past the runner's checks) is left out, and
+    # staff find the response flagged, with what was left out.
+    flagged = tablet.evaluate(
+        """(body) => fetch("/kiosk/api/responses", {method: "POST", credentials: "same-origin",
+             headers: {"Content-Type": "application/json", "X-Engage-Kiosk": "1"},
+             body: JSON.stringify(body)}).then((r) => r.json())""",
+        {
+            "key": "flagged-in-the-browser-1",
+            "slug": "library-co-design",
+            "version": version,
+            "pages": {
+                "visiting": [["visit_frequency", "sometimes-maybe"]],
+                "ideas": [["one_change", "Later"]],
+            },
+        },
+    )
+    assert flagged["flagged"] is True, flagged
+    staff.goto(kiosk_server.url + "/staff/surveys/library-co-design/responses?review=flagged")
+    check_axe(staff)
+    staff.get_by_role("link", name=flagged["reference"]).click()
+    expect(staff.locator("#review-note")).to_contain_text("did not pass the survey's checks")
+    check_axe(staff)
+
+    # The survey closes while a resident is answering: their answers are not recorded, and
+    # the tablet says so rather than "Answers sent".
+    answer_survey(tablet, send=False)
+    with kiosk_server.app.app_context():
+        survey = services.get_survey(db(), "library-co-design")
+        assert survey is not None
+        survey.closed_at = clock.now() - timedelta(hours=1)
+        db().commit()
+    tablet.get_by_role("button", name="Send answers").click()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Your answers were not recorded")
+    expect(tablet.locator("#runner-refused")).to_have_text(
+        "The survey had closed when these answers were finished, so they were not kept."
+    )
+    check_axe(tablet)
+    with kiosk_server.app.app_context():
+        survey = services.get_survey(db(), "library-co-design")
+        assert survey is not None
+        survey.closed_at = None
+        db().commit()
+    tablet.get_by_role("button", name="Finish").click()
+    expect(tablet.locator("#ready")).to_be_visible()
+
     # Staff see the kiosk's last contact and an empty queue, then revoke it.
     staff.goto(kiosk_server.url + "/staff/kiosks")
+    expect(staff.locator("#refusals")).to_contain_text(
+        "The survey had closed when these answers were finished"
+    )
     expect(staff.get_by_text("None waiting")).to_be_visible()
     check_axe(staff)
     staff.get_by_role("button", name="Revoke Children's library tablet").click()

@@ -85,7 +85,7 @@ def test_a_queued_response_is_stored_once_however_often_it_is_sent(app: Flask, t
     reference = first.get_json()["reference"]
     again = api(tablet, "/kiosk/api/responses", payload)
     assert again.status_code == 200
-    assert again.get_json() == {"status": "duplicate", "reference": reference}
+    assert again.get_json() == {"status": "duplicate", "reference": reference, "flagged": False}
     [stored] = rows(app)
     assert (stored.channel, stored.branch_code, stored.locality_code, stored.status) == (
         "kiosk",
@@ -279,7 +279,11 @@ def test_a_survey_can_keep_unfinished_answers_from_a_kiosk(
         "complete": False,
         "pages": {"visiting": [["visit_frequency", "monthly"]]},
     }
-    assert api(tablet, "/kiosk/api/responses", partial).get_json() == {"status": "stored", "reference": None}
+    assert api(tablet, "/kiosk/api/responses", partial).get_json() == {
+        "status": "stored",
+        "reference": None,
+        "flagged": False,
+    }
     stored = rows(app)
     assert [(r.status, r.answers) for r in stored] == [
         ("in_progress", {"visit_frequency": "weekly"}),
@@ -299,6 +303,7 @@ def test_an_unfinished_response_is_discarded_when_the_survey_says_so(app: Flask,
     assert api(tablet, "/kiosk/api/responses", partial).get_json() == {
         "status": "discarded",
         "reference": None,
+        "flagged": False,
     }
     assert rows(app) == []
 
