@@ -104,8 +104,9 @@ test-postgres: install chromium ## The whole pytest suite on PostgreSQL (a fresh
 test: lint types contracts test-sqlite test-postgres ## Everything CI runs: lint, types, contracts, all tests on SQLite and PostgreSQL
 
 .PHONY: eval
-eval: install ## Theme analysis quality (NMI, ARI, ACC) against a TF-IDF + k-means baseline on ../shared/data/dev
+eval: install ## Theme analysis quality (NMI, ARI, ACC) against a TF-IDF + k-means baseline on ../shared/data/dev; redaction recall and precision on its labelled catalogue
 	$(BIN)/python -m analysis.evaluate
+	$(BIN)/python -m analysis.redact_eval
 
 .PHONY: bench
 bench: install ## Benchmarks (about 35 min): theme analysis 1k/10k/100k, load on the resident journey vs a baseline, staff pages at 100k responses

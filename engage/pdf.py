@@ -55,7 +55,8 @@ def theme_sections(
     session: Session, survey: Survey, definition: SurveyDefinition, allowed: set[str]
 ) -> list[ThemeSection]:
     """For each free-text question, its themes counted over the responses in ``allowed``
-    (the report's filters), with redacted quotes and the actions linked to each theme."""
+    (the report's filters), with the quotes an officer has approved for publication (the
+    report goes to committee papers) and the actions linked to each theme."""
     sections = []
     for question in theme_services.free_text_questions(definition):
         analysis = theme_services.get(session, survey, question.id)
@@ -69,6 +70,7 @@ def theme_sections(
         section.answered = len(assignments)
         section.unassigned = sizes.get("unassigned", 0)
         section.reviewed = theme_services.reviewed_share(section.analysis)
+        reviews = theme_services.quote_reviews(session, [section.analysis.id])
         for theme in result.get("themes", []):
             count = sizes.get(theme["id"], 0)
             section.rows.append(
@@ -77,7 +79,7 @@ def theme_sections(
                     count=count,
                     share=count / section.answered if section.answered else 0.0,
                     keywords=list(theme.get("keywords", []))[:6],
-                    quotes=list(theme.get("quotes", []))[:QUOTES_PER_THEME],
+                    quotes=theme_services.public_quotes(section.analysis, theme, reviews)[:QUOTES_PER_THEME],
                     by_locality=dict(theme.get("by_locality", {})),
                     actions=action_services.actions_for_theme(session, section.analysis, theme["id"]),
                 )

@@ -28,6 +28,8 @@ from engage.demo_surveys import EXAMPLE
 from engage.followups.models import FollowUp
 from engage.forums.models import ForumMember
 from engage.models import Role, StaffUser
+from engage.themes.models import QuoteReview, ThemeAnalysis
+from engage.themes.services import quote_key
 from surveys import services
 from surveys.models import Response, Submission
 from tests.conftest import PASSWORD, sign_in
@@ -798,6 +800,61 @@ def forged_ids_of_other_peoples_responses(bench: Bench) -> None:
         "/staff/actions/999999",
     ):
         assert staff.client.get(path).status_code == 404, path
+
+
+@case
+def forged_quote_decisions(bench: Bench) -> None:
+    """The buttons that show or hide a quote on public pages, sent with hostile values:
+    each is refused with a message and nothing is decided."""
+    survey = bench.publish()
+    with bench.app.app_context():
+        theme = {
+            "id": "t1",
+            "label": "Opening hours",
+            "keywords": [],
+            "size": 12,
+            "quotes": ["Open later please"],
+            "by_locality": {},
+            "by_branch": {},
+            "by_channel": {},
+        }
+        db().add(
+            ThemeAnalysis(
+                survey_id=survey.id,
+                question_id="idea",
+                status="done",
+                progress=100,
+                message="",
+                codebook=[],
+                result={"themes": [theme], "assignments": {}, "answers": 12, "unassigned": 0, "version": 0},
+                requested_at=clock.now(),
+            )
+        )
+        db().commit()
+    staff = bench.officer()
+    page = staff.get("/staff/surveys/test-survey/themes/idea/t/t1")
+    good = {
+        "csrf_token": token_of(page),
+        "theme": "t1",
+        "quote": quote_key("Open later please"),
+        "back": "theme",
+    }
+    for hostile in (
+        {"decision": "show", "quote": "' OR 1=1 --"},
+        {"decision": "show", "quote": "0" * 64},
+        {"decision": "show", "quote": "x" * 100_000},
+        {"decision": "show", "theme": "../t1"},
+        {"decision": "publish-everything"},
+        {"decision": ["show", "hide"], "quote": "\x00"},
+        {},
+    ):
+        response = staff.client.post(
+            "/staff/surveys/test-survey/themes/idea/quotes", data={**good, **hostile}
+        )
+        assert response.status_code == 400, hostile
+        assert "There is a problem" in response.get_data(as_text=True)
+    assert staff.client.post("/staff/surveys/test-survey/themes/nope/quotes", data=good).status_code == 404
+    assert bench.count(QuoteReview) == 0
 
 
 # --- The command line ---------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from engage.actions.models import (
     StatusChange,
     ThemeLink,
 )
+from engage.themes import services as theme_services
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
 from surveys.export import FORMULA_TRIGGERS
@@ -207,7 +208,7 @@ def theme_ref(analysis: ThemeAnalysis, theme_id: str) -> ThemeRef:
         theme_id,
         theme["label"],
         int(theme["size"]),
-        list(theme["quotes"]),
+        theme_services.shown_quotes(theme),
         dict(theme.get("by_locality", {})),
     )
 
@@ -419,9 +420,13 @@ class PublicPage:
     localities: dict[str, str]
 
 
+PUBLIC_QUOTES = 3
+
+
 def public_page(session: Session, survey: Survey, locality: str | None = None) -> PublicPage | None:
-    """What residents may see: only for a published page; quotes are the redacted ones;
-    counts only, never a respondent's answers; for one locality when asked."""
+    """What residents may see: only for a published page; counts, never a respondent's
+    answers; for one locality when asked. Quotes: up to three a theme, redacted again with
+    today's rules, and only those an officer has chosen to show (never one nobody has read)."""
     page = publication(session, survey)
     if page is None or page.published_at is None or survey.published is None:
         return None
@@ -431,9 +436,13 @@ def public_page(session: Session, survey: Survey, locality: str | None = None) -
         return None
     themes: list[PublicTheme] = []
     actions: dict[int, Action] = {}
-    for analysis in session.scalars(
-        select(ThemeAnalysis).where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == "done")
-    ):
+    analyses = list(
+        session.scalars(
+            select(ThemeAnalysis).where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == "done")
+        )
+    )
+    reviews = theme_services.quote_reviews(session, [analysis.id for analysis in analyses])
+    for analysis in analyses:
         for theme in analysis.result.get("themes", []):
             count = (
                 int(theme["size"]) if locality is None else int(theme.get("by_locality", {}).get(locality, 0))
@@ -442,7 +451,8 @@ def public_page(session: Session, survey: Survey, locality: str | None = None) -
                 continue
             linked = actions_for_theme(session, analysis, theme["id"])
             actions.update({a.id: a for a in linked})
-            themes.append(PublicTheme(theme["label"], count, list(theme["quotes"])[:3], linked))
+            quotes = theme_services.public_quotes(analysis, theme, reviews)[:PUBLIC_QUOTES]
+            themes.append(PublicTheme(theme["label"], count, quotes, linked))
     themes.sort(key=lambda t: -t.count)
     chosen = sorted(actions.values(), key=lambda a: (a.priority.title, a.id))
     respondents = survey_services.count_submitted(session, survey)
@@ -455,6 +465,42 @@ def public_page(session: Session, survey: Survey, locality: str | None = None) -
         not_doing=[a for a in chosen if a.status == "not_taken_forward"],
         localities=localities,
     )
+
+
+@dataclass
+class QuoteSection:
+    """One theme's quotes, for the officer's publication page."""
+
+    analysis: ThemeAnalysis
+    question: str
+    theme: dict[str, Any]
+    quotes: list[theme_services.ShownQuote]
+
+
+def quotes_to_publish(session: Session, survey: Survey) -> list[QuoteSection]:
+    """Every quote the public page could show, theme by theme, with its state: what an
+    officer checks before (and after) publishing."""
+    analyses = list(
+        session.scalars(
+            select(ThemeAnalysis)
+            .where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == "done")
+            .order_by(ThemeAnalysis.id)
+        )
+    )
+    if not analyses or survey.published is None:
+        return []
+    questions = {q.id: q.text for q in survey_services.definition_of(survey.published).questions()}
+    reviews = theme_services.quote_reviews(session, [analysis.id for analysis in analyses])
+    return [
+        QuoteSection(
+            analysis,
+            questions.get(analysis.question_id, analysis.question_id),
+            theme,
+            theme_services.quotes_with_state(analysis, theme, reviews),
+        )
+        for analysis in analyses
+        for theme in analysis.result.get("themes", [])
+    ]
 
 
 def published_surveys(session: Session) -> list[Publication]:

@@ -296,6 +296,7 @@ def edit_publication(slug: str) -> ResponseReturnValue:
         page=page,
         intro=request.form.get("intro", page.intro if page else ""),
         waiting=follow_ups.waiting(db(), survey),
+        quote_sections=services.quotes_to_publish(db(), survey),
         errors=errors,
         page_errors=summary_items(errors),
     ), (400 if errors else 200)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.models import Survey
@@ -59,3 +59,23 @@ class ThemeNote(Base):
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class QuoteReview(Base):
+    """An officer's decision on one quote of an analysis: show it on public pages, or hide it.
+
+    A quote is known by the SHA-256 of its text exactly as it is shown (redacted with
+    today's rules), so a decision holds for that wording only: a quote that appears later
+    (new answers, a merge, a split), or reads differently because redaction changed, has
+    no decision and is not public until an officer has seen it.
+    """
+
+    __tablename__ = "theme_quote_review"
+    __table_args__ = (UniqueConstraint("analysis_id", "quote_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(ForeignKey("theme_analysis.id", ondelete="CASCADE"), index=True)
+    quote_key: Mapped[str] = mapped_column(String(64))
+    shown: Mapped[bool] = mapped_column(Boolean)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str] = mapped_column(String(200))

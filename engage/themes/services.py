@@ -27,7 +27,7 @@ from analysis.model import UNASSIGNED, ThemeModel
 from analysis.redact import redact
 from engage import audit, clock
 from engage.database import db
-from engage.themes.models import ThemeAnalysis, ThemeNote
+from engage.themes.models import QuoteReview, ThemeAnalysis, ThemeNote
 from surveys import reporting
 from surveys import services as survey_services
 from surveys.definition import Question, SurveyDefinition
@@ -438,4 +438,97 @@ def notes_for(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[
             .where(ThemeNote.analysis_id == analysis.id, ThemeNote.theme_id == theme_id)
             .order_by(ThemeNote.id)
         )
+    )
+
+
+# --- quotes on public pages --------------------------------------------------------------
+#
+# A theme's snapshot keeps a few representative answers, redacted when the snapshot was
+# made. Wherever a quote is shown it is redacted again with today's rules (a snapshot made
+# before the rules improved holds weaker redactions), and a public page (and the PDF
+# report, which goes to committee papers) shows only the quotes an officer has chosen to
+# show: never one nobody has read.
+
+
+def shown_quotes(theme: dict[str, Any]) -> list[str]:
+    """The theme's quotes as they are shown anywhere: redacted with today's rules, no repeats."""
+    return list(dict.fromkeys(redact(str(quote)) for quote in theme.get("quotes", [])))
+
+
+def quote_key(quote: str) -> str:
+    """What a decision about a quote is kept against: its exact wording as shown."""
+    return hashlib.sha256(quote.encode("utf-8")).hexdigest()
+
+
+def quote_reviews(session: Session, analysis_ids: list[int]) -> dict[tuple[int, str], bool]:
+    """(analysis id, quote key) → shown (True) or hidden (False); no entry: not checked yet."""
+    if not analysis_ids:
+        return {}
+    return {
+        (row.analysis_id, row.quote_key): row.shown
+        for row in session.scalars(select(QuoteReview).where(QuoteReview.analysis_id.in_(analysis_ids)))
+    }
+
+
+@dataclass(frozen=True)
+class ShownQuote:
+    text: str
+    key: str
+    state: str  # "shown", "hidden" or "unchecked"
+
+
+def quotes_with_state(
+    analysis: ThemeAnalysis, theme: dict[str, Any], reviews: dict[tuple[int, str], bool]
+) -> list[ShownQuote]:
+    """Each quote of the theme with whether an officer has shown it, hidden it, or neither."""
+    out = []
+    for text in shown_quotes(theme):
+        key = quote_key(text)
+        decision = reviews.get((analysis.id, key))
+        out.append(
+            ShownQuote(text, key, "unchecked" if decision is None else "shown" if decision else "hidden")
+        )
+    return out
+
+
+def public_quotes(
+    analysis: ThemeAnalysis, theme: dict[str, Any], reviews: dict[tuple[int, str], bool]
+) -> list[str]:
+    """Only the quotes an officer has chosen to show, in the theme's order."""
+    return [quote.text for quote in quotes_with_state(analysis, theme, reviews) if quote.state == "shown"]
+
+
+def review_quote(
+    session: Session, analysis: ThemeAnalysis, theme_id: str, key: str, show: bool, who: str, now: datetime
+) -> None:
+    """Show a quote on public pages, or hide it; audited (without the quote's words, so the
+    audit log keeps no copy of what a resident wrote)."""
+    theme = analysis.theme(theme_id)
+    if theme is None:
+        raise ThemeError("Select a theme from the list")
+    quotes = [quote.key for quote in quotes_with_state(analysis, theme, {})]
+    if key not in quotes:
+        raise ThemeError("That quote is no longer one of the theme's quotes. Check the quotes again")
+    review = session.scalar(
+        select(QuoteReview).where(QuoteReview.analysis_id == analysis.id, QuoteReview.quote_key == key)
+    )
+    if review is None:  # two officers deciding the same quote at once: the caller retries
+        review = QuoteReview(analysis_id=analysis.id, quote_key=key)
+        session.add(review)
+    review.shown, review.decided_at, review.decided_by = show, now, who
+    session.flush()
+    number = quotes.index(key) + 1
+    audit.record(
+        session,
+        "themes.quote_shown" if show else "themes.quote_hidden",
+        object_type="theme_analysis",
+        object_id=analysis.id,
+        summary=f"Quote {number} of theme '{theme['label']}' "
+        + ("shown on public pages" if show else "hidden from public pages"),
+        details={
+            "survey": analysis.survey.slug,
+            "question": analysis.question_id,
+            "theme": theme_id,
+            "quote": key,
+        },
     )

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from analysis.codebook import SplitTheme
 from engage import clock, jobs
@@ -92,12 +93,23 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
         localities=services.localities(definition),
         reviewed=services.reviewed_share(analysis) if analysis else 0.0,
         actions=_actions_by_theme(analysis),
+        quotes=_quotes_by_theme(analysis),
         min_answers=services.MIN_ANSWERS,
         page_errors=[{"text": error, "href": f"#{field or 'themes'}"}]
         if error
         else summary_items(filters.errors),
         form=request.form if error else {},
     ), (400 if error or filters.errors else 200)
+
+
+def _quotes_by_theme(analysis: ThemeAnalysis | None) -> dict[str, list[services.ShownQuote]]:
+    if analysis is None:
+        return {}
+    reviews = services.quote_reviews(db(), [analysis.id])
+    return {
+        theme["id"]: services.quotes_with_state(analysis, theme, reviews)
+        for theme in analysis.result.get("themes", [])
+    }
 
 
 def _actions_by_theme(analysis: ThemeAnalysis | None) -> dict[str, list[Any]]:
@@ -154,6 +166,9 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         theme_id=theme_id,
         label=label,
         details=details,
+        quotes=services.quotes_with_state(analysis, details, services.quote_reviews(db(), [analysis.id]))
+        if details
+        else [],
         answers=services.coded_answers(db(), analysis, members[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]),
         total=len(members),
         page=page,
@@ -167,6 +182,55 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         actions=action_services.actions_for_theme(db(), analysis, theme_id),
         errors=request.args.get("error", ""),
     )
+
+
+QUOTE_DECISIONS = {"show": True, "hide": False}
+
+
+@bp.post("/<slug>/themes/<question_id>/quotes")
+@role_required(Role.OFFICER)
+def quote(slug: str, question_id: str) -> ResponseReturnValue:
+    """Show one quote on public pages, or hide it (from a theme's page or the publication page)."""
+    survey, definition = _survey(slug)
+    _question(definition, question_id)
+    analysis = _analysis(survey, question_id)
+    theme_id, decision = request.form.get("theme", ""), request.form.get("decision", "")
+    for attempt in (1, 2):
+        try:
+            if decision not in QUOTE_DECISIONS:
+                raise services.ThemeError("Choose whether to show or hide the quote")
+            services.review_quote(
+                db(),
+                analysis,
+                theme_id,
+                request.form.get("quote", ""),
+                QUOTE_DECISIONS[decision],
+                f"{current_user.name} ({current_user.email})",
+                clock.now(),
+            )
+            db().commit()
+            break
+        except services.ThemeError as error:
+            db().rollback()
+            return _page(slug, question_id, str(error), "quotes")
+        except IntegrityError:  # another officer decided the same quote at the same moment
+            db().rollback()
+            if attempt == 2:
+                raise
+    flash(
+        "The quote will be shown on the public page"
+        if QUOTE_DECISIONS[decision]
+        else "The quote is hidden from the public page",
+        "success",
+    )
+    back = request.form.get("back")
+    if back == "publication":
+        target = url_for("staff.actions.edit_publication", slug=slug)
+    elif back == "theme" and analysis.theme(theme_id) is not None:
+        target = url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)
+    else:
+        target = url_for("staff.themes.question", slug=slug, question_id=question_id)
+    return redirect(f"{target}#quotes"), 303
 
 
 @bp.post("/<slug>/themes/<question_id>/t/<theme_id>/notes")

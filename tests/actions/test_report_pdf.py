@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from engage import pdf
 from engage.models import Role, StaffUser
+from engage.themes.services import quote_key
 from tests.actions.test_action_plan import add_action, add_priority, themed
 from tests.pages import PageClient
 from tests.themes.test_themes import SLUG, analysed, client_for
@@ -32,6 +33,10 @@ def test_the_pdf_has_charts_themes_quotes_actions_and_the_method(
     officer.submit(
         page, {"theme": f"{analysed(app).id}:{themed[0]['id']}"}, selector="form[action$='/themes']"
     )
+    # Quotes are in the report (for committee papers) only once an officer has approved them.
+    quote = str(next(q for t in themed for q in t["quotes"]))  # type: ignore[attr-defined]
+    editor = officer.get(f"/staff/surveys/{SLUG}/you-said-we-did")
+    officer.submit(editor, selector=f"form[data-quote='{quote_key(quote)}'][data-decision=show]")
     report = officer.get(f"/staff/surveys/{SLUG}/report")
     link = report.soup.select_one("a#pdf")
     assert link is not None and link["href"] == URL
@@ -47,7 +52,6 @@ def test_the_pdf_has_charts_themes_quotes_actions_and_the_method(
     assert str(themed[0]["label"]) in text
     assert "Evening opening pilot (Proposed, Pilot)" in text
     assert "No action is linked to this theme yet." in text
-    quote = str(next(q for t in themed for q in t["quotes"]))  # type: ignore[attr-defined]
     assert " ".join(quote.split()[:4]) in text
     assert "jo.bloggs" not in text and "example.com" not in text, "quotes are redacted"
     assert len(PdfReader(io.BytesIO(data)).pages) >= 3

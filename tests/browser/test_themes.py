@@ -103,6 +103,12 @@ def test_from_a_theme_to_a_published_action(
     page.get_by_label("Introduction").fill("Thank you to everyone who took part.")
     page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Published")
+    # No quote is public until an officer has read it and chosen to show it.
+    quote = page.locator("#quotes ~ ol blockquote").first.inner_text()
+    page.get_by_role("button", name="Show on the public page").first.click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The quote will be shown")
+    expect(page.locator("#quote-counts")).to_contain_text("1 quote shown on the public page")
+    check_axe(page)
 
     phone = new_context(viewport={"width": 375, "height": 740}).new_page()
     phone.goto(themes_server.url + "/")
@@ -110,5 +116,7 @@ def test_from_a_theme_to_a_published_action(
     phone.get_by_role("link", name="Shaping your library").click()
     expect(phone.get_by_role("heading", name="Pilot evening opening at Northgate Central")).to_be_visible()
     expect(phone.locator("main")).to_contain_text("In progress")
+    expect(phone.locator("main blockquote")).to_have_count(1)
+    expect(phone.locator("main blockquote")).to_have_text(quote)
     check_axe(phone)
     no_horizontal_scroll(phone)
