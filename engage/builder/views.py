@@ -43,6 +43,7 @@ from engage.builder.forms import (
     check_slug,
 )
 from engage.database import db
+from engage.forms import form_status
 from engage.models import Role, StaffUser
 from engage.security import mark_private
 from surveys import services
@@ -237,7 +238,7 @@ def new_survey() -> ResponseReturnValue:
             db().commit()
             _saved(f"The survey '{survey.title}' has been created as a draft.")
             return redirect(url_for("builder.overview", slug=slug))
-    return render_template("builder/new.html", title="Create a survey", form=form)
+    return render_template("builder/new.html", title="Create a survey", form=form), form_status(form)
 
 
 def _page_summaries(data: Definition) -> list[dict[str, Any]]:
@@ -280,7 +281,7 @@ def _page_summaries(data: Definition) -> list[dict[str, Any]]:
     return pages
 
 
-def _render_overview(survey: Survey, page_errors: list[str] | None = None) -> str:
+def _render_overview(survey: Survey, page_errors: list[str] | None = None) -> ResponseReturnValue:
     version = _latest(survey)
     data = version.definition
     now = clock.now()
@@ -301,12 +302,12 @@ def _render_overview(survey: Survey, page_errors: list[str] | None = None) -> st
         public_url=url_for("residents.start", slug=survey.slug, _external=True),
         page_errors=_errors(page_errors) if page_errors else None,
         confirm=ConfirmForm(),
-    )
+    ), form_status(None, page_errors)
 
 
 @bp.get("/<slug>")
 @role_required(Role.VIEWER)
-def overview(slug: str) -> str:
+def overview(slug: str) -> ResponseReturnValue:
     return _render_overview(_survey(slug))
 
 
@@ -364,7 +365,7 @@ def details(slug: str) -> ResponseReturnValue:
         survey=survey,
         form=form,
         page_errors=_errors(page_errors),
-    )
+    ), form_status(form, page_errors)
 
 
 _DETAIL_KEYS = (
@@ -416,7 +417,7 @@ def localities(slug: str) -> ResponseReturnValue:
         survey=survey,
         form=form,
         page_errors=_errors(page_errors),
-    )
+    ), form_status(form, page_errors)
 
 
 # --- Routing fields shared by pages and questions ----------------------------------------------
@@ -447,7 +448,7 @@ def _page_form_response(
     form: PageForm,
     page: dict[str, Any] | None,
     page_errors: list[str],
-) -> str:
+) -> ResponseReturnValue:
     return render_template(
         "builder/page_form.html",
         title="Change page" if page else "Add a page",
@@ -456,7 +457,7 @@ def _page_form_response(
         page=page,
         page_number=editing.page_index(data, page["id"]) + 1 if page else len(data["pages"]) + 1,
         page_errors=_errors(page_errors),
-    )
+    ), form_status(form, page_errors)
 
 
 @bp.route("/<slug>/pages/new", methods=["GET", "POST"])
@@ -575,7 +576,7 @@ def page_delete(slug: str, page_id: str) -> ResponseReturnValue:
         "will be deleted too.",
         used_by=used_by,
         page_errors=_errors(page_errors),
-    )
+    ), form_status(form, page_errors)
 
 
 def _direction() -> int:
@@ -609,7 +610,7 @@ def page_move(slug: str, page_id: str) -> ResponseReturnValue:
 
 def _type_chooser(
     survey: Survey, data: Definition, heading: str, chosen: str | None, error: str | None, back: str
-) -> str:
+) -> ResponseReturnValue:
     return render_template(
         "builder/question_type.html",
         title=heading,
@@ -621,7 +622,7 @@ def _type_chooser(
         error=error,
         back=back,
         page_errors=[{"text": error, "href": "#type"}] if error else None,
-    )
+    ), (400 if error else 200)
 
 
 def _type_problem(data: Definition, kind: str) -> str | None:
@@ -719,7 +720,7 @@ def _question_form_response(
     question: dict[str, Any] | None,
     page_errors: list[str],
     change_type_url: str,
-) -> str:
+) -> ResponseReturnValue:
     return render_template(
         "builder/question_form.html",
         title="Change question" if question else "Add a question",
@@ -731,7 +732,7 @@ def _question_form_response(
         question=question,
         change_type_url=change_type_url,
         page_errors=_errors(page_errors),
-    )
+    ), form_status(form, page_errors)
 
 
 @bp.route("/<slug>/pages/<page_id>/questions/new", methods=["GET", "POST"])
@@ -919,7 +920,7 @@ def question_delete(slug: str, question_id: str) -> ResponseReturnValue:
         warning="",
         used_by=used_by,
         page_errors=_errors(page_errors),
-    )
+    ), form_status(form, page_errors)
 
 
 @bp.post("/<slug>/questions/<question_id>/move")
@@ -1057,7 +1058,9 @@ def duplicate(slug: str) -> ResponseReturnValue:
             db().commit()
             _saved(f"'{copy_of.title}' has been created as a draft copy of '{survey.title}'.")
             return redirect(url_for("builder.overview", slug=new_slug))
-    return render_template("builder/duplicate.html", title="Duplicate the survey", survey=survey, form=form)
+    return render_template(
+        "builder/duplicate.html", title="Duplicate the survey", survey=survey, form=form
+    ), form_status(form)
 
 
 @bp.get("/<slug>/definition.json")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from engage import accounts, audit
 from engage.auth.decorators import role_required
 from engage.database import db
+from engage.forms import form_status
 from engage.models import AuditEvent, OutboundEmail, Role, StaffUser
 from engage.public.views import database_status, redis_status
 from engage.security import mark_private
@@ -94,7 +95,9 @@ def account_new() -> ResponseReturnValue:
                 password=password,
                 created=True,
             )
-    return render_template("staff/account_new.html", title="Add a staff account", form=form)
+    return render_template("staff/account_new.html", title="Add a staff account", form=form), form_status(
+        form
+    )
 
 
 def _get_user(user_id: int) -> StaffUser:
@@ -144,7 +147,7 @@ def account_detail(user_id: int) -> ResponseReturnValue:
         user=user,
         form=form,
         sessions_live=sessions_live,
-    )
+    ), form_status(form)
 
 
 @bp.post("/accounts/<int:user_id>/deactivate")
