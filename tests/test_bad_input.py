@@ -22,14 +22,14 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from engage import clock
-from engage.actions.models import Action
+from engage.actions.models import Action, Priority
 from engage.database import db
 from engage.demo_surveys import EXAMPLE
 from engage.followups.models import FollowUp
-from engage.forums.models import ForumMember
+from engage.forums.models import Forum, ForumMember
 from engage.models import Role, StaffUser
 from surveys import services
-from surveys.models import Response, Submission
+from surveys.models import Response, Submission, Survey
 from tests.conftest import PASSWORD, sign_in
 from tests.forums.conftest import make_forum, sign_up_data
 from tests.kiosk.conftest import add_kiosk
@@ -145,6 +145,19 @@ def bidirectional_override(bench: Bench) -> None:
     result = bench.client.submit(page, data, expected_status=400)
     refused(result, "hidden control characters")
     assert result.soup.select_one("textarea[name=idea]").get_text() == "Keep gnisolc the library open"
+
+
+@case
+def line_break_in_a_short_text_answer(bench: Bench) -> None:
+    # A short answer is one line (surveys.text): the break is taken out and the resident checks it.
+    page, data = views_with(bench, computer_help="Help with email\r\nBcc: everyone@example.org")
+    result = bench.client.submit(page, data, expected_status=400)
+    refused(result, "Your answer contained line breaks or hidden control characters. We removed them")
+    assert result.soup.select_one("input[name=computer_help]")["value"] == (
+        "Help with email Bcc: everyone@example.org"
+    )
+    assert bench.client.submit(result).h1 == "A little about you"
+    assert bench.answers()["computer_help"] == "Help with email Bcc: everyone@example.org"
 
 
 @case
@@ -719,6 +732,33 @@ def sign_in_with_hostile_values(bench: Bench) -> None:
 
 
 @case
+def line_breaks_in_staff_names_and_titles(bench: Bench) -> None:
+    # They reach email subjects ("Confirm you want to join <forum>"), where a line break
+    # used to leave the email stuck as queued. One rule for every single-line field.
+    staff = bench.officer()
+    for url, data, message in (
+        (
+            "/staff/surveys/new",
+            {"title": "Hours\r\nBcc: x@example.org", "slug": "hours", "purpose": "Why"},
+            "Title must not contain line breaks or hidden control characters",
+        ),
+        (
+            "/staff/forums/new",
+            {"name": "Forum\nBcc: x@example.org", "slug": "forum", "purpose": "Why"},
+            "The forum's name must not contain line breaks or hidden control characters",
+        ),
+        (
+            "/staff/actions/priorities/new",
+            {"title": "Digital\x00\u202e inclusion"},
+            "The priority's title must not contain line breaks or hidden control characters",
+        ),
+    ):
+        result = staff.submit(staff.get(url), data, expected_status=400)
+        refused(result, message)
+    assert bench.count(Survey) == 0 and bench.count(Forum) == 0 and bench.count(Priority) == 0
+
+
+@case
 def forged_ids_of_other_peoples_responses(bench: Bench) -> None:
     bench.publish()
     staff = bench.officer()
@@ -759,8 +799,24 @@ def cli_import_hostile_definition(bench: Bench) -> None:
 
 
 @case
+def cli_import_title_with_a_line_break(bench: Bench) -> None:
+    hostile = bench.tmp_path / "crlf.json"
+    hostile.write_text(json.dumps({**SURVEY, "title": "Library\r\nBcc: everyone@example.org"}))
+    result = bench.cli("surveys", "import", str(hostile))
+    assert result.exit_code == 1
+    assert "must not contain line breaks or hidden control characters" in result.output
+    assert "Traceback" not in result.output
+    assert bench.count(Survey) == 0
+
+
+@case
 def cli_staff_with_bad_values(bench: Bench) -> None:
-    for args in (("not-an-email",), ("a@example.org", "--role", "emperor"), ("x" * 500 + "@example.org",)):
+    for args in (
+        ("not-an-email",),
+        ("a@example.org", "--role", "emperor"),
+        ("x" * 500 + "@example.org",),
+        ("a@example.org", "--name", "Ann\r\nBcc: everyone@example.org"),
+    ):
         result = bench.cli("staff", "create", *args, "--generate-password")
         assert result.exit_code != 0, args
         assert "Traceback" not in result.output

@@ -8,9 +8,7 @@ email link) and stored only as SHA-256 digests.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +28,7 @@ from engage.forums.models import (
     MeetingBooking,
     MemberStatus,
 )
+from surveys import text
 
 DEFAULT_WORDING: dict[str, Any] = {
     "introduction": (
@@ -59,8 +58,6 @@ DEFAULT_WORDING: dict[str, Any] = {
 }
 
 LIMITS = {"name": 120, "email": 254, "organisation": 150, "role": 100, "access_needs": 1000}
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e]")
-LINE_BREAK = re.compile(r"[\r\n]")
 
 
 @dataclass(frozen=True)
@@ -152,11 +149,10 @@ LABELS = {
 
 
 def _clean(value: str, key: str, errors: dict[str, str], *, multiline: bool = False) -> str:
-    value = unicodedata.normalize("NFC", value).strip()
-    if not multiline and LINE_BREAK.search(value):
-        errors[key] = f"{LABELS[key]} must be on one line"
-    elif CONTROL.search(value.replace("\r", "").replace("\n", "").replace("\t", " ")):
-        errors[key] = f"{LABELS[key]} must not contain hidden control characters"
+    value = text.normalise(value, multiline=multiline).strip()
+    problem = text.problem(LABELS[key], value, multiline=multiline)
+    if problem:
+        errors[key] = problem
     elif len(value) > LIMITS[key]:
         errors[key] = f"{LABELS[key]} must be {LIMITS[key]} characters or fewer"
     return value
