@@ -3,6 +3,11 @@
 With ``ENGAGE_SMTP_HOST`` set, a background job delivers each message over SMTP
 (retried by the job queue). Without it, messages stay in the outbox, where staff
 and developers read them at /staff/outbox: nothing is silently dropped.
+
+Every message is built (headers checked) when it is queued: one that cannot be built
+(a line break in its subject, say) is recorded at once as ``failed`` with the reason in
+``last_error``, never left ``queued``. The delivery job builds it again and records any
+failure the same way.
 """
 
 from __future__ import annotations
@@ -27,12 +32,23 @@ def _settings() -> Settings:
     return current_app.config["ENGAGE_SETTINGS"]  # type: ignore[no-any-return]
 
 
-def send(to: str, subject: str, template: str, *, purpose: str, **context: object) -> OutboundEmail:
+def send(
+    to: str,
+    subject: str,
+    template: str,
+    *,
+    purpose: str,
+    headers: dict[str, str] | None = None,
+    **context: object,
+) -> OutboundEmail:
     """Queue a council-branded message with plain-text and HTML parts.
 
-    ``template`` names a pair ``emails/<template>.txt`` and ``emails/<template>.html``.
-    The caller commits; delivery is queued only after that commit succeeds.
+    ``template`` names a pair ``emails/<template>.txt`` and ``emails/<template>.html``;
+    ``headers`` are extra headers (``List-Unsubscribe``). The caller commits; delivery is
+    queued only after that commit succeeds. A message that cannot be built is stored as
+    ``failed`` with the reason, and never queued.
     """
+    settings = _settings()
     text = render_template(f"emails/{template}.txt", **context)
     html = render_template(f"emails/{template}.html", subject=subject, **context)
     message = OutboundEmail(
@@ -41,11 +57,15 @@ def send(to: str, subject: str, template: str, *, purpose: str, **context: objec
         text_body=text,
         html_body=html,
         purpose=purpose,
-        headers={},
-        status="queued" if _settings().smtp_host else "outbox",
+        headers=dict(headers or {}),
+        status="queued" if settings.smtp_host else "outbox",
         attempts=0,
         created_at=clock.now(),
     )
+    problem = build_problem(message, settings)
+    if problem is not None:
+        message.status, message.last_error = "failed", problem
+        log.error("Email to %s could not be built: %s", purpose, problem)
     db().add(message)
     db().flush()
     return message
@@ -60,6 +80,15 @@ def dispatch(message: OutboundEmail) -> None:
     """After the commit: hand a queued message to the job queue."""
     if message.status == "queued":
         jobs.enqueue(deliver, message.id)
+
+
+def build_problem(message: OutboundEmail, settings: Settings) -> str | None:
+    """Why ``message`` cannot be built into an email, or ``None``."""
+    try:
+        build(message, settings)
+    except Exception as error:  # noqa: BLE001 - whatever the reason, it is recorded on the row
+        return f"The email could not be built: {type(error).__name__}: {error}"
+    return None
 
 
 def build(message: OutboundEmail, settings: Settings) -> EmailMessage:
@@ -83,13 +112,21 @@ def deliver(message_id: int) -> None:
         return
     settings = _settings()
     message.attempts += 1
+    problem = build_problem(message, settings)
+    if problem is not None:
+        # Retrying cannot help: record why, and do not raise.
+        message.status, message.last_error = "failed", problem
+        session.commit()
+        log.error("Email %s to %s could not be built: %s", message.id, message.purpose, problem)
+        return
+    email = build(message, settings)
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
             if settings.smtp_use_tls:
                 smtp.starttls(context=ssl.create_default_context())
             if settings.smtp_username:
                 smtp.login(settings.smtp_username, settings.smtp_password)
-            smtp.send_message(build(message, settings))
+            smtp.send_message(email)
     except (OSError, smtplib.SMTPException) as error:
         message.status = "failed"
         message.last_error = f"{type(error).__name__}: {error}"

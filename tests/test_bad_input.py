@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from engage.database import db
 from engage.demo_surveys import EXAMPLE
 from engage.followups.models import FollowUp
 from engage.forums.models import Forum, ForumMember
-from engage.models import Role, StaffUser
+from engage.models import OutboundEmail, Role, StaffUser
 from surveys import services
 from surveys.models import Response, Submission, Survey
 from tests.conftest import PASSWORD, sign_in
@@ -585,6 +586,25 @@ def forum_unicode_names_are_kept(bench: Bench) -> None:
     with bench.app.app_context():
         member = db().scalar(select(ForumMember))
         assert member is not None and member.name == "Zoë Ó Briain-Nguyễn 🎨"
+
+
+@case
+def forum_name_stored_with_a_line_break_before_the_rule(bench: Bench) -> None:
+    # Data from before the text rule: the confirmation email's subject cannot be built. The
+    # resident's page is the same, and the email is recorded as failed with the reason,
+    # never left queued.
+    bench.make_forum(name="Culture Forum\r\nBcc: everyone@example.org")
+    form = bench.client.client.get("/forums/culture-forum/register").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token is not None
+    sent = bench.client.client.post(
+        "/forums/culture-forum/register", data={**sign_up_data(), "csrf_token": token.group(1)}
+    )
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/check-your-email")
+    with bench.app.app_context():
+        [email] = db().scalars(select(OutboundEmail)).all()
+        assert email.status == "failed"
+        assert email.last_error is not None and "could not be built" in email.last_error
 
 
 @case

@@ -188,10 +188,10 @@ def _send_once(
         str(email.pop("subject")),
         str(email.pop("template")),
         purpose=str(email.pop("purpose")),
+        headers=mail.unsubscribe_headers(unsubscribe),
         unsubscribe_link=unsubscribe,
         **email,
     )
-    message.headers = mail.unsubscribe_headers(unsubscribe)
     session.add(FollowUpNotice(follow_up_id=follow_up.id, event=event, sent_at=now))
     session.flush()
     return message

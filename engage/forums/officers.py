@@ -466,13 +466,13 @@ def send_forum_message(forum_id: int, subject: str, body: str, audience: str, st
                 subject,
                 "forum_message",
                 purpose="forum_message",
+                headers=links.unsubscribe_headers(member),
                 forum=forum,
                 name=member.name,
                 body=body,
                 manage_link=links.manage_url(token),
                 unsubscribe_link=links.unsubscribe_url(member),
             )
-            message.headers = links.unsubscribe_headers(member)
             messages.append(message)
     db().commit()
     for message in messages:
@@ -717,13 +717,13 @@ def ask_to_reconfirm(slug: str) -> ResponseReturnValue:
             f"Please confirm you want to stay in {forum.name}",
             "forum_reconfirm",
             purpose="forum_reconfirm",
+            headers=links.unsubscribe_headers(member),
             forum=forum,
             name=member.name,
             version=wording.version,
             stay_link=url_for("forums.reconfirm", token=token, _external=True),
             unsubscribe_link=links.unsubscribe_url(member),
         )
-        message.headers = links.unsubscribe_headers(member)
         messages.append(message)
     audit.record(
         db(),

@@ -233,6 +233,7 @@ def confirm(token: str) -> ResponseReturnValue:
         f"Welcome to {member.forum.name}",
         "forum_welcome",
         purpose="forum_welcome",
+        headers=links.unsubscribe_headers(member),
         forum=member.forum,
         name=member.name,
         waiting=member.status == MemberStatus.WAITING,
@@ -240,7 +241,6 @@ def confirm(token: str) -> ResponseReturnValue:
         link_days=_settings().forum_link_days,
         unsubscribe_link=links.unsubscribe_url(member),
     )
-    message.headers = links.unsubscribe_headers(member)
     db().commit()
     mail.dispatch(message)
     return redirect(links.manage_url(manage_token) + "?confirmed=1")

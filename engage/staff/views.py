@@ -15,6 +15,7 @@ from engage.models import AuditEvent, OutboundEmail, Role, StaffUser
 from engage.public.views import database_status, redis_status
 from engage.security import mark_private
 from engage.staff.forms import EditStaffForm, StaffAccountForm
+from surveys import text
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -256,4 +257,6 @@ def outbox_message(message_id: int) -> str:
         summary=f"Read an outbox email ({message.purpose})",
     )
     db().commit()
-    return render_template("staff/outbox_message.html", title=message.subject, message=message)
+    # A subject that could not be sent may hold a line break: show it on one line.
+    subject = text.remove(message.subject)
+    return render_template("staff/outbox_message.html", title=subject, subject=subject, message=message)
