@@ -181,6 +181,7 @@ def _sign_up_email(outcome: services.SignUpOutcome) -> Any:
             f"You are already registered for {forum.name}",
             "forum_already",
             purpose="forum_already_registered",
+            forum_member_id=member.id,
             forum=forum,
             name=member.name,
             manage_link=links.manage_url(outcome.manage_token),
@@ -192,6 +193,7 @@ def _sign_up_email(outcome: services.SignUpOutcome) -> Any:
         f"Confirm you want to join {forum.name}",
         "forum_confirm",
         purpose="forum_confirm",
+        forum_member_id=member.id,
         forum=forum,
         name=member.name,
         confirm_link=url_for("forums.confirm", token=outcome.confirm_token, _external=True),
@@ -233,6 +235,7 @@ def confirm(token: str) -> ResponseReturnValue:
         f"Welcome to {member.forum.name}",
         "forum_welcome",
         purpose="forum_welcome",
+        forum_member_id=member.id,
         headers=links.unsubscribe_headers(member),
         forum=member.forum,
         name=member.name,
@@ -434,7 +437,9 @@ def leave(token: str) -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("forums/leave.html", title="Leave the forum", member=member, token=token)
     forum = member.forum
-    email, name = member.email, member.name
+    email = member.email
+    # Erasing deletes every email about them; the goodbye, which names only the forum, is
+    # deleted in turn once it is sent (or after a day if it cannot be: see engage.mail).
     services.erase(db(), member, clock.now(), reason="erased", channel="web")
     message = None
     if email:
@@ -443,8 +448,9 @@ def leave(token: str) -> ResponseReturnValue:
             f"You have left {forum.name}",
             "forum_left",
             purpose="forum_left",
+            forum_member_id=member.id,
+            goodbye=True,
             forum=forum,
-            name=name,
         )
     db().commit()
     if message is not None:
@@ -492,6 +498,7 @@ def request_link() -> ResponseReturnValue:
                         f"Your link for {member.forum.name}",
                         "forum_link",
                         purpose="forum_link",
+                        forum_member_id=member.id,
                         forum=member.forum,
                         name=member.name,
                         manage_link=links.manage_url(token),

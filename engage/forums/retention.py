@@ -31,6 +31,7 @@ def run_purge() -> services.PurgeResult:
                 f"Do you want to stay in {member.forum.name}?",
                 "forum_reminder",
                 purpose="forum_reminder",
+                forum_member_id=member.id,
                 headers=links.unsubscribe_headers(member),
                 forum=member.forum,
                 name=member.name,

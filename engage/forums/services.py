@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from engage.forums.models import (
@@ -28,6 +28,7 @@ from engage.forums.models import (
     MeetingBooking,
     MemberStatus,
 )
+from engage.models import OutboundEmail
 from surveys import text
 
 DEFAULT_WORDING: dict[str, Any] = {
@@ -488,7 +489,8 @@ def export_member(member: ForumMember) -> dict[str, Any]:
 
 
 def erase(session: Session, member: ForumMember, now: datetime, *, reason: str, channel: str) -> None:
-    """Remove personal data, keep an anonymous row for counts, end every consent.
+    """Remove personal data (and every email about them), keep an anonymous row for counts,
+    end every consent.
 
     ``reason`` is "erased" (the member asked) or "lapsed" (not re-confirmed in time).
     Their meeting places go to the next person waiting.
@@ -511,6 +513,8 @@ def erase(session: Session, member: ForumMember, now: datetime, *, reason: str, 
     member.pending_consent = None
     member.ended_at = now
     member.updated_at = now
+    # Every email about them goes too: they hold their name and address.
+    session.execute(delete(OutboundEmail).where(OutboundEmail.forum_member_id == member.id))
     session.flush()
 
 

@@ -416,6 +416,7 @@ def saved(slug: str) -> ResponseReturnValue:
             f"Continue your answers to {journey.definition.title}",
             "resume",
             purpose="survey_resume",
+            response_id=response.id,
             survey_title=journey.definition.title,
             link=link,
             code=code,

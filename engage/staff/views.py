@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -240,7 +240,12 @@ def audit_log() -> str:
 def outbox() -> str:
     """Emails the service has sent or holds. Without SMTP this is where they wait."""
     messages = list(db().scalars(select(OutboundEmail).order_by(OutboundEmail.id.desc()).limit(100)))
-    return render_template("staff/outbox.html", title="Email outbox", messages=messages)
+    return render_template(
+        "staff/outbox.html",
+        title="Email outbox",
+        messages=messages,
+        retention_days=current_app.config["ENGAGE_SETTINGS"].outbox_retention_days,
+    )
 
 
 @bp.get("/outbox/<int:message_id>")
