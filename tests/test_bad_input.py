@@ -608,6 +608,26 @@ def forum_name_stored_with_a_line_break_before_the_rule(bench: Bench) -> None:
 
 
 @case
+def forum_email_change_to_hostile_addresses(bench: Bench) -> None:
+    register(bench, 200)
+    with bench.app.app_context():
+        from engage.forums import services as forum_services
+
+        member = db().scalars(select(ForumMember)).one()
+        member.status = "active"
+        token = forum_services.issue_manage_token(member, clock.now(), forum_services.Retention())
+        db().commit()
+    for email in ("new@example.org\r\nBcc: everyone@example.org", "new@example.org\x00", "not an address"):
+        page = bench.client.get(f"/forums/manage/{token}/details")
+        result = bench.client.submit(page, {"email": email}, expected_status=400)
+        assert result.error_summary(), email
+    with bench.app.app_context():
+        member = db().scalars(select(ForumMember)).one()
+        assert member.email == "priya@example.org" and member.new_email is None
+        assert db().scalar(select(func.count()).select_from(OutboundEmail)) == 1, "only the sign-up's"
+
+
+@case
 def forged_forum_links(bench: Bench) -> None:
     bench.make_forum()
     for path in (
@@ -615,6 +635,8 @@ def forged_forum_links(bench: Bench) -> None:
         "/forums/confirm/forged",
         "/forums/unsubscribe/forged",
         "/forums/manage/x/download.csv",
+        "/forums/change-email/forged",
+        "/forums/change-email/" + "x" * 3000,
     ):
         response = bench.client.client.get(path)
         assert response.status_code in {404, 410}, path

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -393,12 +393,61 @@ def current_members_for_email(session: Session, email: str) -> list[ForumMember]
 
 
 def update_details(member: ForumMember, data: SignUp, now: datetime) -> list[str]:
-    """Save changed details; returns the names of the fields that changed."""
+    """Save changed details, except the email address (see :func:`request_email_change`);
+    returns the names of the fields that changed."""
+    data = replace(data, email=member.email or "")
     before = SignUp.from_member(member)
     changed = [key for key in FIELD_ORDER[:-1] if getattr(before, key) != getattr(data, key)]
     _personal(member, data)
     member.updated_at = now
     return changed
+
+
+def email_changes(member: ForumMember, email: str) -> bool:
+    """Whether ``email`` is a different mailbox from the member's address in use."""
+    return email_key(email) != member.email_key
+
+
+def request_email_change(member: ForumMember, email: str, now: datetime, retention: Retention) -> str:
+    """Hold a new address until its link is opened; returns the token for that link.
+
+    The address in use does not change (every email still goes there); asking again
+    replaces the waiting address and its link.
+    """
+    token, hashed = new_token()
+    member.new_email = email
+    member.new_email_token_hash = hashed
+    member.new_email_expires_at = now + retention.manage_link
+    member.updated_at = now
+    return token
+
+
+def find_by_email_token(session: Session, token: str, now: datetime) -> ForumMember | None:
+    member = session.scalar(select(ForumMember).where(ForumMember.new_email_token_hash == digest(token)))
+    if member is None or member.status not in MemberStatus.CURRENT or member.new_email is None:
+        return None
+    if member.new_email_expires_at is None or member.new_email_expires_at < now:
+        return None
+    return member
+
+
+def confirm_email_change(session: Session, member: ForumMember, now: datetime) -> str | None:
+    """The link sent to the new address was used: it becomes the address. Returns what is
+    wrong instead (in plain English) when another sign-up to the forum has it meanwhile."""
+    new = member.new_email
+    assert new is not None
+    clash = find_member(session, member.forum, new)
+    if clash is not None and clash.id != member.id:
+        return "That email address is already used for another sign-up to this forum"
+    member.email, member.email_key = new, email_key(new)
+    _forget_email_change(member)
+    member.updated_at = now
+    session.flush()
+    return None
+
+
+def _forget_email_change(member: ForumMember) -> None:
+    member.new_email = member.new_email_token_hash = member.new_email_expires_at = None
 
 
 def set_purposes(
@@ -459,6 +508,7 @@ def export_member(member: ForumMember) -> dict[str, Any]:
         "status": member.status_label,
         "name": member.name,
         "email": member.email,
+        "new_email_waiting_for_confirmation": member.new_email,
         "organisation": member.organisation,
         "role": member.role,
         "organisation_type": ORGANISATION_TYPES.get(member.organisation_type, member.organisation_type),
@@ -510,6 +560,7 @@ def erase(session: Session, member: ForumMember, now: datetime, *, reason: str, 
     member.organisation = member.role = member.access_needs = None
     member.confirm_token_hash = member.manage_token_hash = None
     member.confirm_expires_at = member.manage_expires_at = None
+    _forget_email_change(member)
     member.pending_consent = None
     member.ended_at = now
     member.updated_at = now
