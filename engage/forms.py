@@ -12,7 +12,7 @@ are the same everywhere.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
 from wtforms import Field, PasswordField, StringField, TextAreaField
@@ -28,14 +28,20 @@ def checks_text(field: Field) -> bool:
     return isinstance(field, StringField) and not isinstance(field, PasswordField)
 
 
-def noun(field: Field) -> str:
+def noun(field: Field, labels: dict[str, str] | None = None) -> str:
     """The field's label as the subject of a sentence: "Hint (optional)" is "Hint"."""
-    label = str(field.label.text).removesuffix(" (optional)").strip()
+    label = (labels or {}).get(field.name) or str(field.label.text).removesuffix(" (optional)").strip()
     return label[:1].upper() + label[1:]
 
 
 class Form(FlaskForm):
-    """A ``FlaskForm`` whose text fields follow the service's one text rule."""
+    """A ``FlaskForm`` whose text fields follow the service's one text rule.
+
+    ``text_labels`` names a field in the message when its label is not a noun (a question
+    such as "Why are you asking?").
+    """
+
+    text_labels: ClassVar[dict[str, str]] = {}
 
     def validate(self, extra_validators: Any = None) -> bool:
         for field in self:
@@ -44,7 +50,8 @@ class Form(FlaskForm):
         ok = bool(super().validate(extra_validators))
         for field in self:
             if checks_text(field) and isinstance(field.data, str):
-                problem = text.problem(noun(field), field.data, multiline=is_multiline(field))
+                label = noun(field, self.text_labels)
+                problem = text.problem(label, field.data, multiline=is_multiline(field))
                 if problem:
                     # The most useful thing to say: other checks ("not an email address",
                     # "not a number") fail only because of the hidden characters.

@@ -210,7 +210,7 @@ def _survey_title(staff: Staff) -> tuple[Page, str]:
 def _survey_purpose(staff: Staff) -> tuple[Page, str]:
     officer = staff.client()
     data = {"title": "Opening hours", "slug": "opening-hours", "purpose": "Tell\x00 us \u202e."}
-    return post(officer, "/staff/surveys/new", data), f"Why are you asking? {HIDDEN}"
+    return post(officer, "/staff/surveys/new", data), f"Why you are asking {HIDDEN}"
 
 
 @case("survey details title (builder)")

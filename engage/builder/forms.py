@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -163,6 +163,7 @@ def _optional_text(label: str, max_length: int, noun: str, area: bool = False, *
 
 
 class NewSurveyForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {"purpose": "Why you are asking"}
     title = _text("Title", "Enter the survey's title", 150, "The title")
     slug = StringField(
         "Web address",
@@ -207,6 +208,7 @@ def check_slug(value: str) -> str | None:
 
 
 class DetailsForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {"purpose": "Why you are asking"}
     title = _text("Title", "Enter the survey's title", 150, "The title")
     purpose = TextAreaField(
         "Why are you asking?",
