@@ -1,7 +1,7 @@
 """a forum member's new email address waits for its confirmation link
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-11-26
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 import surveys.orm
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0017"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

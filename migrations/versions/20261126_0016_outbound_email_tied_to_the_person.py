@@ -4,8 +4,8 @@ Each email points at the forum member, "tell me what happened" address or unfini
 response it concerns (deleted with it); ``discard_after`` marks the goodbye sent after an
 erasure, deleted once sent or at that time.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-26
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 import surveys.orm
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
