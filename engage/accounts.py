@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engage import clock
 from engage.config import Settings
 from engage.models import Role, StaffSession, StaffUser
+from surveys import text
 
 MIN_PASSWORD_LENGTH = 12
 # Refresh last_seen_at at most this often, so busy pages do not write on every request.
@@ -73,6 +74,10 @@ def create_staff(
     session: Session, *, email: str, name: str, role: Role, password: str, must_change: bool = False
 ) -> StaffUser:
     email = normalise_email(email)
+    for label, value in (("Full name", name), ("Email address", email)):
+        problem = text.problem(label, value)
+        if problem:
+            raise AccountError(problem)
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:

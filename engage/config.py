@@ -83,6 +83,7 @@ class Settings:
     forum_reminder_days: int = 30
     forum_link_days: int = 30
     forum_signups_per_hour: int = 10
+    outbox_retention_days: int = 30
 
     @property
     def is_production(self) -> bool:
@@ -155,6 +156,11 @@ class Settings:
         if min(self.forum_unconfirmed_days, self.forum_membership_days, self.forum_link_days) < 1:
             raise ConfigError(
                 "ENGAGE_FORUM_UNCONFIRMED_DAYS, _MEMBERSHIP_DAYS and _LINK_DAYS must be at least 1."
+            )
+        if self.outbox_retention_days < 1:
+            raise ConfigError(
+                "ENGAGE_OUTBOX_RETENTION_DAYS must be at least 1: emails hold personal data and are "
+                "deleted this many days after they are made."
             )
         if self.forum_reminder_days >= self.forum_membership_days:
             raise ConfigError(

@@ -57,6 +57,16 @@ def purge_follow_ups() -> int:
     return removed
 
 
+@task("outbox emails (sent, failed or unsent) after the retention period")
+def purge_outbox() -> int:
+    from engage.mail import purge
+
+    settings = current_app.config["ENGAGE_SETTINGS"]
+    removed = purge(db(), clock.now(), settings.outbox_retention_days)
+    db().commit()
+    return removed
+
+
 def run_maintenance() -> dict[str, int]:
     results = {}
     for name, func in TASKS:

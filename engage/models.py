@@ -133,7 +133,16 @@ class AuditEvent(Base):
 
 
 class OutboundEmail(Base):
-    """An email the service sends, kept so nothing is silently lost (see engage.mail)."""
+    """An email the service sends, kept so nothing is silently lost (see engage.mail).
+
+    An email holds personal data (the address, often a name), so it is tied to the person
+    it concerns: a forum member, a "tell me what happened" address or an unfinished
+    response (a resume email). Deleting that row deletes the email (the foreign keys
+    cascade); erasing a forum member deletes their emails explicitly (the member row stays
+    for anonymous counts). Every email is deleted ``ENGAGE_OUTBOX_RETENTION_DAYS`` after it
+    was made, and an erasure's goodbye (``discard_after`` set) as soon as it is sent, or at
+    that time if it never is.
+    """
 
     __tablename__ = "outbound_email"
 
@@ -149,3 +158,15 @@ class OutboundEmail(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Whom it concerns (at most one is set).
+    forum_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    follow_up_id: Mapped[int | None] = mapped_column(
+        ForeignKey("follow_up.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    # Set on the goodbye after an erasure: deleted once sent, and at this time at the latest.
+    discard_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

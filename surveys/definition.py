@@ -15,6 +15,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from surveys import text as text_rule
+
 QUESTION_TYPES = (
     "single_choice",
     "multiple_choice",
@@ -371,9 +373,29 @@ def _allowed_values(question: dict[str, Any]) -> set[str] | None:
     return None
 
 
+# The only strings in a definition that may run over several lines; every other one (titles,
+# question text, hints, labels, ids, codes) is one line (surveys.text).
+MULTI_LINE_KEYS = frozenset({"purpose", "what_happens", "intro"})
+
+
+def _text_problems(value: Any, path: str = "$", key: str = "") -> list[Problem]:
+    """Line breaks and hidden control characters, wherever a string is in the definition."""
+    if isinstance(value, str):
+        multiline = key in MULTI_LINE_KEYS
+        if text_rule.refused(value, multiline=multiline):
+            return [Problem(path, text_rule.requirement(multiline=multiline))]
+        return []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _text_problems(v, f"{path}.{k}", str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _text_problems(v, f"{path}[{i}]", key)]
+    return []
+
+
 def validate(data: Any) -> list[Problem]:
     """Every problem with a definition, or an empty list."""
     problems = _schema_problems(data)
+    problems += [p for p in _text_problems(data) if p not in problems]
     if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
         return problems
     try:

@@ -10,7 +10,7 @@ multiple_choice    list of option values (``"other"`` plus ``"<id>.other"``)
 likert             scale value, e.g. ``"agree"``
 grid               ``{statement_id: scale value}``
 ranking            list of option values, most important first
-short/long_text    the text as typed (control characters removed)
+short/long_text    the text as typed (see surveys.text: a short answer is one line)
 number             int or float
 date               ``"YYYY-MM-DD"``
 locality / branch  the locality or branch code
@@ -19,20 +19,15 @@ locality / branch  the locality or branch code
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from surveys import text as text_rule
 from surveys.definition import LIKERT_SCALE, Page, Question, SurveyDefinition
 
 CHANNELS = ("online", "kiosk", "paper", "event")
-# C0 controls (but tab and newline) and DEL, plus the explicit bidirectional embedding,
-# override and isolate characters, which can make text read differently from what is
-# stored ("Trojan Source"). Right-to-left text needs none of them; the marks U+200E/F stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 class FormData(Protocol):
@@ -137,12 +132,19 @@ class PageResult:
         return not self.errors
 
 
-def clean_text(value: str) -> tuple[str, bool]:
-    """Normalise line endings and remove control characters; say whether any were removed."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = unicodedata.normalize("NFC", value)
-    cleaned = _CONTROL.sub("", value)
+def clean_text(value: str, *, multiline: bool = True) -> tuple[str, bool]:
+    """The answer without what its field refuses (the rule is surveys.text: a long answer may
+    have line breaks, a short one may not; neither may hide control characters), and
+    whether anything was taken out. Nothing else typed is lost: the resident sees the
+    cleaned answer and sends it again."""
+    value = text_rule.normalise(value, multiline=multiline)
+    cleaned = text_rule.remove(value, multiline=multiline)
     return cleaned, cleaned != value
+
+
+def _removed_message(whose: str, multiline: bool) -> str:
+    what = "hidden control characters" if multiline else "line breaks or hidden control characters"
+    return f"{whose} contained {what}. We removed them: check it and continue"
 
 
 def _first(form: FormData, key: str) -> str:
@@ -193,16 +195,14 @@ def choices(q: Question, definition: SurveyDefinition) -> dict[str, str]:
 
 
 def _read_other(q: Question, form: FormData, result: PageResult) -> None:
-    text, had_control = clean_text(_first(form, f"{q.id}.other").strip())
+    text, had_control = clean_text(_first(form, f"{q.id}.other").strip(), multiline=False)
     result.raw[f"{q.id}.other"] = text
     if not text:
         result.errors[f"{q.id}.other"] = f"Enter your other answer to '{_label(q)}'"
     elif len(text) > q.other_max_length:
         result.errors[f"{q.id}.other"] = f"Your other answer must be {q.other_max_length} characters or fewer"
     elif had_control:
-        result.errors[f"{q.id}.other"] = (
-            "Your other answer contained hidden control characters. We removed them: check it and continue"
-        )
+        result.errors[f"{q.id}.other"] = _removed_message("Your other answer", multiline=False)
     else:
         result.answers[f"{q.id}.other"] = text
 
@@ -298,7 +298,8 @@ def _read_ranking(q: Question, form: FormData, definition: SurveyDefinition, res
 
 
 def _read_text(q: Question, form: FormData, definition: SurveyDefinition, result: PageResult) -> None:
-    text, had_control = clean_text(_first(form, q.id))
+    multiline = q.type == "long_text"
+    text, had_control = clean_text(_first(form, q.id), multiline=multiline)
     stripped = text.strip()
     result.raw[q.id] = text
     if not stripped:
@@ -312,9 +313,7 @@ def _read_text(q: Question, form: FormData, definition: SurveyDefinition, result
         )
         return
     if had_control:
-        result.errors[q.id] = (
-            "Your answer contained hidden control characters. We removed them: check it and continue"
-        )
+        result.errors[q.id] = _removed_message("Your answer", multiline)
         return
     result.answers[q.id] = stripped
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,16 +23,16 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from engage import clock
-from engage.actions.models import Action
+from engage.actions.models import Action, Priority
 from engage.database import db
 from engage.demo_surveys import EXAMPLE
 from engage.followups.models import FollowUp
-from engage.forums.models import ForumMember
-from engage.models import Role, StaffUser
+from engage.forums.models import Forum, ForumMember
+from engage.models import OutboundEmail, Role, StaffUser
 from engage.themes.models import QuoteReview, ThemeAnalysis
 from engage.themes.services import quote_key
 from surveys import services
-from surveys.models import Response, Submission
+from surveys.models import Response, Submission, Survey
 from tests.conftest import PASSWORD, sign_in
 from tests.forums.conftest import make_forum, sign_up_data
 from tests.kiosk.conftest import add_kiosk
@@ -147,6 +148,19 @@ def bidirectional_override(bench: Bench) -> None:
     result = bench.client.submit(page, data, expected_status=400)
     refused(result, "hidden control characters")
     assert result.soup.select_one("textarea[name=idea]").get_text() == "Keep gnisolc the library open"
+
+
+@case
+def line_break_in_a_short_text_answer(bench: Bench) -> None:
+    # A short answer is one line (surveys.text): the break is taken out and the resident checks it.
+    page, data = views_with(bench, computer_help="Help with email\r\nBcc: everyone@example.org")
+    result = bench.client.submit(page, data, expected_status=400)
+    refused(result, "Your answer contained line breaks or hidden control characters. We removed them")
+    assert result.soup.select_one("input[name=computer_help]")["value"] == (
+        "Help with email Bcc: everyone@example.org"
+    )
+    assert bench.client.submit(result).h1 == "A little about you"
+    assert bench.answers()["computer_help"] == "Help with email Bcc: everyone@example.org"
 
 
 @case
@@ -577,6 +591,45 @@ def forum_unicode_names_are_kept(bench: Bench) -> None:
 
 
 @case
+def forum_name_stored_with_a_line_break_before_the_rule(bench: Bench) -> None:
+    # Data from before the text rule: the confirmation email's subject cannot be built. The
+    # resident's page is the same, and the email is recorded as failed with the reason,
+    # never left queued.
+    bench.make_forum(name="Culture Forum\r\nBcc: everyone@example.org")
+    form = bench.client.client.get("/forums/culture-forum/register").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token is not None
+    sent = bench.client.client.post(
+        "/forums/culture-forum/register", data={**sign_up_data(), "csrf_token": token.group(1)}
+    )
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/check-your-email")
+    with bench.app.app_context():
+        [email] = db().scalars(select(OutboundEmail)).all()
+        assert email.status == "failed"
+        assert email.last_error is not None and "could not be built" in email.last_error
+
+
+@case
+def forum_email_change_to_hostile_addresses(bench: Bench) -> None:
+    register(bench, 200)
+    with bench.app.app_context():
+        from engage.forums import services as forum_services
+
+        member = db().scalars(select(ForumMember)).one()
+        member.status = "active"
+        token = forum_services.issue_manage_token(member, clock.now(), forum_services.Retention())
+        db().commit()
+    for email in ("new@example.org\r\nBcc: everyone@example.org", "new@example.org\x00", "not an address"):
+        page = bench.client.get(f"/forums/manage/{token}/details")
+        result = bench.client.submit(page, {"email": email}, expected_status=400)
+        assert result.error_summary(), email
+    with bench.app.app_context():
+        member = db().scalars(select(ForumMember)).one()
+        assert member.email == "priya@example.org" and member.new_email is None
+        assert db().scalar(select(func.count()).select_from(OutboundEmail)) == 1, "only the sign-up's"
+
+
+@case
 def forged_forum_links(bench: Bench) -> None:
     bench.make_forum()
     for path in (
@@ -584,6 +637,8 @@ def forged_forum_links(bench: Bench) -> None:
         "/forums/confirm/forged",
         "/forums/unsubscribe/forged",
         "/forums/manage/x/download.csv",
+        "/forums/change-email/forged",
+        "/forums/change-email/" + "x" * 3000,
     ):
         response = bench.client.client.get(path)
         assert response.status_code in {404, 410}, path
@@ -789,6 +844,33 @@ def sign_in_with_hostile_values(bench: Bench) -> None:
 
 
 @case
+def line_breaks_in_staff_names_and_titles(bench: Bench) -> None:
+    # They reach email subjects ("Confirm you want to join <forum>"), where a line break
+    # used to leave the email stuck as queued. One rule for every single-line field.
+    staff = bench.officer()
+    for url, data, message in (
+        (
+            "/staff/surveys/new",
+            {"title": "Hours\r\nBcc: x@example.org", "slug": "hours", "purpose": "Why"},
+            "Title must not contain line breaks or hidden control characters",
+        ),
+        (
+            "/staff/forums/new",
+            {"name": "Forum\nBcc: x@example.org", "slug": "forum", "purpose": "Why"},
+            "The forum's name must not contain line breaks or hidden control characters",
+        ),
+        (
+            "/staff/actions/priorities/new",
+            {"title": "Digital\x00\u202e inclusion"},
+            "The priority's title must not contain line breaks or hidden control characters",
+        ),
+    ):
+        result = staff.submit(staff.get(url), data, expected_status=400)
+        refused(result, message)
+    assert bench.count(Survey) == 0 and bench.count(Forum) == 0 and bench.count(Priority) == 0
+
+
+@case
 def forged_ids_of_other_peoples_responses(bench: Bench) -> None:
     bench.publish()
     staff = bench.officer()
@@ -884,8 +966,24 @@ def cli_import_hostile_definition(bench: Bench) -> None:
 
 
 @case
+def cli_import_title_with_a_line_break(bench: Bench) -> None:
+    hostile = bench.tmp_path / "crlf.json"
+    hostile.write_text(json.dumps({**SURVEY, "title": "Library\r\nBcc: everyone@example.org"}))
+    result = bench.cli("surveys", "import", str(hostile))
+    assert result.exit_code == 1
+    assert "must not contain line breaks or hidden control characters" in result.output
+    assert "Traceback" not in result.output
+    assert bench.count(Survey) == 0
+
+
+@case
 def cli_staff_with_bad_values(bench: Bench) -> None:
-    for args in (("not-an-email",), ("a@example.org", "--role", "emperor"), ("x" * 500 + "@example.org",)):
+    for args in (
+        ("not-an-email",),
+        ("a@example.org", "--role", "emperor"),
+        ("x" * 500 + "@example.org",),
+        ("a@example.org", "--name", "Ann\r\nBcc: everyone@example.org"),
+    ):
         result = bench.cli("staff", "create", *args, "--generate-password")
         assert result.exit_code != 0, args
         assert "Traceback" not in result.output

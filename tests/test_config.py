@@ -15,6 +15,7 @@ def test_defaults_work_for_development() -> None:
     assert settings.env == "development"
     assert settings.council_name == "Anyshire County Council"
     assert settings.staff_idle_minutes == 30 and settings.staff_absolute_hours == 12
+    assert settings.outbox_retention_days == 30
 
 
 def test_values_are_read_and_typed() -> None:
@@ -23,8 +24,10 @@ def test_values_are_read_and_typed() -> None:
             "ENGAGE_COUNCIL_NAME": "Borsetshire Council",
             "ENGAGE_STAFF_IDLE_MINUTES": "10",
             "ENGAGE_SMTP_USE_TLS": "no",
+            "ENGAGE_OUTBOX_RETENTION_DAYS": "7",
         }
     )
+    assert settings.outbox_retention_days == 7
     assert settings.council_name == "Borsetshire Council"
     assert settings.staff_idle_minutes == 10
     assert settings.smtp_use_tls is False
@@ -55,6 +58,7 @@ def test_values_are_read_and_typed() -> None:
         ({"ENGAGE_BASE_URL": "https://u:p@x.example"}, "ENGAGE_BASE_URL must be the public address only"),
         ({"ENGAGE_ALLOWED_HOSTS": "a.example, b/c"}, "ENGAGE_ALLOWED_HOSTS must be host names"),
         ({"ENGAGE_PROXY_FORWARDED_HOST": "sometimes"}, "ENGAGE_PROXY_FORWARDED_HOST must be true or false"),
+        ({"ENGAGE_OUTBOX_RETENTION_DAYS": "0"}, "ENGAGE_OUTBOX_RETENTION_DAYS must be at least 1"),
     ],
 )
 def test_bad_configuration_is_a_clear_start_up_error(environ: dict[str, str], message: str) -> None:

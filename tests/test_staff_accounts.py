@@ -67,7 +67,7 @@ def test_create_account_validation(
     client: PageClient, signed_in: Callable[[Role], StaffUser], data: dict[str, str], errors: list[str]
 ) -> None:
     signed_in(Role.ADMIN)
-    page = client.submit(client.get("/staff/accounts/new"), data)
+    page = client.submit(client.get("/staff/accounts/new"), data, expected_status=400)
     assert page.error_summary() == errors
     assert page.title.startswith("Error: ")
     if data["name"]:
@@ -80,7 +80,9 @@ def test_duplicate_email(
     signed_in(Role.ADMIN)
     existing = make_staff(Role.VIEWER)
     page = client.submit(
-        client.get("/staff/accounts/new"), {"name": "Copy", "email": existing.email.upper(), "role": "viewer"}
+        client.get("/staff/accounts/new"),
+        {"name": "Copy", "email": existing.email.upper(), "role": "viewer"},
+        expected_status=400,
     )
     assert page.error_summary() == ["A staff account with that email address already exists"]
 
@@ -108,7 +110,7 @@ def test_the_last_admin_cannot_be_demoted(
 ) -> None:
     admin = signed_in(Role.ADMIN)
     page = client.get(f"/staff/accounts/{admin.id}")
-    result = client.submit(page, {"role": "viewer"}, selector="main form[novalidate]")
+    result = client.submit(page, {"role": "viewer"}, selector="main form[novalidate]", expected_status=400)
     assert result.error_summary() == ["There must always be at least one administrator"]
     assert audit_rows(app, "staff.updated") == []
 

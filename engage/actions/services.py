@@ -29,10 +29,14 @@ from engage.actions.models import (
 from engage.themes import services as theme_services
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
+from surveys import text as text_rule
 from surveys.export import FORMULA_TRIGGERS
 from surveys.models import Response, Survey
 
 TITLE_MAX = 200
+# The plan's import columns that are free text: single-line ones and the multi-line rest.
+MULTI_LINE_COLUMNS = ("description", "outputs", "outcomes", "status_reason")
+IMPORT_TEXT_COLUMNS = ("priority", "action", "lead_officer", "timescale", "status", *MULTI_LINE_COLUMNS)
 TEXT_MAX = 4000
 LEAD_MAX = 120
 
@@ -45,22 +49,32 @@ class ActionError(ValueError):
         self.errors = errors
 
 
-def _clean(value: str | None, limit: int) -> str:
-    text = (value or "").replace("\r\n", "\n").strip()
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)[: limit + 1]
+def _clean(value: str | None, limit: int, *, multiline: bool = False) -> str:
+    """Normalised (surveys.text) and cut just past its limit, so an over-long value is refused."""
+    return text_rule.normalise(value or "", multiline=multiline).strip()[: limit + 1]
+
+
+def _refuse_hidden(errors: dict[str, str], fields: dict[str, tuple[str, str]], *, multiline: bool) -> None:
+    """The service's one text rule: ``fields`` maps a field to (its label, its value)."""
+    for key, (label, value) in fields.items():
+        problem = text_rule.problem(label, value, multiline=multiline)
+        if problem:
+            errors[key] = problem
 
 
 # --- priorities and actions -----------------------------------------------------------
 
 
 def add_priority(session: Session, title: str, description: str, now: datetime) -> Priority:
-    title, description = _clean(title, TITLE_MAX), _clean(description, TEXT_MAX)
-    errors = {}
+    title, description = _clean(title, TITLE_MAX), _clean(description, TEXT_MAX, multiline=True)
+    errors: dict[str, str] = {}
+    _refuse_hidden(errors, {"title": ("The priority's title", title)}, multiline=False)
+    _refuse_hidden(errors, {"description": ("The description", description)}, multiline=True)
     if not title or len(title) > TITLE_MAX:
-        errors["title"] = f"Enter the priority's title, {TITLE_MAX} characters or fewer"
-    elif session.scalar(select(Priority).where(Priority.title == title)) is not None:
+        errors.setdefault("title", f"Enter the priority's title, {TITLE_MAX} characters or fewer")
+    elif "title" not in errors and session.scalar(select(Priority).where(Priority.title == title)):
         errors["title"] = "There is already a priority with that title"
-    if len(description) > TEXT_MAX:
+    if "description" not in errors and len(description) > TEXT_MAX:
         errors["description"] = f"Shorten the description to {TEXT_MAX} characters or fewer"
     if errors:
         raise ActionError(errors)
@@ -94,12 +108,12 @@ class ActionForm:
         return cls(
             priority_id=form.get("priority", ""),
             title=_clean(form.get("title"), TITLE_MAX),
-            description=_clean(form.get("description"), TEXT_MAX),
+            description=_clean(form.get("description"), TEXT_MAX, multiline=True),
             lead_officer=_clean(form.get("lead_officer"), LEAD_MAX),
             timescale=form.get("timescale", ""),
             due_on=_clean(form.get("due_on"), 10),
-            outputs=_clean(form.get("outputs"), TEXT_MAX),
-            outcomes=_clean(form.get("outcomes"), TEXT_MAX),
+            outputs=_clean(form.get("outputs"), TEXT_MAX, multiline=True),
+            outcomes=_clean(form.get("outcomes"), TEXT_MAX, multiline=True),
         )
 
 
@@ -108,19 +122,23 @@ def add_action(session: Session, data: ActionForm, now: datetime, who: str) -> A
     priority = session.get(Priority, int(data.priority_id)) if data.priority_id.isdigit() else None
     if priority is None:
         errors["priority"] = "Select the priority this action belongs to"
+    single = {"title": ("The action", data.title), "lead_officer": ("The lead officer", data.lead_officer)}
+    _refuse_hidden(errors, {**single, "due_on": ("The date", data.due_on)}, multiline=False)
+    multi = {name: (f"The {name}", getattr(data, name)) for name in ("description", "outputs", "outcomes")}
+    _refuse_hidden(errors, multi, multiline=True)
     if not data.title or len(data.title) > TITLE_MAX:
-        errors["title"] = f"Enter what the action is, {TITLE_MAX} characters or fewer"
+        errors.setdefault("title", f"Enter what the action is, {TITLE_MAX} characters or fewer")
     if len(data.lead_officer) > LEAD_MAX:
-        errors["lead_officer"] = f"Shorten the lead officer to {LEAD_MAX} characters or fewer"
+        errors.setdefault("lead_officer", f"Shorten the lead officer to {LEAD_MAX} characters or fewer")
     if data.timescale not in TIMESCALES:
         errors["timescale"] = "Select the timescale"
-    elif data.timescale == "date":
+    elif data.timescale == "date" and "due_on" not in errors:
         try:
             date.fromisoformat(data.due_on)
         except ValueError:
             errors["due_on"] = "Enter the date as year-month-day, like 2027-03-31"
     for name in ("description", "outputs", "outcomes"):
-        if len(getattr(data, name)) > TEXT_MAX:
+        if name not in errors and len(getattr(data, name)) > TEXT_MAX:
             errors[name] = f"Shorten this to {TEXT_MAX} characters or fewer"
     if errors:
         raise ActionError(errors)
@@ -155,7 +173,10 @@ def add_action(session: Session, data: ActionForm, now: datetime, who: str) -> A
 def change_status(
     session: Session, action: Action, status: str, reason: str, now: datetime, who: str
 ) -> StatusChange:
-    reason = _clean(reason, TEXT_MAX)
+    reason = _clean(reason, TEXT_MAX, multiline=True)
+    problem = text_rule.problem("The reason", reason, multiline=True)
+    if problem:
+        raise ActionError({"reason": problem})
     if status not in STATUSES:
         raise ActionError({"status": "Select the new status"})
     if status == action.status:
@@ -377,7 +398,10 @@ def publication(session: Session, survey: Survey) -> Publication | None:
 def save_publication(
     session: Session, survey: Survey, intro: str, publish: bool | None, now: datetime, who: str
 ) -> Publication:
-    intro = _clean(intro, TEXT_MAX)
+    intro = _clean(intro, TEXT_MAX, multiline=True)
+    problem = text_rule.problem("The introduction", intro, multiline=True)
+    if problem:
+        raise ActionError({"intro": problem})
     if len(intro) > TEXT_MAX:
         raise ActionError({"intro": f"Shorten the introduction to {TEXT_MAX} characters or fewer"})
     page = publication(session, survey)
@@ -657,8 +681,12 @@ def import_plan(session: Session, rows: list[dict[str, str]], now: datetime, who
     for number, row in enumerate(rows, start=2):
         priority_title, title = _clean(row.get("priority"), TITLE_MAX), _clean(row.get("action"), TITLE_MAX)
         timescale, status = _timescale(row.get("timescale", "")), _status(row.get("status", ""))
-        reason = _clean(row.get("status_reason"), TEXT_MAX)
-        problems = []
+        reason = _clean(row.get("status_reason"), TEXT_MAX, multiline=True)
+        problems = [
+            text_rule.message(f"the {column}", multiline=column in MULTI_LINE_COLUMNS)
+            for column in IMPORT_TEXT_COLUMNS
+            if text_rule.refused(str(row.get(column) or ""), multiline=column in MULTI_LINE_COLUMNS)
+        ]
         if not priority_title or len(priority_title) > TITLE_MAX:
             problems.append("give the priority")
         if not title or len(title) > TITLE_MAX:
@@ -690,12 +718,12 @@ def import_plan(session: Session, rows: list[dict[str, str]], now: datetime, who
         form = ActionForm(
             priority_id=str(priority.id),
             title=title,
-            description=_clean(row.get("description"), TEXT_MAX),
+            description=_clean(row.get("description"), TEXT_MAX, multiline=True),
             lead_officer=_clean(row.get("lead_officer"), LEAD_MAX),
             timescale=timescale[0],
             due_on=timescale[1],
-            outputs=_clean(row.get("outputs"), TEXT_MAX),
-            outcomes=_clean(row.get("outcomes"), TEXT_MAX),
+            outputs=_clean(row.get("outputs"), TEXT_MAX, multiline=True),
+            outcomes=_clean(row.get("outcomes"), TEXT_MAX, multiline=True),
         )
         action = add_action(session, form, now, who)
         session.refresh(priority)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -30,6 +29,8 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
+
+from engage.forms import Form
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
@@ -161,7 +162,8 @@ def _optional_text(label: str, max_length: int, noun: str, area: bool = False, *
     )
 
 
-class NewSurveyForm(FlaskForm):
+class NewSurveyForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {"purpose": "Why you are asking"}
     title = _text("Title", "Enter the survey's title", 150, "The title")
     slug = StringField(
         "Web address",
@@ -185,7 +187,7 @@ class NewSurveyForm(FlaskForm):
     submit = SubmitField("Create survey", widget=GovSubmitInput())
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(Form):
     title = _text("Title of the new survey", "Enter the new survey's title", 150, "The title")
     slug = NewSurveyForm.slug
     submit = SubmitField("Duplicate survey", widget=GovSubmitInput())
@@ -205,7 +207,8 @@ def check_slug(value: str) -> str | None:
     return None
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {"purpose": "Why you are asking"}
     title = _text("Title", "Enter the survey's title", 150, "The title")
     purpose = TextAreaField(
         "Why are you asking?",
@@ -257,7 +260,7 @@ class DetailsForm(FlaskForm):
             raise ValidationError("The closing date must be the same as or after the opening date")
 
 
-class LocalitiesForm(FlaskForm):
+class LocalitiesForm(Form):
     localities = TextAreaField(
         "Areas and libraries",
         widget=GovTextArea(),
@@ -384,7 +387,7 @@ class RoutingMixin:
         self.route_value.data = ", ".join(str(v) for v in values)
 
 
-class PageForm(RoutingMixin, FlaskForm):
+class PageForm(RoutingMixin, Form):
     title = _text("Page title", "Enter the page title", 150, "The page title")
     intro = _optional_text(
         "Introduction (optional)",
@@ -400,7 +403,7 @@ class PageForm(RoutingMixin, FlaskForm):
         return self.check_routing() and ok
 
 
-class QuestionForm(RoutingMixin, FlaskForm):
+class QuestionForm(RoutingMixin, Form):
     text = _text("Question", "Enter the question", 300, "The question")
     hint = _optional_text("Hint (optional)", 500, "The hint", description="Help shown under the question.")
     optional = RadioField(
@@ -519,7 +522,7 @@ class QuestionForm(RoutingMixin, FlaskForm):
             raise ValidationError("The latest date must be the same as or after the earliest date")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button and a CSRF token."""
 
     submit = SubmitField("Delete", widget=GovSubmitInput())

@@ -43,6 +43,7 @@ from engage.builder.forms import (
     check_slug,
 )
 from engage.database import db
+from engage.forms import form_status
 from engage.links import external_url
 from engage.models import Role, StaffUser
 from surveys import services
@@ -228,7 +229,7 @@ def new_survey() -> ResponseReturnValue:
             db().commit()
             _saved(f"The survey '{survey.title}' has been created as a draft.")
             return redirect(url_for("staff.builder.overview", slug=slug))
-    return render_template("builder/new.html", title="Create a survey", form=form)
+    return render_template("builder/new.html", title="Create a survey", form=form), form_status(form)
 
 
 def _page_summaries(data: Definition) -> list[dict[str, Any]]:
@@ -271,7 +272,7 @@ def _page_summaries(data: Definition) -> list[dict[str, Any]]:
     return pages
 
 
-def _render_overview(survey: Survey, page_errors: list[str] | None = None) -> str:
+def _render_overview(survey: Survey, page_errors: list[str] | None = None) -> ResponseReturnValue:
     version = _latest(survey)
     data = version.definition
     now = clock.now()
@@ -292,12 +293,12 @@ def _render_overview(survey: Survey, page_errors: list[str] | None = None) -> st
         public_url=external_url("residents.start", slug=survey.slug),
         page_errors=_errors(page_errors) if page_errors else None,
         confirm=ConfirmForm(),
-    )
+    ), form_status(None, page_errors)
 
 
 @bp.get("/<slug>")
 @role_required(Role.VIEWER)
-def overview(slug: str) -> str:
+def overview(slug: str) -> ResponseReturnValue:
     return _render_overview(_survey(slug))
 
 
@@ -355,7 +356,7 @@ def details(slug: str) -> ResponseReturnValue:
         survey=survey,
         form=form,
         page_errors=_errors(page_errors),
-    )
+    ), form_status(form, page_errors)
 
 
 _DETAIL_KEYS = (
@@ -407,7 +408,7 @@ def localities(slug: str) -> ResponseReturnValue:
         survey=survey,
         form=form,
         page_errors=_errors(page_errors),
-    )
+    ), form_status(form, page_errors)
 
 
 # --- Routing fields shared by pages and questions ----------------------------------------------
@@ -438,7 +439,7 @@ def _page_form_response(
     form: PageForm,
     page: dict[str, Any] | None,
     page_errors: list[str],
-) -> str:
+) -> ResponseReturnValue:
     return render_template(
         "builder/page_form.html",
         title="Change page" if page else "Add a page",
@@ -447,7 +448,7 @@ def _page_form_response(
         page=page,
         page_number=editing.page_index(data, page["id"]) + 1 if page else len(data["pages"]) + 1,
         page_errors=_errors(page_errors),
-    )
+    ), form_status(form, page_errors)
 
 
 @bp.route("/<slug>/pages/new", methods=["GET", "POST"])
@@ -566,7 +567,7 @@ def page_delete(slug: str, page_id: str) -> ResponseReturnValue:
         "will be deleted too.",
         used_by=used_by,
         page_errors=_errors(page_errors),
-    )
+    ), form_status(form, page_errors)
 
 
 def _direction() -> int:
@@ -600,7 +601,7 @@ def page_move(slug: str, page_id: str) -> ResponseReturnValue:
 
 def _type_chooser(
     survey: Survey, data: Definition, heading: str, chosen: str | None, error: str | None, back: str
-) -> str:
+) -> ResponseReturnValue:
     return render_template(
         "builder/question_type.html",
         title=heading,
@@ -612,7 +613,7 @@ def _type_chooser(
         error=error,
         back=back,
         page_errors=[{"text": error, "href": "#type"}] if error else None,
-    )
+    ), (400 if error else 200)
 
 
 def _type_problem(data: Definition, kind: str) -> str | None:
@@ -710,7 +711,7 @@ def _question_form_response(
     question: dict[str, Any] | None,
     page_errors: list[str],
     change_type_url: str,
-) -> str:
+) -> ResponseReturnValue:
     return render_template(
         "builder/question_form.html",
         title="Change question" if question else "Add a question",
@@ -722,7 +723,7 @@ def _question_form_response(
         question=question,
         change_type_url=change_type_url,
         page_errors=_errors(page_errors),
-    )
+    ), form_status(form, page_errors)
 
 
 @bp.route("/<slug>/pages/<page_id>/questions/new", methods=["GET", "POST"])
@@ -910,7 +911,7 @@ def question_delete(slug: str, question_id: str) -> ResponseReturnValue:
         warning="",
         used_by=used_by,
         page_errors=_errors(page_errors),
-    )
+    ), form_status(form, page_errors)
 
 
 @bp.post("/<slug>/questions/<question_id>/move")
@@ -1050,7 +1051,9 @@ def duplicate(slug: str) -> ResponseReturnValue:
             db().commit()
             _saved(f"'{copy_of.title}' has been created as a draft copy of '{survey.title}'.")
             return redirect(url_for("staff.builder.overview", slug=new_slug))
-    return render_template("builder/duplicate.html", title="Duplicate the survey", survey=survey, form=form)
+    return render_template(
+        "builder/duplicate.html", title="Duplicate the survey", survey=survey, form=form
+    ), form_status(form)
 
 
 @bp.get("/<slug>/definition.json")

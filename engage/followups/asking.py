@@ -13,6 +13,7 @@ from engage.database import db
 from engage.extensions import rate_limiter
 from engage.followups import services
 from engage.ratelimit import Limit
+from surveys import text
 from surveys.models import Response
 
 EMAIL_MAX = 254
@@ -37,7 +38,10 @@ class Ask:
         return cls(email=str(form.get("email", "")).strip(), consent=form.get("consent") == "yes")
 
     def check(self, client: str) -> None:
-        if not self.email:
+        problem = text.problem("Email address", self.email)
+        if problem:
+            self.errors["email"] = problem
+        elif not self.email:
             self.errors["email"] = "Enter your email address"
         elif len(self.email) > EMAIL_MAX:
             self.errors["email"] = f"Email address must be {EMAIL_MAX} characters or fewer"

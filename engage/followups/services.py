@@ -20,6 +20,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -166,6 +167,7 @@ def send_confirmation(follow_up: FollowUp, token: str, survey_title: str) -> Out
         f"Confirm you want to hear what happens after {survey_title}",
         "follow_up_confirm",
         purpose="follow_up_confirm",
+        follow_up_id=follow_up.id,
         survey_title=survey_title,
         link=external_url("followups.confirm", token=token),
         days=UNCONFIRMED_DAYS,
@@ -173,7 +175,7 @@ def send_confirmation(follow_up: FollowUp, token: str, survey_title: str) -> Out
 
 
 def _send_once(
-    session: Session, follow_up: FollowUp, event: str, now: datetime, **email: object
+    session: Session, follow_up: FollowUp, event: str, now: datetime, **email: Any
 ) -> OutboundEmail | None:
     """Queue one email for ``event`` unless this resident already had it."""
     sent = session.scalar(
@@ -189,10 +191,11 @@ def _send_once(
         str(email.pop("subject")),
         str(email.pop("template")),
         purpose=str(email.pop("purpose")),
+        follow_up_id=follow_up.id,
+        headers=mail.unsubscribe_headers(unsubscribe),
         unsubscribe_link=unsubscribe,
         **email,
     )
-    message.headers = mail.unsubscribe_headers(unsubscribe)
     session.add(FollowUpNotice(follow_up_id=follow_up.id, event=event, sent_at=now))
     session.flush()
     return message

@@ -141,6 +141,11 @@ class ForumMember(Base):
     confirm_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     manage_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     manage_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A new address the member asked for: it replaces ``email`` only when they open the link
+    # sent to it (personal data: blanked on erasure or lapse).
+    new_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    new_email_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    new_email_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     forum: Mapped[Forum] = relationship(back_populates="members")
     consents: Mapped[list[ConsentRecord]] = relationship(

@@ -182,6 +182,7 @@ def _sign_up_email(outcome: services.SignUpOutcome) -> Any:
             f"You are already registered for {forum.name}",
             "forum_already",
             purpose="forum_already_registered",
+            forum_member_id=member.id,
             forum=forum,
             name=member.name,
             manage_link=links.manage_url(outcome.manage_token),
@@ -193,6 +194,7 @@ def _sign_up_email(outcome: services.SignUpOutcome) -> Any:
         f"Confirm you want to join {forum.name}",
         "forum_confirm",
         purpose="forum_confirm",
+        forum_member_id=member.id,
         forum=forum,
         name=member.name,
         confirm_link=external_url("forums.confirm", token=outcome.confirm_token),
@@ -234,6 +236,8 @@ def confirm(token: str) -> ResponseReturnValue:
         f"Welcome to {member.forum.name}",
         "forum_welcome",
         purpose="forum_welcome",
+        forum_member_id=member.id,
+        headers=links.unsubscribe_headers(member),
         forum=member.forum,
         name=member.name,
         waiting=member.status == MemberStatus.WAITING,
@@ -241,7 +245,6 @@ def confirm(token: str) -> ResponseReturnValue:
         link_days=_settings().forum_link_days,
         unsubscribe_link=links.unsubscribe_url(member),
     )
-    message.headers = links.unsubscribe_headers(member)
     db().commit()
     mail.dispatch(message)
     return redirect(url_for("forums.manage", token=manage_token, confirmed="1"))
@@ -284,19 +287,40 @@ def update(token: str) -> ResponseReturnValue:
         return _expired_link("manage")
     data = services.SignUp.from_member(member)
     errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
-        wording = services.current_wording(db(), clock.now())
+        now = clock.now()
+        wording = services.current_wording(db(), now)
         data, errors = services.validate(
             services.SignUp.from_form(request.form), member.forum, wording, need_consent=False
         )
-        if not errors and services.email_key(data.email) != member.email_key:
+        new_email = not errors and services.email_changes(member, data.email)
+        if new_email:
             clash = services.find_member(db(), member.forum, data.email)
             if clash is not None and clash.id != member.id:
                 errors["email"] = "That email address is already used for another sign-up to this forum"
+        status = 400
+        if new_email and not errors:
+            # Each change sends a link to the new address: the same limit as sign-ups.
+            _client_limit, email_limit = _limits()
+            key = f"{member.forum.slug}:{data.email.lower()}"
+            if not rate_limiter().hit(email_limit, key).allowed:
+                errors["email"] = (
+                    "Too many links have been sent to that address in the last hour. "
+                    "Your changes are still below: wait an hour and save them again"
+                )
+                status = 429
         if not errors:
-            changed = services.update_details(member, data, clock.now())
-            db().commit()
+            changed = services.update_details(member, data, now)
+            messages = []
             done = "details" if changed else "nothing"
+            if new_email:
+                email_token = services.request_email_change(member, data.email, now, _retention())
+                messages = _email_change_emails(member, email_token)
+                done = "email"
+            db().commit()
+            for message in messages:
+                mail.dispatch(message)
             return redirect(url_for("forums.manage", token=token, done=done))
     context = _form_context(member.forum, data, errors)
     return render_template(
@@ -305,7 +329,58 @@ def update(token: str) -> ResponseReturnValue:
         member=member,
         token=token,
         **context,
-    ), (400 if errors else 200)
+    ), (status if errors else 200)
+
+
+def _email_change_emails(member: ForumMember, token: str) -> list[Any]:
+    """A link to the new address, and a notice to the old one (which stays in use till then)."""
+    assert member.email is not None and member.new_email is not None
+    forum = member.forum
+    confirm = mail.send(
+        member.new_email,
+        f"Confirm your new email address for {forum.name}",
+        "forum_email_change",
+        purpose="forum_email_change",
+        forum_member_id=member.id,
+        forum=forum,
+        name=member.name,
+        link=external_url("forums.change_email", token=token),
+        link_days=_settings().forum_link_days,
+    )
+    notice = mail.send(
+        member.email,
+        f"Your email address for {forum.name} is being changed",
+        "forum_email_notice",
+        purpose="forum_email_notice",
+        forum_member_id=member.id,
+        forum=forum,
+        name=member.name,
+        link_days=_settings().forum_link_days,
+    )
+    return [confirm, notice]
+
+
+@bp.route("/change-email/<token>", methods=["GET", "POST"])
+def change_email(token: str) -> ResponseReturnValue:
+    """The link sent to a new address. GET asks; only POST changes the address."""
+    mark_private()
+    now = clock.now()
+    member = services.find_by_email_token(db(), token, now)
+    if member is None:
+        return _expired_link("email")
+    problem = None
+    if request.method == "POST":
+        problem = services.confirm_email_change(db(), member, now)
+        if problem is None:
+            manage_token = services.issue_manage_token(member, now, _retention())
+            db().commit()
+            return redirect(url_for("forums.manage", token=manage_token, done="email-changed"))
+    return render_template(
+        "forums/change_email.html",
+        title="Confirm your new email address",
+        member=member,
+        problem=problem,
+    ), (409 if problem else 200)
 
 
 @bp.post("/manage/<token>/emails")
@@ -435,7 +510,9 @@ def leave(token: str) -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("forums/leave.html", title="Leave the forum", member=member, token=token)
     forum = member.forum
-    email, name = member.email, member.name
+    email = member.email
+    # Erasing deletes every email about them; the goodbye, which names only the forum, is
+    # deleted in turn once it is sent (or after a day if it cannot be: see engage.mail).
     services.erase(db(), member, clock.now(), reason="erased", channel="web")
     message = None
     if email:
@@ -444,8 +521,9 @@ def leave(token: str) -> ResponseReturnValue:
             f"You have left {forum.name}",
             "forum_left",
             purpose="forum_left",
+            forum_member_id=member.id,
+            goodbye=True,
             forum=forum,
-            name=name,
         )
     db().commit()
     if message is not None:
@@ -493,6 +571,7 @@ def request_link() -> ResponseReturnValue:
                         f"Your link for {member.forum.name}",
                         "forum_link",
                         purpose="forum_link",
+                        forum_member_id=member.id,
                         forum=member.forum,
                         name=member.name,
                         manage_link=links.manage_url(token),

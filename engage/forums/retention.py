@@ -30,12 +30,13 @@ def run_purge() -> services.PurgeResult:
             f"Do you want to stay in {member.forum.name}?",
             "forum_reminder",
             purpose="forum_reminder",
+            forum_member_id=member.id,
+            headers=links.unsubscribe_headers(member),
             forum=member.forum,
             name=member.name,
             ends=ends.strftime("%-d %B %Y"),
             manage_link=links.manage_url(token),
         )
-        message.headers = links.unsubscribe_headers(member)
         messages.append(message)
     summary = result.summary()
     if any(summary.values()):

@@ -8,15 +8,13 @@ email link) and stored only as SHA-256 digests.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
-import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from engage.forums.models import (
@@ -30,6 +28,8 @@ from engage.forums.models import (
     MeetingBooking,
     MemberStatus,
 )
+from engage.models import OutboundEmail
+from surveys import text
 
 DEFAULT_WORDING: dict[str, Any] = {
     "introduction": (
@@ -59,8 +59,6 @@ DEFAULT_WORDING: dict[str, Any] = {
 }
 
 LIMITS = {"name": 120, "email": 254, "organisation": 150, "role": 100, "access_needs": 1000}
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e]")
-LINE_BREAK = re.compile(r"[\r\n]")
 
 
 @dataclass(frozen=True)
@@ -152,11 +150,10 @@ LABELS = {
 
 
 def _clean(value: str, key: str, errors: dict[str, str], *, multiline: bool = False) -> str:
-    value = unicodedata.normalize("NFC", value).strip()
-    if not multiline and LINE_BREAK.search(value):
-        errors[key] = f"{LABELS[key]} must be on one line"
-    elif CONTROL.search(value.replace("\r", "").replace("\n", "").replace("\t", " ")):
-        errors[key] = f"{LABELS[key]} must not contain hidden control characters"
+    value = text.normalise(value, multiline=multiline).strip()
+    problem = text.problem(LABELS[key], value, multiline=multiline)
+    if problem:
+        errors[key] = problem
     elif len(value) > LIMITS[key]:
         errors[key] = f"{LABELS[key]} must be {LIMITS[key]} characters or fewer"
     return value
@@ -396,12 +393,61 @@ def current_members_for_email(session: Session, email: str) -> list[ForumMember]
 
 
 def update_details(member: ForumMember, data: SignUp, now: datetime) -> list[str]:
-    """Save changed details; returns the names of the fields that changed."""
+    """Save changed details, except the email address (see :func:`request_email_change`);
+    returns the names of the fields that changed."""
+    data = replace(data, email=member.email or "")
     before = SignUp.from_member(member)
     changed = [key for key in FIELD_ORDER[:-1] if getattr(before, key) != getattr(data, key)]
     _personal(member, data)
     member.updated_at = now
     return changed
+
+
+def email_changes(member: ForumMember, email: str) -> bool:
+    """Whether ``email`` is a different mailbox from the member's address in use."""
+    return email_key(email) != member.email_key
+
+
+def request_email_change(member: ForumMember, email: str, now: datetime, retention: Retention) -> str:
+    """Hold a new address until its link is opened; returns the token for that link.
+
+    The address in use does not change (every email still goes there); asking again
+    replaces the waiting address and its link.
+    """
+    token, hashed = new_token()
+    member.new_email = email
+    member.new_email_token_hash = hashed
+    member.new_email_expires_at = now + retention.manage_link
+    member.updated_at = now
+    return token
+
+
+def find_by_email_token(session: Session, token: str, now: datetime) -> ForumMember | None:
+    member = session.scalar(select(ForumMember).where(ForumMember.new_email_token_hash == digest(token)))
+    if member is None or member.status not in MemberStatus.CURRENT or member.new_email is None:
+        return None
+    if member.new_email_expires_at is None or member.new_email_expires_at < now:
+        return None
+    return member
+
+
+def confirm_email_change(session: Session, member: ForumMember, now: datetime) -> str | None:
+    """The link sent to the new address was used: it becomes the address. Returns what is
+    wrong instead (in plain English) when another sign-up to the forum has it meanwhile."""
+    new = member.new_email
+    assert new is not None
+    clash = find_member(session, member.forum, new)
+    if clash is not None and clash.id != member.id:
+        return "That email address is already used for another sign-up to this forum"
+    member.email, member.email_key = new, email_key(new)
+    _forget_email_change(member)
+    member.updated_at = now
+    session.flush()
+    return None
+
+
+def _forget_email_change(member: ForumMember) -> None:
+    member.new_email = member.new_email_token_hash = member.new_email_expires_at = None
 
 
 def set_purposes(
@@ -462,6 +508,7 @@ def export_member(member: ForumMember) -> dict[str, Any]:
         "status": member.status_label,
         "name": member.name,
         "email": member.email,
+        "new_email_waiting_for_confirmation": member.new_email,
         "organisation": member.organisation,
         "role": member.role,
         "organisation_type": ORGANISATION_TYPES.get(member.organisation_type, member.organisation_type),
@@ -492,7 +539,8 @@ def export_member(member: ForumMember) -> dict[str, Any]:
 
 
 def erase(session: Session, member: ForumMember, now: datetime, *, reason: str, channel: str) -> None:
-    """Remove personal data, keep an anonymous row for counts, end every consent.
+    """Remove personal data (and every email about them), keep an anonymous row for counts,
+    end every consent.
 
     ``reason`` is "erased" (the member asked) or "lapsed" (not re-confirmed in time).
     Their meeting places go to the next person waiting.
@@ -512,9 +560,12 @@ def erase(session: Session, member: ForumMember, now: datetime, *, reason: str, 
     member.organisation = member.role = member.access_needs = None
     member.confirm_token_hash = member.manage_token_hash = None
     member.confirm_expires_at = member.manage_expires_at = None
+    _forget_email_change(member)
     member.pending_consent = None
     member.ended_at = now
     member.updated_at = now
+    # Every email about them goes too: they hold their name and address.
+    session.execute(delete(OutboundEmail).where(OutboundEmail.forum_member_id == member.id))
     session.flush()
 
 

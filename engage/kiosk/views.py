@@ -39,6 +39,7 @@ from engage.ratelimit import Limit
 from engage.residents.views import DONE_KEY, ENTRY_KEY, SESSION_KEY
 from engage.security import mark_private
 from surveys import services as survey_services
+from surveys import text
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 admin = Blueprint("kiosks", __name__, url_prefix="/kiosks")
@@ -229,7 +230,11 @@ def new_kiosk() -> ResponseReturnValue:
     }
     errors: dict[str, str] = {}
     if request.method == "POST":
-        if not values["name"] or len(values["name"]) > 80:
+        values["name"] = text.normalise(values["name"])
+        problem = text.problem("The tablet's name", values["name"])
+        if problem:
+            errors["name"] = problem
+        elif not values["name"] or len(values["name"]) > 80:
             errors["name"] = (
                 "Enter a name for the tablet of 80 characters or fewer, like Children's library tablet"
             )

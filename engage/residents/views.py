@@ -24,6 +24,7 @@ from engage.links import external_url
 from engage.ratelimit import Limit
 from engage.security import mark_private
 from surveys import runner, services
+from surveys import text as text_rule
 from surveys.definition import Page, SurveyDefinition
 from surveys.models import Response, Survey, SurveyVersion
 
@@ -398,15 +399,14 @@ def saved(slug: str) -> ResponseReturnValue:
     sent_to = None
     if request.method == "POST":
         email = request.form.get("email", "").strip()[:254]
-        try:
-            email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            errors = [
-                {
-                    "text": "Enter an email address in the correct format, like name@example.com",
-                    "href": "#email",
-                }
-            ]
+        problem = text_rule.problem("Email address", email)
+        if problem is None:
+            try:
+                email = validate_email(email, check_deliverability=False).normalized
+            except EmailNotValidError:
+                problem = "Enter an email address in the correct format, like name@example.com"
+        if problem:
+            errors = [{"text": problem, "href": "#email"}]
     code = services.issue_resume_code(response)
     token = _token(slug)
     link = external_url("residents.resume_link", slug=slug, token=token)
@@ -417,6 +417,7 @@ def saved(slug: str) -> ResponseReturnValue:
             f"Continue your answers to {journey.definition.title}",
             "resume",
             purpose="survey_resume",
+            response_id=response.id,
             survey_title=journey.definition.title,
             link=link,
             code=code,

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
+from engage.forms import Form
 from engage.models import Role
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
 
-class StaffAccountForm(FlaskForm):
+class StaffAccountForm(Form):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -43,7 +43,7 @@ class StaffAccountForm(FlaskForm):
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
-class EditStaffForm(FlaskForm):
+class EditStaffForm(Form):
     name = StaffAccountForm.name
     role = StaffAccountForm.role
     submit = SubmitField("Save changes", widget=GovSubmitInput())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 from engage import accounts, audit
 from engage.auth.decorators import role_required
 from engage.database import db
+from engage.forms import form_status
 from engage.models import AuditEvent, OutboundEmail, Role, StaffUser
 from engage.public.views import database_status, redis_status
 from engage.staff.forms import EditStaffForm, StaffAccountForm
+from surveys import text
 
 bp = Blueprint("home", __name__)
 
@@ -84,7 +86,9 @@ def account_new() -> ResponseReturnValue:
                 password=password,
                 created=True,
             )
-    return render_template("staff/account_new.html", title="Add a staff account", form=form)
+    return render_template("staff/account_new.html", title="Add a staff account", form=form), form_status(
+        form
+    )
 
 
 def _get_user(user_id: int) -> StaffUser:
@@ -134,7 +138,7 @@ def account_detail(user_id: int) -> ResponseReturnValue:
         user=user,
         form=form,
         sessions_live=sessions_live,
-    )
+    ), form_status(form)
 
 
 @bp.post("/accounts/<int:user_id>/deactivate")
@@ -226,7 +230,12 @@ def audit_log() -> str:
 def outbox() -> str:
     """Emails the service has sent or holds. Without SMTP this is where they wait."""
     messages = list(db().scalars(select(OutboundEmail).order_by(OutboundEmail.id.desc()).limit(100)))
-    return render_template("staff/outbox.html", title="Email outbox", messages=messages)
+    return render_template(
+        "staff/outbox.html",
+        title="Email outbox",
+        messages=messages,
+        retention_days=current_app.config["ENGAGE_SETTINGS"].outbox_retention_days,
+    )
 
 
 @bp.get("/outbox/<int:message_id>")
@@ -243,4 +252,6 @@ def outbox_message(message_id: int) -> str:
         summary=f"Read an outbox email ({message.purpose})",
     )
     db().commit()
-    return render_template("staff/outbox_message.html", title=message.subject, message=message)
+    # A subject that could not be sent may hold a line break: show it on one line.
+    subject = text.remove(message.subject)
+    return render_template("staff/outbox_message.html", title=subject, subject=subject, message=message)

@@ -30,6 +30,7 @@ from engage.database import db
 from engage.themes.models import QuoteReview, ThemeAnalysis, ThemeNote
 from surveys import reporting
 from surveys import services as survey_services
+from surveys import text as text_rule
 from surveys.definition import Question, SurveyDefinition
 from surveys.equality import SMALL_GROUP
 from surveys.models import Response, Survey
@@ -415,7 +416,10 @@ def coded_answers(session: Session, analysis: ThemeAnalysis, public_ids: list[st
 def add_note(
     session: Session, analysis: ThemeAnalysis, theme_id: str, text: str, author: str, now: datetime
 ) -> ThemeNote:
-    text = text.replace("\r\n", "\n").strip()
+    text = text_rule.normalise(text, multiline=True).strip()
+    problem = text_rule.problem("The note", text, multiline=True)
+    if problem:
+        raise ThemeError(problem)
     if not text or len(text) > NOTE_MAX:
         raise ThemeError(f"Enter a note of {NOTE_MAX} characters or fewer")
     note = ThemeNote(analysis_id=analysis.id, theme_id=theme_id, text=text, author=author, created_at=now)

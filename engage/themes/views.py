@@ -21,6 +21,7 @@ from engage.reports import Filters, submitted_ids
 from engage.themes import services
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
+from surveys import text
 from surveys.definition import Question, SurveyDefinition
 from surveys.equality import SMALL_GROUP
 from surveys.models import Survey
@@ -273,7 +274,11 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
         if action == "rename":
             theme = request.form.get("theme", "")
             old = services.theme_label(analysis, theme)
-            label = " ".join(request.form.get("label", "").split())
+            typed = text.normalise(request.form.get("label", ""))
+            problem = text.problem("The theme's name", typed)
+            if problem:
+                raise services.ThemeError(problem)
+            label = " ".join(typed.split())
             if not label or len(label) > LABEL_MAX:
                 raise services.ThemeError(f"Enter a new name for the theme, {LABEL_MAX} characters or fewer")
             services.edit(

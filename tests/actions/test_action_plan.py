@@ -87,6 +87,13 @@ def test_status_changes_are_dated_attributed_and_need_a_reason_to_drop(
     assert refused.error_summary() == [
         "Say why the action is not being taken forward: residents will read it"
     ]
+    hidden = officer.submit(
+        page,
+        {"status": "not_taken_forward", "reason": "Too\x00 costly\r\nthis year"},
+        selector="form[action$='/status']",
+        expected_status=400,
+    )
+    assert hidden.error_summary() == ["The reason must not contain hidden control characters"]
     page = officer.submit(page, {"status": "in_progress"}, selector="form[action$='/status']")
     assert "The action is now 'In progress'" in page.text
     rows = [r.get_text(" ", strip=True) for r in page.soup.select("table")[-1].select("tbody tr")]

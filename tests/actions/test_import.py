@@ -100,3 +100,19 @@ def test_a_bad_file_imports_nothing_and_says_why(app: Flask, survey: str, office
 def test_only_officers_import(app: Flask, survey: str, make_staff: Callable[..., StaffUser]) -> None:
     viewer = client_for(app, make_staff, Role.VIEWER)
     assert viewer.client.get(IMPORT).status_code == 403
+
+
+def test_line_breaks_in_one_line_columns_are_refused(app: Flask, survey: str, officer: PageClient) -> None:
+    """An action's title reaches email subjects ("Update: <action> is now done"): one line only."""
+    hostile = (
+        "priority,action,lead_officer,timescale,description\r\n"
+        'Digital inclusion,"Drop-ins\r\nBcc: everyone@example.org",Head\x00 of Libraries,Year 2,'
+        '"Two\r\nlines"\r\n'
+    )
+    response = upload(officer, "plan.csv", hostile.encode("utf-8"))
+    assert response.status_code == 400
+    assert summary(response) == [
+        "Row 2: the action must not contain line breaks or hidden control characters; "
+        "the lead_officer must not contain line breaks or hidden control characters"
+    ], "a line break in the (multi-line) description is fine"
+    assert count(app, Action) == 0 and count(app, Priority) == 0

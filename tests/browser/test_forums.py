@@ -125,9 +125,21 @@ def test_register_confirm_download_and_withdraw_on_a_phone(
     held = json.loads(download_info.value.path().read_text(encoding="utf-8"))
     assert held["name"] == "Grace Adeyemi" and held["organisation"] == "River Mill Digital Buddies"
 
+    # A new email address waits for the link sent to it.
     page.get_by_role("button", name="Change your details").click()
     visit(page)
-    page.get_by_role("link", name="Back").click()
+    page.fill("#email", "grace.adeyemi@example.net")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("We have sent a link to grace.adeyemi")
+    expect(page.locator("main")).to_contain_text("Changing to grace.adeyemi@example.net")
+    visit(page)
+    page.goto(latest_link(forum_server, "forum_email_change", "/forums/change-email/"))
+    visit(page)
+    page.get_by_role("button", name="Use this email address").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Your email address is now grace.adeyemi@example.net"
+    )
+    visit(page)
     page.get_by_role("link", name="Withdraw your consent, leave the forum and delete your details").click()
     visit(page)
     page.get_by_role("button", name="Leave and delete my details").click()

@@ -74,14 +74,14 @@ def test_list_and_create(client: PageClient, app: Flask, officer: StaffUser) -> 
 def test_create_validation(
     client: PageClient, officer: StaffUser, data: dict[str, str], errors: list[str]
 ) -> None:
-    page = client.submit(client.get("/staff/surveys/new"), data)
+    page = client.submit(client.get("/staff/surveys/new"), data, expected_status=400)
     assert page.error_summary() == errors
     assert page.title.startswith("Error: ")
     assert page.soup.select_one("input[name=title]")["value"] == data["title"], "typed values are kept"
 
 
 def test_slug_must_be_unique(client: PageClient, draft: str) -> None:
-    page = create_survey(client, slug=draft)
+    page = create_survey(client, slug=draft, expected_status=400)
     assert page.error_summary() == ["A survey already uses that web address. Choose a different one"]
 
 
@@ -173,7 +173,7 @@ def test_details(client: PageClient, app: Flask, draft: str) -> None:
     ],
 )
 def test_details_validation(client: PageClient, draft: str, data: dict[str, str], errors: list[str]) -> None:
-    page = client.submit(client.get(f"/staff/surveys/{draft}/details"), data)
+    page = client.submit(client.get(f"/staff/surveys/{draft}/details"), data, expected_status=400)
     assert page.error_summary() == errors
     if "duration_minutes" in data:
         assert page.soup.select_one("input[name=duration_minutes]")["value"] == "ten"
@@ -201,7 +201,7 @@ def test_localities_form(client: PageClient, app: Flask, draft: str) -> None:
     again = client.get(f"/staff/surveys/{draft}/localities")
     shown = again.soup.select_one("textarea[name=localities]").get_text()
     assert shown == "Northgate: Central Library, Hill Road\nRiverside: Mill Lane\nEastfield"
-    bad = client.submit(again, {"localities": "Northgate: A\nNorthgate: B"})
+    bad = client.submit(again, {"localities": "Northgate: A\nNorthgate: B"}, expected_status=400)
     assert bad.error_summary() == ["Line 2: the area 'Northgate' is listed twice"]
     assert bad.soup.select_one("textarea[name=localities]").get_text() == "Northgate: A\nNorthgate: B"
     assert len(audit_rows(app, "survey.localities_updated")) == 1
@@ -213,7 +213,7 @@ def test_publish_then_edit_makes_a_new_draft(
     overview = client.get(f"/staff/surveys/{draft}")
     published = client.submit(overview, selector=f"form[action='/staff/surveys/{draft}/publish']")
     assert (
-        f"Version 1 of 'Library opening hours' is published. Its link is http://localhost/s/{draft}"
+        f"Version 1 of 'Library opening hours' is published. Its link is http://127.0.0.1:5000/s/{draft}"
         in published.text
     )
     assert "Open" in published.text and "Version 1 (published)" in published.text
@@ -272,7 +272,7 @@ def test_duplicate(client: PageClient, app: Flask, draft: str) -> None:
     )
     form = client.get(f"/staff/surveys/{draft}/duplicate")
     assert form.soup.select_one("input[name=title]")["value"] == "Copy of Library opening hours"
-    taken = client.submit(form, {"slug": draft})
+    taken = client.submit(form, {"slug": draft}, expected_status=400)
     assert taken.error_summary() == ["A survey already uses that web address. Choose a different one"]
     copy_page = client.submit(taken, {"title": "Opening hours again", "slug": "hours-again"})
     assert copy_page.h1 == "Opening hours again"

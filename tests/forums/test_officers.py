@@ -151,7 +151,7 @@ def test_emailing_members_goes_in_the_background_with_unsubscribe_links(
     page = client.get("/staff/forums/culture-forum/email")
     bad = client.submit(page, {"subject": "Hi\r\nBcc: x@y.org", "body": ""}, expected_status=400)
     assert bad.error_summary() == [
-        "The subject must be one line of 150 characters or fewer",
+        "The subject must not contain line breaks or hidden control characters",
         "Enter the message",
     ]
     check = client.submit(page, {"subject": "Winter meeting", "body": "Papers attached.\n\nSee you there.",

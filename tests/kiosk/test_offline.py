@@ -221,7 +221,7 @@ def test_handing_over_to_a_phone_asks_the_personal_questions_there(app: Flask, t
     data = reply.get_json()
     assert data["svg"].startswith("<svg") and 'aria-label="QR code"' in data["svg"]
     phone = PageClient(app.test_client())
-    page = phone.get(data["url"].replace("http://localhost", ""), follow_redirects=True)
+    page = phone.get(data["url"].replace("http://127.0.0.1:5000", ""), follow_redirects=True)
     assert page.soup.select_one("input[name=callback_phone]") is not None
     assert (
         page.soup.select_one("input[name=home_locality][value=northgate][checked]") is not None

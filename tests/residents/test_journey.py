@@ -327,7 +327,7 @@ def test_resume_link(client: PageClient, app: Flask, publish_survey: Callable[..
     saved = client.submit(page, {"action": "save"})
     link = str(saved.soup.select_one("#resume-link")["href"])
     other = PageClient(app.test_client())
-    assert other.get_redirect(link.replace("http://localhost", "")) == "/s/test-survey/details"
+    assert other.get_redirect(link.replace("http://127.0.0.1:5000", "")) == "/s/test-survey/details"
     other.get("/s/test-survey/resume/not-a-real-token", expected_status=404)
 
 

@@ -201,6 +201,15 @@ def test_bad_edits_are_refused_in_plain_english(app: Flask, survey: str, officer
         page, {"theme": "nope", "label": "X"}, selector="form:has(input[value=rename])", expected_status=400
     )
     assert unknown.error_summary() == ["Select a theme from the list"]
+    hidden = officer.submit(
+        page,
+        {"theme": first, "label": "Opening\u202e hours"},
+        selector="form:has(input[value=rename])",
+        expected_status=400,
+    )
+    assert hidden.error_summary() == [
+        "The theme's name must not contain line breaks or hidden control characters"
+    ]
     assert analysed(app).result["version"] == 0
 
 
@@ -290,6 +299,10 @@ def test_officers_check_answers_move_them_split_themes_and_leave_notes(
     # Notes.
     empty = officer.submit(detail, {"note": " "}, selector="form[action$='/notes']", expected_status=400)
     assert empty.error_summary() == ["Enter a note of 2000 characters or fewer"]
+    hidden = officer.submit(
+        detail, {"note": "Checked\x00 by\u202e Priya"}, selector="form[action$='/notes']", expected_status=400
+    )
+    assert hidden.error_summary() == ["The note must not contain hidden control characters"]
     noted = officer.submit(
         detail,
         {"note": "Checked by Priya: parking answers belong elsewhere."},

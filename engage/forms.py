@@ -1,0 +1,65 @@
+"""The base of every WTForms form: the one text rule (``surveys.text``) applied to every field.
+
+A ``TextAreaField`` is multi-line; every other text field (``StringField`` and its
+subclasses, except passwords, which are only ever hashed) is single-line. Values are
+normalised (NFC; ``\\r\\n`` to ``\\n`` in a textarea; a tab to a space on one line) and a
+value the field refuses gets the plain message "<Label> must not contain line breaks or
+hidden control characters", next to the field and in the error summary.
+
+Hand-written forms use :func:`surveys.text.problem` directly, so the rule and its wording
+are the same everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from flask_wtf import FlaskForm
+from wtforms import Field, PasswordField, StringField, TextAreaField
+
+from surveys import text
+
+
+def is_multiline(field: Field) -> bool:
+    return isinstance(field, TextAreaField)
+
+
+def checks_text(field: Field) -> bool:
+    return isinstance(field, StringField) and not isinstance(field, PasswordField)
+
+
+def noun(field: Field, labels: dict[str, str] | None = None) -> str:
+    """The field's label as the subject of a sentence: "Hint (optional)" is "Hint"."""
+    label = (labels or {}).get(field.name) or str(field.label.text).removesuffix(" (optional)").strip()
+    return label[:1].upper() + label[1:]
+
+
+class Form(FlaskForm):
+    """A ``FlaskForm`` whose text fields follow the service's one text rule.
+
+    ``text_labels`` names a field in the message when its label is not a noun (a question
+    such as "Why are you asking?").
+    """
+
+    text_labels: ClassVar[dict[str, str]] = {}
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        for field in self:
+            if checks_text(field) and isinstance(field.data, str):
+                field.data = text.normalise(field.data, multiline=is_multiline(field))
+        ok = bool(super().validate(extra_validators))
+        for field in self:
+            if checks_text(field) and isinstance(field.data, str):
+                label = noun(field, self.text_labels)
+                problem = text.problem(label, field.data, multiline=is_multiline(field))
+                if problem:
+                    # The most useful thing to say: other checks ("not an email address",
+                    # "not a number") fail only because of the hidden characters.
+                    field.errors = [problem]
+                    ok = False
+        return ok
+
+
+def form_status(form: FlaskForm | None = None, page_errors: object = None) -> int:
+    """The status of a page that shows a form: 400 when it shows errors, like every form here."""
+    return 400 if (form is not None and form.errors) or page_errors else 200
