@@ -455,10 +455,12 @@ def resume(slug: str) -> ResponseReturnValue:
     if request.method == "POST":
         code = request.form.get("code", "").strip()[:40]
         client = request.remote_addr or "unknown"
-        blocked = rate_limiter().is_blocked(RESUME_GUESSES, client)
-        if not code:
+        # Counted before the code is looked up, in one atomic step, so concurrent guesses
+        # cannot all pass; a code that matches is forgiven afterwards.
+        verdict = rate_limiter().hit(RESUME_GUESSES, client) if code else None
+        if verdict is None:
             errors = [{"text": "Enter the code you were given when you saved your answers", "href": "#code"}]
-        elif not blocked.allowed:
+        elif not verdict.allowed:
             errors = [
                 {
                     "text": "Too many codes that did not match have been tried from here. "
@@ -466,11 +468,10 @@ def resume(slug: str) -> ResponseReturnValue:
                     "href": "#code",
                 }
             ]
-            status, headers = 429, {"Retry-After": str(blocked.retry_after)}
+            status, headers = 429, {"Retry-After": str(verdict.retry_after)}
         else:
             response = services.find_by_code(db(), survey, code)
             if response is None or (response.expires_at and response.expires_at < clock.now()):
-                rate_limiter().hit(RESUME_GUESSES, client)
                 errors = [
                     {
                         "text": "We could not find saved answers with that code. Check it and try again",
@@ -480,6 +481,7 @@ def resume(slug: str) -> ResponseReturnValue:
             else:
                 token = services.rotate_token(response)
                 db().commit()
+                rate_limiter().forgive(RESUME_GUESSES, client)
                 _remember(slug, token)
                 return redirect(_resume_url(_journey(slug)))
     definition = services.definition_of(survey.published) if survey.published else None
