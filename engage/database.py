@@ -36,6 +36,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def is_sqlite_memory(url: str) -> bool:
+    parsed = make_url(normalise_url(url))
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+
+
 def make_engine(
     url: str, *, pooled: bool = True, pool_size: int = 5, max_overflow: int | None = None
 ) -> Engine:
@@ -46,16 +51,17 @@ def make_engine(
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        pool: dict[str, Any] = {"poolclass": NullPool}
+        if pooled and is_sqlite_memory(url):  # one connection per thread: no pool sizes
+            pool = {}
+        elif pooled:
+            pool = {"pool_size": pool_size, "max_overflow": 10 if max_overflow is None else max_overflow}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        pool: dict[str, Any] = {
-            "pool_size": pool_size,
-            "max_overflow": 10 if max_overflow is None else max_overflow,
-        }
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-            **(pool if pooled else {"poolclass": NullPool}),
+            **pool,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 
 from engage import accounts
 from engage.config import Settings
-from engage.database import connection_holding_write_lock, db, make_engine
+from engage.database import connection_holding_write_lock, db, is_sqlite_memory, make_engine
 from engage.models import StaffUser
 from engage.ratelimit import DatabaseStorage, RateLimiter, SharedRedisStorage, epoch_now
 
@@ -46,8 +46,12 @@ def _make_rate_limiter(app: Flask) -> RateLimiter:
     if client is None:
         # Its own small pool: a request holds a connection from the main pool while it
         # counts, so counting from that pool too could leave every thread waiting for one.
-        engine = make_engine(app.config["DATABASE_URL"], pool_size=2, max_overflow=8)
-        app.extensions["engage.ratelimit_engine"] = engine
+        # (An in-memory SQLite database exists only on its own engine's connection.)
+        url = app.config["DATABASE_URL"]
+        engine = app.extensions["engage.engine"]
+        if not is_sqlite_memory(url):
+            engine = make_engine(url, pool_size=2, max_overflow=8)
+            app.extensions["engage.ratelimit_engine"] = engine
         storage = DatabaseStorage(engine, writing_connection=connection_holding_write_lock)
         return RateLimiter(storage, clock=epoch_now)
     settings: Settings = app.config["ENGAGE_SETTINGS"]
