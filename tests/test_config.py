@@ -50,6 +50,7 @@ def test_values_are_read_and_typed() -> None:
         ({"ENGAGE_STAFF_IDLE_MINUTES": "half an hour"}, "ENGAGE_STAFF_IDLE_MINUTES must be a whole number"),
         ({"ENGAGE_SMTP_USE_TLS": "maybe"}, "ENGAGE_SMTP_USE_TLS must be true or false"),
         ({"ENGAGE_BASE_URL": "ftp://x"}, "ENGAGE_BASE_URL must start with http:// or https://"),
+        ({"ENGAGE_RESUME_EMAILS_PER_ADDRESS_PER_HOUR": "0"}, "ENGAGE_RESUME_EMAILS_PER_CLIENT_PER_HOUR and"),
     ],
 )
 def test_bad_configuration_is_a_clear_start_up_error(environ: dict[str, str], message: str) -> None:

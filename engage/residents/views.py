@@ -11,16 +11,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import Gone
 
 from engage import clock, mail
+from engage.config import Settings
 from engage.database import db
 from engage.errors import summary_items
 from engage.extensions import rate_limiter
 from engage.followups import asking as follow_up
-from engage.ratelimit import Limit
+from engage.ratelimit import Limit, Verdict
 from engage.security import mark_private
 from surveys import runner, services
 from surveys.definition import Page, SurveyDefinition
@@ -34,6 +46,12 @@ DONE_KEY = "submitted"
 # Wrong resume codes per client per hour. A library's public network shares one address,
 # and a resident mistypes a code now and then; twenty wrong codes an hour is neither.
 RESUME_GUESSES = Limit("resume:client", 20, 3600)
+# "Email me the link" is limited per client and per address (ENGAGE_RESUME_EMAILS_PER_*),
+# so the page cannot be used to send the council's email to anyone, over and over.
+TOO_MANY_RESUME_EMAILS = (
+    "Too many emails have been sent from here or to that address in the last hour. "
+    "Wait an hour and try again, or keep the code on this page"
+)
 
 
 @dataclass
@@ -395,6 +413,7 @@ def saved(slug: str) -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
     email = ""
     sent_to = None
+    status, headers = 200, {}
     if request.method == "POST":
         email = request.form.get("email", "").strip()[:254]
         try:
@@ -406,6 +425,12 @@ def saved(slug: str) -> ResponseReturnValue:
                     "href": "#email",
                 }
             ]
+            status = 400
+        else:
+            verdict = _may_email_resume_link(email)
+            if not verdict.allowed:
+                errors = [{"text": TOO_MANY_RESUME_EMAILS, "href": "#email"}]
+                status, headers = 429, {"Retry-After": str(verdict.retry_after)}
     code = services.issue_resume_code(response)
     token = _token(slug)
     link = url_for("residents.resume_link", slug=slug, token=token, _external=True)
@@ -426,18 +451,31 @@ def saved(slug: str) -> ResponseReturnValue:
     db().commit()
     if message is not None:
         mail.dispatch(message)
-    return render_template(
-        "residents/saved.html",
-        title="Your answers have been saved",
-        survey=journey.survey,
-        definition=journey.definition,
-        code=code,
-        link=link,
-        expires_at=response.expires_at,
-        page_errors=errors,
-        email=email if errors else "",
-        sent_to=sent_to,
-    ), (400 if errors else 200)
+    return (
+        render_template(
+            "residents/saved.html",
+            title="Your answers have been saved",
+            survey=journey.survey,
+            definition=journey.definition,
+            code=code,
+            link=link,
+            expires_at=response.expires_at,
+            page_errors=errors,
+            email=email if errors else "",
+            sent_to=sent_to,
+        ),
+        status,
+        headers,
+    )
+
+
+def _may_email_resume_link(email: str) -> Verdict:
+    """Counted per client, then per address, before anything is sent (see RESUME_EMAILS)."""
+    settings: Settings = current_app.config["ENGAGE_SETTINGS"]
+    per_client = Limit("resume_email:client", settings.resume_emails_per_client_per_hour, 3600)
+    per_address = Limit("resume_email:address", settings.resume_emails_per_address_per_hour, 3600)
+    verdict = rate_limiter().hit(per_client, request.remote_addr or "unknown")
+    return rate_limiter().hit(per_address, email) if verdict.allowed else verdict
 
 
 @bp.route("/<slug>/resume", methods=["GET", "POST"])
