@@ -84,6 +84,8 @@ class Settings:
     forum_link_days: int = 30
     forum_signups_per_hour: int = 10
     outbox_retention_days: int = 30
+    resume_emails_per_client_per_hour: int = 20
+    resume_emails_per_address_per_hour: int = 3
 
     @property
     def is_production(self) -> bool:
@@ -166,6 +168,10 @@ class Settings:
             raise ConfigError(
                 "ENGAGE_FORUM_REMINDER_DAYS must be shorter than ENGAGE_FORUM_MEMBERSHIP_DAYS, so "
                 "members are reminded before their membership lapses."
+            )
+        if min(self.resume_emails_per_client_per_hour, self.resume_emails_per_address_per_hour) < 1:
+            raise ConfigError(
+                "ENGAGE_RESUME_EMAILS_PER_CLIENT_PER_HOUR and _PER_ADDRESS_PER_HOUR must be at least 1."
             )
         parts = urlsplit(self.base_url)
         if parts.scheme not in {"http", "https"} or not parts.hostname:

@@ -7,9 +7,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -36,17 +36,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, pooled: bool = True) -> Engine:
-    """An engine with the project's settings; ``pooled=False`` for one-off tools."""
+def is_sqlite_memory(url: str) -> bool:
+    parsed = make_url(normalise_url(url))
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+
+
+def make_engine(
+    url: str, *, pooled: bool = True, pool_size: int = 5, max_overflow: int | None = None
+) -> Engine:
+    """An engine with the project's settings; ``pooled=False`` for one-off tools.
+
+    ``max_overflow`` defaults to 5 on PostgreSQL and to SQLAlchemy's 10 on SQLite.
+    """
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        pool: dict[str, Any] = {"poolclass": NullPool}
+        if pooled and is_sqlite_memory(url):  # one connection per thread: no pool sizes
+            pool = {}
+        elif pooled:
+            pool = {"pool_size": pool_size, "max_overflow": 10 if max_overflow is None else max_overflow}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-            **({} if pooled else {"poolclass": NullPool}),
+            **pool,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -55,8 +70,8 @@ def make_engine(url: str, *, pooled: bool = True) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=5,
-        max_overflow=5,
+        pool_size=pool_size,
+        max_overflow=5 if max_overflow is None else max_overflow,
         pool_timeout=10,
         connect_args={"connect_timeout": 5},
     )
@@ -78,6 +93,21 @@ def db() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["engage.sessionmaker"]()
     return g.db_session  # type: ignore[no-any-return]
+
+
+def connection_holding_write_lock() -> Connection | None:
+    """On SQLite, this request's connection if it has begun writing (it holds the database's
+    write lock); ``None`` otherwise, and always on PostgreSQL, where writers lock rows.
+
+    pysqlite begins a transaction only before a write, so an open one means a write.
+    """
+    if not has_app_context() or "db_session" not in g:
+        return None
+    session: Session = g.db_session
+    if session.get_bind().dialect.name != "sqlite" or not session.in_transaction():
+        return None
+    connection = session.connection()
+    return connection if getattr(connection.connection.driver_connection, "in_transaction", False) else None
 
 
 def _close_session(_exc: BaseException | None) -> None:

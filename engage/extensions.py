@@ -9,9 +9,9 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 
 from engage import accounts
 from engage.config import Settings
-from engage.database import db
+from engage.database import connection_holding_write_lock, db, is_sqlite_memory, make_engine
 from engage.models import StaffUser
-from engage.ratelimit import MemoryStore, RateLimiter, RedisStore
+from engage.ratelimit import DatabaseStorage, RateLimiter, SharedRedisStorage, epoch_now
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -37,9 +37,22 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     csrf.init_app(app)
     WTFormsHelpers(app)
+    app.extensions["engage.ratelimiter"] = _make_rate_limiter(app)
+
+
+def _make_rate_limiter(app: Flask) -> RateLimiter:
+    """Counts in Redis when configured, otherwise in the database: either way, shared by every worker."""
     client = app.extensions.get("engage.redis")
+    if client is None:
+        # Its own small pool: a request holds a connection from the main pool while it
+        # counts, so counting from that pool too could leave every thread waiting for one.
+        # (An in-memory SQLite database exists only on its own engine's connection.)
+        url = app.config["DATABASE_URL"]
+        engine = app.extensions["engage.engine"]
+        if not is_sqlite_memory(url):
+            engine = make_engine(url, pool_size=2, max_overflow=8)
+            app.extensions["engage.ratelimit_engine"] = engine
+        storage = DatabaseStorage(engine, writing_connection=connection_holding_write_lock)
+        return RateLimiter(storage, clock=epoch_now)
     settings: Settings = app.config["ENGAGE_SETTINGS"]
-    store = (
-        RedisStore(client, prefix=f"{settings.redis_namespace}:rl:") if client is not None else MemoryStore()
-    )
-    app.extensions["engage.ratelimiter"] = RateLimiter(store)
+    return RateLimiter(SharedRedisStorage(client, settings.redis_namespace))

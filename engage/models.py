@@ -1,4 +1,4 @@
-"""Staff accounts, their server-side sessions and the audit log."""
+"""Staff accounts, their server-side sessions, the audit log, the outbox and rate-limit counts."""
 
 from __future__ import annotations
 
@@ -170,3 +170,17 @@ class OutboundEmail(Base):
     )
     # Set on the goodbye after an erasure: deleted once sent, and at this time at the latest.
     discard_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class RateLimitCounter(Base):
+    """One rate-limit window (see engage.ratelimit), when Redis is not configured.
+
+    Every web worker counts here, so a limit holds across processes and machines. ``key``
+    names the limit and a digest of who is counted (never an address in clear).
+    """
+
+    __tablename__ = "rate_limit_counter"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

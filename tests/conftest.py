@@ -158,6 +158,8 @@ def app(database_url: str, tmp_path: Path, settings_overrides: dict[str, Any]) -
     )
     yield app
     app.extensions["engage.engine"].dispose()
+    if "engage.ratelimit_engine" in app.extensions:
+        app.extensions["engage.ratelimit_engine"].dispose()
 
 
 @pytest.fixture

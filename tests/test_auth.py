@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from engage import accounts
 from engage.database import db
-from engage.models import AuditEvent, Role, StaffSession, StaffUser
+from engage.models import AuditEvent, RateLimitCounter, Role, StaffSession, StaffUser
 from tests.conftest import PASSWORD, FrozenClock, sign_in
 from tests.pages import PageClient
 
@@ -186,22 +187,58 @@ class TestRateLimits:
         assert other.status_code == 200
 
     def test_window_expires(
-        self,
-        client: PageClient,
-        make_staff: Callable[..., StaffUser],
-        monkeypatch: pytest.MonkeyPatch,
-        app: Flask,
+        self, client: PageClient, make_staff: Callable[..., StaffUser], frozen_clock: FrozenClock
     ) -> None:
-        now = [1_000_000.0]
-        app.extensions["engage.ratelimiter"]._clock = lambda: now[0]
         user = make_staff(Role.OFFICER)
         for _ in range(3):
             sign_in(client, user.email, "wrong password here")
-        client.submit(
+        refused = client.submit(
             client.get("/staff/sign-in"), {"email": user.email, "password": PASSWORD}, expected_status=429
         )
-        now[0] += 15 * 60 + 1
+        assert refused.response.headers["Retry-After"] == str(15 * 60)
+        frozen_clock.advance(minutes=15, seconds=1)
         assert sign_in(client, user.email).h1 == "Dashboard"
+
+    def test_each_attempt_is_counted_before_its_password_is_checked(
+        self,
+        client: PageClient,
+        make_staff: Callable[..., StaffUser],
+        app: Flask,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """So concurrent attempts cannot all pass a check that has not yet seen the others
+        (tests/faults/test_sign_in_concurrency.py shows it with gunicorn's workers)."""
+        user = make_staff(Role.OFFICER)
+        counted_at_check: list[int] = []
+        real_authenticate = accounts.authenticate
+
+        def authenticate(session: Any, email: str, password: str) -> Any:
+            with app.app_context():
+                hits = db().scalar(select(func.coalesce(func.sum(RateLimitCounter.hits), 0)))
+            counted_at_check.append(int(hits or 0))
+            return real_authenticate(session, email, password)
+
+        monkeypatch.setattr(accounts, "authenticate", authenticate)
+        sign_in(client, user.email, "wrong password here")
+        sign_in(client, user.email, "wrong password here")
+        assert counted_at_check == [2, 4], "the account and the client each counted this attempt first"
+
+    def test_signing_in_to_your_own_account_does_not_use_up_or_reset_the_client_limit(
+        self, client: PageClient, make_staff: Callable[..., StaffUser]
+    ) -> None:
+        """A successful sign in takes back its own attempt, and only that: the client's
+        failures still count, so an account holder cannot buy guesses at other accounts."""
+        user = make_staff(Role.OFFICER)
+        for _ in range(7):  # more than the client's 5
+            page = sign_in(client, user.email)
+            assert page.h1 == "Dashboard"
+            client.submit(page, selector="header form")
+        for n in range(4):
+            assert sign_in(client, f"other{n}@anyshire.gov.uk", "wrong password here").status == 400
+        client.submit(sign_in(client, user.email), selector="header form")
+        assert sign_in(client, "other4@anyshire.gov.uk", "wrong password here").status == 400
+        page = client.get("/staff/sign-in")
+        client.submit(page, {"email": user.email, "password": PASSWORD}, expected_status=429)
 
     def test_success_resets_the_account_counter(
         self, client: PageClient, make_staff: Callable[..., StaffUser]

@@ -59,6 +59,7 @@ def test_values_are_read_and_typed() -> None:
         ({"ENGAGE_ALLOWED_HOSTS": "a.example, b/c"}, "ENGAGE_ALLOWED_HOSTS must be host names"),
         ({"ENGAGE_PROXY_FORWARDED_HOST": "sometimes"}, "ENGAGE_PROXY_FORWARDED_HOST must be true or false"),
         ({"ENGAGE_OUTBOX_RETENTION_DAYS": "0"}, "ENGAGE_OUTBOX_RETENTION_DAYS must be at least 1"),
+        ({"ENGAGE_RESUME_EMAILS_PER_ADDRESS_PER_HOUR": "0"}, "ENGAGE_RESUME_EMAILS_PER_CLIENT_PER_HOUR and"),
     ],
 )
 def test_bad_configuration_is_a_clear_start_up_error(environ: dict[str, str], message: str) -> None:

@@ -67,14 +67,14 @@ def login() -> ResponseReturnValue:
         email = accounts.normalise_email(form.email.data or "")
         client = request.remote_addr or "unknown"
         limiter = rate_limiter()
+        # Count this attempt before its password is checked, in one atomic step per limit:
+        # concurrent attempts (in any worker) each see the others' counts.
         for limit, identity in ((account_limit, email), (client_limit, client)):
-            verdict = limiter.is_blocked(limit, identity)
+            verdict = limiter.hit(limit, identity)
             if not verdict.allowed:
                 raise _too_many(verdict.retry_after)
         user = accounts.authenticate(db(), email, form.password.data or "")
         if user is None:
-            limiter.hit(account_limit, email)
-            limiter.hit(client_limit, client)
             audit.record(
                 db(),
                 "staff.sign_in_failed",
@@ -85,10 +85,14 @@ def login() -> ResponseReturnValue:
             db().commit()
             form.email.errors = [WRONG_DETAILS]
             return render_template("auth/login.html", form=form, title="Sign in"), 400
-        limiter.reset(account_limit, email)
         _sign_in(user)
         audit.record(db(), "staff.signed_in", object_type="staff_user", object_id=user.id, actor=user)
         db().commit()
+        # The account's failures are forgiven, as before; the client keeps its failures and
+        # only this successful attempt is taken back, so signing in to one's own account
+        # cannot buy guesses at others.
+        limiter.reset(account_limit, email)
+        limiter.forgive(client_limit, client)
         if user.must_change_password:
             flash("You must choose a new password before you continue.", "info")
             return redirect(url_for("staff.auth.change_password"))

@@ -562,25 +562,23 @@ def request_link() -> ResponseReturnValue:
                     errors=errors,
                     page_errors=[{"text": errors["email"], "href": "#email"}],
                 ), 429
-            messages = []
-            for member in services.current_members_for_email(db(), email):
-                token = services.issue_manage_token(member, clock.now(), _retention())
-                messages.append(
-                    mail.send(
-                        email,
-                        f"Your link for {member.forum.name}",
-                        "forum_link",
-                        purpose="forum_link",
-                        forum_member_id=member.id,
-                        forum=member.forum,
-                        name=member.name,
-                        manage_link=links.manage_url(token),
-                        link_days=_settings().forum_link_days,
-                    )
-                )
+            # The same work whether or not the address is registered (a token, one email
+            # rendered, stored and sent, a commit), so the time taken does not tell.
+            issued = services.issue_manage_links(db(), email, clock.now(), _retention())
+            message = mail.send(
+                email,
+                "Your forum details",
+                "forum_link",
+                purpose="forum_link" if issued else "forum_link_unregistered",
+                forum_member_id=issued[0][0].id if issued else None,
+                name=issued[0][0].name if issued else "",
+                forums=[(member.forum, links.manage_url(token)) for member, token in issued],
+                link_days=_settings().forum_link_days,
+                request_url=external_url("forums.request_link"),
+                forums_url=external_url("forums.index"),
+            )
             db().commit()
-            for message in messages:
-                mail.dispatch(message)
+            mail.dispatch(message)
             return render_template("forums/link_sent.html", title="Check your email", email=email)
     return render_template(
         "forums/request_link.html",

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from engage.forums.models import (
     INTEREST_AREAS,
@@ -379,13 +379,37 @@ def find_by_manage_token(session: Session, token: str, now: datetime) -> ForumMe
     return member
 
 
+def issue_manage_links(
+    session: Session, email: str, now: datetime, retention: Retention
+) -> list[tuple[ForumMember, str]]:
+    """A fresh self-service link for each current membership of ``email``.
+
+    The lost-link page must take as long for an address that is not registered, so the
+    work is the same either way: one query (forums loaded with it, not one by one), a
+    token made, and the token's ``UPDATE`` sent, which for an unknown address matches no
+    row. The rest (one email rendered, stored and committed) is the caller's.
+    """
+    members = current_members_for_email(session, email)
+    if members:
+        issued = [(member, issue_manage_token(member, now, retention)) for member in members]
+        session.flush()
+        return issued
+    _token, hashed = new_token()
+    session.execute(
+        update(ForumMember)
+        .where(ForumMember.id == -1)  # never a row: only the same round trip as a real link
+        .values(manage_token_hash=hashed, manage_expires_at=now + retention.manage_link)
+    )
+    return []
+
+
 def current_members_for_email(session: Session, email: str) -> list[ForumMember]:
     return list(
         session.scalars(
-            select(ForumMember).where(
-                ForumMember.email_key == email_key(email), ForumMember.status.in_(MemberStatus.CURRENT)
-            )
-        )
+            select(ForumMember)
+            .options(joinedload(ForumMember.forum))
+            .where(ForumMember.email_key == email_key(email), ForumMember.status.in_(MemberStatus.CURRENT))
+        ).unique()
     )
 
 

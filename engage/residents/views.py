@@ -11,17 +11,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from flask import Blueprint, abort, g, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import Gone
 
 from engage import clock, mail
+from engage.config import Settings
 from engage.database import db
 from engage.errors import summary_items
 from engage.extensions import rate_limiter
 from engage.followups import asking as follow_up
 from engage.links import external_url
-from engage.ratelimit import Limit
+from engage.ratelimit import Limit, Verdict
 from engage.security import mark_private
 from surveys import runner, services
 from surveys import text as text_rule
@@ -36,6 +48,12 @@ DONE_KEY = "submitted"
 # Wrong resume codes per client per hour. A library's public network shares one address,
 # and a resident mistypes a code now and then; twenty wrong codes an hour is neither.
 RESUME_GUESSES = Limit("resume:client", 20, 3600)
+# "Email me the link" is limited per client and per address (ENGAGE_RESUME_EMAILS_PER_*),
+# so the page cannot be used to send the council's email to anyone, over and over.
+TOO_MANY_RESUME_EMAILS = (
+    "Too many emails have been sent from here or to that address in the last hour. "
+    "Wait an hour and try again, or keep the code on this page"
+)
 
 
 @dataclass
@@ -397,6 +415,7 @@ def saved(slug: str) -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
     email = ""
     sent_to = None
+    status, headers = 200, {}
     if request.method == "POST":
         email = request.form.get("email", "").strip()[:254]
         problem = text_rule.problem("Email address", email)
@@ -407,6 +426,12 @@ def saved(slug: str) -> ResponseReturnValue:
                 problem = "Enter an email address in the correct format, like name@example.com"
         if problem:
             errors = [{"text": problem, "href": "#email"}]
+            status = 400
+        else:
+            verdict = _may_email_resume_link(email)
+            if not verdict.allowed:
+                errors = [{"text": TOO_MANY_RESUME_EMAILS, "href": "#email"}]
+                status, headers = 429, {"Retry-After": str(verdict.retry_after)}
     code = services.issue_resume_code(response)
     token = _token(slug)
     link = external_url("residents.resume_link", slug=slug, token=token)
@@ -428,18 +453,31 @@ def saved(slug: str) -> ResponseReturnValue:
     db().commit()
     if message is not None:
         mail.dispatch(message)
-    return render_template(
-        "residents/saved.html",
-        title="Your answers have been saved",
-        survey=journey.survey,
-        definition=journey.definition,
-        code=code,
-        link=link,
-        expires_at=response.expires_at,
-        page_errors=errors,
-        email=email if errors else "",
-        sent_to=sent_to,
-    ), (400 if errors else 200)
+    return (
+        render_template(
+            "residents/saved.html",
+            title="Your answers have been saved",
+            survey=journey.survey,
+            definition=journey.definition,
+            code=code,
+            link=link,
+            expires_at=response.expires_at,
+            page_errors=errors,
+            email=email if errors else "",
+            sent_to=sent_to,
+        ),
+        status,
+        headers,
+    )
+
+
+def _may_email_resume_link(email: str) -> Verdict:
+    """Counted per client, then per address, before anything is sent (see RESUME_EMAILS)."""
+    settings: Settings = current_app.config["ENGAGE_SETTINGS"]
+    per_client = Limit("resume_email:client", settings.resume_emails_per_client_per_hour, 3600)
+    per_address = Limit("resume_email:address", settings.resume_emails_per_address_per_hour, 3600)
+    verdict = rate_limiter().hit(per_client, request.remote_addr or "unknown")
+    return rate_limiter().hit(per_address, email) if verdict.allowed else verdict
 
 
 @bp.route("/<slug>/resume", methods=["GET", "POST"])
@@ -457,10 +495,12 @@ def resume(slug: str) -> ResponseReturnValue:
     if request.method == "POST":
         code = request.form.get("code", "").strip()[:40]
         client = request.remote_addr or "unknown"
-        blocked = rate_limiter().is_blocked(RESUME_GUESSES, client)
-        if not code:
+        # Counted before the code is looked up, in one atomic step, so concurrent guesses
+        # cannot all pass; a code that matches is forgiven afterwards.
+        verdict = rate_limiter().hit(RESUME_GUESSES, client) if code else None
+        if verdict is None:
             errors = [{"text": "Enter the code you were given when you saved your answers", "href": "#code"}]
-        elif not blocked.allowed:
+        elif not verdict.allowed:
             errors = [
                 {
                     "text": "Too many codes that did not match have been tried from here. "
@@ -468,11 +508,10 @@ def resume(slug: str) -> ResponseReturnValue:
                     "href": "#code",
                 }
             ]
-            status, headers = 429, {"Retry-After": str(blocked.retry_after)}
+            status, headers = 429, {"Retry-After": str(verdict.retry_after)}
         else:
             response = services.find_by_code(db(), survey, code)
             if response is None or (response.expires_at and response.expires_at < clock.now()):
-                rate_limiter().hit(RESUME_GUESSES, client)
                 errors = [
                     {
                         "text": "We could not find saved answers with that code. Check it and try again",
@@ -482,6 +521,7 @@ def resume(slug: str) -> ResponseReturnValue:
             else:
                 token = services.rotate_token(response)
                 db().commit()
+                rate_limiter().forgive(RESUME_GUESSES, client)
                 _remember(slug, token)
                 return redirect(_resume_url(_journey(slug)))
     definition = services.definition_of(survey.published) if survey.published else None

@@ -321,6 +321,57 @@ def test_guessing_resume_codes_is_limited(
     assert guesser.submit(form, {"code": code}).h1 == "Your library"
 
 
+def test_concurrent_resume_code_guesses_are_limited(
+    client: PageClient, app: Flask, publish_survey: Callable[..., Survey], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each guess is counted before its code is looked up, so guesses sent together cannot
+    all pass a check that has not yet seen the others."""
+    publish_survey()
+    save_for_later(client)
+    guessers = [PageClient(app.test_client()) for _ in range(RESUME_GUESSES.count + 10)]
+    forms = [guesser.get("/s/test-survey/resume") for guesser in guessers]
+    looked_up: list[str] = []
+    real_find = services.find_by_code
+
+    def find_by_code(session: Any, survey: Survey, code: str) -> Response | None:
+        looked_up.append(code)
+        return real_find(session, survey, code)
+
+    monkeypatch.setattr(services, "find_by_code", find_by_code)
+    start_together = threading.Barrier(len(guessers))
+    statuses: list[int] = []
+
+    def guess(guesser: PageClient, form: Page, n: int) -> None:
+        start_together.wait()
+        statuses.append(guesser.submit(form, {"code": f"ZZZZ-{n:04d}"}, expected_status=(400, 429)).status)
+
+    threads = [
+        threading.Thread(target=guess, args=(guesser, form, n))
+        for n, (guesser, form) in enumerate(zip(guessers, forms, strict=True))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(looked_up) == statuses.count(400) == RESUME_GUESSES.count
+    assert statuses.count(429) == 10
+
+
+def test_a_code_that_matches_does_not_use_up_a_guess(
+    client: PageClient, app: Flask, publish_survey: Callable[..., Survey]
+) -> None:
+    publish_survey()
+    code = save_for_later(client)
+    guesser = PageClient(app.test_client())
+    form = guesser.get("/s/test-survey/resume")
+    for n in range(RESUME_GUESSES.count - 1):
+        guesser.submit(form, {"code": f"ZZZZ-{n:04d}"}, expected_status=400)
+    assert guesser.submit(form, {"code": code}).h1 == "Your library"
+    again = guesser.get("/s/test-survey/resume")
+    guesser.submit(again, {"code": "ZZZZ-9999"}, expected_status=400)
+    guesser.submit(again, {"code": "ZZZZ-9998"}, expected_status=429)
+
+
 def test_resume_link(client: PageClient, app: Flask, publish_survey: Callable[..., Survey]) -> None:
     publish_survey()
     page = client.submit(start(client), {"visits": "weekly"})

@@ -103,12 +103,86 @@ def test_bad_email_address_keeps_what_was_typed(
     assert result.soup.select_one("input[name=email]")["value"] == "not an email"
 
 
+PER_CLIENT, PER_ADDRESS = 4, 2
+
+
 @pytest.fixture
 def settings_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
+    limits = {
+        "resume_emails_per_client_per_hour": PER_CLIENT,
+        "resume_emails_per_address_per_hour": PER_ADDRESS,
+    }
     if "smtp_server" not in request.fixturenames:
-        return {}
+        return limits
     _inbox, port = request.getfixturevalue("smtp_server")
-    return {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_use_tls": False}
+    return {**limits, "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_use_tls": False}
+
+
+def resume_emails(app: Flask) -> list[str]:
+    with app.app_context():
+        query = select(OutboundEmail.to_address).where(OutboundEmail.purpose == "survey_resume")
+        return list(db().scalars(query.order_by(OutboundEmail.id)))
+
+
+TOO_MANY = (
+    "Too many emails have been sent from here or to that address in the last hour. "
+    "Wait an hour and try again, or keep the code on this page"
+)
+
+
+def test_emails_to_one_address_are_limited_and_the_refusal_keeps_what_was_typed(
+    client: PageClient, app: Flask, publish_survey: Callable[..., Survey]
+) -> None:
+    publish_survey()
+    saved = save_and_email(client, "target@example.org")
+    for _ in range(PER_ADDRESS - 1):
+        saved = client.submit(
+            saved, {"email": "Target@Example.org"}, selector="main form:has(input[name=email])"
+        )
+    refused = client.submit(
+        saved,
+        {"email": "TARGET@example.org"},
+        selector="main form:has(input[name=email])",
+        expected_status=429,
+    )
+    assert refused.error_summary() == [TOO_MANY]
+    assert refused.soup.select_one("input[name=email]")["value"] == "TARGET@example.org", (
+        "what was typed is kept"
+    )
+    assert int(refused.response.headers["Retry-After"]) > 0
+    assert refused.soup.select_one("#resume-code").get_text(strip=True), "the code is still on the page"
+    assert "We have emailed" not in refused.text
+    assert [to.lower() for to in resume_emails(app)] == ["target@example.org"] * PER_ADDRESS
+    other = client.submit(
+        refused, {"email": "someone.else@example.org"}, selector="main form:has(input[name=email])"
+    )
+    assert "We have emailed your link and code to someone.else@example.org" in other.text
+
+
+def test_emails_from_one_client_are_limited(
+    client: PageClient, app: Flask, publish_survey: Callable[..., Survey]
+) -> None:
+    """40 requests in a second once queued 40 emails to any addresses at all."""
+    publish_survey()
+    saved = save_and_email(client, "first@example.org")
+    for n in range(PER_CLIENT - 1):
+        saved = client.submit(
+            saved, {"email": f"other{n}@example.org"}, selector="main form:has(input[name=email])"
+        )
+    refused = client.submit(
+        saved,
+        {"email": "one.more@example.org"},
+        selector="main form:has(input[name=email])",
+        expected_status=429,
+    )
+    assert refused.error_summary() == [TOO_MANY]
+    assert len(resume_emails(app)) == PER_CLIENT
+    # Another client is not held back by this one.
+    elsewhere = {"environ_base": {"REMOTE_ADDR": "10.9.8.7"}}
+    sent = client.submit(
+        refused, {"email": "one.more@example.org"}, selector="main form:has(input[name=email])", **elsewhere
+    )
+    assert "We have emailed your link and code to one.more@example.org" in sent.text
 
 
 def test_with_smtp_the_email_is_delivered(
