@@ -58,7 +58,7 @@ demo: migrate ## Load the demo data and print the demo staff sign-in (safe to re
 .PHONY: run
 run: demo ## Serve the product with gunicorn on http://127.0.0.1:5000 with demo data
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - --logger-class engage.logmask.GunicornLogger wsgi:app
 
 .PHONY: chromium
 chromium: ## Install Debian's Chromium for the browser tests when it is missing

@@ -15,6 +15,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from engage import logmask
 from engage.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Settings, flask_config
 from engage.models import Role
 from surveys import runner
@@ -89,6 +90,8 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
 def _configure_logging(app: Flask, settings: Settings) -> None:
     level = getattr(logging, settings.log_level.upper(), logging.INFO)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s [%(name)s] %(message)s")
+    # Self-service links carry their secret in the path: no log line may hold one.
+    logmask.install(logging.getLogger())
     app.logger.setLevel(level)
     for noisy in ("alembic", "rq.worker", "weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))

@@ -6,10 +6,29 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlalchemy.orm import Session
 
 from engage import clock
-from engage.models import AuditEvent, StaffUser
+from engage.models import AuditEvent, Role, StaffUser
+
+#: What an officer's dashboard may show: changes to the work officers do. Everything else
+#: (staff accounts, sign-ins and failed sign-ins, who read which email or member record)
+#: is for administrators, who read the whole log under *Audit log*.
+OFFICER_WORK = ("survey.", "response.", "themes.", "action_plan.", "forum.", "forums.", "kiosk.")
+
+
+def visible_to(role: Role) -> ColumnElement[bool]:
+    """Which audit events someone with ``role`` may see outside the (admin-only) audit log."""
+    if role is Role.ADMIN:
+        return true()
+    if role is not Role.OFFICER:
+        return false()
+    return and_(
+        or_(*(AuditEvent.action.startswith(prefix, autoescape=True) for prefix in OFFICER_WORK)),
+        ~AuditEvent.action.endswith("_viewed", autoescape=True),
+        ~AuditEvent.action.endswith("_exported", autoescape=True),
+    )
 
 
 def client_address() -> str | None:

@@ -565,5 +565,9 @@ def resume_link(slug: str, token: str) -> ResponseReturnValue:
             ],
             code="",
         ), 404
+    # A link works once: it is replaced by a new secret held only in this browser's session,
+    # so a forwarded, logged or shoulder-surfed link cannot open the answers again.
+    token = services.rotate_token(response)
+    db().commit()
     _remember(slug, token)
     return redirect(_resume_url(_journey(slug)))

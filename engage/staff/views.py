@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from engage import accounts, audit
+from engage import accounts, audit, logmask
 from engage.auth.decorators import role_required
 from engage.database import db
 from engage.forms import form_status
@@ -31,7 +33,10 @@ def dashboard() -> str:
     session = db()
     recent = []
     if _me().has_role(Role.OFFICER):
-        recent = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(10)))
+        visible = audit.visible_to(Role.ADMIN if _me().has_role(Role.ADMIN) else Role.OFFICER)
+        recent = list(
+            session.scalars(select(AuditEvent).where(visible).order_by(AuditEvent.id.desc()).limit(10))
+        )
     active_staff = session.scalar(
         select(func.count()).select_from(StaffUser).where(StaffUser.is_active_account.is_(True))
     )
@@ -254,4 +259,26 @@ def outbox_message(message_id: int) -> str:
     db().commit()
     # A subject that could not be sent may hold a line break: show it on one line.
     subject = text.remove(message.subject)
-    return render_template("staff/outbox_message.html", title=subject, subject=subject, message=message)
+    shown_in_full = _settings_env() == "development"
+    return render_template(
+        "staff/outbox_message.html",
+        title=subject,
+        subject=subject,
+        message=message,
+        body=message.text_body if shown_in_full else mask_secrets_in_email(message.text_body),
+        shown_in_full=shown_in_full,
+    )
+
+
+#: The resume code in a "save and come back later" email ("enter this code: ABCD-EFGH").
+_RESUME_CODE = re.compile(r"(code:?\s*)[A-Z0-9]{4}-[A-Z0-9]{4}\b", re.IGNORECASE)
+
+
+def mask_secrets_in_email(body: str) -> str:
+    """An email as staff may read it: every self-service token and resume code hidden, so
+    nobody can act as the person it was sent to. (Development shows them, to try the links.)"""
+    return _RESUME_CODE.sub(lambda match: match.group(1) + logmask.HIDDEN, logmask.mask(body))
+
+
+def _settings_env() -> str:
+    return str(current_app.config["ENGAGE_SETTINGS"].env)
