@@ -167,6 +167,22 @@ class TestRateLimits:
         assert re.search(r"too many attempts to sign in\. For your security, wait \d+ minutes?", blocked.text)
         assert int(blocked.response.headers["Retry-After"]) > 0
 
+    def test_guessing_the_current_password_on_the_password_page_is_limited_too(
+        self, client: PageClient, signed_in: Any
+    ) -> None:
+        """A session left open on a shared computer must not allow unlimited password guesses."""
+        signed_in(Role.OFFICER)
+        guess = {"new_password": "a much better passphrase", "confirm_password": "a much better passphrase"}
+        for attempt in range(3):
+            page = client.get("/staff/password")
+            wrong = client.submit(
+                page, {"current_password": f"guess number {attempt}", **guess}, expected_status=400
+            )
+            assert wrong.error_summary() == ["Your current password is not right"]
+        page = client.get("/staff/password")
+        blocked = client.submit(page, {"current_password": PASSWORD, **guess}, expected_status=429)
+        assert blocked.h1 == "Too many attempts"
+
     def test_limit_counts_unknown_emails_too(self, client: PageClient) -> None:
         """Blocking only real accounts would reveal which emails exist."""
         for _ in range(3):

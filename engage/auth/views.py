@@ -129,6 +129,12 @@ def change_password() -> ResponseReturnValue:
     user: StaffUser = current_user._get_current_object()
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        # The current password is a guess like any sign-in (a session left open on a shared
+        # computer must not allow unlimited tries): it shares the account's sign-in limit.
+        account_limit, _ = _limits()
+        verdict = rate_limiter().hit(account_limit, accounts.normalise_email(user.email))
+        if not verdict.allowed:
+            raise _too_many(verdict.retry_after)
         if accounts.authenticate(db(), user.email, form.current_password.data or "") is None:
             form.current_password.errors = ["Your current password is not right"]
         else:
@@ -145,6 +151,7 @@ def change_password() -> ResponseReturnValue:
                     summary="Changed their own password; other sessions were signed out",
                     actor=user,
                 )
+                rate_limiter().reset(account_limit, accounts.normalise_email(user.email))
                 _sign_in(user)
                 db().commit()
                 flash("Your password has been changed. Any other devices have been signed out.", "success")
