@@ -5,12 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import os
 import re
-import secrets
-import signal
-import subprocess
-import sys
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -25,8 +20,7 @@ from engage.models import Role, StaffUser
 from engage.staff.views import mask_secrets_in_email
 from surveys.models import Survey
 from tests.conftest import sign_in
-from tests.faults.proxy import free_port
-from tests.faults.test_worker_killed import _healthy, wait_until
+from tests.faults.gunicorn import serve
 from tests.pages import PageClient
 from tests.residents.conftest import publish_survey
 from tests.residents.test_journey import start
@@ -82,26 +76,10 @@ def test_make_run_uses_the_masking_logger() -> None:
 
 def test_gunicorn_access_log_holds_no_token(database_url: str, tmp_path: Path) -> None:
     """The real thing: gunicorn with the logger class writes its access log to a file."""
-    port = free_port()
     log = tmp_path / "access.log"
-    env = dict(
-        os.environ,
-        ENGAGE_ENV="production",
-        ENGAGE_SECRET_KEY=secrets.token_hex(32),
-        ENGAGE_DATABASE_URL=database_url,
-        ENGAGE_BASE_URL=f"http://127.0.0.1:{port}",
-        ENGAGE_LOG_LEVEL="WARNING",
-    )
-    master = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", str(log), "--logger-class", "engage.logmask.GunicornLogger",
-         "--access-logformat", '%(h)s "%(r)s" %(s)s "%(f)s" %(U)s %({raw_uri}e)s', "wsgi:app"],
-        cwd=PROJECT_ROOT,
-        env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: _healthy(base), "gunicorn to start", 60)
+    args = ("--workers", "1", "--access-logfile", str(log), "--logger-class", "engage.logmask.GunicornLogger",
+            "--access-logformat", '%(h)s "%(r)s" %(s)s "%(f)s" %(U)s %({raw_uri}e)s')  # fmt: skip
+    with serve(database_url, args=args) as (base, _master):
         for path in (
             f"/forums/manage/{SECRET}",
             f"/forums/confirm/{SECRET}",
@@ -111,9 +89,6 @@ def test_gunicorn_access_log_holds_no_token(database_url: str, tmp_path: Path) -
             request = urllib.request.Request(base + path, headers={"Referer": base + path})
             with contextlib.suppress(OSError):  # a 404 is fine: the request line is logged anyway
                 urllib.request.urlopen(request, timeout=10).close()
-    finally:
-        master.send_signal(signal.SIGTERM)
-        master.wait(timeout=20)
     written = log.read_text(encoding="utf-8")
     assert written.count("[hidden]") >= 4 * 4, written
     assert SECRET not in written

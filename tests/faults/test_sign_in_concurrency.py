@@ -12,11 +12,6 @@ most ``login_attempts_per_account`` of them reach the password check (a 400 and 
 
 from __future__ import annotations
 
-import os
-import secrets
-import signal
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,8 +23,8 @@ from sqlalchemy import func, select
 
 from engage.database import db
 from engage.models import AuditEvent, Role, StaffUser
-from tests.faults.proxy import free_port
-from tests.faults.test_worker_killed import Resident, _healthy, wait_until
+from tests.faults.gunicorn import serve
+from tests.faults.test_worker_killed import Resident
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 5
@@ -50,38 +45,17 @@ def store(request: pytest.FixtureRequest) -> dict[str, str]:
 @pytest.fixture
 def served(database_url: str, store: dict[str, str]) -> Iterator[str]:
     """engage under gunicorn: two workers, four threads each, on this test's database."""
-    port = free_port()
-    env = dict(
-        os.environ,
-        ENGAGE_ENV="production",
-        ENGAGE_SECRET_KEY=secrets.token_hex(32),
-        ENGAGE_DATABASE_URL=database_url,
-        ENGAGE_BASE_URL=f"http://127.0.0.1:{port}",
-        ENGAGE_LOG_LEVEL="WARNING",
-        ENGAGE_LOGIN_ATTEMPTS_PER_ACCOUNT=str(LIMIT),
-        ENGAGE_LOGIN_ATTEMPTS_PER_CLIENT="1000",
+    limits = {
+        "ENGAGE_LOGIN_ATTEMPTS_PER_ACCOUNT": str(LIMIT),
+        "ENGAGE_LOGIN_ATTEMPTS_PER_CLIENT": "1000",
         # Cheap enough for 2 cores, slow enough (a few ms) that checks overlap.
-        ENGAGE_ARGON2_TIME_COST="2",
-        ENGAGE_ARGON2_MEMORY_COST="8192",
-        ENGAGE_ARGON2_PARALLELISM="1",
-        **store,
-    )
-    master = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--worker-class", "gthread",
-         "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: _healthy(base), "gunicorn to start", 60)
+        "ENGAGE_ARGON2_TIME_COST": "2",
+        "ENGAGE_ARGON2_MEMORY_COST": "8192",
+        "ENGAGE_ARGON2_PARALLELISM": "1",
+    }
+    args = ("--workers", "2", "--threads", "4", "--worker-class", "gthread", "--log-level", "warning")
+    with serve(database_url, args=args, **limits, **store) as (base, _master):
         yield base
-    finally:
-        master.send_signal(signal.SIGTERM)
-        try:
-            master.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            master.kill()
 
 
 def failed_sign_ins(app: Flask) -> int:

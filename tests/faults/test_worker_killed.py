@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import http.cookiejar
 import os
-import secrets
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -36,7 +34,6 @@ from engage import clock, database
 from engage.database import db
 from surveys import services
 from surveys.models import Response, Submission
-from tests.faults.proxy import free_port
 from tests.pages import form_values
 from tests.residents.conftest import SURVEY
 from tests.residents.test_journey import ANSWERS
@@ -95,44 +92,12 @@ def served(app: Flask, database_url: str, tmp_path: Path) -> Iterator[tuple[str,
         version = services.save_definition(db(), dict(SURVEY), clock.now())
         services.publish(db(), version.survey, clock.now())
         db().commit()
-    port = free_port()
-    env = dict(
-        os.environ,
-        ENGAGE_ENV="production",
-        ENGAGE_SECRET_KEY=secrets.token_hex(32),
-        ENGAGE_DATABASE_URL=database_url,
-        ENGAGE_BASE_URL=f"http://127.0.0.1:{port}",
-        ENGAGE_LOG_LEVEL="WARNING",
-        ENGAGE_REDIS_URL="",
-    )
-    master = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "1",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: _healthy(base), "gunicorn to start")
-        yield base, master
-    finally:
-        master.send_signal(signal.SIGTERM)
-        try:
-            master.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            master.kill()
+    from tests.faults.gunicorn import serve
+
+    with serve(
+        database_url, args=("--workers", "1", "--log-level", "warning"), ENGAGE_REDIS_URL=""
+    ) as served:
+        yield served
 
 
 def _healthy(base: str) -> bool:
