@@ -30,6 +30,7 @@ from engage.forums.models import ForumMember
 from engage.models import Role, StaffUser
 from surveys import services
 from surveys.models import Response, Submission
+from tests.actions import workbooks
 from tests.conftest import PASSWORD, sign_in
 from tests.forums.conftest import make_forum, sign_up_data
 from tests.kiosk.conftest import add_kiosk
@@ -689,6 +690,47 @@ def not_really_a_spreadsheet(bench: Bench) -> None:
         response = import_file(bench, name, content)
         assert response.status_code == 400, name
         assert "Traceback" not in response.get_data(as_text=True)
+    assert bench.count(Action) == 0
+
+
+@case
+def xlsx_declaring_a_million_rows(bench: Bench) -> None:
+    # 2 KB declaring A1:XFD1000000, with a cell in row 1,000,000: openpyxl padded every row
+    # to 16,384 columns and the worker passed 1 GB.
+    response = import_file(bench, "plan.xlsx", workbooks.dimension_bomb())
+    assert response.status_code == 400
+    assert "The sheet is marked as 1,000,000 rows by 16,384 columns" in response.get_data(as_text=True)
+    assert bench.count(Action) == 0
+
+
+@case
+def xlsx_unpacking_to_246_mb(bench: Bench) -> None:
+    bomb = workbooks.shared_strings_bomb()
+    assert len(bomb) < 1_000_000
+    response = import_file(bench, "plan.xlsx", bomb)
+    assert response.status_code == 400
+    assert "The workbook is too big to import: it unpacks to 246 MB" in response.get_data(as_text=True)
+    assert bench.count(Action) == 0
+
+
+@case
+def truncated_and_corrupted_xlsx(bench: Bench) -> None:
+    whole = workbooks.workbook()
+    middle = len(whole) // 2
+    for damaged in (whole[:middle], whole[:60] + bytes(b ^ 0x55 for b in whole[60:100]) + whole[100:]):
+        response = import_file(bench, "plan.xlsx", damaged)
+        assert response.status_code == 400
+        assert "The file is not an XLSX workbook Excel can open" in response.get_data(as_text=True)
+    assert bench.count(Action) == 0
+
+
+@case
+def csv_field_of_200000_characters(bench: Bench) -> None:
+    response = import_file(
+        bench, "plan.csv", f"priority,action,timescale\nP,{'x' * 200_000},Pilot\n".encode()
+    )
+    assert response.status_code == 400
+    assert "Row 2 has a cell with more than 10,000 characters" in response.get_data(as_text=True)
     assert bench.count(Action) == 0
 
 

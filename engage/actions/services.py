@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engage import audit
+from engage.actions import tables
 from engage.actions.models import (
     STATUSES,
     TIMESCALES,
@@ -522,7 +523,6 @@ IMPORT_COLUMNS = (
     "status",
     "status_reason",
 )
-MAX_IMPORT_ROWS = 1000
 
 
 def _unneutralise(value: Any) -> str:
@@ -565,42 +565,30 @@ class ImportResult:
 
 
 def read_table(filename: str, data: bytes) -> list[dict[str, str]]:
-    """Rows of a CSV or XLSX file as dicts keyed by the (lower-cased) header."""
-    import csv
-    import io
+    """Rows of a CSV or XLSX file as dicts keyed by the (lower-cased) header.
 
-    if filename.lower().endswith(".xlsx"):
-        from zipfile import BadZipFile
-
-        from openpyxl import load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-            raise ActionError({"file": "The file is not an XLSX workbook Excel can open"}) from None
-        if sheet is None:
-            raise ActionError({"file": "The workbook has no sheets"})
-        rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
-    elif filename.lower().endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ActionError({"file": "Save the CSV file as UTF-8 and upload it again"}) from None
-        rows = list(csv.reader(io.StringIO(text)))
-    else:
+    The file is read a row at a time and refused as soon as it passes a limit (see
+    ``engage.actions.tables``): however it was made, it costs little memory and time.
+    """
+    name = filename.lower()
+    if not name.endswith((".csv", ".xlsx")):
         raise ActionError({"file": "Choose a CSV or XLSX file"})
+    source = tables.read_xlsx(data) if name.endswith(".xlsx") else tables.read_csv(data)
+    try:
+        rows = list(tables.bounded_rows(source))
+    except tables.TableError as error:
+        raise ActionError({"file": str(error)}) from None
+    finally:
+        source.close()
     if not rows:
         raise ActionError({"file": "The file is empty"})
     header = [str(h).strip().lower() for h in rows[0]]
     missing = [c for c in ("priority", "action", "timescale") if c not in header]
     if missing:
         raise ActionError({"file": f"The first row must name the columns; missing: {', '.join(missing)}"})
-    body = [r for r in rows[1:] if any(str(v).strip() for v in r)]
-    if len(body) > MAX_IMPORT_ROWS:
-        raise ActionError({"file": f"Import at most {MAX_IMPORT_ROWS} actions at a time"})
     return [
-        {name: _unneutralise(row[i]) if i < len(row) else "" for i, name in enumerate(header)} for row in body
+        {name: _unneutralise(row[i]) if i < len(row) else "" for i, name in enumerate(header) if name}
+        for row in rows[1:]
     ]
 
 
