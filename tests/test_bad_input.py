@@ -288,6 +288,35 @@ def impossible_dates(bench: Bench) -> None:
     assert "joined" not in bench.answers()
 
 
+@case
+def huge_negative_and_odd_years(bench: Bench) -> None:
+    # No sign-in needed: int("99999999999999999999") then date() raised OverflowError, a 500.
+    page = bench.about_page()
+    for year, message in (
+        ("99999999999999999999", "The year must include 4 numbers, like 2026"),
+        ("-2020", "The date must be a real date, like 27 3 2026"),
+        ("0000", "The date must be a real date, like 27 3 2026"),
+        ("+202", "The date must be a real date, like 27 3 2026"),
+        ("2_02", "The date must be a real date, like 27 3 2026"),
+    ):
+        data = {**ANSWERS["about"], "joined-day": "1", "joined-month": "1", "joined-year": year}
+        result = bench.client.submit(page, data, expected_status=400)
+        refused(result, message)
+        assert result.soup.select_one("input[name=joined-year]")["value"] == year, "kept as typed"
+    assert "joined" not in bench.answers()
+
+
+@case
+def half_posted_date(bench: Bench) -> None:
+    page = bench.about_page()
+    form = {"csrf_token": token_of(page), **ANSWERS["about"], "joined-day": "3", "joined-month": "4"}
+    form.pop("joined-year", None)
+    response = bench.client.client.post(page.response.request.path, data=form)
+    assert response.status_code == 400
+    assert "The date must include a year" in response.get_data(as_text=True)
+    assert "joined" not in bench.answers()
+
+
 # --- The resident journey: tokens, ids, sizes and content types --------------------------
 
 
