@@ -657,6 +657,19 @@ def kiosk_api_malformed_bodies(bench: Bench) -> None:
 
 
 @case
+def kiosk_api_deeply_nested_json(bench: Bench) -> None:
+    device = enrolled_tablet(bench)
+    for body in ("[" * 50_000, "[" * 50_000 + "]" * 50_000, '{"slug": ' * 500 + "1" + "}" * 500):
+        for url in ("/kiosk/api/responses", "/kiosk/api/check", "/kiosk/api/handoff", "/kiosk/api/status"):
+            response = device.client.post(
+                url, data=body, content_type="application/json", headers=KIOSK_HEADERS
+            )
+            assert response.status_code == 400, (url, body[:10], response.status_code)
+            assert response.get_json() == {"error": "The JSON is nested more than 64 levels deep"}
+    assert bench.count(Response) == 0
+
+
+@case
 def kiosk_api_wrong_types(bench: Bench) -> None:
     device = enrolled_tablet(bench)
     bodies: list[Any] = [
