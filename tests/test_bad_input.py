@@ -832,6 +832,25 @@ def cli_import_non_utf8_and_missing_files(bench: Bench) -> None:
 
 
 @case
+def cli_import_deeply_nested_or_huge_json(bench: Bench) -> None:
+    deep = bench.tmp_path / "deep.json"
+    deep.write_text("[" * 50_000)
+    huge = bench.tmp_path / "huge.json"
+    huge.write_bytes(b'{"title": "' + b"x" * 6_000_000 + b'"}')
+    listed = bench.tmp_path / "list.json"
+    listed.write_text(json.dumps(list(range(100_000))))
+    for path, message in (
+        (deep, "the JSON is nested more than 64 levels deep"),
+        (huge, "is bigger than 5 MB"),
+        (listed, "must hold one JSON object"),
+    ):
+        result = bench.cli("surveys", "import", str(path))
+        assert result.exit_code == 1, path
+        assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
+        assert message in result.output and len(result.output.splitlines()) == 1, result.output[:200]
+
+
+@case
 def cli_import_hostile_definition(bench: Bench) -> None:
     hostile = bench.tmp_path / "hostile.json"
     hostile.write_text(json.dumps({**SURVEY, "slug": "../../etc", "title": "\x00" * 3}))
