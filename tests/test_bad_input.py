@@ -803,6 +803,17 @@ def sign_in_with_hostile_values(bench: Bench) -> None:
 
 
 @case
+def crlf_in_next_after_sign_in(bench: Bench) -> None:
+    user = bench.make_staff(Role.OFFICER)
+    page = bench.client.get("/staff/sign-in?next=/staff/audit%0d%0aSet-Cookie:%20session=stolen")
+    result = bench.client.submit(
+        page, {"email": user.email, "password": PASSWORD}, follow_redirects=False, expected_status=302
+    )
+    assert result.response.headers["Location"] == "/staff/", "an unsafe next is no next"
+    assert "stolen" not in str(result.response.headers)
+
+
+@case
 def forged_ids_of_other_peoples_responses(bench: Bench) -> None:
     bench.publish()
     staff = bench.officer()
