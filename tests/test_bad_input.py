@@ -26,7 +26,7 @@ from engage.actions.models import Action
 from engage.database import db
 from engage.demo_surveys import EXAMPLE
 from engage.followups.models import FollowUp
-from engage.forums.models import ForumMember
+from engage.forums.models import ForumMeeting, ForumMember
 from engage.models import Role, StaffUser
 from surveys import services
 from surveys.models import Response, Submission
@@ -615,6 +615,27 @@ def forged_forum_links(bench: Bench) -> None:
     ):
         response = bench.client.client.get(path)
         assert response.status_code in {404, 410}, path
+
+
+@case
+def forum_officer_forms_with_huge_numbers_and_half_dates(bench: Bench) -> None:
+    bench.make_forum()
+    staff = bench.officer()
+    edit = staff.get("/staff/forums/culture-forum/edit")
+    for fields in (
+        {"opens_on-year": "99999999999999999999"},
+        {"closes_on-day": "1", "closes_on-month": "2"},
+        {"capacity": "99999999999999999999"},
+        {"capacity": "²"},
+    ):
+        assert staff.submit(edit, fields, expected_status=400).error_summary(), fields
+    meeting = staff.get("/staff/forums/culture-forum/meetings/new")
+    good = {"title": "Spring", "date-day": "3", "date-month": "3", "date-year": "2027", "time": "18:30",
+            "place": "Northbrook Library", "capacity": "20"}  # fmt: skip
+    for fields in ({"date-year": "99999999999999999999"}, {"date-year": ""}, {"capacity": "9" * 30}):
+        assert staff.submit(meeting, {**good, **fields}, expected_status=400).error_summary(), fields
+    with bench.app.app_context():
+        assert db().scalars(select(ForumMeeting)).all() == []
 
 
 # --- Kiosk tablets ---------------------------------------------------------------------------
