@@ -824,6 +824,20 @@ def sign_in_with_hostile_values(bench: Bench) -> None:
 
 
 @case
+def builder_dates_and_numbers(bench: Bench) -> None:
+    bench.publish()
+    staff = bench.officer()
+    details = staff.get("/staff/surveys/test-survey/details")
+    for fields, message in (
+        ({"opens_on": ["1", "1", "99999999999999999999"]}, "The year must include 4 numbers, like 2026"),
+        ({"opens_on": ["1"]}, "The opening date must include a month and year"),  # half-posted
+        ({"closes_on": ["99999999999999999999", "1", "2026"]}, "The closing date must be a real date"),
+        ({"duration_minutes": "9" * 5000}, "The time it takes must be between 1 and 120"),
+    ):
+        refused(staff.submit(details, fields, expected_status=400), message)
+
+
+@case
 def crlf_in_next_after_sign_in(bench: Bench) -> None:
     user = bench.make_staff(Role.OFFICER)
     page = bench.client.get("/staff/sign-in?next=/staff/audit%0d%0aSet-Cookie:%20session=stolen")

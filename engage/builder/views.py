@@ -63,6 +63,24 @@ def _builder_pages_are_private() -> ResponseReturnValue | None:
     return None
 
 
+@bp.after_request
+def _form_errors_are_400(response: Response) -> Response:
+    """A form sent back with errors is a 400, as everywhere else in the service.
+
+    The builder's views render their pages with the errors in them; the layout marks such a
+    page with "Error: " in its title, so that mark sets the status here, once for every form.
+    """
+    if (
+        request.method == "POST"
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and not response.is_streamed
+        and b"<title>Error: " in response.get_data()
+    ):
+        response.status_code = 400
+    return response
+
+
 # --- Helpers ---------------------------------------------------------------------------
 
 

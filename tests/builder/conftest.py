@@ -35,9 +35,12 @@ def create_survey(
     title: str = "Library opening hours",
     slug: str = "opening-hours",
     purpose: str = "Tell us.",
+    expected_status: int = 200,
 ) -> Page:
     page = client.get("/staff/surveys/new")
-    return client.submit(page, {"title": title, "slug": slug, "purpose": purpose})
+    return client.submit(
+        page, {"title": title, "slug": slug, "purpose": purpose}, expected_status=expected_status
+    )
 
 
 @pytest.fixture

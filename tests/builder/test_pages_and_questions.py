@@ -13,11 +13,11 @@ from tests.pages import Page, PageClient
 FIRST_QUESTION = "what_would_you_like_to_tell_us"
 
 
-def add_page(client: PageClient, slug: str, data: dict[str, Any]) -> Page:
+def add_page(client: PageClient, slug: str, data: dict[str, Any], expected_status: int = 200) -> Page:
     overview = client.get(f"/staff/surveys/{slug}")
     form = client.get(overview.soup.select_one(f"a[href='/staff/surveys/{slug}/pages/new']")["href"])
     assert form.page_title == "Add a page"
-    return client.submit(form, data)
+    return client.submit(form, data, expected_status=expected_status)
 
 
 def question_form(client: PageClient, slug: str, page_id: str, kind: str) -> Page:
@@ -28,8 +28,10 @@ def question_form(client: PageClient, slug: str, page_id: str, kind: str) -> Pag
     return client.get(f"/staff/surveys/{slug}/pages/{page_id}/questions/new?type={kind}")
 
 
-def add_question(client: PageClient, slug: str, page_id: str, kind: str, data: dict[str, Any]) -> Page:
-    return client.submit(question_form(client, slug, page_id, kind), data)
+def add_question(
+    client: PageClient, slug: str, page_id: str, kind: str, data: dict[str, Any], expected_status: int = 200
+) -> Page:
+    return client.submit(question_form(client, slug, page_id, kind), data, expected_status=expected_status)
 
 
 def questions(app: Flask, slug: str, page: int = 0) -> list[dict[str, Any]]:
@@ -385,6 +387,17 @@ def test_area_questions_need_areas(client: PageClient, draft: str) -> None:
             ["The latest date must be the same as or after the earliest date"],
         ),
         ("date", {"text": "Q", "earliest": ["1", "", "2027"]}, ["The earliest date must include a month"]),
+        (
+            "date",
+            {"text": "Q", "latest": ["1", "1", "9" * 20]},
+            ["The year must include 4 numbers, like 2026"],
+        ),
+        ("date", {"text": "Q", "latest": ["1"]}, ["The latest date must include a month and year"]),
+        (
+            "ranking",
+            {"text": "Q", "options": "A\nB\nC", "top_n": "9" * 5000},
+            ["How many to put in order must be between 1 and 10"],
+        ),
         ("long_text", {"text": "Q" * 301}, ["The question must be 300 characters or fewer"]),
     ],
 )
@@ -392,7 +405,7 @@ def test_question_validation_keeps_what_was_typed(
     client: PageClient, app: Flask, draft: str, kind: str, typed: dict[str, Any], errors: list[str]
 ) -> None:
     before = definition(app, draft)
-    page = add_question(client, draft, "your_views", kind, typed)
+    page = add_question(client, draft, "your_views", kind, typed, expected_status=400)
     assert page.error_summary() == errors
     assert page.title.startswith("Error: ")
     assert page.soup.select_one("input[name=text]")["value"] == typed["text"]
@@ -439,7 +452,7 @@ def test_pages_add_change_move_delete(client: PageClient, app: Flask, draft: str
 
 def test_page_validation(client: PageClient, app: Flask, draft: str) -> None:
     before = definition(app, draft)
-    page = add_page(client, draft, {"title": "", "intro": "Kept"})
+    page = add_page(client, draft, {"title": "", "intro": "Kept"}, expected_status=400)
     assert page.error_summary() == ["Enter the page title"]
     assert page.soup.select_one("textarea[name=intro]").get_text() == "Kept"
     assert definition(app, draft) == before
@@ -497,7 +510,9 @@ def test_page_routing_in_two_steps_without_javascript(client: PageClient, app: F
         "question": FIRST_QUESTION,
         "any_of": ["every-month", "never"],
     }
-    too_many = client.submit(client.get(f"/staff/surveys/{draft}/pages/why_not"), {"route_test": "equals"})
+    too_many = client.submit(
+        client.get(f"/staff/surveys/{draft}/pages/why_not"), {"route_test": "equals"}, expected_status=400
+    )
     assert too_many.error_summary() == ["Select only one answer for 'is', or choose 'is any of'"]
 
     number = client.submit(
@@ -541,7 +556,7 @@ def test_question_routing(client: PageClient, app: Flask, draft: str) -> None:
     # The question that routing depends on cannot be deleted.
     confirm = client.get(f"/staff/surveys/{draft}/questions/{FIRST_QUESTION}/delete")
     assert "Routing depends on this: page 2, question 1 ('Why never?')" in confirm.text
-    refused = client.submit(confirm)
+    refused = client.submit(confirm, expected_status=400)
     assert refused.error_summary() == [] and refused.soup.select_one(".govuk-error-summary")
     assert FIRST_QUESTION in [q["id"] for q in questions(app, draft)]
 
@@ -549,12 +564,12 @@ def test_question_routing(client: PageClient, app: Flask, draft: str) -> None:
 def test_routing_errors(client: PageClient, app: Flask, draft: str) -> None:
     _survey_with_choice(client, draft)
     form = client.get(f"/staff/surveys/{draft}/pages/new")
-    page = client.submit(form, {"title": "X", "route": "only_if"})
+    page = client.submit(form, {"title": "X", "route": "only_if"}, expected_status=400)
     assert page.error_summary() == ["Select the earlier question that decides who sees this"]
-    page = client.submit(page, {"route_question": FIRST_QUESTION})
+    page = client.submit(page, {"route_question": FIRST_QUESTION}, expected_status=400)
     assert page.error_summary() == ["Select the answer to 'How often do you visit?' that shows this"]
     page = client.submit(page, {"route_question": "how_many_books", "action": "pick"})
-    page = client.submit(page, {"route_value": "lots"})
+    page = client.submit(page, {"route_value": "lots"}, expected_status=400)
     assert page.error_summary() == ["The answer must be a number, like 3"]
     assert len(definition(app, draft)["pages"]) == 1
 
@@ -570,6 +585,7 @@ def test_changed_options_that_break_routing_are_explained(client: PageClient, ap
     page = client.submit(
         client.get(f"/staff/surveys/{draft}/questions/{FIRST_QUESTION}"),
         {"options": "Every week\nNot at all"},
+        expected_status=400,
     )
     assert page.error_summary() == [] and page.soup.select_one(".govuk-error-summary")
     summary = page.soup.select_one(".govuk-error-summary").get_text(" ", strip=True)
@@ -590,7 +606,7 @@ def test_moving_a_page_above_its_routing_question_is_refused(
     )
     client.submit(step2, {"route_answers": "never"})
     overview = client.get(f"/staff/surveys/{draft}")
-    refused = client.submit(overview, selector="form[action$='/pages/why_not/move']")
+    refused = client.submit(overview, selector="form[action$='/pages/why_not/move']", expected_status=400)
     text = refused.soup.select_one(".govuk-error-summary").get_text(" ", strip=True)
     assert "could not be moved" in text and "not a question on an earlier page" in text
     assert [p["id"] for p in definition(app, draft)["pages"]] == ["your_views", "why_not"]

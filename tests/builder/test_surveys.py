@@ -74,14 +74,14 @@ def test_list_and_create(client: PageClient, app: Flask, officer: StaffUser) -> 
 def test_create_validation(
     client: PageClient, officer: StaffUser, data: dict[str, str], errors: list[str]
 ) -> None:
-    page = client.submit(client.get("/staff/surveys/new"), data)
+    page = client.submit(client.get("/staff/surveys/new"), data, expected_status=400)
     assert page.error_summary() == errors
     assert page.title.startswith("Error: ")
     assert page.soup.select_one("input[name=title]")["value"] == data["title"], "typed values are kept"
 
 
 def test_slug_must_be_unique(client: PageClient, draft: str) -> None:
-    page = create_survey(client, slug=draft)
+    page = create_survey(client, slug=draft, expected_status=400)
     assert page.error_summary() == ["A survey already uses that web address. Choose a different one"]
 
 
@@ -166,6 +166,17 @@ def test_details(client: PageClient, app: Flask, draft: str) -> None:
         ({"opens_on": ["", "12", "2026"]}, ["The opening date must include a day"]),
         ({"opens_on": ["31", "2", "2026"]}, ["The opening date must be a real date, like 27 3 2026"]),
         ({"closes_on": ["1", "1", "26"]}, ["The year must include 4 numbers, like 2026"]),
+        # Hostile dates and numbers: each was a 500.
+        ({"opens_on": ["1", "1", "99999999999999999999"]}, ["The year must include 4 numbers, like 2026"]),
+        (
+            {"opens_on": ["99999999999999999999", "1", "2026"]},
+            ["The opening date must be a real date, like 27 3 2026"],
+        ),
+        ({"opens_on": ["1", "1", "-2026"]}, ["The opening date must be a real date, like 27 3 2026"]),
+        ({"opens_on": ["1"]}, ["The opening date must include a month and year"]),
+        ({"closes_on": ["1", "2", "2027", "4"]}, []),
+        ({"duration_minutes": "9" * 5000}, ["The time it takes must be between 1 and 120"]),
+        ({"duration_minutes": "٣"}, []),
         (
             {"opens_on": ["2", "1", "2027"], "closes_on": ["1", "1", "2027"]},
             ["The closing date must be the same as or after the opening date"],
@@ -173,10 +184,12 @@ def test_details(client: PageClient, app: Flask, draft: str) -> None:
     ],
 )
 def test_details_validation(client: PageClient, draft: str, data: dict[str, str], errors: list[str]) -> None:
-    page = client.submit(client.get(f"/staff/surveys/{draft}/details"), data)
+    page = client.submit(
+        client.get(f"/staff/surveys/{draft}/details"), data, expected_status=400 if errors else 200
+    )
     assert page.error_summary() == errors
-    if "duration_minutes" in data:
-        assert page.soup.select_one("input[name=duration_minutes]")["value"] == "ten"
+    if "duration_minutes" in data and errors:
+        assert page.soup.select_one("input[name=duration_minutes]")["value"] == data["duration_minutes"]
 
 
 def test_localities_form(client: PageClient, app: Flask, draft: str) -> None:
@@ -201,7 +214,7 @@ def test_localities_form(client: PageClient, app: Flask, draft: str) -> None:
     again = client.get(f"/staff/surveys/{draft}/localities")
     shown = again.soup.select_one("textarea[name=localities]").get_text()
     assert shown == "Northgate: Central Library, Hill Road\nRiverside: Mill Lane\nEastfield"
-    bad = client.submit(again, {"localities": "Northgate: A\nNorthgate: B"})
+    bad = client.submit(again, {"localities": "Northgate: A\nNorthgate: B"}, expected_status=400)
     assert bad.error_summary() == ["Line 2: the area 'Northgate' is listed twice"]
     assert bad.soup.select_one("textarea[name=localities]").get_text() == "Northgate: A\nNorthgate: B"
     assert len(audit_rows(app, "survey.localities_updated")) == 1
@@ -272,7 +285,7 @@ def test_duplicate(client: PageClient, app: Flask, draft: str) -> None:
     )
     form = client.get(f"/staff/surveys/{draft}/duplicate")
     assert form.soup.select_one("input[name=title]")["value"] == "Copy of Library opening hours"
-    taken = client.submit(form, {"slug": draft})
+    taken = client.submit(form, {"slug": draft}, expected_status=400)
     assert taken.error_summary() == ["A survey already uses that web address. Choose a different one"]
     copy_page = client.submit(taken, {"title": "Opening hours again", "slug": "hours-again"})
     assert copy_page.h1 == "Opening hours again"
