@@ -838,6 +838,17 @@ def builder_dates_and_numbers(bench: Bench) -> None:
 
 
 @case
+def report_dates_at_the_end_of_time(bench: Bench) -> None:
+    # until=9999-12-31 counted up to the day after it, which does not exist: a 500.
+    bench.publish()
+    staff = bench.officer()
+    for query in ("until=9999-12-31", "since=0001-01-01&until=9999-12-31"):
+        for path in ("report", "responses"):
+            page = staff.get(f"/staff/surveys/test-survey/{path}?{query}", expected_status=400)
+            refused(page, "Enter a date from 2000 to 2999 as year-month-day")
+
+
+@case
 def crlf_in_next_after_sign_in(bench: Bench) -> None:
     user = bench.make_staff(Role.OFFICER)
     page = bench.client.get("/staff/sign-in?next=/staff/audit%0d%0aSet-Cookie:%20session=stolen")
