@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from werkzeug.routing import IntegerConverter
+
 # Primary keys are 32-bit on both databases: a larger number can never name a row.
 MAX_ID = 2_147_483_647
 # Deeper than any honest body: the kiosk's deepest is about 5 levels, a survey definition 10.
@@ -26,6 +28,15 @@ def record_id(text: Any) -> int | None:
         return None
     number = int(text)
     return number if 1 <= number <= MAX_ID else None
+
+
+class RecordIdConverter(IntegerConverter):
+    """``<int:...>`` in a route, up to :data:`MAX_ID`: a larger number is a 404, not a query
+    that SQLite cannot bind (OverflowError) or PostgreSQL refuses (DataError)."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def whole_number(text: Any, minimum: int, maximum: int) -> int | None:

@@ -849,6 +849,25 @@ def report_dates_at_the_end_of_time(bench: Bench) -> None:
 
 
 @case
+def huge_ids_in_staff_forms_and_addresses(bench: Bench) -> None:
+    # A 20-digit id reached the database: OverflowError on SQLite, DataError on PostgreSQL.
+    staff = bench.officer()
+    for path in ("/staff/actions/99999999999999999999", "/staff/kiosks/99999999999999999999"):
+        assert staff.client.get(path).status_code == 404, path
+    page = staff.get("/staff/actions/new")
+    for forged in ("99999999999999999999", "²"):
+        result = staff.submit(
+            page, {"priority": forged, "title": "T", "timescale": "pilot"}, expected_status=400
+        )
+        refused(result, "Select the priority this action belongs to")
+    kiosk = staff.get("/staff/kiosks/new")
+    for idle in ("²", "9" * 5000):
+        result = staff.submit(kiosk, {"name": "Tablet", "idle": idle}, expected_status=400)
+        refused(result, "Enter the idle time in seconds")
+    assert bench.count(Action) == 0
+
+
+@case
 def crlf_in_next_after_sign_in(bench: Bench) -> None:
     user = bench.make_staff(Role.OFFICER)
     page = bench.client.get("/staff/sign-in?next=/staff/audit%0d%0aSet-Cookie:%20session=stolen")

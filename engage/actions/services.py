@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engage import audit
+from engage import audit, inputs
 from engage.actions import tables
 from engage.actions.models import (
     STATUSES,
@@ -105,7 +105,8 @@ class ActionForm:
 
 def add_action(session: Session, data: ActionForm, now: datetime, who: str) -> Action:
     errors: dict[str, str] = {}
-    priority = session.get(Priority, int(data.priority_id)) if data.priority_id.isdigit() else None
+    priority_id = inputs.record_id(data.priority_id)
+    priority = session.get(Priority, priority_id) if priority_id else None
     if priority is None:
         errors["priority"] = "Select the priority this action belongs to"
     if not data.title or len(data.title) > TITLE_MAX:
@@ -225,7 +226,7 @@ def all_themes(session: Session) -> list[ThemeRef]:
 
 def link(session: Session, action: Action, key: str, now: datetime, who: str) -> ThemeLink:
     analysis_id, _, theme_id = key.partition(":")
-    analysis = session.get(ThemeAnalysis, int(analysis_id)) if analysis_id.isdigit() else None
+    analysis = session.get(ThemeAnalysis, number) if (number := inputs.record_id(analysis_id)) else None
     if analysis is None or not theme_ref(analysis, theme_id).exists:
         raise ActionError({"theme": "Select a theme from the list"})
     if any(item.analysis_id == analysis.id and item.theme_id == theme_id for item in action.links):
@@ -653,7 +654,7 @@ def import_plan(session: Session, rows: list[dict[str, str]], now: datetime, who
 def link_response(
     session: Session, action_id: str, response: Response, now: datetime, who: str
 ) -> ResponseLink:
-    action = session.get(Action, int(action_id)) if action_id.isdigit() else None
+    action = session.get(Action, number) if (number := inputs.record_id(action_id)) else None
     if action is None:
         raise ActionError({"action": "Select an action from the list"})
     exists = session.scalar(
