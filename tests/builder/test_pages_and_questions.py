@@ -596,6 +596,25 @@ def test_changed_options_that_break_routing_are_explained(client: PageClient, ap
     assert definition(app, draft) == before
 
 
+def test_deleting_a_page_that_routing_depends_on_is_refused(
+    client: PageClient, app: Flask, draft: str
+) -> None:
+    # The page was taken out of the survey before the check failed, so the refusal page
+    # looked for it and raised KeyError: a 500.
+    _survey_with_choice(client, draft)
+    step2 = client.submit(
+        client.get(f"/staff/surveys/{draft}/pages/new"),
+        {"title": "Why not", "route": "only_if", "route_question": FIRST_QUESTION, "action": "pick"},
+    )
+    client.submit(step2, {"route_answers": "never"})
+    before = definition(app, draft)
+    confirm = client.get(f"/staff/surveys/{draft}/pages/your_views/delete")
+    refused = client.submit(confirm, expected_status=400)
+    assert refused.soup.select_one(".govuk-error-summary")
+    assert "Why not" in refused.text, "says what depends on the page"
+    assert definition(app, draft) == before
+
+
 def test_moving_a_page_above_its_routing_question_is_refused(
     client: PageClient, app: Flask, draft: str
 ) -> None:
