@@ -35,8 +35,10 @@ def _read_json(path: str) -> Any:
     try:
         with Path(path).open("rb") as file:
             raw = file.read(MAX_DEFINITION_BYTES + 1)  # never more, even from /dev/zero
-    except OSError as error:
-        raise click.ClickException(f"Cannot read {path}: {error.strerror or error}.") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the name
+        raise click.ClickException(
+            f"Cannot read {path}: {getattr(error, 'strerror', None) or error}."
+        ) from None
     if len(raw) > MAX_DEFINITION_BYTES:
         raise click.ClickException(
             f"{path} is bigger than {MAX_DEFINITION_BYTES // 1024 // 1024} MB: "
@@ -170,7 +172,10 @@ def responses(slug: str, fmt: str, out: str | None) -> None:
     columns, rows = export.response_rows(db(), _survey(slug))
     text = export.to_csv(columns, rows) if fmt == "csv" else export.to_json(rows)
     if out:
-        Path(out).write_text(text, encoding="utf-8", newline="")
+        try:
+            Path(out).write_text(text, encoding="utf-8", newline="")
+        except OSError as error:
+            raise click.ClickException(f"Cannot write {out}: {error.strerror or error}.") from None
         click.echo(f"Wrote {len(rows)} responses to {out}.", err=True)
     else:
         click.echo(text, nl=False)

@@ -938,6 +938,23 @@ def cli_import_hostile_definition(bench: Bench) -> None:
 
 
 @case
+def cli_unknown_revision_and_impossible_paths(bench: Bench) -> None:
+    bench.publish()
+    too_long = str(bench.tmp_path / ("x" * 300))
+    for args in (
+        ("db", "upgrade", "nosuchrevision"),
+        ("db", "downgrade", ""),
+        ("backup", "create", "--output", too_long),
+        ("backup", "restore", too_long, "--yes"),
+        ("surveys", "responses", "test-survey", "--out", too_long),
+    ):
+        result = bench.cli(*args)
+        assert result.exit_code == 1, args
+        assert isinstance(result.exception, SystemExit), (args, result.exception)  # not a traceback
+        assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+@case
 def cli_staff_with_bad_values(bench: Bench) -> None:
     for args in (("not-an-email",), ("a@example.org", "--role", "emperor"), ("x" * 500 + "@example.org",)):
         result = bench.cli("staff", "create", *args, "--generate-password")
