@@ -15,11 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from engage import clock
 from engage.actions.models import Action
@@ -27,6 +30,7 @@ from engage.database import db
 from engage.demo_surveys import EXAMPLE
 from engage.followups.models import FollowUp
 from engage.forums.models import ForumMeeting, ForumMember
+from engage.kiosk.models import KioskDevice
 from engage.models import Role, StaffUser
 from surveys import services
 from surveys.models import Response, Submission
@@ -890,6 +894,108 @@ def forged_ids_of_other_peoples_responses(bench: Bench) -> None:
         "/staff/actions/999999",
     ):
         assert staff.client.get(path).status_code == 404, path
+
+
+# --- Every form at once -----------------------------------------------------------------------
+
+ODD_VALUES = ("99999999999999999999", "\x00", "x" * 100_000, "²", "-1")
+
+
+def _forms(html: str, here: str) -> list[tuple[str, MultiDict[str, str], list[str]]]:
+    """Each posting form on a page: where it goes, what a browser would send, its field names."""
+    found = []
+    for form in BeautifulSoup(html, "html.parser").select("main form[method=post]"):
+        fields: MultiDict[str, str] = MultiDict()
+        for element in form.select("input[name], select[name], textarea[name]"):
+            name, kind = str(element["name"]), str(element.get("type", "")).lower()
+            if kind in {"submit", "button", "file"}:
+                continue
+            if kind in {"checkbox", "radio"} and name in fields:
+                continue
+            if element.name == "select":
+                options = [o for o in element.select("option") if o.get("value")]
+                fields.add(name, str(options[0]["value"]) if options else "")
+            elif element.name == "textarea":
+                fields.add(name, element.get_text())
+            else:
+                fields.add(name, str(element.get("value", "on" if kind in {"checkbox", "radio"} else "")))
+        action = urljoin(here, str(form.get("action") or here))
+        found.append((urlsplit(action).path, fields, [n for n in dict.fromkeys(fields) if n != "csrf_token"]))
+    return found
+
+
+def _crawl(app: Flask, client: Any, starts: list[str], limit: int = 150) -> list[tuple[str, str]]:
+    """Pages reachable from ``starts`` by links in <main>, one for each view (endpoint)."""
+    routes = app.url_map.bind("localhost")
+    seen: set[str] = set()
+    queue, pages = list(starts), []
+    while queue and len(pages) < limit:
+        url = queue.pop(0)
+        try:
+            endpoint, _ = routes.match(url, method="GET")
+        except HTTPException:
+            continue
+        if endpoint in seen or endpoint == "static":
+            continue
+        seen.add(endpoint)
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if response.status_code == 200 and response.mimetype == "text/html":
+            html = response.get_data(as_text=True)
+            pages.append((url, html))
+            for link in BeautifulSoup(html, "html.parser").select("main a[href^='/']"):
+                queue.append(urlsplit(str(link["href"]))._replace(query="", fragment="").geturl())
+    return pages
+
+
+def _post_odd_values(client: Any, url: str, html: str) -> None:
+    for action, fields, names in _forms(html, url):
+        if action.endswith(("/sign-out", "/password")):
+            continue
+        for name in names:
+            for value in (*ODD_VALUES, None, ["1", "2", "99999999999999999999"]):
+                data = MultiDict(fields)
+                if value is None:
+                    data.poplist(name)
+                else:
+                    data.setlist(name, value if isinstance(value, list) else [value])
+                status = client.post(action, data=data).status_code
+                assert status < 500, (action, name, str(value)[:20], status)
+
+
+@case
+def every_form_with_odd_values(bench: Bench) -> None:
+    """A loop over the pages an administrator and a resident reach (one page per view),
+    posting odd values into each field of each form in turn: a huge number, a NUL byte,
+    100,000 characters, '²', -1, the field left out, the field three times. Nothing may
+    answer 5xx."""
+    bench.publish()
+    bench.make_forum()
+    with bench.app.app_context():
+        from engage.actions import services as plan
+
+        priority = plan.add_priority(db(), "Digital inclusion", "", clock.now())
+        form = plan.ActionForm(priority_id=str(priority.id), title="Drop-ins", timescale="pilot")
+        plan.add_action(db(), form, clock.now(), "test")
+        db().add(
+            KioskDevice(
+                name="Tablet", branch_code="river-mill", branch_name="River Mill", created_at=clock.now()
+            )
+        )
+        db().commit()
+    admin = PageClient(bench.app.test_client())
+    assert sign_in(admin, bench.make_staff(Role.ADMIN).email).h1 == "Dashboard"
+    staff_starts = ["/staff/", "/staff/surveys/test-survey", "/staff/forums/culture-forum", "/staff/actions"]
+    for url, html in _crawl(bench.app, admin.client, staff_starts):
+        _post_odd_values(admin.client, url, html)
+    for url, html in _crawl(bench.app, bench.client.client, ["/", "/s/test-survey", "/forums/culture-forum"]):
+        _post_odd_values(bench.client.client, url, html)
+    # The survey's own pages are reached only by answering the ones before.
+    page = start(bench.client)
+    while page.h1 != "Check your answers before sending them":
+        path = page.response.request.path
+        _post_odd_values(bench.client.client, path, page.response.get_data(as_text=True))
+        page = bench.client.submit(bench.client.get(path), ANSWERS.get(path.rsplit("/", 1)[-1], {}))
 
 
 # --- The command line ---------------------------------------------------------------------------
