@@ -109,6 +109,7 @@ class OptionalDateField(Field):
         super().__init__(label, **kwargs)
         self.noun = noun
         self.data: date | None
+        self.raw_data: list[str] | None
         self.parts: list[str] = ["", "", ""]
 
     def process_formdata(self, valuelist: list[str]) -> None:
@@ -125,7 +126,8 @@ class OptionalDateField(Field):
         if not any(self.parts):
             self.data = None
             return
-        value = parse_date_parts(*self.parts, noun=self.noun)
+        day, month, year = self.parts
+        value = parse_date_parts(day, month, year, noun=self.noun)
         if isinstance(value, str):
             raise ValidationError(value)
         self.data = value

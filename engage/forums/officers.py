@@ -97,10 +97,10 @@ MEETING_CAPACITY_MAX = 10_000
 
 
 def _read_date(prefix: str, errors: dict[str, str], label: str) -> date | None:
-    parts = [request.form.get(f"{prefix}-{p}", "") for p in ("day", "month", "year")]
-    if not any(part.strip() for part in parts):
+    day, month, year = (request.form.get(f"{prefix}-{p}", "") for p in ("day", "month", "year"))
+    if not (day.strip() or month.strip() or year.strip()):
         return None
-    value = parse_date_parts(*parts, noun=label, example="1 3 2027")
+    value = parse_date_parts(day, month, year, noun=label, example="1 3 2027")
     if isinstance(value, str):
         errors[prefix] = value
         return None

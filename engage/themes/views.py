@@ -246,11 +246,11 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             parts = inputs.whole_number(request.form.get("parts", "2"), 2, 5)
             if parts is None:
                 raise services.ThemeError("Choose to split the theme into 2 to 5 themes")
-            into = parts
+            count = parts  # an int, for the lambda
             op = services.edit(
                 db(),
                 analysis,
-                lambda book, _state: book.split(theme, into, author=author),
+                lambda book, _state: book.split(theme, count, author=author),
                 summary=f"Split theme '{name}' into {parts}",
             )
             assert isinstance(op, SplitTheme)
