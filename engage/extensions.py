@@ -29,7 +29,7 @@ def rate_limiter() -> RateLimiter:
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
+    login_manager.login_view = "staff.auth.login"
     login_manager.login_message = "Sign in to see that page"
     login_manager.login_message_category = "info"
     # The server-side session row is the protection against a stolen cookie;

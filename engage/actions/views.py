@@ -62,7 +62,7 @@ def new_priority() -> ResponseReturnValue:
         else:
             db().commit()
             flash(f"Added the priority '{values['title'].strip()}'", "success")
-            return redirect(url_for("actions.plan"))
+            return redirect(url_for("staff.actions.plan"))
     return render_template(
         "actions/priority_new.html",
         title="Add a priority",
@@ -89,7 +89,7 @@ def new_action() -> ResponseReturnValue:
         else:
             db().commit()
             flash(f"Added the action '{action.title}'", "success")
-            return redirect(url_for("actions.detail", action_id=action.id))
+            return redirect(url_for("staff.actions.detail", action_id=action.id))
     return render_template(
         "actions/action_new.html",
         title="Add an action",
@@ -156,7 +156,7 @@ def status(action_id: int) -> ResponseReturnValue:
     db().commit()
     jobs.enqueue(follow_ups.notify_status_change, change.id)
     flash(f"The action is now '{change.status_label}'", "success")
-    return redirect(url_for("actions.detail", action_id=action.id))
+    return redirect(url_for("staff.actions.detail", action_id=action.id))
 
 
 @bp.post("/actions/<int:action_id>/themes")
@@ -170,7 +170,7 @@ def link_theme(action_id: int) -> ResponseReturnValue:
         return _detail(_action(action_id), error.errors)
     db().commit()
     flash("Linked the theme to this action", "success")
-    return redirect(url_for("actions.detail", action_id=action.id))
+    return redirect(url_for("staff.actions.detail", action_id=action.id))
 
 
 @bp.post("/actions/<int:action_id>/themes/<int:link_id>/remove")
@@ -184,7 +184,7 @@ def unlink_theme(action_id: int, link_id: int) -> ResponseReturnValue:
         return _detail(_action(action_id), error.errors)
     db().commit()
     flash("Removed the link", "success")
-    return redirect(url_for("actions.detail", action_id=action.id))
+    return redirect(url_for("staff.actions.detail", action_id=action.id))
 
 
 @bp.get("/actions/coverage")
@@ -257,7 +257,7 @@ def import_plan() -> ResponseReturnValue:
                         f"{result.already} already in the plan were left as they are",
                         "success",
                     )
-                    return redirect(url_for("actions.plan"))
+                    return redirect(url_for("staff.actions.plan"))
     return render_template("actions/import.html", title="Import actions", page_errors=errors), (
         400 if errors else 200
     )
@@ -294,7 +294,7 @@ def edit_publication(slug: str) -> ResponseReturnValue:
                 else "Saved. The page is not published",
                 "success",
             )
-            return redirect(url_for("actions.edit_publication", slug=slug))
+            return redirect(url_for("staff.actions.edit_publication", slug=slug))
     return render_template(
         "actions/publication.html",
         title=f"You said, we did: {survey.title}",

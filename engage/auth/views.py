@@ -71,7 +71,7 @@ def safe_next(target: str | None) -> str | None:
 def login() -> ResponseReturnValue:
     mark_private()
     if current_user.is_authenticated:
-        return redirect(url_for("staff.dashboard"))
+        return redirect(url_for("staff.home.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
         account_limit, client_limit = _limits()
@@ -102,8 +102,8 @@ def login() -> ResponseReturnValue:
         db().commit()
         if user.must_change_password:
             flash("You must choose a new password before you continue.", "info")
-            return redirect(url_for("auth.change_password"))
-        return redirect(safe_next(request.args.get("next")) or url_for("staff.dashboard"))
+            return redirect(url_for("staff.auth.change_password"))
+        return redirect(safe_next(request.args.get("next")) or url_for("staff.home.dashboard"))
     return render_template("auth/login.html", form=form, title="Sign in"), (400 if form.errors else 200)
 
 
@@ -126,7 +126,7 @@ def logout() -> ResponseReturnValue:
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("staff.auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -155,7 +155,7 @@ def change_password() -> ResponseReturnValue:
                 _sign_in(user)
                 db().commit()
                 flash("Your password has been changed. Any other devices have been signed out.", "success")
-                return redirect(url_for("staff.dashboard"))
+                return redirect(url_for("staff.home.dashboard"))
     return render_template("auth/change_password.html", form=form, title="Change your password"), (
         400 if form.errors else 200
     )

@@ -59,7 +59,7 @@ def _builder_pages_are_private() -> ResponseReturnValue | None:
     mark_private()
     if current_user.is_authenticated and current_user.must_change_password:
         flash("You must choose a new password before you continue.", "info")
-        return redirect(url_for("auth.change_password"))
+        return redirect(url_for("staff.auth.change_password"))
     return None
 
 
@@ -182,7 +182,7 @@ def _question_or_404(data: Definition, question_id: str) -> dict[str, Any]:
 
 
 def _overview_url(survey: Survey, anchor: str | None = None) -> str:
-    url = url_for("builder.overview", slug=survey.slug)
+    url = url_for("staff.builder.overview", slug=survey.slug)
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -254,7 +254,7 @@ def new_survey() -> ResponseReturnValue:
             )
             db().commit()
             _saved(f"The survey '{survey.title}' has been created as a draft.")
-            return redirect(url_for("builder.overview", slug=slug))
+            return redirect(url_for("staff.builder.overview", slug=slug))
     return render_template("builder/new.html", title="Create a survey", form=form)
 
 
@@ -796,7 +796,7 @@ def question_new(slug: str, page_id: str) -> ResponseReturnValue:
         page,
         None,
         page_errors,
-        url_for("builder.question_new", slug=slug, page_id=page_id),
+        url_for("staff.builder.question_new", slug=slug, page_id=page_id),
     )
 
 
@@ -837,7 +837,7 @@ def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
             "Change the type of question",
             kind,
             problem,
-            url_for("builder.question_edit", slug=slug, question_id=question_id),
+            url_for("staff.builder.question_edit", slug=slug, question_id=question_id),
         )
     existing = question.get("show_if")
     if request.method == "GET":
@@ -874,7 +874,7 @@ def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
         page,
         question,
         page_errors,
-        url_for("builder.question_type", slug=slug, question_id=question_id),
+        url_for("staff.builder.question_type", slug=slug, question_id=question_id),
     )
 
 
@@ -893,8 +893,8 @@ def question_type(slug: str, question_id: str) -> ResponseReturnValue:
         hints=editing.TYPE_HINTS,
         chosen=question["type"],
         error=None,
-        action=url_for("builder.question_edit", slug=slug, question_id=question_id),
-        back=url_for("builder.question_edit", slug=slug, question_id=question_id),
+        action=url_for("staff.builder.question_edit", slug=slug, question_id=question_id),
+        back=url_for("staff.builder.question_edit", slug=slug, question_id=question_id),
         page_errors=None,
     )
 
@@ -970,7 +970,7 @@ def question_move(slug: str, question_id: str) -> ResponseReturnValue:
 def preview_start(slug: str) -> ResponseReturnValue:
     survey = _survey(slug)
     definition = parse(_latest(survey).definition)
-    return redirect(url_for("builder.preview", slug=slug, page_id=definition.all_pages[0].id))
+    return redirect(url_for("staff.builder.preview", slug=slug, page_id=definition.all_pages[0].id))
 
 
 @bp.get("/<slug>/preview/<page_id>")
@@ -997,8 +997,8 @@ def preview(slug: str, page_id: str) -> ResponseReturnValue:
         page_count=len(pages),
         page_routing=editing.describe_routing(page.show_if, raw) if page.show_if else "",
         routing={q.id: editing.describe_routing(q.show_if, raw) for q in page.questions if q.show_if},
-        previous_url=url_for("builder.preview", slug=slug, page_id=ids[index - 1]) if index > 0 else None,
-        next_url=url_for("builder.preview", slug=slug, page_id=ids[index + 1])
+        previous_url=url_for("staff.builder.preview", slug=slug, page_id=ids[index - 1]) if index > 0 else None,
+        next_url=url_for("staff.builder.preview", slug=slug, page_id=ids[index + 1])
         if index + 1 < len(ids)
         else None,
     )
@@ -1076,7 +1076,7 @@ def duplicate(slug: str) -> ResponseReturnValue:
             )
             db().commit()
             _saved(f"'{copy_of.title}' has been created as a draft copy of '{survey.title}'.")
-            return redirect(url_for("builder.overview", slug=new_slug))
+            return redirect(url_for("staff.builder.overview", slug=new_slug))
     return render_template("builder/duplicate.html", title="Duplicate the survey", survey=survey, form=form)
 
 

@@ -209,7 +209,7 @@ def new_forum() -> ResponseReturnValue:
     )
     db().commit()
     flash(f"{forum.name} has been created", "success")
-    return redirect(url_for("forum_admin.forum_page", slug=forum.slug))
+    return redirect(url_for("staff.forums.forum_page", slug=forum.slug))
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
@@ -228,7 +228,7 @@ def edit_forum(slug: str) -> ResponseReturnValue:
     )
     db().commit()
     flash("Your changes have been saved", "success")
-    return redirect(url_for("forum_admin.forum_page", slug=forum.slug))
+    return redirect(url_for("staff.forums.forum_page", slug=forum.slug))
 
 
 @bp.get("/<slug>")
@@ -353,7 +353,7 @@ def offer_place(slug: str, member_id: int) -> ResponseReturnValue:
     )
     db().commit()
     flash(f"{member.name} is now a member", "success")
-    return redirect(url_for("forum_admin.member_page", slug=slug, member_id=member.id))
+    return redirect(url_for("staff.forums.member_page", slug=slug, member_id=member.id))
 
 
 @bp.route("/<slug>/members/<int:member_id>/erase", methods=["GET", "POST"])
@@ -376,7 +376,7 @@ def erase_member(slug: str, member_id: int) -> ResponseReturnValue:
     )
     db().commit()
     flash("The member's personal data has been erased", "success")
-    return redirect(url_for("forum_admin.members", slug=slug))
+    return redirect(url_for("staff.forums.members", slug=slug))
 
 
 def _export_rows(found: list[ForumMember]) -> list[list[Any]]:
@@ -515,7 +515,7 @@ def email_members(slug: str) -> ResponseReturnValue:
                 flash("The emails could not be queued. Nothing was sent; try again later", "error")
             else:
                 flash(f"Your email is being sent to {count} people in the background", "success")
-            return redirect(url_for("forum_admin.forum_page", slug=slug))
+            return redirect(url_for("staff.forums.forum_page", slug=slug))
         if not errors:
             return render_template(
                 "forum_admin/email_confirm.html",
@@ -587,7 +587,7 @@ def new_meeting(slug: str) -> ResponseReturnValue:
             )
             db().commit()
             flash("The meeting has been added. Members can book from their forum page", "success")
-            return redirect(url_for("forum_admin.meeting_page", slug=slug, meeting_id=meeting.id))
+            return redirect(url_for("staff.forums.meeting_page", slug=slug, meeting_id=meeting.id))
     return render_template(
         "forum_admin/meeting_form.html",
         title="New meeting",
@@ -637,7 +637,7 @@ def remove_booking(slug: str, meeting_id: int, member_id: int) -> ResponseReturn
     )
     db().commit()
     flash("The booking has been removed", "success")
-    return redirect(url_for("forum_admin.meeting_page", slug=slug, meeting_id=meeting.id))
+    return redirect(url_for("staff.forums.meeting_page", slug=slug, meeting_id=meeting.id))
 
 
 # --- consent wording ----------------------------------------------------------------
@@ -676,7 +676,7 @@ def consent() -> ResponseReturnValue:
                 "from each forum's page",
                 "success",
             )
-            return redirect(url_for("forum_admin.consent"))
+            return redirect(url_for("staff.forums.consent"))
     db().commit()
     history = db().scalars(select(ConsentWording).order_by(ConsentWording.version.desc())).all()
     return render_template(
@@ -726,4 +726,4 @@ def ask_to_reconfirm(slug: str) -> ResponseReturnValue:
     for message in messages:
         mail.dispatch(message)
     flash(f"{len(messages)} members have been asked to re-confirm", "success")
-    return redirect(url_for("forum_admin.forum_page", slug=slug))
+    return redirect(url_for("staff.forums.forum_page", slug=slug))

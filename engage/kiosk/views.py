@@ -319,7 +319,7 @@ def revoke(device_id: int) -> ResponseReturnValue:
     )
     db().commit()
     flash(f"{device.name} has been revoked. It shows the set-up page until it is enrolled again", "success")
-    return redirect(url_for("kiosk_admin.list_kiosks"))
+    return redirect(url_for("staff.kiosks.list_kiosks"))
 
 
 def init_app(app: Flask) -> None:

@@ -287,10 +287,10 @@ def link_action(slug: str, public_id: str) -> ResponseReturnValue:
     except action_services.ActionError as error:
         db().rollback()
         flash(next(iter(error.errors.values())), "error")
-        return redirect(url_for("responses.response_detail", slug=slug, public_id=public_id) + "#trace"), 303
+        return redirect(url_for("staff.responses.response_detail", slug=slug, public_id=public_id) + "#trace"), 303
     db().commit()
     flash("Linked this response to the action", "success")
-    return redirect(url_for("responses.response_detail", slug=slug, public_id=public_id)), 303
+    return redirect(url_for("staff.responses.response_detail", slug=slug, public_id=public_id)), 303
 
 
 @bp.route("/<slug>/paper", methods=["GET", "POST"])
@@ -302,7 +302,7 @@ def paper_entry(slug: str) -> ResponseReturnValue:
     version = survey.published
     if version is None or not state.open:
         flash("Paper questionnaires can only be entered while the survey is open.", "info")
-        return redirect(url_for("responses.list_responses", slug=slug))
+        return redirect(url_for("staff.responses.list_responses", slug=slug))
     definition = services.definition_of(version)
     errors: list[dict[str, str]] = []
     channel = request.form.get("channel", "paper")

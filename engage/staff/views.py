@@ -25,7 +25,7 @@ def _staff_pages_are_private() -> ResponseReturnValue | None:
     mark_private()
     if current_user.is_authenticated and current_user.must_change_password:
         flash("You must choose a new password before you continue.", "info")
-        return redirect(url_for("auth.change_password"))
+        return redirect(url_for("staff.auth.change_password"))
     return None
 
 
@@ -136,7 +136,7 @@ def account_detail(user_id: int) -> ResponseReturnValue:
                 )
                 db().commit()
                 flash(f"Changes to {user.name}'s account have been saved.", "success")
-            return redirect(url_for("staff.account_detail", user_id=user.id))
+            return redirect(url_for("staff.home.account_detail", user_id=user.id))
     sessions_live = sum(1 for s in user.sessions if s.revoked_at is None)
     return render_template(
         "staff/account_detail.html",
@@ -167,7 +167,7 @@ def account_deactivate(user_id: int) -> ResponseReturnValue:
         )
         db().commit()
         flash(f"{user.name}'s account has been deactivated and signed out everywhere.", "success")
-    return redirect(url_for("staff.account_detail", user_id=user.id))
+    return redirect(url_for("staff.home.account_detail", user_id=user.id))
 
 
 @bp.post("/accounts/<int:user_id>/reactivate")
@@ -185,7 +185,7 @@ def account_reactivate(user_id: int) -> ResponseReturnValue:
         )
         db().commit()
         flash(f"{user.name}'s account has been reactivated.", "success")
-    return redirect(url_for("staff.account_detail", user_id=user.id))
+    return redirect(url_for("staff.home.account_detail", user_id=user.id))
 
 
 @bp.post("/accounts/<int:user_id>/reset-password")

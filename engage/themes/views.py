@@ -128,7 +128,7 @@ def run(slug: str, question_id: str) -> ResponseReturnValue:
     db().commit()
     if analysis.status == "queued":
         jobs.enqueue(services.run, analysis.id, retries=0)
-    return redirect(url_for("themes.question", slug=slug, question_id=question_id)), 303
+    return redirect(url_for("staff.themes.question", slug=slug, question_id=question_id)), 303
 
 
 PAGE_SIZE = 50
@@ -191,7 +191,7 @@ def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         return _page(slug, question_id, str(error), "note")
     db().commit()
     flash("Added your note", "success")
-    return redirect(url_for("themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)), 303
+    return redirect(url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)), 303
 
 
 def _analysis(survey: Survey, question_id: str) -> ThemeAnalysis:
@@ -210,7 +210,7 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
     analysis = _analysis(survey, question_id)
     action = request.form.get("action", "")
     author = current_user.email
-    back = url_for("themes.question", slug=slug, question_id=question_id)
+    back = url_for("staff.themes.question", slug=slug, question_id=question_id)
     try:
         if action == "rename":
             theme = request.form.get("theme", "")
@@ -276,7 +276,7 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             )
             db().commit()
             flash(f"Moved the answer to '{name}'", "success")
-            return redirect(url_for("themes.theme", slug=slug, question_id=question_id, theme_id=source)), 303
+            return redirect(url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=source)), 303
         elif action == "not_relevant":
             theme = request.form.get("theme", "")
             name = services.theme_label(analysis, theme)
