@@ -40,6 +40,10 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder="static",
     )
+    # Every <int:...> in a route stops at the largest id a row can have (before any route is added).
+    from engage.inputs import RecordIdConverter
+
+    app.url_map.converters["int"] = RecordIdConverter
     app.config.update(flask_config(settings, instance_path))
     if config:
         app.config.update(config)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from alembic.util.exc import CommandError
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
@@ -40,6 +43,10 @@ def backup_create(output: Path | None) -> None:
         written = backup.create(_url(), destination)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from error
+    except OSError as error:  # a name too long, a folder that cannot be made
+        raise click.ClickException(
+            f"Cannot write the backup to {destination}: {error.strerror or error}."
+        ) from None
     click.echo(f"Backed up the {target.backend} database to {written} ({written.stat().st_size:,} bytes).")
 
 
@@ -60,6 +67,8 @@ def backup_restore(source: Path, yes: bool) -> None:
         backup.restore(_url(), source)
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from error
+    except OSError as error:
+        raise click.ClickException(f"Cannot read the backup {source}: {error.strerror or error}.") from None
     click.echo(f"Restored {source}. The database is at revision {database.current_revision(_url())}.")
     if database.current_revision(_url()) != database.head_revision():
         click.echo("Run `flask --app wsgi db upgrade` to bring it up to this version.")
@@ -78,11 +87,23 @@ def _url() -> str:
     return str(current_app.config["DATABASE_URL"])
 
 
+@contextmanager
+def _alembic_errors() -> Iterator[None]:
+    """Alembic's own refusals (an unknown revision) as one line, not a traceback."""
+    try:
+        yield
+    except CommandError as error:
+        raise click.ClickException(f"{error}.") from None
+
+
 @db_cli.command("upgrade")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
-    database.upgrade(_url(), revision)
+    if not revision.strip():
+        raise click.ClickException("Name the revision to upgrade to, or leave it out for the newest.")
+    with _alembic_errors():
+        database.upgrade(_url(), revision)
     click.echo(f"Database is at revision {database.current_revision(_url())}.")
 
 
@@ -90,7 +111,10 @@ def db_upgrade(revision: str) -> None:
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Undo migrations down to REVISION ("base" removes every table)."""
-    database.downgrade(_url(), revision)
+    if not revision.strip():
+        raise click.ClickException('Name the revision to go back to, or "base".')
+    with _alembic_errors():
+        database.downgrade(_url(), revision)
     click.echo(f"Database is at revision {database.current_revision(_url()) or 'base'}.")
 
 

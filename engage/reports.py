@@ -24,6 +24,7 @@ from surveys.models import Response, Submission, Survey
 
 bp = Blueprint("reports", __name__, url_prefix="/surveys")
 LONDON = ZoneInfo("Europe/London")
+FIRST_FILTER_DATE, LAST_FILTER_DATE = date(2000, 1, 1), date(2999, 12, 31)
 
 
 @dataclass
@@ -53,10 +54,17 @@ class Filters:
             value = getattr(chosen, name)
             if value:
                 try:
-                    date.fromisoformat(value)
+                    day = date.fromisoformat(value)
                 except ValueError:
                     chosen.errors[name] = "Enter the date as year-month-day, like 2026-10-01"
                     setattr(chosen, name, "")
+                    continue
+                if not FIRST_FILTER_DATE <= day <= LAST_FILTER_DATE:
+                    # 9999-12-31 has no next day to count up to; 0001-01-01 is before the clocks.
+                    chosen.errors[name] = "Enter a date from 2000 to 2999 as year-month-day, like 2026-10-01"
+                    setattr(chosen, name, "")
+                else:
+                    setattr(chosen, name, day.isoformat())
         if chosen.since and chosen.until and chosen.since > chosen.until:
             chosen.errors["until"] = "The end date must be on or after the start date"
         return chosen

@@ -10,7 +10,7 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from engage import audit, clock
+from engage import audit, clock, inputs
 from engage.database import db
 from surveys import export, services
 from surveys.definition import validate
@@ -26,19 +26,39 @@ def _survey(slug: str) -> Survey:
     return survey
 
 
+# A definition is tens of kilobytes; this leaves room for a survey of hundreds of questions.
+MAX_DEFINITION_BYTES = 5 * 1024 * 1024
+
+
 def _read_json(path: str) -> Any:
+    """The JSON object in ``path``; every way it can be wrong is one line and exit status 1."""
     try:
-        text = Path(path).read_bytes().decode("utf-8")
-    except OSError as error:
-        raise click.ClickException(f"Cannot read {path}: {error.strerror or error}.") from None
+        with Path(path).open("rb") as file:
+            raw = file.read(MAX_DEFINITION_BYTES + 1)  # never more, even from /dev/zero
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte in the name
+        raise click.ClickException(
+            f"Cannot read {path}: {getattr(error, 'strerror', None) or error}."
+        ) from None
+    if len(raw) > MAX_DEFINITION_BYTES:
+        raise click.ClickException(
+            f"{path} is bigger than {MAX_DEFINITION_BYTES // 1024 // 1024} MB: "
+            f"a survey definition can be up to {MAX_DEFINITION_BYTES // 1024 // 1024} MB."
+        )
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise click.ClickException(f"{path} is not UTF-8 text. Save it as UTF-8 and try again.") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
+        data = inputs.load_json(text)
+    except inputs.JSONTooDeepError as error:
+        raise click.ClickException(f"{path} cannot be imported: the JSON is {error.problem}.") from None
+    except inputs.JSONError as error:
         raise click.ClickException(
-            f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+            f"{path} is not valid JSON: {error.problem.removeprefix('not valid: ')}."
         ) from None
+    if not isinstance(data, dict):
+        raise click.ClickException(f"{path} must hold one JSON object, the survey definition.")
+    return data
 
 
 @surveys_cli.command("import")
@@ -152,7 +172,10 @@ def responses(slug: str, fmt: str, out: str | None) -> None:
     columns, rows = export.response_rows(db(), _survey(slug))
     text = export.to_csv(columns, rows) if fmt == "csv" else export.to_json(rows)
     if out:
-        Path(out).write_text(text, encoding="utf-8", newline="")
+        try:
+            Path(out).write_text(text, encoding="utf-8", newline="")
+        except OSError as error:
+            raise click.ClickException(f"Cannot write {out}: {error.strerror or error}.") from None
         click.echo(f"Wrote {len(rows)} responses to {out}.", err=True)
     else:
         click.echo(text, nl=False)

@@ -348,23 +348,44 @@ def _read_date(q: Question, form: FormData, definition: SurveyDefinition, result
         if q.required:
             result.errors[q.id] = f"Enter the date for '{_label(q)}'"
         return
-    missing = [name for name in ("day", "month", "year") if not parts[name]]
-    if missing:
-        result.errors[q.id] = f"The date must include a {' and '.join(missing)}"
-        return
-    try:
-        value = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
-        result.errors[q.id] = "The date must be a real date, like 27 3 2026"
-        return
-    if len(parts["year"]) != 4:
-        result.errors[q.id] = "The year must include 4 numbers, like 2026"
+    value = parse_date_parts(parts["day"], parts["month"], parts["year"])
+    if isinstance(value, str):
+        result.errors[q.id] = value
     elif q.earliest and value < q.earliest:
         result.errors[q.id] = f"The date must be on or after {q.earliest.strftime('%-d %B %Y')}"
     elif q.latest and value > q.latest:
         result.errors[q.id] = f"The date must be on or before {q.latest.strftime('%-d %B %Y')}"
     else:
         result.answers[q.id] = value.isoformat()
+
+
+def parse_date_parts(
+    day: str, month: str, year: str, noun: str = "The date", example: str = "27 3 2026"
+) -> date | str:
+    """The date typed into a GOV.UK date input's three boxes, or a message saying what is wrong.
+
+    Any box may be empty or missing from the form (a half-posted date), or hostile: int()
+    accepts a 20-digit year (and date() then overflows), signs, underscores and spaces
+    inside the digits, so only decimal digits are read, the year exactly 4 of them and the
+    day and month at most 2. Digits of other scripts (Arabic-Indic, full-width) count, as
+    they do in number questions; superscripts do not. What an entirely empty date means is
+    for the caller to decide.
+    """
+    parts = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
+    missing = [name for name, value in parts.items() if not value]
+    if missing:
+        return f"{noun} must include a {' and '.join(missing)}"
+    real = f"{noun} must be a real date, like {example}"
+    if not all(value.isdecimal() for value in parts.values()):
+        return real
+    if len(parts["year"]) != 4:
+        return "The year must include 4 numbers, like 2026"
+    if len(parts["day"]) > 2 or len(parts["month"]) > 2:
+        return real
+    try:
+        return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+    except ValueError:
+        return real
 
 
 def answer_text(question: Question, answers: dict[str, Any], definition: SurveyDefinition) -> str:

@@ -106,6 +106,30 @@ def test_safe_next_redirect(client: PageClient, make_staff: Callable[..., StaffU
         client.client.post("/staff/sign-out", data={"csrf_token": _token(client)})
 
 
+def test_next_with_control_characters_goes_to_the_dashboard(
+    client: PageClient, make_staff: Callable[..., StaffUser]
+) -> None:
+    # A CR/LF made werkzeug refuse the Location header: a 500 just after signing in.
+    user = make_staff(Role.ADMIN)
+    for target in (
+        "/staff/audit%0d%0aSet-Cookie:%20x=1",
+        "/staff/audit%0aX:%20y",
+        "/staff/audit%00",
+        "/staff/audit%09",
+        "/staff/audit%7f",
+        "/%0d%0a//evil.example",
+        "%2f%2fevil.example",
+        "/\\evil.example",
+        "/staff/" + "a" * 5000,
+    ):
+        page = client.get(f"/staff/sign-in?next={target}")
+        response = client.submit(
+            page, {"email": user.email, "password": PASSWORD}, follow_redirects=False, expected_status=302
+        )
+        assert response.response.headers["Location"] == "/staff/", target
+        client.client.post("/staff/sign-out", data={"csrf_token": _token(client)})
+
+
 def _token(client: PageClient) -> str:
     page = client.get("/")
     found = page.soup.select_one("input[name=csrf_token]")

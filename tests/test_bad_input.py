@@ -16,23 +16,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from engage import clock
 from engage.actions.models import Action, Priority
 from engage.database import db
 from engage.demo_surveys import EXAMPLE
 from engage.followups.models import FollowUp
-from engage.forums.models import Forum, ForumMember
+from engage.forums.models import Forum, ForumMeeting, ForumMember
+from engage.kiosk.models import KioskDevice
 from engage.models import OutboundEmail, Role, StaffUser
 from engage.themes.models import QuoteReview, ThemeAnalysis
 from engage.themes.services import quote_key
 from surveys import services
 from surveys.models import Response, Submission, Survey
+from tests.actions import workbooks
 from tests.conftest import PASSWORD, sign_in
 from tests.forums.conftest import make_forum, sign_up_data
 from tests.kiosk.conftest import add_kiosk
@@ -300,6 +305,35 @@ def impossible_dates(bench: Bench) -> None:
         data = {**ANSWERS["about"], "joined-day": day, "joined-month": month, "joined-year": year}
         result = bench.client.submit(page, data, expected_status=400)
         assert result.error_summary(), (day, month, year)
+    assert "joined" not in bench.answers()
+
+
+@case
+def huge_negative_and_odd_years(bench: Bench) -> None:
+    # No sign-in needed: int("99999999999999999999") then date() raised OverflowError, a 500.
+    page = bench.about_page()
+    for year, message in (
+        ("99999999999999999999", "The year must include 4 numbers, like 2026"),
+        ("-2020", "The date must be a real date, like 27 3 2026"),
+        ("0000", "The date must be a real date, like 27 3 2026"),
+        ("+202", "The date must be a real date, like 27 3 2026"),
+        ("2_02", "The date must be a real date, like 27 3 2026"),
+    ):
+        data = {**ANSWERS["about"], "joined-day": "1", "joined-month": "1", "joined-year": year}
+        result = bench.client.submit(page, data, expected_status=400)
+        refused(result, message)
+        assert result.soup.select_one("input[name=joined-year]")["value"] == year, "kept as typed"
+    assert "joined" not in bench.answers()
+
+
+@case
+def half_posted_date(bench: Bench) -> None:
+    page = bench.about_page()
+    form = {"csrf_token": token_of(page), **ANSWERS["about"], "joined-day": "3", "joined-month": "4"}
+    form.pop("joined-year", None)
+    response = bench.client.client.post(page.response.request.path, data=form)
+    assert response.status_code == 400
+    assert "The date must include a year" in response.get_data(as_text=True)
     assert "joined" not in bench.answers()
 
 
@@ -644,6 +678,27 @@ def forged_forum_links(bench: Bench) -> None:
         assert response.status_code in {404, 410}, path
 
 
+@case
+def forum_officer_forms_with_huge_numbers_and_half_dates(bench: Bench) -> None:
+    bench.make_forum()
+    staff = bench.officer()
+    edit = staff.get("/staff/forums/culture-forum/edit")
+    for fields in (
+        {"opens_on-year": "99999999999999999999"},
+        {"closes_on-day": "1", "closes_on-month": "2"},
+        {"capacity": "99999999999999999999"},
+        {"capacity": "²"},
+    ):
+        assert staff.submit(edit, fields, expected_status=400).error_summary(), fields
+    meeting = staff.get("/staff/forums/culture-forum/meetings/new")
+    good = {"title": "Spring", "date-day": "3", "date-month": "3", "date-year": "2027", "time": "18:30",
+            "place": "Northbrook Library", "capacity": "20"}  # fmt: skip
+    for fields in ({"date-year": "99999999999999999999"}, {"date-year": ""}, {"capacity": "9" * 30}):
+        assert staff.submit(meeting, {**good, **fields}, expected_status=400).error_summary(), fields
+    with bench.app.app_context():
+        assert db().scalars(select(ForumMeeting)).all() == []
+
+
 # --- Kiosk tablets ---------------------------------------------------------------------------
 
 
@@ -680,6 +735,19 @@ def kiosk_api_malformed_bodies(bench: Bench) -> None:
         )
         assert response.status_code == 400, body
         assert response.get_json()["error"]
+    assert bench.count(Response) == 0
+
+
+@case
+def kiosk_api_deeply_nested_json(bench: Bench) -> None:
+    device = enrolled_tablet(bench)
+    for body in ("[" * 50_000, "[" * 50_000 + "]" * 50_000, '{"slug": ' * 500 + "1" + "}" * 500):
+        for url in ("/kiosk/api/responses", "/kiosk/api/check", "/kiosk/api/handoff", "/kiosk/api/status"):
+            response = device.client.post(
+                url, data=body, content_type="application/json", headers=KIOSK_HEADERS
+            )
+            assert response.status_code == 400, (url, body[:10], response.status_code)
+            assert response.get_json() == {"error": "The JSON is nested more than 64 levels deep"}
     assert bench.count(Response) == 0
 
 
@@ -818,6 +886,47 @@ def not_really_a_spreadsheet(bench: Bench) -> None:
 
 
 @case
+def xlsx_declaring_a_million_rows(bench: Bench) -> None:
+    # 2 KB declaring A1:XFD1000000, with a cell in row 1,000,000: openpyxl padded every row
+    # to 16,384 columns and the worker passed 1 GB.
+    response = import_file(bench, "plan.xlsx", workbooks.dimension_bomb())
+    assert response.status_code == 400
+    assert "The sheet is marked as 1,000,000 rows by 16,384 columns" in response.get_data(as_text=True)
+    assert bench.count(Action) == 0
+
+
+@case
+def xlsx_unpacking_to_246_mb(bench: Bench) -> None:
+    bomb = workbooks.shared_strings_bomb()
+    assert len(bomb) < 1_000_000
+    response = import_file(bench, "plan.xlsx", bomb)
+    assert response.status_code == 400
+    assert "The workbook is too big to import: it unpacks to 246 MB" in response.get_data(as_text=True)
+    assert bench.count(Action) == 0
+
+
+@case
+def truncated_and_corrupted_xlsx(bench: Bench) -> None:
+    whole = workbooks.workbook()
+    middle = len(whole) // 2
+    for damaged in (whole[:middle], whole[:60] + bytes(b ^ 0x55 for b in whole[60:100]) + whole[100:]):
+        response = import_file(bench, "plan.xlsx", damaged)
+        assert response.status_code == 400
+        assert "The file is not an XLSX workbook Excel can open" in response.get_data(as_text=True)
+    assert bench.count(Action) == 0
+
+
+@case
+def csv_field_of_200000_characters(bench: Bench) -> None:
+    response = import_file(
+        bench, "plan.csv", f"priority,action,timescale\nP,{'x' * 200_000},Pilot\n".encode()
+    )
+    assert response.status_code == 400
+    assert "Row 2 has a cell with more than 10,000 characters" in response.get_data(as_text=True)
+    assert bench.count(Action) == 0
+
+
+@case
 def formula_triggers_in_an_imported_plan(bench: Bench) -> None:
     hostile = PLAN_CSV.replace("Digital buddies in every branch", "=cmd|' /C calc'!A0")
     response = import_file(bench, "plan.csv", hostile.encode())
@@ -868,6 +977,61 @@ def line_breaks_in_staff_names_and_titles(bench: Bench) -> None:
         result = staff.submit(staff.get(url), data, expected_status=400)
         refused(result, message)
     assert bench.count(Survey) == 0 and bench.count(Forum) == 0 and bench.count(Priority) == 0
+
+
+@case
+def builder_dates_and_numbers(bench: Bench) -> None:
+    bench.publish()
+    staff = bench.officer()
+    details = staff.get("/staff/surveys/test-survey/details")
+    for fields, message in (
+        ({"opens_on": ["1", "1", "99999999999999999999"]}, "The year must include 4 numbers, like 2026"),
+        ({"opens_on": ["1"]}, "The opening date must include a month and year"),  # half-posted
+        ({"closes_on": ["99999999999999999999", "1", "2026"]}, "The closing date must be a real date"),
+        ({"duration_minutes": "9" * 5000}, "The time it takes must be between 1 and 120"),
+    ):
+        refused(staff.submit(details, fields, expected_status=400), message)
+
+
+@case
+def report_dates_at_the_end_of_time(bench: Bench) -> None:
+    # until=9999-12-31 counted up to the day after it, which does not exist: a 500.
+    bench.publish()
+    staff = bench.officer()
+    for query in ("until=9999-12-31", "since=0001-01-01&until=9999-12-31"):
+        for path in ("report", "responses"):
+            page = staff.get(f"/staff/surveys/test-survey/{path}?{query}", expected_status=400)
+            refused(page, "Enter a date from 2000 to 2999 as year-month-day")
+
+
+@case
+def huge_ids_in_staff_forms_and_addresses(bench: Bench) -> None:
+    # A 20-digit id reached the database: OverflowError on SQLite, DataError on PostgreSQL.
+    staff = bench.officer()
+    for path in ("/staff/actions/99999999999999999999", "/staff/kiosks/99999999999999999999"):
+        assert staff.client.get(path).status_code == 404, path
+    page = staff.get("/staff/actions/new")
+    for forged in ("99999999999999999999", "²"):
+        result = staff.submit(
+            page, {"priority": forged, "title": "T", "timescale": "pilot"}, expected_status=400
+        )
+        refused(result, "Select the priority this action belongs to")
+    kiosk = staff.get("/staff/kiosks/new")
+    for idle in ("²", "9" * 5000):
+        result = staff.submit(kiosk, {"name": "Tablet", "idle": idle}, expected_status=400)
+        refused(result, "Enter the idle time in seconds")
+    assert bench.count(Action) == 0
+
+
+@case
+def crlf_in_next_after_sign_in(bench: Bench) -> None:
+    user = bench.make_staff(Role.OFFICER)
+    page = bench.client.get("/staff/sign-in?next=/staff/audit%0d%0aSet-Cookie:%20session=stolen")
+    result = bench.client.submit(
+        page, {"email": user.email, "password": PASSWORD}, follow_redirects=False, expected_status=302
+    )
+    assert result.response.headers["Location"] == "/staff/", "an unsafe next is no next"
+    assert "stolen" not in str(result.response.headers)
 
 
 @case
@@ -939,6 +1103,108 @@ def forged_quote_decisions(bench: Bench) -> None:
     assert bench.count(QuoteReview) == 0
 
 
+# --- Every form at once -----------------------------------------------------------------------
+
+ODD_VALUES = ("99999999999999999999", "\x00", "x" * 100_000, "²", "-1")
+
+
+def _forms(html: str, here: str) -> list[tuple[str, MultiDict[str, str], list[str]]]:
+    """Each posting form on a page: where it goes, what a browser would send, its field names."""
+    found = []
+    for form in BeautifulSoup(html, "html.parser").select("main form[method=post]"):
+        fields: MultiDict[str, str] = MultiDict()
+        for element in form.select("input[name], select[name], textarea[name]"):
+            name, kind = str(element["name"]), str(element.get("type", "")).lower()
+            if kind in {"submit", "button", "file"}:
+                continue
+            if kind in {"checkbox", "radio"} and name in fields:
+                continue
+            if element.name == "select":
+                options = [o for o in element.select("option") if o.get("value")]
+                fields.add(name, str(options[0]["value"]) if options else "")
+            elif element.name == "textarea":
+                fields.add(name, element.get_text())
+            else:
+                fields.add(name, str(element.get("value", "on" if kind in {"checkbox", "radio"} else "")))
+        action = urljoin(here, str(form.get("action") or here))
+        found.append((urlsplit(action).path, fields, [n for n in dict.fromkeys(fields) if n != "csrf_token"]))
+    return found
+
+
+def _crawl(app: Flask, client: Any, starts: list[str], limit: int = 150) -> list[tuple[str, str]]:
+    """Pages reachable from ``starts`` by links in <main>, one for each view (endpoint)."""
+    routes = app.url_map.bind("localhost")
+    seen: set[str] = set()
+    queue, pages = list(starts), []
+    while queue and len(pages) < limit:
+        url = queue.pop(0)
+        try:
+            endpoint, _ = routes.match(url, method="GET")
+        except HTTPException:
+            continue
+        if endpoint in seen or endpoint == "static":
+            continue
+        seen.add(endpoint)
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if response.status_code == 200 and response.mimetype == "text/html":
+            html = response.get_data(as_text=True)
+            pages.append((url, html))
+            for link in BeautifulSoup(html, "html.parser").select("main a[href^='/']"):
+                queue.append(urlsplit(str(link["href"]))._replace(query="", fragment="").geturl())
+    return pages
+
+
+def _post_odd_values(client: Any, url: str, html: str) -> None:
+    for action, fields, names in _forms(html, url):
+        if action.endswith(("/sign-out", "/password")):
+            continue
+        for name in names:
+            for value in (*ODD_VALUES, None, ["1", "2", "99999999999999999999"]):
+                data = MultiDict(fields)
+                if value is None:
+                    data.poplist(name)
+                else:
+                    data.setlist(name, value if isinstance(value, list) else [value])
+                status = client.post(action, data=data).status_code
+                assert status < 500, (action, name, str(value)[:20], status)
+
+
+@case
+def every_form_with_odd_values(bench: Bench) -> None:
+    """A loop over the pages an administrator and a resident reach (one page per view),
+    posting odd values into each field of each form in turn: a huge number, a NUL byte,
+    100,000 characters, '²', -1, the field left out, the field three times. Nothing may
+    answer 5xx."""
+    bench.publish()
+    bench.make_forum()
+    with bench.app.app_context():
+        from engage.actions import services as plan
+
+        priority = plan.add_priority(db(), "Digital inclusion", "", clock.now())
+        form = plan.ActionForm(priority_id=str(priority.id), title="Drop-ins", timescale="pilot")
+        plan.add_action(db(), form, clock.now(), "test")
+        db().add(
+            KioskDevice(
+                name="Tablet", branch_code="river-mill", branch_name="River Mill", created_at=clock.now()
+            )
+        )
+        db().commit()
+    admin = PageClient(bench.app.test_client())
+    assert sign_in(admin, bench.make_staff(Role.ADMIN).email).h1 == "Dashboard"
+    staff_starts = ["/staff/", "/staff/surveys/test-survey", "/staff/forums/culture-forum", "/staff/actions"]
+    for url, html in _crawl(bench.app, admin.client, staff_starts):
+        _post_odd_values(admin.client, url, html)
+    for url, html in _crawl(bench.app, bench.client.client, ["/", "/s/test-survey", "/forums/culture-forum"]):
+        _post_odd_values(bench.client.client, url, html)
+    # The survey's own pages are reached only by answering the ones before.
+    page = start(bench.client)
+    while page.h1 != "Check your answers before sending them":
+        path = page.response.request.path
+        _post_odd_values(bench.client.client, path, page.response.get_data(as_text=True))
+        page = bench.client.submit(bench.client.get(path), ANSWERS.get(path.rsplit("/", 1)[-1], {}))
+
+
 # --- The command line ---------------------------------------------------------------------------
 
 
@@ -952,6 +1218,25 @@ def cli_import_non_utf8_and_missing_files(bench: Bench) -> None:
         assert "Traceback" not in result.output
         assert result.output.strip(), "a message says what was wrong"
     assert bench.count(Response) == 0 and services.get_survey is not None
+
+
+@case
+def cli_import_deeply_nested_or_huge_json(bench: Bench) -> None:
+    deep = bench.tmp_path / "deep.json"
+    deep.write_text("[" * 50_000)
+    huge = bench.tmp_path / "huge.json"
+    huge.write_bytes(b'{"title": "' + b"x" * 6_000_000 + b'"}')
+    listed = bench.tmp_path / "list.json"
+    listed.write_text(json.dumps(list(range(100_000))))
+    for path, message in (
+        (deep, "the JSON is nested more than 64 levels deep"),
+        (huge, "is bigger than 5 MB"),
+        (listed, "must hold one JSON object"),
+    ):
+        result = bench.cli("surveys", "import", str(path))
+        assert result.exit_code == 1, path
+        assert isinstance(result.exception, SystemExit), result.exception  # not a traceback
+        assert message in result.output and len(result.output.splitlines()) == 1, result.output[:200]
 
 
 @case
@@ -974,6 +1259,23 @@ def cli_import_title_with_a_line_break(bench: Bench) -> None:
     assert "must not contain line breaks or hidden control characters" in result.output
     assert "Traceback" not in result.output
     assert bench.count(Survey) == 0
+
+
+@case
+def cli_unknown_revision_and_impossible_paths(bench: Bench) -> None:
+    bench.publish()
+    too_long = str(bench.tmp_path / ("x" * 300))
+    for args in (
+        ("db", "upgrade", "nosuchrevision"),
+        ("db", "downgrade", ""),
+        ("backup", "create", "--output", too_long),
+        ("backup", "restore", too_long, "--yes"),
+        ("surveys", "responses", "test-survey", "--out", too_long),
+    ):
+        result = bench.cli(*args)
+        assert result.exit_code == 1, args
+        assert isinstance(result.exception, SystemExit), (args, result.exception)  # not a traceback
+        assert len(result.output.strip().splitlines()) == 1, result.output
 
 
 @case

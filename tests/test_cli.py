@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -95,3 +97,21 @@ def test_db_current_reports_up_to_date(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["db", "current"])
     assert result.exit_code == 0, result.output
     assert f"current: {database.head_revision()}" in result.output
+
+
+def test_bad_arguments_are_one_line_not_a_traceback(app: Flask, tmp_path: Path) -> None:
+    runner = app.test_cli_runner()
+    too_long = str(tmp_path / ("x" * 300))  # past the file system's 255-byte name limit
+    for args, message in (
+        (["db", "upgrade", "nosuchrevision"], "Can't locate revision identified by 'nosuchrevision'"),
+        (["db", "upgrade", ""], "Name the revision to upgrade to"),
+        (["db", "downgrade", "nosuchrevision"], "Can't locate revision identified by 'nosuchrevision'"),
+        (["backup", "create", "--output", too_long], "Cannot write the backup to"),
+        (["backup", "restore", too_long, "--yes"], "Cannot read the backup"),
+        (["surveys", "import", too_long], "Cannot read"),
+        (["surveys", "responses", "nope"], "There is no survey with the web address 'nope'"),
+    ):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, (args, result.output)
+        assert isinstance(result.exception, SystemExit), (args, result.exception)
+        assert message in result.output, (args, result.output)

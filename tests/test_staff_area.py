@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, PathConverter, Rule
 
 from engage.models import Role, StaffUser
 from engage.staff.area import OPEN_ENDPOINTS, PASSWORD_CHANGE_ENDPOINTS
@@ -35,7 +35,9 @@ def staff_requests(app: Flask) -> Iterator[tuple[str, str, str]]:
 
 def _converter(rule: Rule, name: str) -> str:
     converter = rule._converters[name]
-    return {"IntegerConverter": "int", "PathConverter": "path"}.get(type(converter).__name__, "string")
+    if isinstance(converter, IntegerConverter):
+        return "int"
+    return "path" if isinstance(converter, PathConverter) else "string"
 
 
 @pytest.fixture

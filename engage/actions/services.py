@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engage import audit
+from engage import audit, inputs
+from engage.actions import tables
 from engage.actions.models import (
     STATUSES,
     TIMESCALES,
@@ -119,7 +120,8 @@ class ActionForm:
 
 def add_action(session: Session, data: ActionForm, now: datetime, who: str) -> Action:
     errors: dict[str, str] = {}
-    priority = session.get(Priority, int(data.priority_id)) if data.priority_id.isdigit() else None
+    priority_id = inputs.record_id(data.priority_id)
+    priority = session.get(Priority, priority_id) if priority_id else None
     if priority is None:
         errors["priority"] = "Select the priority this action belongs to"
     single = {"title": ("The action", data.title), "lead_officer": ("The lead officer", data.lead_officer)}
@@ -246,7 +248,7 @@ def all_themes(session: Session) -> list[ThemeRef]:
 
 def link(session: Session, action: Action, key: str, now: datetime, who: str) -> ThemeLink:
     analysis_id, _, theme_id = key.partition(":")
-    analysis = session.get(ThemeAnalysis, int(analysis_id)) if analysis_id.isdigit() else None
+    analysis = session.get(ThemeAnalysis, number) if (number := inputs.record_id(analysis_id)) else None
     if analysis is None or not theme_ref(analysis, theme_id).exists:
         raise ActionError({"theme": "Select a theme from the list"})
     if any(item.analysis_id == analysis.id and item.theme_id == theme_id for item in action.links):
@@ -592,7 +594,6 @@ IMPORT_COLUMNS = (
     "status",
     "status_reason",
 )
-MAX_IMPORT_ROWS = 1000
 
 
 def _unneutralise(value: Any) -> str:
@@ -635,42 +636,30 @@ class ImportResult:
 
 
 def read_table(filename: str, data: bytes) -> list[dict[str, str]]:
-    """Rows of a CSV or XLSX file as dicts keyed by the (lower-cased) header."""
-    import csv
-    import io
+    """Rows of a CSV or XLSX file as dicts keyed by the (lower-cased) header.
 
-    if filename.lower().endswith(".xlsx"):
-        from zipfile import BadZipFile
-
-        from openpyxl import load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-            raise ActionError({"file": "The file is not an XLSX workbook Excel can open"}) from None
-        if sheet is None:
-            raise ActionError({"file": "The workbook has no sheets"})
-        rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
-    elif filename.lower().endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ActionError({"file": "Save the CSV file as UTF-8 and upload it again"}) from None
-        rows = list(csv.reader(io.StringIO(text)))
-    else:
+    The file is read a row at a time and refused as soon as it passes a limit (see
+    ``engage.actions.tables``): however it was made, it costs little memory and time.
+    """
+    name = filename.lower()
+    if not name.endswith((".csv", ".xlsx")):
         raise ActionError({"file": "Choose a CSV or XLSX file"})
+    source = tables.read_xlsx(data) if name.endswith(".xlsx") else tables.read_csv(data)
+    try:
+        rows = list(tables.bounded_rows(source))
+    except tables.TableError as error:
+        raise ActionError({"file": str(error)}) from None
+    finally:
+        source.close()
     if not rows:
         raise ActionError({"file": "The file is empty"})
     header = [str(h).strip().lower() for h in rows[0]]
     missing = [c for c in ("priority", "action", "timescale") if c not in header]
     if missing:
         raise ActionError({"file": f"The first row must name the columns; missing: {', '.join(missing)}"})
-    body = [r for r in rows[1:] if any(str(v).strip() for v in r)]
-    if len(body) > MAX_IMPORT_ROWS:
-        raise ActionError({"file": f"Import at most {MAX_IMPORT_ROWS} actions at a time"})
     return [
-        {name: _unneutralise(row[i]) if i < len(row) else "" for i, name in enumerate(header)} for row in body
+        {name: _unneutralise(row[i]) if i < len(row) else "" for i, name in enumerate(header) if name}
+        for row in rows[1:]
     ]
 
 
@@ -739,7 +728,7 @@ def import_plan(session: Session, rows: list[dict[str, str]], now: datetime, who
 def link_response(
     session: Session, action_id: str, response: Response, now: datetime, who: str
 ) -> ResponseLink:
-    action = session.get(Action, int(action_id)) if action_id.isdigit() else None
+    action = session.get(Action, number) if (number := inputs.record_id(action_id)) else None
     if action is None:
         raise ActionError({"action": "Select an action from the list"})
     exists = session.scalar(

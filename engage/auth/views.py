@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -44,9 +45,19 @@ def _too_many(retry_after: int) -> TooManyRequests:
     return error
 
 
+MAX_NEXT_LENGTH = 2000
+
+
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never send someone to another site after sign in."""
-    if not target:
+    """Only same-site paths: never send someone to another site after sign in.
+
+    Anything unusual counts as no ``next`` at all (the dashboard): control characters,
+    which werkzeug refuses in a Location header (a CR/LF was a 500), invisible format
+    characters and line separators, and addresses longer than any page of ours.
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH:
+        return None
+    if any(unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} for char in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -31,6 +31,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from engage.forms import Form
+from surveys.runner import parse_date_parts
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
@@ -68,8 +69,8 @@ class WholeNumberField(StringField):
             return
         if not re.fullmatch(r"-?\d+", text):
             raise ValidationError(f"{self.noun} must be a whole number, like {self.minimum + 4}")
-        value = int(text)
-        if not self.minimum <= value <= self.maximum:
+        value = int(text) if len(text) <= 12 else None  # int() refuses more than 4,300 digits
+        if value is None or not self.minimum <= value <= self.maximum:
             raise ValidationError(f"{self.noun} must be between {self.minimum} and {self.maximum:,}")
         self.number = value
 
@@ -108,31 +109,27 @@ class OptionalDateField(Field):
         super().__init__(label, **kwargs)
         self.noun = noun
         self.data: date | None
+        self.raw_data: list[str] | None
         self.parts: list[str] = ["", "", ""]
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        parts = [v.strip() for v in valuelist] + [""] * (3 - len(valuelist))
-        self.parts = parts[:3]
+        # A half-posted date has fewer than three values, a forged one more: always three,
+        # so the widget can show them again.
+        parts = ([v.strip() for v in valuelist] + ["", "", ""])[:3]
+        self.parts = parts
+        self.raw_data = list(parts)
         self.data = None
 
     def pre_validate(self, form: Any) -> None:
         if self.raw_data is None:
             return
-        day, month, year = self.parts
         if not any(self.parts):
             self.data = None
             return
-        missing = [
-            name for name, value in zip(("day", "month", "year"), self.parts, strict=True) if not value
-        ]
-        if missing:
-            raise ValidationError(f"{self.noun} must include a {' and a '.join(missing)}")
-        try:
-            value = date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError(f"{self.noun} must be a real date, like 27 3 2026") from None
-        if len(year) != 4:
-            raise ValidationError("The year must include 4 numbers, like 2026")
+        day, month, year = self.parts
+        value = parse_date_parts(day, month, year, noun=self.noun)
+        if isinstance(value, str):
+            raise ValidationError(value)
         self.data = value
 
     def _value(self) -> str:

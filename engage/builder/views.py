@@ -535,15 +535,23 @@ def page_delete(slug: str, page_id: str) -> ResponseReturnValue:
     page = _page_or_404(data, page_id)
     form = ConfirmForm()
     page_errors: list[str] = []
+    # Worked out before deleting: the survey without the page no longer has it to look up.
+    used_by = [
+        where
+        for question in page["questions"]
+        for where in editing.references(data, question["id"])
+        if not where.startswith(f"page {editing.page_index(data, page_id) + 1}")
+    ]
     if form.validate_on_submit():
+        without = copy.deepcopy(data)
         try:
-            editing.delete_page(data, page_id)
+            editing.delete_page(without, page_id)
         except editing.EditError as error:
             page_errors = [str(error)]
         else:
             page_errors = _save(
                 survey,
-                data,
+                without,
                 "survey.page_deleted",
                 f"Deleted the page {page['title']!r}",
                 {"page": page_id, "deleted": page},
@@ -551,12 +559,6 @@ def page_delete(slug: str, page_id: str) -> ResponseReturnValue:
             if not page_errors:
                 _saved(f"The page '{page['title']}' has been deleted.")
                 return redirect(_overview_url(survey))
-    used_by = [
-        where
-        for question in page["questions"]
-        for where in editing.references(data, question["id"])
-        if not where.startswith(f"page {editing.page_index(data, page_id) + 1}")
-    ]
     return render_template(
         "builder/delete.html",
         title=f"Delete the page '{page['title']}'",

@@ -26,7 +26,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from engage import audit, clock, jobs, mail
+from engage import audit, clock, inputs, jobs, mail
 from engage.auth.decorators import role_required
 from engage.config import Settings
 from engage.database import db
@@ -44,6 +44,7 @@ from engage.forums.models import (
 from engage.links import external_url
 from engage.models import OutboundEmail, Role
 from surveys import text
+from surveys.runner import parse_date_parts
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
@@ -87,6 +88,10 @@ def list_forums() -> ResponseReturnValue:
     return render_template("forum_admin/list.html", title="Forums", rows=rows)
 
 
+FORUM_CAPACITY_MAX = 100_000
+MEETING_CAPACITY_MAX = 10_000
+
+
 def _refuse_hidden(
     errors: dict[str, str], values: dict[str, Any], fields: dict[str, str], *, multiline: bool = False
 ) -> None:
@@ -100,14 +105,14 @@ def _refuse_hidden(
 
 
 def _read_date(prefix: str, errors: dict[str, str], label: str) -> date | None:
-    parts = [request.form.get(f"{prefix}-{p}", "").strip() for p in ("day", "month", "year")]
-    if not any(parts):
+    day, month, year = (request.form.get(f"{prefix}-{p}", "") for p in ("day", "month", "year"))
+    if not (day.strip() or month.strip() or year.strip()):
         return None
-    try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
-        errors[prefix] = f"{label} must be a real date, like 1 3 2027"
+    value = parse_date_parts(day, month, year, noun=label, example="1 3 2027")
+    if isinstance(value, str):
+        errors[prefix] = value
         return None
+    return value
 
 
 def _forum_form(forum: Forum | None) -> tuple[dict[str, Any], dict[str, str]]:
@@ -147,10 +152,11 @@ def _forum_form(forum: Forum | None) -> tuple[dict[str, Any], dict[str, str]]:
     values["localities"] = list(dict.fromkeys(localities))
     capacity = None
     if values["capacity_text"]:
-        if not values["capacity_text"].isdigit() or int(values["capacity_text"]) < 1:
-            errors["capacity"] = "Capacity must be a whole number of people, 1 or more, or left empty"
-        else:
-            capacity = int(values["capacity_text"])
+        capacity = inputs.whole_number(values["capacity_text"], 1, FORUM_CAPACITY_MAX)
+        if capacity is None:
+            errors["capacity"] = (
+                f"Capacity must be a whole number of people from 1 to {FORUM_CAPACITY_MAX:,}, or left empty"
+            )
     values["capacity"] = capacity
     values["opens_on"] = _read_date("opens_on", errors, "The opening date")
     values["closes_on"] = _read_date("closes_on", errors, "The closing date")
@@ -566,18 +572,21 @@ def new_meeting(slug: str) -> ResponseReturnValue:
             errors["time"] = "Enter the start time in 24-hour form, like 18:30"
         if not values["place"] or len(values["place"]) > 200:
             errors.setdefault("place", "Enter the place, 200 characters or fewer")
-        if not values["capacity"].isdigit() or int(values["capacity"]) < 1:
-            errors["capacity"] = "Enter how many people can come, as a whole number"
+        capacity = inputs.whole_number(values["capacity"], 1, MEETING_CAPACITY_MAX)
+        if capacity is None:
+            errors["capacity"] = (
+                f"Enter how many people can come, as a whole number from 1 to {MEETING_CAPACITY_MAX:,}"
+            )
         if len(values["details"]) > 2000 and "details" not in errors:
             errors["details"] = "Details must be 2,000 characters or fewer"
-        if not errors and day is not None and match is not None:
+        if not errors and day is not None and match is not None and capacity is not None:
             local = datetime.combine(day, time(int(match.group(1)), int(match.group(2))), tzinfo=LONDON)
             meeting = ForumMeeting(
                 forum=forum,
                 title=values["title"],
                 starts_at=local.astimezone(ZoneInfo("UTC")),
                 place=values["place"],
-                capacity=int(values["capacity"]),
+                capacity=capacity,
                 details=values["details"],
                 created_at=clock.now(),
             )

@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "kiosk"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+SLUG_PATTERN = re.compile(r"^(?=.{3,60}$)[a-z0-9]+(-[a-z0-9]+)*$")  # as surveys/schema/survey.schema.json
 MAX_PAGES = 100
 MAX_FIELDS_PER_PAGE = 400
 MAX_VALUE_LENGTH = 20_000
@@ -172,6 +173,8 @@ def read_version(data: Mapping[str, Any]) -> tuple[str, int]:
     slug, version = data.get("slug"), data.get("version")
     if not isinstance(slug, str) or not slug:
         raise PayloadError("slug is missing")
+    if not SLUG_PATTERN.match(slug):  # before the database sees it: a NUL byte is an error there
+        raise PayloadError("slug is not a survey's web address")
     if not isinstance(version, int) or isinstance(version, bool) or not 0 < version < 2**31:
         raise PayloadError("version must be the survey version's number id")
     return slug, version

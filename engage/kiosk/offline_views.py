@@ -31,7 +31,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from engage import clock
+from engage import clock, inputs
 from engage.database import db
 from engage.extensions import csrf, rate_limiter
 from engage.kiosk import offline
@@ -143,9 +143,10 @@ def kiosk_api(view: Callable[[KioskDevice, Any], ResponseReturnValue]) -> Callab
             return jsonify(error=f"Send JSON with the {HEADER} header"), 400
         if not rate_limiter().hit(API_LIMIT, f"kiosk-device:{device.id}").allowed:
             return jsonify(error="Too many requests from this kiosk; try again later"), 429
-        data = request.get_json(silent=True)
-        if data is None:
-            return jsonify(error="The body is not valid JSON"), 400
+        try:
+            data = inputs.load_json(request.get_data(cache=False))
+        except inputs.JSONError as problem:
+            return jsonify(error=str(problem)), 400
         try:
             return view(device, data)
         except offline.PayloadError as problem:

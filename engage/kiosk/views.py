@@ -26,7 +26,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from engage import audit, clock
+from engage import audit, clock, inputs
 from engage.auth.decorators import role_required
 from engage.database import db
 from engage.errors import summary_items
@@ -240,16 +240,17 @@ def new_kiosk() -> ResponseReturnValue:
             )
         if values["branch"] not in branches:
             errors["branch"] = "Select the branch the tablet is in"
-        if not values["idle"].isdigit() or not services.MIN_IDLE <= int(values["idle"]) <= services.MAX_IDLE:
+        idle = inputs.whole_number(values["idle"], services.MIN_IDLE, services.MAX_IDLE)
+        if idle is None:
             errors["idle"] = (
                 f"Enter the idle time in seconds, from {services.MIN_IDLE} to {services.MAX_IDLE}"
             )
-        if not errors:
+        if not errors and idle is not None:
             device = KioskDevice(
                 name=values["name"],
                 branch_code=values["branch"],
                 branch_name=branches[values["branch"]],
-                idle_seconds=int(values["idle"]),
+                idle_seconds=idle,
                 created_at=clock.now(),
                 created_by_id=current_user.id,
             )

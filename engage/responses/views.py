@@ -111,7 +111,12 @@ def list_responses(slug: str) -> ResponseReturnValue:
             **({"question": theme["question"], "theme": theme["id"]} if theme else {}),
             **({"answer": answer["param"]} if answer else {}),
         },
-    )
+        # A bad filter is ignored, and said so; dates come from the report, so point at the form.
+        page_errors=[
+            {"text": text, "href": f"#{key}" if key in ("channel", "locality") else "#filters"}
+            for key, text in filters.errors.items()
+        ],
+    ), (400 if filters.errors else 200)
 
 
 def _only_flagged(query: Any, flagged_only: bool) -> Any:

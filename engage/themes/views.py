@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from analysis.codebook import SplitTheme
-from engage import clock, jobs
+from engage import clock, inputs, jobs
 from engage.actions import services as action_services
 from engage.auth.decorators import role_required
 from engage.database import db
@@ -306,13 +306,14 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
         elif action == "split":
             theme = request.form.get("theme", "")
             name = services.theme_label(analysis, theme)
-            parts = request.form.get("parts", "2")
-            if not parts.isdigit() or not 2 <= int(parts) <= 5:
+            parts = inputs.whole_number(request.form.get("parts", "2"), 2, 5)
+            if parts is None:
                 raise services.ThemeError("Choose to split the theme into 2 to 5 themes")
+            count = parts  # an int, for the lambda
             op = services.edit(
                 db(),
                 analysis,
-                lambda book, _state: book.split(theme, int(parts), author=author),
+                lambda book, _state: book.split(theme, count, author=author),
                 summary=f"Split theme '{name}' into {parts}",
             )
             assert isinstance(op, SplitTheme)

@@ -275,3 +275,39 @@ def test_a_single_response_can_be_linked_to_an_action(
     assert seen.soup.select_one("form[action$='/actions']") is None
     token = seen.soup.select_one("input[name=csrf_token]")["value"]  # type: ignore[index]
     assert viewer.post(url + "/actions", data={"action": "1", "csrf_token": token}).status_code == 403
+
+
+def test_forged_and_huge_ids_are_refused_not_a_500(app: Flask, survey: str, officer: PageClient) -> None:
+    # 99999999999999999999 was an OverflowError on SQLite (a DataError on PostgreSQL); '²'
+    # passes isdigit() but not int().
+    add_priority(officer)
+    page = officer.get("/staff/actions/new")
+    for forged in ("99999999999999999999", "²", "2147483648", "-1"):
+        bad = officer.submit(
+            page, {"priority": forged, "title": "T", "timescale": "pilot"}, expected_status=400
+        )
+        assert bad.error_summary() == ["Select the priority this action belongs to"], forged
+    add_action(officer)
+    token = page.soup.select_one("input[name=csrf_token]")["value"]  # type: ignore[index]
+    for forged in ("99999999999999999999:x", "²:x", ":x", "1"):
+        bad = officer.client.post(
+            f"/staff/actions/{action_id(app)}/themes", data={"csrf_token": token, "theme": forged}
+        )
+        assert bad.status_code == 400 and "Select a theme from the list" in bad.get_data(as_text=True), forged
+    add_responses(app, ["More study space"])
+    with app.app_context():
+        from surveys.models import Response
+
+        public_id = db().scalars(select(Response.public_id)).first()
+    response_page = officer.get(f"/staff/surveys/{SLUG}/responses/{public_id}")
+    for forged in ("99999999999999999999", "²"):
+        bad = officer.submit(response_page, {"action": forged}, selector="form[action$='/actions']")
+        assert "Select an action from the list" in bad.text, forged  # shown after the redirect
+    for path in ("/staff/actions/99999999999999999999", "/staff/actions/2147483648"):
+        officer.get(path, expected_status=404)
+    status = officer.client.post(
+        "/staff/actions/99999999999999999999/status", data={"csrf_token": token, "status": "agreed"}
+    )
+    assert status.status_code == 404
+    with app.app_context():
+        assert db().scalars(select(ThemeLink)).all() == []

@@ -391,6 +391,17 @@ def test_area_questions_need_areas(client: PageClient, draft: str) -> None:
             ["The latest date must be the same as or after the earliest date"],
         ),
         ("date", {"text": "Q", "earliest": ["1", "", "2027"]}, ["The earliest date must include a month"]),
+        (
+            "date",
+            {"text": "Q", "latest": ["1", "1", "9" * 20]},
+            ["The year must include 4 numbers, like 2026"],
+        ),
+        ("date", {"text": "Q", "latest": ["1"]}, ["The latest date must include a month and year"]),
+        (
+            "ranking",
+            {"text": "Q", "options": "A\nB\nC", "top_n": "9" * 5000},
+            ["How many to put in order must be between 1 and 10"],
+        ),
         ("long_text", {"text": "Q" * 301}, ["The question must be 300 characters or fewer"]),
     ],
 )
@@ -586,6 +597,25 @@ def test_changed_options_that_break_routing_are_explained(client: PageClient, ap
     assert page.soup.select_one("textarea[name=options]").get_text() == "Every week\nNot at all", (
         "nothing lost"
     )
+    assert definition(app, draft) == before
+
+
+def test_deleting_a_page_that_routing_depends_on_is_refused(
+    client: PageClient, app: Flask, draft: str
+) -> None:
+    # The page was taken out of the survey before the check failed, so the refusal page
+    # looked for it and raised KeyError: a 500.
+    _survey_with_choice(client, draft)
+    step2 = client.submit(
+        client.get(f"/staff/surveys/{draft}/pages/new"),
+        {"title": "Why not", "route": "only_if", "route_question": FIRST_QUESTION, "action": "pick"},
+    )
+    client.submit(step2, {"route_answers": "never"})
+    before = definition(app, draft)
+    confirm = client.get(f"/staff/surveys/{draft}/pages/your_views/delete")
+    refused = client.submit(confirm, expected_status=400)
+    assert refused.soup.select_one(".govuk-error-summary")
+    assert "Why not" in refused.text, "says what depends on the page"
     assert definition(app, draft) == before
 
 

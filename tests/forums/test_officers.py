@@ -39,7 +39,7 @@ def test_officer_creates_and_edits_a_forum(
         "Enter the forum's name",
         "The web address must be lower-case letters, numbers and hyphens, like cultural-forum",
         "Say what the forum is for",
-        "Capacity must be a whole number of people, 1 or more, or left empty",
+        "Capacity must be a whole number of people from 1 to 100,000, or left empty",
         "The closing date must be a real date, like 1 3 2027",
     ]
     created = client.submit(
@@ -258,3 +258,52 @@ def test_new_consent_wording_and_asking_members_to_reconfirm(
     [message] = outbox(app, "forum_reconfirm")
     assert message.to_address == "priya@example.org" and "/stay" in message.text_body
     assert "Email me about results." in client.get("/forums/culture-forum/register").text
+
+
+def test_hostile_numbers_and_dates_in_forum_and_meeting_forms(
+    client: PageClient, app: Flask, make_forum: Callable[..., str], signed_in: Callable[[Role], StaffUser]
+) -> None:
+    make_forum()
+    signed_in(Role.OFFICER)
+    edit = client.get("/staff/forums/culture-forum/edit")
+    for fields, message in (
+        ({"opens_on-year": "99999999999999999999"}, "The year must include 4 numbers, like 2026"),
+        ({"opens_on-day": "99999999999999999999"}, "The opening date must be a real date, like 1 3 2027"),
+        ({"opens_on-year": "-2026"}, "The opening date must be a real date, like 1 3 2027"),
+        ({"opens_on-year": ""}, "The opening date must include a year"),
+        ({"closes_on-day": "1", "closes_on-month": "2"}, "The closing date must include a year"),
+        ({"capacity": "99999999999999999999"}, CAPACITY),
+        ({"capacity": "²"}, CAPACITY),
+        ({"capacity": "-3"}, CAPACITY),
+        ({"capacity": "9" * 5000}, CAPACITY),
+    ):
+        result = client.submit(edit, fields, expected_status=400)
+        assert result.error_summary() == [message], fields
+    form = client.get("/staff/forums/culture-forum/meetings/new")
+    good = {"title": "Spring", "date-day": "3", "date-month": "3", "date-year": "2027", "time": "18:30",
+            "place": "Northbrook Library", "capacity": "20"}  # fmt: skip
+    for fields, message in (
+        ({"date-year": "99999999999999999999"}, "The year must include 4 numbers, like 2026"),
+        ({"date-month": "", "date-year": ""}, "The date must include a month and year"),
+        (
+            {"capacity": "99999999999999999999"},
+            "Enter how many people can come, as a whole number from 1 to 10,000",
+        ),
+        ({"capacity": "²"}, "Enter how many people can come, as a whole number from 1 to 10,000"),
+        ({"time": "99999999999999999999:00"}, "Enter the start time in 24-hour form, like 18:30"),
+    ):
+        result = client.submit(form, {**good, **fields}, expected_status=400)
+        assert result.error_summary() == [message], fields
+    half = {k: v for k, v in good.items() if k != "date-year"}
+    token = form.soup.select_one("input[name=csrf_token]")["value"]  # type: ignore[index]
+    response = client.client.post(
+        "/staff/forums/culture-forum/meetings/new", data={**half, "csrf_token": token}
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert db().scalars(select(ForumMeeting)).all() == []
+        forum = db().scalars(select(Forum)).one()
+        assert forum.capacity is None and forum.opens_on.year == 2026
+
+
+CAPACITY = "Capacity must be a whole number of people from 1 to 100,000, or left empty"

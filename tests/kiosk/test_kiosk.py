@@ -40,6 +40,13 @@ def test_staff_add_a_kiosk_and_the_tablet_enrols_once(
         "Select the branch the tablet is in",
         "Enter the idle time in seconds, from 30 to 900",
     ]
+    for idle in ("²", "99999999999999999999", "9" * 5000, "-60", "6e1"):  # '²' passes isdigit(), not int()
+        odd = staff_client.submit(
+            staff_client.get("/staff/kiosks/new"),
+            {"name": "Tablet", "branch": "northgate-central", "idle": idle},
+            expected_status=400,
+        )
+        assert odd.error_summary() == ["Enter the idle time in seconds, from 30 to 900"], idle
     code = add_kiosk(staff_client)
     device = PageClient(app.test_client())
     assert device.get("/kiosk", expected_status=403).h1 == "This tablet is not set up"

@@ -315,3 +315,17 @@ def test_a_revoked_kiosk_cannot_send(app: Flask, tablet: PageClient) -> None:
         device.token_hash = None
         db().commit()
     assert api(tablet, "/kiosk/api/status", {"queued": 0}).status_code == 401
+
+
+def test_a_slug_that_cannot_be_one_is_a_json_error(tablet: PageClient) -> None:
+    # A NUL byte reached PostgreSQL, whose refusal came back as an HTML page to a JSON client.
+    bundle = get_bundle(tablet)
+    for slug in ("\x00", "library-co-design\x00", "x" * 5000, "../etc", "Library-Co-Design"):
+        for url, body in (
+            ("/kiosk/api/check", {"page": "visiting", "pages": {}}),
+            ("/kiosk/api/handoff", {"pages": {}}),
+            ("/kiosk/api/responses", {"key": "q" * 20, "pages": {}}),
+        ):
+            reply = api(tablet, url, {**body, "slug": slug, "version": bundle["version"]})
+            assert reply.status_code == 422, (url, slug[:20])
+            assert reply.get_json()["error"] == "slug is not a survey's web address"

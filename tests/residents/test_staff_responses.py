@@ -83,9 +83,9 @@ def test_responses_list_filters_and_detail(
         "0 submitted responses match these filters"
         in client.get("/staff/surveys/test-survey/responses?channel=paper").text
     )
-    assert reference in client.get("/staff/surveys/test-survey/responses?channel=bogus").text, (
-        "bad filters are ignored"
-    )
+    bogus = client.get("/staff/surveys/test-survey/responses?channel=bogus", expected_status=400)
+    assert reference in bogus.text, "bad filters are ignored"
+    assert bogus.error_summary() == ["Select a channel from the list"], "and said so, as on the report"
     link = listing.soup.select_one(f"a:-soup-contains('{reference}')")["href"]
     detail = client.get(str(link))
     assert detail.h1 == f"Response {reference}"

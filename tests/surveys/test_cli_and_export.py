@@ -95,6 +95,32 @@ def test_import_unreadable_files(app: Flask, tmp_path: Path) -> None:
     assert runner.invoke(args=["surveys", "publish", "nope"]).exit_code == 1
 
 
+def test_import_hostile_files_get_one_line_and_status_1(app: Flask, tmp_path: Path) -> None:
+    runner = app.test_cli_runner()
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 50_000 + "]" * 50_000)
+    nested = tmp_path / "nested.json"
+    nested.write_text('{"pages": ' * 100 + "[]" + "}" * 100)
+    huge = tmp_path / "huge.json"
+    with huge.open("w") as file:
+        file.write('{"title": "')
+        file.write("x" * 6_000_000)
+        file.write('"}')
+    not_an_object = tmp_path / "list.json"
+    not_an_object.write_text("[1, 2, 3]")
+    for path, message in (
+        (deep, f"{deep} cannot be imported: the JSON is nested more than 64 levels deep."),
+        (nested, f"{nested} cannot be imported: the JSON is nested more than 64 levels deep."),
+        (huge, f"{huge} is bigger than 5 MB: a survey definition can be up to 5 MB."),
+        (not_an_object, f"{not_an_object} must hold one JSON object, the survey definition."),
+        (Path("/dev/zero"), "/dev/zero is bigger than 5 MB: a survey definition can be up to 5 MB."),
+    ):
+        result = runner.invoke(args=["surveys", "import", str(path)])
+        assert result.exit_code == 1, (path, result.output)
+        assert isinstance(result.exception, SystemExit), result.exception
+        assert result.output.strip() == f"Error: {message}", result.output
+
+
 def test_demo_responses_export_and_formula_safety(app: Flask) -> None:
     with app.app_context():
         lines = list(load_demo_surveys(db(), clock.now()))

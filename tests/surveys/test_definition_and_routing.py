@@ -178,3 +178,56 @@ def test_text_number_and_ranking_validation() -> None:
     )
     assert "You have already chosen 'Learning and skills'" in ranking.errors["priority_rank.2"]
     assert ranking.errors["priority_rank.3"] == "Choose one of the options listed for number 3"
+
+
+def read_joined(form: dict[str, Any]) -> runner.PageResult:
+    from tests.residents.conftest import SURVEY
+
+    definition = parse(copy.deepcopy(SURVEY))
+    page = next(p for p in definition.all_pages if p.id == "about")
+    question = next(q for q in page.questions if q.id == "joined")
+    return runner.read_page(page, [question], MultiDict(form), definition)
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message"),
+    [
+        ("1", "1", "99999999999999999999", "The year must include 4 numbers, like 2026"),  # was OverflowError
+        ("99999999999999999999", "1", "2020", "The date must be a real date, like 27 3 2026"),
+        ("1", "99999999999999999999", "2020", "The date must be a real date, like 27 3 2026"),
+        ("1", "1", "-2020", "The date must be a real date, like 27 3 2026"),
+        ("1", "1", "+202", "The date must be a real date, like 27 3 2026"),  # int() reads 202
+        ("1", "1", "2_02", "The date must be a real date, like 27 3 2026"),  # int() reads 202
+        ("1", "1", "0000", "The date must be a real date, like 27 3 2026"),
+        ("0", "1", "2020", "The date must be a real date, like 27 3 2026"),
+        ("1", "1", "99999", "The year must include 4 numbers, like 2026"),
+        ("1", "1", "20", "The year must include 4 numbers, like 2026"),
+        ("x", "y", "z", "The date must be a real date, like 27 3 2026"),
+        ("1", "1", "2 020", "The date must be a real date, like 27 3 2026"),
+        ("1", "1", "²⁰²⁰", "The date must be a real date, like 27 3 2026"),  # isdigit, yet int() refuses
+        ("1", "1", "1e3", "The date must be a real date, like 27 3 2026"),
+        ("001", "1", "2020", "The date must be a real date, like 27 3 2026"),
+        ("1", "", "", "The date must include a month and year"),
+        ("", "", "2020", "The date must include a day and month"),
+    ],
+)
+def test_hostile_dates_get_a_message_not_an_exception(day: str, month: str, year: str, message: str) -> None:
+    result = read_joined({"joined-day": day, "joined-month": month, "joined-year": year})
+    assert result.errors == {"joined": message}
+    assert result.raw["joined"] == {"day": day.strip(), "month": month.strip(), "year": year.strip()}
+
+
+def test_half_posted_dates_and_digits_from_other_scripts() -> None:
+    assert read_joined({"joined-day": "3", "joined-month": "4"}).errors == {
+        "joined": "The date must include a year"
+    }
+    assert read_joined({"joined-year": "2020"}).errors == {"joined": "The date must include a day and month"}
+    assert read_joined({}).errors == {}, "an optional date left out entirely is no answer"
+    # Arabic-Indic and full-width digits are read like the number questions read them.
+    arabic = read_joined({"joined-day": "١٢", "joined-month": "٣", "joined-year": "٢٠٢٠"})
+    assert arabic.errors == {} and arabic.answers == {"joined": "2020-03-12"}
+    wide = read_joined({"joined-day": "１", "joined-month": "２", "joined-year": "２０２１"})
+    assert wide.answers == {"joined": "2021-02-01"}
+    assert read_joined({"joined-day": " 9 ", "joined-month": "09", "joined-year": "2021"}).answers == {
+        "joined": "2021-09-09"
+    }

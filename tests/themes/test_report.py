@@ -91,6 +91,13 @@ def test_bad_filters_are_explained_and_ignored(app: Flask, survey: str, officer:
     backwards = officer.get(f"{REPORT}?since=2026-12-01&until=2026-11-01", expected_status=400)
     assert backwards.error_summary() == ["The end date must be on or after the start date"]
     officer.get(f"/staff/surveys/{SLUG}/responses?answer=nope:x", expected_status=404)
+    # The last day there is: the day after it does not exist (an OverflowError, a 500).
+    for query in ("until=9999-12-31", "since=0001-01-01", "until=1999-12-31"):
+        far = officer.get(f"{REPORT}?{query}", expected_status=400)
+        assert far.error_summary() == ["Enter a date from 2000 to 2999 as year-month-day, like 2026-10-01"]
+        assert "2 submitted responses" in far.text, "the bad filter is ignored"
+        listing = officer.get(f"/staff/surveys/{SLUG}/responses?{query}", expected_status=400)
+        assert "Enter a date from 2000 to 2999" in listing.text
 
 
 def one_by_one(

@@ -312,6 +312,14 @@ def test_officers_check_answers_move_them_split_themes_and_leave_notes(
     # Split the second theme in two.
     themes_page = officer.get(URL)
     count = len(analysed(app).result["themes"])
+    for parts in ("²", "99999999999999999999", "9" * 5000):  # '²' passes isdigit(), not int()
+        odd = officer.submit(
+            themes_page,
+            {"theme": second["id"], "parts": parts},
+            selector="form:has(input[value=split])",
+            expected_status=400,
+        )
+        assert "Choose to split the theme into 2 to 5 themes" in odd.text, parts
     officer.submit(
         themes_page, {"theme": second["id"], "parts": "2"}, selector="form:has(input[value=split])"
     )
