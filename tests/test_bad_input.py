@@ -1035,6 +1035,20 @@ def crlf_in_next_after_sign_in(bench: Bench) -> None:
 
 
 @case
+def forged_host_headers(bench: Bench) -> None:
+    # A forged Host or X-Forwarded-Host once chose the site that emailed secret links
+    # pointed at. Links come from ENGAGE_BASE_URL; bodies and headers are checked whole.
+    slug = bench.make_forum()
+    for header in ({"Host": "attacker.example"}, {"X-Forwarded-Host": "attacker.example"}):
+        page = bench.client.get(f"/forums/{slug}/register", headers=header)
+        bench.client.submit(page, sign_up_data(email=f"x{len(header)}@example.org"), headers=header)
+    with bench.app.app_context():
+        bodies = [m.text_body + m.html_body for m in db().scalars(select(OutboundEmail))]
+    assert len(bodies) == 2
+    assert all("attacker.example" not in body and "http://127.0.0.1:5000/forums/" in body for body in bodies)
+
+
+@case
 def forged_ids_of_other_peoples_responses(bench: Bench) -> None:
     bench.publish()
     staff = bench.officer()
