@@ -53,12 +53,14 @@ migrate: install ## Apply database migrations (ENGAGE_DATABASE_URL, default inst
 
 .PHONY: demo
 demo: migrate ## Load the demo data and print the demo staff sign-in (safe to repeat)
-	$(FLASK) demo load
+	ENGAGE_BASE_URL="$${ENGAGE_BASE_URL:-http://$(HOST):$(PORT)}" $(FLASK) demo load
 
 .PHONY: run
 run: demo ## Serve the product with gunicorn on http://127.0.0.1:5000 with demo data
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - --logger-class engage.logmask.GunicornLogger wsgi:app
+	ENGAGE_BASE_URL="$${ENGAGE_BASE_URL:-http://$(HOST):$(PORT)}" \
+	  $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - \
+	  --logger-class engage.logmask.GunicornLogger wsgi:app
 
 .PHONY: chromium
 chromium: ## Install Debian's Chromium for the browser tests when it is missing

@@ -211,7 +211,8 @@ def demo_load() -> None:
     """Load demonstration data (safe to run again: nothing is duplicated)."""
     from engage.demo import load_demo
 
-    for line in load_demo(database.db(), current_app.instance_path):
+    base_url = current_app.config["ENGAGE_SETTINGS"].base_url
+    for line in load_demo(database.db(), current_app.instance_path, base_url):
         click.echo(line)
 
 

@@ -34,7 +34,9 @@ def _demo_password(instance_path: Path) -> str:
     return password
 
 
-def load_demo(session: Session, instance_path: str) -> Iterator[str]:
+def load_demo(session: Session, instance_path: str, base_url: str = "http://127.0.0.1:5000") -> Iterator[str]:
+    """Load the demo (idempotent); the lines to print name addresses under ``base_url``."""
+    base_url = base_url.rstrip("/")
     password = _demo_password(Path(instance_path))
     for email, name, role in DEMO_STAFF:
         user = accounts.find_by_email(session, email)
@@ -58,9 +60,9 @@ def load_demo(session: Session, instance_path: str) -> Iterator[str]:
     yield from load_demo_surveys(session, clock.now())
     yield from load_demo_forums(session, clock.now())
     yield from load_demo_actions(session, clock.now())
-    yield from load_demo_kiosk(session, clock.now(), "http://127.0.0.1:5000")
+    yield from load_demo_kiosk(session, clock.now(), base_url)
     yield ""
-    yield "Demo staff sign in: http://127.0.0.1:5000/staff/sign-in"
+    yield f"Demo staff sign in: {base_url}/staff/sign-in"
     yield f"  email:    {DEMO_STAFF[0][0]}  (administrator)"
     yield f"  password: {password}"
     yield f"  Also: {', '.join(email for email, _, _ in DEMO_STAFF[1:])} with the same password."
