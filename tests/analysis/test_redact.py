@@ -10,6 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from analysis import redact as redact_module
 from analysis import redact_eval
 from analysis.redact import KINDS, PLACEHOLDERS, find, redact
 
@@ -213,9 +214,12 @@ def test_the_scorer_command(capsys: pytest.CaptureFixture[str], tmp_path: object
 # --- properties: general shapes, not just the catalogue's sentences --------------------
 
 FIRST = st.sampled_from(["Sarah", "Tom", "Priya", "Mohammed", "Agnieszka", "Kofi", "Siobhan", "Wei", "Jo"])
-# Surnames of letters only, capitalised, none of them an everyday word.
+# Surnames of letters only, capitalised, none of them an everyday word: "I am Sarah All" is
+# rightly read as a name and the word "All" (the redactor never takes its own list of
+# everyday words, _NOT_NAMES and _CALENDAR, as part of a name). Found by CI's fixed seed.
+EVERYDAY = redact_module._NOT_NAMES | redact_module._CALENDAR | {"street", "road", "lane"}
 SURNAME = st.from_regex(r"[A-Z][a-z]{2,9}(?:-[A-Z][a-z]{2,8})?", fullmatch=True).filter(
-    lambda word: word.lower() not in {"the", "and", "street", "road", "lane"}
+    lambda word: word.lower() not in EVERYDAY and word.split("-")[0].lower() not in EVERYDAY
 )
 INTRO = st.sampled_from(["I am", "I'm", "My name is", "This is", "Hi, I am", "Regards,", "Thank you"])
 TITLE = st.sampled_from(["Mr", "Mrs", "Ms", "Miss", "Dr", "Dr.", "Mrs.", "Cllr", "Prof"])
