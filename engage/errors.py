@@ -15,6 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engage import links
+from engage.database import db
 from engage.security import mark_private
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,12 @@ def handle_unstorable(error: DataError) -> tuple[str, int]:
     """The database refused a value it cannot hold (a NUL byte, a number out of range):
     the request was at fault, so say so. Known cases are refused earlier, per field."""
     log.warning("Database refused a value while serving %s: %s", request.path, error.orig)
+    # The failed transaction must be rolled back before the page (which may read who is
+    # signed in, or which kiosk this is) can use the database again.
+    try:
+        db().rollback()
+    except Exception:
+        log.exception("Rollback after a refused value failed")
     return _render(400, unstorable=True)
 
 

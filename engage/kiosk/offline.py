@@ -420,7 +420,10 @@ def record_refusal(
         KioskRefusal(
             device_id=device.id,
             client_key=key,
-            survey_slug=slug[:60] if isinstance(slug, str) else "",
+            # Only a slug that could be one: anything else (a NUL byte, say) the database may refuse.
+            survey_slug=slug
+            if isinstance(slug, str) and SLUG_PATTERN.match(slug) and len(slug) <= 60
+            else "",
             version_id=version,
             reason=refusal.reason[:20],
             message=refusal.message[:300],
