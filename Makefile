@@ -103,7 +103,10 @@ test-postgres: install chromium ## The whole pytest suite on PostgreSQL (a fresh
 	fi
 
 .PHONY: test
-test: lint types contracts test-sqlite test-postgres ## Everything CI runs: lint, types, contracts, all tests on SQLite and PostgreSQL
+test: lint types contracts chromium ## Everything CI runs: lint, types, contracts, all tests on SQLite and PostgreSQL
+	@# The two databases' runs are independent (own databases, free ports), so they share the
+	@# machine's cores; each run's output is printed whole when it finishes.
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 .PHONY: eval
 eval: install ## Theme analysis quality (NMI, ARI, ACC) against a TF-IDF + k-means baseline on ../shared/data/dev; redaction recall and precision on its labelled catalogue
