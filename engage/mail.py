@@ -86,10 +86,10 @@ def send(
         response_id=response_id,
         discard_after=clock.now() + GOODBYE_KEPT if goodbye else None,
     )
-    problem = build_problem(message, settings)
-    if problem is not None:
-        message.status, message.last_error = "failed", problem
-        log.error("Email to %s could not be built: %s", purpose, problem)
+    built = build_or_problem(message, settings)
+    if isinstance(built, str):
+        message.status, message.last_error = "failed", built
+        log.error("Email to %s could not be built: %s", purpose, built)
     db().add(message)
     db().flush()
     return message
@@ -106,13 +106,12 @@ def dispatch(message: OutboundEmail) -> None:
         jobs.enqueue(deliver, message.id)
 
 
-def build_problem(message: OutboundEmail, settings: Settings) -> str | None:
-    """Why ``message`` cannot be built into an email, or ``None``."""
+def build_or_problem(message: OutboundEmail, settings: Settings) -> EmailMessage | str:
+    """``message`` built into an email, or why it cannot be."""
     try:
-        build(message, settings)
+        return build(message, settings)
     except Exception as error:  # noqa: BLE001 - whatever the reason, it is recorded on the row
         return f"The email could not be built: {type(error).__name__}: {error}"
-    return None
 
 
 def build(message: OutboundEmail, settings: Settings) -> EmailMessage:
@@ -136,14 +135,13 @@ def deliver(message_id: int) -> None:
         return
     settings = _settings()
     message.attempts += 1
-    problem = build_problem(message, settings)
-    if problem is not None:
+    email = build_or_problem(message, settings)
+    if isinstance(email, str):
         # Retrying cannot help: record why, and do not raise.
-        message.status, message.last_error = "failed", problem
+        message.status, message.last_error = "failed", email
         session.commit()
-        log.error("Email %s to %s could not be built: %s", message.id, message.purpose, problem)
+        log.error("Email %s to %s could not be built: %s", message.id, message.purpose, email)
         return
-    email = build(message, settings)
     try:
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
             if settings.smtp_use_tls:

@@ -76,6 +76,15 @@ def problem(label: str, value: str, *, multiline: bool = False) -> str | None:
     return message(label, multiline=multiline) if refused(value, multiline=multiline) else None
 
 
+def collect(errors: dict[str, str], fields: dict[str, tuple[str, str]], *, multiline: bool = False) -> None:
+    """For hand-written forms: ``fields`` maps a field's key to (its label, its value); each
+    value that breaks the rule puts the rule's message into ``errors`` under its key."""
+    for key, (label, value) in fields.items():
+        found = problem(label, value, multiline=multiline)
+        if found:
+            errors[key] = found
+
+
 def remove(value: str, *, multiline: bool = False) -> str:
     """``value`` with what the field refuses taken out: line breaks in a single-line value
     become spaces, hidden characters go. For showing back what was typed, minus the

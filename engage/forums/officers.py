@@ -97,11 +97,9 @@ def _refuse_hidden(
 ) -> None:
     """The service's one text rule (surveys.text) for hand-written fields: ``fields`` maps
     each field to its label. Normalises the values; a refused value gets the rule's message."""
-    for key, label in fields.items():
+    for key in fields:
         values[key] = text.normalise(values[key], multiline=multiline)
-        problem = text.problem(label, values[key], multiline=multiline)
-        if problem:
-            errors[key] = problem
+    text.collect(errors, {key: (label, values[key]) for key, label in fields.items()}, multiline=multiline)
 
 
 def _read_date(prefix: str, errors: dict[str, str], label: str) -> date | None:
