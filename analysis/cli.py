@@ -40,7 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     themes.add_argument("--id-column")
     themes.add_argument("--k", type=_k, default="auto", help="number of themes, or 'auto' (default)")
     themes.add_argument("--random-state", type=int, default=0)
-    themes.add_argument("--representation", choices=["tfidf", "embeddings"], default="tfidf")
+    themes.add_argument(
+        "--representation",
+        choices=["embeddings", "tfidf"],
+        default="embeddings",
+        help="sentence embeddings (default) or the TF-IDF fallback",
+    )
+    themes.add_argument("--question", help="the question's text: short answers are read with it")
     themes.add_argument("--out", required=True, help="JSON file for the themes and assignments")
     themes.add_argument("--save-model", help="also save the model (.npz) for 'assign' and the codebook")
     assign = sub.add_parser("assign", help="assign new answers to the themes of a saved model")
@@ -56,13 +62,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def _themes(args: argparse.Namespace) -> None:
     answers = read_answers(args.input, args.text_column, args.id_column)
-    model = ThemeModel(k=args.k, representation=args.representation, random_state=args.random_state)
+    model = ThemeModel(
+        k=args.k, representation=args.representation, question=args.question, random_state=args.random_state
+    )
     model.fit(answers.texts, ids=answers.ids)
     write_json(model.result(), args.out)
     if args.save_model:
         save_model(model, args.save_model, text_column=args.text_column, id_column=args.id_column)
     n_unassigned = int((model.labels_ < 0).sum())
-    print(f"{len(answers.ids)} answers, {model.n_themes_} themes, {n_unassigned} unassigned -> {args.out}")
+    n_more = len(model.others_)
+    print(
+        f"{len(answers.ids)} answers, {model.n_themes_} themes, {n_unassigned} unassigned, "
+        f"{n_more} with more than one theme ({model.representation_}) -> {args.out}"
+    )
 
 
 def _assign(args: argparse.Namespace) -> None:

@@ -20,7 +20,20 @@ from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import normalize
 
-from analysis.model import UNASSIGNED, FloatArray, Theme, ThemeModel, pick_quotes, theme_keywords, theme_label
+from analysis.duplicates import duplicate_groups
+from analysis.labels import PhraseIndex
+from analysis.language import language_of
+from analysis.model import (
+    UNASSIGNED,
+    Described,
+    FloatArray,
+    IntArray,
+    Theme,
+    ThemeModel,
+    describe,
+    other_themes,
+    redacted,
+)
 from analysis.text import is_meaningless
 
 __all__ = [
@@ -245,7 +258,17 @@ class ThemeState:
         self.model = model
         self.answer_ids: list[str] = list(model.ids_)
         self.texts: list[str] = list(model.texts_)
-        self.vectors: FloatArray = model.embedding_.copy()
+        self.vectors: FloatArray = np.asarray(model.embedding_, dtype=np.float32).copy()
+        points: Any = getattr(model, "point_vectors_", None)
+        owners: Any = getattr(model, "point_owner_", None)
+        if points is None or owners is None:
+            # A model saved before answers were split into points: split them now.
+            _, points, owners = model.embed_answers(self.texts)
+        self.point_vectors: FloatArray = np.asarray(points, dtype=np.float32)
+        self.point_owner: IntArray = np.asarray(owners, dtype=np.int64)
+        self.languages: list[str] = list(model.languages_ or [language_of(t) for t in self.texts])
+        self.phrases: PhraseIndex | None = None  # made on first use, then extended
+        self.groups: IntArray | None = model.groups_
         self.assignment: list[str] = [
             model.theme_ids_[lab] if lab >= 0 else UNASSIGNED for lab in model.labels_
         ]
@@ -258,8 +281,9 @@ class ThemeState:
         # Each answer's word counts, for theme keywords: made once, kept while the state
         # lives (texts never change, only which theme they are in).
         self._words: Any = None
-        # Vectors of the answers each add_answers operation placed: version -> (first id, vectors).
-        self.embedded: dict[int, tuple[str, FloatArray]] = dict((prepared or {}).get("embedded", {}))
+        # What each add_answers operation embedded: version -> (first id, answer vectors,
+        # point vectors, each point's answer as a row among the added answers).
+        self.embedded: dict[int, tuple[Any, ...]] = dict((prepared or {}).get("embedded", {}))
         self._stored_words: Any = (prepared or {}).get("words")
 
     # -- helpers ----------------------------------------------------------------------
@@ -383,24 +407,38 @@ class ThemeState:
         ]
         if new_rows:
             known = self.embedded.get(version) if version is not None else None
-            if known is not None and known[0] == new_rows[0][0] and len(known[1]) == len(new_rows):
-                vectors = known[1]
+            if (
+                known is not None
+                and len(known) == 4
+                and known[0] == new_rows[0][0]
+                and len(known[1]) == len(new_rows)
+            ):
+                _, vectors, points, owners = known
             else:
-                vectors = self.model.embed([t for _, t in new_rows])
+                vectors, points, owners = self.model.embed_answers([t for _, t in new_rows])
                 if version is not None:
-                    self.embedded[version] = (new_rows[0][0], vectors)
+                    self.embedded[version] = (new_rows[0][0], vectors, points, owners)
             rows_before = len(self.answer_ids)
             themes, _ = self._nearest(vectors)
             for (answer_id, text), theme in zip(new_rows, themes, strict=True):
                 self._index[answer_id] = len(self.answer_ids)
                 self.answer_ids.append(answer_id)
                 self.texts.append(text)
+                self.languages.append(language_of(text))
                 self.assignment.append(theme if not is_meaningless(text) else UNASSIGNED)
             # One copy for all of them: stacking row by row made adding n answers O(n²).
             self.vectors = np.vstack([self.vectors, vectors])
+            self.point_vectors = np.vstack([self.point_vectors, np.asarray(points, dtype=np.float32)])
+            self.point_owner = np.concatenate(
+                [self.point_owner, np.asarray(owners, dtype=np.int64) + rows_before]
+            )
+            if self.phrases is not None:
+                self.phrases.extend(redacted([t for _, t in new_rows]))
+            self.groups = None
             if self._words is not None and self._words.shape[0] == rows_before:
                 vec = self.model.word_vectorizer_
-                self._words = sparse.vstack([self._words, vec.transform([t for _, t in new_rows])]).tocsr()
+                added = vec.transform(redacted([t for _, t in new_rows]))
+                self._words = sparse.vstack([self._words, added]).tocsr()
             else:
                 self._words = None
         return [self.assignment[self._index[str(a)]] for a in answer_ids]
@@ -419,45 +457,74 @@ class ThemeState:
                 out[row] = max(0.0, float(self.vectors[row] @ self.themes[theme_id].centre))
         return out
 
-    def themes_list(self, redact_quotes: bool = True) -> list[Theme]:
-        """Current relevant themes with sizes, keywords, labels and quotes."""
+    def _described(self) -> tuple[list[_ThemeEntry], Described]:
+        """The current relevant themes, and what describing them needs."""
         active = [t for t in self.themes.values() if t.relevant]
         index = {t.id: i for i, t in enumerate(active)}
-        labels = np.array([index.get(t, -1) for t in self.assignment], dtype=np.int64)
+        primary = np.array([index.get(t, -1) for t in self.assignment], dtype=np.int64)
         scores = self.scores()
         vec = self.model.word_vectorizer_
-        if vec is not None and active:
-            if self._words is None:
-                stored = self._stored_words
-                fits = stored is not None and stored.shape[0] == len(self.texts)
-                self._words = stored if fits else vec.transform(self.texts)
-            # Answers in no theme (label -1) are left out by theme_keywords.
-            keywords = theme_keywords(self._words, labels, len(active), vec.get_feature_names_out().tolist())
-        else:
-            keywords = [[] for _ in active]
-        surface = self.model.surface_
-        out = []
-        for i, theme in enumerate(active):
-            members = np.flatnonzero(labels == i)
-            quotes = pick_quotes(self.texts, members, scores, self.model.n_quotes, redacted=redact_quotes)
-            out.append(
-                Theme(
-                    id=theme.id,
-                    label=theme.label or theme_label(keywords[i], surface),
-                    keywords=[surface.word(k) for k in keywords[i]],
-                    size=len(members),
-                    quotes=quotes,
-                )
-            )
-        return out
+        if vec is not None and active and self._words is None:
+            stored = self._stored_words
+            fits = stored is not None and stored.shape[0] == len(self.texts)
+            self._words = stored if fits else vec.transform(redacted(self.texts))
+        if self.phrases is None:
+            self.phrases = PhraseIndex.build(redacted(self.texts))
+        if self.groups is None:
+            self.groups = duplicate_groups(self.texts, self.vectors, within=primary)
+        dims = self.vectors.shape[1]
+        centres = np.vstack([t.centre for t in active]) if active else np.zeros((0, dims), dtype=np.float32)
+        others = other_themes(self.point_vectors, self.point_owner, primary, centres, scores)
+        about = Described(
+            texts=self.texts,
+            primary=primary,
+            scores=scores,
+            others=others,
+            groups=self.groups,
+            languages=self.languages,
+            words=self._words if vec is not None and active else None,
+            vocabulary=vec.get_feature_names_out().tolist() if vec is not None and active else [],
+            phrases=self.phrases,
+            surface=self.model.surface_,
+        )
+        return active, about
+
+    def themes_list(self, redact_quotes: bool = True) -> list[Theme]:
+        """Current relevant themes with sizes, keywords, labels, quotes and duplicates."""
+        active, about = self._described()
+        return describe(
+            about,
+            [t.id for t in active],
+            self.model.n_quotes,
+            officer_labels=[t.label for t in active],
+            redacted=redact_quotes,
+        )
+
+    def further_themes(self) -> dict[str, list[str]]:
+        """Answer id -> the themes its points raise besides its main theme (best first)."""
+        active, about = self._described()
+        return {
+            self.answer_ids[row]: [active[t].id for t, _ in found]
+            for row, found in sorted(about.others.items())
+        }
 
     def result(self, redact_quotes: bool = True, answer_ids: Sequence[str] | None = None) -> dict[str, Any]:
         """JSON-ready themes and assignments. Only pass ``redact_quotes=False`` for an
-        officer who is permitted to see personal data."""
+        officer who is permitted to see personal data. ``theme_id`` is an answer's main
+        theme; ``themes`` lists it first, then any further themes its points raise."""
         scores = self.scores()
+        active, about = self._described()
         rows = (
             range(len(self.answer_ids)) if answer_ids is None else [self._index[str(a)] for a in answer_ids]
         )
+
+        def themes_of(r: int) -> list[dict[str, Any]]:
+            if self.assignment[r] not in self.themes:
+                return []
+            out = [{"id": self.assignment[r], "score": round(float(scores[r]), 4)}]
+            out += [{"id": active[t].id, "score": round(float(s), 4)} for t, s in about.others.get(r, [])]
+            return out
+
         return {
             "version": self.version,
             "themes": [t.to_dict() for t in self.themes_list(redact_quotes)],
@@ -466,6 +533,8 @@ class ThemeState:
                     "id": self.answer_ids[r],
                     "theme_id": self.assignment[r],
                     "score": round(float(scores[r]), 4),
+                    "themes": themes_of(r),
+                    "language": self.languages[r],
                 }
                 for r in rows
             ],

@@ -17,7 +17,9 @@ from typing import Any
 import numpy as np
 
 from analysis.codebook import Codebook, CodebookError
-from analysis.model import Theme, ThemeModel
+from analysis.labels import PhraseIndex
+from analysis.language import language_of
+from analysis.model import Theme, ThemeModel, redacted
 from analysis.text import SurfaceForms
 
 __all__ = ["Answers", "InputError", "load_model", "read_answers", "save_model"]
@@ -119,6 +121,10 @@ def save_model(model: ThemeModel, path: str | Path, codebook: Codebook | None = 
         "word_vectorizer": _vectorizer_state(model.word_vectorizer_),
         "char_vectorizer": _vectorizer_state(model.char_vectorizer_),
         "embedding_model": model.embedding_model_,
+        "representation": model.representation_,
+        "cluster_method": model.cluster_method_,
+        "languages": model.languages_,
+        "others": [[row, [[t, s] for t, s in found]] for row, found in sorted(model.others_.items())],
         "surface": model.surface_.to_dict(),
         "codebook": codebook.to_list() if codebook else [],
         "extra": extra,
@@ -128,6 +134,9 @@ def save_model(model: ThemeModel, path: str | Path, codebook: Codebook | None = 
         "centres": model.cluster_centers_,
         "embedding": model.embedding_,
         "scores": model.scores_,
+        "points": model.point_vectors_,
+        "point_owner": model.point_owner_,
+        "groups": model.groups_,
     }
     if model.svd_components_ is not None:
         arrays["svd"] = model.svd_components_
@@ -149,7 +158,11 @@ def load_model(path: str | Path) -> tuple[ThemeModel, Codebook, dict[str, Any]]:
         raise InputError(f"{path}: not a saved theme model") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise InputError(f"{path}: not a saved theme model ({FORMAT})")
-    model = ThemeModel(**meta["params"])
+    # Files saved before a setting was retired still load: unknown settings are dropped.
+    known = ThemeModel().get_params()
+    params = {key: value for key, value in meta["params"].items() if key in known}
+    params.setdefault("representation", "tfidf")
+    model = ThemeModel(**params)
     model.ids_ = meta["ids"]
     model.texts_ = meta["texts"]
     model.labels_ = np.asarray(meta["labels"], dtype=np.int64)
@@ -164,6 +177,19 @@ def load_model(path: str | Path) -> tuple[ThemeModel, Codebook, dict[str, Any]]:
     model.cluster_centers_ = arrays["centres"].astype(np.float32)
     model.embedding_ = arrays["embedding"].astype(np.float32)
     model.scores_ = arrays["scores"].astype(np.float32)
+    model.representation_ = str(meta.get("representation") or params["representation"])
+    model.cluster_method_ = str(meta.get("cluster_method") or "")
+    model.languages_ = meta.get("languages") or [language_of(t) for t in model.texts_]
+    model.others_ = {
+        int(row): [(int(t), float(s)) for t, s in found] for row, found in meta.get("others", [])
+    }
+    model.phrases_ = PhraseIndex.build(redacted(model.texts_))
+    if "points" in arrays and "point_owner" in arrays:
+        model.point_vectors_ = arrays["points"].astype(np.float32)
+        model.point_owner_ = arrays["point_owner"].astype(np.int64)
+    else:  # saved before answers were split into points: ThemeState splits them
+        model.point_vectors_ = model.point_owner_ = None
+    model.groups_ = arrays["groups"].astype(np.int64) if "groups" in arrays else None
     try:
         codebook = Codebook.from_list(meta.get("codebook", []))
     except CodebookError as exc:

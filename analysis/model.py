@@ -1,14 +1,26 @@
 """The theme model: a scikit-learn style estimator that groups answers into themes.
 
-The light default represents each answer by word and character n-gram TF-IDF reduced
-with truncated SVD (latent semantic analysis) and clusters it with k-means started many
-times. Character n-grams make it forgiving of typos and very short answers; the SVD
-step makes k-means work on meaning rather than on exact words. Everything is seeded by
-``random_state``, so the same answers always give the same themes.
+The default representation is sentence embeddings (all-MiniLM-L6-v2 on the CPU, see
+:mod:`analysis.embeddings`); TF-IDF with truncated SVD (latent semantic analysis) is the
+fallback when the embedding packages are missing, and TF-IDF always supplies each
+theme's keywords. Short answers are embedded together with the question's text when the
+question is known, so that "more" under "What should we have more of?" means something.
+
+Each answer is split into its points (:mod:`analysis.points`); the answer's vector is
+the length-weighted mean of its points' vectors. Answers are clustered by
+:func:`analysis.cluster.cluster`, each answer's *primary* theme is its cluster, and
+every other theme one of its points is clearly about is added as a further theme, so
+the second point of "...Also, ..." is not lost.
+
+Themes are described by a phrase residents wrote (:mod:`analysis.labels`), keywords,
+quotes with near-identical answers grouped (:mod:`analysis.duplicates`), and a count of
+answers not in English (:mod:`analysis.language`). Everything is seeded by
+``random_state``: the same answers always give the same themes.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,36 +29,68 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
-from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
+from analysis.cluster import choose_k, cluster
+from analysis.duplicates import duplicate_groups
+from analysis.labels import PhraseIndex
+from analysis.language import language_of
+from analysis.points import split_points
 from analysis.redact import redact
 from analysis.text import SurfaceForms, is_meaningless, normalise, tokenise
 
-__all__ = ["UNASSIGNED", "Theme", "ThemeModel", "theme_keywords", "theme_label"]
+__all__ = [
+    "UNASSIGNED",
+    "Described",
+    "Theme",
+    "ThemeModel",
+    "describe",
+    "other_themes",
+    "pick_quotes",
+    "theme_keywords",
+    "theme_label",
+]
 
 UNASSIGNED = "unassigned"
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 
-# Above this many answers k-means runs in mini-batches, to keep 100,000 answers in
-# minutes and well under 2 GiB.
-MINIBATCH_FROM = 20_000
-AUTO_K_CANDIDATES = (2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 18, 20, 25, 30, 35, 40)
+# Answers of this many words or fewer are embedded after the question's text.
+SHORT_ANSWER_WORDS = 3
+# A point raises a further theme when that theme is the point's nearest, the point is
+# clearly closer to it than to its answer's main theme (by OTHER_THEME_MARGIN cosine),
+# and it is not far from the theme's own answers: at least OTHER_THEME_FLOOR times the
+# similarity of the theme's 10th-percentile answer (a point is shorter than an answer,
+# so it sits a little further from every centre).
+OTHER_THEME_PERCENTILE = 10.0
+OTHER_THEME_FLOOR = 0.8
+OTHER_THEME_MARGIN = 0.1
 
 
 @dataclass
 class Theme:
-    """One theme as officers see it; quotes are always redacted."""
+    """One theme as officers see it; quotes are always redacted.
+
+    ``size`` counts every answer that raises the theme (as its main theme or a further
+    one); ``primary`` counts those whose main theme it is. ``mentions`` is how many of
+    the ``size`` answers mention ``key_phrase``. ``quote_counts[i]`` is how many of the
+    theme's answers are ``quotes[i]`` or almost the same text; ``duplicates`` lists the
+    groups of identical or near-identical answers (two or more) with their counts.
+    """
 
     id: str
     label: str
     keywords: list[str]
     size: int
     quotes: list[str] = field(default_factory=list)
+    quote_counts: list[int] = field(default_factory=list)
+    key_phrase: str = ""
+    mentions: int = 0
+    primary: int = 0
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    not_english: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -54,7 +98,13 @@ class Theme:
             "label": self.label,
             "keywords": list(self.keywords),
             "size": self.size,
+            "primary": self.primary,
+            "key_phrase": self.key_phrase,
+            "mentions": self.mentions,
             "quotes": list(self.quotes),
+            "quote_counts": list(self.quote_counts),
+            "duplicates": [dict(d) for d in self.duplicates],
+            "not_english": self.not_english,
         }
 
 
@@ -100,6 +150,12 @@ def _fit_vectorizer(make: Any, texts: Sequence[str], min_df: int, max_features: 
     return None
 
 
+def redacted(texts: Sequence[str]) -> list[str]:
+    """``texts`` with personal details removed: labels, key phrases and keywords are
+    made from these, so a name or an email address never becomes a label."""
+    return [redact(str(t)) for t in texts]
+
+
 def theme_keywords(
     word_matrix: Any, labels: IntArray, n_themes: int, vocabulary: Sequence[str], top: int = 10
 ) -> list[list[str]]:
@@ -125,12 +181,12 @@ def theme_keywords(
 
 
 def theme_label(keywords: Sequence[str], surface: SurfaceForms, n_words: int = 3) -> str:
-    """A short readable label from the top keywords, e.g. "Opening hours, Sunday"."""
+    """The old keyword label ("Opening hours, Sunday"), kept for models saved before
+    phrase labels; new themes are labelled by :class:`analysis.labels.PhraseIndex`."""
     chosen: list[str] = []
     for term in keywords:
         words = surface.word(term)
         if any(words in c or c in words for c in chosen):
-            # Prefer the longer phrase ("car park" over "park").
             chosen = [words if (c in words) else c for c in chosen]
             chosen = list(dict.fromkeys(chosen))
             continue
@@ -144,25 +200,172 @@ def theme_label(keywords: Sequence[str], surface: SurfaceForms, n_words: int = 3
 
 
 def pick_quotes(
-    texts: Sequence[str], members: IntArray, similarity: FloatArray, n_quotes: int, redacted: bool = True
-) -> list[str]:
-    """Answers nearest the theme's centre, redacted and without repeats; mid-length
-    answers are preferred because one-word and essay answers make poor quotes."""
+    texts: Sequence[str],
+    members: IntArray,
+    similarity: FloatArray,
+    n_quotes: int,
+    redacted: bool = True,
+    groups: IntArray | None = None,
+) -> tuple[list[str], list[int]]:
+    """Answers nearest the theme's centre, redacted, one per group of near-identical
+    answers, with how many of ``members`` each stands for. Mid-length answers are
+    preferred because one-word and essay answers make poor quotes."""
     order = members[np.argsort(-similarity[members], kind="stable")]
+    counts: dict[int, int] = {}
+    if groups is not None:
+        for g in groups[members].tolist():
+            counts[g] = counts.get(g, 0) + 1
     seen: set[str] = set()
-    good: list[str] = []
-    fallback: list[str] = []
-    for i in order:
+    seen_groups: set[int] = set()
+    good: list[tuple[str, int]] = []
+    fallback: list[tuple[str, int]] = []
+    for i in order.tolist():
         text = " ".join(str(texts[i]).split())
         key = normalise(text).strip(" .!")
-        if not key or key in seen:
+        group = int(groups[i]) if groups is not None else -1 - i
+        if not key or key in seen or group in seen_groups:
             continue
         seen.add(key)
+        seen_groups.add(group)
         n_words = len(text.split())
-        (good if 3 <= n_words <= 60 else fallback).append(redact(text) if redacted else text)
+        item = (redact(text) if redacted else text, counts.get(group, 1))
+        (good if 3 <= n_words <= 60 else fallback).append(item)
         if len(good) >= n_quotes:
             break
-    return (good + fallback)[:n_quotes]
+    chosen = (good + fallback)[:n_quotes]
+    return [q for q, _ in chosen], [c for _, c in chosen]
+
+
+def other_themes(
+    point_vectors: FloatArray,
+    point_owner: IntArray,
+    primary: IntArray,
+    centres: FloatArray,
+    scores: FloatArray,
+    usable: npt.NDArray[np.bool_] | None = None,
+) -> dict[int, list[tuple[int, float]]]:
+    """Further themes of answers with several points: answer row -> [(theme, score)].
+
+    A point raises a theme other than its answer's primary one when that theme is the
+    point's nearest, the point is clearly closer to it than to the primary theme, and
+    it is not far from the theme's own answers (see ``OTHER_THEME_*``; ``scores`` are
+    answers' similarities to their primary theme's centre). ``usable`` marks themes that
+    may be raised.
+    """
+    n_themes = len(centres)
+    out: dict[int, list[tuple[int, float]]] = {}
+    if n_themes < 2 or len(point_vectors) == 0:
+        return out
+    floors = np.ones(n_themes, dtype=np.float32)
+    for t in range(n_themes):
+        own = scores[primary == t]
+        if len(own):
+            floors[t] = OTHER_THEME_FLOOR * float(np.percentile(own, OTHER_THEME_PERCENTILE))
+    sims = point_vectors.astype(np.float32) @ centres.T.astype(np.float32)
+    if usable is not None:
+        sims[:, ~usable] = -2.0
+    best = sims.argmax(axis=1)
+    for p, (owner, theme) in enumerate(zip(point_owner.tolist(), best.tolist(), strict=True)):
+        score = float(sims[p, theme])
+        own_theme = int(primary[owner])
+        if own_theme < 0 or theme == own_theme or score < floors[theme]:
+            continue
+        if score - float(sims[p, own_theme]) < OTHER_THEME_MARGIN:
+            continue
+        found = out.setdefault(owner, [])
+        for j, (t, s) in enumerate(found):
+            if t == theme:
+                found[j] = (t, max(s, score))
+                break
+        else:
+            found.append((theme, score))
+    for found in out.values():
+        found.sort(key=lambda ts: -ts[1])
+    return out
+
+
+@dataclass
+class Described:
+    """What :func:`describe` needs about the answers; one per fit or codebook state."""
+
+    texts: Sequence[str]
+    primary: IntArray  # theme index per answer, -1 for none
+    scores: FloatArray  # similarity to the primary theme's centre
+    others: dict[int, list[tuple[int, float]]]
+    groups: IntArray | None
+    languages: Sequence[str]
+    words: Any  # answers' word TF-IDF rows, or None
+    vocabulary: Sequence[str]
+    phrases: PhraseIndex | None
+    surface: SurfaceForms
+
+
+def describe(
+    about: Described,
+    theme_ids: Sequence[str],
+    n_quotes: int,
+    officer_labels: Sequence[str | None] | None = None,
+    redacted: bool = True,
+) -> list[Theme]:
+    """Themes with label, key phrase, keywords, sizes, quotes and duplicate groups."""
+    n = len(theme_ids)
+    keywords = theme_keywords(about.words, about.primary, n, about.vocabulary)
+    members_of: list[list[int]] = [[] for _ in range(n)]
+    for row, t in enumerate(about.primary.tolist()):
+        if t >= 0:
+            members_of[t].append(row)
+    raised: list[list[int]] = [list(m) for m in members_of]
+    for row, found in about.others.items():
+        for t, _ in found:
+            raised[t].append(row)
+    # The biggest theme chooses its label first, so two themes never share one.
+    order = sorted(range(n), key=lambda t: (-len(raised[t]), t))
+    labels: dict[int, tuple[str, str, int]] = {}
+    taken: list[str] = []
+    for t in order:
+        rows = np.array(sorted(raised[t]), dtype=np.int64)
+        officer = officer_labels[t] if officer_labels is not None else None
+        if officer:
+            mentions = about.phrases.mentions(rows, officer) if about.phrases is not None else 0
+            labels[t] = (officer, officer.lower(), mentions)
+        elif about.phrases is not None and len(rows):
+            chosen = about.phrases.label(rows, taken)
+            labels[t] = (chosen.text, chosen.phrase, chosen.mentions)
+        else:
+            labels[t] = (theme_label(keywords[t], about.surface), "", 0)
+        taken.append(labels[t][1] or labels[t][0].lower())
+    themes = []
+    for t in range(n):
+        members = np.array(members_of[t], dtype=np.int64)
+        quotes, counts = pick_quotes(about.texts, members, about.scores, n_quotes, redacted, about.groups)
+        dupes: list[dict[str, Any]] = []
+        if about.groups is not None and len(members):
+            sizes: dict[int, list[int]] = {}
+            for row in members.tolist():
+                sizes.setdefault(int(about.groups[row]), []).append(row)
+            for group in sorted(sizes.values(), key=lambda r: (-len(r), r[0])):
+                if len(group) < 2 or len(dupes) >= 5:
+                    break
+                best = max(group, key=lambda r: (float(about.scores[r]), -r))
+                text = " ".join(str(about.texts[best]).split())
+                dupes.append({"text": redact(text) if redacted else text, "count": len(group)})
+        label, phrase, mentions = labels[t]
+        themes.append(
+            Theme(
+                id=theme_ids[t],
+                label=label,
+                keywords=[about.surface.word(k) for k in keywords[t]],
+                size=len(raised[t]),
+                quotes=quotes,
+                quote_counts=counts,
+                key_phrase=phrase,
+                mentions=mentions,
+                primary=len(members),
+                duplicates=dupes,
+                not_english=sum(1 for r in raised[t] if about.languages[r] != "en"),
+            )
+        )
+    return themes
 
 
 class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
@@ -171,41 +374,67 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
     Parameters
     ----------
     k : int or "auto"
-        Number of themes; "auto" picks it by silhouette on a sample.
-    representation : "tfidf" or "embeddings"
-        "tfidf" is the light default (word + character TF-IDF, then SVD);
-        "embeddings" uses a static embedding model from the optional extra.
+        Number of themes; "auto" picks it by silhouette (:func:`analysis.cluster.choose_k`).
+    representation : "embeddings" or "tfidf"
+        "embeddings" (the default) uses all-MiniLM-L6-v2; if its packages are missing
+        the model falls back to "tfidf" (word + character TF-IDF, then SVD) and says so
+        in ``representation_``.
+    question : str or None
+        The question's text; short answers are embedded after it.
     random_state : int
-        Seed for SVD and k-means: the same answers and seed give the same themes.
+        The same answers and seed give the same themes.
     """
+
+    # Fitted: vectors are kept as float16 (half the size of a stored analysis).
+    point_vectors_: npt.NDArray[Any] | None
+    point_owner_: IntArray | None
+    groups_: IntArray | None
+    languages_: list[str]
 
     def __init__(
         self,
         k: int | str = "auto",
-        representation: str = "tfidf",
+        representation: str = "embeddings",
+        question: str | None = None,
         n_components: int = 100,
         char_weight: float = 0.6,
         max_features: int = 50_000,
         min_df: int = 2,
         n_init: int = 10,
-        k_max: int = 30,
-        over_cluster: int = 3,
-        max_theme_share: float = 0.4,
+        k_max: int = 60,
         n_quotes: int = 5,
         random_state: int = 0,
     ) -> None:
         self.k = k
         self.representation = representation
+        self.question = question
         self.n_components = n_components
         self.char_weight = char_weight
         self.max_features = max_features
         self.min_df = min_df
         self.n_init = n_init
         self.k_max = k_max
-        self.over_cluster = over_cluster
-        self.max_theme_share = max_theme_share
         self.n_quotes = n_quotes
         self.random_state = random_state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Models pickled before this engine lack its newer settings: they were TF-IDF
+        models with keyword labels and one theme per answer, and keep working as such."""
+        super().__setstate__(state)
+        defaults = {
+            "question": None,
+            "representation_": state.get("representation", "tfidf"),
+            "point_vectors_": None,
+            "point_owner_": None,
+            "phrases_": None,
+            "groups_": None,
+            "languages_": [language_of(t) for t in state.get("texts_", [])],
+            "others_": {},
+            "cluster_method_": "",
+        }
+        for name, value in defaults.items():
+            if not hasattr(self, name):
+                setattr(self, name, value)
 
     # -- representation ---------------------------------------------------------------
 
@@ -220,11 +449,12 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             return sparse.csr_matrix((len(texts), 1), dtype=np.float32)
         return sparse.hstack(blocks, format="csr", dtype=np.float32)
 
-    def embed(self, texts: Sequence[str]) -> FloatArray:
-        """Unit-length vectors in the model's space; meaningless answers give zeros."""
-        texts = [str(t) for t in texts]
-        if self.representation == "embeddings":
-            from analysis.embeddings import encode  # optional extra, imported lazily
+    def _vectors(self, texts: Sequence[str]) -> FloatArray:
+        """Unit-length vectors of ``texts`` exactly as given (no points, no question)."""
+        if not texts:
+            return np.zeros((0, self._dims()), dtype=np.float32)
+        if self.representation_ == "embeddings":
+            from analysis.embeddings import encode  # imported lazily: loads torch
 
             vectors = encode(texts, self.embedding_model_)
         else:
@@ -233,94 +463,88 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
                 vectors = np.asarray(features @ self.svd_components_.T, dtype=np.float32)
             else:
                 vectors = np.asarray(features.todense(), dtype=np.float32)
-        out: FloatArray = np.asarray(normalize(vectors), dtype=np.float32)
+        return np.asarray(normalize(vectors), dtype=np.float32)
+
+    def _dims(self) -> int:
+        if self.representation_ == "embeddings":
+            return 384
+        if self.svd_components_ is not None:
+            return int(self.svd_components_.shape[0])
+        return int(self._features([""]).shape[1])
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        """Unit-length vectors in the model's space; meaningless answers give zeros."""
+        texts = [str(t) for t in texts]
+        out = self._vectors(texts)
         empty = np.array([is_meaningless(t) for t in texts], dtype=bool)
-        out[empty] = 0.0
+        if len(out):
+            out[empty] = 0.0
         return out
 
-    def _fit_representation(self, texts: Sequence[str]) -> FloatArray:
+    def _conditioned(self, point: str) -> str:
+        question = getattr(self, "question", None)
+        if question and len(point.split()) <= SHORT_ANSWER_WORDS:
+            return f"{' '.join(question.split())} {point}"
+        return point
+
+    def embed_answers(self, texts: Sequence[str]) -> tuple[FloatArray, FloatArray, IntArray]:
+        """Answer vectors, and the vectors of the points of answers with several points
+        (with each point's answer row). An answer's vector is the mean of its points'
+        vectors weighted by their number of words; meaningless answers give zeros."""
+        texts = [str(t) for t in texts]
+        pieces: list[str] = []
+        owner: list[int] = []
+        weight: list[float] = []
+        for row, text in enumerate(texts):
+            if is_meaningless(text):
+                continue
+            points = split_points(text) or [text.strip()]
+            for point in points:
+                pieces.append(self._conditioned(point))
+                owner.append(row)
+                weight.append(float(max(len(point.split()), 1)))
+        vectors = self._vectors(pieces)
+        owners = np.asarray(owner, dtype=np.int64)
+        answers = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+        if len(pieces):
+            np.add.at(answers, owners, vectors * np.asarray(weight, dtype=np.float32)[:, None])
+        answers = np.asarray(normalize(answers), dtype=np.float32)
+        counts = np.bincount(owners, minlength=len(texts)) if len(owners) else np.zeros(len(texts), int)
+        several = counts[owners] > 1 if len(owners) else np.zeros(0, dtype=bool)
+        return answers, vectors[several], owners[several]
+
+    def _fit_representation(self, texts: Sequence[str]) -> None:
+        """Fit the TF-IDF vectorizers (always: they give keywords) and choose the representation."""
         self.word_vectorizer_ = _fit_vectorizer(_word_vectorizer, texts, self.min_df, self.max_features)
-        self.char_vectorizer_ = _fit_vectorizer(_char_vectorizer, texts, self.min_df, self.max_features)
+        self.char_vectorizer_ = None
         self.svd_components_: FloatArray | None = None
         self.embedding_model_: str | None = None
-        if self.representation == "embeddings":
-            from analysis.embeddings import DEFAULT_MODEL
-
-            self.embedding_model_ = DEFAULT_MODEL
-            return self.embed(texts)
-        if self.representation != "tfidf":
+        if self.representation not in ("tfidf", "embeddings"):
             raise ValueError(f"representation must be 'tfidf' or 'embeddings', not {self.representation!r}")
+        self.representation_ = self.representation
+        if self.representation == "embeddings":
+            from analysis.embeddings import DEFAULT_MODEL, available
+
+            if available():
+                self.embedding_model_ = DEFAULT_MODEL
+                return
+            warnings.warn(
+                "sentence embeddings are not installed; themes use the TF-IDF fallback",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            self.representation_ = "tfidf"
+        self.char_vectorizer_ = _fit_vectorizer(_char_vectorizer, texts, self.min_df, self.max_features)
         features = self._features(texts)
         n_comp = min(self.n_components, features.shape[1] - 1, len(texts) - 1)
         if n_comp >= 2:
             svd = TruncatedSVD(n_components=n_comp, random_state=self.random_state)
             svd.fit(features)
             self.svd_components_ = svd.components_.astype(np.float32)
-        return self.embed(texts)
 
-    # -- clustering -------------------------------------------------------------------
+    # -- fitting ----------------------------------------------------------------------
 
-    def _kmeans(self, k: int, n: int, n_init: int | None = None) -> Any:
-        if n >= MINIBATCH_FROM:
-            return MiniBatchKMeans(
-                n_clusters=k,
-                n_init=3,
-                batch_size=4096,
-                max_iter=100,
-                random_state=self.random_state,
-            )
-        return KMeans(n_clusters=k, n_init=n_init or self.n_init, random_state=self.random_state)
-
-    def _cluster(self, vectors: FloatArray, k: int) -> IntArray:
-        """Over-cluster with k-means, then merge the small clusters by average-linkage on
-        their centres. Unlike plain k-means this lets a common theme be large and a rare
-        one small, as in real consultations; if merging makes one theme swallow most
-        answers it falls back to plain k-means."""
-        n = len(vectors)
-        plain = np.asarray(self._kmeans(k, n).fit(vectors).labels_, dtype=np.int64)
-        n_fine = min(k * self.over_cluster, n // 2)
-        if self.over_cluster <= 1 or n_fine <= k:
-            return plain
-        fine = self._kmeans(n_fine, n, n_init=3).fit(vectors)
-        raw_centres = np.asarray(fine.cluster_centers_)
-        if (np.linalg.norm(raw_centres, axis=1) < 1e-12).any():
-            return plain  # a centre of empty vectors has no direction for cosine linkage
-        centres = normalize(raw_centres)
-        if len(np.unique(np.round(centres, 5), axis=0)) < n_fine:
-            return plain
-        merge = AgglomerativeClustering(n_clusters=k, linkage="average", metric="cosine").fit(centres)
-        merged = np.asarray(merge.labels_, dtype=np.int64)[np.asarray(fine.labels_)]
-        sizes = np.bincount(merged, minlength=k)
-        if sizes.max() > self.max_theme_share * n or (sizes == 0).any():
-            return plain
-        result: IntArray = merged
-        return result
-
-    def _choose_k(self, vectors: FloatArray) -> int:
-        """Largest mean silhouette over candidate k, on a fixed-seed sample of answers."""
-        n = len(vectors)
-        rng = np.random.default_rng(self.random_state)
-        sample = vectors if n <= 3000 else vectors[np.sort(rng.choice(n, 3000, replace=False))]
-        distinct = len(np.unique(np.round(sample, 5), axis=0))
-        # Silhouette keeps rising with k on sparse text, so the range is capped at
-        # about sqrt(n / 4) themes: a list officers can read, growing slowly with n.
-        cap = min(self.k_max, max(2, int(np.sqrt(n / 4))), distinct - 1)
-        candidates = [k for k in AUTO_K_CANDIDATES if k <= cap]
-        if not candidates:
-            return max(1, min(distinct, 2))
-        best_k, best = candidates[0], -2.0
-        for k in candidates:
-            labels = KMeans(n_clusters=k, n_init=3, random_state=self.random_state).fit_predict(sample)
-            if len(set(labels.tolist())) < 2:
-                continue
-            score = float(silhouette_score(sample, labels, metric="cosine"))
-            if score > best + 1e-9:
-                best_k, best = k, score
-        return best_k
-
-    def fit(self, texts: Sequence[str], y: Any = None, ids: Sequence[str] | None = None) -> ThemeModel:
-        """Learn the representation, the number of themes and their centres."""
-        texts = [str(t) for t in texts]
+    def _check(self, texts: Sequence[str], ids: Sequence[str] | None) -> None:
         self.ids_ = [str(i) for i in ids] if ids is not None else [str(i + 1) for i in range(len(texts))]
         if len(self.ids_) != len(texts):
             raise ValueError("ids and texts differ in length")
@@ -330,40 +554,47 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             raise ValueError(f"k must be a positive integer or 'auto', not {self.k!r}")
         if not isinstance(self.k, str) and int(self.k) < 1:
             raise ValueError("k must be at least 1")
+
+    def fit(self, texts: Sequence[str], y: Any = None, ids: Sequence[str] | None = None) -> ThemeModel:
+        """Learn the representation, the number of themes, their centres and descriptions."""
+        texts = [str(t) for t in texts]
+        self._check(texts, ids)
         self.texts_ = texts
+        self.languages_ = [language_of(t) for t in texts]
         meaningful = np.array([not is_meaningless(t) for t in texts], dtype=bool)
         rows = np.flatnonzero(meaningful)
         kept = [texts[i] for i in rows]
         self.surface_ = SurfaceForms()
         for text in kept:
             tokenise(text, self.surface_)
-        dims = 0
-        vectors_kept: FloatArray = np.zeros((0, 1), dtype=np.float32)
-        if len(kept):
-            vectors_kept = self._fit_representation(kept)
-            dims = vectors_kept.shape[1]
+        if kept:
+            self._fit_representation(kept)
+            vectors, point_vectors, point_owner = self.embed_answers(texts)
         else:
             self.word_vectorizer_ = self.char_vectorizer_ = None
             self.svd_components_ = None
             self.embedding_model_ = None
-        self.embedding_ = np.zeros((len(texts), max(dims, 1)), dtype=np.float32)
-        if len(kept):
-            self.embedding_[rows] = vectors_kept
-
+            self.representation_ = self.representation
+            vectors = np.zeros((len(texts), 1), dtype=np.float32)
+            point_vectors, point_owner = np.zeros((0, 1), dtype=np.float32), np.zeros(0, dtype=np.int64)
+        vectors_kept = vectors[rows]
         distinct = len(np.unique(np.round(vectors_kept, 5), axis=0)) if len(kept) else 0
         if distinct == 0:
             k = 0
         elif self.k == "auto":
-            k = self._choose_k(vectors_kept)
+            k = choose_k(vectors_kept, self.random_state, self.k_max)
         else:
             k = min(int(self.k), distinct)
         self.n_themes_ = k
         labels = np.full(len(texts), -1, dtype=np.int64)
+        self.cluster_method_ = ""
         if k == 1:
             centers = normalize(vectors_kept.mean(axis=0, keepdims=True))
             labels[rows] = 0
         elif k > 1:
-            raw = self._cluster(vectors_kept, k)
+            partition = cluster(vectors_kept, k, self.random_state, self.n_init)
+            self.cluster_method_ = partition.method
+            raw = partition.labels
             # Number themes by size (largest first), ties by first answer, so ids are stable.
             sizes = np.bincount(raw, minlength=k)
             first = np.array([np.flatnonzero(raw == c)[0] if sizes[c] else len(raw) for c in range(k)])
@@ -373,11 +604,17 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             labels[rows] = remap[raw]
             centers = normalize(np.vstack([vectors_kept[raw == c].mean(axis=0) for c in order]))
         else:
-            centers = np.zeros((0, max(dims, 1)))
+            centers = np.zeros((0, vectors.shape[1]))
         self.cluster_centers_ = centers.astype(np.float32)
         self.theme_ids_ = [f"t{i + 1}" for i in range(k)]
         self.labels_ = labels
-        self.scores_ = self._scores(self.embedding_, labels)
+        self.embedding_ = vectors.astype(np.float16)
+        self.point_vectors_ = point_vectors.astype(np.float16)
+        self.point_owner_ = point_owner
+        self.scores_ = self._scores(vectors, labels)
+        self.others_ = other_themes(point_vectors, point_owner, labels, self.cluster_centers_, self.scores_)
+        self.phrases_ = PhraseIndex.build(redacted(texts))
+        self.groups_ = duplicate_groups(texts, vectors, within=labels)
         self.themes_ = self.describe(texts, labels, self.scores_)
         return self
 
@@ -391,44 +628,38 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
 
     # -- description ------------------------------------------------------------------
 
-    def keywords_for(self, texts: Sequence[str], labels: IntArray, n_themes: int) -> list[list[str]]:
-        """Top distinctive terms per theme index (stemmed vocabulary terms)."""
-        vec = self.word_vectorizer_
-        if vec is None or n_themes == 0:
-            return [[] for _ in range(n_themes)]
-        matrix = vec.transform([t if lab >= 0 else "" for t, lab in zip(texts, labels, strict=True)])
-        vocab = vec.get_feature_names_out().tolist()
-        return theme_keywords(matrix, labels, n_themes, vocab)
-
     def describe(self, texts: Sequence[str], labels: IntArray, scores: FloatArray) -> list[Theme]:
-        """Themes with label, keywords, size and redacted quotes for the given assignment."""
-        n = self.n_themes_
-        keywords = self.keywords_for(texts, labels, n)
-        themes = []
-        for t in range(n):
-            members = np.flatnonzero(labels == t)
-            words = [self.surface_.word(k) for k in keywords[t]]
-            themes.append(
-                Theme(
-                    id=self.theme_ids_[t],
-                    label=theme_label(keywords[t], self.surface_),
-                    keywords=words,
-                    size=len(members),
-                    quotes=pick_quotes(texts, members, scores, self.n_quotes),
-                )
-            )
-        return themes
+        """Themes with label, keywords, sizes and redacted quotes for the fitted answers."""
+        vec = self.word_vectorizer_
+        words = (
+            vec.transform(redacted([t if lab >= 0 else "" for t, lab in zip(texts, labels, strict=True)]))
+            if vec
+            else None
+        )
+        about = Described(
+            texts=texts,
+            primary=labels,
+            scores=scores,
+            others=self.others_,
+            groups=self.groups_,
+            languages=self.languages_,
+            words=words,
+            vocabulary=vec.get_feature_names_out().tolist() if vec else [],
+            phrases=self.phrases_,
+            surface=self.surface_,
+        )
+        return describe(about, self.theme_ids_, self.n_quotes)
 
     # -- prediction -------------------------------------------------------------------
 
     def transform(self, texts: Sequence[str]) -> FloatArray:
         """Affinity (cosine similarity, 0..1) of each answer to each theme."""
-        vectors = self.embed(texts)
+        vectors, _, _ = self.embed_answers(texts)
         affinity: FloatArray = np.clip(vectors @ self.cluster_centers_.T, 0.0, 1.0).astype(np.float32)
         return affinity
 
     def predict(self, texts: Sequence[str]) -> IntArray:
-        """Nearest theme index for each answer, -1 for meaningless answers. Centres are
+        """Primary theme index for each answer, -1 for meaningless answers. Centres are
         fixed after fitting, so predicting never moves earlier answers."""
         texts = [str(t) for t in texts]
         labels = np.full(len(texts), -1, dtype=np.int64)
@@ -442,16 +673,36 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
     def fit_predict(self, texts: Sequence[str], y: Any = None, ids: Sequence[str] | None = None) -> IntArray:
         return self.fit(texts, ids=ids).labels_
 
+    def assignment_themes(self, row: int) -> list[dict[str, Any]]:
+        """The primary theme then any further themes of one fitted answer, with scores."""
+        lab = int(self.labels_[row])
+        if lab < 0:
+            return []
+        out = [{"id": self.theme_ids_[lab], "score": round(float(self.scores_[row]), 4)}]
+        for t, score in self.others_.get(row, []):
+            out.append({"id": self.theme_ids_[t], "score": round(float(score), 4)})
+        return out
+
     def result(self) -> dict[str, Any]:
-        """The fitted themes and assignments in the CLI's JSON shape (quotes redacted)."""
+        """The fitted themes and assignments in the CLI's JSON shape (quotes redacted).
+
+        ``theme_id`` is each answer's primary theme; ``themes`` lists it first, then any
+        further themes its points raise. Theme sizes count an answer under each of its
+        themes, so they add up to more than the number of answers.
+        """
         return {
+            "representation": self.representation_,
             "themes": [t.to_dict() for t in self.themes_],
             "assignments": [
                 {
                     "id": answer_id,
                     "theme_id": self.theme_ids_[lab] if lab >= 0 else UNASSIGNED,
                     "score": round(float(score), 4),
+                    "themes": self.assignment_themes(row),
+                    "language": self.languages_[row],
                 }
-                for answer_id, lab, score in zip(self.ids_, self.labels_, self.scores_, strict=True)
+                for row, (answer_id, lab, score) in enumerate(
+                    zip(self.ids_, self.labels_, self.scores_, strict=True)
+                )
             ],
         }

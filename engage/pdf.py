@@ -8,7 +8,6 @@ available (503) and the error is logged; everything else keeps working.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from engage.actions import services as action_services
 from engage.actions.models import Action
 from engage.themes import services as theme_services
+from engage.themes import snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys.definition import Question, SurveyDefinition
 from surveys.models import Survey
@@ -66,7 +66,7 @@ def theme_sections(
             continue
         result: dict[str, Any] = section.analysis.result
         assignments: dict[str, str] = {a: t for a, t in result.get("assignments", {}).items() if a in allowed}
-        sizes = Counter(assignments.values())
+        sizes = snapshot.counts(result, allowed)
         section.answered = len(assignments)
         section.unassigned = sizes.get("unassigned", 0)
         section.reviewed = theme_services.reviewed_share(section.analysis)

@@ -28,6 +28,7 @@ from engage.actions.models import (
     ThemeLink,
 )
 from engage.themes import services as theme_services
+from engage.themes import snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
 from surveys import text as text_rule
@@ -55,22 +56,14 @@ def _clean(value: str | None, limit: int, *, multiline: bool = False) -> str:
     return text_rule.normalise(value or "", multiline=multiline).strip()[: limit + 1]
 
 
-def _refuse_hidden(errors: dict[str, str], fields: dict[str, tuple[str, str]], *, multiline: bool) -> None:
-    """The service's one text rule: ``fields`` maps a field to (its label, its value)."""
-    for key, (label, value) in fields.items():
-        problem = text_rule.problem(label, value, multiline=multiline)
-        if problem:
-            errors[key] = problem
-
-
 # --- priorities and actions -----------------------------------------------------------
 
 
 def add_priority(session: Session, title: str, description: str, now: datetime) -> Priority:
     title, description = _clean(title, TITLE_MAX), _clean(description, TEXT_MAX, multiline=True)
     errors: dict[str, str] = {}
-    _refuse_hidden(errors, {"title": ("The priority's title", title)}, multiline=False)
-    _refuse_hidden(errors, {"description": ("The description", description)}, multiline=True)
+    text_rule.collect(errors, {"title": ("The priority's title", title)}, multiline=False)
+    text_rule.collect(errors, {"description": ("The description", description)}, multiline=True)
     if not title or len(title) > TITLE_MAX:
         errors.setdefault("title", f"Enter the priority's title, {TITLE_MAX} characters or fewer")
     elif "title" not in errors and session.scalar(select(Priority).where(Priority.title == title)):
@@ -125,9 +118,9 @@ def add_action(session: Session, data: ActionForm, now: datetime, who: str) -> A
     if priority is None:
         errors["priority"] = "Select the priority this action belongs to"
     single = {"title": ("The action", data.title), "lead_officer": ("The lead officer", data.lead_officer)}
-    _refuse_hidden(errors, {**single, "due_on": ("The date", data.due_on)}, multiline=False)
+    text_rule.collect(errors, {**single, "due_on": ("The date", data.due_on)}, multiline=False)
     multi = {name: (f"The {name}", getattr(data, name)) for name in ("description", "outputs", "outcomes")}
-    _refuse_hidden(errors, multi, multiline=True)
+    text_rule.collect(errors, multi, multiline=True)
     if not data.title or len(data.title) > TITLE_MAX:
         errors.setdefault("title", f"Enter what the action is, {TITLE_MAX} characters or fewer")
     if len(data.lead_officer) > LEAD_MAX:
@@ -368,8 +361,7 @@ def residents_behind(action: Action) -> tuple[int, Counter[str]]:
         if not ref.exists:
             continue
         by_locality.update(ref.by_locality)
-        assignments = item.analysis.result.get("assignments", {})
-        answers |= {(item.analysis_id, a) for a, t in assignments.items() if t == item.theme_id}
+        answers |= {(item.analysis_id, a) for a in snapshot.answers_in(item.analysis.result, item.theme_id)}
     return len({a for _, a in answers}), by_locality
 
 
@@ -381,12 +373,12 @@ def trace_response(
     for analysis in session.scalars(
         select(ThemeAnalysis).where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == "done")
     ):
-        theme_id = analysis.result.get("assignments", {}).get(public_id)
-        if theme_id is None or theme_id == "unassigned":
-            continue
-        ref = theme_ref(analysis, theme_id)
-        if ref.exists:
-            found.append((analysis.question_id, ref, actions_for_theme(session, analysis, theme_id)))
+        for theme_id in snapshot.themes_of(analysis.result, public_id):
+            if theme_id == "unassigned":
+                continue
+            ref = theme_ref(analysis, theme_id)
+            if ref.exists:
+                found.append((analysis.question_id, ref, actions_for_theme(session, analysis, theme_id)))
     return found
 
 

@@ -34,6 +34,7 @@ from engage.database import db
 from engage.followups.models import FollowUp, FollowUpNotice
 from engage.links import external_url
 from engage.models import OutboundEmail
+from engage.themes import snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
 from surveys.models import Response, Survey
@@ -265,8 +266,7 @@ def residents_behind(session: Session, action: Action) -> dict[int, set[str]]:
     behind: dict[int, set[str]] = {}
     for link in action.links:
         analysis: ThemeAnalysis = link.analysis
-        assignments = analysis.result.get("assignments", {})
-        ids = {public_id for public_id, theme in assignments.items() if theme == link.theme_id}
+        ids = snapshot.answers_in(analysis.result, link.theme_id)
         behind.setdefault(analysis.survey_id, set()).update(ids)
     for response in session.scalars(
         select(Response)

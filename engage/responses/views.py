@@ -28,6 +28,7 @@ from engage.database import db
 from engage.links import external_url
 from engage.models import Role, StaffUser
 from engage.residents.views import SESSION_KEY
+from engage.themes import snapshot
 from surveys import posters as poster_art
 from surveys import reporting, runner, services
 from surveys.equality import SMALL_GROUP
@@ -166,7 +167,7 @@ def _theme_filter(survey: Survey) -> dict[str, Any] | None:
         label = themes.theme_label(analysis, theme_id)
     except themes.ThemeError:
         abort(404)
-    ids = {a for a, t in (analysis.result.get("assignments") or {}).items() if t == theme_id}
+    ids = snapshot.answers_in(analysis.result, theme_id)
     return {"question": question_id, "id": theme_id, "label": label, "ids": ids}
 
 
@@ -228,7 +229,7 @@ def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
     for row in rows:
         flat = {**{k: v for k, v in row.items() if k != "answers"}, **row["answers"]}
         themed = [
-            names.get(a.result.get("assignments", {}).get(row["response_id"], ""), "")
+            "; ".join(names.get(t, "") for t in snapshot.themes_of(a.result, row["response_id"]))
             for a, names in zip(analyses, labels, strict=True)
         ]
         table.append([*(flat.get(column, "") for column in columns), *themed])

@@ -39,6 +39,17 @@ log = logging.getLogger(__name__)
 
 MIN_ANSWERS = 10
 RANDOM_STATE = 0
+# At most this many themes from "Find themes": a list an officer can read in one sitting.
+K_MAX = 40
+
+
+def question_text(analysis: ThemeAnalysis) -> str | None:
+    """The analysed question's wording (the engine reads short answers with it)."""
+    try:
+        question = definition_for(analysis.survey).question(analysis.question_id)
+    except ThemeError:
+        return None
+    return question.text if question is not None else None
 
 
 class ThemeError(ValueError):
@@ -217,21 +228,28 @@ def _snapshot(session: Session, analysis: ThemeAnalysis, state: ThemeState, answ
     meta = {a.id: a for a in answers}
     equality = reporting.equality_by_response(session, analysis.survey)
     assignment = dict(zip(state.answer_ids, state.assignment, strict=True))
+    further = state.further_themes()
     themes = [t.to_dict() for t in state.themes_list(redact_quotes=True)]
     splits: dict[str, dict[str, Counter[str]]] = {
         t["id"]: {"locality": Counter(), "branch": Counter(), "channel": Counter()} for t in themes
     }
-    for answer_id, theme_id in assignment.items():
+    # An answer counts under each theme it raises: its main theme and any further ones.
+    raised = {
+        answer_id: [theme_id, *further.get(answer_id, [])] for answer_id, theme_id in assignment.items()
+    }
+    for answer_id, theme_ids in raised.items():
         answer = meta.get(answer_id)
-        if answer is None or theme_id not in splits:
-            continue
-        splits[theme_id]["locality"][answer.locality or "unknown"] += 1
-        splits[theme_id]["branch"][answer.branch or "unknown"] += 1
-        splits[theme_id]["channel"][answer.channel] += 1
+        for theme_id in theme_ids:
+            if answer is None or theme_id not in splits:
+                continue
+            splits[theme_id]["locality"][answer.locality or "unknown"] += 1
+            splits[theme_id]["branch"][answer.branch or "unknown"] += 1
+            splits[theme_id]["channel"][answer.channel] += 1
     people: dict[str, list[dict[str, Any]]] = {t["id"]: [] for t in themes}
-    for answer_id, theme_id in assignment.items():
-        if answer_id in equality and theme_id in people:
-            people[theme_id].append(equality[answer_id])
+    for answer_id, theme_ids in raised.items():
+        for theme_id in theme_ids:
+            if answer_id in equality and theme_id in people:
+                people[theme_id].append(equality[answer_id])
     for theme in themes:
         theme["by_equality"] = [
             {
@@ -248,6 +266,9 @@ def _snapshot(session: Session, analysis: ThemeAnalysis, state: ThemeState, answ
     analysis.result = {
         "themes": sorted(themes, key=lambda t: -int(t["size"])),
         "assignments": assignment,
+        # Answer id -> the further themes its points raise (an answer counts under each).
+        "further": further,
+        "representation": state.model.representation_,
         "answers": len(state.answer_ids),
         "unassigned": sum(1 for t in state.assignment if t == UNASSIGNED),
         "version": state.version,
@@ -267,9 +288,9 @@ def run(analysis_id: int) -> None:
         if analysis.model is None:
             analysis.progress, analysis.message = 30, f"Finding themes in {len(answers)} answers"
             session.commit()
-            model = ThemeModel(k="auto", random_state=RANDOM_STATE).fit(
-                [a.text for a in answers], ids=[a.id for a in answers]
-            )
+            model = ThemeModel(
+                k="auto", question=question_text(analysis), random_state=RANDOM_STATE, k_max=K_MAX
+            ).fit([a.text for a in answers], ids=[a.id for a in answers])
             analysis.model = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
             analysis.codebook = []
             state = ThemeState(model)
@@ -479,19 +500,22 @@ class ShownQuote:
     text: str
     key: str
     state: str  # "shown", "hidden" or "unchecked"
+    count: int = 1  # how many answers are this quote or almost the same text
 
 
 def quotes_with_state(
     analysis: ThemeAnalysis, theme: dict[str, Any], reviews: dict[tuple[int, str], bool]
 ) -> list[ShownQuote]:
     """Each quote of the theme with whether an officer has shown it, hidden it, or neither."""
+    counts: dict[str, int] = {}
+    for quote, count in zip(theme.get("quotes", []), theme.get("quote_counts", []), strict=False):
+        counts.setdefault(redact(str(quote)), int(count))
     out = []
     for text in shown_quotes(theme):
         key = quote_key(text)
         decision = reviews.get((analysis.id, key))
-        out.append(
-            ShownQuote(text, key, "unchecked" if decision is None else "shown" if decision else "hidden")
-        )
+        state = "unchecked" if decision is None else "shown" if decision else "hidden"
+        out.append(ShownQuote(text, key, state, counts.get(text, 1)))
     return out
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -18,7 +17,7 @@ from engage.database import db
 from engage.errors import summary_items
 from engage.models import Role
 from engage.reports import Filters, submitted_ids
-from engage.themes import services
+from engage.themes import services, snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
 from surveys import text
@@ -78,7 +77,7 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
     sizes = None
     if analysis is not None and filters.args():
         allowed = submitted_ids(survey, filters)
-        sizes = Counter(t for a, t in (analysis.result.get("assignments") or {}).items() if a in allowed)
+        sizes = snapshot.counts(analysis.result, allowed)
     return render_template(
         "themes/question.html",
         filters=filters,

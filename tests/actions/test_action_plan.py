@@ -157,7 +157,8 @@ def test_links_follow_a_split_to_every_part(
     add_priority(officer)
     page = add_action(officer)
     analysis = analysed(app)
-    theme = themed[0]
+    # A theme with at least three different answers (the corpus repeats its answers).
+    theme = next(t for t in themed if len(t["quotes"]) >= 3)  # type: ignore[arg-type]
     officer.submit(page, {"theme": f"{analysis.id}:{theme['id']}"}, selector="form[action$='/themes']")
     uncovered = len(officer.get("/staff/actions/coverage").soup.select("tbody th"))
     split = officer.submit(

@@ -113,7 +113,7 @@ def theme_rows(page: Page) -> dict[str, int]:
     rows = {}
     table = page.soup.select("table")[-1]
     for row in table.select("tbody tr"):
-        rows[row.select_one("th").get_text(strip=True)] = int(
+        rows[row.select_one("th a").get_text(strip=True)] = int(
             row.select("td")[0].get_text(" ", strip=True).split()[0]
         )  # type: ignore[union-attr]
     return rows

@@ -1,0 +1,163 @@
+"""Rules of the theme engine: an answer gets every theme it raises, near-identical
+answers are grouped, answers not in English are themed and flagged, labels are phrases,
+the same answers give the same themes, and old saved models keep working."""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from analysis import embeddings
+from analysis.codebook import Codebook, ThemeState
+from analysis.model import UNASSIGNED, ThemeModel
+from tests.analysis.conftest import CHILDREN, COMPUTERS, HOURS, IDS, PARKING, TEXTS
+
+JOINED = [
+    "The car park is always full on Saturdays. Also, please open later in the evenings.",
+    "Story time for toddlers is wonderful; the computers are slow and old.",
+]
+CAMPAIGN = [
+    "Save our library! Keep the Northgate branch open, it is vital for the whole town.",
+    "Save our library! Keep the Northgate branch open, it is vital for the whole town",
+    "save our library - keep the Northgate branch open, it is vital for the whole town!",
+    "Save our library! Keep the Northgate branch open, it is vital for our whole town.",
+]
+WELSH = [
+    "Mae angen mwy o lefydd parcio ger y llyfrgell os gwelwch yn dda",
+    "Hoffwn i weld y llyfrgell ar agor yn hwyrach gyda'r nos",
+    "Mae'r cyfrifiaduron yn araf iawn ac mae angen wifi gwell",
+]
+
+
+def theme_of(model: ThemeModel, row: int) -> str:
+    return model.theme_ids_[int(model.labels_[row])]
+
+
+@pytest.fixture(scope="module")
+def joined() -> ThemeModel:
+    return ThemeModel(k=4, random_state=0).fit([*TEXTS, *JOINED], ids=[*IDS, "j1", "j2"])
+
+
+def test_an_answer_gets_every_theme_its_points_raise(joined: ThemeModel) -> None:
+    parking, hours = theme_of(joined, 0), theme_of(joined, len(PARKING))
+    children, computers = theme_of(joined, 12), theme_of(joined, 18)
+    by_id = {a["id"]: a for a in joined.result()["assignments"]}
+    assert {t["id"] for t in by_id["j1"]["themes"]} == {parking, hours}
+    assert {t["id"] for t in by_id["j2"]["themes"]} == {children, computers}
+    assert by_id["j1"]["themes"][0]["id"] == by_id["j1"]["theme_id"]  # the primary comes first
+    # Single-point answers keep one theme.
+    assert all(len(by_id[i]["themes"]) == 1 for i in IDS[:24])
+
+
+def test_sizes_count_an_answer_under_each_of_its_themes(joined: ThemeModel) -> None:
+    sizes = {t.id: t.size for t in joined.themes_}
+    assert sum(t.primary for t in joined.themes_) == 26  # 24 + 2 joined answers, n/a ones unassigned
+    assert sum(sizes.values()) == 28
+
+
+def test_codebook_replay_keeps_further_themes_and_merges_fold_them(joined: ThemeModel) -> None:
+    state = ThemeState(joined)
+    parking, hours = theme_of(joined, 0), theme_of(joined, len(PARKING))
+    assert set(state.further_themes()["j1"]) == {parking, hours} - {state.assignment[-2]}
+    book = Codebook()
+    state.apply(book.merge([parking, hours], into=parking, author="officer"))
+    assert "j1" not in state.further_themes()  # both points are now in one theme
+    # New answers are split into points too.
+    state.apply(
+        book.add_answers(["n1"], ["Free parking for library users. Also, more computers please."], author="s")
+    )
+    out = {a["id"]: a for a in state.result()["assignments"]}
+    assert len(out["n1"]["themes"]) == 2
+
+
+def test_near_identical_answers_are_one_quote_with_a_count() -> None:
+    model = ThemeModel(k=4, random_state=0).fit([*TEXTS, *CAMPAIGN])
+    theme = next(t for t in model.themes_ if any("Save our library" in q for q in t.quotes))
+    assert sum("Save our library" in q for q in theme.quotes) == 1
+    count = theme.quote_counts[next(i for i, q in enumerate(theme.quotes) if "Save our library" in q)]
+    assert count == 4
+    assert theme.duplicates[0]["count"] == 4
+
+
+def test_answers_not_in_english_are_themed_and_flagged() -> None:
+    model = ThemeModel(k=4, random_state=0).fit([*TEXTS, *WELSH])
+    out = model.result()["assignments"]
+    welsh = out[-3:]
+    assert [a["language"] for a in welsh] == ["cy", "cy", "cy"]
+    assert all(a["theme_id"] != UNASSIGNED for a in welsh)
+    assert {a["language"] for a in out[:24]} == {"en"}
+    assert sum(t.not_english for t in model.themes_) == 3
+
+
+def test_labels_are_short_phrases_residents_wrote(joined: ThemeModel) -> None:
+    corpus = " ".join(TEXTS).lower()
+    for theme in joined.themes_:
+        words = theme.label.split()
+        assert 2 <= len(words) <= 6, theme.label
+        assert theme.key_phrase and (theme.key_phrase in corpus or " and " in theme.label)
+        assert 1 <= theme.mentions <= theme.size
+    assert len({t.label for t in joined.themes_}) == len(joined.themes_)
+
+
+def test_the_same_answers_give_the_same_themes_whatever_the_seed() -> None:
+    a = ThemeModel(k=4, random_state=0).fit(TEXTS).labels_
+    b = ThemeModel(k=4, random_state=7).fit(TEXTS).labels_
+    assert adjusted_rand_score(a, b) == 1.0
+    rng = np.random.default_rng(0)
+    keep = np.sort(rng.choice(24, 22, replace=False))
+    c = ThemeModel(k=4, random_state=0).fit([TEXTS[i] for i in keep]).labels_
+    assert adjusted_rand_score(a[keep], c) == 1.0
+
+
+def test_short_answers_are_read_with_the_question() -> None:
+    model = ThemeModel(k=2, question="What should the library have more of?").fit(
+        ["Books", "More books please", "Parking", "More parking spaces", "Computers", "Faster computers"]
+    )
+    plain = ThemeModel(k=2).fit(["Books", "Parking"])
+    with_question, _, _ = model.embed_answers(["Books"])
+    without, _, _ = plain.embed_answers(["Books"])
+    assert float(with_question[0] @ without[0]) < 0.99
+    long_answer = "The library should have many more books for teenagers"
+    assert np.allclose(model.embed_answers([long_answer])[0], plain.embed_answers([long_answer])[0], atol=1e-5)
+
+
+def test_without_the_embedding_packages_it_falls_back_to_tfidf(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = ThemeModel(k=4).fit(TEXTS)
+    assert model.representation_ == "tfidf"
+    assert any("TF-IDF" in str(w.message) for w in caught)
+    assert adjusted_rand_score([i // 6 for i in range(24)], model.labels_[:24]) > 0.6
+
+
+def test_a_model_pickled_before_points_and_phrases_still_replays() -> None:
+    model = ThemeModel(k=4, representation="tfidf").fit(TEXTS, ids=IDS)
+    state = model.__dict__
+    for name in ("question", "point_vectors_", "point_owner_", "phrases_", "groups_", "languages_", "others_"):
+        state.pop(name)
+    old = pickle.loads(pickle.dumps(model))  # noqa: S301 - our own object
+    replay = ThemeState(old)
+    replay.apply(
+        Codebook().add_answers(["n1"], ["Not enough parking. Also, open on Sundays please."], author="s")
+    )
+    out = replay.result()
+    assert len(out["themes"]) == 4 and all(t["label"] for t in out["themes"])
+    assert {a["id"] for a in out["assignments"]} == {*IDS, "n1"}
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["🙂🙂", "", "   ", "\x00\x01", "n/a"],
+        ["这是一个很好的图书馆", "مكتبة رائعة جدا", "Bardzo dobra biblioteka, ale za mało książek", "ok"],
+        ["word " * 3000, *HOURS[:3], *CHILDREN[:3], *COMPUTERS[:3]],
+    ],
+)
+def test_odd_input_never_breaks_it(texts: list[str]) -> None:
+    model = ThemeModel(k=3).fit(texts)
+    assert len(model.result()["assignments"]) == len(texts)

@@ -1,0 +1,519 @@
+"""Theme labels: readable phrases residents wrote, counted and chosen by fixed rules."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis.labels import (
+    MIN_SHARE,
+    Label,
+    PhraseIndex,
+    _clauses,
+    _index_texts,
+    _normalise,
+    _phrases,
+)
+from analysis.text import NEGATORS, STOP_WORDS, normalise, stem
+
+PARKING = [
+    "Not enough parking near the library",
+    "The car park is always full on Saturdays",
+    "Parking near the library is a nightmare on market day",
+    "Free parking for library users would help",
+    "More parking spaces please, the car park is tiny",
+    "Hard to find parking near the library",
+]
+HOURS = [
+    "Please open later in the evenings",
+    "Opening hours are too short for working people",
+    "Open on Sunday mornings please",
+    "Longer opening hours at weekends",
+    "Longer opening hours on Sundays would help",
+    "The opening hours do not suit anyone who works",
+]
+CHILDREN = [
+    "Story time for toddlers is wonderful",
+    "More activities for children in the holidays",
+    "The kids love story time on Tuesdays",
+    "Rhyme time sessions for babies are brilliant",
+    "Story time for toddlers please",
+    "Children's events at half term please",
+]
+COMPUTERS = [
+    "The computers are slow and old",
+    "Wifi keeps dropping out on my laptop",
+    "Need more public computers and faster wifi",
+    "The printer and computers are often broken",
+    "Better wifi and more computers please",
+    "Computer help sessions for older people",
+]
+THEMES = [PARKING, HOURS, CHILDREN, COMPUTERS]
+TEXTS = [t for theme in THEMES for t in theme]
+
+
+def rows_of(k: int, size: int = 6) -> list[int]:
+    return list(range(k * size, (k + 1) * size))
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+(?:['&][^\W_]+)*", normalise(text))
+
+
+def holds(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` is a run of words of ``text`` as written (after normalising)."""
+    have, want = words_of(text), phrase.split()
+    return any(have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1))
+
+
+@pytest.fixture(scope="module")
+def index() -> PhraseIndex:
+    return PhraseIndex.build(TEXTS)
+
+
+def assert_readable(label: Label) -> None:
+    words = label.text.split()
+    assert 2 <= len(words) <= 6, label
+    assert label.text[0].isupper() or not label.text[0].isalpha(), label
+    for word in (words[0], words[-1]):
+        assert word.lower().replace("'", "") not in STOP_WORDS, label
+    assert words[-1].lower().replace("'", "") not in NEGATORS, label
+
+
+# -- what a label looks like -------------------------------------------------------------
+
+
+def test_labels_are_phrases_residents_wrote(index: PhraseIndex) -> None:
+    taken: list[str] = []
+    labels = []
+    for k in range(len(THEMES)):
+        label = index.label(rows_of(k), taken)
+        taken.append(label.phrase)
+        labels.append(label)
+        assert_readable(label)
+    assert labels[0] == Label("Parking near the library", "parking near the library", 3)
+    assert labels[1] == Label("Opening hours", "opening hours", 4)
+    assert labels[2] == Label("Story time", "story time", 3)
+    for k, label in enumerate(labels[:3]):
+        assert label.text.lower() == label.phrase
+        holders = [t for t in THEMES[k] if holds(t, label.phrase)]
+        assert len(holders) == label.mentions == index.mentions(rows_of(k), label.phrase)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_rules_hold_for_any_group_of_answers(seed: int) -> None:
+    extra = [
+        "The staff were rude and unhelpful",
+        "Staff are always friendly and helpful",
+        "Very helpful staff at the front desk",
+        "Books in Urdu and Arabic would be appreciated",
+        "Please don't close it, it's a lifeline",
+        "No more cuts to the stock budget",
+        "The toilets are dirty and the lift is broken",
+    ]
+    texts = TEXTS + extra * 3
+    index = PhraseIndex.build(texts)
+    rng = np.random.default_rng(seed)
+    for size in (2, 3, 5, 8, 13, 21):
+        members = rng.choice(len(texts), size=size, replace=False)
+        label = index.label(members)
+        if label.text.startswith(("Other comments", "Comments on")):
+            continue
+        assert_readable(label)
+        assert label.mentions >= 1
+        if " and " in label.phrase and not any(holds(texts[i], label.phrase) for i in members):
+            # "X and Y": answers with either word.
+            either_stem = {stem(w) for w in label.phrase.split(" and ")}
+            either = [i for i in members if either_stem & {stem(w) for w in words_of(texts[i])}]
+            assert label.mentions == len(either)
+        else:
+            assert any(holds(texts[i], label.phrase) for i in members), label
+            assert label.mentions == index.mentions(members, label.phrase)
+
+
+def test_never_starts_or_ends_with_a_stop_word_but_may_start_with_a_negator() -> None:
+    theme = [
+        "Not enough parking near the shops",
+        "There is not enough parking for anyone",
+        "not enough parking at weekends",
+        "Not enough parking for disabled drivers",
+        "Parking is fine",
+    ]
+    index = PhraseIndex.build(theme + HOURS + CHILDREN)
+    label = index.label(range(5))
+    assert label == Label("Not enough parking", "not enough parking", 4)
+    # "enough parking" is also found inside "not enough parking"; the negated phrase is not.
+    assert index.mentions(range(5), "enough parking") == 4
+    assert index.mentions(range(5), "parking") == 5
+
+
+def test_plural_singular_and_hyphenated_forms_count_together() -> None:
+    theme = [
+        "More parking spaces please",
+        "Only one parking space for disabled people",
+        "Parking-spaces are too narrow",
+        "We need PARKING SPACES",
+        "The parking space outside is always taken",
+    ]
+    index = PhraseIndex.build(theme + HOURS + CHILDREN)
+    members = range(5)
+    assert index.mentions(members, "parking spaces") == 5
+    assert index.mentions(members, "Parking space") == 5
+    assert index.mentions(members, "the parking-space") == 5
+    label = index.label(members)
+    assert label.mentions == 5
+    assert label.phrase == "parking spaces"  # the commonest way it is written
+    assert index.mentions(members, "parking places") == 0
+
+
+def test_a_phrase_frequent_in_all_themes_loses_to_a_distinctive_one() -> None:
+    # "great library" is in every answer of every theme, so it is in more of the parking
+    # answers (6) than "car park" (4): frequency alone would choose it.
+    parking = [
+        "The car park is full",
+        "Car park charges are too high",
+        "Bigger car park needed",
+        "The car park floods in winter",
+        "Parking is difficult",
+        "Nowhere to leave the bike",
+    ]
+    texts = [t + ". It's a great library." for t in parking + HOURS + CHILDREN + COMPUTERS]
+    index = PhraseIndex.build(texts)
+    assert index.mentions(range(6), "great library") == 6
+    label = index.label(range(6))
+    assert label.phrase == "car park"
+    assert label.mentions == 4
+    for k in range(1, 4):
+        assert index.label(rows_of(k)).phrase != "great library"
+
+
+def test_a_phrase_common_and_concentrated_in_the_theme_is_good() -> None:
+    # "bus route" is also used a little elsewhere, "zebra crossing" only here but rarely:
+    # coverage matters as well as precision.
+    theme = [
+        "The bus route should stop at the library",
+        "Bus route 7 is too infrequent",
+        "Change the bus route please",
+        "A bus route from the villages",
+        "Bus route times do not match opening",
+        "Zebra crossing outside would help",
+        "Zebra crossing needed",
+        "The bus route is fine",
+    ]
+    other = [h + " The bus route is handy." for h in HOURS[:2]] + HOURS[2:] + CHILDREN + COMPUTERS
+    index = PhraseIndex.build(theme + other)
+    label = index.label(range(len(theme)))
+    assert label.phrase == "bus route"
+    assert label.mentions == 6
+
+
+def test_concentration_beats_a_little_more_frequency() -> None:
+    # "reading group" is in 6 of these answers but also in 6 others; "book club" in 5, all here.
+    theme = [
+        "Book club is great",
+        "The book club",
+        "Book club on Tuesdays",
+        "Book club please",
+        "Book club for teens",
+        "Reading group is lovely",
+        "Reading group",
+        "Reading group on Mondays",
+        "Reading group for adults",
+        "Reading group please",
+        "Reading group at night",
+    ]
+    others = [h + ". Reading group too" for h in HOURS] + PARKING + CHILDREN + COMPUTERS
+    index = PhraseIndex.build(theme + others)
+    assert index.mentions(range(len(theme)), "reading group") == 6
+    assert index.label(range(len(theme))) == Label("Book club", "book club", 5)
+
+
+def test_labels_name_what_the_theme_is_about() -> None:
+    # "ready 2 hours" is a little more frequent and precise than any food phrase, but
+    # "food" is the word that runs through the theme.
+    theme = [
+        "Food could be better",
+        "The food could be better",
+        "food could be better, it was cold",
+        "Cold food",
+        "The food was cold",
+        "Food choice is poor",
+        "Hospital food is bland",
+        "More vegetarian food",
+        "Food arrived late",
+        "Not enough food",
+        "Food was too salty",
+        "Better food please",
+        "Be ready 2 hours early",
+        "Ready 2 hours before pick up",
+        "had to be ready 2 hours before",
+        "ready 2 hours is too long",
+        "Nice ward",
+        "Clean ward",
+        "Quiet ward",
+        "Visiting times",
+    ]
+    index = PhraseIndex.build(theme + PARKING + HOURS + COMPUTERS)
+    assert index.mentions(range(20), "ready 2 hours") == 4
+    assert index.label(range(20)) == Label("Food could be better", "food could be better", 3)
+
+
+def test_weak_words_do_not_start_or_end_a_label() -> None:
+    theme = [
+        "Staff were really helpful",
+        "Really helpful, thank you",
+        "Really helpful people at the desk",
+        "The staff were really helpful",
+        "Helpful staff",
+        "Friendly and helpful staff",
+    ]
+    index = PhraseIndex.build(theme + PARKING + HOURS + COMPUTERS)
+    assert index.mentions(range(6), "really helpful") == 4
+    assert index.label(range(6)) == Label("Helpful staff", "helpful staff", 2)
+
+
+def test_a_longer_phrase_wins_only_when_nearly_as_common() -> None:
+    nearly = [
+        "Longer opening hours please",
+        "Longer opening hours at weekends",
+        "We want longer opening hours",
+        "Longer opening hours in the evening",
+        "Opening hours are fine but longer opening hours would help",
+        "The opening hours suit me",
+    ]
+    rarely = [
+        "Longer opening hours please",
+        "Opening hours at weekends are short",
+        "Opening hours should change",
+        "The opening hours in the evening",
+        "Opening hours are a problem",
+        "Opening hours suit me",
+    ]
+    for theme, expected in ((nearly, "longer opening hours"), (rarely, "opening hours")):
+        index = PhraseIndex.build(theme + PARKING + CHILDREN + COMPUTERS)
+        assert index.label(range(6)).phrase == expected
+
+
+# -- fallbacks ------------------------------------------------------------------------
+
+
+def test_two_words_when_no_phrase_is_shared() -> None:
+    theme = [
+        "Parking is awful",
+        "Terrible parking",
+        "The buses never come",
+        "Buses stop too early",
+        "Parking costs",
+        "We need buses",
+    ]
+    index = PhraseIndex.build(theme + COMPUTERS + CHILDREN)
+    label = index.label(range(6))
+    assert label.text in {"Parking and buses", "Buses and parking"}
+    assert label.phrase == label.text.lower()
+    assert label.mentions == 6  # answers with either word
+
+
+def test_threshold_sends_thin_phrases_to_the_fallback() -> None:
+    # "ring road" is in 2 of 60 answers (3%), below MIN_SHARE: not a label.
+    theme = ["The ring road is busy", "Ring road traffic"] + [
+        f"{word} {i}" for i in range(29) for word in ("Traffic", "Congestion")
+    ]
+    assert 2 / len(theme) < MIN_SHARE
+    index = PhraseIndex.build(theme + PARKING + HOURS)
+    label = index.label(range(len(theme)))
+    assert label.phrase != "ring road"
+    assert set(label.phrase.split(" and ")) == {"traffic", "congestion"}
+    assert label.mentions == len(theme) - 1  # all but "The ring road is busy"
+
+
+def test_one_answer_gets_a_phrase_from_it() -> None:
+    index = PhraseIndex.build(TEXTS)
+    for row in (0, 7, 20):
+        label = index.label([row])
+        assert_readable(label)
+        assert holds(TEXTS[row], label.phrase)
+        assert label.mentions == 1
+
+
+def test_a_theme_with_one_word_or_no_words() -> None:
+    texts = ["Parking!", "parking", "PARKING.", "🦄🦄", "", "...", *HOURS]
+    index = PhraseIndex.build(texts)
+    assert index.label([0, 1, 2]) == Label("Comments on parking", "parking", 3)
+    other = index.label([3, 4, 5])
+    assert other == Label("Other comments", "other comments", 0)
+    assert index.label([3, 4, 5], taken=["other comments"]).text == "Other comments 2"
+    assert index.label([]) == Label("Other comments", "other comments", 0)
+
+
+def test_only_weak_words_still_gives_a_phrase() -> None:
+    index = PhraseIndex.build(["ok thanks", "Really, ok thanks", *HOURS])
+    label = index.label([0, 1])
+    assert label.phrase == "ok thanks"
+    assert label.mentions == 2
+
+
+# -- taken, determinism, languages ---------------------------------------------------------
+
+
+def test_taken_phrases_are_never_chosen_again(index: PhraseIndex) -> None:
+    first = index.label(rows_of(0))
+    second = index.label(rows_of(0), taken=[first.phrase])
+    assert second.phrase != first.phrase
+    # Nor a variant of it that is matched the same way.
+    assert [stem(w) for w in words_of(second.phrase)] != [stem(w) for w in words_of(first.phrase)]
+    taken: list[str] = []
+    for _ in range(4):
+        label = index.label(rows_of(0), taken)  # the same answers four times
+        assert label.phrase not in taken
+        taken.append(label.phrase)
+
+
+def test_same_answers_same_label(index: PhraseIndex) -> None:
+    again = PhraseIndex.build(TEXTS)
+    rng = np.random.default_rng(1)
+    for k in range(len(THEMES)):
+        members = np.array(rows_of(k))
+        expected = index.label(members)
+        assert again.label(members) == expected
+        assert index.label(rng.permutation(members)) == expected
+        assert index.label(list(members) + list(members)) == expected  # repeats ignored
+
+
+def test_labels_survive_pickling_into_another_process(tmp_path: Path) -> None:
+    """Hashes do not depend on Python's per-process string hashing."""
+    index = PhraseIndex.build(TEXTS[:12])
+    path = tmp_path / "index.pickle"
+    path.write_bytes(pickle.dumps(index))
+    index.extend(TEXTS[12:])
+    expected = [index.label(rows_of(k)) for k in range(4)]
+    script = (
+        "import pickle, sys\n"
+        f"index = pickle.loads(open({str(path)!r}, 'rb').read())\n"
+        f"index.extend({TEXTS[12:]!r})\n"
+        "for k in range(4):\n"
+        "    label = index.label(range(6 * k, 6 * k + 6))\n"
+        "    print(label.text, label.phrase, label.mentions, sep='|')\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env, timeout=120
+    )
+    got = [line.split("|") for line in out.stdout.strip().splitlines()]
+    assert got == [[e.text, e.phrase, str(e.mentions)] for e in expected]
+
+
+def test_extend_equals_building_at_once() -> None:
+    whole = PhraseIndex.build(TEXTS)
+    parts = PhraseIndex.build(TEXTS[:5])
+    parts.extend(TEXTS[5:17])
+    parts.extend([])
+    parts.extend(TEXTS[17:])
+    assert len(parts) == len(whole) == len(TEXTS)
+    for k in range(4):
+        assert parts.label(rows_of(k)) == whole.label(rows_of(k))
+    for phrase in ("car park", "opening hours", "story time", "wifi", "more computers"):
+        assert parts.mentions(range(len(TEXTS)), phrase) == whole.mentions(range(len(TEXTS)), phrase)
+
+
+def test_empty_and_non_english_answers_do_not_crash() -> None:
+    texts = [
+        "Mae angen mwy o lefydd parcio ger y llyfrgell",
+        "Dim digon o lefydd parcio",
+        "لائبریری کے قریب پارکنگ نہیں ہے",
+        "لائبریری کے قریب پارکنگ",
+        "المكتبة رائعة",
+        "图书馆很好",
+        "🦄🦄",
+        "",
+        "   ",
+        "!!!",
+        "n/a",
+    ]
+    index = PhraseIndex.build(texts)
+    assert len(index) == len(texts)
+    assert index.label([0, 1]) == Label("Lefydd parcio", "lefydd parcio", 2)
+    urdu = index.label([2, 3])
+    assert urdu.mentions == 2 and holds(texts[3], urdu.phrase)
+    assert index.label([6, 7, 8, 9]) == Label("Other comments", "other comments", 0)
+    for members in ([4], [5], [10], list(range(len(texts)))):
+        label = index.label(members)
+        assert label.text and label.mentions >= 0
+    assert index.mentions(range(len(texts)), "") == 0
+    assert index.mentions(range(len(texts)), "🦄") == 0
+
+
+def test_bad_rows_are_refused(index: PhraseIndex) -> None:
+    with pytest.raises(IndexError):
+        index.label([0, len(TEXTS)])
+    with pytest.raises(IndexError):
+        index.mentions([-1], "car park")
+
+
+def test_mentions_of_an_officers_own_long_phrase(index: PhraseIndex) -> None:
+    long_phrase = "parking near the library is a nightmare on market day"  # more than six words
+    assert index.mentions(rows_of(0), long_phrase) == 1
+    assert index.mentions(rows_of(1), "hours do not") == 1  # ends with a negator
+    assert index.mentions(rows_of(0), "market day parking") == 0
+
+
+# -- the quick paths agree with the plain ones -----------------------------------------------
+
+
+def test_quick_normalise_matches_analysis_text() -> None:
+    samples = [
+        *TEXTS,
+        "My favorite COLOR is gray, see www.example.com or https://x.org/a?b=c",
+        "The parking lot at the center is sooooo full!!!",
+        "Caret ^ and `backtick` and curly ’quotes’",
+        "Café crème 👍 ﬁne",
+        "centers,theaters;program: 'license'",
+        "",
+    ]
+    for text in samples:
+        assert _normalise(text) == normalise(text)
+
+
+def test_index_finds_the_same_phrases_as_reading_clause_by_clause() -> None:
+    texts = [
+        *TEXTS,
+        "Not enough parking; the car-park is (always) full - but buses help.",
+        "a b c d e f g h parking spaces",
+        "Opening at 9.30 is too late, A&E and children's events",
+    ]
+    rows, hashes, _codes = _index_texts(texts)
+    for row, text in enumerate(texts):
+        expected = {h for words in _clauses(text) for h, _c, _i, _j in _phrases(words)}
+        assert set(hashes[rows == row].tolist()) == expected
+
+
+def test_phrases_do_not_cross_clauses() -> None:
+    index = PhraseIndex.build(
+        ["Parking, library", "Parking. Library", "parking but library", "parking library"]
+    )
+    assert index.mentions(range(4), "parking library") == 1
+
+
+def test_speed_on_a_large_theme() -> None:
+    rng = np.random.default_rng(0)
+    sentences = [*TEXTS, "It's a great library", "The staff are lovely", "No comment really"]
+    texts = [
+        " ".join(sentences[j] for j in rng.choice(len(sentences), size=2)) + f" number {i}"
+        for i in range(20_000)
+    ]
+    started = time.perf_counter()
+    index = PhraseIndex.build(texts)
+    built = time.perf_counter() - started
+    started = time.perf_counter()
+    label = index.label(range(20_000))
+    labelled = time.perf_counter() - started
+    assert built < 15.0
+    assert labelled < 2.0
+    assert_readable(label)
