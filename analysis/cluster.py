@@ -99,9 +99,14 @@ def _tree(vectors: FloatArray, n_fine: int, random_state: int) -> _Tree | None:
     n_fine = min(n_fine, n // 2)
     if n_fine < 3:
         return None
-    fine = MiniBatchKMeans(
-        n_clusters=n_fine, init="random", n_init=1, batch_size=4096, random_state=random_state
-    ).fit(vectors)
+    fine: KMeans | MiniBatchKMeans
+    if n >= MINIBATCH_FROM:
+        fine = MiniBatchKMeans(
+            n_clusters=n_fine, init="random", n_init=1, batch_size=4096, random_state=random_state
+        )
+    else:
+        fine = KMeans(n_clusters=n_fine, init="random", n_init=1, max_iter=100, random_state=random_state)
+    fine.fit(vectors)
     labels = np.asarray(fine.labels_, dtype=np.int64)
     used = np.unique(labels)
     if len(used) < 3:

@@ -20,7 +20,7 @@ from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import normalize
 
-from analysis.duplicates import duplicate_groups
+from analysis.duplicates import duplicate_groups, duplicate_key
 from analysis.labels import PhraseIndex
 from analysis.language import language_of
 from analysis.model import (
@@ -269,6 +269,7 @@ class ThemeState:
         self.languages: list[str] = list(model.languages_ or [language_of(t) for t in self.texts])
         self.phrases: PhraseIndex | None = None  # made on first use, then extended
         self.groups: IntArray | None = model.groups_
+        self._group_keys: dict[str, int] | None = None  # text key -> group, made when answers are added
         self.assignment: list[str] = [
             model.theme_ids_[lab] if lab >= 0 else UNASSIGNED for lab in model.labels_
         ]
@@ -434,7 +435,7 @@ class ThemeState:
             )
             if self.phrases is not None:
                 self.phrases.extend(redacted([t for _, t in new_rows]))
-            self.groups = None
+            self._extend_groups(rows_before)
             if self._words is not None and self._words.shape[0] == rows_before:
                 vec = self.model.word_vectorizer_
                 added = vec.transform(redacted([t for _, t in new_rows]))
@@ -442,6 +443,25 @@ class ThemeState:
             else:
                 self._words = None
         return [self.assignment[self._index[str(a)]] for a in answer_ids]
+
+    def _extend_groups(self, rows_before: int) -> None:
+        """Group added answers with the identical answers already here (by their text
+        reduced to letters and digits); near-identical matching by vector is left to the
+        next full analysis, as comparing with every answer would be slow at 100,000."""
+        if self.groups is None:
+            return
+        if self._group_keys is None:
+            self._group_keys = {}
+            for row in range(rows_before):
+                if self.groups[row] == row and not is_meaningless(self.texts[row]):
+                    self._group_keys.setdefault(duplicate_key(self.texts[row]), row)
+        added = np.arange(rows_before, len(self.texts), dtype=np.int64)
+        for row in added.tolist():
+            if is_meaningless(self.texts[row]):
+                continue
+            key = duplicate_key(self.texts[row])
+            added[row - rows_before] = self._group_keys.setdefault(key, row)
+        self.groups = np.concatenate([self.groups, added])
 
     # -- output -----------------------------------------------------------------------
 
