@@ -177,7 +177,8 @@ def test_odd_input_never_breaks_it(texts: list[str]) -> None:
 def test_added_copies_of_an_answer_join_its_group() -> None:
     model = ThemeModel(k=4, random_state=0).fit([*TEXTS, *CAMPAIGN])
     state = ThemeState(model)
-    copies = ["Save our library!! Keep the Northgate branch open, it is vital for the whole town.", CAMPAIGN[0]]
+    copies = ["Save our library!! Keep the Northgate branch open, it is vital for the whole town."]
+    copies.append(CAMPAIGN[0])
     state.apply(Codebook().add_answers(["c1", "c2"], copies, author="system"))
     theme = next(t for t in state.themes_list() if any("Save our library" in q for q in t.quotes))
     assert theme.duplicates[0]["count"] == 6
