@@ -109,7 +109,7 @@ test: lint types contracts chromium ## Everything CI runs: lint, types, contract
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 .PHONY: eval
-eval: install ## Theme analysis quality (NMI, ARI, ACC) against a TF-IDF + k-means baseline on ../shared/data/dev; redaction recall and precision on its labelled catalogue
+eval: install ## Theme quality (NMI, ARI, ACC) against TF-IDF and MiniLM baselines, the 'Also' rate, stability and leave-one-set-out on ../shared/data/dev (about 10 min); redaction recall and precision
 	$(BIN)/python -m analysis.evaluate
 	$(BIN)/python -m analysis.redact_eval
 

@@ -17,6 +17,7 @@ from engage import clock
 from engage.config import PROJECT_ROOT
 from engage.database import db
 from engage.models import AuditEvent, Role, StaffUser
+from engage.themes import snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys import services
 from surveys.models import Response
@@ -358,3 +359,34 @@ def test_theme_counts_can_be_filtered(app: Flask, survey: str, officer: PageClie
     assert link is not None and "locality=riverside-valley" in str(link["href"])
     bad = officer.get(f"{URL}?channel=pigeon", expected_status=400)
     assert bad.error_summary() == ["Select a channel from the list"]
+
+
+def test_an_answer_counts_under_each_theme_it_raises_and_copies_are_one_quote(
+    app: Flask, survey: str, officer: PageClient
+) -> None:
+    joined = (
+        "Open later in the evenings so I can visit after work. Also, faster computers and better wifi please."
+    )
+    campaign = "Save the Northgate library! It is the heart of our community and must stay open."
+    add_responses(app, [*corpus(), joined, campaign, campaign, campaign.lower(), campaign + "!!"])
+    page = run(officer)
+    analysis = analysed(app)
+    with app.app_context():
+        joined_id = db().scalar(
+            select(Response.public_id).where(Response.answers["one_change"].as_string() == joined)
+        )
+    themes = snapshot.themes_of(analysis.result, str(joined_id))
+    assert len(themes) == 2, "the joined answer raises the hours and the computers themes"
+    rows = theme_rows(page)
+    assert sum(rows.values()) == analysis.result["answers"] - analysis.result["unassigned"] + 1
+    assert page.soup.select_one("#more-than-one") is not None
+    # Each theme's count links to the responses behind it: the joined answer is in both lists.
+    sizes = {t["id"]: t["size"] for t in analysis.result["themes"]}
+    for theme_id in themes:
+        listing = officer.get(f"/staff/surveys/{SLUG}/responses?question=one_change&theme={theme_id}")
+        assert f"Showing the {sizes[theme_id]} response" in listing.text
+    # Four copies of the campaign text are one quote, with how many sent it.
+    assert "4 people sent this or almost the same text" in page.text
+    assert page.text.count("heart of our community") == 1
+    # Each theme says how many of its answers mention its key phrase.
+    assert any("mention “" in th.get_text() for th in page.soup.select("tbody th"))
