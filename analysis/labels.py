@@ -53,7 +53,7 @@ A phrase may become the label only if
 Once the best phrase is found, a longer phrase that contains it is preferred if it is
 found in at least ``LONGER_SHARE`` (75%) as many answers, each word it adds is at least
 ``MIN_LIFT`` (2) times as common in the theme as overall, it gains no auxiliary verb and
-it has at most ``EXTEND_TO`` (4) words: "Trained library staff" over "Library staff",
+it has at most ``EXTEND_TO`` (6) words: "Trained library staff" over "Library staff",
 but "Winter evening" rather than "Winter evening would bring".
 
 When no phrase qualifies, the label joins the two most distinctive single words as
@@ -104,8 +104,10 @@ MIN_LIFT_SMALL: Final = 1.5
 LONGER_SHARE: Final = 0.75
 # ...and if each word it adds is at least this many times as common in the theme as overall.
 MIN_LIFT: Final = 2.0
-# ...and if it has at most this many words: short labels read best.
-EXTEND_TO: Final = 4
+# ...and if it has at most this many words (the most a label may have). Four cut phrases
+# short on the demo ("Free printing for job", "Clubs and help with CVs"); six gives the
+# whole phrase ("Free printing for job seekers", "Job clubs and help with CVs").
+EXTEND_TO: Final = 6
 # How many of the best-scoring phrases are read back from the answers to be compared.
 SHORTLIST: Final = 100
 # How many answers are read to find the commonest way a phrase is written.
