@@ -67,6 +67,11 @@ SHORT_ANSWER_WORDS = 3
 OTHER_THEME_PERCENTILE = 10.0
 OTHER_THEME_FLOOR = 0.8
 OTHER_THEME_MARGIN = 0.1
+# ...and only to a theme that is the main theme of more than this share of answers (and of
+# at least 3):
+# on the demo a closing sentence ("It really matters to us.") made a 3-answer theme of its
+# own, which then collected that sentence from 35 other answers.
+OTHER_THEME_MIN_SHARE = 0.01
 
 
 @dataclass
@@ -256,14 +261,16 @@ def other_themes(
     out: dict[int, list[tuple[int, float]]] = {}
     if n_themes < 2 or len(point_vectors) == 0:
         return out
+    sizes = np.bincount(primary[primary >= 0], minlength=n_themes)
+    big_enough = (sizes >= 3) & (sizes > OTHER_THEME_MIN_SHARE * sizes.sum())
+    usable = big_enough if usable is None else (usable & big_enough)
     floors = np.ones(n_themes, dtype=np.float32)
     for t in range(n_themes):
         own = scores[primary == t]
         if len(own):
             floors[t] = OTHER_THEME_FLOOR * float(np.percentile(own, OTHER_THEME_PERCENTILE))
     sims = point_vectors.astype(np.float32) @ centres.T.astype(np.float32)
-    if usable is not None:
-        sims[:, ~usable] = -2.0
+    sims[:, ~usable] = -2.0
     best = sims.argmax(axis=1)
     for p, (owner, theme) in enumerate(zip(point_owner.tolist(), best.tolist(), strict=True)):
         score = float(sims[p, theme])
@@ -323,14 +330,19 @@ def describe(
     labels: dict[int, tuple[str, str, int]] = {}
     taken: list[str] = []
     for t in order:
+        # A label says what the theme's own answers (those whose main theme it is) say;
+        # its mentions count every answer that raises the theme.
         rows = np.array(sorted(raised[t]), dtype=np.int64)
+        own = np.array(members_of[t], dtype=np.int64)
         officer = officer_labels[t] if officer_labels is not None else None
         if officer:
             mentions = about.phrases.mentions(rows, officer) if about.phrases is not None else 0
             labels[t] = (officer, officer.lower(), mentions)
-        elif about.phrases is not None and len(rows):
-            chosen = about.phrases.label(rows, taken)
-            labels[t] = (chosen.text, chosen.phrase, chosen.mentions)
+        elif about.phrases is not None and len(own):
+            chosen = about.phrases.label(own, taken)
+            extra = np.setdiff1d(rows, own)  # answers that raise it as a further theme
+            mentions = chosen.mentions + (about.phrases.mentions(extra, chosen.phrase) if len(extra) else 0)
+            labels[t] = (chosen.text, chosen.phrase, mentions)
         else:
             labels[t] = (theme_label(keywords[t], about.surface), "", 0)
         taken.append(labels[t][1] or labels[t][0].lower())

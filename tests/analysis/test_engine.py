@@ -13,7 +13,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from analysis import embeddings
 from analysis.codebook import Codebook, ThemeState
-from analysis.model import UNASSIGNED, ThemeModel
+from analysis.model import UNASSIGNED, ThemeModel, other_themes
 from tests.analysis.conftest import CHILDREN, COMPUTERS, HOURS, IDS, PARKING, TEXTS
 
 JOINED = [
@@ -182,3 +182,14 @@ def test_added_copies_of_an_answer_join_its_group() -> None:
     state.apply(Codebook().add_answers(["c1", "c2"], copies, author="system"))
     theme = next(t for t in state.themes_list() if any("Save our library" in q for q in t.quotes))
     assert theme.duplicates[0]["count"] == 6
+
+
+def test_a_tiny_theme_is_never_raised_as_a_further_theme() -> None:
+    # Theme 1 is the main theme of only 2 answers (a closing sentence, say): a point close to
+    # it does not make it a further theme of other answers; theme 2 (5 answers) can be.
+    centres = np.eye(3, 4, dtype=np.float32)
+    primary = np.array([0] * 10 + [1] * 2 + [2] * 5, dtype=np.int64)
+    scores = np.full(len(primary), 0.9, dtype=np.float32)
+    points = np.array([[0, 1, 0, 0], [0, 0, 1, 0]], dtype=np.float32)
+    owners = np.array([0, 1], dtype=np.int64)
+    assert other_themes(points, owners, primary, centres, scores) == {1: [(2, 1.0)]}
