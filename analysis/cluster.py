@@ -24,7 +24,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.metrics import silhouette_score
 
-__all__ = ["AUTO_K_GRID", "STARTS", "Partition", "choose_k", "cluster"]
+__all__ = ["AUTO_K_GRID", "STARTS", "FloatArray", "IntArray", "Partition", "choose_k", "cluster"]
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]

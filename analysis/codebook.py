@@ -20,14 +20,13 @@ from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import normalize
 
+from analysis.cluster import FloatArray, IntArray
 from analysis.duplicates import duplicate_groups, duplicate_key
 from analysis.labels import PhraseIndex
 from analysis.language import language_of
 from analysis.model import (
     UNASSIGNED,
     Described,
-    FloatArray,
-    IntArray,
     Theme,
     ThemeModel,
     describe,

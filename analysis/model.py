@@ -33,7 +33,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from analysis.cluster import choose_k, cluster
+from analysis.cluster import FloatArray, IntArray, choose_k, cluster
 from analysis.duplicates import duplicate_groups
 from analysis.labels import PhraseIndex
 from analysis.language import language_of
@@ -54,9 +54,6 @@ __all__ = [
 ]
 
 UNASSIGNED = "unassigned"
-FloatArray = npt.NDArray[np.float32]
-IntArray = npt.NDArray[np.int64]
-
 # Answers of this many words or fewer are embedded after the question's text.
 SHORT_ANSWER_WORDS = 3
 # A point raises a further theme when that theme is the point's nearest, the point is

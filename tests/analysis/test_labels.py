@@ -23,6 +23,7 @@ from analysis.labels import (
     _phrases,
 )
 from analysis.text import NEGATORS, STOP_WORDS, normalise, stem
+from tests.analysis.conftest import COMPUTERS
 
 PARKING = [
     "Not enough parking near the library",
@@ -47,14 +48,6 @@ CHILDREN = [
     "Rhyme time sessions for babies are brilliant",
     "Story time for toddlers please",
     "Children's events at half term please",
-]
-COMPUTERS = [
-    "The computers are slow and old",
-    "Wifi keeps dropping out on my laptop",
-    "Need more public computers and faster wifi",
-    "The printer and computers are often broken",
-    "Better wifi and more computers please",
-    "Computer help sessions for older people",
 ]
 THEMES = [PARKING, HOURS, CHILDREN, COMPUTERS]
 TEXTS = [t for theme in THEMES for t in theme]
