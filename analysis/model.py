@@ -34,7 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from analysis.cluster import FloatArray, IntArray, choose_k, cluster
-from analysis.duplicates import duplicate_groups
+from analysis.duplicates import duplicate_groups, duplicate_key
 from analysis.labels import PhraseIndex
 from analysis.language import language_of
 from analysis.points import split_points
@@ -69,6 +69,8 @@ OTHER_THEME_MARGIN = 0.1
 # on the demo a closing sentence ("It really matters to us.") made a 3-answer theme of its
 # own, which then collected that sentence from 35 other answers.
 OTHER_THEME_MIN_SHARE = 0.01
+# How many next-best labels are tried before accepting one that is a whole answer.
+WHOLE_ANSWER_RETRIES = 5
 
 
 @dataclass
@@ -304,6 +306,25 @@ class Described:
     surface: SurfaceForms
 
 
+def _not_a_whole_answer(about: Described, own: IntArray, taken: list[str]) -> Any:
+    """The theme's best label that is not somebody's whole answer: labels are public on
+    "You said, we did", and an answer is public only once an officer has chosen to show
+    it. (On very short answers every phrase may be a whole answer; then the best is kept.)"""
+    assert about.phrases is not None
+    answers = {duplicate_key(str(about.texts[row])) for row in own.tolist()}
+    chosen = about.phrases.label(own, taken)
+    skipped = list(taken)
+    for _ in range(WHOLE_ANSWER_RETRIES):
+        if duplicate_key(chosen.text) not in answers:
+            return chosen
+        skipped.append(chosen.phrase)
+        other = about.phrases.label(own, skipped)
+        if not other.mentions:
+            break
+        chosen = other
+    return chosen if duplicate_key(chosen.text) not in answers else about.phrases.label(own, taken)
+
+
 def describe(
     about: Described,
     theme_ids: Sequence[str],
@@ -336,7 +357,7 @@ def describe(
             mentions = about.phrases.mentions(rows, officer) if about.phrases is not None else 0
             labels[t] = (officer, officer.lower(), mentions)
         elif about.phrases is not None and len(own):
-            chosen = about.phrases.label(own, taken)
+            chosen = _not_a_whole_answer(about, own, taken)
             extra = np.setdiff1d(rows, own)  # answers that raise it as a further theme
             mentions = chosen.mentions + (about.phrases.mentions(extra, chosen.phrase) if len(extra) else 0)
             labels[t] = (chosen.text, chosen.phrase, mentions)

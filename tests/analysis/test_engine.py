@@ -193,3 +193,12 @@ def test_a_tiny_theme_is_never_raised_as_a_further_theme() -> None:
     points = np.array([[0, 1, 0, 0], [0, 0, 1, 0]], dtype=np.float32)
     owners = np.array([0, 1], dtype=np.int64)
     assert other_themes(points, owners, primary, centres, scores) == {1: [(2, 1.0)]}
+
+
+def test_a_label_is_never_somebodys_whole_answer() -> None:
+    # Labels are public; an answer is public only once an officer shows it.
+    texts = ["More public computers and free printing"] * 4 + ["Free printing for job seekers please"] * 2
+    texts += ["Storytime sessions for toddlers"] * 4 + ["Storytime for toddlers and babies"] * 2
+    model = ThemeModel(k=2, random_state=0).fit(texts)
+    whole = {t.lower() for t in texts}
+    assert all(theme.label.lower() not in whole for theme in model.themes_)
