@@ -268,6 +268,8 @@ class ThemeState:
         self.languages: list[str] = list(model.languages_ or [language_of(t) for t in self.texts])
         self.phrases: PhraseIndex | None = None  # made on first use, then extended
         self.groups: IntArray | None = model.groups_
+        self._clean: list[str] | None = None  # the texts redacted, made on first use
+        self._described_for: tuple[tuple[int, int], list[_ThemeEntry], Described] | None = None
         self._group_keys: dict[str, int] | None = None  # text key -> group, made when answers are added
         self.assignment: list[str] = [
             model.theme_ids_[lab] if lab >= 0 else UNASSIGNED for lab in model.labels_
@@ -432,12 +434,15 @@ class ThemeState:
             self.point_owner = np.concatenate(
                 [self.point_owner, np.asarray(owners, dtype=np.int64) + rows_before]
             )
+            clean = redacted([t for _, t in new_rows])
+            if self._clean is not None:
+                self._clean.extend(clean)
             if self.phrases is not None:
-                self.phrases.extend(redacted([t for _, t in new_rows]))
+                self.phrases.extend(clean)
             self._extend_groups(rows_before)
             if self._words is not None and self._words.shape[0] == rows_before:
                 vec = self.model.word_vectorizer_
-                added = vec.transform(redacted([t for _, t in new_rows]))
+                added = vec.transform(clean)
                 self._words = sparse.vstack([self._words, added]).tocsr()
             else:
                 self._words = None
@@ -477,7 +482,12 @@ class ThemeState:
         return out
 
     def _described(self) -> tuple[list[_ThemeEntry], Described]:
-        """The current relevant themes, and what describing them needs."""
+        """The current relevant themes, and what describing them needs. Made once per
+        state of the replay: every operation moves ``version`` and adding answers the
+        count, so a result, its themes and further themes share one computation."""
+        key = (self.version, len(self.answer_ids))
+        if self._described_for is not None and self._described_for[0] == key:
+            return self._described_for[1], self._described_for[2]
         active = [t for t in self.themes.values() if t.relevant]
         index = {t.id: i for i, t in enumerate(active)}
         primary = np.array([index.get(t, -1) for t in self.assignment], dtype=np.int64)
@@ -486,9 +496,9 @@ class ThemeState:
         if vec is not None and active and self._words is None:
             stored = self._stored_words
             fits = stored is not None and stored.shape[0] == len(self.texts)
-            self._words = stored if fits else vec.transform(redacted(self.texts))
+            self._words = stored if fits else vec.transform(self._redacted())
         if self.phrases is None:
-            self.phrases = PhraseIndex.build(redacted(self.texts))
+            self.phrases = PhraseIndex.build(self._redacted())
         if self.groups is None:
             self.groups = duplicate_groups(self.texts, self.vectors, within=primary)
         dims = self.vectors.shape[1]
@@ -506,7 +516,14 @@ class ThemeState:
             phrases=self.phrases,
             surface=self.model.surface_,
         )
+        self._described_for = (key, active, about)
         return active, about
+
+    def _redacted(self) -> list[str]:
+        """Every answer redacted (for phrases and keywords), made once and extended."""
+        if self._clean is None:
+            self._clean = redacted(self.texts)
+        return self._clean
 
     def themes_list(self, redact_quotes: bool = True) -> list[Theme]:
         """Current relevant themes with sizes, keywords, labels, quotes and duplicates."""

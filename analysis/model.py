@@ -312,7 +312,7 @@ def _not_a_whole_answer(about: Described, own: IntArray, taken: list[str]) -> An
     it. (On very short answers every phrase may be a whole answer; then the best is kept.)"""
     assert about.phrases is not None
     answers = {duplicate_key(str(about.texts[row])) for row in own.tolist()}
-    chosen = about.phrases.label(own, taken)
+    first = chosen = about.phrases.label(own, taken)
     skipped = list(taken)
     for _ in range(WHOLE_ANSWER_RETRIES):
         if duplicate_key(chosen.text) not in answers:
@@ -322,7 +322,7 @@ def _not_a_whole_answer(about: Described, own: IntArray, taken: list[str]) -> An
         if not other.mentions:
             break
         chosen = other
-    return chosen if duplicate_key(chosen.text) not in answers else about.phrases.label(own, taken)
+    return chosen if duplicate_key(chosen.text) not in answers else first
 
 
 def describe(
@@ -643,9 +643,10 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         self.point_owner_ = point_owner
         self.scores_ = self._scores(vectors, labels)
         self.others_ = other_themes(point_vectors, point_owner, labels, self.cluster_centers_, self.scores_)
-        self.phrases_ = PhraseIndex.build(redacted(texts))
+        clean = redacted(texts)  # once: phrases and keywords both read it
+        self.phrases_ = PhraseIndex.build(clean)
         self.groups_ = duplicate_groups(texts, vectors, within=labels)
-        self.themes_ = self.describe(texts, labels, self.scores_)
+        self.themes_ = self.describe(texts, labels, self.scores_, clean=clean)
         return self
 
     def _scores(self, vectors: FloatArray, labels: IntArray) -> FloatArray:
@@ -658,11 +659,15 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
 
     # -- description ------------------------------------------------------------------
 
-    def describe(self, texts: Sequence[str], labels: IntArray, scores: FloatArray) -> list[Theme]:
-        """Themes with label, keywords, sizes and redacted quotes for the fitted answers."""
+    def describe(
+        self, texts: Sequence[str], labels: IntArray, scores: FloatArray, clean: Sequence[str] | None = None
+    ) -> list[Theme]:
+        """Themes with label, keywords, sizes and redacted quotes for the fitted answers
+        (``clean``: the texts already redacted, if the caller has them)."""
         vec = self.word_vectorizer_
+        clean = redacted(texts) if clean is None else clean
         words = (
-            vec.transform(redacted([t if lab >= 0 else "" for t, lab in zip(texts, labels, strict=True)]))
+            vec.transform([t if lab >= 0 else "" for t, lab in zip(clean, labels, strict=True)])
             if vec
             else None
         )
