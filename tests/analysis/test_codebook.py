@@ -75,7 +75,8 @@ def test_new_answers_do_not_move_old_ones(fitted: ThemeModel) -> None:
     # Each new answer's vector sits on its own row, in order (they are stacked in one go).
     texts = ["more parking please", "open on sundays", "n/a"] * 10
     assert state.vectors.shape[0] == len(state.answer_ids) == len(before) + 30
-    assert np.allclose(state.vectors[-30:], fitted.embed(texts))
+    # Same vectors up to float rounding (the batch a text is embedded in changes its padding).
+    assert np.allclose(state.vectors[-30:], fitted.embed(texts), atol=1e-4)
 
 
 def test_added_answers_are_a_replayable_operation(fitted: ThemeModel) -> None:
