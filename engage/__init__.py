@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
         static_folder="static",
     )
     # Every <int:...> in a route stops at the largest id a row can have (before any route is added).
+    # Imported here, like the modules below: they import the engage package themselves.
     from engage.inputs import RecordIdConverter
 
     app.url_map.converters["int"] = RecordIdConverter
@@ -60,6 +61,8 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     _configure_logging(app, settings)
     _configure_templates(app)
 
+    # Imported here: these modules import the engage package themselves, so the factory
+    # imports them when it runs rather than when engage is first imported.
     from engage import database, errors, extensions, links, security
 
     database.init_app(app)
@@ -69,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     errors.init_app(app)
     links.init_app(app)
 
+    # Imported here: every feature, once the platform is bound (see above).
     from engage.actions.public import bp as yswd_bp
     from engage.followups.views import bp as followups_bp
     from engage.forums.public import bp as forums_bp
@@ -85,6 +89,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     kiosk.init_app(app)
     staff_area.init_app(app)
 
+    # Imported here: the commands import every feature (see above).
     from engage.cli import register_commands
 
     register_commands(app)

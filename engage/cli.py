@@ -13,8 +13,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from engage import accounts, audit, database
+from engage import accounts, audit, backup, clock, database
+from engage.demo import load_demo
+from engage.forums.cli import forums_cli
+from engage.jobs import queue_name
+from engage.maintenance import run_maintenance
 from engage.models import Role, StaffUser
+from engage.surveys_cli import surveys_cli
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
 db_cli = AppGroup("db", help="Apply or inspect database migrations.")
@@ -33,7 +38,6 @@ backup_cli = AppGroup("backup", help="Back up the database, or restore it from a
 )
 def backup_create(output: Path | None) -> None:
     """Back up the whole database (SQLite online backup, or pg_dump) while the service runs."""
-    from engage import backup, clock
 
     target = backup.Target.of(_url())
     destination = output or Path(current_app.instance_path) / "backups" / backup.default_name(
@@ -55,7 +59,6 @@ def backup_create(output: Path | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask: replace the database without a question.")
 def backup_restore(source: Path, yes: bool) -> None:
     """Replace the whole database with the backup in SOURCE. Stop the service first."""
-    from engage import backup
 
     try:
         target = backup.check(_url(), source)
@@ -77,7 +80,6 @@ def backup_restore(source: Path, yes: bool) -> None:
 @maintenance_cli.command("run")
 def maintenance_run() -> None:
     """Run every housekeeping step now (for cron, or when no job worker runs)."""
-    from engage.maintenance import run_maintenance
 
     for name, removed in run_maintenance().items():
         click.echo(f"Removed {removed} {name}.")
@@ -189,8 +191,6 @@ def jobs_worker(burst: bool) -> None:
     """Run background jobs from Redis (needs ENGAGE_REDIS_URL)."""
     from rq import Queue, SimpleWorker
 
-    from engage.jobs import queue_name
-
     client = current_app.extensions.get("engage.redis")
     if client is None:
         raise click.ClickException(
@@ -209,7 +209,6 @@ def jobs_worker(burst: bool) -> None:
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load demonstration data (safe to run again: nothing is duplicated)."""
-    from engage.demo import load_demo
 
     base_url = current_app.config["ENGAGE_SETTINGS"].base_url
     for line in load_demo(database.db(), current_app.instance_path, base_url):
@@ -217,8 +216,6 @@ def demo_load() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from engage.forums.cli import forums_cli
-    from engage.surveys_cli import surveys_cli
 
     for group in (
         staff_cli,

@@ -84,6 +84,7 @@ def run_in_app_context(target: str, args: tuple[Any, ...], kwargs: dict[str, Any
         func = getattr(func, part)
     if has_app_context():
         return func(*args, **kwargs)
+    # Imported here: a job worker builds its own app; the app factory imports this module.
     from engage import create_app
 
     with create_app().app_context():

@@ -13,8 +13,12 @@ from datetime import timedelta
 
 from flask import current_app
 
-from engage import clock
-from engage.database import db
+from engage import clock, mail
+from engage.database import db, engine
+from engage.followups import services as follow_ups
+from engage.forums.retention import run_purge
+from engage.jobs import queue_name
+from engage.ratelimit import DatabaseStorage
 from surveys import services
 
 log = logging.getLogger(__name__)
@@ -42,7 +46,6 @@ def purge_survey_responses() -> int:
 
 @task("forum sign-ups and memberships (unconfirmed deleted, lapsed erased)")
 def purge_forum_members() -> int:
-    from engage.forums.retention import run_purge
 
     result = run_purge()
     return result.unconfirmed_deleted + result.lapsed
@@ -50,19 +53,17 @@ def purge_forum_members() -> int:
 
 @task("'tell me what happened' addresses (unconfirmed after 7 days, all after 2 years)")
 def purge_follow_ups() -> int:
-    from engage.followups.services import purge
 
-    removed = purge(db(), clock.now())
+    removed = follow_ups.purge(db(), clock.now())
     db().commit()
     return removed
 
 
 @task("outbox emails (sent, failed or unsent) after the retention period")
 def purge_outbox() -> int:
-    from engage.mail import purge
 
     settings = current_app.config["ENGAGE_SETTINGS"]
-    removed = purge(db(), clock.now(), settings.outbox_retention_days)
+    removed = mail.purge(db(), clock.now(), settings.outbox_retention_days)
     db().commit()
     return removed
 
@@ -71,8 +72,6 @@ def purge_outbox() -> int:
 def purge_rate_limit_counts() -> int:
     # Counted in the database when Redis is not configured; an ended window's row is also
     # reused in place, so this only keeps addresses and emails seen once from piling up.
-    from engage.database import engine
-    from engage.ratelimit import DatabaseStorage
 
     return DatabaseStorage(engine()).purge_expired()
 
@@ -88,8 +87,6 @@ def run_maintenance() -> dict[str, int]:
 def scheduled_maintenance() -> None:
     """The worker's hourly run; it queues the next one before it starts."""
     from rq import Queue
-
-    from engage.jobs import queue_name
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     client = app.extensions["engage.redis"]

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engage.actions import services as action_services
+from engage.actions import queries as action_queries
 from engage.actions.models import Action
-from engage.themes import services as theme_services
+from engage.themes import queries as theme_queries
 from engage.themes import snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys.definition import Question, SurveyDefinition
@@ -58,8 +58,8 @@ def theme_sections(
     (the report's filters), with the quotes an officer has approved for publication (the
     report goes to committee papers) and the actions linked to each theme."""
     sections = []
-    for question in theme_services.free_text_questions(definition):
-        analysis = theme_services.get(session, survey, question.id)
+    for question in theme_queries.free_text_questions(definition):
+        analysis = theme_queries.get(session, survey, question.id)
         section = ThemeSection(question, analysis if analysis and analysis.status == "done" else None)
         sections.append(section)
         if section.analysis is None:
@@ -69,8 +69,8 @@ def theme_sections(
         sizes = snapshot.counts(result, allowed)
         section.answered = len(assignments)
         section.unassigned = sizes.get("unassigned", 0)
-        section.reviewed = theme_services.reviewed_share(section.analysis)
-        reviews = theme_services.quote_reviews(session, [section.analysis.id])
+        section.reviewed = theme_queries.reviewed_share(section.analysis)
+        reviews = theme_queries.quote_reviews(session, [section.analysis.id])
         for theme in result.get("themes", []):
             count = sizes.get(theme["id"], 0)
             section.rows.append(
@@ -79,9 +79,9 @@ def theme_sections(
                     count=count,
                     share=count / section.answered if section.answered else 0.0,
                     keywords=list(theme.get("keywords", []))[:6],
-                    quotes=theme_services.public_quotes(section.analysis, theme, reviews)[:QUOTES_PER_THEME],
+                    quotes=theme_queries.public_quotes(section.analysis, theme, reviews)[:QUOTES_PER_THEME],
                     by_locality=dict(theme.get("by_locality", {})),
-                    actions=action_services.actions_for_theme(session, section.analysis, theme["id"]),
+                    actions=action_queries.actions_for_theme(session, section.analysis, theme["id"]),
                 )
             )
         section.rows.sort(key=lambda row: -row.count)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engage import audit, inputs
+from engage import audit, events, inputs
 from engage.actions import tables
 from engage.actions.models import (
     STATUSES,
@@ -27,7 +27,13 @@ from engage.actions.models import (
     StatusChange,
     ThemeLink,
 )
-from engage.themes import services as theme_services
+from engage.actions.queries import ThemeRef as ThemeRef
+from engage.actions.queries import actions_for_response as actions_for_response
+from engage.actions.queries import actions_for_theme as actions_for_theme
+from engage.actions.queries import all_actions as all_actions
+from engage.actions.queries import theme_ref as theme_ref
+from engage.actions.queries import trace_response as trace_response
+from engage.themes import queries as theme_queries
 from engage.themes import snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
@@ -198,37 +204,6 @@ def change_status(
 # --- themes and actions ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ThemeRef:
-    """One theme of one question's analysis, as shown next to actions."""
-
-    analysis: ThemeAnalysis
-    theme_id: str
-    label: str
-    size: int
-    quotes: list[str]
-    by_locality: dict[str, int]
-    exists: bool = True
-
-    @property
-    def key(self) -> str:
-        return f"{self.analysis.id}:{self.theme_id}"
-
-
-def theme_ref(analysis: ThemeAnalysis, theme_id: str) -> ThemeRef:
-    theme = analysis.theme(theme_id)
-    if theme is None:
-        return ThemeRef(analysis, theme_id, "A theme no longer in the analysis", 0, [], {}, exists=False)
-    return ThemeRef(
-        analysis,
-        theme_id,
-        theme["label"],
-        int(theme["size"]),
-        theme_services.shown_quotes(theme),
-        dict(theme.get("by_locality", {})),
-    )
-
-
 def all_themes(session: Session) -> list[ThemeRef]:
     """Every current theme of every finished analysis, survey by survey."""
     refs = []
@@ -335,17 +310,6 @@ def follow_split(
     return len(links)
 
 
-def actions_for_theme(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[Action]:
-    return list(
-        session.scalars(
-            select(Action)
-            .join(ThemeLink, ThemeLink.action_id == Action.id)
-            .where(ThemeLink.analysis_id == analysis.id, ThemeLink.theme_id == theme_id)
-            .order_by(Action.id)
-        )
-    )
-
-
 def uncovered(session: Session) -> list[ThemeRef]:
     """Themes no action answers yet: nothing is dropped silently."""
     linked = {(item.analysis_id, item.theme_id) for item in session.scalars(select(ThemeLink))}
@@ -363,23 +327,6 @@ def residents_behind(action: Action) -> tuple[int, Counter[str]]:
         by_locality.update(ref.by_locality)
         answers |= {(item.analysis_id, a) for a in snapshot.answers_in(item.analysis.result, item.theme_id)}
     return len({a for _, a in answers}), by_locality
-
-
-def trace_response(
-    session: Session, survey: Survey, public_id: str
-) -> list[tuple[str, ThemeRef, list[Action]]]:
-    """For one response: each free-text answer's theme, and the actions it led to."""
-    found = []
-    for analysis in session.scalars(
-        select(ThemeAnalysis).where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == "done")
-    ):
-        for theme_id in snapshot.themes_of(analysis.result, public_id):
-            if theme_id == "unassigned":
-                continue
-            ref = theme_ref(analysis, theme_id)
-            if ref.exists:
-                found.append((analysis.question_id, ref, actions_for_theme(session, analysis, theme_id)))
-    return found
 
 
 # --- "You said, we did" -----------------------------------------------------------------
@@ -459,7 +406,7 @@ def public_page(session: Session, survey: Survey, locality: str | None = None) -
             select(ThemeAnalysis).where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == "done")
         )
     )
-    reviews = theme_services.quote_reviews(session, [analysis.id for analysis in analyses])
+    reviews = theme_queries.quote_reviews(session, [analysis.id for analysis in analyses])
     for analysis in analyses:
         for theme in analysis.result.get("themes", []):
             count = (
@@ -469,7 +416,7 @@ def public_page(session: Session, survey: Survey, locality: str | None = None) -
                 continue
             linked = actions_for_theme(session, analysis, theme["id"])
             actions.update({a.id: a for a in linked})
-            quotes = theme_services.public_quotes(analysis, theme, reviews)[:PUBLIC_QUOTES]
+            quotes = theme_queries.public_quotes(analysis, theme, reviews)[:PUBLIC_QUOTES]
             themes.append(PublicTheme(theme["label"], count, quotes, linked))
     themes.sort(key=lambda t: -t.count)
     chosen = sorted(actions.values(), key=lambda a: (a.priority.title, a.id))
@@ -492,7 +439,7 @@ class QuoteSection:
     analysis: ThemeAnalysis
     question: str
     theme: dict[str, Any]
-    quotes: list[theme_services.ShownQuote]
+    quotes: list[theme_queries.ShownQuote]
 
 
 def quotes_to_publish(session: Session, survey: Survey) -> list[QuoteSection]:
@@ -508,13 +455,13 @@ def quotes_to_publish(session: Session, survey: Survey) -> list[QuoteSection]:
     if not analyses or survey.published is None:
         return []
     questions = {q.id: q.text for q in survey_services.definition_of(survey.published).questions()}
-    reviews = theme_services.quote_reviews(session, [analysis.id for analysis in analyses])
+    reviews = theme_queries.quote_reviews(session, [analysis.id for analysis in analyses])
     return [
         QuoteSection(
             analysis,
             questions.get(analysis.question_id, analysis.question_id),
             theme,
-            theme_services.quotes_with_state(analysis, theme, reviews),
+            theme_queries.quotes_with_state(analysis, theme, reviews),
         )
         for analysis in analyses
         for theme in analysis.result.get("themes", [])
@@ -743,17 +690,6 @@ def link_response(
     return made
 
 
-def actions_for_response(session: Session, response: Response) -> list[Action]:
-    return list(
-        session.scalars(
-            select(Action)
-            .join(ResponseLink, ResponseLink.action_id == Action.id)
-            .where(ResponseLink.response_id == response.id)
-            .order_by(Action.id)
-        )
-    )
-
-
 def responses_for_action(session: Session, action: Action) -> list[Response]:
     return list(
         session.scalars(
@@ -765,5 +701,16 @@ def responses_for_action(session: Session, action: Action) -> list[Response]:
     )
 
 
-def all_actions(session: Session) -> list[Action]:
-    return list(session.scalars(select(Action).order_by(Action.priority_id, Action.id)))
+# --- reacting to the themes' changes (engage.events) ---------------------------------------
+
+
+@events.theme_merged.connect
+def _links_follow_merge(analysis: ThemeAnalysis, *, session: Session, merged: list[str], into: str) -> None:
+    follow_merge(session, analysis, merged, into)
+
+
+@events.theme_split.connect
+def _links_follow_split(
+    analysis: ThemeAnalysis, *, session: Session, theme_id: str, label: str, parts: list[str]
+) -> int:
+    return follow_split(session, analysis, theme_id, label, parts)

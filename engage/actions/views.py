@@ -9,16 +9,17 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from engage import clock, jobs
+from engage import clock, events
 from engage.actions import services
 from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
 from engage.auth.decorators import role_required
 from engage.database import db
 from engage.downloads import spreadsheet
 from engage.errors import summary_items
-from engage.followups import services as follow_ups
+from engage.followups import queries as follow_up_queries
 from engage.models import Role
 from surveys import services as survey_services
+from surveys.models import Response
 
 bp = Blueprint("actions", __name__)
 
@@ -148,7 +149,7 @@ def status(action_id: int) -> ResponseReturnValue:
         db().rollback()
         return _detail(_action(action_id), error.errors)
     db().commit()
-    jobs.enqueue(follow_ups.notify_status_change, change.id)
+    events.action_status_changed.send(change)
     flash(f"The action is now '{change.status_label}'", "success")
     return redirect(url_for("staff.actions.detail", action_id=action.id))
 
@@ -281,7 +282,7 @@ def edit_publication(slug: str) -> ResponseReturnValue:
         else:
             db().commit()
             if publish:
-                jobs.enqueue(follow_ups.notify_published, survey.id)
+                events.plan_published.send(survey)
             flash(
                 "Published: residents can see the page now"
                 if page.published_at
@@ -295,8 +296,32 @@ def edit_publication(slug: str) -> ResponseReturnValue:
         survey=survey,
         page=page,
         intro=request.form.get("intro", page.intro if page else ""),
-        waiting=follow_ups.waiting(db(), survey),
+        waiting=follow_up_queries.waiting(db(), survey),
         quote_sections=services.quotes_to_publish(db(), survey),
         errors=errors,
         page_errors=summary_items(errors),
     ), (400 if errors else 200)
+
+
+@bp.post("/surveys/<slug>/responses/<public_id>/actions")
+@role_required(Role.OFFICER)
+def link_response(slug: str, public_id: str) -> ResponseReturnValue:
+    """Link one response to an action it speaks to (the form is on the response's page)."""
+    survey = survey_services.get_survey(db(), slug)
+    if survey is None:
+        abort(404)
+    response = db().scalar(
+        select(Response).where(Response.survey_id == survey.id, Response.public_id == public_id)
+    )
+    if response is None or response.status != "submitted":
+        abort(404)
+    back = url_for("staff.responses.response_detail", slug=slug, public_id=public_id)
+    try:
+        services.link_response(db(), request.form.get("action", ""), response, clock.now(), _who())
+    except services.ActionError as error:
+        db().rollback()
+        flash(next(iter(error.errors.values())), "error")
+        return redirect(back + "#trace"), 303
+    db().commit()
+    flash("Linked this response to the action", "success")
+    return redirect(back), 303

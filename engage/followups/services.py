@@ -24,14 +24,15 @@ from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engage import audit, clock, mail
+from engage import audit, clock, events, jobs, mail
 from engage.actions.models import Action, Publication, ResponseLink, StatusChange
 from engage.config import Settings
 from engage.database import db
 from engage.followups.models import FollowUp, FollowUpNotice
+from engage.followups.queries import waiting as waiting
 from engage.links import external_url
 from engage.models import OutboundEmail
 from engage.themes import snapshot
@@ -129,18 +130,6 @@ def forget(session: Session, follow_up: FollowUp) -> None:
         object_type="survey",
         object_id=survey_id,
         summary="A resident stopped updates about a survey; their email address was deleted",
-    )
-
-
-def waiting(session: Session, survey: Survey) -> int:
-    """How many residents will hear when the page is published (confirmed addresses)."""
-    return int(
-        session.scalar(
-            select(func.count(FollowUp.id)).where(
-                FollowUp.survey_id == survey.id, FollowUp.confirmed_at.is_not(None)
-            )
-        )
-        or 0
     )
 
 
@@ -311,3 +300,16 @@ def notify_status_change(change_id: int) -> int:
     _deliver(session, queued)
     log.info("Told %s residents that '%s' is now %s", len(queued), action.title, change.status)
     return len(queued)
+
+
+# --- reacting to the action plan's changes (engage.events) ---------------------------------
+
+
+@events.action_status_changed.connect
+def _tell_about_status(change: StatusChange) -> None:
+    jobs.enqueue(notify_status_change, change.id)
+
+
+@events.plan_published.connect
+def _tell_about_publication(survey: Survey) -> None:
+    jobs.enqueue(notify_published, survey.id)

@@ -36,6 +36,7 @@ from engage.forums import links, services
 from engage.forums.models import (
     INTEREST_AREAS,
     ORGANISATION_TYPES,
+    ConsentWording,
     Forum,
     ForumMeeting,
     ForumMember,
@@ -658,7 +659,6 @@ def remove_booking(slug: str, meeting_id: int, member_id: int) -> ResponseReturn
 @bp.route("/consent", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def consent() -> ResponseReturnValue:
-    from engage.forums.models import ConsentWording
 
     now = clock.now()
     current = services.current_wording(db(), now)

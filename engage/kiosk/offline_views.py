@@ -35,11 +35,11 @@ from engage import clock, inputs
 from engage.database import db
 from engage.extensions import csrf, rate_limiter
 from engage.kiosk import offline
+from engage.kiosk.channel import current_kiosk
 from engage.kiosk.models import KioskDevice
-from engage.kiosk.views import current_kiosk
 from engage.links import external_url
 from engage.ratelimit import Limit
-from engage.residents.views import SESSION_KEY, field_anchor
+from engage.residents.session import SESSION_KEY, field_anchor
 from engage.security import mark_private
 from surveys import services as survey_services
 from surveys.definition import Page, SurveyDefinition

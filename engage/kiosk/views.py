@@ -31,12 +31,13 @@ from engage.auth.decorators import role_required
 from engage.database import db
 from engage.errors import summary_items
 from engage.extensions import rate_limiter
-from engage.kiosk import services
+from engage.kiosk import offline_views, services
+from engage.kiosk.channel import current_kiosk
 from engage.kiosk.models import KioskDevice, KioskRefusal
 from engage.links import external_url
 from engage.models import Role
 from engage.ratelimit import Limit
-from engage.residents.views import DONE_KEY, ENTRY_KEY, SESSION_KEY
+from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY
 from engage.security import mark_private
 from surveys import services as survey_services
 from surveys import text
@@ -48,13 +49,6 @@ COOKIE = "engage_kiosk"
 COOKIE_LIFETIME = timedelta(days=400)
 CONTACT_EVERY = timedelta(minutes=1)
 ENROL_LIMIT = Limit("kiosk:enrol", 10, 900)
-# Many kiosks can share one public address, so starts are limited per kiosk instead.
-START_LIMIT = Limit("kiosk:start", 120, 3600)
-
-
-def current_kiosk() -> KioskDevice | None:
-    device: KioskDevice | None = g.get("kiosk")
-    return device
 
 
 def _load_kiosk() -> ResponseReturnValue | None:
@@ -79,17 +73,6 @@ def _kiosk_headers(response: Response) -> Response:
         response.headers["Cache-Control"] = "no-store"
         response.headers["Pragma"] = "no-cache"
     return response
-
-
-def start_channel() -> tuple[str, str | None]:
-    """How a survey started in this browser is recorded: ("kiosk", branch) on a kiosk."""
-    device = current_kiosk()
-    if device is None:
-        return "online", None
-    verdict = rate_limiter().hit(START_LIMIT, f"kiosk-device:{device.id}")
-    if not verdict.allowed:
-        abort(429)
-    return "kiosk", device.branch_code
 
 
 # --- the tablet ---------------------------------------------------------------------
@@ -330,7 +313,6 @@ def revoke(device_id: int) -> ResponseReturnValue:
 
 
 def init_app(app: Flask) -> None:
-    from engage.kiosk import offline_views
 
     app.before_request(_load_kiosk)
     app.after_request(_kiosk_headers)

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import redis
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import SQLAlchemyError
 
 from engage import __version__
-from engage.database import engine, ping
-from engage.extensions import rate_limiter
+from engage.health import database_status, redis_status
 
 bp = Blueprint("public", __name__)
 
@@ -34,31 +29,6 @@ def accessibility() -> str:
 @bp.get("/cookies")
 def cookies() -> str:
     return render_template("public/cookies.html", title="Cookies")
-
-
-def redis_status() -> dict[str, Any]:
-    client: redis.Redis | None = current_app.extensions.get("engage.redis")
-    if client is None:
-        return {"status": "not configured", "detail": "rate limits and jobs run in-process"}
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        current_app.logger.error("Redis health check failed: %s", error)
-        return {"status": "error", "detail": type(error).__name__}
-    limiter_error = rate_limiter().last_error
-    if limiter_error:
-        return {"status": "ok", "detail": f"recovered; last rate-limit error: {limiter_error}"}
-    return {"status": "ok"}
-
-
-def database_status() -> dict[str, Any]:
-    bind = engine()
-    try:
-        ping(bind)
-    except SQLAlchemyError as error:
-        current_app.logger.error("Database health check failed: %s", error)
-        return {"status": "error", "backend": bind.dialect.name, "detail": type(error).__name__}
-    return {"status": "ok", "backend": bind.dialect.name}
 
 
 @bp.get("/healthz")

@@ -32,8 +32,10 @@ from engage.database import db
 from engage.errors import summary_items
 from engage.extensions import rate_limiter
 from engage.followups import asking as follow_up
+from engage.kiosk.channel import start_channel
 from engage.links import external_url
 from engage.ratelimit import Limit, Verdict
+from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY, field_anchor
 from engage.security import mark_private
 from surveys import runner, services
 from surveys import text as text_rule
@@ -42,9 +44,6 @@ from surveys.models import Response, Survey, SurveyVersion
 
 bp = Blueprint("residents", __name__, url_prefix="/s")
 
-SESSION_KEY = "responses"
-ENTRY_KEY = "entry"
-DONE_KEY = "submitted"
 # Wrong resume codes per client per hour. A library's public network shares one address,
 # and a resident mistypes a code now and then; twenty wrong codes an hour is neither.
 RESUME_GUESSES = Limit("resume:client", 20, 3600)
@@ -164,8 +163,6 @@ def begin(slug: str) -> ResponseReturnValue:
     if journey.response is not None and request.form.get("fresh") != "1":
         return redirect(_resume_url(journey))
     entry = (session.get(ENTRY_KEY) or {}).get(slug, {})
-    from engage.kiosk.views import start_channel
-
     channel, kiosk_branch = start_channel()
     started = services.start_response(
         db(),
@@ -222,14 +219,6 @@ def _page_context(
         else url_for("residents.start", slug=journey.survey.slug),
         "returning_to_check": request.args.get("return") == "check",
     }
-
-
-def field_anchor(key: str, definition: SurveyDefinition) -> str:
-    """The id of the first input for an error, as the error summary must link to it."""
-    question = definition.question(key.split(".", 1)[0])
-    if question is not None and question.type == "date" and "." not in key:
-        return f"{key}-day"
-    return key
 
 
 @bp.route("/<slug>/<page_id>", methods=["GET", "POST"])

@@ -22,16 +22,21 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, func, select
 
 from engage import audit, clock
+from engage.actions import queries as action_queries
 from engage.auth.decorators import role_required
 from engage.config import Settings
 from engage.database import db
+from engage.downloads import spreadsheet
 from engage.links import external_url
 from engage.models import Role, StaffUser
-from engage.residents.views import SESSION_KEY
+from engage.reports import Filters
+from engage.residents.session import SESSION_KEY
+from engage.themes import queries as themes
 from engage.themes import snapshot
 from surveys import posters as poster_art
 from surveys import reporting, runner, services
 from surveys.equality import SMALL_GROUP
+from surveys.export import response_rows
 from surveys.models import Response, Submission, Survey
 
 bp = Blueprint("responses", __name__, url_prefix="/surveys")
@@ -50,8 +55,6 @@ def _survey(slug: str) -> Survey:
 @role_required(Role.VIEWER)
 def list_responses(slug: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    from engage.reports import Filters
-
     filters = Filters.read(request.args, services.definition_of(survey.latest))
     flagged_only = request.args.get("review") == "flagged"
     page = request.args.get("page", default=1, type=int) or 1
@@ -158,8 +161,6 @@ def _theme_filter(survey: Survey) -> dict[str, Any] | None:
     question_id, theme_id = request.args.get("question", ""), request.args.get("theme", "")
     if not question_id or not theme_id:
         return None
-    from engage.themes import services as themes
-
     analysis = themes.get(db(), survey, question_id)
     if analysis is None:
         abort(404)
@@ -206,10 +207,6 @@ def _staff_names(ids: set[int]) -> dict[int, str]:
 @role_required(Role.OFFICER)
 def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
     """Every submitted response, one row each, with a theme column per analysed question."""
-    from engage.downloads import spreadsheet
-    from engage.themes import services as themes
-    from surveys.export import response_rows
-
     if fmt not in ("csv", "xlsx"):
         abort(404)
     survey = _survey(slug)
@@ -265,13 +262,11 @@ def response_detail(slug: str, public_id: str) -> ResponseReturnValue:
         ]
         sections.append({"page": page, "rows": rows})
     entered_by = db().get(StaffUser, response.entered_by_id) if response.entered_by_id else None
-    from engage.actions import services as action_services
-
     return render_template(
         "responses/detail.html",
-        trace=action_services.trace_response(db(), survey, response.public_id),
-        direct=action_services.actions_for_response(db(), response),
-        all_actions=action_services.all_actions(db()),
+        trace=action_queries.trace_response(db(), survey, response.public_id),
+        direct=action_queries.actions_for_response(db(), response),
+        all_actions=action_queries.all_actions(db()),
         title=f"Response {response.submission.reference if response.submission else ''}",
         survey=survey,
         definition=definition,
@@ -279,32 +274,6 @@ def response_detail(slug: str, public_id: str) -> ResponseReturnValue:
         sections=sections,
         entered_by=entered_by,
     )
-
-
-@bp.post("/<slug>/responses/<public_id>/actions")
-@role_required(Role.OFFICER)
-def link_action(slug: str, public_id: str) -> ResponseReturnValue:
-    """Link this one response to an action it speaks to."""
-    from engage.actions import services as action_services
-
-    survey = _survey(slug)
-    response = db().scalar(
-        select(Response).where(Response.survey_id == survey.id, Response.public_id == public_id)
-    )
-    if response is None or response.status != "submitted":
-        abort(404)
-    who = f"{current_user.name} ({current_user.email})"
-    try:
-        action_services.link_response(db(), request.form.get("action", ""), response, clock.now(), who)
-    except action_services.ActionError as error:
-        db().rollback()
-        flash(next(iter(error.errors.values())), "error")
-        return redirect(
-            url_for("staff.responses.response_detail", slug=slug, public_id=public_id) + "#trace"
-        ), 303
-    db().commit()
-    flash("Linked this response to the action", "success")
-    return redirect(url_for("staff.responses.response_detail", slug=slug, public_id=public_id)), 303
 
 
 @bp.route("/<slug>/paper", methods=["GET", "POST"])

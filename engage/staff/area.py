@@ -51,6 +51,8 @@ def _staff_area_rules() -> ResponseReturnValue | None:
 
 def init_app(app: Flask) -> None:
     """Register every feature's staff pages under ``/staff``, behind the rules above."""
+    # Imported here: the staff area composes every feature's staff pages, and those
+    # modules import the engage package, which must finish importing first.
     from engage.actions.views import bp as actions
     from engage.auth.views import bp as auth
     from engage.builder.views import bp as builder

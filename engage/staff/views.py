@@ -13,8 +13,8 @@ from engage import accounts, audit, logmask
 from engage.auth.decorators import role_required
 from engage.database import db
 from engage.forms import form_status
+from engage.health import database_status, redis_status
 from engage.models import AuditEvent, OutboundEmail, Role, StaffUser
-from engage.public.views import database_status, redis_status
 from engage.staff.forms import EditStaffForm, StaffAccountForm
 from surveys import text
 

@@ -22,16 +22,27 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from analysis.codebook import Codebook, CodebookError, Operation, ThemeState
+from analysis.codebook import Codebook, CodebookError, Operation, SplitTheme, ThemeState
 from analysis.model import UNASSIGNED, ThemeModel
 from analysis.redact import redact
-from engage import audit, clock
+from engage import audit, clock, events
 from engage.database import db
 from engage.themes.models import QuoteReview, ThemeAnalysis, ThemeNote
+from engage.themes.queries import ShownQuote as ShownQuote
+from engage.themes.queries import ThemeError as ThemeError
+from engage.themes.queries import definition_for as definition_for
+from engage.themes.queries import free_text_questions as free_text_questions
+from engage.themes.queries import get as get
+from engage.themes.queries import public_quotes as public_quotes
+from engage.themes.queries import quote_key as quote_key
+from engage.themes.queries import quote_reviews as quote_reviews
+from engage.themes.queries import quotes_with_state as quotes_with_state
+from engage.themes.queries import reviewed_share as reviewed_share
+from engage.themes.queries import shown_quotes as shown_quotes
+from engage.themes.queries import theme_label as theme_label
 from surveys import reporting
-from surveys import services as survey_services
 from surveys import text as text_rule
-from surveys.definition import Question, SurveyDefinition
+from surveys.definition import SurveyDefinition
 from surveys.equality import SMALL_GROUP
 from surveys.models import Response, Survey
 
@@ -52,10 +63,6 @@ def question_text(analysis: ThemeAnalysis) -> str | None:
     return question.text if question is not None else None
 
 
-class ThemeError(ValueError):
-    """Something an officer asked for that cannot be done, in words they can act on."""
-
-
 @dataclass(frozen=True)
 class Answer:
     id: str  # the response's public id
@@ -63,15 +70,6 @@ class Answer:
     locality: str | None
     branch: str | None
     channel: str
-
-
-def free_text_questions(definition: SurveyDefinition) -> list[Question]:
-    """Questions whose answers are worth theming: long text, and short text that is not personal."""
-    return [
-        q
-        for q in definition.questions()
-        if q.type == "long_text" or (q.type == "short_text" and not q.kiosk_skip)
-    ]
 
 
 def _answered(survey: Survey, question_id: str) -> tuple[ColumnElement[str], list[ColumnElement[bool]]]:
@@ -126,14 +124,6 @@ def answer_counts(session: Session, survey: Survey, question_ids: list[str]) -> 
         select(*columns).where(Response.survey_id == survey.id, Response.status == "submitted")
     ).one()
     return {question_id: int(n or 0) for question_id, n in zip(question_ids, row, strict=True)}
-
-
-def get(session: Session, survey: Survey, question_id: str) -> ThemeAnalysis | None:
-    return session.scalar(
-        select(ThemeAnalysis).where(
-            ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.question_id == question_id
-        )
-    )
 
 
 def request(
@@ -353,44 +343,49 @@ def edit(
     return op
 
 
-def theme_label(analysis: ThemeAnalysis, theme_id: str) -> str:
-    if theme_id == UNASSIGNED:
-        return "Not in any theme"
-    theme = analysis.theme(theme_id)
-    if theme is None:
-        raise ThemeError("Select a theme from the list")
-    return str(theme["label"])
+def merge(
+    session: Session, analysis: ThemeAnalysis, source: str, into: str, *, author: str
+) -> tuple[str, str]:
+    """Merge theme ``source`` into ``into``; features that point at themes follow the merge
+    (``events.theme_merged``). Returns the two themes' names before the merge."""
+    if not source or not into:
+        raise ThemeError("Select the theme to merge and the theme to merge it into")
+    if source == into:
+        raise ThemeError("Select two different themes to merge")
+    names = theme_label(analysis, source), theme_label(analysis, into)
+    edit(
+        session,
+        analysis,
+        lambda book, _state: book.merge([source, into], into, author=author),
+        summary=f"Merged theme '{names[0]}' into '{names[1]}'",
+    )
+    events.theme_merged.send(analysis, session=session, merged=[source], into=into)
+    return names
 
 
-def reviewed_share(analysis: ThemeAnalysis) -> float:
-    """Share of analysed answers in a theme an officer has renamed, merged, split or pinned,
-    or placed by hand: the part of the coding a person has looked at."""
-    touched_themes: set[str] = set()
-    placed: set[str] = set()
-    for op in analysis.codebook:
-        kind = op.get("kind")
-        if kind == "rename":
-            touched_themes.add(op["theme_id"])
-        elif kind == "merge":
-            touched_themes.add(op["into"])
-        elif kind == "split":
-            touched_themes.update(op["new_theme_ids"])
-        elif kind == "pin_seed_theme":
-            touched_themes.add(op["theme_id"])
-        elif kind in ("move_answer",):
-            placed.add(op["answer_id"])
-    assignments: dict[str, str] = analysis.result.get("assignments", {})
-    if not assignments:
-        return 0.0
-    done = sum(1 for answer, theme in assignments.items() if theme in touched_themes or answer in placed)
-    return done / len(assignments)
+@dataclass(frozen=True)
+class Split:
+    label: str  # the theme's name before the split
+    parts: list[str]  # the new themes' ids
+    carried: int  # records of other features (e.g. action links) that now follow every part
 
 
-def definition_for(survey: Survey) -> SurveyDefinition:
-    version = survey.published
-    if version is None:
-        raise ThemeError("Publish the survey before analysing its answers")
-    return survey_services.definition_of(version)
+def split(session: Session, analysis: ThemeAnalysis, theme_id: str, parts: int, *, author: str) -> Split:
+    """Split a theme into ``parts`` (2 to 5) by the engine; features that point at the theme
+    follow every part (``events.theme_split``)."""
+    label = theme_label(analysis, theme_id)
+    op = edit(
+        session,
+        analysis,
+        lambda book, _state: book.split(theme_id, parts, author=author),
+        summary=f"Split theme '{label}' into {parts}",
+    )
+    assert isinstance(op, SplitTheme)
+    new_ids = list(op.new_theme_ids)
+    replies = events.theme_split.send(
+        analysis, session=session, theme_id=theme_id, label=label, parts=new_ids
+    )
+    return Split(label, new_ids, sum(reply for _, reply in replies if isinstance(reply, int)))
 
 
 def localities(definition: SurveyDefinition) -> dict[str, str]:
@@ -473,57 +468,6 @@ def notes_for(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[
 # before the rules improved holds weaker redactions), and a public page (and the PDF
 # report, which goes to committee papers) shows only the quotes an officer has chosen to
 # show: never one nobody has read.
-
-
-def shown_quotes(theme: dict[str, Any]) -> list[str]:
-    """The theme's quotes as they are shown anywhere: redacted with today's rules, no repeats."""
-    return list(dict.fromkeys(redact(str(quote)) for quote in theme.get("quotes", [])))
-
-
-def quote_key(quote: str) -> str:
-    """What a decision about a quote is kept against: its exact wording as shown."""
-    return hashlib.sha256(quote.encode("utf-8")).hexdigest()
-
-
-def quote_reviews(session: Session, analysis_ids: list[int]) -> dict[tuple[int, str], bool]:
-    """(analysis id, quote key) → shown (True) or hidden (False); no entry: not checked yet."""
-    if not analysis_ids:
-        return {}
-    return {
-        (row.analysis_id, row.quote_key): row.shown
-        for row in session.scalars(select(QuoteReview).where(QuoteReview.analysis_id.in_(analysis_ids)))
-    }
-
-
-@dataclass(frozen=True)
-class ShownQuote:
-    text: str
-    key: str
-    state: str  # "shown", "hidden" or "unchecked"
-    count: int = 1  # how many answers are this quote or almost the same text
-
-
-def quotes_with_state(
-    analysis: ThemeAnalysis, theme: dict[str, Any], reviews: dict[tuple[int, str], bool]
-) -> list[ShownQuote]:
-    """Each quote of the theme with whether an officer has shown it, hidden it, or neither."""
-    counts: dict[str, int] = {}
-    for quote, count in zip(theme.get("quotes", []), theme.get("quote_counts", []), strict=False):
-        counts.setdefault(redact(str(quote)), int(count))
-    out = []
-    for text in shown_quotes(theme):
-        key = quote_key(text)
-        decision = reviews.get((analysis.id, key))
-        state = "unchecked" if decision is None else "shown" if decision else "hidden"
-        out.append(ShownQuote(text, key, state, counts.get(text, 1)))
-    return out
-
-
-def public_quotes(
-    analysis: ThemeAnalysis, theme: dict[str, Any], reviews: dict[tuple[int, str], bool]
-) -> list[str]:
-    """Only the quotes an officer has chosen to show, in the theme's order."""
-    return [quote.text for quote in quotes_with_state(analysis, theme, reviews) if quote.state == "shown"]
 
 
 def review_quote(

@@ -9,9 +9,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from analysis.codebook import SplitTheme
 from engage import clock, inputs, jobs
-from engage.actions import services as action_services
+from engage.actions import queries as action_queries
 from engage.auth.decorators import role_required
 from engage.database import db
 from engage.errors import summary_items
@@ -116,7 +115,7 @@ def _actions_by_theme(analysis: ThemeAnalysis | None) -> dict[str, list[Any]]:
     if analysis is None:
         return {}
     return {
-        theme["id"]: action_services.actions_for_theme(db(), analysis, theme["id"])
+        theme["id"]: action_queries.actions_for_theme(db(), analysis, theme["id"])
         for theme in analysis.result.get("themes", [])
     }
 
@@ -179,7 +178,7 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         # Like the survey's equality totals, the per-theme split is for officers only.
         equality=definition.equality_section and current_user.has_role(Role.OFFICER),
         small_group=SMALL_GROUP,
-        actions=action_services.actions_for_theme(db(), analysis, theme_id),
+        actions=action_queries.actions_for_theme(db(), analysis, theme_id),
         errors=request.args.get("error", ""),
     )
 
@@ -289,38 +288,19 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             flash(f"Renamed '{old}' to '{label}'", "success")
         elif action == "merge":
             source, into = request.form.get("theme", ""), request.form.get("into", "")
-            if not source or not into:
-                raise services.ThemeError("Select the theme to merge and the theme to merge it into")
-            if source == into:
-                raise services.ThemeError("Select two different themes to merge")
-            names = services.theme_label(analysis, source), services.theme_label(analysis, into)
-            services.edit(
-                db(),
-                analysis,
-                lambda book, _state: book.merge([source, into], into, author=author),
-                summary=f"Merged theme '{names[0]}' into '{names[1]}'",
-            )
-            action_services.follow_merge(db(), analysis, [source], into)
+            names = services.merge(db(), analysis, source, into, author=author)
             flash(f"Merged '{names[0]}' into '{names[1]}'", "success")
         elif action == "split":
-            theme = request.form.get("theme", "")
-            name = services.theme_label(analysis, theme)
             parts = inputs.whole_number(request.form.get("parts", "2"), 2, 5)
             if parts is None:
                 raise services.ThemeError("Choose to split the theme into 2 to 5 themes")
-            count = parts  # an int, for the lambda
-            op = services.edit(
-                db(),
-                analysis,
-                lambda book, _state: book.split(theme, count, author=author),
-                summary=f"Split theme '{name}' into {parts}",
+            done = services.split(db(), analysis, request.form.get("theme", ""), parts, author=author)
+            message = (
+                f"Split '{done.label}' into {parts} themes. Rename them so residents can tell them apart"
             )
-            assert isinstance(op, SplitTheme)
-            carried = action_services.follow_split(db(), analysis, theme, name, list(op.new_theme_ids))
-            message = f"Split '{name}' into {parts} themes. Rename them so residents can tell them apart"
-            if carried:
+            if done.carried:
                 linked = "action linked to it now answers"
-                if carried > 1:
+                if done.carried > 1:
                     linked = "actions linked to it now answer"
                 message += f". The {linked} each part: unlink any part it does not answer"
             flash(message, "success")

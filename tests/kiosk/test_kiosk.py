@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from engage.database import db
-from engage.kiosk import views
+from engage.kiosk import channel
 from engage.kiosk.models import KioskDevice
 from engage.models import AuditEvent
 from engage.ratelimit import Limit
@@ -150,7 +150,7 @@ def test_starts_are_limited_per_kiosk_not_per_address(
     import pytest
 
     assert isinstance(monkeypatch, pytest.MonkeyPatch)
-    monkeypatch.setattr(views, "START_LIMIT", Limit("kiosk:start:test", 2, 3600))
+    monkeypatch.setattr(channel, "START_LIMIT", Limit("kiosk:start:test", 2, 3600))
     for _ in range(2):
         start(tablet)
         tablet.get("/kiosk/timeout", follow_redirects=True)

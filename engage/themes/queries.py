@@ -1,0 +1,133 @@
+"""Reading theme analyses: the read model other features share.
+
+The action plan, the responses pages, follow-up emails and the PDF report read themes
+and their quotes through this module; only :mod:`engage.themes.services` changes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from analysis.model import UNASSIGNED
+from analysis.redact import redact
+from engage.themes.models import QuoteReview, ThemeAnalysis
+from surveys import services as survey_services
+from surveys.definition import Question, SurveyDefinition
+from surveys.models import Survey
+
+
+class ThemeError(ValueError):
+    """Something an officer asked for that cannot be done, in words they can act on."""
+
+
+def free_text_questions(definition: SurveyDefinition) -> list[Question]:
+    """Questions whose answers are worth theming: long text, and short text that is not personal."""
+    return [
+        q
+        for q in definition.questions()
+        if q.type == "long_text" or (q.type == "short_text" and not q.kiosk_skip)
+    ]
+
+
+def get(session: Session, survey: Survey, question_id: str) -> ThemeAnalysis | None:
+    return session.scalar(
+        select(ThemeAnalysis).where(
+            ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.question_id == question_id
+        )
+    )
+
+
+def theme_label(analysis: ThemeAnalysis, theme_id: str) -> str:
+    if theme_id == UNASSIGNED:
+        return "Not in any theme"
+    theme = analysis.theme(theme_id)
+    if theme is None:
+        raise ThemeError("Select a theme from the list")
+    return str(theme["label"])
+
+
+def reviewed_share(analysis: ThemeAnalysis) -> float:
+    """Share of analysed answers in a theme an officer has renamed, merged, split or pinned,
+    or placed by hand: the part of the coding a person has looked at."""
+    touched_themes: set[str] = set()
+    placed: set[str] = set()
+    for op in analysis.codebook:
+        kind = op.get("kind")
+        if kind == "rename":
+            touched_themes.add(op["theme_id"])
+        elif kind == "merge":
+            touched_themes.add(op["into"])
+        elif kind == "split":
+            touched_themes.update(op["new_theme_ids"])
+        elif kind == "pin_seed_theme":
+            touched_themes.add(op["theme_id"])
+        elif kind in ("move_answer",):
+            placed.add(op["answer_id"])
+    assignments: dict[str, str] = analysis.result.get("assignments", {})
+    if not assignments:
+        return 0.0
+    done = sum(1 for answer, theme in assignments.items() if theme in touched_themes or answer in placed)
+    return done / len(assignments)
+
+
+def shown_quotes(theme: dict[str, Any]) -> list[str]:
+    """The theme's quotes as they are shown anywhere: redacted with today's rules, no repeats."""
+    return list(dict.fromkeys(redact(str(quote)) for quote in theme.get("quotes", [])))
+
+
+def quote_key(quote: str) -> str:
+    """What a decision about a quote is kept against: its exact wording as shown."""
+    return hashlib.sha256(quote.encode("utf-8")).hexdigest()
+
+
+def quote_reviews(session: Session, analysis_ids: list[int]) -> dict[tuple[int, str], bool]:
+    """(analysis id, quote key) → shown (True) or hidden (False); no entry: not checked yet."""
+    if not analysis_ids:
+        return {}
+    return {
+        (row.analysis_id, row.quote_key): row.shown
+        for row in session.scalars(select(QuoteReview).where(QuoteReview.analysis_id.in_(analysis_ids)))
+    }
+
+
+@dataclass(frozen=True)
+class ShownQuote:
+    text: str
+    key: str
+    state: str  # "shown", "hidden" or "unchecked"
+    count: int = 1  # how many answers are this quote or almost the same text
+
+
+def quotes_with_state(
+    analysis: ThemeAnalysis, theme: dict[str, Any], reviews: dict[tuple[int, str], bool]
+) -> list[ShownQuote]:
+    """Each quote of the theme with whether an officer has shown it, hidden it, or neither."""
+    counts: dict[str, int] = {}
+    for quote, count in zip(theme.get("quotes", []), theme.get("quote_counts", []), strict=False):
+        counts.setdefault(redact(str(quote)), int(count))
+    out = []
+    for text in shown_quotes(theme):
+        key = quote_key(text)
+        decision = reviews.get((analysis.id, key))
+        state = "unchecked" if decision is None else "shown" if decision else "hidden"
+        out.append(ShownQuote(text, key, state, counts.get(text, 1)))
+    return out
+
+
+def public_quotes(
+    analysis: ThemeAnalysis, theme: dict[str, Any], reviews: dict[tuple[int, str], bool]
+) -> list[str]:
+    """Only the quotes an officer has chosen to show, in the theme's order."""
+    return [quote.text for quote in quotes_with_state(analysis, theme, reviews) if quote.state == "shown"]
+
+
+def definition_for(survey: Survey) -> SurveyDefinition:
+    version = survey.published
+    if version is None:
+        raise ThemeError("Publish the survey before analysing its answers")
+    return survey_services.definition_of(version)
