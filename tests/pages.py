@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from flask.testing import FlaskClient
@@ -129,10 +130,15 @@ class PageClient:
     def get(self, url: str, expected_status: int = 200, **kwargs: Any) -> Page:
         return self._page(self.client.get(url, **kwargs), expected_status)
 
-    def get_redirect(self, url: str, **kwargs: Any) -> str:
+    def get_redirect(self, url: str, to: str | None = None, **kwargs: Any) -> str:
+        """GET ``url``, expect a redirect and return where to; with ``to``, the target's path
+        must be exactly ``to`` (a redirect to the wrong page is a failure, not a pass)."""
         response = self.client.get(url, **kwargs)
         assert response.status_code in {301, 302, 303, 307, 308}, response.status_code
-        return str(response.headers["Location"])
+        location = str(response.headers["Location"])
+        if to is not None:
+            assert urlsplit(location).path == to, f"{url} redirected to {location}, not {to}"
+        return location
 
     def submit(
         self,

@@ -76,7 +76,18 @@ def test_an_account_that_must_change_its_password_reaches_nothing_else(
     assert reached == []
     # …while the password page itself works, and then everything opens up.
     assert client.get("/staff/password").status_code == 200
-    assert client.get("/staff/").status_code == 302
+    assert client.get("/staff/").headers["Location"].endswith("/staff/password")
+    changed = client.post(
+        "/staff/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a much better passphrase",
+            "confirm_password": "a much better passphrase",
+        },
+    )
+    assert changed.status_code in (302, 303), changed.get_data(as_text=True)[:300]
+    assert client.get("/staff/").status_code == 200
+    assert client.get("/staff/surveys").status_code == 200
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_url(no_csrf: Flask) -> None:

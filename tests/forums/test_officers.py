@@ -68,7 +68,7 @@ def test_personal_data_needs_the_officer_role(
     client: PageClient, make_forum: Callable[..., str], signed_in: Callable[[Role], StaffUser]
 ) -> None:
     make_forum()
-    assert client.client.get("/staff/forums/culture-forum/members").status_code == 302  # sign in first
+    client.get_redirect("/staff/forums/culture-forum/members", to="/staff/sign-in")  # sign in first
     signed_in(Role.VIEWER)
     assert client.get("/staff/forums").h1 == "Forums"
     assert client.get("/staff/forums/culture-forum").h1 == "Northbrook Cultural Forum"
