@@ -478,3 +478,30 @@ def report_queue(device: KioskDevice, queued: int, now: datetime) -> None:
     device.queued_count = max(0, min(queued, 100_000))
     device.queued_reported_at = now
     device.last_contact_at = now
+
+
+def bundle_pages(definition: SurveyDefinition) -> list[dict[str, Any]]:
+    """The pages a kiosk asks, with their routing, as the runner's bundle carries them
+    (questions marked ``"kiosk": "skip"`` left out, and pages left with none)."""
+    pages = []
+    for page in definition.all_pages:
+        questions = [q for q in page.questions if not q.kiosk_skip]
+        if questions:
+            pages.append(
+                {
+                    "id": page.id,
+                    "title": page.title,
+                    "show_if": page.show_if,
+                    "questions": [
+                        {
+                            "id": q.id,
+                            "type": q.type,
+                            "required": q.required,
+                            "show_if": q.show_if,
+                            "text": q.text,
+                        }
+                        for q in questions
+                    ],
+                }
+            )
+    return pages

@@ -105,19 +105,10 @@ def bundle(slug: str) -> ResponseReturnValue:
         abort(403)
     survey, definition = _open_survey(slug)
     assert survey.published is not None
+    by_id = {page.id: page for page in definition.all_pages}
     pages = [
-        {
-            "id": page.id,
-            "title": page.title,
-            "show_if": page.show_if,
-            "questions": [
-                {"id": q.id, "type": q.type, "required": q.required, "show_if": q.show_if, "text": q.text}
-                for q in _kiosk_questions(page)
-            ],
-            "html": _fragment(definition, page, {}, {}),
-        }
-        for page in definition.all_pages
-        if _kiosk_questions(page)
+        {**entry, "html": _fragment(definition, by_id[entry["id"]], {}, {})}
+        for entry in offline.bundle_pages(definition)
     ]
     return jsonify(
         {

@@ -5,6 +5,7 @@
 // queue with a random key, which the server stores exactly once.
 import { initAll } from "./build/govuk-frontend.min.js";
 import { beforeReset, enqueue, flush, post, reset, setIdle } from "./kiosk.js";
+import { conditionMet, route } from "./kiosk-routing.js";
 
 const root = document.getElementById("kiosk-runner");
 let bundle = null;
@@ -26,32 +27,7 @@ function uuid() {
   return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-// --- routing: the same rules as surveys/runner.py -----------------------------------
-
-function answered(value) {
-  return !(value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0));
-}
-
-function conditionMet(condition, answers) {
-  if (!condition) {
-    return true;
-  }
-  if (condition.all) {
-    return condition.all.every((c) => conditionMet(c, answers));
-  }
-  if (condition.any) {
-    return condition.any.some((c) => conditionMet(c, answers));
-  }
-  const value = answers[condition.question];
-  if ("not_answered" in condition) {
-    return !answered(value);
-  }
-  const wanted = ("equals" in condition ? [condition.equals] : condition.any_of).map(String);
-  if (Array.isArray(value)) {
-    return value.some((v) => wanted.includes(String(v)));
-  }
-  return answered(value) && wanted.includes(String(value));
-}
+// --- routing: engage/static/kiosk-routing.js (the same rules as surveys/runner.py) ------
 
 function questionValue(question, pairs) {
   const values = pairs.filter(([name, value]) => name === question.id && value !== "").map(([, value]) => value);
@@ -60,21 +36,9 @@ function questionValue(question, pairs) {
 
 /** The visible pages in order, and the answers that decide routing, from what is kept. */
 function walk() {
-  const answers = {};
-  const visible = [];
-  for (const page of bundle.pages) {
-    if (!conditionMet(page.show_if, answers)) {
-      continue;
-    }
-    const before = { ...answers };
-    visible.push({ page, before });
-    for (const question of page.questions) {
-      if (pages[page.id] && conditionMet(question.show_if, before)) {
-        answers[question.id] = questionValue(question, pages[page.id]);
-      }
-    }
-  }
-  return visible;
+  return route(bundle.pages, (page) =>
+    pages[page.id] ? Object.fromEntries(page.questions.map((question) => [question.id, questionValue(question, pages[page.id])])) : null,
+  );
 }
 
 const sentPages = (visible) => Object.fromEntries(visible.filter(({ page }) => pages[page.id]).map(({ page }) => [page.id, pages[page.id]]));

@@ -1,7 +1,7 @@
 // Kiosk service worker: keeps the attract screen, the survey runner, each survey's bundle and
 // the static assets on the tablet, so residents can keep answering when the network drops.
 // It caches nothing a resident typed: finished answers wait in IndexedDB (see kiosk.js).
-const CACHE = "engage-kiosk-v1";
+const CACHE = "engage-kiosk-v2";
 const SHELL = [
   "/kiosk",
   "/kiosk/offline",
@@ -10,6 +10,7 @@ const SHELL = [
   "/static/engage.js",
   "/static/kiosk.js",
   "/static/kiosk-runner.js",
+  "/static/kiosk-routing.js",
   "/static/favicon.svg",
 ];
 // Pages that are the same for every visitor and are worth keeping for offline use.

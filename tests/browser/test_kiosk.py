@@ -92,7 +92,7 @@ def wait_until_cached(tablet: Page) -> None:
     tablet.wait_for_function(
         """async () => {
             await navigator.serviceWorker.ready;
-            const cache = await caches.open('engage-kiosk-v1');
+            const cache = await caches.open('engage-kiosk-v2');
             return Boolean(await cache.match('/kiosk/run/library-co-design'))
                 && Boolean(await cache.match('/kiosk/run/library-co-design/bundle.json'))
                 && Boolean(await cache.match('/kiosk'));
