@@ -141,3 +141,49 @@ def test_a_signed_in_officer_still_reaches_their_pages(
     for path in ("/staff/", "/staff/surveys", "/staff/forums", "/staff/actions", "/staff/kiosks"):
         page = client.get(path)
         assert page.response.headers["Cache-Control"] == "no-store"
+
+
+STAFF_TEMPLATE_DIRS = (
+    "actions",
+    "auth",
+    "builder",
+    "forum_admin",
+    "kiosk_admin",
+    "reports",
+    "responses",
+    "staff",
+    "themes",
+)
+
+
+def test_staff_templates_extend_the_staff_layout() -> None:
+    """One place says staff pages are not for search engines (templates/staff/layout.html)."""
+    from engage.config import PROJECT_ROOT
+
+    wrong = []
+    for folder in STAFF_TEMPLATE_DIRS:
+        for path in sorted((PROJECT_ROOT / "templates" / folder).glob("*.html")):
+            text = path.read_text(encoding="utf-8")
+            if "{% extends" not in text or path.name == "layout.html":
+                continue  # partials and the PDF's stand-alone document
+            if '{% extends "staff/layout.html" %}' not in text or "block robots" in text:
+                wrong.append(str(path.relative_to(PROJECT_ROOT)))
+    assert wrong == []
+
+
+def test_every_staff_page_tells_search_engines_to_keep_out(
+    app: Flask, client: PageClient, signed_in: Callable[[Role], StaffUser]
+) -> None:
+    signed_in(Role.ADMIN)
+    checked = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/staff") or rule.arguments or "GET" not in (rule.methods or set()):
+            continue
+        response = client.client.get(rule.rule)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        page = client.get(rule.rule)
+        robots = page.soup.select_one('meta[name="robots"]')
+        assert robots is not None and robots["content"] == "noindex, nofollow", rule.rule
+        checked.append(rule.rule)
+    assert {"/staff/", "/staff/surveys", "/staff/actions", "/staff/forums", "/staff/kiosks"} <= set(checked)
