@@ -17,17 +17,19 @@ from engage.models import Role, StaffUser
 from engage.staff.area import OPEN_ENDPOINTS, PASSWORD_CHANGE_ENDPOINTS
 from tests.conftest import PASSWORD
 from tests.pages import PageClient
+from tests.staff_roles import LEAST_ROLE, OPEN, SIGNED_IN
 
 PLACEHOLDERS = {"int": 1, "default": "x", "string": "x", "path": "x"}
 
 
-def staff_requests(app: Flask) -> Iterator[tuple[str, str, str]]:
-    """(endpoint, method, path) for every staff URL in the map."""
+def staff_requests(app: Flask, ids: int = 1) -> Iterator[tuple[str, str, str]]:
+    """(endpoint, method, path) for every staff URL in the map (record ids: ``ids``)."""
     adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/staff"):
             continue
         values = {name: PLACEHOLDERS[_converter(rule, name)] for name in rule.arguments}
+        values = {name: ids if value == 1 else value for name, value in values.items()}
         path = adapter.build(rule.endpoint, values)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, path
@@ -187,3 +189,35 @@ def test_every_staff_page_tells_search_engines_to_keep_out(
         assert robots is not None and robots["content"] == "noindex, nofollow", rule.rule
         checked.append(rule.rule)
     assert {"/staff/", "/staff/surveys", "/staff/actions", "/staff/forums", "/staff/kiosks"} <= set(checked)
+
+
+RANKS = (Role.VIEWER, Role.BRANCH_STAFF, Role.OFFICER, Role.ADMIN)
+
+
+def test_the_role_table_lists_every_staff_page_once(no_csrf: Flask) -> None:
+    walked = {f"{method} {endpoint}" for endpoint, method, _ in staff_requests(no_csrf)}
+    declared = set(LEAST_ROLE) | OPEN | SIGNED_IN
+    assert walked - declared == set(), "declare who may use these in tests/staff_roles.py"
+    assert declared - walked == set(), "these are declared but no longer exist"
+
+
+@pytest.mark.parametrize("role", RANKS, ids=[role.value for role in RANKS])
+def test_each_role_reaches_exactly_the_pages_the_table_gives_it(
+    no_csrf: Flask, make_staff: Callable[..., StaffUser], role: Role
+) -> None:
+    """Every staff URL × method, as this role: refused (403) exactly when the table says so.
+    Record ids that cannot exist keep the walk from changing anything real; a 404 for them
+    still means the role check let the request through."""
+    user = make_staff(role)
+    client = no_csrf.test_client()
+    _sign_in(client, user.email)
+    wrong = []
+    for endpoint, method, path in staff_requests(no_csrf, ids=999_999):
+        key = f"{method} {endpoint}"
+        if key in OPEN or key in SIGNED_IN:
+            continue
+        allowed = RANKS.index(role) >= RANKS.index(LEAST_ROLE[key])
+        response = client.open(path, method=method)
+        if (response.status_code != 403) != allowed or response.status_code == 302:
+            wrong.append(f"{key} {path} → {response.status_code} (allowed: {allowed})")
+    assert wrong == []
