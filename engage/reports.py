@@ -18,6 +18,7 @@ from engage.database import db
 from engage.errors import summary_items
 from engage.models import Role
 from engage.security import mark_private
+from engage.staff.surveys import survey_or_404
 from surveys import reporting, runner, services
 from surveys.definition import SurveyDefinition
 from surveys.models import Response, Submission, Survey
@@ -138,9 +139,8 @@ def tally(survey: Survey, definition: SurveyDefinition, filters: Filters) -> Tal
 
 def _report(slug: str) -> tuple[Survey, SurveyDefinition, Filters]:
     mark_private()
-    survey = services.get_survey(db(), slug)
-    if survey is None or survey.published is None:
-        abort(404)
+    survey = survey_or_404(slug, published=True)
+    assert survey.published is not None
     definition = services.definition_of(survey.published)
     return survey, definition, Filters.read(request.args, definition)
 

@@ -18,6 +18,7 @@ from engage.downloads import spreadsheet
 from engage.errors import summary_items
 from engage.followups import queries as follow_up_queries
 from engage.models import Role
+from engage.staff.surveys import survey_or_404
 from surveys import services as survey_services
 from surveys.models import Response
 
@@ -264,9 +265,7 @@ def import_plan() -> ResponseReturnValue:
 @bp.route("/surveys/<slug>/you-said-we-did", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def edit_publication(slug: str) -> ResponseReturnValue:
-    survey = survey_services.get_survey(db(), slug)
-    if survey is None or survey.published is None:
-        abort(404)
+    survey = survey_or_404(slug, published=True)
     page = services.publication(db(), survey)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -307,9 +306,7 @@ def edit_publication(slug: str) -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def link_response(slug: str, public_id: str) -> ResponseReturnValue:
     """Link one response to an action it speaks to (the form is on the response's page)."""
-    survey = survey_services.get_survey(db(), slug)
-    if survey is None:
-        abort(404)
+    survey = survey_or_404(slug)
     response = db().scalar(
         select(Response).where(Response.survey_id == survey.id, Response.public_id == public_id)
     )

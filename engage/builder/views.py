@@ -46,6 +46,7 @@ from engage.database import db
 from engage.forms import form_status
 from engage.links import external_url
 from engage.models import Role, StaffUser
+from engage.staff.surveys import survey_or_404
 from surveys import services
 from surveys.definition import DefinitionError, parse, validate
 from surveys.models import Survey, SurveyVersion
@@ -63,10 +64,7 @@ def _me() -> StaffUser:
 
 
 def _survey(slug: str) -> Survey:
-    survey = services.get_survey(db(), slug)
-    if survey is None or not survey.versions:
-        abort(404)
-    return survey
+    return survey_or_404(slug)
 
 
 def _latest(survey: Survey) -> SurveyVersion:

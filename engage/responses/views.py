@@ -31,6 +31,7 @@ from engage.links import external_url
 from engage.models import Role, StaffUser
 from engage.reports import Filters
 from engage.residents.session import SESSION_KEY
+from engage.staff.surveys import survey_or_404
 from engage.themes import queries as themes
 from engage.themes import snapshot
 from surveys import posters as poster_art
@@ -45,10 +46,7 @@ PAGE_SIZE = 50
 
 
 def _survey(slug: str) -> Survey:
-    survey = services.get_survey(db(), slug)
-    if survey is None:
-        abort(404)
-    return survey
+    return survey_or_404(slug)
 
 
 @bp.get("/<slug>/responses")

@@ -16,9 +16,9 @@ from engage.database import db
 from engage.errors import summary_items
 from engage.models import Role
 from engage.reports import Filters, submitted_ids
+from engage.staff.surveys import survey_or_404
 from engage.themes import services, snapshot
 from engage.themes.models import ThemeAnalysis
-from surveys import services as survey_services
 from surveys import text
 from surveys.definition import Question, SurveyDefinition
 from surveys.equality import SMALL_GROUP
@@ -31,13 +31,8 @@ LABEL_MAX = 80
 
 
 def _survey(slug: str) -> tuple[Survey, SurveyDefinition]:
-    survey = survey_services.get_survey(db(), slug)
-    if survey is None:
-        abort(404)
-    try:
-        return survey, services.definition_for(survey)
-    except services.ThemeError:
-        abort(404)
+    survey = survey_or_404(slug, published=True)
+    return survey, services.definition_for(survey)
 
 
 def _question(definition: SurveyDefinition, question_id: str) -> Question:

@@ -1,0 +1,34 @@
+"""The one rule for loading a staff page's survey (engage.staff.surveys)."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from flask import Flask
+from werkzeug.exceptions import NotFound
+
+from engage import clock
+from engage.config import PROJECT_ROOT
+from engage.database import db
+from engage.staff.surveys import survey_or_404
+from surveys import services
+
+EXAMPLE = json.loads((PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json").read_text("utf-8"))
+
+
+def test_unknown_draft_and_published_surveys(app: Flask) -> None:
+    with app.test_request_context():
+        draft = copy.deepcopy(EXAMPLE)
+        survey = services.save_definition(db(), draft, clock.now()).survey
+        db().commit()
+        slug = survey.slug
+        with pytest.raises(NotFound):
+            survey_or_404("no-such-survey")
+        assert survey_or_404(slug).id == survey.id  # the builder and responses open drafts
+        with pytest.raises(NotFound):
+            survey_or_404(slug, published=True)  # themes, reports, "You said, we did" do not
+        services.publish(db(), survey, clock.now())
+        db().commit()
+        assert survey_or_404(slug, published=True).id == survey.id
