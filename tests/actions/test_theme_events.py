@@ -1,0 +1,80 @@
+"""Service level: the action plan follows theme merges and splits through engage.events,
+without the themes feature importing it (no pages, one app context)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+
+from engage import clock, events
+from engage.actions import services as actions
+from engage.actions.models import ThemeLink
+from engage.database import db
+from engage.themes import services as themes
+from engage.themes.models import ThemeAnalysis
+from tests.actions.test_action_plan import themed
+
+__all__ = ["themed"]
+
+
+def _action_linked_to(analysis: ThemeAnalysis, theme_ids: list[str]) -> int:
+    now = clock.now()
+    priority = actions.add_priority(db(), "Digital inclusion", "", now)
+    form = actions.ActionForm(priority_id=str(priority.id), title="Evening opening pilot", timescale="pilot")
+    action = actions.add_action(db(), form, now, "Sam Test (sam@anyshire.gov.uk)")
+    for theme_id in theme_ids:
+        actions.link(db(), action, f"{analysis.id}:{theme_id}", now, "Sam Test (sam@anyshire.gov.uk)")
+    db().commit()
+    return action.id
+
+
+def _splittable(themed: list[dict[str, object]]) -> str:
+    """A theme with at least three different answers (the corpus repeats its answers)."""
+    return str(next(t["id"] for t in themed if len(t["quotes"]) >= 3))  # type: ignore[arg-type]
+
+
+def _links(analysis: ThemeAnalysis) -> list[str]:
+    return sorted(db().scalars(select(ThemeLink.theme_id).where(ThemeLink.analysis_id == analysis.id)))
+
+
+def test_a_merge_moves_the_links_to_the_theme_that_remains(
+    app: Flask, themed: list[dict[str, object]]
+) -> None:
+    first, second = str(themed[0]["id"]), str(themed[1]["id"])
+    with app.app_context():
+        analysis = db().scalars(select(ThemeAnalysis)).one()
+        _action_linked_to(analysis, [first, second])
+        names = themes.merge(db(), analysis, first, second, author="sam@anyshire.gov.uk")
+        db().commit()
+        assert names == (themed[0]["label"], themed[1]["label"])
+        # Both links pointed at the merged pair: one link to the theme kept, no duplicate.
+        assert _links(analysis) == [second]
+
+
+def test_a_split_gives_every_part_the_link_and_says_how_many(
+    app: Flask, themed: list[dict[str, object]]
+) -> None:
+    theme_id = _splittable(themed)
+    with app.app_context():
+        analysis = db().scalars(select(ThemeAnalysis)).one()
+        _action_linked_to(analysis, [theme_id])
+        done = themes.split(db(), analysis, theme_id, 2, author="sam@anyshire.gov.uk")
+        db().commit()
+        assert done.carried == 1 and len(done.parts) == 2
+        assert _links(analysis) == sorted(done.parts)
+
+
+def test_without_a_receiver_a_split_carries_nothing(app: Flask, themed: list[dict[str, object]]) -> None:
+    """The themes feature only sends the event: who follows it is the receivers' business."""
+    theme_id = _splittable(themed)
+    with app.app_context():
+        analysis = db().scalars(select(ThemeAnalysis)).one()
+        _action_linked_to(analysis, [theme_id])
+        receivers = dict(events.theme_split.receivers)
+        events.theme_split.receivers.clear()
+        try:
+            done = themes.split(db(), analysis, theme_id, 2, author="sam@anyshire.gov.uk")
+        finally:
+            events.theme_split.receivers.update(receivers)
+        db().rollback()
+        assert done.carried == 0
