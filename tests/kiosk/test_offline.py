@@ -309,12 +309,22 @@ def test_an_unfinished_response_is_discarded_when_the_survey_says_so(app: Flask,
 
 
 def test_a_revoked_kiosk_cannot_send(app: Flask, tablet: PageClient) -> None:
+    bundle = get_bundle(tablet)
     with app.app_context():
         device = db().scalars(select(KioskDevice)).one()
         device.revoked_at = clock.now()
         device.token_hash = None
         db().commit()
     assert api(tablet, "/kiosk/api/status", {"queued": 0}).status_code == 401
+    finished = {
+        "key": "revoked-11111111111",
+        "slug": bundle["slug"],
+        "version": bundle["version"],
+        "complete": True,
+        "pages": {"visiting": [["visit_frequency", "weekly"]]},
+    }
+    assert api(tablet, "/kiosk/api/responses", finished).status_code == 401
+    assert rows(app) == []
 
 
 def test_a_slug_that_cannot_be_one_is_a_json_error(tablet: PageClient) -> None:
