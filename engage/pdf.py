@@ -17,7 +17,7 @@ from engage.actions import queries as action_queries
 from engage.actions.models import Action
 from engage.themes import queries as theme_queries
 from engage.themes import snapshot
-from engage.themes.models import ThemeAnalysis
+from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from surveys.definition import Question, SurveyDefinition
 from surveys.models import Survey
 
@@ -60,7 +60,9 @@ def theme_sections(
     sections = []
     for question in theme_queries.free_text_questions(definition):
         analysis = theme_queries.get(session, survey, question.id)
-        section = ThemeSection(question, analysis if analysis and analysis.status == "done" else None)
+        section = ThemeSection(
+            question, analysis if analysis and analysis.status == AnalysisStatus.DONE else None
+        )
         sections.append(section)
         if section.analysis is None:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -10,6 +11,19 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.orm import Base, UTCDateTime
+
+
+class VersionStatus(enum.StrEnum):
+    """Where a survey version is in its life: one draft at a time, one published."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"  # was published; a newer version replaced it
+
+
+class ResponseStatus(enum.StrEnum):
+    IN_PROGRESS = "in_progress"  # being answered (resumable until it expires)
+    SUBMITTED = "submitted"
 
 
 class Survey(Base):
@@ -33,11 +47,11 @@ class Survey(Base):
 
     @property
     def published(self) -> SurveyVersion | None:
-        return next((v for v in reversed(self.versions) if v.status == "published"), None)
+        return next((v for v in reversed(self.versions) if v.status == VersionStatus.PUBLISHED), None)
 
     @property
     def draft(self) -> SurveyVersion | None:
-        return next((v for v in reversed(self.versions) if v.status == "draft"), None)
+        return next((v for v in reversed(self.versions) if v.status == VersionStatus.DRAFT), None)
 
     @property
     def latest(self) -> SurveyVersion:
@@ -53,7 +67,7 @@ class SurveyVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(12))  # draft, published, superseded
+    status: Mapped[str] = mapped_column(String(12))  # VersionStatus
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -77,7 +91,7 @@ class Response(Base):
     channel: Mapped[str] = mapped_column(String(10))
     locality_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     branch_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    status: Mapped[str] = mapped_column(String(12))  # in_progress, submitted
+    status: Mapped[str] = mapped_column(String(12))  # ResponseStatus
     # jsonb on PostgreSQL: parsed once when saved, so reports that count answers in SQL
     # (one key, or every key with jsonb_each) do not re-parse 100,000 documents each time.
     answers: Mapped[dict[str, Any]] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))

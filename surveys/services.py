@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session
 from surveys import runner
 from surveys.definition import SurveyDefinition, parse
 from surveys.equality import EQUALITY_QUESTION_IDS
-from surveys.models import EqualityRecord, Response, Submission, Survey, SurveyVersion
+from surveys.models import (
+    EqualityRecord,
+    Response,
+    ResponseStatus,
+    Submission,
+    Survey,
+    SurveyVersion,
+    VersionStatus,
+)
 
 # Unambiguous characters for codes people read out or type from paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -71,7 +79,11 @@ def save_definition(
     else:
         number = (survey.latest.number + 1) if survey.versions else 1
         draft = SurveyVersion(
-            survey=survey, number=number, status="draft", definition=copy.deepcopy(data), created_at=now
+            survey=survey,
+            number=number,
+            status=VersionStatus.DRAFT,
+            definition=copy.deepcopy(data),
+            created_at=now,
         )
         session.add(draft)
     survey.title = definition.title
@@ -85,9 +97,9 @@ def publish(session: Session, survey: Survey, now: datetime) -> SurveyVersion:
         raise SurveyError(f"{survey.slug} has no draft to publish")
     parse(draft.definition)
     for version in survey.versions:
-        if version.status == "published":
-            version.status = "superseded"
-    draft.status = "published"
+        if version.status == VersionStatus.PUBLISHED:
+            version.status = VersionStatus.SUPERSEDED
+    draft.status = VersionStatus.PUBLISHED
     draft.published_at = now
     survey.closed_at = None
     session.flush()
@@ -168,7 +180,7 @@ def start_response(
         channel=channel,
         locality_code=locality_code,
         branch_code=branch.code if branch else None,
-        status="in_progress",
+        status=ResponseStatus.IN_PROGRESS,
         answers={},
         pages_done=[],
         resume_token_hash=_hash(token),
@@ -202,7 +214,7 @@ def find_by_code(session: Session, survey: Survey, code: str) -> Response | None
         select(Response).where(
             Response.survey_id == survey.id,
             Response.resume_code_hash == _hash(normalise_code(code)),
-            Response.status == "in_progress",
+            Response.status == ResponseStatus.IN_PROGRESS,
         )
     )
 
@@ -231,7 +243,7 @@ def save_page(
 ) -> None:
     """Merge a page's answers, forget answers the routing now skips, and keep the response alive."""
     page = definition.page(page_id)
-    if page is None or response.status != "in_progress":
+    if page is None or response.status != ResponseStatus.IN_PROGRESS:
         raise SurveyError("that page cannot be saved")
     merged = dict(response.answers)
     for question in page.questions:
@@ -274,7 +286,7 @@ def submit(session: Session, response: Response, definition: SurveyDefinition, n
         if winner is None:
             return submit(session, response, definition, now)
         return SubmitResult(winner.reference, first_time=False)
-    response.status = "submitted"
+    response.status = ResponseStatus.SUBMITTED
     response.answers = survey_answers
     response.updated_at = now
     response.expires_at = None
@@ -298,7 +310,7 @@ def submit(session: Session, response: Response, definition: SurveyDefinition, n
 def purge_expired(session: Session, now: datetime) -> int:
     """Delete unfinished responses whose time is up. Returns how many went."""
     result = session.execute(
-        delete(Response).where(Response.status == "in_progress", Response.expires_at < now)
+        delete(Response).where(Response.status == ResponseStatus.IN_PROGRESS, Response.expires_at < now)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -308,7 +320,7 @@ def count_submitted(session: Session, survey: Survey) -> int:
         session.scalar(
             select(func.count())
             .select_from(Response)
-            .where(Response.survey_id == survey.id, Response.status == "submitted")
+            .where(Response.survey_id == survey.id, Response.status == ResponseStatus.SUBMITTED)
         )
         or 0
     )

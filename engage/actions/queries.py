@@ -19,7 +19,7 @@ from engage.actions.models import (
 )
 from engage.themes import queries as theme_queries
 from engage.themes import snapshot
-from engage.themes.models import ThemeAnalysis
+from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from surveys.models import Response, Survey
 
 
@@ -71,7 +71,9 @@ def trace_response(
     """For one response: each free-text answer's theme, and the actions it led to."""
     found = []
     for analysis in session.scalars(
-        select(ThemeAnalysis).where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == "done")
+        select(ThemeAnalysis).where(
+            ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == AnalysisStatus.DONE
+        )
     ):
         for theme_id in snapshot.themes_of(analysis.result, public_id):
             if theme_id == "unassigned":

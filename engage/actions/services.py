@@ -35,7 +35,7 @@ from engage.actions.queries import theme_ref as theme_ref
 from engage.actions.queries import trace_response as trace_response
 from engage.themes import queries as theme_queries
 from engage.themes import snapshot
-from engage.themes.models import ThemeAnalysis
+from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from surveys import services as survey_services
 from surveys import text as text_rule
 from surveys.export import FORMULA_TRIGGERS
@@ -208,7 +208,7 @@ def all_themes(session: Session) -> list[ThemeRef]:
     """Every current theme of every finished analysis, survey by survey."""
     refs = []
     for analysis in session.scalars(
-        select(ThemeAnalysis).where(ThemeAnalysis.status == "done").order_by(ThemeAnalysis.id)
+        select(ThemeAnalysis).where(ThemeAnalysis.status == AnalysisStatus.DONE).order_by(ThemeAnalysis.id)
     ):
         refs += [theme_ref(analysis, theme["id"]) for theme in analysis.result.get("themes", [])]
     return refs
@@ -403,7 +403,9 @@ def public_page(session: Session, survey: Survey, locality: str | None = None) -
     actions: dict[int, Action] = {}
     analyses = list(
         session.scalars(
-            select(ThemeAnalysis).where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == "done")
+            select(ThemeAnalysis).where(
+                ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == AnalysisStatus.DONE
+            )
         )
     )
     reviews = theme_queries.quote_reviews(session, [analysis.id for analysis in analyses])
@@ -448,7 +450,7 @@ def quotes_to_publish(session: Session, survey: Survey) -> list[QuoteSection]:
     analyses = list(
         session.scalars(
             select(ThemeAnalysis)
-            .where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == "done")
+            .where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == AnalysisStatus.DONE)
             .order_by(ThemeAnalysis.id)
         )
     )

@@ -20,7 +20,7 @@ from engage.followups import queries as follow_up_queries
 from engage.models import Role
 from engage.staff.surveys import survey_or_404
 from surveys import services as survey_services
-from surveys.models import Response
+from surveys.models import Response, ResponseStatus
 
 bp = Blueprint("actions", __name__)
 
@@ -310,7 +310,7 @@ def link_response(slug: str, public_id: str) -> ResponseReturnValue:
     response = db().scalar(
         select(Response).where(Response.survey_id == survey.id, Response.public_id == public_id)
     )
-    if response is None or response.status != "submitted":
+    if response is None or response.status != ResponseStatus.SUBMITTED:
         abort(404)
     back = url_for("staff.responses.response_detail", slug=slug, public_id=public_id)
     try:

@@ -49,7 +49,7 @@ from engage.models import Role, StaffUser
 from engage.staff.surveys import survey_or_404
 from surveys import services
 from surveys.definition import DefinitionError, parse, validate
-from surveys.models import Survey, SurveyVersion
+from surveys.models import Survey, SurveyVersion, VersionStatus
 
 bp = Blueprint("builder", __name__, url_prefix="/surveys")
 
@@ -107,7 +107,7 @@ def _save(
     if problems:
         return problems
     before = _latest(survey)
-    was_published = before.status != "draft"
+    was_published = before.status != VersionStatus.DRAFT
     try:
         version = services.save_definition(db(), data, clock.now(), created_by_id=_me().id)
     except DefinitionError as error:  # validate() said yes, so this is unexpected

@@ -39,7 +39,7 @@ from engage.kiosk.models import KioskDevice, KioskRefusal
 from surveys import runner
 from surveys import services as survey_services
 from surveys.definition import Question, SurveyDefinition
-from surveys.models import Response, SurveyVersion
+from surveys.models import Response, SurveyVersion, VersionStatus
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ def answerable_version(session: Session, slug: str, version_id: int) -> SurveyVe
         survey is None
         or version is None
         or version.survey_id != survey.id
-        or version.status == "draft"
+        or version.status == VersionStatus.DRAFT
         or version.published_at is None
     ):
         raise PayloadError("that survey version is not one residents can answer")

@@ -43,6 +43,7 @@ from engage.residents.session import SESSION_KEY, field_anchor
 from engage.security import mark_private
 from surveys import services as survey_services
 from surveys.definition import Page, SurveyDefinition
+from surveys.models import ResponseStatus
 from surveys.posters import qr_svg
 
 bp = Blueprint("kiosk_offline", __name__, url_prefix="/kiosk")
@@ -244,7 +245,7 @@ def handoff_page(slug: str) -> ResponseReturnValue:
     response = (
         survey_services.find_by_token(db(), survey, tokens[slug]) if survey and slug in tokens else None
     )
-    if survey is None or response is None or response.status != "in_progress":
+    if survey is None or response is None or response.status != ResponseStatus.IN_PROGRESS:
         return render_template("kiosk/handoff.html", title="Nothing to continue", link=None, svg=None), 404
     token = offline.hand_over_response(response, clock.now())
     db().commit()

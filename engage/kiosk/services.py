@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from engage.kiosk.models import KioskDevice
 from surveys import services as survey_services
-from surveys.models import Response, Survey
+from surveys.models import Response, ResponseStatus, Survey
 
 ENROL_CODE_LIFETIME = timedelta(hours=24)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a tablet
@@ -96,7 +96,7 @@ def discard_unfinished(session: Session, survey: Survey, token: str) -> bool:
     Submitted answers always stay. Either way the tablet's session is cleared by the caller.
     """
     response = survey_services.find_by_token(session, survey, token)
-    if response is None or response.status != "in_progress":
+    if response is None or response.status != ResponseStatus.IN_PROGRESS:
         return False
     if survey_services.definition_of(response.version).kiosk_keeps_unfinished:
         return False  # the survey keeps partial answers; the tablet still forgets them

@@ -40,7 +40,7 @@ from engage.security import mark_private
 from surveys import runner, services
 from surveys import text as text_rule
 from surveys.definition import Page, SurveyDefinition
-from surveys.models import Response, Survey, SurveyVersion
+from surveys.models import Response, ResponseStatus, Survey, SurveyVersion
 
 bp = Blueprint("residents", __name__, url_prefix="/s")
 
@@ -88,7 +88,7 @@ def _current_response(survey: Survey) -> Response | None:
     if not token:
         return None
     response = services.find_by_token(db(), survey, token)
-    if response is None or response.status != "in_progress":
+    if response is None or response.status != ResponseStatus.IN_PROGRESS:
         return None
     if response.expires_at is not None and response.expires_at < clock.now():
         return None
@@ -341,7 +341,7 @@ def submit(slug: str) -> ResponseReturnValue:
     response = services.find_by_token(db(), survey, token) if token else None
     if response is None:
         return redirect(url_for("residents.start", slug=slug))
-    if response.status == "in_progress":
+    if response.status == ResponseStatus.IN_PROGRESS:
         state = services.availability(survey, clock.now())
         if not state.open:
             raise _closed(survey, state.reason)
@@ -538,7 +538,7 @@ def resume_link(slug: str, token: str) -> ResponseReturnValue:
     response = services.find_by_token(db(), survey, token)
     if (
         response is None
-        or response.status != "in_progress"
+        or response.status != ResponseStatus.IN_PROGRESS
         or (response.expires_at is not None and response.expires_at < clock.now())
     ):
         return render_template(

@@ -34,11 +34,12 @@ from engage.residents.session import SESSION_KEY
 from engage.staff.surveys import survey_or_404
 from engage.themes import queries as themes
 from engage.themes import snapshot
+from engage.themes.models import AnalysisStatus
 from surveys import posters as poster_art
 from surveys import reporting, runner, services
 from surveys.equality import SMALL_GROUP
 from surveys.export import response_rows
-from surveys.models import Response, Submission, Survey
+from surveys.models import Response, ResponseStatus, Submission, Survey
 
 bp = Blueprint("responses", __name__, url_prefix="/surveys")
 
@@ -86,7 +87,7 @@ def list_responses(slug: str) -> ResponseReturnValue:
     in_progress = db().scalar(
         select(func.count())
         .select_from(Response)
-        .where(Response.survey_id == survey.id, Response.status == "in_progress")
+        .where(Response.survey_id == survey.id, Response.status == ResponseStatus.IN_PROGRESS)
     )
     definition = services.definition_of(survey.latest)
     staff_names = _staff_names({r.entered_by_id for r, _ in rows if r.entered_by_id})
@@ -213,7 +214,7 @@ def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
         [
             a
             for q in themes.free_text_questions(themes.definition_for(survey))
-            if (a := themes.get(db(), survey, q.id)) is not None and a.status == "done"
+            if (a := themes.get(db(), survey, q.id)) is not None and a.status == AnalysisStatus.DONE
         ]
         if survey.published is not None
         else []
@@ -247,7 +248,7 @@ def response_detail(slug: str, public_id: str) -> ResponseReturnValue:
     response = db().scalar(
         select(Response).where(Response.survey_id == survey.id, Response.public_id == public_id)
     )
-    if response is None or response.status != "submitted":
+    if response is None or response.status != ResponseStatus.SUBMITTED:
         abort(404)
     definition = services.definition_of(response.version)
     sections: list[dict[str, Any]] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.models import Survey
 from surveys.orm import Base, UTCDateTime
+
+
+class AnalysisStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class ThemeAnalysis(Base):
@@ -25,7 +33,7 @@ class ThemeAnalysis(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[str] = mapped_column(String(60))
-    status: Mapped[str] = mapped_column(String(12))  # queued, running, done, failed
+    status: Mapped[str] = mapped_column(String(12))  # AnalysisStatus
     progress: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str] = mapped_column(Text, default="")
     # Megabytes for a large survey, and only the analysis itself needs it: loaded on use.

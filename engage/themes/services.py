@@ -27,7 +27,7 @@ from analysis.model import UNASSIGNED, ThemeModel
 from analysis.redact import redact
 from engage import audit, clock, events
 from engage.database import db
-from engage.themes.models import QuoteReview, ThemeAnalysis, ThemeNote
+from engage.themes.models import AnalysisStatus, QuoteReview, ThemeAnalysis, ThemeNote
 from engage.themes.queries import ShownQuote as ShownQuote
 from engage.themes.queries import ThemeError as ThemeError
 from engage.themes.queries import definition_for as definition_for
@@ -44,7 +44,7 @@ from surveys import reporting
 from surveys import text as text_rule
 from surveys.definition import SurveyDefinition
 from surveys.equality import SMALL_GROUP
-from surveys.models import Response, Survey
+from surveys.models import Response, ResponseStatus, Survey
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def _answered(survey: Survey, question_id: str) -> tuple[ColumnElement[str], lis
     text = Response.answers[question_id].as_string()
     return text, [
         Response.survey_id == survey.id,
-        Response.status == "submitted",
+        Response.status == ResponseStatus.SUBMITTED,
         text.is_not(None),
         text != "",
     ]
@@ -121,7 +121,7 @@ def answer_counts(session: Session, survey: Survey, question_ids: list[str]) -> 
         text, _ = _answered(survey, question_id)
         columns.append(func.count(case((and_(text.is_not(None), text != ""), 1))))
     row = session.execute(
-        select(*columns).where(Response.survey_id == survey.id, Response.status == "submitted")
+        select(*columns).where(Response.survey_id == survey.id, Response.status == ResponseStatus.SUBMITTED)
     ).one()
     return {question_id: int(n or 0) for question_id, n in zip(question_ids, row, strict=True)}
 
@@ -141,9 +141,9 @@ def request(
             survey_id=survey.id, question_id=question_id, codebook=[], result={}, message=""
         )
         session.add(analysis)
-    elif analysis.status in ("queued", "running"):
+    elif analysis.status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING):
         return analysis
-    analysis.status = "queued"
+    analysis.status = AnalysisStatus.QUEUED
     analysis.progress = 0
     analysis.message = "Waiting to start"
     analysis.requested_at = now
@@ -271,7 +271,7 @@ def run(analysis_id: int) -> None:
     analysis = session.get(ThemeAnalysis, analysis_id)
     if analysis is None:
         return
-    analysis.status, analysis.progress, analysis.message = "running", 10, "Reading the answers"
+    analysis.status, analysis.progress, analysis.message = AnalysisStatus.RUNNING, 10, "Reading the answers"
     session.commit()
     try:
         answers = answers_for(session, analysis.survey, analysis.question_id)
@@ -296,7 +296,7 @@ def run(analysis_id: int) -> None:
                 analysis.codebook = book.to_list()
         _snapshot(session, analysis, state, answers)
         analysis.prepared = pickle.dumps(state.prepared(), protocol=pickle.HIGHEST_PROTOCOL)
-        analysis.status, analysis.progress, analysis.message = "done", 100, ""
+        analysis.status, analysis.progress, analysis.message = AnalysisStatus.DONE, 100, ""
         analysis.finished_at = clock.now()
         session.commit()
         _keep(analysis, state)
@@ -305,7 +305,10 @@ def run(analysis_id: int) -> None:
         log.exception("Theme analysis %s failed", analysis_id)
         analysis = session.get(ThemeAnalysis, analysis_id)
         if analysis is not None:
-            analysis.status, analysis.message = "failed", f"The analysis stopped with an error: {error}"
+            analysis.status, analysis.message = (
+                AnalysisStatus.FAILED,
+                f"The analysis stopped with an error: {error}",
+            )
             session.commit()
         raise
 
@@ -318,7 +321,7 @@ def edit(
     summary: str,
 ) -> Operation:
     """Record one officer's edit in the codebook, apply it, save, and audit it."""
-    if analysis.status != "done":
+    if analysis.status != AnalysisStatus.DONE:
         raise ThemeError("Wait for the analysis to finish before changing its themes")
     book, state = _load(analysis)
     try:

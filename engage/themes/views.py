@@ -18,7 +18,7 @@ from engage.models import Role
 from engage.reports import Filters, submitted_ids
 from engage.staff.surveys import survey_or_404
 from engage.themes import services, snapshot
-from engage.themes.models import ThemeAnalysis
+from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from surveys import text
 from surveys.definition import Question, SurveyDefinition
 from surveys.equality import SMALL_GROUP
@@ -126,7 +126,7 @@ def run(slug: str, question_id: str) -> ResponseReturnValue:
         db().rollback()
         return _page(slug, question_id, str(error), "run")
     db().commit()
-    if analysis.status == "queued":
+    if analysis.status == AnalysisStatus.QUEUED:
         jobs.enqueue(services.run, analysis.id, retries=0)
     return redirect(url_for("staff.themes.question", slug=slug, question_id=question_id)), 303
 
