@@ -18,9 +18,8 @@ from engage.downloads import spreadsheet
 from engage.errors import summary_items
 from engage.followups import queries as follow_up_queries
 from engage.models import Role
-from engage.staff.surveys import survey_or_404
+from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from surveys import services as survey_services
-from surveys.models import Response, ResponseStatus
 
 bp = Blueprint("actions", __name__)
 
@@ -307,11 +306,7 @@ def edit_publication(slug: str) -> ResponseReturnValue:
 def link_response(slug: str, public_id: str) -> ResponseReturnValue:
     """Link one response to an action it speaks to (the form is on the response's page)."""
     survey = survey_or_404(slug)
-    response = db().scalar(
-        select(Response).where(Response.survey_id == survey.id, Response.public_id == public_id)
-    )
-    if response is None or response.status != ResponseStatus.SUBMITTED:
-        abort(404)
+    response = submitted_response_or_404(survey, public_id)
     back = url_for("staff.responses.response_detail", slug=slug, public_id=public_id)
     try:
         services.link_response(db(), request.form.get("action", ""), response, clock.now(), _who())

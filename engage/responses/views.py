@@ -31,7 +31,7 @@ from engage.links import external_url
 from engage.models import Role, StaffUser
 from engage.reports import Filters
 from engage.residents.session import SESSION_KEY
-from engage.staff.surveys import survey_or_404
+from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from engage.themes import queries as themes
 from engage.themes import snapshot
 from engage.themes.models import AnalysisStatus
@@ -245,11 +245,7 @@ def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
 @role_required(Role.VIEWER)
 def response_detail(slug: str, public_id: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    response = db().scalar(
-        select(Response).where(Response.survey_id == survey.id, Response.public_id == public_id)
-    )
-    if response is None or response.status != ResponseStatus.SUBMITTED:
-        abort(404)
+    response = submitted_response_or_404(survey, public_id)
     definition = services.definition_of(response.version)
     sections: list[dict[str, Any]] = []
     for page in runner.visible_pages(definition, response.answers, response.channel):

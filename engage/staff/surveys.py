@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import abort
+from sqlalchemy import select
 
 from engage.database import db
 from surveys import services
-from surveys.models import Survey
+from surveys.models import Response, ResponseStatus, Survey
 
-__all__ = ["survey_or_404"]
+__all__ = ["submitted_response_or_404", "survey_or_404"]
 
 
 def survey_or_404(slug: str, *, published: bool = False) -> Survey:
@@ -23,3 +24,14 @@ def survey_or_404(slug: str, *, published: bool = False) -> Survey:
     if published and survey.published is None:
         abort(404)
     return survey
+
+
+def submitted_response_or_404(survey: Survey, public_id: str) -> Response:
+    """One submitted response of ``survey`` by its public id: 404 for an unknown id, a
+    response of another survey, or one still being answered."""
+    response = db().scalar(
+        select(Response).where(Response.survey_id == survey.id, Response.public_id == public_id)
+    )
+    if response is None or response.status != ResponseStatus.SUBMITTED:
+        abort(404)
+    return response
