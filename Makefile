@@ -60,7 +60,7 @@ run: demo ## Serve the product with gunicorn on http://127.0.0.1:5000 with demo 
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	ENGAGE_BASE_URL="$${ENGAGE_BASE_URL:-http://$(HOST):$(PORT)}" \
 	  $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - \
-	  --logger-class engage.logmask.GunicornLogger wsgi:app
+	  --logger-class engage.platform.logmask.GunicornLogger wsgi:app
 
 .PHONY: chromium
 chromium: ## Install Debian's Chromium for the browser tests when it is missing

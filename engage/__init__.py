@@ -15,9 +15,9 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engage import logmask
-from engage.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Settings, flask_config
 from engage.models import Role
+from engage.platform import logmask
+from engage.platform.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Settings, flask_config
 from surveys import runner
 from surveys.definition import LIKERT_SCALE
 
@@ -42,7 +42,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     )
     # Every <int:...> in a route stops at the largest id a row can have (before any route is added).
     # Imported here, like the modules below: they import the engage package themselves.
-    from engage.inputs import RecordIdConverter
+    from engage.platform.inputs import RecordIdConverter
 
     app.url_map.converters["int"] = RecordIdConverter
     app.config.update(flask_config(settings, instance_path))
@@ -63,7 +63,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
 
     # Imported here: these modules import the engage package themselves, so the factory
     # imports them when it runs rather than when engage is first imported.
-    from engage import database, errors, extensions, links, security
+    from engage.platform import database, errors, extensions, links, security
 
     database.init_app(app)
     _init_redis(app, settings)

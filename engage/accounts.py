@@ -14,9 +14,9 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from engage import clock
-from engage.config import Settings
 from engage.models import Role, StaffSession, StaffUser
+from engage.platform import clock
+from engage.platform.config import Settings
 from surveys import text
 
 MIN_PASSWORD_LENGTH = 12

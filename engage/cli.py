@@ -13,12 +13,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from engage import accounts, audit, backup, clock, database
+from engage import accounts
 from engage.demo import load_demo
 from engage.forums.cli import forums_cli
-from engage.jobs import queue_name
-from engage.maintenance import run_maintenance
 from engage.models import Role, StaffUser
+from engage.platform import audit, backup, clock, database
+from engage.platform.jobs import queue_name
+from engage.platform.maintenance import run_maintenance
 from engage.surveys_cli import surveys_cli
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
@@ -201,7 +202,12 @@ def jobs_worker(burst: bool) -> None:
     queue = Queue(queue_name(app), connection=client)
     if not burst:
         # Start the hourly housekeeping chain (it re-queues itself; a Redis key stops duplicates).
-        queue.enqueue("engage.jobs.run_in_app_context", "engage.maintenance:scheduled_maintenance", (), {})
+        queue.enqueue(
+            "engage.platform.jobs.run_in_app_context",
+            "engage.platform.maintenance:scheduled_maintenance",
+            (),
+            {},
+        )
     worker = SimpleWorker([queue], connection=client)
     worker.work(burst=burst, with_scheduler=True)
 

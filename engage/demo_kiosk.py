@@ -12,9 +12,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engage import audit
 from engage.kiosk import services
 from engage.kiosk.models import KioskDevice
+from engage.platform import audit
 
 DEMO_KIOSK = "Demo kiosk: children's library"
 DEMO_BRANCH = "northgate-central"

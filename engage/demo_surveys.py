@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engage.config import PROJECT_ROOT
+from engage.platform.config import PROJECT_ROOT
 from surveys import runner, services
 from surveys.definition import LIKERT_SCALE, Question, SurveyDefinition
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engage import clock
+from engage.platform import clock
 from surveys.orm import Base, UTCDateTime
 
 
@@ -133,7 +133,7 @@ class AuditEvent(Base):
 
 
 class OutboundEmail(Base):
-    """An email the service sends, kept so nothing is silently lost (see engage.mail).
+    """An email the service sends, kept so nothing is silently lost (see engage.platform.mail).
 
     An email holds personal data (the address, often a name), so it is tied to the person
     it concerns: a forum member, a "tell me what happened" address or an unfinished
@@ -173,7 +173,7 @@ class OutboundEmail(Base):
 
 
 class RateLimitCounter(Base):
-    """One rate-limit window (see engage.ratelimit), when Redis is not configured.
+    """One rate-limit window (see engage.platform.ratelimit), when Redis is not configured.
 
     Every web worker counts here, so a limit holds across processes and machines. ``key``
     names the limit and a digest of who is counted (never an address in clear).

@@ -12,12 +12,13 @@ from flask import Blueprint, abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, func, select
 
-from engage import clock, pdf
+from engage import pdf
 from engage.auth.decorators import role_required
-from engage.database import db
-from engage.errors import summary_items
 from engage.models import Role
-from engage.security import mark_private
+from engage.platform import clock
+from engage.platform.database import db
+from engage.platform.errors import summary_items
+from engage.platform.security import mark_private
 from engage.staff.surveys import survey_or_404
 from surveys import reporting, runner, services
 from surveys.definition import SurveyDefinition

@@ -10,8 +10,8 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from engage import audit, clock, inputs
-from engage.database import db
+from engage.platform import audit, clock, inputs
+from engage.platform.database import db
 from surveys import export, services
 from surveys.definition import validate
 from surveys.models import Survey

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from engage.database import make_engine
+from engage.platform.database import make_engine
 from engage.schema import metadata
 
 config = context.config
@@ -24,7 +24,7 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
-    assert url, "sqlalchemy.url is set by engage.database.alembic_config"
+    assert url, "sqlalchemy.url is set by engage.platform.database.alembic_config"
     engine = make_engine(url, pooled=False)
     with engine.connect() as connection:
         context.configure(

@@ -31,9 +31,10 @@ from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from engage import accounts, clock, create_app, database
-from engage.config import Settings
+from engage import accounts, create_app
 from engage.models import Role, StaffUser
+from engage.platform import clock, database
+from engage.platform.config import Settings
 from surveys.orm import Base
 from tests.pages import PageClient
 

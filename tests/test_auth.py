@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from engage import accounts
-from engage.database import db
 from engage.models import AuditEvent, RateLimitCounter, Role, StaffSession, StaffUser
+from engage.platform.database import db
 from tests.conftest import PASSWORD, FrozenClock, sign_in
 from tests.pages import PageClient
 

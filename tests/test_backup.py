@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import MetaData, create_engine, select
 
-from engage import create_app, database
+from engage import create_app
+from engage.platform import database
 from tests.conftest import (
     BACKEND,
     create_postgres_database,

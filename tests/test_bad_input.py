@@ -25,14 +25,14 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from engage import clock
 from engage.actions.models import Action, Priority
-from engage.database import db
 from engage.demo_surveys import EXAMPLE
 from engage.followups.models import FollowUp
 from engage.forums.models import Forum, ForumMeeting, ForumMember
 from engage.kiosk.models import KioskDevice
 from engage.models import OutboundEmail, Role, StaffUser
+from engage.platform import clock
+from engage.platform.database import db
 from engage.themes.models import QuoteReview, ThemeAnalysis
 from engage.themes.services import quote_key
 from surveys import services

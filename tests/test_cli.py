@@ -8,11 +8,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from engage import database
 from engage.actions.models import Action
-from engage.database import db
 from engage.kiosk.models import KioskDevice
 from engage.models import AuditEvent, StaffUser
+from engage.platform import database
+from engage.platform.database import db
 from engage.themes.models import ThemeAnalysis
 
 

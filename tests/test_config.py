@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engage import create_app
-from engage.config import ConfigError, Settings, development_secret_key
+from engage.platform.config import ConfigError, Settings, development_secret_key
 
 
 def test_defaults_work_for_development() -> None:

@@ -1,4 +1,4 @@
-"""engage.inputs: reading ids, whole numbers and JSON from outside without an exception."""
+"""engage.platform.inputs: reading ids, whole numbers and JSON from outside without an exception."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from engage import inputs
+from engage.platform import inputs
 
 
 @pytest.mark.parametrize(

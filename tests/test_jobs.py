@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from rq import Queue, SimpleWorker
 
-from engage import jobs
+from engage.platform import jobs
 
 RESULTS: list[str] = []
 

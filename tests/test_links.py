@@ -18,10 +18,10 @@ from flask import Flask, request
 from sqlalchemy import select
 
 from engage import create_app
-from engage.config import PROJECT_ROOT
-from engage.database import db
-from engage.links import external_url
 from engage.models import OutboundEmail, Role
+from engage.platform.config import PROJECT_ROOT
+from engage.platform.database import db
+from engage.platform.links import external_url
 from surveys.models import Survey
 from tests.conftest import make_settings, sign_in
 from tests.forums.conftest import make_forum, sign_up_data
@@ -179,7 +179,7 @@ def test_with_trusted_hosts_a_forged_host_is_refused_with_400(
 
 
 def test_production_trusts_only_the_public_host() -> None:
-    from engage.config import Settings
+    from engage.platform.config import Settings
 
     production = Settings(
         env="production",
@@ -215,7 +215,7 @@ def test_posters_and_the_feed_use_the_base_url(
 
 def test_external_url_keeps_a_path_prefix(app: Flask) -> None:
     app.config["ENGAGE_SETTINGS"].base_url = "https://council.example/engage/"
-    app.extensions.pop("engage.links.adapter", None)
+    app.extensions.pop("engage.platform.links.adapter", None)
     with app.app_context():
         assert (
             external_url("forums.manage", token="abc") == "https://council.example/engage/forums/manage/abc"

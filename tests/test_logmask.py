@@ -14,9 +14,9 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
-from engage import logmask
-from engage.config import PROJECT_ROOT
 from engage.models import Role, StaffUser
+from engage.platform import logmask
+from engage.platform.config import PROJECT_ROOT
 from engage.staff.views import mask_secrets_in_email
 from surveys.models import Survey
 from tests.conftest import sign_in
@@ -71,13 +71,14 @@ def test_make_run_uses_the_masking_logger() -> None:
     makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
     deployment = (PROJECT_ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
     for text in (makefile, deployment):
-        assert "--logger-class engage.logmask.GunicornLogger" in text
+        assert "--logger-class engage.platform.logmask.GunicornLogger" in text
 
 
 def test_gunicorn_access_log_holds_no_token(database_url: str, tmp_path: Path) -> None:
     """The real thing: gunicorn with the logger class writes its access log to a file."""
     log = tmp_path / "access.log"
-    args = ("--workers", "1", "--access-logfile", str(log), "--logger-class", "engage.logmask.GunicornLogger",
+    logger = "engage.platform.logmask.GunicornLogger"
+    args = ("--workers", "1", "--access-logfile", str(log), "--logger-class", logger,
             "--access-logformat", '%(h)s "%(r)s" %(s)s "%(f)s" %(U)s %({raw_uri}e)s')  # fmt: skip
     with serve(database_url, args=args) as (base, _master):
         for path in (

@@ -1,4 +1,4 @@
-"""The outbox (engage.mail): an email that cannot be built is recorded as failed, with the
+"""The outbox (engage.platform.mail): an email that cannot be built is recorded as failed, with the
 reason, at once; it never waits as "queued" for a delivery that cannot happen."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engage import mail
-from engage.database import db
 from engage.models import OutboundEmail, Role, StaffUser
+from engage.platform import mail
+from engage.platform.database import db
 from tests.pages import PageClient
 from tests.residents.test_resume_email import free_port
 

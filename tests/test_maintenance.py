@@ -10,9 +10,10 @@ from flask import Flask
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
-from engage import clock
-from engage.database import db
-from engage.jobs import queue_name
+from engage.platform import clock
+from engage.platform.database import db
+from engage.platform.jobs import queue_name
+from engage.platform.maintenance import TASKS
 from surveys import services
 from surveys.models import Response
 from tests.conftest import FrozenClock
@@ -63,11 +64,29 @@ def test_worker_runs_maintenance_and_schedules_the_next(
     with app.app_context():
         client = app.extensions["engage.redis"]
         queue = Queue(queue_name(app), connection=client)
-        queue.enqueue("engage.jobs.run_in_app_context", "engage.maintenance:scheduled_maintenance", (), {})
+        queue.enqueue(
+            "engage.platform.jobs.run_in_app_context",
+            "engage.platform.maintenance:scheduled_maintenance",
+            (),
+            {},
+        )
         SimpleWorker([queue], connection=client).work(burst=True)
         assert queue.scheduled_job_registry.count == 1, "the next run is queued"
         # A second worker starting does not add a second chain.
-        queue.enqueue("engage.jobs.run_in_app_context", "engage.maintenance:scheduled_maintenance", (), {})
+        queue.enqueue(
+            "engage.platform.jobs.run_in_app_context",
+            "engage.platform.maintenance:scheduled_maintenance",
+            (),
+            {},
+        )
         SimpleWorker([queue], connection=client).work(burst=True)
         assert queue.scheduled_job_registry.count == 1
     assert _responses(app) == 0
+
+
+def test_features_register_their_own_housekeeping(app: Flask) -> None:
+    """Housekeeping imports no feature: forums and follow-ups add their steps themselves."""
+    names = [name for name, _ in TASKS]
+    assert "forum sign-ups and memberships (unconfirmed deleted, lapsed erased)" in names
+    assert "'tell me what happened' addresses (unconfirmed after 7 days, all after 2 years)" in names
+    assert len(names) == len(set(names)), "each step once, however many apps are made"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engage.config import PROJECT_ROOT
+from engage.platform.config import PROJECT_ROOT
 from tests.pages import PageClient
 
 

@@ -13,11 +13,12 @@ import redis
 from flask import Flask
 from sqlalchemy import func, select
 
-from engage import connect_redis, database
-from engage.extensions import rate_limiter
-from engage.maintenance import run_maintenance
+from engage import connect_redis
 from engage.models import AuditEvent, RateLimitCounter
-from engage.ratelimit import DatabaseStorage, Limit, RateLimiter, SharedRedisStorage, epoch_now
+from engage.platform import database
+from engage.platform.extensions import rate_limiter
+from engage.platform.maintenance import run_maintenance
+from engage.platform.ratelimit import DatabaseStorage, Limit, RateLimiter, SharedRedisStorage, epoch_now
 from tests.conftest import FrozenClock
 
 LIMIT = Limit("test", count=3, seconds=60)
@@ -139,7 +140,7 @@ def test_redis_keys_expire(redis_url: str, redis_namespace: str) -> None:
 def test_unreachable_redis_fails_open_and_logs(caplog: pytest.LogCaptureFixture) -> None:
     dead = connect_redis("redis://127.0.0.1:1/0")
     limiter = RateLimiter(SharedRedisStorage(dead, "dead"))
-    with caplog.at_level(logging.ERROR, logger="engage.ratelimit"):
+    with caplog.at_level(logging.ERROR, logger="engage.platform.ratelimit"):
         for _ in range(5):
             verdict = limiter.hit(LIMIT, "x")
         limiter.forgive(LIMIT, "x")
@@ -152,7 +153,7 @@ def test_unreachable_redis_fails_open_and_logs(caplog: pytest.LogCaptureFixture)
 def test_unusable_database_fails_open_and_logs(tmp_path: object, caplog: pytest.LogCaptureFixture) -> None:
     engine = database.make_engine(f"sqlite:///{tmp_path}/no-tables.sqlite3")
     limiter = RateLimiter(DatabaseStorage(engine), clock=epoch_now)
-    with caplog.at_level(logging.ERROR, logger="engage.ratelimit"):
+    with caplog.at_level(logging.ERROR, logger="engage.platform.ratelimit"):
         verdicts = [limiter.hit(LIMIT, "x") for _ in range(5)]
     engine.dispose()
     assert all(v.allowed for v in verdicts)

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from engage.config import PROJECT_ROOT
 from engage.kiosk.offline import bundle_pages
+from engage.platform.config import PROJECT_ROOT
 from surveys import runner
 from surveys.definition import parse
 

@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engage.database import db
 from engage.models import AuditEvent, Role, StaffUser
+from engage.platform.database import db
 from tests.conftest import sign_in
 from tests.pages import PageClient
 
@@ -200,7 +200,7 @@ def test_audit_log_lists_and_pages(
 ) -> None:
     signed_in(Role.ADMIN)
     with app.app_context():
-        from engage import audit
+        from engage.platform import audit
 
         for n in range(60):
             audit.record(

@@ -109,10 +109,10 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_url(no_csrf: Fl
 def test_an_enrolled_kiosk_gets_no_staff_page_even_when_staff_sign_in_on_it(
     app: Flask, make_staff: Callable[..., StaffUser]
 ) -> None:
-    from engage import clock
-    from engage.database import db
     from engage.kiosk import services
     from engage.kiosk.models import KioskDevice
+    from engage.platform import clock
+    from engage.platform.database import db
 
     with app.app_context():
         device = KioskDevice(
@@ -160,7 +160,7 @@ STAFF_TEMPLATE_DIRS = (
 
 def test_staff_templates_extend_the_staff_layout() -> None:
     """One place says staff pages are not for search engines (templates/staff/layout.html)."""
-    from engage.config import PROJECT_ROOT
+    from engage.platform.config import PROJECT_ROOT
 
     wrong = []
     for folder in STAFF_TEMPLATE_DIRS:

@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from werkzeug.exceptions import NotFound
 
-from engage import clock
-from engage.config import PROJECT_ROOT
-from engage.database import db
+from engage.platform import clock
+from engage.platform.config import PROJECT_ROOT
+from engage.platform.database import db
 from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from surveys import services
 from surveys.models import ResponseStatus

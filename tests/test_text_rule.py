@@ -25,12 +25,12 @@ from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField, StringField, TextAreaField
 
 import engage
-from engage import forms
 from engage.actions.models import Action, Priority
-from engage.database import db
 from engage.forums.models import Forum, ForumMeeting, ForumMember
 from engage.kiosk.models import KioskDevice
 from engage.models import Role, StaffUser
+from engage.platform import forms
+from engage.platform.database import db
 from surveys import definition, text
 from surveys.models import Survey
 from tests.conftest import sign_in
@@ -106,7 +106,9 @@ def test_every_form_in_the_service_is_found() -> None:
 
 @pytest.mark.parametrize("form_class", engage_form_classes(), ids=lambda c: c.__name__)
 def test_every_text_field_of_every_form_follows_the_rule(app: Flask, form_class: type[FlaskForm]) -> None:
-    assert issubclass(form_class, forms.Form), f"{form_class.__name__} must subclass engage.forms.Form"
+    assert issubclass(form_class, forms.Form), (
+        f"{form_class.__name__} must subclass engage.platform.forms.Form"
+    )
     with app.test_request_context(method="POST"):
         probe = form_class(meta={"csrf": False})
         fields = [f for f in probe if isinstance(f, StringField) and not isinstance(f, PasswordField)]
@@ -323,7 +325,7 @@ def _sign_up(staff: Staff) -> tuple[Page, str]:
 @case("kiosk name (hand-written)")
 def _kiosk(staff: Staff) -> tuple[Page, str]:
     with staff.app.app_context():
-        from engage import clock
+        from engage.platform import clock
         from surveys import services
 
         services.save_definition(db(), copy.deepcopy(SURVEY), clock.now())

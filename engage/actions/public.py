@@ -6,8 +6,8 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from engage.actions import services
-from engage.database import db
-from engage.links import external_url
+from engage.platform.database import db
+from engage.platform.links import external_url
 from surveys import services as survey_services
 
 bp = Blueprint("yswd", __name__, url_prefix="/you-said-we-did")

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engage import audit, events, inputs
 from engage.actions import tables
 from engage.actions.models import (
     STATUSES,
@@ -33,6 +32,7 @@ from engage.actions.queries import actions_for_theme as actions_for_theme
 from engage.actions.queries import all_actions as all_actions
 from engage.actions.queries import theme_ref as theme_ref
 from engage.actions.queries import trace_response as trace_response
+from engage.platform import audit, events, inputs
 from engage.themes import queries as theme_queries
 from engage.themes import snapshot
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
@@ -703,7 +703,7 @@ def responses_for_action(session: Session, action: Action) -> list[Response]:
     )
 
 
-# --- reacting to the themes' changes (engage.events) ---------------------------------------
+# --- reacting to the themes' changes (engage.platform.events) ---------------------------------------
 
 
 @events.theme_merged.connect

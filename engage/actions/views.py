@@ -9,15 +9,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from engage import clock, events
 from engage.actions import services
 from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
 from engage.auth.decorators import role_required
-from engage.database import db
-from engage.downloads import spreadsheet
-from engage.errors import summary_items
 from engage.followups import queries as follow_up_queries
 from engage.models import Role
+from engage.platform import clock, events
+from engage.platform.database import db
+from engage.platform.downloads import spreadsheet
+from engage.platform.errors import summary_items
 from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from surveys import services as survey_services
 

@@ -6,7 +6,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from engage.forms import Form
+from engage.platform.forms import Form
 
 
 class LoginForm(Form):

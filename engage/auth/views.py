@@ -10,14 +10,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
-from engage import accounts, audit
+from engage import accounts
 from engage.auth.forms import ChangePasswordForm, LoginForm
-from engage.config import Settings
-from engage.database import db
-from engage.extensions import rate_limiter
 from engage.models import StaffUser
-from engage.ratelimit import Limit
-from engage.security import mark_private
+from engage.platform import audit
+from engage.platform.config import Settings
+from engage.platform.database import db
+from engage.platform.extensions import rate_limiter
+from engage.platform.ratelimit import Limit
+from engage.platform.security import mark_private
 
 bp = Blueprint("auth", __name__)
 

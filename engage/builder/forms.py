@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from engage.forms import Form
+from engage.platform.forms import Form
 from surveys.runner import parse_date_parts
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

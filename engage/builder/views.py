@@ -29,7 +29,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from engage import audit, clock
 from engage.auth.decorators import role_required
 from engage.builder import editing
 from engage.builder.forms import (
@@ -42,10 +41,11 @@ from engage.builder.forms import (
     QuestionForm,
     check_slug,
 )
-from engage.database import db
-from engage.forms import form_status
-from engage.links import external_url
 from engage.models import Role, StaffUser
+from engage.platform import audit, clock
+from engage.platform.database import db
+from engage.platform.forms import form_status
+from engage.platform.links import external_url
 from engage.staff.surveys import survey_or_404
 from surveys import services
 from surveys.definition import DefinitionError, parse, validate

@@ -8,11 +8,11 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
-from engage import clock, mail
-from engage.database import db
-from engage.extensions import rate_limiter
 from engage.followups import services
-from engage.ratelimit import Limit
+from engage.platform import clock, mail
+from engage.platform.database import db
+from engage.platform.extensions import rate_limiter
+from engage.platform.ratelimit import Limit
 from surveys import text
 from surveys.models import Response
 

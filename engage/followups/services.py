@@ -27,14 +27,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engage import audit, clock, events, jobs, mail
 from engage.actions.models import Action, Publication, ResponseLink, StatusChange
-from engage.config import Settings
-from engage.database import db
 from engage.followups.models import FollowUp, FollowUpNotice
 from engage.followups.queries import waiting as waiting
-from engage.links import external_url
 from engage.models import OutboundEmail
+from engage.platform import audit, clock, events, jobs, mail, maintenance
+from engage.platform.config import Settings
+from engage.platform.database import db
+from engage.platform.links import external_url
 from engage.themes import snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
@@ -302,7 +302,7 @@ def notify_status_change(change_id: int) -> int:
     return len(queued)
 
 
-# --- reacting to the action plan's changes (engage.events) ---------------------------------
+# --- reacting to the action plan's changes (engage.platform.events) ---------------------------------
 
 
 @events.action_status_changed.connect
@@ -313,3 +313,10 @@ def _tell_about_status(change: StatusChange) -> None:
 @events.plan_published.connect
 def _tell_about_publication(survey: Survey) -> None:
     jobs.enqueue(notify_published, survey.id)
+
+
+@maintenance.task("'tell me what happened' addresses (unconfirmed after 7 days, all after 2 years)")
+def purge_follow_ups() -> int:
+    removed = purge(db(), clock.now())
+    db().commit()
+    return removed

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 
-from engage import clock, jobs
-from engage.database import db
-from engage.extensions import csrf
 from engage.followups import services
-from engage.security import mark_private
+from engage.platform import clock, jobs
+from engage.platform.database import db
+from engage.platform.extensions import csrf
+from engage.platform.security import mark_private
 from surveys.models import Survey
 
 bp = Blueprint("followups", __name__, url_prefix="/hear-back")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from engage import mail
 from engage.forums.models import ForumMember
-from engage.links import external_url
+from engage.platform import mail
+from engage.platform.links import external_url
 
 SALT = "engage.forums.unsubscribe"
 

@@ -26,12 +26,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from engage import audit, clock, inputs, jobs, mail
 from engage.auth.decorators import role_required
-from engage.config import Settings
-from engage.database import db
-from engage.downloads import spreadsheet
-from engage.errors import summary_items
 from engage.forums import links, services
 from engage.forums.models import (
     INTEREST_AREAS,
@@ -42,8 +37,13 @@ from engage.forums.models import (
     ForumMember,
     MemberStatus,
 )
-from engage.links import external_url
 from engage.models import OutboundEmail, Role
+from engage.platform import audit, clock, inputs, jobs, mail
+from engage.platform.config import Settings
+from engage.platform.database import db
+from engage.platform.downloads import spreadsheet
+from engage.platform.errors import summary_items
+from engage.platform.links import external_url
 from surveys import text
 from surveys.runner import parse_date_parts
 

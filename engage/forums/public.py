@@ -28,11 +28,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from engage import clock, mail
-from engage.config import Settings
-from engage.database import db
-from engage.errors import summary_items
-from engage.extensions import csrf, rate_limiter
 from engage.forums import links, services
 from engage.forums.models import (
     INTEREST_AREAS,
@@ -42,9 +37,14 @@ from engage.forums.models import (
     ForumMember,
     MemberStatus,
 )
-from engage.links import external_url
-from engage.ratelimit import Limit
-from engage.security import mark_private
+from engage.platform import clock, mail
+from engage.platform.config import Settings
+from engage.platform.database import db
+from engage.platform.errors import summary_items
+from engage.platform.extensions import csrf, rate_limiter
+from engage.platform.links import external_url
+from engage.platform.ratelimit import Limit
+from engage.platform.security import mark_private
 from surveys.export import neutralise
 
 log = logging.getLogger(__name__)
@@ -512,7 +512,7 @@ def leave(token: str) -> ResponseReturnValue:
     forum = member.forum
     email = member.email
     # Erasing deletes every email about them; the goodbye, which names only the forum, is
-    # deleted in turn once it is sent (or after a day if it cannot be: see engage.mail).
+    # deleted in turn once it is sent (or after a day if it cannot be: see engage.platform.mail).
     services.erase(db(), member, clock.now(), reason="erased", channel="web")
     message = None
     if email:

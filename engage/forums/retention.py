@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from flask import current_app
 
-from engage import audit, clock, mail
-from engage.config import Settings
-from engage.database import db
 from engage.forums import links, services
 from engage.models import OutboundEmail
+from engage.platform import audit, clock, mail, maintenance
+from engage.platform.config import Settings
+from engage.platform.database import db
 
 
 def run_purge() -> services.PurgeResult:
@@ -52,3 +52,9 @@ def run_purge() -> services.PurgeResult:
     for message in messages:
         mail.dispatch(message)
     return result
+
+
+@maintenance.task("forum sign-ups and memberships (unconfirmed deleted, lapsed erased)")
+def purge_forum_members() -> int:
+    result = run_purge()
+    return result.unconfirmed_deleted + result.lapsed

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import abort, g
 
-from engage.extensions import rate_limiter
 from engage.kiosk.models import KioskDevice
-from engage.ratelimit import Limit
+from engage.platform.extensions import rate_limiter
+from engage.platform.ratelimit import Limit
 
 __all__ = ["START_LIMIT", "current_kiosk", "start_channel"]
 

@@ -31,16 +31,16 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from engage import clock, inputs
-from engage.database import db
-from engage.extensions import csrf, rate_limiter
 from engage.kiosk import offline
 from engage.kiosk.channel import current_kiosk
 from engage.kiosk.models import KioskDevice
-from engage.links import external_url
-from engage.ratelimit import Limit
+from engage.platform import clock, inputs
+from engage.platform.database import db
+from engage.platform.extensions import csrf, rate_limiter
+from engage.platform.links import external_url
+from engage.platform.ratelimit import Limit
+from engage.platform.security import mark_private
 from engage.residents.session import SESSION_KEY, field_anchor
-from engage.security import mark_private
 from surveys import services as survey_services
 from surveys.definition import Page, SurveyDefinition
 from surveys.models import ResponseStatus

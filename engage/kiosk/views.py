@@ -26,19 +26,19 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from engage import audit, clock, inputs
 from engage.auth.decorators import role_required
-from engage.database import db
-from engage.errors import summary_items
-from engage.extensions import rate_limiter
 from engage.kiosk import offline_views, services
 from engage.kiosk.channel import current_kiosk
 from engage.kiosk.models import KioskDevice, KioskRefusal
-from engage.links import external_url
 from engage.models import Role
-from engage.ratelimit import Limit
+from engage.platform import audit, clock, inputs
+from engage.platform.database import db
+from engage.platform.errors import summary_items
+from engage.platform.extensions import rate_limiter
+from engage.platform.links import external_url
+from engage.platform.ratelimit import Limit
+from engage.platform.security import mark_private
 from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY
-from engage.security import mark_private
 from surveys import services as survey_services
 from surveys import text
 

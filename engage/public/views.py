@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
 from engage import __version__
-from engage.health import database_status, redis_status
+from engage.platform.health import database_status, redis_status
 
 bp = Blueprint("public", __name__)
 

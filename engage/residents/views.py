@@ -26,17 +26,17 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import Gone
 
-from engage import clock, mail
-from engage.config import Settings
-from engage.database import db
-from engage.errors import summary_items
-from engage.extensions import rate_limiter
 from engage.followups import asking as follow_up
 from engage.kiosk.channel import start_channel
-from engage.links import external_url
-from engage.ratelimit import Limit, Verdict
+from engage.platform import clock, mail
+from engage.platform.config import Settings
+from engage.platform.database import db
+from engage.platform.errors import summary_items
+from engage.platform.extensions import rate_limiter
+from engage.platform.links import external_url
+from engage.platform.ratelimit import Limit, Verdict
+from engage.platform.security import mark_private
 from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY, field_anchor
-from engage.security import mark_private
 from surveys import runner, services
 from surveys import text as text_rule
 from surveys.definition import Page, SurveyDefinition

@@ -19,8 +19,8 @@ from flask import Blueprint, Flask, flash, g, make_response, redirect, render_te
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from engage.extensions import login_manager
-from engage.security import mark_private
+from engage.platform.extensions import login_manager
+from engage.platform.security import mark_private
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 

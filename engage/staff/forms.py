@@ -7,8 +7,8 @@ from wtforms import RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
-from engage.forms import Form
 from engage.models import Role
+from engage.platform.forms import Form
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import select
 
-from engage.database import db
+from engage.platform.database import db
 from surveys import services
 from surveys.models import Response, ResponseStatus, Survey
 

@@ -9,12 +9,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from engage import accounts, audit, logmask
+from engage import accounts
 from engage.auth.decorators import role_required
-from engage.database import db
-from engage.forms import form_status
-from engage.health import database_status, redis_status
 from engage.models import AuditEvent, OutboundEmail, Role, StaffUser
+from engage.platform import audit, logmask
+from engage.platform.database import db
+from engage.platform.forms import form_status
+from engage.platform.health import database_status, redis_status
 from engage.staff.forms import EditStaffForm, StaffAccountForm
 from surveys import text
 

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from analysis.codebook import Codebook, CodebookError, Operation, SplitTheme, ThemeState
 from analysis.model import UNASSIGNED, ThemeModel
 from analysis.redact import redact
-from engage import audit, clock, events
-from engage.database import db
+from engage.platform import audit, clock, events
+from engage.platform.database import db
 from engage.themes.models import AnalysisStatus, QuoteReview, ThemeAnalysis, ThemeNote
 from engage.themes.queries import ShownQuote as ShownQuote
 from engage.themes.queries import ThemeError as ThemeError

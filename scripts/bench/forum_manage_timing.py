@@ -24,11 +24,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from engage import clock, create_app, database
-from engage.config import Settings
-from engage.database import db
+from engage import create_app
 from engage.forums import services
 from engage.forums.models import Forum
+from engage.platform import clock, database
+from engage.platform.config import Settings
+from engage.platform.database import db
 
 KNOWN = "priya@example.org"
 UNKNOWN = "nobody@example.org"
@@ -88,7 +89,7 @@ def main() -> None:
         app = build_app(url, Path(folder) / "instance")
         # Per-address limits are fixed at 3 an hour; lift them for the measurement.
         from engage.forums import public
-        from engage.ratelimit import Limit
+        from engage.platform.ratelimit import Limit
 
         public._limits = lambda: (Limit("forum:client", 10**9, 3600), Limit("forum:email", 10**9, 3600))  # type: ignore[attr-defined]
         client = app.test_client()  # type: ignore[attr-defined]

@@ -42,8 +42,8 @@ TARGET_SECONDS = 1.0
 def seed(app: Any, responses: int) -> dict[str, Any]:
     from sqlalchemy import func, insert, select
 
-    from engage import clock
-    from engage.database import db
+    from engage.platform import clock
+    from engage.platform.database import db
     from surveys import services
     from surveys.models import Response, Submission
 
@@ -98,8 +98,8 @@ def seed(app: Any, responses: int) -> dict[str, Any]:
 
 
 def add_new_answers(app: Any) -> dict[str, Any]:
-    from engage import clock
-    from engage.database import db
+    from engage.platform import clock
+    from engage.platform.database import db
     from engage.themes import services as themes
     from surveys import services
 
@@ -154,8 +154,8 @@ def staff_pages(analysis: dict[str, Any]) -> list[tuple[str, str]]:
 
 def time_pages(app: Any, analysis: dict[str, Any], repeats: int) -> list[dict[str, Any]]:
     from engage import accounts
-    from engage.database import db
     from engage.models import Role
+    from engage.platform.database import db
 
     password = secrets.token_urlsafe(16)
     with app.app_context():
@@ -239,9 +239,9 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "instance" / "bench")
     args = parser.parse_args()
     from engage import create_app
-    from engage.config import Settings
-    from engage.database import db, upgrade
     from engage.demo import load_demo
+    from engage.platform.config import Settings
+    from engage.platform.database import db, upgrade
 
     result: dict[str, Any] = {"backend": args.backend}
     with ExitStack() as stack:

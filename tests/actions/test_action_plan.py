@@ -12,8 +12,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from engage.actions.models import Action, ThemeLink
-from engage.database import db
 from engage.models import AuditEvent, Role, StaffUser
+from engage.platform.database import db
 from tests.pages import Page, PageClient
 from tests.themes.test_themes import SLUG, URL, add_responses, analysed, client_for, corpus, run
 

@@ -15,8 +15,8 @@ from werkzeug.test import TestResponse
 
 from engage.actions import services
 from engage.actions.models import Action, Priority
-from engage.database import db
 from engage.models import Role, StaffUser
+from engage.platform.database import db
 from tests.actions import workbooks
 from tests.pages import Page, PageClient
 from tests.themes.test_themes import client_for

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from engage import clock
-from engage.database import db
 from engage.models import AuditEvent, Role, StaffUser
+from engage.platform import clock
+from engage.platform.database import db
 from engage.themes import services
 from engage.themes.models import QuoteReview, ThemeAnalysis
 from engage.themes.services import quote_key

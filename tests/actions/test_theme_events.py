@@ -1,4 +1,4 @@
-"""Service level: the action plan follows theme merges and splits through engage.events,
+"""Service level: the action plan follows theme merges and splits through engage.platform.events,
 without the themes feature importing it (no pages, one app context)."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
-from engage import clock, events
 from engage.actions import services as actions
 from engage.actions.models import ThemeLink
-from engage.database import db
+from engage.platform import clock, events
+from engage.platform.database import db
 from engage.themes import services as themes
 from engage.themes.models import ThemeAnalysis
 from tests.actions.test_action_plan import themed

@@ -19,10 +19,11 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 from werkzeug.serving import make_server
 
-from engage import accounts, clock, create_app
-from engage.config import PROJECT_ROOT
-from engage.database import db
+from engage import accounts, create_app
 from engage.models import Role
+from engage.platform import clock
+from engage.platform.config import PROJECT_ROOT
+from engage.platform.database import db
 from surveys import services
 from tests.conftest import PASSWORD, TestDatabase, make_settings
 

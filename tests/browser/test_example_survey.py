@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from engage.config import PROJECT_ROOT
+from engage.platform.config import PROJECT_ROOT
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
 
 pytestmark = pytest.mark.browser

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 from sqlalchemy import select
 
-from engage import clock
-from engage.database import db
 from engage.models import OutboundEmail, Role
+from engage.platform import clock
+from engage.platform.database import db
 from surveys import services
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
 

@@ -14,11 +14,11 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
-from engage import clock
-from engage.config import PROJECT_ROOT
-from engage.database import db
 from engage.kiosk.models import KioskRefusal
 from engage.models import Role
+from engage.platform import clock
+from engage.platform.config import PROJECT_ROOT
+from engage.platform.database import db
 from surveys import services
 from surveys.models import Response
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from engage import clock
-from engage.database import db
+from engage.platform import clock
+from engage.platform.database import db
 from surveys import services
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
 from tests.residents.conftest import SURVEY

@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from engage.builder.views import bp
-from engage.database import db
 from engage.models import AuditEvent, Role, StaffUser
+from engage.platform.database import db
 from surveys import services
 from surveys.models import Survey, SurveyVersion
 from tests.pages import Page, PageClient

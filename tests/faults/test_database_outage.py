@@ -21,8 +21,9 @@ from flask import Flask
 from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 
-from engage import clock, create_app
-from engage.database import db
+from engage import create_app
+from engage.platform import clock
+from engage.platform.database import db
 from surveys import services
 from surveys.models import Response
 from tests.conftest import BACKEND, make_settings

@@ -86,7 +86,7 @@ def test_jobs_run_in_process_while_redis_is_down(
     assert queued.status == "queued" and not inbox.messages, "with Redis up, a worker would send it"
 
     redis_proxy.stop()
-    with caplog.at_level(logging.ERROR, logger="engage.jobs"):
+    with caplog.at_level(logging.ERROR, logger="engage.platform.jobs"):
         register(client, email="inline@example.org")
     sent = [m for m in outbox(app, "forum_confirm") if m.to_address == "inline@example.org"]
     assert [m.status for m in sent] == ["sent"], "delivered straight away instead"

@@ -21,8 +21,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from engage.database import db
 from engage.models import AuditEvent, Role, StaffUser
+from engage.platform.database import db
 from tests.faults.gunicorn import serve
 from tests.faults.test_worker_killed import Resident
 

@@ -30,8 +30,8 @@ from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from engage import clock, database
-from engage.database import db
+from engage.platform import clock, database
+from engage.platform.database import db
 from surveys import services
 from surveys.models import Response, Submission
 from tests.pages import form_values

@@ -11,11 +11,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engage import clock
-from engage.database import db
 from engage.forums import services
 from engage.forums.models import Forum, ForumMember
 from engage.models import OutboundEmail
+from engage.platform import clock
+from engage.platform.database import db
 
 LOCALITIES = ["Northbrook", "River Mill"]
 

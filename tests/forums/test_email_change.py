@@ -8,9 +8,9 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import select
 
-from engage.database import db
 from engage.forums.models import MemberStatus
 from engage.models import AuditEvent
+from engage.platform.database import db
 from tests.conftest import FrozenClock
 from tests.forums.conftest import link_in, members, outbox
 from tests.forums.test_public import register

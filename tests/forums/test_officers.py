@@ -10,9 +10,9 @@ from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from engage.database import db
 from engage.forums.models import Forum, ForumMeeting, MemberStatus
 from engage.models import AuditEvent, Role, StaffUser
+from engage.platform.database import db
 from tests.forums.conftest import members, outbox
 from tests.pages import PageClient
 
@@ -178,8 +178,8 @@ def test_unsubscribed_members_are_skipped(
     confirmed_member(email="a@example.org")
     confirmed_member(email="b@example.org")
     with app.app_context():
-        from engage import clock
         from engage.forums import services
+        from engage.platform import clock
 
         member = next(m for m in services.current_members(db(), db().scalars(select(Forum)).one()))
         services.unsubscribe(member, clock.now())

@@ -14,10 +14,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engage import mail
-from engage.database import db
 from engage.forums import services
 from engage.forums.models import ConsentRecord, MemberStatus
+from engage.platform import mail
+from engage.platform.database import db
 from tests.forums.conftest import link_in, members, outbox, sign_up_data
 from tests.pages import Page, PageClient
 

@@ -8,10 +8,10 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from engage import clock
-from engage.config import PROJECT_ROOT
-from engage.database import db
 from engage.models import Role, StaffUser
+from engage.platform import clock
+from engage.platform.config import PROJECT_ROOT
+from engage.platform.database import db
 from surveys import services
 from tests.conftest import sign_in
 from tests.pages import PageClient

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import func, select
 
-from engage.database import db
 from engage.kiosk import channel
 from engage.kiosk.models import KioskDevice
 from engage.models import AuditEvent
-from engage.ratelimit import Limit
+from engage.platform.database import db
+from engage.platform.ratelimit import Limit
 from surveys.models import Response
 from tests.kiosk.conftest import add_kiosk
 from tests.pages import Page, PageClient

@@ -13,9 +13,9 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from engage import clock
-from engage.database import db
 from engage.kiosk.models import KioskDevice
+from engage.platform import clock
+from engage.platform.database import db
 from surveys import services
 from surveys.models import Response
 from tests.kiosk.conftest import EXAMPLE

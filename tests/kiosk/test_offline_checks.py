@@ -13,10 +13,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engage import clock
-from engage.database import db
 from engage.kiosk.models import KioskDevice, KioskRefusal
 from engage.models import Role
+from engage.platform import clock
+from engage.platform.database import db
 from surveys import services
 from tests.conftest import sign_in
 from tests.kiosk.conftest import EXAMPLE

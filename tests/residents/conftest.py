@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from engage import clock
-from engage.database import db
+from engage.platform import clock
+from engage.platform.database import db
 from surveys import services
 from surveys.models import Survey
 

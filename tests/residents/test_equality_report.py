@@ -7,8 +7,8 @@ from datetime import date
 
 from flask import Flask
 
-from engage.database import db
 from engage.models import Role, StaffUser
+from engage.platform.database import db
 from surveys.equality import SMALL_GROUP
 from surveys.models import EqualityRecord, Survey
 from surveys.reporting import Row, suppress

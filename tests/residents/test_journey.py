@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from engage import clock
-from engage.database import db
-from engage.extensions import rate_limiter
+from engage.platform import clock
+from engage.platform.database import db
+from engage.platform.extensions import rate_limiter
 from engage.residents.views import RESUME_GUESSES
 from surveys import services
 from surveys.models import EqualityRecord, Response, Submission, Survey

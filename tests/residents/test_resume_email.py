@@ -14,8 +14,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from engage import accounts
-from engage.database import db
 from engage.models import OutboundEmail, Role, StaffUser
+from engage.platform.database import db
 from surveys.models import Survey
 from tests.conftest import sign_in
 from tests.pages import PageClient

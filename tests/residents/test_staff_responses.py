@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engage.database import db
 from engage.models import AuditEvent, Role, StaffUser
+from engage.platform.database import db
 from surveys.models import Response, Survey
 from tests.pages import PageClient
 from tests.residents.test_journey import ANSWERS, answer_all

@@ -10,10 +10,10 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select
 
-from engage import clock
-from engage.config import PROJECT_ROOT
-from engage.database import db
 from engage.demo_surveys import load_demo_surveys
+from engage.platform import clock
+from engage.platform.config import PROJECT_ROOT
+from engage.platform.database import db
 from surveys import export, services
 from surveys.definition import loads
 from surveys.models import Response, Submission

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from engage.config import PROJECT_ROOT
+from engage.platform.config import PROJECT_ROOT
 from surveys import runner
 from surveys.definition import DefinitionError, Problem, parse, validate
 

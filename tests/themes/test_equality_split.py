@@ -9,9 +9,9 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import delete, func, select
 
-from engage import clock
-from engage.database import db
 from engage.models import Role, StaffUser
+from engage.platform import clock
+from engage.platform.database import db
 from surveys import services
 from surveys.equality import SMALL_GROUP
 from surveys.models import EqualityRecord, Response

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from analysis.codebook import Codebook, ThemeState, apply
 from analysis.model import ThemeModel
-from engage.database import db
+from engage.platform.database import db
 from engage.themes import services
 from engage.themes.models import ThemeAnalysis
 from tests.pages import PageClient

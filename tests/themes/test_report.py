@@ -11,9 +11,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from engage import clock
-from engage.database import db
 from engage.demo_surveys import load_demo_surveys
+from engage.platform import clock
+from engage.platform.database import db
 from engage.reports import Filters, tally
 from surveys import reporting, services
 from surveys.definition import SurveyDefinition

@@ -13,10 +13,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engage import clock
-from engage.config import PROJECT_ROOT
-from engage.database import db
 from engage.models import AuditEvent, Role, StaffUser
+from engage.platform import clock
+from engage.platform.config import PROJECT_ROOT
+from engage.platform.database import db
 from engage.themes import snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys import services

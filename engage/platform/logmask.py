@@ -59,7 +59,7 @@ def install(logger: logging.Logger) -> None:
 
 class GunicornLogger(GunicornBaseLogger):
     """gunicorn's logger with secret tokens masked in access lines (request line, path,
-    query, referer) and error lines. Used with ``--logger-class engage.logmask.GunicornLogger``."""
+    query, referer) and error lines. Used with ``--logger-class engage.platform.logmask.GunicornLogger``."""
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)

@@ -13,7 +13,7 @@ Emails hold personal data, so each is tied to the person it concerns (a forum me
 a "tell me what happened" address, an unfinished response) and goes when their data
 goes (see ``OutboundEmail``). The goodbye sent after an erasure has ``discard_after``
 set: it is deleted as soon as it is sent, and by :func:`purge` once that time has passed
-if it never is. :func:`purge` (hourly, from ``engage.maintenance``) deletes every email
+if it never is. :func:`purge` (hourly, from ``engage.platform.maintenance``) deletes every email
 ``ENGAGE_OUTBOX_RETENTION_DAYS`` after it was made, whatever its status.
 """
 
@@ -30,10 +30,10 @@ from flask import current_app, render_template
 from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session
 
-from engage import clock, jobs
-from engage.config import Settings
-from engage.database import db
 from engage.models import OutboundEmail
+from engage.platform import clock, jobs
+from engage.platform.config import Settings
+from engage.platform.database import db
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from engage.config import PROJECT_ROOT
+from engage.platform.config import PROJECT_ROOT
 
 MIGRATIONS_PATH = PROJECT_ROOT / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000

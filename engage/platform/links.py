@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app
 from werkzeug.routing import MapAdapter
 
-from engage.config import Settings
+from engage.platform.config import Settings
 
 __all__ = ["adapter", "base_url", "external_url", "init_app"]
 
-_ADAPTER = "engage.links.adapter"
+_ADAPTER = "engage.platform.links.adapter"
 
 
 def base_url() -> str:

@@ -14,9 +14,9 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from engage import links
-from engage.database import db
-from engage.security import mark_private
+from engage.platform import links
+from engage.platform.database import db
+from engage.platform.security import mark_private
 
 log = logging.getLogger(__name__)
 

@@ -48,8 +48,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from engage import clock
 from engage.models import RateLimitCounter
+from engage.platform import clock
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class Verdict:
 
 
 def epoch_now() -> float:
-    """``engage.clock`` as seconds since the epoch, so tests can move the database's windows."""
+    """``engage.platform.clock`` as seconds since the epoch, so tests can move the database's windows."""
     return clock.now().timestamp()
 
 
@@ -194,7 +194,7 @@ class DatabaseStorage(Storage):
 class SharedRedisStorage(RedisStorage):
     """``limits``' Redis storage on the app's own client, with a decrement that stops at zero."""
 
-    # No URL scheme: not registered with limits, only built by engage.extensions.
+    # No URL scheme: not registered with limits, only built by engage.platform.extensions.
     STORAGE_SCHEME: list[str] = []  # noqa: RUF012 - the base class declares it so
 
     SCRIPT_DECR = b"""

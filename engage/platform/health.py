@@ -12,8 +12,8 @@ import redis
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
-from engage.database import engine, ping
-from engage.extensions import rate_limiter
+from engage.platform.database import engine, ping
+from engage.platform.extensions import rate_limiter
 
 __all__ = ["database_status", "redis_status"]
 

@@ -13,12 +13,10 @@ from datetime import timedelta
 
 from flask import current_app
 
-from engage import clock, mail
-from engage.database import db, engine
-from engage.followups import services as follow_ups
-from engage.forums.retention import run_purge
-from engage.jobs import queue_name
-from engage.ratelimit import DatabaseStorage
+from engage.platform import clock, mail
+from engage.platform.database import db, engine
+from engage.platform.jobs import queue_name
+from engage.platform.ratelimit import DatabaseStorage
 from surveys import services
 
 log = logging.getLogger(__name__)
@@ -28,7 +26,9 @@ TASKS: list[tuple[str, Callable[[], int]]] = []
 
 
 def task(name: str) -> Callable[[Callable[[], int]], Callable[[], int]]:
-    """Register a housekeeping step; it returns how many records it removed."""
+    """Register a housekeeping step; it returns how many records it removed. Features
+    register their own steps (forums' sign-ups, follow-up addresses) when they are
+    imported, so housekeeping imports no feature; the app factory imports them all."""
 
     def register(func: Callable[[], int]) -> Callable[[], int]:
         TASKS.append((name, func))
@@ -40,21 +40,6 @@ def task(name: str) -> Callable[[Callable[[], int]], Callable[[], int]]:
 @task("expired unfinished survey responses")
 def purge_survey_responses() -> int:
     removed = services.purge_expired(db(), clock.now())
-    db().commit()
-    return removed
-
-
-@task("forum sign-ups and memberships (unconfirmed deleted, lapsed erased)")
-def purge_forum_members() -> int:
-
-    result = run_purge()
-    return result.unconfirmed_deleted + result.lapsed
-
-
-@task("'tell me what happened' addresses (unconfirmed after 7 days, all after 2 years)")
-def purge_follow_ups() -> int:
-
-    removed = follow_ups.purge(db(), clock.now())
     db().commit()
     return removed
 
@@ -94,6 +79,10 @@ def scheduled_maintenance() -> None:
     lock = f"{queue_name(app)}:maintenance:next"
     if client.set(lock, "1", nx=True, ex=int(INTERVAL.total_seconds()) - 60):
         queue.enqueue_in(
-            INTERVAL, "engage.jobs.run_in_app_context", "engage.maintenance:scheduled_maintenance", (), {}
+            INTERVAL,
+            "engage.platform.jobs.run_in_app_context",
+            "engage.platform.maintenance:scheduled_maintenance",
+            (),
+            {},
         )
     run_maintenance()

@@ -9,8 +9,8 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlalchemy.orm import Session
 
-from engage import clock
 from engage.models import AuditEvent, Role, StaffUser
+from engage.platform import clock
 
 #: What an officer's dashboard may show: changes to the work officers do. Everything else
 #: (staff accounts, sign-ins and failed sign-ins, who read which email or member record)

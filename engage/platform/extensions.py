@@ -8,10 +8,10 @@ from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 
 from engage import accounts
-from engage.config import Settings
-from engage.database import connection_holding_write_lock, db, is_sqlite_memory, make_engine
 from engage.models import StaffUser
-from engage.ratelimit import DatabaseStorage, RateLimiter, SharedRedisStorage, epoch_now
+from engage.platform.config import Settings
+from engage.platform.database import connection_holding_write_lock, db, is_sqlite_memory, make_engine
+from engage.platform.ratelimit import DatabaseStorage, RateLimiter, SharedRedisStorage, epoch_now
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
