@@ -26,7 +26,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from engage.actions.models import Action, Priority
-from engage.demo_surveys import EXAMPLE
+from engage.demo.surveys import EXAMPLE
 from engage.followups.models import FollowUp
 from engage.forums.models import Forum, ForumMeeting, ForumMember
 from engage.kiosk.models import KioskDevice

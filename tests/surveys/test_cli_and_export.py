@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select
 
-from engage.demo_surveys import load_demo_surveys
+from engage.demo.surveys import load_demo_surveys
 from engage.platform import clock
 from engage.platform.config import PROJECT_ROOT
 from engage.platform.database import db

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from engage.demo_surveys import load_demo_surveys
+from engage.demo.surveys import load_demo_surveys
 from engage.platform import clock
 from engage.platform.database import db
 from engage.reports import Filters, tally

@@ -14,13 +14,13 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from engage import accounts
+from engage.cli.surveys import surveys_cli
 from engage.demo import load_demo
 from engage.forums.cli import forums_cli
 from engage.models import Role, StaffUser
 from engage.platform import audit, backup, clock, database
 from engage.platform.jobs import queue_name
 from engage.platform.maintenance import run_maintenance
-from engage.surveys_cli import surveys_cli
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
 db_cli = AppGroup("db", help="Apply or inspect database migrations.")
