@@ -34,7 +34,7 @@ from engage.models import OutboundEmail, Role, StaffUser
 from engage.platform import clock
 from engage.platform.database import db
 from engage.themes.models import QuoteReview, ThemeAnalysis
-from engage.themes.services import quote_key
+from engage.themes.queries import quote_key
 from surveys import services
 from surveys.models import Response, Submission, Survey, SurveyVersion
 from tests.actions import workbooks

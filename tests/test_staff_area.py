@@ -28,8 +28,8 @@ def staff_requests(app: Flask, ids: int = 1) -> Iterator[tuple[str, str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/staff"):
             continue
-        values = {name: PLACEHOLDERS[_converter(rule, name)] for name in rule.arguments}
-        values = {name: ids if value == 1 else value for name, value in values.items()}
+        placeholders = {**PLACEHOLDERS, "int": ids}
+        values = {name: placeholders[_converter(rule, name)] for name in rule.arguments}
         path = adapter.build(rule.endpoint, values)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, path

@@ -26,12 +26,11 @@ from engage.actions.models import (
     StatusChange,
     ThemeLink,
 )
-from engage.actions.queries import ThemeRef as ThemeRef
-from engage.actions.queries import actions_for_response as actions_for_response
-from engage.actions.queries import actions_for_theme as actions_for_theme
-from engage.actions.queries import all_actions as all_actions
-from engage.actions.queries import theme_ref as theme_ref
-from engage.actions.queries import trace_response as trace_response
+from engage.actions.queries import (
+    ThemeRef,
+    actions_for_theme,
+    theme_ref,
+)
 from engage.platform import audit, events, inputs
 from engage.themes import queries as theme_queries
 from engage.themes import snapshot

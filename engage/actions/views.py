@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from engage.actions import services
+from engage.actions import queries, services
 from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
 from engage.auth.decorators import role_required
 from engage.followups import queries as follow_up_queries
@@ -106,7 +106,7 @@ def _action(action_id: int) -> Action:
 def _detail(action: Action, errors: dict[str, str] | None = None) -> ResponseReturnValue:
     errors = errors or {}
     residents, by_locality = services.residents_behind(action)
-    linked = [(item, services.theme_ref(item.analysis, item.theme_id)) for item in action.links]
+    linked = [(item, queries.theme_ref(item.analysis, item.theme_id)) for item in action.links]
     taken = {(item.analysis_id, item.theme_id) for item in action.links}
     choices = [ref for ref in services.all_themes(db()) if (ref.analysis.id, ref.theme_id) not in taken]
     localities: dict[str, str] = {}
@@ -198,9 +198,7 @@ def _export_rows() -> list[list[Any]]:
     rows = []
     for priority in _priorities():
         for action in priority.actions:
-            themes = "; ".join(
-                services.theme_ref(item.analysis, item.theme_id).label for item in action.links
-            )
+            themes = "; ".join(queries.theme_ref(item.analysis, item.theme_id).label for item in action.links)
             values = [
                 priority.title,
                 action.title,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engage.actions import services as actions
 from engage.actions.models import Priority
+from engage.themes import queries as theme_queries
 from engage.themes import services as themes
 from surveys import services as survey_services
 
@@ -67,7 +68,7 @@ def load_demo_actions(session: Session, now: datetime) -> Iterator[str]:
     survey = survey_services.get_survey(session, SLUG)
     if survey is None:
         return
-    analysis = themes.get(session, survey, "one_change")
+    analysis = theme_queries.get(session, survey, "one_change")
     if analysis is None:
         analysis = themes.request(session, survey, "one_change", None, now)
         session.commit()

@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 
 from engage.actions.models import Action, Publication, ResponseLink, StatusChange
 from engage.followups.models import FollowUp, FollowUpNotice
-from engage.followups.queries import waiting as waiting
 from engage.models import OutboundEmail
 from engage.platform import audit, clock, events, jobs, mail, maintenance
 from engage.platform.config import Settings

@@ -38,7 +38,7 @@ from werkzeug.datastructures import MultiDict
 from engage.kiosk.models import KioskDevice, KioskRefusal
 from surveys import runner
 from surveys import services as survey_services
-from surveys.definition import Question, SurveyDefinition
+from surveys.definition import Page, Question, SurveyDefinition
 from surveys.models import Response, SurveyVersion, VersionStatus
 
 log = logging.getLogger(__name__)
@@ -480,12 +480,17 @@ def report_queue(device: KioskDevice, queued: int, now: datetime) -> None:
     device.last_contact_at = now
 
 
+def kiosk_questions(page: Page) -> list[Question]:
+    """The page's questions a kiosk asks (those marked ``"kiosk": "skip"`` are left out)."""
+    return [q for q in page.questions if not q.kiosk_skip]
+
+
 def bundle_pages(definition: SurveyDefinition) -> list[dict[str, Any]]:
     """The pages a kiosk asks, with their routing, as the runner's bundle carries them
     (questions marked ``"kiosk": "skip"`` left out, and pages left with none)."""
     pages = []
     for page in definition.all_pages:
-        questions = [q for q in page.questions if not q.kiosk_skip]
+        questions = kiosk_questions(page)
         if questions:
             pages.append(
                 {

@@ -82,10 +82,6 @@ def run(slug: str) -> ResponseReturnValue:
     )
 
 
-def _kiosk_questions(page: Page) -> list[Any]:
-    return [q for q in page.questions if not q.kiosk_skip]
-
-
 def _fragment(
     definition: SurveyDefinition, page: Page, values: dict[str, Any], errors: dict[str, str]
 ) -> str:
@@ -93,7 +89,7 @@ def _fragment(
         "kiosk/fragment.html",
         definition=definition,
         page=page,
-        questions=_kiosk_questions(page),
+        questions=offline.kiosk_questions(page),
         values=values,
         errors=errors,
     )

@@ -36,9 +36,13 @@ function questionValue(question, pairs) {
 
 /** The visible pages in order, and the answers that decide routing, from what is kept. */
 function walk() {
-  return route(bundle.pages, (page) =>
-    pages[page.id] ? Object.fromEntries(page.questions.map((question) => [question.id, questionValue(question, pages[page.id])])) : null,
-  );
+  const kept = (page) => {
+    if (!pages[page.id]) {
+      return null;
+    }
+    return Object.fromEntries(page.questions.map((question) => [question.id, questionValue(question, pages[page.id])]));
+  };
+  return route(bundle.pages, kept);
 }
 
 const sentPages = (visible) => Object.fromEntries(visible.filter(({ page }) => pages[page.id]).map(({ page }) => [page.id, pages[page.id]]));

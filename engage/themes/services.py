@@ -28,18 +28,13 @@ from analysis.redact import redact
 from engage.platform import audit, clock, events
 from engage.platform.database import db
 from engage.themes.models import AnalysisStatus, QuoteReview, ThemeAnalysis, ThemeNote
-from engage.themes.queries import ShownQuote as ShownQuote
-from engage.themes.queries import ThemeError as ThemeError
-from engage.themes.queries import definition_for as definition_for
-from engage.themes.queries import free_text_questions as free_text_questions
-from engage.themes.queries import get as get
-from engage.themes.queries import public_quotes as public_quotes
-from engage.themes.queries import quote_key as quote_key
-from engage.themes.queries import quote_reviews as quote_reviews
-from engage.themes.queries import quotes_with_state as quotes_with_state
-from engage.themes.queries import reviewed_share as reviewed_share
-from engage.themes.queries import shown_quotes as shown_quotes
-from engage.themes.queries import theme_label as theme_label
+from engage.themes.queries import (
+    ThemeError,
+    definition_for,
+    get,
+    quotes_with_state,
+    theme_label,
+)
 from surveys import reporting
 from surveys import text as text_rule
 from surveys.definition import SurveyDefinition

@@ -17,7 +17,7 @@ from engage.platform.database import db
 from engage.platform.errors import summary_items
 from engage.reports import Filters, submitted_ids
 from engage.staff.surveys import survey_or_404
-from engage.themes import services, snapshot
+from engage.themes import queries, services, snapshot
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from surveys import text
 from surveys.definition import Question, SurveyDefinition
@@ -32,11 +32,11 @@ LABEL_MAX = 80
 
 def _survey(slug: str) -> tuple[Survey, SurveyDefinition]:
     survey = survey_or_404(slug, published=True)
-    return survey, services.definition_for(survey)
+    return survey, queries.definition_for(survey)
 
 
 def _question(definition: SurveyDefinition, question_id: str) -> Question:
-    question = next((q for q in services.free_text_questions(definition) if q.id == question_id), None)
+    question = next((q for q in queries.free_text_questions(definition) if q.id == question_id), None)
     if question is None:
         abort(404)
     return question
@@ -46,10 +46,10 @@ def _question(definition: SurveyDefinition, question_id: str) -> Question:
 @role_required(Role.VIEWER)
 def index(slug: str) -> ResponseReturnValue:
     survey, definition = _survey(slug)
-    questions = services.free_text_questions(definition)
+    questions = queries.free_text_questions(definition)
     counts = services.answer_counts(db(), survey, [q.id for q in questions])
     rows = [
-        {"question": q, "answers": counts[q.id], "analysis": services.get(db(), survey, q.id)}
+        {"question": q, "answers": counts[q.id], "analysis": queries.get(db(), survey, q.id)}
         for q in questions
     ]
     return render_template("themes/index.html", title=f"Themes in {survey.title}", survey=survey, rows=rows)
@@ -64,7 +64,7 @@ def question(slug: str, question_id: str) -> ResponseReturnValue:
 def _page(slug: str, question_id: str, error: str | None = None, field: str = "") -> ResponseReturnValue:
     survey, definition = _survey(slug)
     asked = _question(definition, question_id)
-    analysis = services.get(db(), survey, question_id)
+    analysis = queries.get(db(), survey, question_id)
     answers = services.answer_ids(db(), survey, question_id)
     analysed = set((analysis.result.get("assignments") or {}).keys()) if analysis else set()
     filters = Filters.read(request.args, definition)
@@ -85,7 +85,7 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
         answers=len(answers),
         new_answers=sum(1 for a in answers if a not in analysed) if analysis else 0,
         localities=services.localities(definition),
-        reviewed=services.reviewed_share(analysis) if analysis else 0.0,
+        reviewed=queries.reviewed_share(analysis) if analysis else 0.0,
         actions=_actions_by_theme(analysis),
         quotes=_quotes_by_theme(analysis),
         min_answers=services.MIN_ANSWERS,
@@ -96,12 +96,12 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
     ), (400 if error or filters.errors else 200)
 
 
-def _quotes_by_theme(analysis: ThemeAnalysis | None) -> dict[str, list[services.ShownQuote]]:
+def _quotes_by_theme(analysis: ThemeAnalysis | None) -> dict[str, list[queries.ShownQuote]]:
     if analysis is None:
         return {}
-    reviews = services.quote_reviews(db(), [analysis.id])
+    reviews = queries.quote_reviews(db(), [analysis.id])
     return {
-        theme["id"]: services.quotes_with_state(analysis, theme, reviews)
+        theme["id"]: queries.quotes_with_state(analysis, theme, reviews)
         for theme in analysis.result.get("themes", [])
     }
 
@@ -122,7 +122,7 @@ def run(slug: str, question_id: str) -> ResponseReturnValue:
     _question(definition, question_id)
     try:
         analysis = services.request(db(), survey, question_id, current_user.id, clock.now())
-    except services.ThemeError as error:
+    except queries.ThemeError as error:
         db().rollback()
         return _page(slug, question_id, str(error), "run")
     db().commit()
@@ -142,8 +142,8 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     asked = _question(definition, question_id)
     analysis = _analysis(survey, question_id)
     try:
-        label = services.theme_label(analysis, theme_id)
-    except services.ThemeError:
+        label = queries.theme_label(analysis, theme_id)
+    except queries.ThemeError:
         abort(404)
     members = services.theme_members(db(), analysis, theme_id)
     pages = max(1, (len(members) + PAGE_SIZE - 1) // PAGE_SIZE)
@@ -160,7 +160,7 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         theme_id=theme_id,
         label=label,
         details=details,
-        quotes=services.quotes_with_state(analysis, details, services.quote_reviews(db(), [analysis.id]))
+        quotes=queries.quotes_with_state(analysis, details, queries.quote_reviews(db(), [analysis.id]))
         if details
         else [],
         answers=services.coded_answers(db(), analysis, members[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]),
@@ -192,7 +192,7 @@ def quote(slug: str, question_id: str) -> ResponseReturnValue:
     for attempt in (1, 2):
         try:
             if decision not in QUOTE_DECISIONS:
-                raise services.ThemeError("Choose whether to show or hide the quote")
+                raise queries.ThemeError("Choose whether to show or hide the quote")
             services.review_quote(
                 db(),
                 analysis,
@@ -204,7 +204,7 @@ def quote(slug: str, question_id: str) -> ResponseReturnValue:
             )
             db().commit()
             break
-        except services.ThemeError as error:
+        except queries.ThemeError as error:
             db().rollback()
             return _page(slug, question_id, str(error), "quotes")
         except IntegrityError:  # another officer decided the same quote at the same moment
@@ -234,11 +234,11 @@ def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     _question(definition, question_id)
     analysis = _analysis(survey, question_id)
     try:
-        services.theme_label(analysis, theme_id)
+        queries.theme_label(analysis, theme_id)
         services.add_note(
             db(), analysis, theme_id, request.form.get("note", ""), current_user.name, clock.now()
         )
-    except services.ThemeError as error:
+    except queries.ThemeError as error:
         db().rollback()
         return _page(slug, question_id, str(error), "note")
     db().commit()
@@ -247,7 +247,7 @@ def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
 
 
 def _analysis(survey: Survey, question_id: str) -> ThemeAnalysis:
-    analysis = services.get(db(), survey, question_id)
+    analysis = queries.get(db(), survey, question_id)
     if analysis is None:
         abort(404)
     return analysis
@@ -266,14 +266,14 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
     try:
         if action == "rename":
             theme = request.form.get("theme", "")
-            old = services.theme_label(analysis, theme)
+            old = queries.theme_label(analysis, theme)
             typed = text.normalise(request.form.get("label", ""))
             problem = text.problem("The theme's name", typed)
             if problem:
-                raise services.ThemeError(problem)
+                raise queries.ThemeError(problem)
             label = " ".join(typed.split())
             if not label or len(label) > LABEL_MAX:
-                raise services.ThemeError(f"Enter a new name for the theme, {LABEL_MAX} characters or fewer")
+                raise queries.ThemeError(f"Enter a new name for the theme, {LABEL_MAX} characters or fewer")
             services.edit(
                 db(),
                 analysis,
@@ -288,7 +288,7 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
         elif action == "split":
             parts = inputs.whole_number(request.form.get("parts", "2"), 2, 5)
             if parts is None:
-                raise services.ThemeError("Choose to split the theme into 2 to 5 themes")
+                raise queries.ThemeError("Choose to split the theme into 2 to 5 themes")
             done = services.split(db(), analysis, request.form.get("theme", ""), parts, author=author)
             message = (
                 f"Split '{done.label}' into {parts} themes. Rename them so residents can tell them apart"
@@ -303,8 +303,8 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             answer, target = request.form.get("answer", ""), request.form.get("into", "")
             source = analysis.result.get("assignments", {}).get(answer)
             if source is None:
-                raise services.ThemeError("That answer is not in this analysis")
-            name = services.theme_label(analysis, target)
+                raise queries.ThemeError("That answer is not in this analysis")
+            name = queries.theme_label(analysis, target)
             services.edit(
                 db(),
                 analysis,
@@ -318,7 +318,7 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             ), 303
         elif action == "not_relevant":
             theme = request.form.get("theme", "")
-            name = services.theme_label(analysis, theme)
+            name = queries.theme_label(analysis, theme)
             services.edit(
                 db(),
                 analysis,
@@ -328,7 +328,7 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             flash(f"'{name}' is set aside as not relevant; its answers are unassigned", "success")
         else:
             abort(400)
-    except services.ThemeError as error:
+    except queries.ThemeError as error:
         db().rollback()
         return _page(slug, question_id, str(error), f"{action}-theme")
     db().commit()

@@ -18,7 +18,7 @@ from engage.platform import clock
 from engage.platform.database import db
 from engage.themes import services
 from engage.themes.models import QuoteReview, ThemeAnalysis
-from engage.themes.services import quote_key
+from engage.themes.queries import quote_key
 from tests.actions.test_action_plan import themed
 from tests.actions.test_report_pdf import pdf_text
 from tests.pages import Page, PageClient

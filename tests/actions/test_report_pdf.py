@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from engage import pdf
 from engage.models import Role, StaffUser
-from engage.themes.services import quote_key
+from engage.themes.queries import quote_key
 from tests.actions.test_action_plan import add_action, add_priority, themed
 from tests.pages import PageClient
 from tests.themes.test_themes import SLUG, analysed, client_for
