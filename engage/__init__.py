@@ -15,7 +15,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engage.models import Role
+from engage.accounts.models import Role
 from engage.platform import logmask
 from engage.platform.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Settings, flask_config
 from surveys import runner
@@ -63,11 +63,13 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
 
     # Imported here: these modules import the engage package themselves, so the factory
     # imports them when it runs rather than when engage is first imported.
+    from engage.accounts import login
     from engage.platform import database, errors, extensions, links, security
 
     database.init_app(app)
     _init_redis(app, settings)
     extensions.init_app(app)
+    login.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     links.init_app(app)

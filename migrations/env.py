@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+from engage.cli.schema import metadata
 from engage.platform.database import make_engine
-from engage.schema import metadata
 
 config = context.config
 target_metadata = metadata

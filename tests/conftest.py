@@ -31,8 +31,9 @@ from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from engage import accounts, create_app
-from engage.models import Role, StaffUser
+from engage import create_app
+from engage.accounts import services as accounts
+from engage.accounts.models import Role, StaffUser
 from engage.platform import clock, database
 from engage.platform.config import Settings
 from surveys.orm import Base

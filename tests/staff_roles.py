@@ -8,7 +8,7 @@ adding it.
 
 from __future__ import annotations
 
-from engage.models import Role
+from engage.accounts.models import Role
 
 #: Open to anyone (the sign-in page), and to any signed-in account (sign out).
 OPEN = frozenset({"GET staff.auth.login", "POST staff.auth.login"})
@@ -113,13 +113,13 @@ LEAST_ROLE: dict[str, Role] = {
     "POST staff.themes.quote": Role.OFFICER,
     "POST staff.themes.run": Role.OFFICER,
     # Staff accounts and the audit log.
-    "POST staff.home.account_deactivate": Role.ADMIN,
-    "GET staff.home.account_detail": Role.ADMIN,
-    "POST staff.home.account_detail": Role.ADMIN,
-    "GET staff.home.account_new": Role.ADMIN,
-    "POST staff.home.account_new": Role.ADMIN,
-    "POST staff.home.account_reactivate": Role.ADMIN,
-    "POST staff.home.account_reset_password": Role.ADMIN,
-    "GET staff.home.accounts_list": Role.ADMIN,
+    "POST staff.accounts.account_deactivate": Role.ADMIN,
+    "GET staff.accounts.account_detail": Role.ADMIN,
+    "POST staff.accounts.account_detail": Role.ADMIN,
+    "GET staff.accounts.account_new": Role.ADMIN,
+    "POST staff.accounts.account_new": Role.ADMIN,
+    "POST staff.accounts.account_reactivate": Role.ADMIN,
+    "POST staff.accounts.account_reset_password": Role.ADMIN,
+    "GET staff.accounts.accounts_list": Role.ADMIN,
     "GET staff.home.audit_log": Role.ADMIN,
 }

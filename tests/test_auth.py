@@ -10,9 +10,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from engage import accounts
-from engage.models import AuditEvent, RateLimitCounter, Role, StaffSession, StaffUser
+from engage.accounts import services as accounts
+from engage.accounts.models import Role, StaffSession, StaffUser
 from engage.platform.database import db
+from engage.platform.models import AuditEvent, RateLimitCounter
 from tests.conftest import PASSWORD, FrozenClock, sign_in
 from tests.pages import PageClient
 

@@ -25,14 +25,15 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
+from engage.accounts.models import Role, StaffUser
 from engage.actions.models import Action, Priority
 from engage.demo.surveys import EXAMPLE
 from engage.followups.models import FollowUp
 from engage.forums.models import Forum, ForumMeeting, ForumMember
 from engage.kiosk.models import KioskDevice
-from engage.models import OutboundEmail, Role, StaffUser
 from engage.platform import clock
 from engage.platform.database import db
+from engage.platform.models import OutboundEmail
 from engage.themes.models import QuoteReview, ThemeAnalysis
 from engage.themes.queries import quote_key
 from surveys import services

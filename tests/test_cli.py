@@ -8,11 +8,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from engage.accounts.models import StaffUser
 from engage.actions.models import Action
 from engage.kiosk.models import KioskDevice
-from engage.models import AuditEvent, StaffUser
 from engage.platform import database
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from engage.themes.models import ThemeAnalysis
 
 

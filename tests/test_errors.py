@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask, abort
 
-from engage.models import Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from tests.pages import PageClient
 
 

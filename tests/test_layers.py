@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,3 +63,18 @@ def test_the_check_finds_a_hidden_import(tmp_path: Path) -> None:
         assert _hidden_imports(module) == ["module.py:2", "module.py:3"]
     finally:
         ROOT = saved
+
+
+def test_the_generated_import_contracts_are_current() -> None:
+    """pyproject.toml's per-feature contracts come from scripts/contracts.py's one list."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "contracts.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout
+
+
+def test_engage_has_no_top_level_module_but_the_app_factory() -> None:
+    assert sorted(p.name for p in (ROOT / "engage").glob("*.py")) == ["__init__.py"]

@@ -18,10 +18,11 @@ from flask import Flask, request
 from sqlalchemy import select
 
 from engage import create_app
-from engage.models import OutboundEmail, Role
+from engage.accounts.models import Role
 from engage.platform.config import PROJECT_ROOT
 from engage.platform.database import db
 from engage.platform.links import external_url
+from engage.platform.models import OutboundEmail
 from surveys.models import Survey
 from tests.conftest import make_settings, sign_in
 from tests.forums.conftest import make_forum, sign_up_data

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
-from engage.models import Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from engage.platform import logmask
 from engage.platform.config import PROJECT_ROOT
 from engage.staff.views import mask_secrets_in_email

@@ -11,9 +11,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engage.models import OutboundEmail, Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from engage.platform import mail
 from engage.platform.database import db
+from engage.platform.models import OutboundEmail
 from tests.pages import PageClient
 from tests.residents.test_resume_email import free_port
 

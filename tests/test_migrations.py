@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from engage.cli.schema import metadata
 from engage.platform import database
-from engage.schema import metadata
 from tests.conftest import BACKEND, create_postgres_database, drop_postgres_database
 
 

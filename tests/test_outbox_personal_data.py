@@ -14,12 +14,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import JSON, func, select
 
+from engage.accounts.models import Role, StaffUser
 from engage.followups import services as follow_ups
 from engage.followups.models import FollowUp
-from engage.models import OutboundEmail, Role, StaffUser
 from engage.platform import clock, mail
 from engage.platform.database import db
 from engage.platform.maintenance import run_maintenance
+from engage.platform.models import OutboundEmail
 from surveys.models import Response, Survey
 from tests.conftest import FrozenClock, sign_in
 from tests.forums.conftest import link_in, make_forum, members, outbox

@@ -14,10 +14,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from engage import connect_redis
-from engage.models import AuditEvent, RateLimitCounter
 from engage.platform import database
 from engage.platform.extensions import rate_limiter
 from engage.platform.maintenance import run_maintenance
+from engage.platform.models import AuditEvent, RateLimitCounter
 from engage.platform.ratelimit import DatabaseStorage, Limit, RateLimiter, SharedRedisStorage, epoch_now
 from tests.conftest import FrozenClock
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from engage.models import Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from tests.pages import PageClient
 
 

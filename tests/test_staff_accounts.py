@@ -8,8 +8,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engage.models import AuditEvent, Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from tests.conftest import sign_in
 from tests.pages import PageClient
 

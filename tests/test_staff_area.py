@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import IntegerConverter, PathConverter, Rule
 
-from engage.models import Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from engage.staff.area import OPEN_ENDPOINTS, PASSWORD_CHANGE_ENDPOINTS
 from tests.conftest import PASSWORD
 from tests.pages import PageClient

@@ -25,10 +25,10 @@ from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField, StringField, TextAreaField
 
 import engage
+from engage.accounts.models import Role, StaffUser
 from engage.actions.models import Action, Priority
 from engage.forums.models import Forum, ForumMeeting, ForumMember
 from engage.kiosk.models import KioskDevice
-from engage.models import Role, StaffUser
 from engage.platform import forms
 from engage.platform.database import db
 from surveys import definition, text

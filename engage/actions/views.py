@@ -9,11 +9,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
+from engage.accounts.decorators import role_required
+from engage.accounts.models import Role
 from engage.actions import queries, services
 from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
-from engage.auth.decorators import role_required
 from engage.followups import queries as follow_up_queries
-from engage.models import Role
 from engage.platform import clock, events
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet

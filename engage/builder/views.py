@@ -29,7 +29,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from engage.auth.decorators import role_required
+from engage.accounts.decorators import role_required
+from engage.accounts.models import Role, StaffUser
 from engage.builder import editing
 from engage.builder.forms import (
     ConfirmForm,
@@ -41,7 +42,6 @@ from engage.builder.forms import (
     QuestionForm,
     check_slug,
 )
-from engage.models import Role, StaffUser
 from engage.platform import audit, clock
 from engage.platform.database import db
 from engage.platform.forms import form_status

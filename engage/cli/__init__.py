@@ -13,11 +13,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from engage import accounts
+from engage.accounts import services as accounts
+from engage.accounts.models import Role, StaffUser
 from engage.cli.surveys import surveys_cli
 from engage.demo import load_demo
 from engage.forums.cli import forums_cli
-from engage.models import Role, StaffUser
 from engage.platform import audit, backup, clock, database
 from engage.platform.jobs import queue_name
 from engage.platform.maintenance import run_maintenance

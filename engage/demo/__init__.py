@@ -7,12 +7,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from engage import accounts
+from engage.accounts import services as accounts
+from engage.accounts.models import Role
 from engage.demo.actions import load_demo_actions
 from engage.demo.forums import load_demo_forums
 from engage.demo.kiosk import load_demo_kiosk
 from engage.demo.surveys import load_demo_surveys
-from engage.models import Role
 from engage.platform import audit, clock
 
 DEMO_STAFF = [

@@ -29,11 +29,11 @@ from sqlalchemy.orm import Session
 
 from engage.actions.models import Action, Publication, ResponseLink, StatusChange
 from engage.followups.models import FollowUp, FollowUpNotice
-from engage.models import OutboundEmail
 from engage.platform import audit, clock, events, jobs, mail, maintenance
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.links import external_url
+from engage.platform.models import OutboundEmail
 from engage.themes import snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services

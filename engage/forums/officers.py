@@ -26,7 +26,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from engage.auth.decorators import role_required
+from engage.accounts.decorators import role_required
+from engage.accounts.models import Role
 from engage.forums import links, services
 from engage.forums.models import (
     INTEREST_AREAS,
@@ -37,13 +38,13 @@ from engage.forums.models import (
     ForumMember,
     MemberStatus,
 )
-from engage.models import OutboundEmail, Role
 from engage.platform import audit, clock, inputs, jobs, mail
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
 from engage.platform.errors import summary_items
 from engage.platform.links import external_url
+from engage.platform.models import OutboundEmail
 from surveys import text
 from surveys.runner import parse_date_parts
 

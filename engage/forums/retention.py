@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import current_app
 
 from engage.forums import links, services
-from engage.models import OutboundEmail
 from engage.platform import audit, clock, mail, maintenance
 from engage.platform.config import Settings
 from engage.platform.database import db
+from engage.platform.models import OutboundEmail
 
 
 def run_purge() -> services.PurgeResult:

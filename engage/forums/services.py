@@ -28,7 +28,7 @@ from engage.forums.models import (
     MeetingBooking,
     MemberStatus,
 )
-from engage.models import OutboundEmail
+from engage.platform.models import OutboundEmail
 from surveys import text
 
 DEFAULT_WORDING: dict[str, Any] = {

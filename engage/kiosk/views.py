@@ -26,11 +26,11 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from engage.auth.decorators import role_required
+from engage.accounts.decorators import role_required
+from engage.accounts.models import Role
 from engage.kiosk import offline_views, services
 from engage.kiosk.channel import current_kiosk
 from engage.kiosk.models import KioskDevice, KioskRefusal
-from engage.models import Role
 from engage.platform import audit, clock, inputs
 from engage.platform.database import db
 from engage.platform.errors import summary_items

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import Session
 
-from engage.models import AuditEvent, Role, StaffUser
 from engage.platform import clock
+from engage.platform.models import AuditEvent
 
 #: What an officer's dashboard may show: changes to the work officers do. Everything else
 #: (staff accounts, sign-ins and failed sign-ins, who read which email or member record)
@@ -18,12 +18,18 @@ from engage.platform import clock
 OFFICER_WORK = ("survey.", "response.", "themes.", "action_plan.", "forum.", "forums.", "kiosk.")
 
 
-def visible_to(role: Role) -> ColumnElement[bool]:
-    """Which audit events someone with ``role`` may see outside the (admin-only) audit log."""
-    if role is Role.ADMIN:
-        return true()
-    if role is not Role.OFFICER:
-        return false()
+class Actor(Protocol):
+    """Whoever made a change: a staff account (``engage.accounts.models.StaffUser``)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def email(self) -> str: ...
+
+
+def officer_work() -> ColumnElement[bool]:
+    """The audit events about officers' work, which an officer may see outside the audit log."""
     return and_(
         or_(*(AuditEvent.action.startswith(prefix, autoescape=True) for prefix in OFFICER_WORK)),
         ~AuditEvent.action.endswith("_viewed", autoescape=True),
@@ -43,7 +49,7 @@ def record(
     object_id: object = None,
     summary: str = "",
     details: dict[str, Any] | None = None,
-    actor: StaffUser | None = None,
+    actor: Actor | None = None,
     actor_label: str | None = None,
 ) -> AuditEvent:
     """Add an audit row to ``session``; it is saved with the change it describes."""

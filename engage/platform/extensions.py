@@ -7,20 +7,12 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 
-from engage import accounts
-from engage.models import StaffUser
 from engage.platform.config import Settings
-from engage.platform.database import connection_holding_write_lock, db, is_sqlite_memory, make_engine
+from engage.platform.database import connection_holding_write_lock, is_sqlite_memory, make_engine
 from engage.platform.ratelimit import DatabaseStorage, RateLimiter, SharedRedisStorage, epoch_now
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
-
-
-@login_manager.user_loader
-def _load_staff(token: str) -> StaffUser | None:
-    settings: Settings = current_app.config["ENGAGE_SETTINGS"]
-    return accounts.resume_session(db(), token, accounts.SessionPolicy.from_settings(settings))
 
 
 def rate_limiter() -> RateLimiter:
@@ -28,13 +20,8 @@ def rate_limiter() -> RateLimiter:
 
 
 def init_app(app: Flask) -> None:
+    # engage.accounts.login configures who is signed in (it is above the platform).
     login_manager.init_app(app)
-    login_manager.login_view = "staff.auth.login"
-    login_manager.login_message = "Sign in to see that page"
-    login_manager.login_message_category = "info"
-    # The server-side session row is the protection against a stolen cookie;
-    # "strong" would also log people out when their mobile network changes address.
-    login_manager.session_protection = "basic"
     csrf.init_app(app)
     WTFormsHelpers(app)
     app.extensions["engage.ratelimiter"] = _make_rate_limiter(app)

@@ -30,10 +30,10 @@ from flask import current_app, render_template
 from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session
 
-from engage.models import OutboundEmail
 from engage.platform import clock, jobs
 from engage.platform.config import Settings
 from engage.platform.database import db
+from engage.platform.models import OutboundEmail
 
 log = logging.getLogger(__name__)
 

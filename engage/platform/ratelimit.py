@@ -48,8 +48,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from engage.models import RateLimitCounter
 from engage.platform import clock
+from engage.platform.models import RateLimitCounter
 
 log = logging.getLogger(__name__)
 

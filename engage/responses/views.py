@@ -21,15 +21,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, func, select
 
+from engage.accounts.decorators import role_required
+from engage.accounts.models import Role, StaffUser
 from engage.actions import queries as action_queries
-from engage.auth.decorators import role_required
-from engage.models import Role, StaffUser
 from engage.platform import audit, clock
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
 from engage.platform.links import external_url
-from engage.reports import Filters
+from engage.reports.queries import Filters
 from engage.residents.session import SESSION_KEY
 from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from engage.themes import queries as themes

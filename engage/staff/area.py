@@ -53,17 +53,29 @@ def init_app(app: Flask) -> None:
     """Register every feature's staff pages under ``/staff``, behind the rules above."""
     # Imported here: the staff area composes every feature's staff pages, and those
     # modules import the engage package, which must finish importing first.
+    from engage.accounts.admin import bp as staff_accounts
+    from engage.accounts.views import bp as auth
     from engage.actions.views import bp as actions
-    from engage.auth.views import bp as auth
     from engage.builder.views import bp as builder
     from engage.forums.officers import bp as forums
     from engage.kiosk.views import admin as kiosks
-    from engage.reports import bp as reports
+    from engage.reports.views import bp as reports
     from engage.responses.views import bp as responses
     from engage.staff.views import bp as home
     from engage.themes.views import bp as themes
 
     if not bp._blueprints:  # once per process: many apps (tests) share these blueprint objects
-        for child in (auth, home, builder, responses, themes, reports, actions, forums, kiosks):
+        for child in (
+            auth,
+            home,
+            staff_accounts,
+            builder,
+            responses,
+            themes,
+            reports,
+            actions,
+            forums,
+            kiosks,
+        ):
             bp.register_blueprint(child)
     app.register_blueprint(bp)

@@ -9,13 +9,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from engage.accounts.decorators import role_required
+from engage.accounts.models import Role
 from engage.actions import queries as action_queries
-from engage.auth.decorators import role_required
-from engage.models import Role
 from engage.platform import clock, inputs, jobs
 from engage.platform.database import db
 from engage.platform.errors import summary_items
-from engage.reports import Filters, submitted_ids
+from engage.reports.queries import Filters, submitted_ids
 from engage.staff.surveys import survey_or_404
 from engage.themes import queries, services, snapshot
 from engage.themes.models import AnalysisStatus, ThemeAnalysis

@@ -153,8 +153,8 @@ def staff_pages(analysis: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def time_pages(app: Any, analysis: dict[str, Any], repeats: int) -> list[dict[str, Any]]:
-    from engage import accounts
-    from engage.models import Role
+    from engage.accounts import services as accounts
+    from engage.accounts.models import Role
     from engage.platform.database import db
 
     password = secrets.token_urlsafe(16)

@@ -11,9 +11,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from engage.accounts.models import Role, StaffUser
 from engage.actions.models import Action, ThemeLink
-from engage.models import AuditEvent, Role, StaffUser
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from tests.pages import Page, PageClient
 from tests.themes.test_themes import SLUG, URL, add_responses, analysed, client_for, corpus, run
 

@@ -13,9 +13,9 @@ from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from engage.accounts.models import Role, StaffUser
 from engage.actions import services
 from engage.actions.models import Action, Priority
-from engage.models import Role, StaffUser
 from engage.platform.database import db
 from tests.actions import workbooks
 from tests.pages import Page, PageClient

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from engage.models import AuditEvent, Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from engage.platform import clock
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from engage.themes import services
 from engage.themes.models import QuoteReview, ThemeAnalysis
 from engage.themes.queries import quote_key

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 from pypdf import PdfReader
 
-from engage import pdf
-from engage.models import Role, StaffUser
+from engage.accounts.models import Role, StaffUser
+from engage.reports import pdf
 from engage.themes.queries import quote_key
 from tests.actions.test_action_plan import add_action, add_priority, themed
 from tests.pages import PageClient

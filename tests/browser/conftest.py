@@ -19,8 +19,9 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 from werkzeug.serving import make_server
 
-from engage import accounts, create_app
-from engage.models import Role
+from engage import create_app
+from engage.accounts import services as accounts
+from engage.accounts.models import Role
 from engage.platform import clock
 from engage.platform.config import PROJECT_ROOT
 from engage.platform.database import db

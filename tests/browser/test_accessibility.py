@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from engage.models import Role
+from engage.accounts.models import Role
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
 from tests.conftest import PASSWORD
 

@@ -10,9 +10,10 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 from sqlalchemy import select
 
-from engage.models import OutboundEmail, Role
+from engage.accounts.models import Role
 from engage.platform import clock
 from engage.platform.database import db
+from engage.platform.models import OutboundEmail
 from surveys import services
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
 

@@ -15,10 +15,11 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
+from engage.accounts.models import Role
 from engage.forums.models import Forum
-from engage.models import OutboundEmail, Role
 from engage.platform import clock
 from engage.platform.database import db
+from engage.platform.models import OutboundEmail
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
 from tests.conftest import PASSWORD
 

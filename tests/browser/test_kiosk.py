@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
+from engage.accounts.models import Role
 from engage.kiosk.models import KioskRefusal
-from engage.models import Role
 from engage.platform import clock
 from engage.platform.config import PROJECT_ROOT
 from engage.platform.database import db

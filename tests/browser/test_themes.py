@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from engage.models import Role
+from engage.accounts.models import Role
 from engage.platform.config import PROJECT_ROOT
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
 from tests.themes.test_equality_split import add as add_with_equality_answers

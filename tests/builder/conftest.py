@@ -9,9 +9,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from engage.accounts.models import Role, StaffUser
 from engage.builder.views import bp
-from engage.models import AuditEvent, Role, StaffUser
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from surveys import services
 from surveys.models import Survey, SurveyVersion
 from tests.pages import Page, PageClient

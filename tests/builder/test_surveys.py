@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from engage.models import Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from tests.builder.conftest import audit_actions, audit_rows, create_survey, definition, latest, versions
 from tests.conftest import FrozenClock
 from tests.pages import PageClient

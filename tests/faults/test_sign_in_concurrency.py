@@ -21,8 +21,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from engage.models import AuditEvent, Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from tests.faults.gunicorn import serve
 from tests.faults.test_worker_killed import Resident
 

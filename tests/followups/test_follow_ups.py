@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from engage.followups import services as follow_ups
 from engage.followups.models import FollowUp, FollowUpNotice
-from engage.models import AuditEvent, OutboundEmail
 from engage.platform import clock
 from engage.platform.database import db
 from engage.platform.maintenance import run_maintenance
+from engage.platform.models import AuditEvent, OutboundEmail
 from surveys.models import Response, Survey
 from tests.actions.test_action_plan import action_id, add_action, add_priority
 from tests.conftest import FrozenClock

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from engage.forums import services
 from engage.forums.models import Forum, ForumMember
-from engage.models import OutboundEmail
 from engage.platform import clock
 from engage.platform.database import db
+from engage.platform.models import OutboundEmail
 
 LOCALITIES = ["Northbrook", "River Mill"]
 

@@ -9,8 +9,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from engage.forums.models import MemberStatus
-from engage.models import AuditEvent
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from tests.conftest import FrozenClock
 from tests.forums.conftest import link_in, members, outbox
 from tests.forums.test_public import register

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from engage.forums import services
 from engage.forums.models import Forum, ForumMeeting, MemberStatus
-from engage.models import AuditEvent
 from engage.platform import clock
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from tests.conftest import FrozenClock
 from tests.forums.conftest import link_in, members, outbox
 from tests.forums.test_public import register

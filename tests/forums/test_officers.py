@@ -10,9 +10,10 @@ from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from engage.accounts.models import Role, StaffUser
 from engage.forums.models import Forum, ForumMeeting, MemberStatus
-from engage.models import AuditEvent, Role, StaffUser
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from tests.forums.conftest import members, outbox
 from tests.pages import PageClient
 

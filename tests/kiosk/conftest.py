@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from engage.models import Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from engage.platform import clock
 from engage.platform.config import PROJECT_ROOT
 from engage.platform.database import db

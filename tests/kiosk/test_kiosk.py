@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from engage.kiosk import channel
 from engage.kiosk.models import KioskDevice
-from engage.models import AuditEvent
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from engage.platform.ratelimit import Limit
 from surveys.models import Response
 from tests.kiosk.conftest import add_kiosk

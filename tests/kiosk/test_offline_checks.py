@@ -13,8 +13,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from engage.accounts.models import Role
 from engage.kiosk.models import KioskDevice, KioskRefusal
-from engage.models import Role
 from engage.platform import clock
 from engage.platform.database import db
 from surveys import services

@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import Flask
 
-from engage.models import Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from engage.platform.database import db
 from surveys.equality import SMALL_GROUP
 from surveys.models import EqualityRecord, Survey

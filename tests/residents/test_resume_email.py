@@ -13,9 +13,10 @@ from aiosmtpd.controller import Controller
 from flask import Flask
 from sqlalchemy import select
 
-from engage import accounts
-from engage.models import OutboundEmail, Role, StaffUser
+from engage.accounts import services as accounts
+from engage.accounts.models import Role, StaffUser
 from engage.platform.database import db
+from engage.platform.models import OutboundEmail
 from surveys.models import Survey
 from tests.conftest import sign_in
 from tests.pages import PageClient

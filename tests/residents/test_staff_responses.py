@@ -8,8 +8,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engage.models import AuditEvent, Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from surveys.models import Response, Survey
 from tests.pages import PageClient
 from tests.residents.test_journey import ANSWERS, answer_all

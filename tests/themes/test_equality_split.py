@@ -9,7 +9,7 @@ from collections.abc import Callable
 from flask import Flask
 from sqlalchemy import delete, func, select
 
-from engage.models import Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from engage.platform import clock
 from engage.platform.database import db
 from surveys import services

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from engage.demo.surveys import load_demo_surveys
 from engage.platform import clock
 from engage.platform.database import db
-from engage.reports import Filters, tally
+from engage.reports.queries import Filters, tally
 from surveys import reporting, services
 from surveys.definition import SurveyDefinition
 from surveys.models import Response, Submission

@@ -13,10 +13,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from engage.models import AuditEvent, Role, StaffUser
+from engage.accounts.models import Role, StaffUser
 from engage.platform import clock
 from engage.platform.config import PROJECT_ROOT
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from engage.themes import snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys import services

@@ -1,5 +1,8 @@
-"""Officers' survey report: counts and charts for every closed question, with filters by
-locality, branch, channel and date, each count linking to the responses behind it."""
+"""The survey report's read model: filters by locality, branch, channel and date, and
+counts of every closed question over the submitted responses that pass them.
+
+Other features' staff pages (themes, responses) narrow their lists with the same
+:class:`Filters`, so an officer's filter means the same thing everywhere."""
 
 from __future__ import annotations
 
@@ -8,23 +11,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, make_response, render_template, request
-from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, func, select
 
-from engage import pdf
-from engage.auth.decorators import role_required
-from engage.models import Role
-from engage.platform import clock
 from engage.platform.database import db
-from engage.platform.errors import summary_items
-from engage.platform.security import mark_private
-from engage.staff.surveys import survey_or_404
-from surveys import reporting, runner, services
+from surveys import reporting, runner
 from surveys.definition import SurveyDefinition
 from surveys.models import Response, Submission, Survey
 
-bp = Blueprint("reports", __name__, url_prefix="/surveys")
 LONDON = ZoneInfo("Europe/London")
 FIRST_FILTER_DATE, LAST_FILTER_DATE = date(2000, 1, 1), date(2999, 12, 31)
 
@@ -136,62 +129,3 @@ def tally(survey: Survey, definition: SurveyDefinition, filters: Filters) -> Tal
     total = db().scalar(select(func.count()).select_from(matching.subquery())) or 0
     values = reporting.answer_value_counts(db(), matching, reporting.closed_keys(definition))
     return Tally(total, reporting.closed_counts_from(definition, values))
-
-
-def _report(slug: str) -> tuple[Survey, SurveyDefinition, Filters]:
-    mark_private()
-    survey = survey_or_404(slug, published=True)
-    assert survey.published is not None
-    definition = services.definition_of(survey.published)
-    return survey, definition, Filters.read(request.args, definition)
-
-
-def _render_report(survey: Survey, definition: SurveyDefinition, filters: Filters) -> ResponseReturnValue:
-    counted = tally(survey, definition, filters)
-    return render_template(
-        "reports/survey.html",
-        title=f"Report: {survey.title}",
-        survey=survey,
-        definition=definition,
-        filters=filters,
-        total=counted.total,
-        tables=counted.tables,
-        channels=runner.CHANNELS,
-        page_errors=summary_items(filters.errors),
-    ), (400 if filters.errors else 200)
-
-
-@bp.get("/<slug>/report")
-@role_required(Role.VIEWER)
-def report(slug: str) -> ResponseReturnValue:
-    return _render_report(*_report(slug))
-
-
-@bp.get("/<slug>/report.pdf")
-@role_required(Role.VIEWER)
-def report_pdf(slug: str) -> ResponseReturnValue:
-    """The same report as a PDF for a committee paper: charts, themes, quotes and the method."""
-    survey, definition, filters = _report(slug)
-    if filters.errors:
-        return _render_report(survey, definition, filters)
-    counted = tally(survey, definition, filters)
-    html = render_template(
-        "reports/pdf.html",
-        survey=survey,
-        definition=definition,
-        filters=filters,
-        total=counted.total,
-        tables=counted.tables,
-        themes=pdf.theme_sections(db(), survey, definition, submitted_ids(survey, filters)),
-        localities={loc.code: loc.name for loc in definition.localities},
-        made_at=clock.now().astimezone(LONDON),
-    )
-    try:
-        document = pdf.render(html)
-    except pdf.PdfUnavailableError:
-        abort(503)
-    name = f"{survey.slug}-report-{clock.now().astimezone(LONDON):%Y-%m-%d}.pdf"
-    reply = make_response(document)
-    reply.mimetype = "application/pdf"
-    reply.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return reply

@@ -14,8 +14,8 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from engage.models import Role, StaffSession, StaffUser
-from engage.platform import clock
+from engage.accounts.models import Role, StaffSession, StaffUser
+from engage.platform import audit, clock
 from engage.platform.config import Settings
 from surveys import text
 
@@ -235,3 +235,108 @@ def count_admins(session: Session) -> int:
         )
         or 0
     )
+
+
+# Administrators' changes to accounts. Each takes the administrator making the change
+# (``by``), applies the rules, and adds its own audit row; the caller commits.
+
+LAST_ADMIN = "There must always be at least one administrator"
+
+
+def _would_remove_last_admin(session: Session, user: StaffUser, *, new_role: Role | None = None) -> bool:
+    if user.role != Role.ADMIN.value or not user.is_active_account:
+        return False
+    losing_admin = new_role is None or new_role is not Role.ADMIN
+    return losing_admin and count_admins(session) <= 1
+
+
+def add_account(
+    session: Session, *, email: str, name: str, role: Role, by: StaffUser
+) -> tuple[StaffUser, str]:
+    """A new account with a one-time password (returned, to be passed on) it must change."""
+    password = generate_password()
+    user = create_staff(session, email=email, name=name, role=role, password=password, must_change=True)
+    audit.record(
+        session,
+        "staff.created",
+        object_type="staff_user",
+        object_id=user.id,
+        summary=f"Created {user.email} as {user.role_enum.label}",
+        details={"email": user.email, "role": user.role},
+        actor=by,
+    )
+    return user, password
+
+
+def update_account(session: Session, user: StaffUser, *, name: str, role: Role, by: StaffUser) -> bool:
+    """Change a name or role; whether anything changed. The last administrator stays one."""
+    if role is not Role.ADMIN and _would_remove_last_admin(session, user, new_role=role):
+        raise AccountError(LAST_ADMIN)
+    before = {"name": user.name, "role": user.role}
+    user.name = name.strip()
+    user.role = role.value
+    after = {"name": user.name, "role": user.role}
+    if before == after:
+        return False
+    audit.record(
+        session,
+        "staff.updated",
+        object_type="staff_user",
+        object_id=user.id,
+        summary=f"Updated {user.email}",
+        details={"before": before, "after": after},
+        actor=by,
+    )
+    return True
+
+
+def deactivate(session: Session, user: StaffUser, *, by: StaffUser) -> bool:
+    """Stop an account signing in and sign it out everywhere; whether it was active."""
+    if user.id == by.id:
+        raise AccountError("You cannot deactivate your own account")
+    if _would_remove_last_admin(session, user):
+        raise AccountError(LAST_ADMIN)
+    if not user.is_active_account:
+        return False
+    user.is_active_account = False
+    revoke_all_sessions(session, user, reason="account deactivated")
+    audit.record(
+        session,
+        "staff.deactivated",
+        object_type="staff_user",
+        object_id=user.id,
+        summary=f"Deactivated {user.email}",
+        actor=by,
+    )
+    return True
+
+
+def reactivate(session: Session, user: StaffUser, *, by: StaffUser) -> bool:
+    """Let a deactivated account sign in again; whether it was deactivated."""
+    if user.is_active_account:
+        return False
+    user.is_active_account = True
+    audit.record(
+        session,
+        "staff.reactivated",
+        object_type="staff_user",
+        object_id=user.id,
+        summary=f"Reactivated {user.email}",
+        actor=by,
+    )
+    return True
+
+
+def reset_password(session: Session, user: StaffUser, *, by: StaffUser) -> str:
+    """A new one-time password for ``user`` (returned); their sessions are signed out."""
+    password = generate_password()
+    set_password(session, user, password, must_change=True)
+    audit.record(
+        session,
+        "staff.password_reset",
+        object_type="staff_user",
+        object_id=user.id,
+        summary=f"Reset the password for {user.email}; their sessions were signed out",
+        actor=by,
+    )
+    return password

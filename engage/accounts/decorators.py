@@ -9,7 +9,7 @@ from typing import Any, TypeVar, cast
 from flask import abort
 from flask_login import current_user, login_required
 
-from engage.models import Role
+from engage.accounts.models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 

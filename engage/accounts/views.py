@@ -10,9 +10,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
-from engage import accounts
-from engage.auth.forms import ChangePasswordForm, LoginForm
-from engage.models import StaffUser
+from engage.accounts import services as accounts
+from engage.accounts.forms import ChangePasswordForm, LoginForm
+from engage.accounts.models import StaffUser
 from engage.platform import audit
 from engage.platform.config import Settings
 from engage.platform.database import db
