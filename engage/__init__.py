@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 import redis
 from flask import Flask
-from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2 import BytecodeCache, ChoiceLoader, Environment, PackageLoader, PrefixLoader
+from jinja2.bccache import Bucket
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -108,6 +109,50 @@ def _configure_logging(app: Flask, settings: Settings) -> None:
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
+class _ProcessBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for every app in this process.
+
+    A worker builds one app, so this changes nothing there; the test suite builds an app
+    per test, and without it would parse and compile the same templates each time (a
+    quarter of an integration test's time). Entries are keyed by the template's name and
+    the environment's syntax settings, and checked against the source's checksum, so an
+    edited template, or one read with other settings, is compiled afresh."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
+        settings = (
+            environment.trim_blocks,
+            environment.lstrip_blocks,
+            environment.keep_trailing_newline,
+            environment.newline_sequence,
+            environment.block_start_string,
+            environment.variable_start_string,
+            environment.comment_start_string,
+            environment.line_statement_prefix,
+            environment.line_comment_prefix,
+            environment.optimized,
+            environment.is_async,
+            tuple(sorted(environment.extensions)),
+        )
+        key = self.get_cache_key(f"{name}|{settings!r}", filename)
+        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _ProcessBytecodeCache()
+
+
 def _configure_templates(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [
@@ -120,6 +165,7 @@ def _configure_templates(app: Flask) -> None:
             ),
         ]
     )
+    app.jinja_env.bytecode_cache = _BYTECODE
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     settings: Settings = app.config["ENGAGE_SETTINGS"]
