@@ -6,7 +6,6 @@ import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import redis
 from flask import Flask
@@ -17,7 +16,7 @@ from redis.retry import Retry
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engage.accounts.models import Role
-from engage.platform import logmask
+from engage.platform import clock, logmask
 from engage.platform.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Settings, flask_config
 from surveys import runner
 from surveys.definition import LIKERT_SCALE
@@ -180,15 +179,27 @@ def _configure_templates(app: Flask) -> None:
         likert_scale=LIKERT_SCALE,
     )
     app.jinja_env.filters["london"] = london_time
+    app.jinja_env.filters["london_date"] = london_date
+    app.jinja_env.filters["local"] = local_format
 
 
 def london_time(value: datetime | None) -> str:
     """A UTC time as people in the council's area read it: "Tuesday 3 March 2026, 6:30pm"."""
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo("Europe/London"))
+    local = clock.local(value)
     hour = local.strftime("%-I:%M%p").lower().replace(":00", "")
     return f"{local.strftime('%A %-d %B %Y')}, {hour}"
+
+
+def london_date(value: datetime | None) -> str:
+    """The day of a UTC time in the council's area: "3 March 2026"."""
+    return "" if value is None else clock.local(value).strftime("%-d %B %Y")
+
+
+def local_format(value: datetime | None, fmt: str) -> str:
+    """A UTC time in the council's area, formatted with ``fmt`` (strftime)."""
+    return "" if value is None else clock.local(value).strftime(fmt)
 
 
 def connect_redis(url: str) -> redis.Redis:

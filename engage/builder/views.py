@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from flask import (
@@ -161,14 +161,13 @@ def _overview_url(survey: Survey, anchor: str | None = None) -> str:
 def _to_datetime(day: date | None, end: bool) -> str | None:
     if day is None:
         return None
-    moment = datetime.combine(day, time(23, 59, 59) if end else time(0, 0), tzinfo=UTC)
-    return moment.isoformat()
+    return (clock.end_of_day(day) if end else clock.start_of_day(day)).isoformat()
 
 
 def _from_datetime(value: str | None) -> date | None:
     if not value:
         return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC).date()
+    return clock.local(datetime.fromisoformat(value.replace("Z", "+00:00"))).date()
 
 
 def _new_slug(form: NewSurveyForm | DuplicateForm) -> str | None:

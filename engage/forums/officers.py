@@ -8,9 +8,8 @@ writes an audit row (who looked at or exported whose data, and when).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -50,7 +49,6 @@ from surveys.runner import parse_date_parts
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
-LONDON = ZoneInfo("Europe/London")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EXPORT_COLUMNS = [
     ("name", "Name"),
@@ -62,7 +60,7 @@ EXPORT_COLUMNS = [
     ("interests", "Interests"),
     ("access_needs", "Accessibility needs"),
     ("status", "Status"),
-    ("confirmed_at", "Confirmed (UTC)"),
+    ("confirmed_at", "Confirmed (UK time)"),
     ("emails_stopped", "Emails stopped"),
 ]
 
@@ -404,7 +402,7 @@ def _export_rows(found: list[ForumMember]) -> list[list[Any]]:
             "interests": "; ".join(INTEREST_AREAS.get(i, i) for i in m.interests),
             "access_needs": m.access_needs or "",
             "status": m.status_label,
-            "confirmed_at": m.confirmed_at.strftime("%Y-%m-%d %H:%M") if m.confirmed_at else "",
+            "confirmed_at": clock.local(m.confirmed_at).strftime("%Y-%m-%d %H:%M") if m.confirmed_at else "",
             "emails_stopped": "yes" if m.emails_opt_out else "no",
         }
         rows.append([values[key] for key, _ in EXPORT_COLUMNS])
@@ -421,7 +419,7 @@ def export_members(slug: str, fmt: str) -> ResponseReturnValue:
     found = services.filtered_members(db(), forum, chosen)
     rows = _export_rows(found)
     header = [label for _, label in EXPORT_COLUMNS]
-    stamp = clock.now().strftime("%Y-%m-%d")
+    stamp = clock.today().strftime("%Y-%m-%d")
     download = spreadsheet(header, rows, fmt, f"{forum.slug}-members-{stamp}", "Members")
     audit.record(
         db(),
@@ -580,11 +578,11 @@ def new_meeting(slug: str) -> ResponseReturnValue:
         if len(values["details"]) > 2000 and "details" not in errors:
             errors["details"] = "Details must be 2,000 characters or fewer"
         if not errors and day is not None and match is not None and capacity is not None:
-            local = datetime.combine(day, time(int(match.group(1)), int(match.group(2))), tzinfo=LONDON)
+            local = datetime.combine(day, time(int(match.group(1)), int(match.group(2))), tzinfo=clock.LONDON)
             meeting = ForumMeeting(
                 forum=forum,
                 title=values["title"],
-                starts_at=local.astimezone(ZoneInfo("UTC")),
+                starts_at=local.astimezone(UTC),
                 place=values["place"],
                 capacity=capacity,
                 details=values["details"],

@@ -34,7 +34,7 @@ def run_purge() -> services.PurgeResult:
             headers=links.unsubscribe_headers(member),
             forum=member.forum,
             name=member.name,
-            ends=ends.strftime("%-d %B %Y"),
+            ends=clock.local(ends).strftime("%-d %B %Y"),
             manage_link=links.manage_url(token),
         )
         messages.append(message)

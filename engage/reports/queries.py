@@ -7,18 +7,17 @@ Other features' staff pages (themes, responses) narrow their lists with the same
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
 
+from engage.platform import clock
 from engage.platform.database import db
 from surveys import reporting, runner
 from surveys.definition import SurveyDefinition
 from surveys.models import Response, Submission, Survey
 
-LONDON = ZoneInfo("Europe/London")
 FIRST_FILTER_DATE, LAST_FILTER_DATE = date(2000, 1, 1), date(2999, 12, 31)
 
 
@@ -73,10 +72,10 @@ class Filters:
         if self.channel:
             query = query.where(Response.channel == self.channel)
         if self.since:
-            start = datetime.combine(date.fromisoformat(self.since), time.min, LONDON)
+            start = clock.start_of_day(date.fromisoformat(self.since))
             query = query.where(Submission.submitted_at >= start)
         if self.until and "until" not in self.errors:
-            end = datetime.combine(date.fromisoformat(self.until) + timedelta(days=1), time.min, LONDON)
+            end = clock.day_after(date.fromisoformat(self.until))
             query = query.where(Submission.submitted_at < end)
         return query
 

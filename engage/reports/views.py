@@ -14,7 +14,7 @@ from engage.platform.database import db
 from engage.platform.errors import summary_items
 from engage.platform.security import mark_private
 from engage.reports import pdf
-from engage.reports.queries import LONDON, Filters, submitted_ids, tally
+from engage.reports.queries import Filters, submitted_ids, tally
 from engage.staff.surveys import survey_or_404
 from surveys import runner, services
 from surveys.definition import SurveyDefinition
@@ -69,13 +69,13 @@ def report_pdf(slug: str) -> ResponseReturnValue:
         tables=counted.tables,
         themes=pdf.theme_sections(db(), survey, definition, submitted_ids(survey, filters)),
         localities={loc.code: loc.name for loc in definition.localities},
-        made_at=clock.now().astimezone(LONDON),
+        made_at=clock.local(clock.now()),
     )
     try:
         document = pdf.render(html)
     except pdf.PdfUnavailableError:
         abort(503)
-    name = f"{survey.slug}-report-{clock.now().astimezone(LONDON):%Y-%m-%d}.pdf"
+    name = f"{survey.slug}-report-{clock.today():%Y-%m-%d}.pdf"
     reply = make_response(document)
     reply.mimetype = "application/pdf"
     reply.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -436,7 +436,7 @@ def saved(slug: str) -> ResponseReturnValue:
             link=link,
             code=code,
             resume_url=external_url("residents.resume", slug=slug),
-            expires=response.expires_at.strftime("%-d %B %Y") if response.expires_at else "",
+            expires=clock.local(response.expires_at).strftime("%-d %B %Y") if response.expires_at else "",
         )
         sent_to = email
     db().commit()

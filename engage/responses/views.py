@@ -237,7 +237,7 @@ def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
         summary=f"Exported {len(table)} responses to {survey.title} as {fmt.upper()}",
     )
     db().commit()
-    stamp = clock.now().strftime("%Y-%m-%d")
+    stamp = clock.today().strftime("%Y-%m-%d")
     return spreadsheet(header, table, fmt, f"{survey.slug}-responses-{stamp}", "Responses")
 
 

@@ -151,6 +151,29 @@ def test_details(client: PageClient, app: Flask, draft: str) -> None:
         assert key not in data, "left out: the default (offered) applies"
 
 
+def test_dates_typed_in_summer_mean_that_day_in_london(client: PageClient, app: Flask, draft: str) -> None:
+    """One time-zone rule: a typed day is that day in the council's time (BST in June)."""
+    form = client.get(f"/staff/surveys/{draft}/details")
+    fields = {
+        "title": "Summer reading",
+        "purpose": "Tell us what to read.",
+        "what_happens": "We read everything.",
+        "duration_minutes": "5",
+        "opens_on": ["1", "6", "2027"],
+        "closes_on": ["30", "6", "2027"],
+        "resume_days": "14",
+        "equality_section": "no",
+        "follow_up": "no",
+    }
+    page = client.submit(form, fields)
+    data = definition(app, draft)
+    assert data["opens_at"] == "2027-06-01T00:00:00+01:00"
+    assert data["closes_at"] == "2027-06-30T23:59:59+01:00"
+    assert "End of 30 June 2027" in page.text and "1 June 2027" in page.text
+    again = client.get(f"/staff/surveys/{draft}/details")
+    assert [i["value"] for i in again.soup.select("input[name=closes_on]")] == ["30", "06", "2027"]
+
+
 @pytest.mark.parametrize(
     ("data", "errors"),
     [
