@@ -3,6 +3,7 @@ actions, and the public "You said, we did" page of each survey."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
@@ -12,13 +13,23 @@ from engage.themes.models import ThemeAnalysis
 from surveys.models import Response, Survey
 from surveys.orm import Base, UTCDateTime
 
-STATUSES = {
-    "proposed": "Proposed",
-    "agreed": "Agreed",
-    "in_progress": "In progress",
-    "done": "Done",
-    "not_taken_forward": "Not taken forward",
-}
+
+class ActionStatus(enum.StrEnum):
+    """Where an action is; stored as its text. Every change is kept in ``StatusChange``."""
+
+    PROPOSED = "proposed"
+    AGREED = "agreed"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    NOT_TAKEN_FORWARD = "not_taken_forward"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+#: Each status's label, in order: for choices on forms and in imported spreadsheets.
+STATUSES = {status.value: status.label for status in ActionStatus}
 TIMESCALES = {
     "year_1": "Year 1",
     "year_2": "Year 2",
@@ -53,7 +64,7 @@ class Action(Base):
     due_on: Mapped[str | None] = mapped_column(String(10), nullable=True)  # ISO date when timescale is "date"
     outputs: Mapped[str] = mapped_column(Text, default="")
     outcomes: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.PROPOSED)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

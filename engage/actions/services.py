@@ -20,6 +20,7 @@ from engage.actions.models import (
     STATUSES,
     TIMESCALES,
     Action,
+    ActionStatus,
     Priority,
     Publication,
     ResponseLink,
@@ -152,12 +153,14 @@ def add_action(session: Session, data: ActionForm, now: datetime, who: str) -> A
         due_on=data.due_on if data.timescale == "date" else None,
         outputs=data.outputs,
         outcomes=data.outcomes,
-        status="proposed",
+        status=ActionStatus.PROPOSED,
         status_reason="",
         created_at=now,
         updated_at=now,
     )
-    action.history.append(StatusChange(status="proposed", reason="", changed_at=now, changed_by=who))
+    action.history.append(
+        StatusChange(status=ActionStatus.PROPOSED, reason="", changed_at=now, changed_by=who)
+    )
     session.add(action)
     session.flush()
     audit.record(
@@ -181,7 +184,7 @@ def change_status(
         raise ActionError({"status": "Select the new status"})
     if status == action.status:
         raise ActionError({"status": f"The action is already '{STATUSES[status]}'"})
-    if status == "not_taken_forward" and not reason:
+    if status == ActionStatus.NOT_TAKEN_FORWARD and not reason:
         raise ActionError({"reason": "Say why the action is not being taken forward: residents will read it"})
     if len(reason) > TEXT_MAX:
         raise ActionError({"reason": f"Shorten the reason to {TEXT_MAX} characters or fewer"})
@@ -427,8 +430,8 @@ def public_page(session: Session, survey: Survey, locality: str | None = None) -
         page=page,
         respondents=respondents,
         themes=themes,
-        doing=[a for a in chosen if a.status != "not_taken_forward"],
-        not_doing=[a for a in chosen if a.status == "not_taken_forward"],
+        doing=[a for a in chosen if a.status != ActionStatus.NOT_TAKEN_FORWARD],
+        not_doing=[a for a in chosen if a.status == ActionStatus.NOT_TAKEN_FORWARD],
         localities=localities,
     )
 
@@ -562,7 +565,7 @@ def _timescale(value: str) -> tuple[str, str] | None:
 
 
 def _status(value: str) -> str | None:
-    text = value.strip() or "proposed"
+    text = value.strip() or ActionStatus.PROPOSED
     by_label = {label.lower(): code for code, label in STATUSES.items()}
     return text if text in STATUSES else by_label.get(text.lower())
 
@@ -626,7 +629,7 @@ def import_plan(session: Session, rows: list[dict[str, str]], now: datetime, who
             )
         if status is None:
             problems.append("give a status: Proposed, Agreed, In progress, Done or Not taken forward")
-        elif status == "not_taken_forward" and not reason:
+        elif status == ActionStatus.NOT_TAKEN_FORWARD and not reason:
             problems.append("say why it is not taken forward in status_reason")
         if problems:
             result.errors.append(f"Row {number}: " + "; ".join(problems))
@@ -656,7 +659,7 @@ def import_plan(session: Session, rows: list[dict[str, str]], now: datetime, who
         )
         action = add_action(session, form, now, who)
         session.refresh(priority)
-        if status != "proposed":
+        if status != ActionStatus.PROPOSED:
             change_status(session, action, status, reason, now, who)
         result.added += 1
     return result

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engage.actions import services as actions
-from engage.actions.models import Priority
+from engage.actions.models import ActionStatus, Priority
 from engage.themes import queries as theme_queries
 from engage.themes import services as themes
 from surveys import services as survey_services
@@ -99,6 +99,6 @@ def load_demo_actions(session: Session, now: datetime) -> Iterator[str]:
             )
             if match is not None:
                 actions.link(session, action, f"{analysis.id}:{match['id']}", now, who)
-                actions.change_status(session, action, "agreed", "", now, who)
+                actions.change_status(session, action, ActionStatus.AGREED, "", now, who)
     session.commit()
     yield "Loaded the demo action plan (3 priorities, 4 actions)."

@@ -27,7 +27,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engage.actions.models import Action, Publication, ResponseLink, StatusChange
+from engage.actions.models import Action, ActionStatus, Publication, ResponseLink, StatusChange
 from engage.followups.models import FollowUp, FollowUpNotice
 from engage.platform import audit, clock, events, jobs, mail, maintenance
 from engage.platform.config import Settings
@@ -45,7 +45,7 @@ UNCONFIRMED_DAYS = 7
 KEEP_DAYS = 2 * 365
 UNSUBSCRIBE_SALT = "engage.followups.unsubscribe"
 # Residents hear about a change only when it is news: not about an action being proposed.
-NEWS_STATUSES = {"agreed", "in_progress", "done", "not_taken_forward"}
+NEWS_STATUSES = set(ActionStatus) - {ActionStatus.PROPOSED}
 
 
 def consent_text(council_name: str) -> str:

@@ -8,8 +8,9 @@ Consent records never hold personal data themselves: they point at the member.
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,23 +41,34 @@ ORGANISATION_TYPES: dict[str, str] = {
 }
 
 
-class MemberStatus:
+class MemberStatus(enum.StrEnum):
+    """Where a sign-up is. Stored as its text; ``CURRENT`` and ``ENDED`` group them."""
+
     PENDING = "pending"  # signed up, email not yet confirmed: nothing is active
     ACTIVE = "active"  # confirmed; counts as a member
     WAITING = "waiting"  # confirmed, but the forum was full
     ERASED = "erased"  # withdrew consent; personal data removed
     LAPSED = "lapsed"  # did not re-confirm in time; personal data removed
 
-    CURRENT = (ACTIVE, WAITING)
-    ENDED = (ERASED, LAPSED)
+    CURRENT = enum.nonmember((ACTIVE, WAITING))
+    ENDED = enum.nonmember((ERASED, LAPSED))
 
-    LABELS: ClassVar[dict[str, str]] = {
-        PENDING: "Waiting for email confirmation",
-        ACTIVE: "Member",
-        WAITING: "On the waiting list",
-        ERASED: "Left and erased",
-        LAPSED: "Lapsed and erased",
-    }
+    LABELS = enum.nonmember(
+        {
+            PENDING: "Waiting for email confirmation",
+            ACTIVE: "Member",
+            WAITING: "On the waiting list",
+            ERASED: "Left and erased",
+            LAPSED: "Lapsed and erased",
+        }
+    )
+
+
+class BookingStatus(enum.StrEnum):
+    """A place at a meeting, or a place on its waiting list."""
+
+    BOOKED = "booked"
+    WAITING = "waiting"
 
 
 class Forum(Base):
@@ -209,11 +221,11 @@ class ForumMeeting(Base):
 
     @property
     def booked(self) -> list[MeetingBooking]:
-        return [b for b in self.bookings if b.status == "booked"]
+        return [b for b in self.bookings if b.status == BookingStatus.BOOKED]
 
     @property
     def waiting(self) -> list[MeetingBooking]:
-        return [b for b in self.bookings if b.status == "waiting"]
+        return [b for b in self.bookings if b.status == BookingStatus.WAITING]
 
 
 class MeetingBooking(Base):

@@ -32,6 +32,7 @@ from engage.forums import links, services
 from engage.forums.models import (
     INTEREST_AREAS,
     ORGANISATION_TYPES,
+    BookingStatus,
     Forum,
     ForumMeeting,
     ForumMember,
@@ -497,7 +498,7 @@ def meeting(token: str, meeting_id: int) -> ResponseReturnValue:
         done = "cancelled"
     else:
         booking = services.book(db(), item, member, now)
-        done = "booked" if booking.status == "booked" else "waiting"
+        done = "booked" if booking.status == BookingStatus.BOOKED else "waiting"
     db().commit()
     return redirect(url_for("forums.manage", token=token, done=done) + "#meetings")
 

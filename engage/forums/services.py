@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from engage.forums.models import (
     INTEREST_AREAS,
     ORGANISATION_TYPES,
+    BookingStatus,
     ConsentRecord,
     ConsentWording,
     Forum,
@@ -575,9 +576,7 @@ def erase(session: Session, member: ForumMember, now: datetime, *, reason: str, 
         consent.withdrawal_reason = reason
     for booking in list(member.bookings):
         meeting = booking.meeting
-        member.bookings.remove(booking)
-        session.delete(booking)
-        session.flush()
+        _drop(session, booking)
         promote_waiting(meeting, now)
     member.status = MemberStatus.LAPSED if reason == "lapsed" else MemberStatus.ERASED
     member.name = member.email = member.email_key = None
@@ -601,7 +600,7 @@ def book(session: Session, meeting: ForumMeeting, member: ForumMember, now: date
     existing = next((b for b in meeting.bookings if b.member_id == member.id), None)
     if existing is not None:
         return existing
-    status = "booked" if len(meeting.booked) < meeting.capacity else "waiting"
+    status = BookingStatus.BOOKED if len(meeting.booked) < meeting.capacity else BookingStatus.WAITING
     booking = MeetingBooking(meeting=meeting, member=member, status=status, created_at=now)
     session.add(booking)
     session.flush()
@@ -612,10 +611,18 @@ def cancel_booking(session: Session, meeting: ForumMeeting, member: ForumMember,
     booking = next((b for b in meeting.bookings if b.member_id == member.id), None)
     if booking is None:
         return
-    meeting.bookings.remove(booking)
+    _drop(session, booking)
+    promote_waiting(meeting, now)
+
+
+def _drop(session: Session, booking: MeetingBooking) -> None:
+    """Delete a booking and take it out of both sides' loaded lists, so a place freed here
+    is seen as free at once (a deleted row stays in a list already loaded otherwise)."""
+    meeting, member = booking.meeting, booking.member
     session.delete(booking)
     session.flush()
-    promote_waiting(meeting, now)
+    session.expire(meeting, ["bookings"])
+    session.expire(member, ["bookings"])
 
 
 def promote_waiting(meeting: ForumMeeting, now: datetime) -> list[MeetingBooking]:
@@ -623,7 +630,7 @@ def promote_waiting(meeting: ForumMeeting, now: datetime) -> list[MeetingBooking
     promoted = []
     while len(meeting.booked) < meeting.capacity and meeting.waiting:
         first = meeting.waiting[0]
-        first.status = "booked"
+        first.status = BookingStatus.BOOKED
         promoted.append(first)
     return promoted
 

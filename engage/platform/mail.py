@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from engage.platform import clock, jobs
 from engage.platform.config import Settings
 from engage.platform.database import db
-from engage.platform.models import OutboundEmail
+from engage.platform.models import EmailStatus, OutboundEmail
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def send(
         html_body=html,
         purpose=purpose,
         headers=dict(headers or {}),
-        status="queued" if settings.smtp_host else "outbox",
+        status=EmailStatus.QUEUED if settings.smtp_host else EmailStatus.OUTBOX,
         attempts=0,
         created_at=clock.now(),
         forum_member_id=forum_member_id,
@@ -88,7 +88,7 @@ def send(
     )
     built = build_or_problem(message, settings)
     if isinstance(built, str):
-        message.status, message.last_error = "failed", built
+        message.status, message.last_error = EmailStatus.FAILED, built
         log.error("Email to %s could not be built: %s", purpose, built)
     db().add(message)
     db().flush()
@@ -102,7 +102,7 @@ def unsubscribe_headers(url: str) -> dict[str, str]:
 
 def dispatch(message: OutboundEmail) -> None:
     """After the commit: hand a queued message to the job queue."""
-    if message.status == "queued":
+    if message.status == EmailStatus.QUEUED:
         jobs.enqueue(deliver, message.id)
 
 
@@ -131,14 +131,14 @@ def deliver(message_id: int) -> None:
     """Send one message over SMTP. Raises on failure so the job queue retries it."""
     session = db()
     message = session.get(OutboundEmail, message_id)
-    if message is None or message.status == "sent":
+    if message is None or message.status == EmailStatus.SENT:
         return
     settings = _settings()
     message.attempts += 1
     email = build_or_problem(message, settings)
     if isinstance(email, str):
         # Retrying cannot help: record why, and do not raise.
-        message.status, message.last_error = "failed", email
+        message.status, message.last_error = EmailStatus.FAILED, email
         session.commit()
         log.error("Email %s to %s could not be built: %s", message.id, message.purpose, email)
         return
@@ -150,7 +150,7 @@ def deliver(message_id: int) -> None:
                 smtp.login(settings.smtp_username, settings.smtp_password)
             smtp.send_message(email)
     except (OSError, smtplib.SMTPException) as error:
-        message.status = "failed"
+        message.status = EmailStatus.FAILED
         message.last_error = f"{type(error).__name__}: {error}"
         session.commit()
         log.error("Email %s to %s failed: %s", message.id, message.purpose, error)
@@ -160,7 +160,7 @@ def deliver(message_id: int) -> None:
         session.delete(message)
         session.commit()
         return
-    message.status = "sent"
+    message.status = EmailStatus.SENT
     message.sent_at = clock.now()
     message.last_error = None
     session.commit()

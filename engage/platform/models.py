@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +32,19 @@ class AuditEvent(Base):
     client_address: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
+class EmailStatus(enum.StrEnum):
+    """Where an email is: waiting without a mail server, queued for one, sent, or failed."""
+
+    OUTBOX = "outbox"
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
 class OutboundEmail(Base):
     """An email the service sends, kept so nothing is silently lost (see engage.platform.mail).
 
@@ -52,7 +66,7 @@ class OutboundEmail(Base):
     html_body: Mapped[str] = mapped_column(Text)
     purpose: Mapped[str] = mapped_column(String(40))
     headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(12))  # outbox, queued, sent, failed
+    status: Mapped[str] = mapped_column(String(12))  # an EmailStatus
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
