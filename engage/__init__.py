@@ -15,7 +15,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from engage.accounts.models import Role
+from engage.accounts.models import Role, StaffUser
 from engage.platform import clock, logmask
 from engage.platform.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Settings, flask_config
 from surveys import runner
@@ -181,6 +181,7 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_env.filters["london"] = london_time
     app.jinja_env.filters["london_date"] = london_date
     app.jinja_env.filters["local"] = local_format
+    app.jinja_env.filters["staff_name"] = staff_name
 
 
 def london_time(value: datetime | None) -> str:
@@ -200,6 +201,11 @@ def london_date(value: datetime | None) -> str:
 def local_format(value: datetime | None, fmt: str) -> str:
     """A UTC time in the council's area, formatted with ``fmt`` (strftime)."""
     return "" if value is None else clock.local(value).strftime(fmt)
+
+
+def staff_name(user: StaffUser | None) -> str:
+    """Who did something, as pages show it: the staff account's name (one "who" everywhere)."""
+    return user.name if user is not None else "Not recorded"
 
 
 def connect_redis(url: str) -> redis.Redis:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from engage.cli.schema import metadata
 from engage.platform import database
@@ -56,3 +57,89 @@ def test_models_match_migrations(empty_database: str) -> None:
     finally:
         engine.dispose()
     assert differences == []
+
+
+def _rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    engine = database.make_engine(url, pooled=False)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def test_who_did_it_becomes_the_staff_account_and_back(empty_database: str) -> None:
+    """0019: "Name (email)" text becomes the account's id (a note's author by a unique name);
+    text naming no account becomes "not recorded"; downgrading writes the text back."""
+    database.upgrade(empty_database, "0018")
+    now = "2026-12-01 09:00:00"
+    engine = database.make_engine(empty_database, pooled=False)
+    with engine.begin() as db:
+        for id_, email, name in (
+            (1, "sam@anyshire.gov.uk", "Sam Officer"),
+            (2, "jo@anyshire.gov.uk", "Jo Other"),
+        ):
+            db.execute(
+                text(
+                    "INSERT INTO staff_user (id, email, name, role, password_hash, is_active_account,"
+                    " must_change_password, created_at)"
+                    " VALUES (:id, :email, :name, 'officer', 'x', true, false, :now)"
+                ),
+                {"id": id_, "email": email, "name": name, "now": now},
+            )
+        db.execute(
+            text("INSERT INTO survey (id, slug, title, created_at) VALUES (1, 's', 'S', :now)"), {"now": now}
+        )
+        db.execute(
+            text(
+                "INSERT INTO theme_analysis (id, survey_id, question_id, status, progress, message, codebook,"
+                " result, requested_at) VALUES (1, 1, 'q', 'done', 100, '', '{}', '{}', :now)"
+            ),
+            {"now": now},
+        )
+        for id_, author in ((1, "Sam Officer"), (2, "Somebody Gone")):
+            db.execute(
+                text(
+                    "INSERT INTO theme_note (id, analysis_id, theme_id, text, author, created_at)"
+                    " VALUES (:id, 1, 't1', 'A note', :author, :now)"
+                ),
+                {"id": id_, "author": author, "now": now},
+            )
+        db.execute(
+            text(
+                "INSERT INTO action_priority (id, title, description, created_at) VALUES (1, 'P', '', :now)"
+            ),
+            {"now": now},
+        )
+        db.execute(
+            text(
+                "INSERT INTO action (id, priority_id, title, description, lead_officer, timescale, outputs,"
+                " outcomes, status, status_reason, created_at, updated_at)"
+                " VALUES (1, 1, 'A', '', '', 'pilot', '', '', 'agreed', '', :now, :now)"
+            ),
+            {"now": now},
+        )
+        for id_, who in ((1, "Jo Other (JO@anyshire.gov.uk)"), (2, "Demo data")):
+            db.execute(
+                text(
+                    "INSERT INTO action_status_change (id, action_id, status, reason, changed_at, changed_by)"
+                    " VALUES (:id, 1, 'agreed', '', :now, :who)"
+                ),
+                {"id": id_, "who": who, "now": now},
+            )
+    engine.dispose()
+    database.upgrade(empty_database, "0019")
+    assert _rows(empty_database, "SELECT id, changed_by_id FROM action_status_change ORDER BY id") == [
+        (1, 2),
+        (2, None),
+    ]
+    assert _rows(empty_database, "SELECT id, author_id FROM theme_note ORDER BY id") == [(1, 1), (2, None)]
+    database.downgrade(empty_database, "0018")
+    assert _rows(empty_database, "SELECT id, changed_by FROM action_status_change ORDER BY id") == [
+        (1, "Jo Other (jo@anyshire.gov.uk)"),
+        (2, ""),
+    ]
+    assert _rows(empty_database, "SELECT id, author FROM theme_note ORDER BY id") == [
+        (1, "Sam Officer"),
+        (2, ""),
+    ]

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engage.accounts.models import StaffUser
 from engage.themes.models import ThemeAnalysis
 from surveys.models import Response, Survey
 from surveys.orm import Base, UTCDateTime
@@ -98,9 +99,12 @@ class StatusChange(Base):
     status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    changed_by: Mapped[str] = mapped_column(String(200), default="")
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
+    )
 
     action: Mapped[Action] = relationship(back_populates="history")
+    changed_by: Mapped[StaffUser | None] = relationship()
 
     @property
     def status_label(self) -> str:
@@ -118,9 +122,12 @@ class ThemeLink(Base):
     analysis_id: Mapped[int] = mapped_column(ForeignKey("theme_analysis.id", ondelete="CASCADE"), index=True)
     theme_id: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
+    )
 
     action: Mapped[Action] = relationship(back_populates="links")
+    created_by: Mapped[StaffUser | None] = relationship()
     analysis: Mapped[ThemeAnalysis] = relationship()
 
 
@@ -134,9 +141,12 @@ class Publication(Base):
     intro: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    published_by: Mapped[str] = mapped_column(String(200), default="")
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
+    )
 
     survey: Mapped[Survey] = relationship()
+    published_by: Mapped[StaffUser | None] = relationship()
 
 
 class ResponseLink(Base):
@@ -149,7 +159,10 @@ class ResponseLink(Base):
     action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
+    )
 
     action: Mapped[Action] = relationship()
     response: Mapped[Response] = relationship()
+    created_by: Mapped[StaffUser | None] = relationship()

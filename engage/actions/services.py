@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engage.accounts.models import StaffUser
 from engage.actions import tables
 from engage.actions.models import (
     STATUSES,
@@ -117,7 +118,7 @@ class ActionForm:
         )
 
 
-def add_action(session: Session, data: ActionForm, now: datetime, who: str) -> Action:
+def add_action(session: Session, data: ActionForm, now: datetime, by: StaffUser | None) -> Action:
     errors: dict[str, str] = {}
     priority_id = inputs.record_id(data.priority_id)
     priority = session.get(Priority, priority_id) if priority_id else None
@@ -159,7 +160,7 @@ def add_action(session: Session, data: ActionForm, now: datetime, who: str) -> A
         updated_at=now,
     )
     action.history.append(
-        StatusChange(status=ActionStatus.PROPOSED, reason="", changed_at=now, changed_by=who)
+        StatusChange(status=ActionStatus.PROPOSED, reason="", changed_at=now, changed_by=by)
     )
     session.add(action)
     session.flush()
@@ -169,12 +170,13 @@ def add_action(session: Session, data: ActionForm, now: datetime, who: str) -> A
         object_type="action",
         object_id=action.id,
         summary=f"Added action '{action.title}' under '{priority.title}'",
+        actor=by,
     )
     return action
 
 
 def change_status(
-    session: Session, action: Action, status: str, reason: str, now: datetime, who: str
+    session: Session, action: Action, status: str, reason: str, now: datetime, by: StaffUser | None
 ) -> StatusChange:
     reason = _clean(reason, TEXT_MAX, multiline=True)
     problem = text_rule.problem("The reason", reason, multiline=True)
@@ -188,7 +190,7 @@ def change_status(
         raise ActionError({"reason": "Say why the action is not being taken forward: residents will read it"})
     if len(reason) > TEXT_MAX:
         raise ActionError({"reason": f"Shorten the reason to {TEXT_MAX} characters or fewer"})
-    change = StatusChange(status=status, reason=reason, changed_at=now, changed_by=who)
+    change = StatusChange(status=status, reason=reason, changed_at=now, changed_by=by)
     action.history.append(change)
     action.status, action.status_reason, action.updated_at = status, reason, now
     session.flush()
@@ -199,6 +201,7 @@ def change_status(
         object_id=action.id,
         summary=f"'{action.title}' is now {STATUSES[status]}",
         details={"status": status, "reason": reason},
+        actor=by,
     )
     return change
 
@@ -216,14 +219,14 @@ def all_themes(session: Session) -> list[ThemeRef]:
     return refs
 
 
-def link(session: Session, action: Action, key: str, now: datetime, who: str) -> ThemeLink:
+def link(session: Session, action: Action, key: str, now: datetime, by: StaffUser | None) -> ThemeLink:
     analysis_id, _, theme_id = key.partition(":")
     analysis = session.get(ThemeAnalysis, number) if (number := inputs.record_id(analysis_id)) else None
     if analysis is None or not theme_ref(analysis, theme_id).exists:
         raise ActionError({"theme": "Select a theme from the list"})
     if any(item.analysis_id == analysis.id and item.theme_id == theme_id for item in action.links):
         raise ActionError({"theme": "That theme is already linked to this action"})
-    made = ThemeLink(action=action, analysis=analysis, theme_id=theme_id, created_at=now, created_by=who)
+    made = ThemeLink(action=action, analysis=analysis, theme_id=theme_id, created_at=now, created_by=by)
     session.add(made)
     session.flush()
     ref = theme_ref(analysis, theme_id)
@@ -233,6 +236,7 @@ def link(session: Session, action: Action, key: str, now: datetime, who: str) ->
         object_type="action",
         object_id=action.id,
         summary=f"Linked theme '{ref.label}' to '{action.title}'",
+        actor=by,
     )
     return made
 
@@ -339,7 +343,7 @@ def publication(session: Session, survey: Survey) -> Publication | None:
 
 
 def save_publication(
-    session: Session, survey: Survey, intro: str, publish: bool | None, now: datetime, who: str
+    session: Session, survey: Survey, intro: str, publish: bool | None, now: datetime, by: StaffUser | None
 ) -> Publication:
     intro = _clean(intro, TEXT_MAX, multiline=True)
     problem = text_rule.problem("The introduction", intro, multiline=True)
@@ -349,11 +353,11 @@ def save_publication(
         raise ActionError({"intro": f"Shorten the introduction to {TEXT_MAX} characters or fewer"})
     page = publication(session, survey)
     if page is None:
-        page = Publication(survey_id=survey.id, intro="", updated_at=now, published_by="")
+        page = Publication(survey_id=survey.id, intro="", updated_at=now)
         session.add(page)
     page.intro, page.updated_at = intro, now
     if publish is True:
-        page.published_at, page.published_by = now, who
+        page.published_at, page.published_by = now, by
     elif publish is False:
         page.published_at = None
     session.flush()
@@ -364,6 +368,7 @@ def save_publication(
         object_type="survey",
         object_id=survey.id,
         summary=f"'You said, we did' for {survey.title} {state}",
+        actor=by,
     )
     return page
 
@@ -606,7 +611,9 @@ def read_table(filename: str, data: bytes) -> list[dict[str, str]]:
     ]
 
 
-def import_plan(session: Session, rows: list[dict[str, str]], now: datetime, who: str) -> ImportResult:
+def import_plan(
+    session: Session, rows: list[dict[str, str]], now: datetime, by: StaffUser | None
+) -> ImportResult:
     """All or nothing: every row is checked first; an action already under its priority is skipped."""
     result = ImportResult()
     planned = []
@@ -657,10 +664,10 @@ def import_plan(session: Session, rows: list[dict[str, str]], now: datetime, who
             outputs=_clean(row.get("outputs"), TEXT_MAX, multiline=True),
             outcomes=_clean(row.get("outcomes"), TEXT_MAX, multiline=True),
         )
-        action = add_action(session, form, now, who)
+        action = add_action(session, form, now, by)
         session.refresh(priority)
         if status != ActionStatus.PROPOSED:
-            change_status(session, action, status, reason, now, who)
+            change_status(session, action, status, reason, now, by)
         result.added += 1
     return result
 
@@ -669,7 +676,7 @@ def import_plan(session: Session, rows: list[dict[str, str]], now: datetime, who
 
 
 def link_response(
-    session: Session, action_id: str, response: Response, now: datetime, who: str
+    session: Session, action_id: str, response: Response, now: datetime, by: StaffUser | None
 ) -> ResponseLink:
     action = session.get(Action, number) if (number := inputs.record_id(action_id)) else None
     if action is None:
@@ -681,7 +688,7 @@ def link_response(
     )
     if exists is not None:
         raise ActionError({"action": "This response is already linked to that action"})
-    made = ResponseLink(action_id=action.id, response_id=response.id, created_at=now, created_by=who)
+    made = ResponseLink(action_id=action.id, response_id=response.id, created_at=now, created_by=by)
     session.add(made)
     session.flush()
     audit.record(
@@ -690,6 +697,7 @@ def link_response(
         object_type="action",
         object_id=action.id,
         summary=f"Linked response {response.public_id} to '{action.title}'",
+        actor=by,
     )
     return made
 

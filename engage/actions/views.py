@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from engage.accounts.decorators import role_required
-from engage.accounts.models import Role
+from engage.accounts.models import Role, StaffUser
 from engage.actions import queries, services
 from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
 from engage.followups import queries as follow_up_queries
@@ -24,8 +24,8 @@ from surveys import services as survey_services
 bp = Blueprint("actions", __name__)
 
 
-def _who() -> str:
-    return f"{current_user.name} ({current_user.email})"
+def _who() -> StaffUser:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
 def _priorities() -> list[Priority]:

@@ -60,7 +60,8 @@ def load_demo(session: Session, instance_path: str, base_url: str = "http://127.
     session.commit()
     yield from load_demo_surveys(session, clock.now())
     yield from load_demo_forums(session, clock.now())
-    yield from load_demo_actions(session, clock.now())
+    officer = accounts.find_by_email(session, DEMO_STAFF[1][0])
+    yield from load_demo_actions(session, clock.now(), officer)
     yield from load_demo_kiosk(session, clock.now(), base_url)
     yield ""
     yield f"Demo staff sign in: {base_url}/staff/sign-in"

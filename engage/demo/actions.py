@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engage.accounts.models import StaffUser
 from engage.actions import services as actions
 from engage.actions.models import ActionStatus, Priority
 from engage.themes import queries as theme_queries
@@ -64,7 +65,7 @@ PLAN: list[tuple[str, str, list[Step]]] = [
 ]
 
 
-def load_demo_actions(session: Session, now: datetime) -> Iterator[str]:
+def load_demo_actions(session: Session, now: datetime, officer: StaffUser | None) -> Iterator[str]:
     survey = survey_services.get_survey(session, SLUG)
     if survey is None:
         return
@@ -77,7 +78,7 @@ def load_demo_actions(session: Session, now: datetime) -> Iterator[str]:
     if session.scalar(select(Priority.id).limit(1)) is not None:
         yield "Action plan already loaded."
         return
-    who = "Demo data"
+    who = officer  # the demo's plan is kept by its officer, as a real plan is by a named officer
     for title, description, steps in PLAN:
         priority = actions.add_priority(session, title, description, now)
         for action_title, timescale, measures, keyword in steps:

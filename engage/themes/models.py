@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from engage.accounts.models import StaffUser
 from surveys.models import Survey
 from surveys.orm import Base, UTCDateTime
 
@@ -65,8 +66,12 @@ class ThemeNote(Base):
     analysis_id: Mapped[int] = mapped_column(ForeignKey("theme_analysis.id", ondelete="CASCADE"), index=True)
     theme_id: Mapped[str] = mapped_column(String(60))
     text: Mapped[str] = mapped_column(Text)
-    author: Mapped[str] = mapped_column(String(200))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    author: Mapped[StaffUser | None] = relationship()
 
 
 class QuoteReview(Base):
@@ -86,4 +91,8 @@ class QuoteReview(Base):
     quote_key: Mapped[str] = mapped_column(String(64))
     shown: Mapped[bool] = mapped_column(Boolean)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
+    )
+
+    decided_by: Mapped[StaffUser | None] = relationship()

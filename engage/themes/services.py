@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from analysis.codebook import Codebook, CodebookError, Operation, SplitTheme, ThemeState
 from analysis.model import UNASSIGNED, ThemeModel
 from analysis.redact import redact
+from engage.accounts.models import StaffUser
 from engage.platform import audit, clock, events
 from engage.platform.database import db
 from engage.themes.models import AnalysisStatus, QuoteReview, ThemeAnalysis, ThemeNote
@@ -428,7 +429,7 @@ def coded_answers(session: Session, analysis: ThemeAnalysis, public_ids: list[st
 
 
 def add_note(
-    session: Session, analysis: ThemeAnalysis, theme_id: str, text: str, author: str, now: datetime
+    session: Session, analysis: ThemeAnalysis, theme_id: str, text: str, author: StaffUser, now: datetime
 ) -> ThemeNote:
     text = text_rule.normalise(text, multiline=True).strip()
     problem = text_rule.problem("The note", text, multiline=True)
@@ -445,6 +446,7 @@ def add_note(
         object_type="theme_analysis",
         object_id=analysis.id,
         summary=f"Note on theme '{theme_label(analysis, theme_id)}'",
+        actor=author,
     )
     return note
 
@@ -469,7 +471,13 @@ def notes_for(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[
 
 
 def review_quote(
-    session: Session, analysis: ThemeAnalysis, theme_id: str, key: str, show: bool, who: str, now: datetime
+    session: Session,
+    analysis: ThemeAnalysis,
+    theme_id: str,
+    key: str,
+    show: bool,
+    by: StaffUser,
+    now: datetime,
 ) -> None:
     """Show a quote on public pages, or hide it; audited (without the quote's words, so the
     audit log keeps no copy of what a resident wrote)."""
@@ -485,7 +493,7 @@ def review_quote(
     if review is None:  # two officers deciding the same quote at once: the caller retries
         review = QuoteReview(analysis_id=analysis.id, quote_key=key)
         session.add(review)
-    review.shown, review.decided_at, review.decided_by = show, now, who
+    review.shown, review.decided_at, review.decided_by = show, now, by
     session.flush()
     number = quotes.index(key) + 1
     audit.record(
@@ -501,4 +509,5 @@ def review_quote(
             "theme": theme_id,
             "quote": key,
         },
+        actor=by,
     )

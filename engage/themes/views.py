@@ -199,7 +199,7 @@ def quote(slug: str, question_id: str) -> ResponseReturnValue:
                 theme_id,
                 request.form.get("quote", ""),
                 QUOTE_DECISIONS[decision],
-                f"{current_user.name} ({current_user.email})",
+                current_user._get_current_object(),
                 clock.now(),
             )
             db().commit()
@@ -236,7 +236,12 @@ def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     try:
         queries.theme_label(analysis, theme_id)
         services.add_note(
-            db(), analysis, theme_id, request.form.get("note", ""), current_user.name, clock.now()
+            db(),
+            analysis,
+            theme_id,
+            request.form.get("note", ""),
+            current_user._get_current_object(),
+            clock.now(),
         )
     except queries.ThemeError as error:
         db().rollback()

@@ -98,7 +98,7 @@ def test_status_changes_are_dated_attributed_and_need_a_reason_to_drop(
     page = officer.submit(page, {"status": "in_progress"}, selector="form[action$='/status']")
     assert "The action is now 'In progress'" in page.text
     rows = [r.get_text(" ", strip=True) for r in page.soup.select("table")[-1].select("tbody tr")]
-    assert rows[0].startswith(tuple("0123456789MTWFS")) and "In progress" in rows[0] and "(" in rows[0]
+    assert rows[0].startswith(tuple("0123456789MTWFS")) and rows[0].endswith("In progress Sam Test")
     assert "Proposed" in rows[1]
     with app.app_context():
         assert db().scalar(
