@@ -1198,7 +1198,7 @@ def every_form_with_odd_values(bench: Bench) -> None:
 
         priority = plan.add_priority(db(), "Digital inclusion", "", clock.now())
         form = plan.ActionForm(priority_id=str(priority.id), title="Drop-ins", timescale="pilot")
-        plan.add_action(db(), form, clock.now(), "test")
+        plan.add_action(db(), form, clock.now(), None)
         db().add(
             KioskDevice(
                 name="Tablet", branch_code="river-mill", branch_name="River Mill", created_at=clock.now()

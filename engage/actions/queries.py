@@ -18,7 +18,6 @@ from engage.actions.models import (
     ThemeLink,
 )
 from engage.themes import queries as theme_queries
-from engage.themes import snapshot
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from surveys.models import Response, Survey
 
@@ -47,10 +46,10 @@ def theme_ref(analysis: ThemeAnalysis, theme_id: str) -> ThemeRef:
     return ThemeRef(
         analysis,
         theme_id,
-        theme["label"],
-        int(theme["size"]),
+        theme.label,
+        theme.size,
         theme_queries.shown_quotes(theme),
-        dict(theme.get("by_locality", {})),
+        dict(theme.by_locality),
     )
 
 
@@ -75,7 +74,7 @@ def trace_response(
             ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == AnalysisStatus.DONE
         )
     ):
-        for theme_id in snapshot.themes_of(analysis.result, public_id):
+        for theme_id in analysis.snapshot.themes_of(public_id):
             if theme_id == "unassigned":
                 continue
             ref = theme_ref(analysis, theme_id)

@@ -35,8 +35,8 @@ from engage.actions.queries import (
 )
 from engage.platform import audit, events, inputs
 from engage.themes import queries as theme_queries
-from engage.themes import snapshot
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
+from engage.themes.snapshot import SnapshotTheme
 from surveys import services as survey_services
 from surveys import text as text_rule
 from surveys.export import FORMULA_TRIGGERS
@@ -215,7 +215,7 @@ def all_themes(session: Session) -> list[ThemeRef]:
     for analysis in session.scalars(
         select(ThemeAnalysis).where(ThemeAnalysis.status == AnalysisStatus.DONE).order_by(ThemeAnalysis.id)
     ):
-        refs += [theme_ref(analysis, theme["id"]) for theme in analysis.result.get("themes", [])]
+        refs += [theme_ref(analysis, theme.id) for theme in analysis.snapshot.themes]
     return refs
 
 
@@ -331,7 +331,7 @@ def residents_behind(action: Action) -> tuple[int, Counter[str]]:
         if not ref.exists:
             continue
         by_locality.update(ref.by_locality)
-        answers |= {(item.analysis_id, a) for a in snapshot.answers_in(item.analysis.result, item.theme_id)}
+        answers |= {(item.analysis_id, a) for a in item.analysis.snapshot.answers_in(item.theme_id)}
     return len({a for _, a in answers}), by_locality
 
 
@@ -417,16 +417,14 @@ def public_page(session: Session, survey: Survey, locality: str | None = None) -
     )
     reviews = theme_queries.quote_reviews(session, [analysis.id for analysis in analyses])
     for analysis in analyses:
-        for theme in analysis.result.get("themes", []):
-            count = (
-                int(theme["size"]) if locality is None else int(theme.get("by_locality", {}).get(locality, 0))
-            )
+        for theme in analysis.snapshot.themes:
+            count = theme.size if locality is None else theme.by_locality.get(locality, 0)
             if count == 0:
                 continue
-            linked = actions_for_theme(session, analysis, theme["id"])
+            linked = actions_for_theme(session, analysis, theme.id)
             actions.update({a.id: a for a in linked})
             quotes = theme_queries.public_quotes(analysis, theme, reviews)[:PUBLIC_QUOTES]
-            themes.append(PublicTheme(theme["label"], count, quotes, linked))
+            themes.append(PublicTheme(theme.label, count, quotes, linked))
     themes.sort(key=lambda t: -t.count)
     chosen = sorted(actions.values(), key=lambda a: (a.priority.title, a.id))
     respondents = survey_services.count_submitted(session, survey)
@@ -447,7 +445,7 @@ class QuoteSection:
 
     analysis: ThemeAnalysis
     question: str
-    theme: dict[str, Any]
+    theme: SnapshotTheme
     quotes: list[theme_queries.ShownQuote]
 
 
@@ -473,7 +471,7 @@ def quotes_to_publish(session: Session, survey: Survey) -> list[QuoteSection]:
             theme_queries.quotes_with_state(analysis, theme, reviews),
         )
         for analysis in analyses
-        for theme in analysis.result.get("themes", [])
+        for theme in analysis.snapshot.themes
     ]
 
 

@@ -74,7 +74,7 @@ def load_demo_actions(session: Session, now: datetime, officer: StaffUser | None
         analysis = themes.request(session, survey, "one_change", None, now)
         session.commit()
         themes.run(analysis.id)
-        yield f"Themed the answers to 'one_change': {len(analysis.result.get('themes', []))} themes."
+        yield f"Themed the answers to 'one_change': {len(analysis.snapshot.themes)} themes."
     if session.scalar(select(Priority.id).limit(1)) is not None:
         yield "Action plan already loaded."
         return
@@ -93,13 +93,13 @@ def load_demo_actions(session: Session, now: datetime, officer: StaffUser | None
             match = next(
                 (
                     t
-                    for t in analysis.result.get("themes", [])
-                    if keyword and keyword in " ".join([t["label"], *t["keywords"]]).lower()
+                    for t in analysis.snapshot.themes
+                    if keyword and keyword in " ".join([t.label, *t.keywords]).lower()
                 ),
                 None,
             )
             if match is not None:
-                actions.link(session, action, f"{analysis.id}:{match['id']}", now, who)
+                actions.link(session, action, f"{analysis.id}:{match.id}", now, who)
                 actions.change_status(session, action, ActionStatus.AGREED, "", now, who)
     session.commit()
     yield "Loaded the demo action plan (3 priorities, 4 actions)."

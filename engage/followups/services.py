@@ -34,7 +34,6 @@ from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.links import external_url
 from engage.platform.models import OutboundEmail
-from engage.themes import snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
 from surveys.models import Response, Survey
@@ -254,7 +253,7 @@ def residents_behind(session: Session, action: Action) -> dict[int, set[str]]:
     behind: dict[int, set[str]] = {}
     for link in action.links:
         analysis: ThemeAnalysis = link.analysis
-        ids = snapshot.answers_in(analysis.result, link.theme_id)
+        ids = analysis.snapshot.answers_in(link.theme_id)
         behind.setdefault(analysis.survey_id, set()).update(ids)
     for response in session.scalars(
         select(Response)

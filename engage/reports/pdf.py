@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from engage.actions import queries as action_queries
 from engage.actions.models import Action
 from engage.themes import queries as theme_queries
-from engage.themes import snapshot
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from surveys.definition import Question, SurveyDefinition
 from surveys.models import Survey
@@ -66,24 +65,23 @@ def theme_sections(
         sections.append(section)
         if section.analysis is None:
             continue
-        result: dict[str, Any] = section.analysis.result
-        assignments: dict[str, str] = {a: t for a, t in result.get("assignments", {}).items() if a in allowed}
-        sizes = snapshot.counts(result, allowed)
-        section.answered = len(assignments)
+        saved = section.analysis.snapshot
+        sizes = saved.counts(allowed)
+        section.answered = sum(1 for answer in saved.assignments if answer in allowed)
         section.unassigned = sizes.get("unassigned", 0)
         section.reviewed = theme_queries.reviewed_share(section.analysis)
         reviews = theme_queries.quote_reviews(session, [section.analysis.id])
-        for theme in result.get("themes", []):
-            count = sizes.get(theme["id"], 0)
+        for theme in saved.themes:
+            count = sizes.get(theme.id, 0)
             section.rows.append(
                 ThemeRow(
-                    label=theme["label"],
+                    label=theme.label,
                     count=count,
                     share=count / section.answered if section.answered else 0.0,
-                    keywords=list(theme.get("keywords", []))[:6],
+                    keywords=theme.keywords[:6],
                     quotes=theme_queries.public_quotes(section.analysis, theme, reviews)[:QUOTES_PER_THEME],
-                    by_locality=dict(theme.get("by_locality", {})),
-                    actions=action_queries.actions_for_theme(session, section.analysis, theme["id"]),
+                    by_locality=dict(theme.by_locality),
+                    actions=action_queries.actions_for_theme(session, section.analysis, theme.id),
                 )
             )
         section.rows.sort(key=lambda row: -row.count)

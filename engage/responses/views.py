@@ -33,7 +33,6 @@ from engage.reports.queries import Filters
 from engage.residents.session import SESSION_KEY
 from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from engage.themes import queries as themes
-from engage.themes import snapshot
 from engage.themes.models import AnalysisStatus
 from surveys import posters as poster_art
 from surveys import reporting, runner, services
@@ -167,7 +166,7 @@ def _theme_filter(survey: Survey) -> dict[str, Any] | None:
         label = themes.theme_label(analysis, theme_id)
     except themes.ThemeError:
         abort(404)
-    ids = snapshot.answers_in(analysis.result, theme_id)
+    ids = analysis.snapshot.answers_in(theme_id)
     return {"question": question_id, "id": theme_id, "label": label, "ids": ids}
 
 
@@ -219,14 +218,13 @@ def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
         if survey.published is not None
         else []
     )
-    labels = [{t["id"]: t["label"] for t in a.result.get("themes", [])} for a in analyses]
+    saved = [(snap, snap.labels()) for snap in (a.snapshot for a in analyses)]
     header = [*columns, *(f"theme:{a.question_id}" for a in analyses)]
     table = []
     for row in rows:
         flat = {**{k: v for k, v in row.items() if k != "answers"}, **row["answers"]}
         themed = [
-            "; ".join(names.get(t, "") for t in snapshot.themes_of(a.result, row["response_id"]))
-            for a, names in zip(analyses, labels, strict=True)
+            "; ".join(names.get(t, "") for t in snap.themes_of(row["response_id"])) for snap, names in saved
         ]
         table.append([*(flat.get(column, "") for column in columns), *themed])
     audit.record(

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.accounts.models import StaffUser
+from engage.themes.snapshot import Snapshot, SnapshotTheme
 from surveys.models import Survey
 from surveys.orm import Base, UTCDateTime
 
@@ -52,9 +53,14 @@ class ThemeAnalysis(Base):
 
     survey: Mapped[Survey] = relationship()
 
-    def theme(self, theme_id: str) -> dict[str, Any] | None:
+    @property
+    def snapshot(self) -> Snapshot:
+        """The saved snapshot, typed (the only way ``result`` is read)."""
+        return Snapshot.from_result(self.result)
+
+    def theme(self, theme_id: str) -> SnapshotTheme | None:
         """One current theme from the snapshot (label, size, keywords, quotes, splits)."""
-        return next((t for t in self.result.get("themes", []) if t["id"] == theme_id), None)
+        return self.snapshot.theme(theme_id)
 
 
 class ThemeNote(Base):

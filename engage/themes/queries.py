@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from analysis.model import UNASSIGNED
 from analysis.redact import redact
 from engage.themes.models import QuoteReview, ThemeAnalysis
+from engage.themes.snapshot import SnapshotTheme
 from surveys import services as survey_services
 from surveys.definition import Question, SurveyDefinition
 from surveys.models import Survey
@@ -48,7 +48,7 @@ def theme_label(analysis: ThemeAnalysis, theme_id: str) -> str:
     theme = analysis.theme(theme_id)
     if theme is None:
         raise ThemeError("Select a theme from the list")
-    return str(theme["label"])
+    return theme.label
 
 
 def reviewed_share(analysis: ThemeAnalysis) -> float:
@@ -68,16 +68,16 @@ def reviewed_share(analysis: ThemeAnalysis) -> float:
             touched_themes.add(op["theme_id"])
         elif kind in ("move_answer",):
             placed.add(op["answer_id"])
-    assignments: dict[str, str] = analysis.result.get("assignments", {})
+    assignments = analysis.snapshot.assignments
     if not assignments:
         return 0.0
     done = sum(1 for answer, theme in assignments.items() if theme in touched_themes or answer in placed)
     return done / len(assignments)
 
 
-def shown_quotes(theme: dict[str, Any]) -> list[str]:
+def shown_quotes(theme: SnapshotTheme) -> list[str]:
     """The theme's quotes as they are shown anywhere: redacted with today's rules, no repeats."""
-    return list(dict.fromkeys(redact(str(quote)) for quote in theme.get("quotes", [])))
+    return list(dict.fromkeys(redact(quote) for quote in theme.quotes))
 
 
 def quote_key(quote: str) -> str:
@@ -104,12 +104,12 @@ class ShownQuote:
 
 
 def quotes_with_state(
-    analysis: ThemeAnalysis, theme: dict[str, Any], reviews: dict[tuple[int, str], bool]
+    analysis: ThemeAnalysis, theme: SnapshotTheme, reviews: dict[tuple[int, str], bool]
 ) -> list[ShownQuote]:
     """Each quote of the theme with whether an officer has shown it, hidden it, or neither."""
     counts: dict[str, int] = {}
-    for quote, count in zip(theme.get("quotes", []), theme.get("quote_counts", []), strict=False):
-        counts.setdefault(redact(str(quote)), int(count))
+    for quote, count in zip(theme.quotes, theme.quote_counts, strict=False):
+        counts.setdefault(redact(quote), count)
     out = []
     for text in shown_quotes(theme):
         key = quote_key(text)
@@ -120,7 +120,7 @@ def quotes_with_state(
 
 
 def public_quotes(
-    analysis: ThemeAnalysis, theme: dict[str, Any], reviews: dict[tuple[int, str], bool]
+    analysis: ThemeAnalysis, theme: SnapshotTheme, reviews: dict[tuple[int, str], bool]
 ) -> list[str]:
     """Only the quotes an officer has chosen to show, in the theme's order."""
     return [quote.text for quote in quotes_with_state(analysis, theme, reviews) if quote.state == "shown"]

@@ -15,7 +15,7 @@ import logging
 import pickle
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +36,7 @@ from engage.themes.queries import (
     quotes_with_state,
     theme_label,
 )
+from engage.themes.snapshot import EqualityTable, Snapshot, SnapshotTheme
 from surveys import reporting
 from surveys import text as text_rule
 from surveys.definition import SurveyDefinition
@@ -179,7 +180,7 @@ def _load(analysis: ThemeAnalysis) -> tuple[Codebook, ThemeState]:
         and cached.analysis_id == analysis.id
         # Ids can come round again (another database, a deleted and re-made analysis);
         # the fit's first answer cannot.
-        and cached.first_answer in (analysis.result.get("assignments") or {})
+        and cached.first_answer in analysis.snapshot.assignments
     ):
         done = cached.state.version
         if done <= len(analysis.codebook) and _digest(analysis.codebook[:done]) == cached.digest:
@@ -215,9 +216,9 @@ def _snapshot(session: Session, analysis: ThemeAnalysis, state: ThemeState, answ
     equality = reporting.equality_by_response(session, analysis.survey)
     assignment = dict(zip(state.answer_ids, state.assignment, strict=True))
     further = state.further_themes()
-    themes = [t.to_dict() for t in state.themes_list(redact_quotes=True)]
+    found = [SnapshotTheme.from_dict(t.to_dict()) for t in state.themes_list(redact_quotes=True)]
     splits: dict[str, dict[str, Counter[str]]] = {
-        t["id"]: {"locality": Counter(), "branch": Counter(), "channel": Counter()} for t in themes
+        t.id: {"locality": Counter(), "branch": Counter(), "channel": Counter()} for t in found
     }
     # An answer counts under each theme it raises: its main theme and any further ones.
     raised = {
@@ -231,34 +232,38 @@ def _snapshot(session: Session, analysis: ThemeAnalysis, state: ThemeState, answ
             splits[theme_id]["locality"][answer.locality or "unknown"] += 1
             splits[theme_id]["branch"][answer.branch or "unknown"] += 1
             splits[theme_id]["channel"][answer.channel] += 1
-    people: dict[str, list[dict[str, Any]]] = {t["id"]: [] for t in themes}
+    people: dict[str, list[dict[str, Any]]] = {t.id: [] for t in found}
     for answer_id, theme_ids in raised.items():
         for theme_id in theme_ids:
             if answer_id in equality and theme_id in people:
                 people[theme_id].append(equality[answer_id])
-    for theme in themes:
-        theme["by_equality"] = [
-            {
-                "question": table.question,
-                "answered": table.answered,
-                "suppressed": table.suppressed,
-                "rows": [[row.label, row.count] for row in table.rows],
-            }
-            for table in reporting.equality_tables(people[theme["id"]], at_least=SMALL_GROUP)
-        ]
-        theme["by_locality"] = dict(splits[theme["id"]]["locality"])
-        theme["by_branch"] = dict(splits[theme["id"]]["branch"])
-        theme["by_channel"] = dict(splits[theme["id"]]["channel"])
-    analysis.result = {
-        "themes": sorted(themes, key=lambda t: -int(t["size"])),
-        "assignments": assignment,
-        # Answer id -> the further themes its points raise (an answer counts under each).
-        "further": further,
-        "representation": state.model.representation_,
-        "answers": len(state.answer_ids),
-        "unassigned": sum(1 for t in state.assignment if t == UNASSIGNED),
-        "version": state.version,
-    }
+    themes = [
+        replace(
+            theme,
+            by_locality=dict(splits[theme.id]["locality"]),
+            by_branch=dict(splits[theme.id]["branch"]),
+            by_channel=dict(splits[theme.id]["channel"]),
+            by_equality=[
+                EqualityTable(
+                    table.question,
+                    table.answered,
+                    table.suppressed,
+                    [(row.label, row.count) for row in table.rows],
+                )
+                for table in reporting.equality_tables(people[theme.id], at_least=SMALL_GROUP)
+            ],
+        )
+        for theme in found
+    ]
+    analysis.result = Snapshot(
+        themes=sorted(themes, key=lambda t: -t.size),
+        assignments=assignment,
+        further=further,
+        representation=state.model.representation_,
+        answers=len(state.answer_ids),
+        unassigned=sum(1 for t in state.assignment if t == UNASSIGNED),
+        version=state.version,
+    ).to_result()
 
 
 def run(analysis_id: int) -> None:
@@ -404,7 +409,7 @@ class CodedAnswer:
 
 def theme_members(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[str]:
     """The public ids of the answers currently in a theme (or ``unassigned``), oldest first."""
-    assignments: dict[str, str] = analysis.result.get("assignments", {})
+    assignments = analysis.snapshot.assignments
     return [
         public_id
         for public_id in answer_ids(session, analysis.survey, analysis.question_id)
@@ -501,7 +506,7 @@ def review_quote(
         "themes.quote_shown" if show else "themes.quote_hidden",
         object_type="theme_analysis",
         object_id=analysis.id,
-        summary=f"Quote {number} of theme '{theme['label']}' "
+        summary=f"Quote {number} of theme '{theme.label}' "
         + ("shown on public pages" if show else "hidden from public pages"),
         details={
             "survey": analysis.survey.slug,

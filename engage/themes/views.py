@@ -17,7 +17,7 @@ from engage.platform.database import db
 from engage.platform.errors import summary_items
 from engage.reports.queries import Filters, submitted_ids
 from engage.staff.surveys import survey_or_404
-from engage.themes import queries, services, snapshot
+from engage.themes import queries, services
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from surveys import text
 from surveys.definition import Question, SurveyDefinition
@@ -66,12 +66,12 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
     asked = _question(definition, question_id)
     analysis = queries.get(db(), survey, question_id)
     answers = services.answer_ids(db(), survey, question_id)
-    analysed = set((analysis.result.get("assignments") or {}).keys()) if analysis else set()
+    analysed = set(analysis.snapshot.assignments) if analysis else set()
     filters = Filters.read(request.args, definition)
     sizes = None
     if analysis is not None and filters.args():
         allowed = submitted_ids(survey, filters)
-        sizes = snapshot.counts(analysis.result, allowed)
+        sizes = analysis.snapshot.counts(allowed)
     return render_template(
         "themes/question.html",
         filters=filters,
@@ -101,8 +101,7 @@ def _quotes_by_theme(analysis: ThemeAnalysis | None) -> dict[str, list[queries.S
         return {}
     reviews = queries.quote_reviews(db(), [analysis.id])
     return {
-        theme["id"]: queries.quotes_with_state(analysis, theme, reviews)
-        for theme in analysis.result.get("themes", [])
+        theme.id: queries.quotes_with_state(analysis, theme, reviews) for theme in analysis.snapshot.themes
     }
 
 
@@ -110,8 +109,8 @@ def _actions_by_theme(analysis: ThemeAnalysis | None) -> dict[str, list[Any]]:
     if analysis is None:
         return {}
     return {
-        theme["id"]: action_queries.actions_for_theme(db(), analysis, theme["id"])
-        for theme in analysis.result.get("themes", [])
+        theme.id: action_queries.actions_for_theme(db(), analysis, theme.id)
+        for theme in analysis.snapshot.themes
     }
 
 
@@ -306,8 +305,8 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             flash(message, "success")
         elif action == "move":
             answer, target = request.form.get("answer", ""), request.form.get("into", "")
-            source = analysis.result.get("assignments", {}).get(answer)
-            if source is None:
+            placed = analysis.snapshot.assignments.get(answer)
+            if placed is None:
                 raise queries.ThemeError("That answer is not in this analysis")
             name = queries.theme_label(analysis, target)
             services.edit(
@@ -319,7 +318,7 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             db().commit()
             flash(f"Moved the answer to '{name}'", "success")
             return redirect(
-                url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=source)
+                url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=placed)
             ), 303
         elif action == "not_relevant":
             theme = request.form.get("theme", "")

@@ -115,14 +115,14 @@ def add_new_answers(app: Any) -> dict[str, Any]:
         session.refresh(analysis)
         from engage.actions import services as actions
 
-        actions.save_publication(session, survey, "What you told us.", True, clock.now(), "Bench Officer")
+        actions.save_publication(session, survey, "What you told us.", True, clock.now(), None)
         session.commit()
         return {
             "seconds": round(seconds, 1),
             "status": analysis.status,
-            "themes": len(analysis.result.get("themes", [])),
+            "themes": len(analysis.snapshot.themes),
             "analysis_id": analysis.id,
-            "first_theme": analysis.result["themes"][0]["id"],
+            "first_theme": analysis.snapshot.themes[0].id,
         }
 
 

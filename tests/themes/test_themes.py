@@ -18,7 +18,6 @@ from engage.platform import clock
 from engage.platform.config import PROJECT_ROOT
 from engage.platform.database import db
 from engage.platform.models import AuditEvent
-from engage.themes import snapshot
 from engage.themes.models import ThemeAnalysis
 from surveys import services
 from surveys.models import Response
@@ -376,7 +375,7 @@ def test_an_answer_counts_under_each_theme_it_raises_and_copies_are_one_quote(
         joined_id = db().scalar(
             select(Response.public_id).where(Response.answers["one_change"].as_string() == joined)
         )
-    themes = snapshot.themes_of(analysis.result, str(joined_id))
+    themes = analysis.snapshot.themes_of(str(joined_id))
     assert len(themes) == 2, "the joined answer raises the hours and the computers themes"
     rows = theme_rows(page)
     assert sum(rows.values()) == analysis.result["answers"] - analysis.result["unassigned"] + 1
