@@ -214,3 +214,18 @@ def test_audit_log_lists_and_pages(
     second = client.get("/staff/audit?page=2")
     assert "Event 0" in second.text
     client.get("/staff/audit?page=3", expected_status=404)
+
+
+def test_the_log_names_who_by_their_account_and_keeps_the_label_it_was_written_with(
+    client: PageClient, app: Flask, signed_in: Callable[[Role], StaffUser]
+) -> None:
+    admin = signed_in(Role.ADMIN)
+    with app.app_context():
+        user = db().get(StaffUser, admin.id)
+        assert user is not None
+        user.name = "Samira Test"  # renamed since: the log shows the account's name today
+        db().commit()
+    row = client.get("/staff/audit").soup.select("tbody tr")[-1].get_text(" ", strip=True)
+    assert f"Samira Test ({admin.email})" in row and "staff.signed_in" in row
+    dashboard = client.get("/staff/").text
+    assert "Samira Test: staff.signed_in" in dashboard

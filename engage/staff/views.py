@@ -27,6 +27,16 @@ def _me() -> StaffUser:
     return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
+def _names(events: list[AuditEvent]) -> dict[int, str]:
+    """Each acting account's current name: the log shows who by name, and keeps the label
+    (their email then, or "system") it was written with."""
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    if not ids:
+        return {}
+    found = db().execute(select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(ids)))
+    return {row.id: row.name for row in found}
+
+
 @bp.get("/")
 @role_required(Role.VIEWER)
 def dashboard() -> str:
@@ -42,6 +52,7 @@ def dashboard() -> str:
     )
     return render_template(
         "staff/dashboard.html",
+        names=_names(recent),
         title="Dashboard",
         recent=recent,
         active_staff=active_staff,
@@ -70,7 +81,13 @@ def audit_log() -> str:
         )
     )
     return render_template(
-        "staff/audit.html", title="Audit log", events=events, page=page, pages=pages, total=total
+        "staff/audit.html",
+        title="Audit log",
+        events=events,
+        names=_names(events),
+        page=page,
+        pages=pages,
+        total=total,
     )
 
 
