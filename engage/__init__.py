@@ -18,7 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from engage.accounts.models import Role, StaffUser
 from engage.platform import clock, logmask
 from engage.platform.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Settings, flask_config
-from surveys import runner
+from surveys import question_types
 from surveys.definition import LIKERT_SCALE
 
 __all__ = ["connect_redis", "create_app"]
@@ -175,7 +175,8 @@ def _configure_templates(app: Flask) -> None:
         contact_email=settings.contact_email,
         engage_version=__version__,
         roles=Role,
-        question_choices=lambda q, d: list(runner.choices(q, d).items()),
+        question_choices=lambda q, d: list(question_types.choices(q, d).items()),
+        question_types=question_types.TYPES,
         likert_scale=LIKERT_SCALE,
     )
     app.jinja_env.filters["london"] = london_time

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from surveys.definition import SurveyDefinition
 from surveys.equality import SMALL_GROUP, equality_page
 from surveys.models import EqualityRecord, Response, Survey
-from surveys.runner import choices
+from surveys.question_types import TYPES, choices
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def equality_by_response(session: Session, survey: Survey) -> dict[str, dict[str
     return dict(rows.all())
 
 
-CLOSED_TYPES = ("single_choice", "multiple_choice", "likert", "locality", "branch", "grid", "ranking")
+CLOSED_TYPES = tuple(t.name for t in TYPES.values() if t.counted)
 
 
 @dataclass(frozen=True)

@@ -14,44 +14,19 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from surveys.definition import LIKERT_SCALE, Problem
+from surveys.definition import LIKERT_SCALE, TEXT_TYPES, Problem
 from surveys.equality import EQUALITY_QUESTION_IDS
+from surveys.question_types import TYPES
 
 Definition = dict[str, Any]
 
-TYPE_LABELS: dict[str, str] = {
-    "single_choice": "One answer from a list",
-    "multiple_choice": "Several answers from a list",
-    "likert": "Agree or disagree (5-point scale)",
-    "grid": "A grid of statements to agree or disagree with",
-    "ranking": "Put options in order",
-    "short_text": "Short text",
-    "long_text": "Long text",
-    "number": "A number",
-    "date": "A date",
-    "locality": "Area (locality)",
-    "branch": "Library (branch)",
-}
-TYPE_HINTS: dict[str, str] = {
-    "single_choice": "Radio buttons: people choose one.",
-    "multiple_choice": "Checkboxes: people choose all that apply.",
-    "likert": "From 'Strongly agree' to 'Strongly disagree'.",
-    "grid": "Several statements, each rated from 'Strongly agree' to 'Strongly disagree'.",
-    "ranking": "People choose their top few, most important first.",
-    "short_text": "One line, such as a name or a few words.",
-    "long_text": "A box for a longer answer.",
-    "number": "A whole number or a decimal.",
-    "date": "Day, month and year.",
-    "locality": "People choose from the survey's areas.",
-    "branch": "People choose from the survey's libraries.",
-}
-CHOICE_TYPES = {"single_choice", "multiple_choice", "ranking"}
-OTHER_TYPES = {"single_choice", "multiple_choice"}
-TEXT_TYPES = {"short_text", "long_text"}
-# Questions whose answers come from a fixed list: routing picks from that list.
-LISTED_ANSWER_TYPES = {"single_choice", "multiple_choice", "ranking", "likert", "locality", "branch"}
-# A grid's answer is one value per statement, which a condition cannot test.
-ROUTABLE_TYPES = set(TYPE_LABELS) - {"grid"}
+# What the builder offers for each type comes from the question-type table.
+TYPE_LABELS: dict[str, str] = {name: kind.label for name, kind in TYPES.items()}
+TYPE_HINTS: dict[str, str] = {name: kind.hint for name, kind in TYPES.items()}
+CHOICE_TYPES = {name for name, kind in TYPES.items() if kind.has_options}
+OTHER_TYPES = {name for name, kind in TYPES.items() if kind.has_other}
+LISTED_ANSWER_TYPES = {name for name, kind in TYPES.items() if kind.listed}
+ROUTABLE_TYPES = {name for name, kind in TYPES.items() if kind.routable}
 # Fields a question of each type may carry, besides id/type/text/hint/required/kiosk/show_if.
 TYPE_SPECIFIC = {"options", "other", "statements", "top_n", "max_length", "min", "max", "integer", "suffix"}
 TYPE_SPECIFIC |= {"earliest", "latest"}

@@ -31,7 +31,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from engage.platform.forms import Form
-from surveys.runner import parse_date_parts
+from surveys.question_types import parse_date_parts
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]

@@ -45,7 +45,7 @@ from engage.platform.errors import summary_items
 from engage.platform.links import external_url
 from engage.platform.models import OutboundEmail
 from surveys import text
-from surveys.runner import parse_date_parts
+from surveys.question_types import parse_date_parts
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 

@@ -6,7 +6,7 @@ digits; ``str.isdigit()`` says yes to ``"²"``, which ``int()`` then refuses. ``
 raises ``RecursionError`` on deeply nested arrays. Each function here returns ``None`` or
 raises :class:`JSONError` (a ``ValueError``) instead, so a view can answer 400 with a
 message, never 500. Dates typed into GOV.UK date inputs are read by
-:func:`surveys.runner.parse_date_parts`.
+:func:`surveys.question_types.parse_date_parts`.
 """
 
 from __future__ import annotations

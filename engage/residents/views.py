@@ -37,7 +37,7 @@ from engage.platform.links import external_url
 from engage.platform.ratelimit import Limit, Verdict
 from engage.platform.security import mark_private
 from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY, field_anchor
-from surveys import runner, services
+from surveys import question_types, runner, services
 from surveys import text as text_rule
 from surveys.definition import Page, SurveyDefinition
 from surveys.models import Response, ResponseStatus, Survey, SurveyVersion
@@ -317,7 +317,7 @@ def check(slug: str) -> ResponseReturnValue:
             "rows": [
                 {
                     "question": q,
-                    "answer": runner.answer_text(q, response.answers, journey.definition),
+                    "answer": question_types.answer_text(q, response.answers, journey.definition),
                 }
                 for q in runner.visible_questions(p, response.answers, response.channel)
             ],

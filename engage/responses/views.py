@@ -35,7 +35,7 @@ from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from engage.themes import queries as themes
 from engage.themes.models import AnalysisStatus
 from surveys import posters as poster_art
-from surveys import reporting, runner, services
+from surveys import question_types, reporting, runner, services
 from surveys.equality import SMALL_GROUP
 from surveys.export import response_rows
 from surveys.models import Response, ResponseStatus, Submission, Survey
@@ -138,7 +138,7 @@ def _answer_filter(survey: Survey, filters: Any) -> dict[str, Any] | None:
     question = definition.question(head)
     if question is None or not value:
         abort(404)
-    label = runner.choices(question, definition).get(value, value)
+    label = question_types.choices(question, definition).get(value, value)
 
     def matches(given: Any) -> bool:
         if tail:
@@ -250,7 +250,7 @@ def response_detail(slug: str, public_id: str) -> ResponseReturnValue:
         if page.is_equality:
             continue
         rows = [
-            {"question": q, "answer": runner.answer_text(q, response.answers, definition)}
+            {"question": q, "answer": question_types.answer_text(q, response.answers, definition)}
             for q in runner.visible_questions(page, response.answers, response.channel)
         ]
         sections.append({"page": page, "rows": rows})

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from engage.platform.config import PROJECT_ROOT
-from surveys import runner
+from surveys import question_types, runner
 from surveys.definition import DefinitionError, Problem, parse, validate
 
 EXAMPLE: dict[str, Any] = json.loads(
@@ -139,7 +139,7 @@ def test_kiosk_skips_personal_questions() -> None:
     assert online - kiosk, "the example marks at least one question kiosk: skip"
 
 
-def read(page_id: str, form: dict[str, Any]) -> runner.PageResult:
+def read(page_id: str, form: dict[str, Any]) -> question_types.PageResult:
     definition = parse(example())
     page = next(p for p in definition.all_pages if p.id == page_id)
     return runner.read_page(page, list(page.questions), MultiDict(form), definition)
@@ -180,7 +180,7 @@ def test_text_number_and_ranking_validation() -> None:
     assert ranking.errors["priority_rank.3"] == "Choose one of the options listed for number 3"
 
 
-def read_joined(form: dict[str, Any]) -> runner.PageResult:
+def read_joined(form: dict[str, Any]) -> question_types.PageResult:
     from tests.residents.conftest import SURVEY
 
     definition = parse(copy.deepcopy(SURVEY))
