@@ -16,6 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from surveys import text as text_rule
+from surveys.refusal import RefusedError
 
 QUESTION_TYPES = (
     "single_choice",
@@ -53,7 +54,9 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
-class DefinitionError(ValueError):
+class DefinitionError(RefusedError):
+    """A survey definition with problems, each at its JSON path."""
+
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems

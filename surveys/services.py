@@ -28,12 +28,13 @@ from surveys.models import (
     SurveyVersion,
     VersionStatus,
 )
+from surveys.refusal import RefusedError
 
 # Unambiguous characters for codes people read out or type from paper.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-class SurveyError(ValueError):
+class SurveyError(RefusedError):
     """An action on a survey that cannot be done; the message is for the officer."""
 
 

@@ -7,8 +7,16 @@ from typing import Any
 
 import pytest
 from flask import Flask, abort
+from sqlalchemy import select
 
 from engage.accounts.models import Role, StaffUser
+from engage.accounts.services import AccountError
+from engage.platform import clock
+from engage.platform.database import db
+from engage.themes.queries import ThemeError
+from surveys.models import Survey
+from surveys.refusal import RefusedError
+from surveys.services import SurveyError
 from tests.pages import PageClient
 
 
@@ -63,6 +71,24 @@ def test_500_shows_no_stack_trace(client: PageClient, app: Flask, caplog: pytest
     assert any("internal detail 8f3a" in str(r.exc_info) for r in caplog.records if r.exc_info), (
         "logged for staff"
     )
+
+
+def test_a_refusal_no_page_caught_is_a_400_in_the_service_s_own_words(client: PageClient, app: Flask) -> None:
+    """Every service refuses a change with one error type (surveys.refusal.RefusedError);
+    one that escapes its page still tells the person why, and saves nothing."""
+
+    @app.get("/test-refused")
+    def refuse() -> Any:
+        db().add(Survey(slug="half-made", title="Half made", created_at=clock.now()))
+        db().flush()
+        raise SurveyError("Publish the survey before analysing its answers")
+
+    page = client.get("/test-refused", expected_status=400)
+    assert page.h1 == "There is a problem with your request"
+    assert "Publish the survey before analysing its answers" in page.text
+    with app.app_context():
+        assert db().scalar(select(Survey).where(Survey.slug == "half-made")) is None, "nothing saved"
+    assert issubclass(ThemeError, RefusedError) and issubclass(AccountError, RefusedError)
 
 
 def test_429_page(client: PageClient, app: Flask) -> None:

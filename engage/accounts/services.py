@@ -18,13 +18,14 @@ from engage.accounts.models import Role, StaffSession, StaffUser
 from engage.platform import audit, clock
 from engage.platform.config import Settings
 from surveys import text
+from surveys.refusal import RefusedError
 
 MIN_PASSWORD_LENGTH = 12
 # Refresh last_seen_at at most this often, so busy pages do not write on every request.
 LAST_SEEN_GRANULARITY = timedelta(seconds=60)
 
 
-class AccountError(ValueError):
+class AccountError(RefusedError):
     """A staff account change that cannot be made; the message is shown to the officer."""
 
 

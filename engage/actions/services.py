@@ -41,6 +41,7 @@ from surveys import services as survey_services
 from surveys import text as text_rule
 from surveys.export import FORMULA_TRIGGERS
 from surveys.models import Response, Survey
+from surveys.refusal import RefusedError
 
 TITLE_MAX = 200
 # The plan's import columns that are free text: single-line ones and the multi-line rest.
@@ -50,12 +51,11 @@ TEXT_MAX = 4000
 LEAD_MAX = 120
 
 
-class ActionError(ValueError):
+class ActionError(RefusedError):
     """Bad input for an action, by field: {field: message}."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 def _clean(value: str | None, limit: int, *, multiline: bool = False) -> str:

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 from xml.parsers import expat
 
+from surveys.refusal import RefusedError
+
 log = logging.getLogger(__name__)
 
 MAX_ROWS = 1_000  # rows of actions after the header (a real plan has a few hundred)
@@ -58,7 +60,7 @@ _ROW, _CELL, _DIMENSION = _MAIN + "row", _MAIN + "c", _MAIN + "dimension"
 _VALUES = {_MAIN + "v", _MAIN + "is", _MAIN + "f"}
 
 
-class TableError(ValueError):
+class TableError(RefusedError):
     """A file that cannot be imported, with a message for the person who uploaded it."""
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from surveys.definition import LIKERT_SCALE, TEXT_TYPES, Problem
 from surveys.equality import EQUALITY_QUESTION_IDS
 from surveys.question_types import TYPES
+from surveys.refusal import RefusedError
 
 Definition = dict[str, Any]
 
@@ -38,7 +39,7 @@ DEFAULT_PAGE_TITLE = "Your views"
 DEFAULT_QUESTION_TEXT = "What would you like to tell us?"
 
 
-class EditError(ValueError):
+class EditError(RefusedError):
     """An edit that cannot be made; the message is for the officer."""
 
 

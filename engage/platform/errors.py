@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from engage.platform import links
 from engage.platform.database import db
 from engage.platform.security import mark_private
+from surveys.refusal import RefusedError
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,17 @@ def handle_unstorable(error: DataError) -> tuple[str, int]:
     return _render(400, unstorable=True)
 
 
+def handle_refused(error: RefusedError) -> tuple[str, int]:
+    """A service refused a change and the page did not show why itself: say why, in the
+    service's own words, and change nothing."""
+    log.info("Change refused on %s: %s", request.path, error)
+    try:
+        db().rollback()
+    except Exception:
+        log.exception("Rollback after a refused change failed")
+    return _render(400, refused=str(error))
+
+
 def handle_unexpected(error: Exception) -> tuple[str, int]:
     original = getattr(error, "original_exception", None) or error
     log.error("Unhandled error serving %s", request.path, exc_info=original)
@@ -136,6 +148,7 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(DataError, handle_unstorable)
+    app.register_error_handler(RefusedError, handle_refused)
     for unavailable in (OperationalError, InterfaceError, PoolTimeoutError):
         app.register_error_handler(unavailable, handle_database_unavailable)
     app.register_error_handler(HTTPException, handle_http)

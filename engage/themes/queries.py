@@ -19,9 +19,10 @@ from engage.themes.snapshot import SnapshotTheme
 from surveys import services as survey_services
 from surveys.definition import Question, SurveyDefinition
 from surveys.models import Survey
+from surveys.refusal import RefusedError
 
 
-class ThemeError(ValueError):
+class ThemeError(RefusedError):
     """Something an officer asked for that cannot be done, in words they can act on."""
 
 
