@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from engage.accounts.models import StaffUser
 from engage.kiosk.models import KioskDevice
+from engage.platform import audit
 from surveys import services as survey_services
 from surveys.models import Response, ResponseStatus, Survey
 
@@ -32,6 +34,39 @@ def new_enrol_code(device: KioskDevice, now: datetime) -> str:
     device.enrol_code_hash = digest(raw)
     device.enrol_expires_at = now + ENROL_CODE_LIFETIME
     return f"{raw[:4]}-{raw[4:]}"
+
+
+def add_kiosk(
+    session: Session,
+    *,
+    name: str,
+    branch_code: str,
+    branch_name: str,
+    idle: int,
+    by: StaffUser,
+    now: datetime,
+) -> tuple[KioskDevice, str]:
+    """A new tablet for a branch, and its first one-time enrolment code (audited)."""
+    device = KioskDevice(
+        name=name,
+        branch_code=branch_code,
+        branch_name=branch_name,
+        idle_seconds=idle,
+        created_at=now,
+        created_by_id=by.id,
+    )
+    session.add(device)
+    session.flush()
+    code = new_enrol_code(device, now)
+    audit.record(
+        session,
+        "kiosk.created",
+        object_type="kiosk_device",
+        object_id=device.id,
+        summary=f"Added kiosk {device.name} at {device.branch_name}",
+        actor=by,
+    )
+    return device, code
 
 
 def enrol(session: Session, code: str, now: datetime) -> tuple[KioskDevice, str] | None:

@@ -30,17 +30,17 @@ from engage.accounts.decorators import role_required
 from engage.accounts.models import Role
 from engage.kiosk import offline_views, services
 from engage.kiosk.channel import current_kiosk
+from engage.kiosk.forms import EnrolForm, KioskForm
 from engage.kiosk.models import KioskDevice, KioskRefusal
-from engage.platform import audit, clock, inputs
+from engage.platform import audit, clock
 from engage.platform.database import db
-from engage.platform.errors import summary_items
 from engage.platform.extensions import rate_limiter
+from engage.platform.forms import form_status
 from engage.platform.links import external_url
 from engage.platform.ratelimit import Limit
 from engage.platform.security import mark_private
 from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY
 from surveys import services as survey_services
-from surveys import text
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 admin = Blueprint("kiosks", __name__, url_prefix="/kiosks")
@@ -97,33 +97,19 @@ def attract() -> ResponseReturnValue:
 @bp.route("/enrol", methods=["GET", "POST"])
 def enrol() -> ResponseReturnValue:
     mark_private()
-    errors: list[dict[str, str]] = []
-    code = ""
+    form = EnrolForm()
     status = 200
     if request.method == "POST":
-        code = request.form.get("code", "").strip()[:20]
         if not rate_limiter().hit(ENROL_LIMIT, request.remote_addr or "unknown").allowed:
-            errors = [
-                {
-                    "text": "Too many codes have been tried here. Wait 15 minutes and try again",
-                    "href": "#code",
-                }
-            ]
+            form.code.errors = ["Too many codes have been tried here. Wait 15 minutes and try again"]
             status = 429
-        elif not code:
-            errors = [{"text": "Enter the enrolment code from the staff kiosk page", "href": "#code"}]
-            status = 400
-        else:
-            enrolled = services.enrol(db(), code, clock.now())
+        elif form.validate_on_submit():
+            enrolled = services.enrol(db(), (form.code.data or "").strip()[:20], clock.now())
             if enrolled is None:
-                errors = [
-                    {
-                        "text": "That code is not right, has been used or has expired. "
-                        "Check it, or make a new one on the staff kiosk page",
-                        "href": "#code",
-                    }
+                form.code.errors = [
+                    "That code is not right, has been used or has expired. "
+                    "Check it, or make a new one on the staff kiosk page"
                 ]
-                status = 400
             else:
                 device, token = enrolled
                 audit.record(
@@ -146,9 +132,9 @@ def enrol() -> ResponseReturnValue:
                     samesite="Strict",
                 )
                 return response
-    return render_template(
-        "kiosk/enrol.html", title="Set up this tablet as a kiosk", code=code, page_errors=errors
-    ), status
+    return render_template("kiosk/enrol.html", title="Set up this tablet as a kiosk", form=form), (
+        status if status != 200 else form_status(form)
+    )
 
 
 def _discard_visitor() -> None:
@@ -205,58 +191,20 @@ def list_kiosks() -> ResponseReturnValue:
 @admin.route("/new", methods=["GET", "POST"])
 @role_required(Role.BRANCH_STAFF)
 def new_kiosk() -> ResponseReturnValue:
-    branches = services.branch_choices(db())
-    values = {
-        "name": request.form.get("name", "").strip(),
-        "branch": request.form.get("branch", ""),
-        "idle": request.form.get("idle", "120").strip(),
-    }
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        values["name"] = text.normalise(values["name"])
-        problem = text.problem("The tablet's name", values["name"])
-        if problem:
-            errors["name"] = problem
-        elif not values["name"] or len(values["name"]) > 80:
-            errors["name"] = (
-                "Enter a name for the tablet of 80 characters or fewer, like Children's library tablet"
-            )
-        if values["branch"] not in branches:
-            errors["branch"] = "Select the branch the tablet is in"
-        idle = inputs.whole_number(values["idle"], services.MIN_IDLE, services.MAX_IDLE)
-        if idle is None:
-            errors["idle"] = (
-                f"Enter the idle time in seconds, from {services.MIN_IDLE} to {services.MAX_IDLE}"
-            )
-        if not errors and idle is not None:
-            device = KioskDevice(
-                name=values["name"],
-                branch_code=values["branch"],
-                branch_name=branches[values["branch"]],
-                idle_seconds=idle,
-                created_at=clock.now(),
-                created_by_id=current_user.id,
-            )
-            db().add(device)
-            db().flush()
-            code = services.new_enrol_code(device, clock.now())
-            audit.record(
-                db(),
-                "kiosk.created",
-                object_type="kiosk_device",
-                object_id=device.id,
-                summary=f"Added kiosk {device.name} at {device.branch_name}",
-            )
-            db().commit()
-            return _code_page(device, code)
-    return render_template(
-        "kiosk_admin/new.html",
-        title="Add a kiosk",
-        values=values,
-        branches=branches,
-        errors=errors,
-        page_errors=summary_items(errors),
-    ), (400 if errors else 200)
+    form = KioskForm(branches=services.branch_choices(db()))
+    if form.validate_on_submit() and form.idle_seconds is not None:
+        device, code = services.add_kiosk(
+            db(),
+            name=form.name.data or "",
+            branch_code=form.branch.data or "",
+            branch_name=form.branches[form.branch.data or ""],
+            idle=form.idle_seconds,
+            by=current_user._get_current_object(),
+            now=clock.now(),
+        )
+        db().commit()
+        return _code_page(device, code)
+    return render_template("kiosk_admin/new.html", title="Add a kiosk", form=form), form_status(form)
 
 
 def _code_page(device: KioskDevice, code: str) -> ResponseReturnValue:

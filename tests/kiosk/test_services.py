@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,10 +17,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from engage.accounts.models import Role, StaffUser
 from engage.kiosk import services
 from engage.kiosk.models import KioskDevice
 from engage.platform.config import PROJECT_ROOT
 from engage.platform.database import db
+from engage.platform.models import AuditEvent
 from surveys import services as surveys
 from surveys.models import Response, ResponseStatus, Survey
 
@@ -126,3 +129,19 @@ def test_a_reset_never_deletes_a_submitted_response(app: Flask) -> None:
         started.response.status = ResponseStatus.SUBMITTED
         assert not services.discard_unfinished(db(), survey, started.token)
         assert db().get(Response, started.response.id) is not None
+
+
+def test_adding_a_kiosk_names_who_added_it_and_gives_a_working_code(
+    app: Flask, make_staff: Callable[..., StaffUser]
+) -> None:
+    staff = make_staff(Role.BRANCH_STAFF)
+    with app.app_context():
+        by = db().get(StaffUser, staff.id)
+        assert by is not None
+        device, code = services.add_kiosk(
+            db(), name="Tablet", branch_code="eastfield", branch_name="Eastfield", idle=90, by=by, now=NOW
+        )
+        assert device.created_by_id == staff.id and device.idle_seconds == 90
+        [event] = db().scalars(select(AuditEvent).where(AuditEvent.action == "kiosk.created")).all()
+        assert event.actor_id == staff.id
+        assert services.enrol(db(), code, NOW) is not None
