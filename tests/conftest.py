@@ -37,7 +37,7 @@ from engage.accounts.models import Role, StaffUser
 from engage.platform import clock, database
 from engage.platform.config import Settings
 from surveys.orm import Base
-from tests.pages import PageClient
+from tests.support.pages import PageClient
 
 # Under CI the property tests replay the same examples every run, so a red build is
 # reproducible; locally they explore new ones (and remember failures).

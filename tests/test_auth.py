@@ -15,7 +15,7 @@ from engage.accounts.models import Role, StaffSession, StaffUser
 from engage.platform.database import db
 from engage.platform.models import AuditEvent, RateLimitCounter
 from tests.conftest import PASSWORD, FrozenClock, sign_in
-from tests.pages import PageClient
+from tests.support.pages import PageClient
 
 WRONG = "Enter the email address and password for your staff account. Check them and try again."
 

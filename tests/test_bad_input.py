@@ -42,9 +42,9 @@ from tests.actions import workbooks
 from tests.conftest import PASSWORD, sign_in
 from tests.forums.conftest import make_forum, sign_up_data
 from tests.kiosk.conftest import add_kiosk
-from tests.pages import Page, PageClient
 from tests.residents.conftest import SURVEY, publish_survey
-from tests.residents.test_journey import ANSWERS, answer_all, start
+from tests.support.pages import Page, PageClient
+from tests.support.residents import ANSWERS, answer_all, start
 
 __all__ = ["make_forum", "publish_survey"]
 

@@ -17,7 +17,7 @@ from engage.themes.queries import ThemeError
 from surveys.models import Survey
 from surveys.refusal import RefusedError
 from surveys.services import SurveyError
-from tests.pages import PageClient
+from tests.support.pages import PageClient
 
 
 def test_404(client: PageClient) -> None:

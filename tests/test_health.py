@@ -6,7 +6,7 @@ from pathlib import Path
 
 from engage import create_app
 from tests.conftest import make_settings
-from tests.pages import PageClient
+from tests.support.pages import PageClient
 
 
 def test_healthy(client: PageClient) -> None:

@@ -78,3 +78,15 @@ def test_the_generated_import_contracts_are_current() -> None:
 
 def test_engage_has_no_top_level_module_but_the_app_factory() -> None:
     assert sorted(p.name for p in (ROOT / "engage").glob("*.py")) == ["__init__.py"]
+
+
+def test_tests_share_helpers_through_tests_support_not_each_other() -> None:
+    """A test module imports helpers from tests/support/ (or a conftest), never from another
+    test module: importing one runs its module-level fixtures and tests into the importer."""
+    found = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            if module and module.startswith("tests.") and module.rsplit(".", 1)[-1].startswith("test_"):
+                found.append(f"{path.relative_to(ROOT)}: from {module}")
+    assert found == []

@@ -26,10 +26,10 @@ from engage.platform.models import OutboundEmail
 from surveys.models import Survey
 from tests.conftest import make_settings, sign_in
 from tests.forums.conftest import make_forum, sign_up_data
-from tests.forums.test_public import confirm_latest
-from tests.pages import PageClient
 from tests.residents.conftest import publish_survey
-from tests.residents.test_journey import answer_all, start
+from tests.support.forums import confirm_latest
+from tests.support.pages import PageClient
+from tests.support.residents import answer_all, start
 
 BASE = "http://haveyoursay.anyshire.gov.uk"
 ATTACKER = "attacker.example"

@@ -21,9 +21,9 @@ from engage.staff.views import mask_secrets_in_email
 from surveys.models import Survey
 from tests.conftest import sign_in
 from tests.faults.gunicorn import serve
-from tests.pages import PageClient
 from tests.residents.conftest import publish_survey
-from tests.residents.test_journey import start
+from tests.support.pages import PageClient
+from tests.support.residents import start
 
 __all__ = ["publish_survey"]
 

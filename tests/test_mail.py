@@ -15,8 +15,8 @@ from engage.accounts.models import Role, StaffUser
 from engage.platform import mail
 from engage.platform.database import db
 from engage.platform.models import OutboundEmail
-from tests.pages import PageClient
-from tests.residents.test_resume_email import free_port
+from tests.support.mail import free_port
+from tests.support.pages import PageClient
 
 FORUM = SimpleNamespace(name="Northbrook Cultural Forum")
 

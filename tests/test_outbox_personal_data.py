@@ -24,10 +24,10 @@ from engage.platform.models import OutboundEmail
 from surveys.models import Response, Survey
 from tests.conftest import FrozenClock, sign_in
 from tests.forums.conftest import link_in, make_forum, members, outbox
-from tests.forums.test_public import confirm_latest, register
-from tests.pages import PageClient
 from tests.residents.conftest import publish_survey
-from tests.residents.test_resume_email import Inbox, save_and_email, smtp_server
+from tests.support.forums import confirm_latest, register
+from tests.support.mail import Inbox, save_and_email, smtp_server
+from tests.support.pages import PageClient
 
 __all__ = ["make_forum", "publish_survey", "smtp_server"]
 
@@ -182,7 +182,7 @@ def test_unsubscribing_from_follow_ups_and_expired_resume_emails_go_with_their_d
     publish_survey: Callable[..., Survey],
     frozen_clock: FrozenClock,
 ) -> None:
-    from tests.followups.test_follow_ups import ask, send_answers
+    from tests.support.followups import ask, send_answers
 
     publish_survey()
     save_and_email(client, "resume@example.org")
@@ -209,7 +209,7 @@ def test_unconfirmed_follow_up_addresses_purged_take_their_email(
     publish_survey: Callable[..., Survey],
     frozen_clock: FrozenClock,
 ) -> None:
-    from tests.followups.test_follow_ups import ask, send_answers
+    from tests.support.followups import ask, send_answers
 
     publish_survey()
     ask(client, send_answers(client), email="tell.me@example.org", consent="yes")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engage.platform.config import PROJECT_ROOT
-from tests.pages import PageClient
+from tests.support.pages import PageClient
 
 
 @pytest.mark.parametrize(

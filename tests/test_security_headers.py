@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from engage.accounts.models import Role, StaffUser
-from tests.pages import PageClient
+from tests.support.pages import PageClient
 
 
 @pytest.mark.parametrize("url", ["/", "/staff/sign-in", "/does-not-exist", "/healthz"])

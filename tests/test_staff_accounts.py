@@ -12,7 +12,7 @@ from engage.accounts.models import Role, StaffUser
 from engage.platform.database import db
 from engage.platform.models import AuditEvent
 from tests.conftest import sign_in
-from tests.pages import PageClient
+from tests.support.pages import PageClient
 
 
 def audit_rows(app: Flask, action: str) -> list[AuditEvent]:

@@ -16,8 +16,8 @@ from werkzeug.routing import IntegerConverter, PathConverter, Rule
 from engage.accounts.models import Role, StaffUser
 from engage.staff.area import OPEN_ENDPOINTS, PASSWORD_CHANGE_ENDPOINTS
 from tests.conftest import PASSWORD
-from tests.pages import PageClient
-from tests.staff_roles import LEAST_ROLE, OPEN, SIGNED_IN
+from tests.support.pages import PageClient
+from tests.support.staff_roles import LEAST_ROLE, OPEN, SIGNED_IN
 
 PLACEHOLDERS = {"int": 1, "default": "x", "string": "x", "path": "x"}
 
@@ -197,7 +197,7 @@ RANKS = (Role.VIEWER, Role.BRANCH_STAFF, Role.OFFICER, Role.ADMIN)
 def test_the_role_table_lists_every_staff_page_once(no_csrf: Flask) -> None:
     walked = {f"{method} {endpoint}" for endpoint, method, _ in staff_requests(no_csrf)}
     declared = set(LEAST_ROLE) | OPEN | SIGNED_IN
-    assert walked - declared == set(), "declare who may use these in tests/staff_roles.py"
+    assert walked - declared == set(), "declare who may use these in tests/support/staff_roles.py"
     assert declared - walked == set(), "these are declared but no longer exist"
 
 

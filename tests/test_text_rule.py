@@ -35,8 +35,8 @@ from surveys import definition, text
 from surveys.models import Survey
 from tests.conftest import sign_in
 from tests.forums.conftest import sign_up_data
-from tests.pages import Page, PageClient
 from tests.residents.conftest import SURVEY
+from tests.support.pages import Page, PageClient
 
 SINGLE = "must not contain line breaks or hidden control characters"
 HIDDEN = "must not contain hidden control characters"

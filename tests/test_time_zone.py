@@ -12,8 +12,8 @@ from engage import local_format, london_date, london_time
 from engage.platform import clock
 from surveys.models import Survey
 from tests.conftest import FrozenClock
-from tests.pages import PageClient
 from tests.residents.conftest import SURVEY, publish_survey
+from tests.support.pages import PageClient
 
 __all__ = ["publish_survey"]
 

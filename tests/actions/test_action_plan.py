@@ -7,45 +7,16 @@ import io
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from engage.accounts.models import Role, StaffUser
-from engage.actions.models import Action, ThemeLink
+from engage.actions.models import ThemeLink
 from engage.platform.database import db
 from engage.platform.models import AuditEvent
-from tests.pages import Page, PageClient
-from tests.themes.test_themes import SLUG, URL, add_responses, analysed, client_for, corpus, run
-
-PRIVATE = "Please email me at jo.bloggs@example.com about faster computers and better wifi"
-
-
-def add_priority(officer: PageClient, title: str = "Digital inclusion") -> Page:
-    return officer.submit(officer.get("/staff/actions/priorities/new"), {"title": title})
-
-
-def add_action(officer: PageClient, **fields: str) -> Page:
-    page = officer.get("/staff/actions/new")
-    option = page.soup.select_one("#priority option[value!='']")
-    assert option is not None
-    data = {"priority": str(option["value"]), "title": "Evening opening pilot", "timescale": "pilot"}
-    data.update(fields)
-    return officer.submit(page, data)
-
-
-@pytest.fixture
-def themed(app: Flask, survey: str, officer: PageClient) -> list[dict[str, object]]:
-    add_responses(app, [*corpus(), PRIVATE])
-    add_responses(app, corpus(1), locality="riverside-valley")
-    run(officer)
-    themes: list[dict[str, object]] = analysed(app).result["themes"]
-    return themes
-
-
-def action_id(app: Flask, title: str = "Evening opening pilot") -> int:
-    with app.app_context():
-        return int(db().scalar(select(Action.id).where(Action.title == title)) or 0)
+from tests.support.actions import action_id, add_action, add_priority
+from tests.support.pages import PageClient
+from tests.support.themes import SLUG, URL, add_responses, analysed, client_for
 
 
 def test_priorities_and_actions_are_checked(app: Flask, survey: str, officer: PageClient) -> None:

@@ -18,8 +18,8 @@ from engage.actions import services
 from engage.actions.models import Action, Priority
 from engage.platform.database import db
 from tests.actions import workbooks
-from tests.pages import Page, PageClient
-from tests.themes.test_themes import client_for
+from tests.support.pages import Page, PageClient
+from tests.support.themes import client_for
 
 IMPORT = "/staff/actions/import"
 GOOD = (

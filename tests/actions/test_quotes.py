@@ -20,10 +20,9 @@ from engage.platform.models import AuditEvent
 from engage.themes import services
 from engage.themes.models import QuoteReview, ThemeAnalysis
 from engage.themes.queries import quote_key
-from tests.actions.test_action_plan import themed
-from tests.actions.test_report_pdf import pdf_text
-from tests.pages import Page, PageClient
-from tests.themes.test_themes import SLUG, URL, add_responses, analysed, client_for
+from tests.support.actions import pdf_text, themed
+from tests.support.pages import Page, PageClient
+from tests.support.themes import SLUG, URL, add_responses, analysed, client_for
 
 __all__ = ["themed"]
 PUBLIC = f"/you-said-we-did/{SLUG}"

@@ -12,17 +12,12 @@ from pypdf import PdfReader
 from engage.accounts.models import Role, StaffUser
 from engage.reports import pdf
 from engage.themes.queries import quote_key
-from tests.actions.test_action_plan import add_action, add_priority, themed
-from tests.pages import PageClient
-from tests.themes.test_themes import SLUG, analysed, client_for
+from tests.support.actions import add_action, add_priority, pdf_text, themed
+from tests.support.pages import PageClient
+from tests.support.themes import SLUG, analysed, client_for
 
 __all__ = ["themed"]
 URL = f"/staff/surveys/{SLUG}/report.pdf"
-
-
-def pdf_text(data: bytes) -> str:
-    reader = PdfReader(io.BytesIO(data))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
 def test_the_pdf_has_charts_themes_quotes_actions_and_the_method(

@@ -12,7 +12,7 @@ from engage.platform import clock, events
 from engage.platform.database import db
 from engage.themes import services as themes
 from engage.themes.models import ThemeAnalysis
-from tests.actions.test_action_plan import themed
+from tests.support.actions import themed
 
 __all__ = ["themed"]
 

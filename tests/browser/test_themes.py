@@ -11,8 +11,7 @@ from playwright.sync_api import BrowserContext, expect
 from engage.accounts.models import Role
 from engage.platform.config import PROJECT_ROOT
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
-from tests.themes.test_equality_split import add as add_with_equality_answers
-from tests.themes.test_themes import SLUG, add_responses, corpus
+from tests.support.themes import SLUG, add_responses, add_with_equality_answers, corpus
 
 pytestmark = pytest.mark.browser
 

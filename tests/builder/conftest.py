@@ -15,7 +15,7 @@ from engage.platform.database import db
 from engage.platform.models import AuditEvent
 from surveys import services
 from surveys.models import Survey, SurveyVersion
-from tests.pages import Page, PageClient
+from tests.support.pages import Page, PageClient
 
 
 @pytest.fixture(autouse=True)

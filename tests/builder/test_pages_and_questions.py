@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from tests.builder.conftest import audit_actions, audit_rows, definition, versions
-from tests.pages import Page, PageClient
+from tests.support.pages import Page, PageClient
 
 FIRST_QUESTION = "what_would_you_like_to_tell_us"
 

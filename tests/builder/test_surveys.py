@@ -11,7 +11,7 @@ from flask import Flask
 from engage.accounts.models import Role, StaffUser
 from tests.builder.conftest import audit_actions, audit_rows, create_survey, definition, latest, versions
 from tests.conftest import FrozenClock
-from tests.pages import PageClient
+from tests.support.pages import PageClient
 
 
 def test_list_and_create(client: PageClient, app: Flask, officer: StaffUser) -> None:

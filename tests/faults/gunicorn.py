@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.faults.proxy import free_port
-from tests.faults.test_worker_killed import _healthy, wait_until
+from tests.support.servers import healthy, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,7 +50,7 @@ def serve(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: _healthy(base), "gunicorn to start", 60)
+        wait_until(lambda: healthy(base), "gunicorn to start", 60)
         yield base, master
     finally:
         master.send_signal(signal.SIGTERM)

@@ -28,9 +28,9 @@ from surveys import services
 from surveys.models import Response
 from tests.conftest import BACKEND, make_settings
 from tests.faults.proxy import TcpProxy
-from tests.pages import Page, PageClient
 from tests.residents.conftest import SURVEY
-from tests.residents.test_journey import ANSWERS, start
+from tests.support.pages import Page, PageClient
+from tests.support.residents import ANSWERS, start
 
 UNAVAILABLE = "Sorry, the service is unavailable"
 

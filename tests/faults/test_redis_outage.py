@@ -17,9 +17,9 @@ from flask import Flask
 
 from tests.faults.proxy import TcpProxy
 from tests.forums.conftest import make_forum, members, outbox
-from tests.forums.test_public import register
-from tests.pages import PageClient
-from tests.residents.test_resume_email import Inbox, smtp_server
+from tests.support.forums import register
+from tests.support.mail import Inbox, smtp_server
+from tests.support.pages import PageClient
 
 __all__ = ["make_forum", "smtp_server"]
 

@@ -25,7 +25,7 @@ from engage.accounts.models import Role, StaffUser
 from engage.platform.database import db
 from engage.platform.models import AuditEvent
 from tests.faults.gunicorn import serve
-from tests.faults.test_worker_killed import Resident
+from tests.support.servers import Resident
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 5

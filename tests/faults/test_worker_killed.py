@@ -10,22 +10,17 @@ by the replacement worker, stores it exactly once, and a second retry changes no
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import signal
 import sqlite3
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
-from bs4 import BeautifulSoup
 from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -34,55 +29,10 @@ from engage.platform import clock, database
 from engage.platform.database import db
 from surveys import services
 from surveys.models import Response, Submission
-from tests.pages import form_values
 from tests.residents.conftest import SURVEY
-from tests.residents.test_journey import ANSWERS
+from tests.support.servers import Resident, healthy, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-class Resident:
-    """A browser without JavaScript, over real HTTP: cookies, forms, no automatic redirects."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
-        )
-
-    def send(self, path: str, form: list[tuple[str, str]] | None = None) -> tuple[int, str, str]:
-        data = urlencode(form).encode() if form is not None else None
-        try:
-            with self.opener.open(self.base + path, data=data, timeout=30) as reply:
-                return reply.status, reply.headers.get("Location", ""), reply.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers.get("Location", ""), error.read().decode()
-
-    def fill(self, path: str, answers: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]:
-        _, _, html = self.send(path)
-        form = BeautifulSoup(html, "html.parser").select_one("main form")
-        assert form is not None, html[:300]
-        sent = [(k, v) for k, v in form_values(form) if k not in answers]
-        for name, value in answers.items():
-            sent += [(name, v) for v in (value if isinstance(value, list) else [value])]
-        return str(form.get("action") or path), sent
-
-    def walk_to_check(self) -> list[tuple[str, str]]:
-        action, form = self.fill("/s/test-survey", {})
-        status, location, _ = self.send(action, form)
-        while not location.endswith("/check"):
-            assert status == 302, (status, location)
-            page_id = location.rsplit("/", 1)[-1]
-            action, form = self.fill(location, ANSWERS.get(page_id, {}))
-            status, location, _ = self.send(action, form)
-        action, form = self.fill(location, {})
-        assert action.endswith("/submit")
-        return form
 
 
 @pytest.fixture
@@ -98,22 +48,6 @@ def served(app: Flask, database_url: str, tmp_path: Path) -> Iterator[tuple[str,
         database_url, args=("--workers", "1", "--log-level", "warning"), ENGAGE_REDIS_URL=""
     ) as served:
         yield served
-
-
-def _healthy(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(base + "/healthz", timeout=2) as reply:
-            return bool(reply.status == 200)
-    except OSError:
-        return False
-
-
-def wait_until(check: Any, what: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def worker_pids(master: subprocess.Popen[bytes]) -> set[int]:
@@ -198,7 +132,7 @@ def test_worker_killed_during_submission(
     assert counts(app) == (0, "in_progress"), "nothing half-stored"
 
     wait_until(lambda: bool(worker_pids(master) - {worker}), "gunicorn to replace the worker")
-    wait_until(lambda: _healthy(base), "the new worker to answer")
+    wait_until(lambda: healthy(base), "the new worker to answer")
     status, location, _ = resident.send("/s/test-survey/submit", submit_form)
     assert (status, location) == (302, "/s/test-survey/done")
     assert counts(app) == (1, "submitted"), "the retry stored it once"

@@ -19,26 +19,16 @@ from engage.platform.database import db
 from engage.platform.maintenance import run_maintenance
 from engage.platform.models import AuditEvent, OutboundEmail
 from surveys.models import Response, Survey
-from tests.actions.test_action_plan import action_id, add_action, add_priority
 from tests.conftest import FrozenClock
-from tests.pages import Page, PageClient
 from tests.residents.conftest import SURVEY
-from tests.residents.test_journey import answer_all
-from tests.residents.test_resume_email import Inbox
-from tests.themes.test_themes import SLUG, add_responses, analysed, corpus, run
+from tests.support.actions import action_id, add_action, add_priority
+from tests.support.followups import ask, send_answers
+from tests.support.mail import Inbox
+from tests.support.pages import PageClient
+from tests.support.themes import SLUG, add_responses, analysed, corpus, run
 
 CONFIRM = re.compile(r"http://[^/\s]+(/hear-back/confirm/[\w-]+)")
 STOP = re.compile(r"http://[^/\s]+(/hear-back/stop/[\w.-]+)")
-
-
-def send_answers(client: PageClient) -> Page:
-    check = answer_all(client)
-    return client.submit(check)
-
-
-def ask(client: PageClient, done: Page, **data: str) -> Page:
-    expected = int(data.pop("expected_status", "200"))
-    return client.submit(done, data, selector="form:has(input[name=email])", expected_status=expected)
 
 
 def outbox(app: Flask, purpose: str) -> list[OutboundEmail]:

@@ -16,8 +16,8 @@ from engage.platform.database import db
 from engage.platform.models import AuditEvent
 from tests.conftest import FrozenClock
 from tests.forums.conftest import link_in, members, outbox
-from tests.forums.test_public import register
-from tests.pages import PageClient
+from tests.support.forums import register
+from tests.support.pages import PageClient
 
 
 def add_meeting(app: Flask, capacity: int = 1) -> int:

@@ -15,7 +15,7 @@ from engage.forums.models import Forum, ForumMeeting, MemberStatus
 from engage.platform.database import db
 from engage.platform.models import AuditEvent
 from tests.forums.conftest import members, outbox
-from tests.pages import PageClient
+from tests.support.pages import PageClient
 
 EVIL = '=HYPERLINK("http://evil.example","click")'
 

@@ -18,24 +18,11 @@ from engage.forums import services
 from engage.forums.models import ConsentRecord, MemberStatus
 from engage.platform import mail
 from engage.platform.database import db
-from tests.forums.conftest import link_in, members, outbox, sign_up_data
-from tests.pages import Page, PageClient
+from tests.forums.conftest import link_in, members, outbox
+from tests.support.forums import confirm_latest, register
+from tests.support.pages import PageClient
 
 ONE_LINE = "must not contain line breaks or hidden control characters"
-
-
-def register(
-    client: PageClient, slug: str = "culture-forum", expected_status: int = 200, **data: Any
-) -> Page:
-    page = client.get(f"/forums/{slug}/register")
-    return client.submit(page, sign_up_data(**data), expected_status=expected_status)
-
-
-def confirm_latest(client: PageClient, app: Flask) -> Page:
-    link = link_in(outbox(app, "forum_confirm")[-1], "/forums/confirm/")
-    page = client.get(link)
-    assert page.h1.startswith("Confirm you want to join")
-    return client.submit(page)
 
 
 def test_forum_pages_list_open_forums(client: PageClient, make_forum: Callable[..., str]) -> None:

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 
 from tests.forums.conftest import members
-from tests.forums.test_public import register
-from tests.pages import PageClient
+from tests.support.forums import register
+from tests.support.pages import PageClient
 
 
 @pytest.fixture

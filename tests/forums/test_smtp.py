@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 
 from tests.forums.conftest import members
-from tests.forums.test_public import register
-from tests.pages import PageClient
-from tests.residents.test_resume_email import Inbox, smtp_server  # noqa: F401  (fixture)
+from tests.support.forums import register
+from tests.support.mail import Inbox, smtp_server  # noqa: F401  (fixture)
+from tests.support.pages import PageClient
 
 
 @pytest.fixture

@@ -14,9 +14,12 @@ from engage.platform.config import PROJECT_ROOT
 from engage.platform.database import db
 from surveys import services
 from tests.conftest import sign_in
-from tests.pages import PageClient
+from tests.support.kiosk import keeps_unfinished
+from tests.support.pages import PageClient
 
 EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
+
+__all__ = ["keeps_unfinished"]  # a fixture
 
 
 @pytest.fixture

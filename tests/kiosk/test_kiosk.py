@@ -12,7 +12,8 @@ from engage.platform.models import AuditEvent
 from engage.platform.ratelimit import Limit
 from surveys.models import Response
 from tests.kiosk.conftest import add_kiosk
-from tests.pages import Page, PageClient
+from tests.support.kiosk import ANSWERS
+from tests.support.pages import Page, PageClient
 
 
 def responses(app: Flask) -> list[tuple[str, str | None, str]]:
@@ -83,21 +84,6 @@ def test_personal_questions_are_not_asked_on_a_kiosk(tablet: PageClient) -> None
         page_id = page.response.request.path.rsplit("/", 1)[-1]
         page = tablet.submit(page, ANSWERS.get(page_id, {}))
         assert not page.error_summary(), (page_id, page.error_summary())
-
-
-ANSWERS: dict[str, dict[str, str | list[str]]] = {
-    "visiting": {"visit_frequency": "never"},
-    "not_visiting": {"why_not": ["opening_hours"]},
-    "priorities": {
-        "priority_rank.1": "learning_skills",
-        "priority_rank.2": "health_wellbeing",
-        "priority_rank.3": "culture_creativity",
-        **{f"library_statements.{s}": "agree" for s in
-           ("welcoming", "opening_hours", "children", "heritage", "community_space")},
-    },
-    "ideas": {"one_change": "Open later on Thursdays", "volunteering": "no"},
-    "about_you": {"home_locality": "northgate"},
-}  # fmt: skip
 
 
 def test_an_idle_reset_forgets_the_visitor(app: Flask, tablet: PageClient) -> None:

@@ -3,59 +3,18 @@ the queue heartbeat, and handing a response over to a resident's own phone."""
 
 from __future__ import annotations
 
-import copy
-import json
 import threading
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.test import TestResponse
 
 from engage.kiosk.models import KioskDevice
 from engage.platform import clock
 from engage.platform.database import db
-from surveys import services
-from surveys.models import Response
-from tests.kiosk.conftest import EXAMPLE
-from tests.kiosk.test_kiosk import ANSWERS
-from tests.pages import PageClient
-
-HEADERS = {"X-Engage-Kiosk": "1"}
-
-
-def api(client: PageClient, url: str, data: Any, headers: dict[str, str] | None = None) -> TestResponse:
-    return client.client.post(url, json=data, headers=HEADERS if headers is None else headers)
-
-
-def pairs(answers: dict[str, str | list[str]]) -> list[list[str]]:
-    out: list[list[str]] = []
-    for name, value in answers.items():
-        for item in value if isinstance(value, list) else [value]:
-            out.append([name, item])
-    return out
-
-
-def all_pages(bundle: dict[str, Any]) -> dict[str, list[list[str]]]:
-    """Every page's fields as the runner would send them (pages routing skips are ignored)."""
-    return {page["id"]: pairs(ANSWERS.get(page["id"], {})) for page in bundle["pages"]}
-
-
-def get_bundle(tablet: PageClient) -> dict[str, Any]:
-    response = tablet.client.get("/kiosk/run/library-co-design/bundle.json")
-    assert response.status_code == 200
-    data: dict[str, Any] = response.get_json()
-    return data
-
-
-def rows(app: Flask) -> list[Response]:
-    with app.app_context():
-        found = list(db().scalars(select(Response).order_by(Response.id)))
-        for response in found:
-            _ = response.submission
-        db().expunge_all()
-        return found
+from tests.support.kiosk import ANSWERS, HEADERS, all_pages, api, get_bundle, rows
+from tests.support.pages import PageClient
 
 
 def test_the_bundle_holds_every_page_but_no_personal_question(tablet: PageClient) -> None:
@@ -248,20 +207,6 @@ def test_handing_over_without_javascript(app: Flask, tablet: PageClient) -> None
     [stored] = rows(app)
     assert (stored.channel, stored.status) == ("online", "in_progress")
     assert tablet.get_redirect("/s/library-co-design/check").endswith("/s/library-co-design")
-
-
-@pytest.fixture
-def keeps_unfinished(app: Flask, example_survey: str) -> None:
-    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    with app.app_context():
-        survey = services.get_survey(db(), example_survey)
-        assert survey is not None and survey.published is not None
-        changed = copy.deepcopy(survey.published.definition)
-        changed["kiosk_unfinished"] = "keep"
-        assert changed["slug"] == data["slug"]
-        version = services.save_definition(db(), changed, clock.now())
-        services.publish(db(), version.survey, clock.now())
-        db().commit()
 
 
 def test_a_survey_can_keep_unfinished_answers_from_a_kiosk(

@@ -20,8 +20,8 @@ from engage.platform.database import db
 from surveys import services
 from tests.conftest import sign_in
 from tests.kiosk.conftest import EXAMPLE
-from tests.kiosk.test_offline import all_pages, api, get_bundle, keeps_unfinished, rows
-from tests.pages import PageClient
+from tests.support.kiosk import all_pages, api, get_bundle, keeps_unfinished, rows
+from tests.support.pages import PageClient
 
 __all__ = ["keeps_unfinished"]
 

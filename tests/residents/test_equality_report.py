@@ -12,7 +12,7 @@ from engage.platform.database import db
 from surveys.equality import SMALL_GROUP
 from surveys.models import EqualityRecord, Survey
 from surveys.reporting import Row, suppress
-from tests.pages import PageClient
+from tests.support.pages import PageClient
 
 LABELS = {"a": "A", "b": "B", "c": "C", "d": "D"}
 

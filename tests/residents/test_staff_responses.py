@@ -12,8 +12,8 @@ from engage.accounts.models import Role, StaffUser
 from engage.platform.database import db
 from engage.platform.models import AuditEvent
 from surveys.models import Response, Survey
-from tests.pages import PageClient
-from tests.residents.test_journey import ANSWERS, answer_all
+from tests.support.pages import PageClient
+from tests.support.residents import ANSWERS, answer_all
 
 
 def test_paper_entry_goes_through_the_resident_pages(

@@ -1,5 +1,5 @@
 """Shared fixtures for the themes and report tests."""
 
-from tests.themes.test_themes import officer, survey
+from tests.support.themes import officer, survey
 
 __all__ = ["officer", "survey"]

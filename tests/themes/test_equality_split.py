@@ -10,34 +10,14 @@ from flask import Flask
 from sqlalchemy import delete, func, select
 
 from engage.accounts.models import Role, StaffUser
-from engage.platform import clock
 from engage.platform.database import db
-from surveys import services
 from surveys.equality import SMALL_GROUP
 from surveys.models import EqualityRecord, Response
-from tests.pages import PageClient
-from tests.themes.test_themes import SLUG, TOPICS, URL, analysed, client_for, run
+from tests.support.pages import PageClient
+from tests.support.themes import AGES, URL, add_with_equality_answers, analysed, client_for, run
 
 # One clear theme (opening hours) answered by 13 people: 6 aged 25 to 34, 5 aged 35 to 44,
 # 2 aged 65 to 74 (a small group), the rest of the survey's answers about other things.
-AGES = ["25_34"] * 6 + ["35_44"] * 5 + ["65_74"] * 2
-
-
-def add(app: Flask) -> None:
-    texts = [TOPICS["hours"][n % 6] + f" ({n})" for n in range(len(AGES))]
-    texts += [TOPICS[topic][n] for topic in ("children", "computers") for n in range(6)] * 2
-    with app.app_context():
-        survey = services.get_survey(db(), SLUG)
-        assert survey is not None and survey.published is not None
-        definition = services.definition_of(survey.published)
-        for n, text in enumerate(texts):
-            started = services.start_response(db(), survey.published, clock.now(), locality_code="northgate")
-            answers = {"visit_frequency": "weekly", "one_change": text}
-            if n < len(AGES):
-                answers |= {"eq_age": AGES[n], "eq_carer": "prefer_not_to_say"}
-            started.response.answers = answers
-            services.submit(db(), started.response, definition, clock.now())
-        db().commit()
 
 
 def hours_theme(app: Flask) -> dict[str, object]:
@@ -60,7 +40,7 @@ def hours_theme(app: Flask) -> dict[str, object]:
 def test_a_theme_splits_by_equality_group_with_small_groups_hidden(
     app: Flask, survey: str, officer: PageClient, make_staff: Callable[..., StaffUser]
 ) -> None:
-    add(app)
+    add_with_equality_answers(app)
     run(officer)
     theme = hours_theme(app)
     tables = {table["question"]: table for table in theme["by_equality"]}  # type: ignore[index,union-attr]
@@ -93,7 +73,7 @@ def test_a_theme_splits_by_equality_group_with_small_groups_hidden(
 def test_a_theme_with_too_few_equality_answers_shows_no_breakdown(
     app: Flask, survey: str, officer: PageClient
 ) -> None:
-    add(app)
+    add_with_equality_answers(app)
     with app.app_context():
         keep = (
             db().scalars(select(EqualityRecord.id).order_by(EqualityRecord.id).limit(SMALL_GROUP - 1)).all()
@@ -109,7 +89,7 @@ def test_a_theme_with_too_few_equality_answers_shows_no_breakdown(
 
 
 def test_erasing_a_response_erases_its_equality_answers(app: Flask, survey: str) -> None:
-    add(app)
+    add_with_equality_answers(app)
     with app.app_context():
         before = db().scalar(select(func.count()).select_from(EqualityRecord))
         linked = db().scalar(

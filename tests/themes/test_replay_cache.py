@@ -17,8 +17,8 @@ from analysis.model import ThemeModel
 from engage.platform.database import db
 from engage.themes import services
 from engage.themes.models import ThemeAnalysis
-from tests.pages import PageClient
-from tests.themes.test_themes import add_responses, corpus, run
+from tests.support.pages import PageClient
+from tests.support.themes import add_responses, corpus, run
 
 
 @pytest.fixture

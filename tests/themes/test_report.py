@@ -18,8 +18,8 @@ from engage.reports.queries import Filters, tally
 from surveys import reporting, services
 from surveys.definition import SurveyDefinition
 from surveys.models import Response, Submission
-from tests.pages import Page, PageClient
-from tests.themes.test_themes import SLUG
+from tests.support.pages import Page, PageClient
+from tests.support.themes import SLUG
 
 REPORT = f"/staff/surveys/{SLUG}/report"
 
