@@ -13,6 +13,7 @@ from engage.accounts.models import StaffUser
 from engage.themes.snapshot import Snapshot, SnapshotTheme
 from surveys.models import Survey
 from surveys.orm import Base, UTCDateTime
+from surveys.services import definition_of
 
 
 class AnalysisStatus(enum.StrEnum):
@@ -52,6 +53,13 @@ class ThemeAnalysis(Base):
     )
 
     survey: Mapped[Survey] = relationship()
+
+    @property
+    def question_text(self) -> str:
+        """The question's wording in the published survey (its id if it is no longer asked)."""
+        version = self.survey.published
+        question = definition_of(version).question(self.question_id) if version is not None else None
+        return question.text if question is not None else self.question_id
 
     @property
     def snapshot(self) -> Snapshot:

@@ -89,6 +89,10 @@ def test_a_theme_links_to_an_action_and_can_be_traced_both_ways(
     page = officer.submit(page, {"theme": key}, selector="form[action$='/themes']")
     assert "Linked the theme" in page.text
     assert f"{first['size']} answers in the linked themes" in page.text
+    linked = page.soup.select("table")[0].get_text(" ", strip=True)
+    assert "What one change would most improve the library service where you live?" in linked, (
+        "the question by its wording, not its id"
+    )
     # From the theme: what was done about it.
     themes_page = officer.get(URL)
     assert "Evening opening pilot" in themes_page.text
