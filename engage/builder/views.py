@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -524,77 +526,6 @@ def page_edit(slug: str, page_id: str) -> ResponseReturnValue:
     return _page_form_response(survey, data, form, page, page_errors)
 
 
-@bp.route("/<slug>/pages/<page_id>/delete", methods=["GET", "POST"])
-@role_required(Role.OFFICER)
-def page_delete(slug: str, page_id: str) -> ResponseReturnValue:
-    survey = _survey(slug)
-    data = _data(survey)
-    page = _page_or_404(data, page_id)
-    form = ConfirmForm()
-    page_errors: list[str] = []
-    # Worked out before deleting: the survey without the page no longer has it to look up.
-    used_by = [
-        where
-        for question in page["questions"]
-        for where in editing.references(data, question["id"])
-        if not where.startswith(f"page {editing.page_index(data, page_id) + 1}")
-    ]
-    if form.validate_on_submit():
-        without = copy.deepcopy(data)
-        try:
-            editing.delete_page(without, page_id)
-        except editing.EditError as error:
-            page_errors = [str(error)]
-        else:
-            page_errors = _save(
-                survey,
-                without,
-                "survey.page_deleted",
-                f"Deleted the page {page['title']!r}",
-                {"page": page_id, "deleted": page},
-            )
-            if not page_errors:
-                _saved(f"The page '{page['title']}' has been deleted.")
-                return redirect(_overview_url(survey))
-    return render_template(
-        "builder/delete.html",
-        title=f"Delete the page '{page['title']}'",
-        survey=survey,
-        form=form,
-        heading=f"Are you sure you want to delete the page '{page['title']}'?",
-        warning=f"Its {len(page['questions'])} question{'s' if len(page['questions']) != 1 else ''} "
-        "will be deleted too.",
-        used_by=used_by,
-        page_errors=_errors(page_errors),
-    ), form_status(form, page_errors)
-
-
-def _direction() -> int:
-    return -1 if request.form.get("direction") == "up" else 1
-
-
-@bp.post("/<slug>/pages/<page_id>/move")
-@role_required(Role.OFFICER)
-def page_move(slug: str, page_id: str) -> ResponseReturnValue:
-    survey = _survey(slug)
-    data = _data(survey)
-    page = _page_or_404(data, page_id)
-    direction = _direction()
-    if editing.move_page(data, page_id, direction):
-        problems = _save(
-            survey,
-            data,
-            "survey.page_moved",
-            f"Moved the page {page['title']!r} {'up' if direction < 0 else 'down'}",
-            {"page": page_id, "direction": "up" if direction < 0 else "down"},
-        )
-        if problems:
-            return _render_overview(
-                survey, [f"The page '{page['title']}' could not be moved. {p}" for p in problems]
-            )
-    return redirect(_overview_url(survey, f"page-{page_id}"))
-
-
 # --- Questions ---------------------------------------------------------------------------------
 
 
@@ -870,67 +801,149 @@ def question_type(slug: str, question_id: str) -> ResponseReturnValue:
     )
 
 
-@bp.route("/<slug>/questions/<question_id>/delete", methods=["GET", "POST"])
-@role_required(Role.OFFICER)
-def question_delete(slug: str, question_id: str) -> ResponseReturnValue:
+# --- Deleting and moving a page or a question: one implementation ------------------------
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What differs between deleting or moving a page and a question."""
+
+    noun: str  # "page" or "question"
+    find: Callable[[Definition, str], dict[str, Any]]
+    name: Callable[[dict[str, Any]], str]
+    delete: Callable[[Definition, str], object]
+    move: Callable[[Definition, str, int], bool]
+    #: Where routing uses the part (a page's own routing goes with it).
+    used_by: Callable[[Definition, str, dict[str, Any]], list[str]]
+    #: Whether that routing must be changed first (a question's) or only warned of (a page's).
+    blocked_by_routing: bool
+    warning: Callable[[dict[str, Any]], str]
+
+
+def _page_routing(data: Definition, page_id: str, page: dict[str, Any]) -> list[str]:
+    own = f"page {editing.page_index(data, page_id) + 1}"
+    return [
+        where
+        for question in page["questions"]
+        for where in editing.references(data, question["id"])
+        if not where.startswith(own)
+    ]
+
+
+def _questions_warning(page: dict[str, Any]) -> str:
+    count = len(page["questions"])
+    return f"Its {count} question{'s' if count != 1 else ''} will be deleted too."
+
+
+PAGE = _Part(
+    "page",
+    _page_or_404,
+    lambda page: str(page["title"]),
+    editing.delete_page,
+    editing.move_page,
+    _page_routing,
+    blocked_by_routing=False,
+    warning=_questions_warning,
+)
+QUESTION = _Part(
+    "question",
+    _question_or_404,
+    lambda question: str(question["text"]),
+    editing.delete_question,
+    editing.move_question,
+    lambda data, question_id, _question: editing.references(data, question_id),
+    blocked_by_routing=True,
+    warning=lambda _question: "",
+)
+
+
+def _delete(part: _Part, slug: str, part_id: str) -> ResponseReturnValue:
     survey = _survey(slug)
     data = _data(survey)
-    question = _question_or_404(data, question_id)
+    found = part.find(data, part_id)
+    name = part.name(found)
     form = ConfirmForm()
     page_errors: list[str] = []
-    used_by = editing.references(data, question_id)
+    # Worked out before deleting: the survey without the part no longer has it to look up.
+    used_by = part.used_by(data, part_id, found)
     if form.validate_on_submit():
+        without = copy.deepcopy(data)
         try:
-            editing.delete_question(data, question_id)
+            part.delete(without, part_id)
         except editing.EditError as error:
             page_errors = [str(error)]
         else:
-            if used_by:
+            if used_by and part.blocked_by_routing:
                 page_errors = [
-                    f"Routing on {where} depends on this question. Change that routing first"
+                    f"Routing on {where} depends on this {part.noun}. Change that routing first"
                     for where in used_by
                 ]
             else:
                 page_errors = _save(
                     survey,
-                    data,
-                    "survey.question_deleted",
-                    f"Deleted the question {question['text']!r}",
-                    {"question": question_id, "deleted": question},
+                    without,
+                    f"survey.{part.noun}_deleted",
+                    f"Deleted the {part.noun} {name!r}",
+                    {part.noun: part_id, "deleted": found},
                 )
             if not page_errors:
-                _saved(f"The question '{question['text']}' has been deleted.")
+                _saved(f"The {part.noun} '{name}' has been deleted.")
                 return redirect(_overview_url(survey))
     return render_template(
         "builder/delete.html",
-        title="Delete the question",
+        title=f"Delete the page '{name}'" if part is PAGE else "Delete the question",
         survey=survey,
         form=form,
-        heading=f"Are you sure you want to delete the question '{question['text']}'?",
-        warning="",
+        heading=f"Are you sure you want to delete the {part.noun} '{name}'?",
+        warning=part.warning(found),
         used_by=used_by,
         page_errors=_errors(page_errors),
     ), form_status(form, page_errors)
 
 
-@bp.post("/<slug>/questions/<question_id>/move")
-@role_required(Role.OFFICER)
-def question_move(slug: str, question_id: str) -> ResponseReturnValue:
+def _move(part: _Part, slug: str, part_id: str) -> ResponseReturnValue:
     survey = _survey(slug)
     data = _data(survey)
-    question = _question_or_404(data, question_id)
-    direction = _direction()
-    if editing.move_question(data, question_id, direction):
+    name = part.name(part.find(data, part_id))
+    direction = -1 if request.form.get("direction") == "up" else 1
+    way = "up" if direction < 0 else "down"
+    if part.move(data, part_id, direction):
         problems = _save(
             survey,
             data,
-            "survey.question_moved",
-            f"Moved the question {question['text']!r} {'up' if direction < 0 else 'down'}",
-            {"question": question_id, "direction": "up" if direction < 0 else "down"},
+            f"survey.{part.noun}_moved",
+            f"Moved the {part.noun} {name!r} {way}",
+            {part.noun: part_id, "direction": way},
         )
         if problems:
-            return _render_overview(survey, problems)
-    return redirect(_overview_url(survey, f"question-{question_id}"))
+            return _render_overview(
+                survey, [f"The {part.noun} '{name}' could not be moved. {p}" for p in problems]
+            )
+    return redirect(_overview_url(survey, f"{part.noun}-{part_id}"))
+
+
+@bp.route("/<slug>/pages/<page_id>/delete", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def page_delete(slug: str, page_id: str) -> ResponseReturnValue:
+    return _delete(PAGE, slug, page_id)
+
+
+@bp.post("/<slug>/pages/<page_id>/move")
+@role_required(Role.OFFICER)
+def page_move(slug: str, page_id: str) -> ResponseReturnValue:
+    return _move(PAGE, slug, page_id)
+
+
+@bp.route("/<slug>/questions/<question_id>/delete", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def question_delete(slug: str, question_id: str) -> ResponseReturnValue:
+    return _delete(QUESTION, slug, question_id)
+
+
+@bp.post("/<slug>/questions/<question_id>/move")
+@role_required(Role.OFFICER)
+def question_move(slug: str, question_id: str) -> ResponseReturnValue:
+    return _move(QUESTION, slug, question_id)
 
 
 # --- Preview, publish, close, duplicate, download ------------------------------------------------
