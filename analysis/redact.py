@@ -87,7 +87,10 @@ _EMAIL = re.compile(
 # "jane dot doe at gmail dot com", "jane.doe at hotmail.co.uk", "janedoe at hotmail": the
 # word "at" is everyday English, so the domain must end in a known ending or be a provider.
 # Found from each " at ": the domain after it, then the mailbox just before it.
-_AT_WORD = re.compile(r"\s+at\s+", re.I)
+# The space after "at" is looked at, not taken, so "jo dot at at gmail dot com" (a mailbox
+# whose last word is "at") still finds its second "at".
+_AT_WORD = re.compile(r"\s+at(?=\s)", re.I)
+_SPACES = re.compile(r"\s*")
 _DOMAIN_WORDS = re.compile(
     rf"(?!www\b)(?:[\w-]+(?:(?:\.|{_DOT_WORD})[\w-]+){{0,4}}(?:\.|{_DOT_WORD}){_TLD}\b"
     rf"|{_PROVIDERS}\b(?:(?:\.|{_DOT_WORD})[\w-]+){{0,3}})",
@@ -494,7 +497,8 @@ def find(text: str) -> list[Span]:
     if _EMAIL_HINT.search(text):
         spans.extend(Span(m.start(), m.end(), "email") for m in _EMAIL.finditer(text))
     for at in _AT_WORD.finditer(text):
-        domain = _DOMAIN_WORDS.match(text, at.end())
+        after = _SPACES.match(text, at.end())
+        domain = _DOMAIN_WORDS.match(text, after.end() if after else at.end())
         if domain is None or text[domain.end() : domain.end() + 1] == "/":  # a web address
             continue
         mailbox = _MAILBOX_WORDS.search(text, max(0, at.start() - _MAILBOX_REACH), at.start())

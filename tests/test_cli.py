@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -18,8 +19,11 @@ from engage.themes.models import ThemeAnalysis
 
 
 def csrf_token(client: FlaskClient, url: str) -> str:
-    page = client.get(url).get_data(as_text=True)
-    return page.split('name="csrf_token" value="')[1].split('"')[0]
+    field = BeautifulSoup(client.get(url).get_data(as_text=True), "html.parser").select_one(
+        "input[name=csrf_token]"
+    )
+    assert field is not None, f"no CSRF token on {url}"
+    return str(field["value"])
 
 
 def count(app: Flask, model: type) -> int:

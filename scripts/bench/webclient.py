@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
-CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
+CSRF = re.compile(rb'name="csrf_token"[^>]*?value="([^"]+)"')
 
 
 @dataclass
