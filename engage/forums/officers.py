@@ -37,13 +37,12 @@ from engage.forums.models import (
     ForumMember,
     MemberStatus,
 )
-from engage.platform import audit, clock, inputs, jobs, mail
+from engage.platform import audit, clock, inputs, mail
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
 from engage.platform.errors import summary_items
 from engage.platform.links import external_url
-from engage.platform.models import OutboundEmail
 from surveys import text
 from surveys.question_types import parse_date_parts
 
@@ -435,92 +434,23 @@ def export_members(slug: str, fmt: str) -> ResponseReturnValue:
 
 # --- emailing members ---------------------------------------------------------------
 
-AUDIENCES = {
-    "all": "Every member (forum business: meetings, papers), except anyone who has stopped forum emails",
-    "updates": "Only members who asked for update emails",
-}
-
-
-def recipients(forum: Forum, audience: str) -> list[ForumMember]:
-    found = [m for m in services.current_members(db(), forum) if not m.emails_opt_out]
-    if audience == "updates":
-        found = [m for m in found if m.has_consent("updates")]
-    return found
-
-
-def send_forum_message(forum_id: int, subject: str, body: str, audience: str, staff_label: str) -> int:
-    """The background job: one email per recipient, each with its own links."""
-    forum = db().get(Forum, forum_id)
-    if forum is None:
-        return 0
-    settings = _settings()
-    retention = services.Retention.from_settings(settings)
-    messages: list[OutboundEmail] = []
-    for member in recipients(forum, audience):
-        assert member.email is not None
-        token = services.issue_manage_token(member, clock.now(), retention)
-        message = mail.send(
-            member.email,
-            subject,
-            "forum_message",
-            purpose="forum_message",
-            forum_member_id=member.id,
-            headers=links.unsubscribe_headers(member),
-            forum=forum,
-            name=member.name,
-            body=body,
-            manage_link=links.manage_url(token),
-            unsubscribe_link=links.unsubscribe_url(member),
-        )
-        messages.append(message)
-    db().commit()
-    for message in messages:
-        mail.dispatch(message)
-    return len(messages)
-
 
 @bp.route("/<slug>/email", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def email_members(slug: str) -> ResponseReturnValue:
     forum = _forum(slug)
     values = {
-        "subject": request.form.get("subject", "").strip(),
-        "body": request.form.get("body", "").strip(),
+        "subject": request.form.get("subject", ""),
+        "body": request.form.get("body", ""),
         "audience": request.form.get("audience", "all"),
     }
     errors: dict[str, str] = {}
     if request.method == "POST":
-        _refuse_hidden(errors, values, {"subject": "The subject"})
-        _refuse_hidden(errors, values, {"body": "The message"}, multiline=True)
-        if not values["subject"]:
-            errors["subject"] = "Enter a subject"
-        elif len(values["subject"]) > 150:
-            errors.setdefault("subject", "The subject must be 150 characters or fewer")
-        if not values["body"]:
-            errors["body"] = "Enter the message"
-        elif len(values["body"]) > 5000:
-            errors["body"] = "The message must be 5,000 characters or fewer"
-        if values["audience"] not in AUDIENCES:
-            errors["audience"] = "Choose who the email goes to"
+        message = services.MemberEmail(**values)
+        errors = message.problems()
+        values = {"subject": message.subject, "body": message.body, "audience": message.audience}
         if not errors and request.form.get("confirmed") == "yes":
-            count = len(recipients(forum, values["audience"]))
-            audit.record(
-                db(),
-                "forum.emailed",
-                object_type="forum",
-                object_id=forum.id,
-                summary=f"Emailed {count} members of {forum.name}: {values['subject']}",
-                details={"audience": values["audience"], "count": count, "subject": values["subject"]},
-            )
-            db().commit()
-            job = jobs.enqueue(
-                send_forum_message,
-                forum.id,
-                values["subject"],
-                values["body"],
-                values["audience"],
-                current_user.email,
-            )
+            count, job = services.email_members(db(), forum, message, by=current_user._get_current_object())
             if job.status == "failed":
                 flash("The emails could not be queued. Nothing was sent; try again later", "error")
             else:
@@ -532,8 +462,8 @@ def email_members(slug: str) -> ResponseReturnValue:
                 title="Check your email before sending",
                 forum=forum,
                 values=values,
-                count=len(recipients(forum, values["audience"])),
-                audiences=AUDIENCES,
+                count=len(services.recipients(db(), forum, message.audience)),
+                audiences=services.AUDIENCES,
             )
     return render_template(
         "forum_admin/email.html",
@@ -542,7 +472,7 @@ def email_members(slug: str) -> ResponseReturnValue:
         values=values,
         errors=errors,
         page_errors=summary_items(errors),
-        audiences=AUDIENCES,
+        audiences=services.AUDIENCES,
     ), (400 if errors else 200)
 
 

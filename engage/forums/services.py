@@ -14,9 +14,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from engage.accounts.models import StaffUser
+from engage.forums import links
 from engage.forums.models import (
     INTEREST_AREAS,
     ORGANISATION_TYPES,
@@ -29,8 +32,12 @@ from engage.forums.models import (
     MeetingBooking,
     MemberStatus,
 )
+from engage.platform import audit, clock, jobs, mail
+from engage.platform.database import db
+from engage.platform.jobs import JobHandle
 from engage.platform.models import OutboundEmail
 from surveys import text
+from surveys.refusal import RefusedError
 
 DEFAULT_WORDING: dict[str, Any] = {
     "introduction": (
@@ -762,3 +769,106 @@ def purge(session: Session, now: datetime, retention: Retention) -> PurgeResult:
 def membership_ends(member: ForumMember, retention: Retention) -> datetime | None:
     renewed = member.renewed_at or member.confirmed_at
     return renewed + retention.membership if renewed is not None else None
+
+
+# --- emailing members ------------------------------------------------------------------
+
+AUDIENCES = {
+    "all": "Every member (forum business: meetings, papers), except anyone who has stopped forum emails",
+    "updates": "Only members who asked for update emails",
+}
+SUBJECT_MAX, BODY_MAX = 150, 5000
+
+
+@dataclass
+class MemberEmail:
+    """An email an officer writes to a forum's members, as typed (tidied by the text rule)."""
+
+    subject: str = ""
+    body: str = ""
+    audience: str = "all"
+
+    def __post_init__(self) -> None:
+        self.subject = text.normalise(self.subject).strip()
+        self.body = text.normalise(self.body, multiline=True).strip()
+
+    def problems(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        text.collect(errors, {"subject": ("The subject", self.subject)})
+        text.collect(errors, {"body": ("The message", self.body)}, multiline=True)
+        if not self.subject:
+            errors["subject"] = "Enter a subject"
+        elif len(self.subject) > SUBJECT_MAX:
+            errors.setdefault("subject", f"The subject must be {SUBJECT_MAX} characters or fewer")
+        if not self.body:
+            errors["body"] = "Enter the message"
+        elif len(self.body) > BODY_MAX:
+            errors["body"] = f"The message must be {BODY_MAX:,} characters or fewer"
+        if self.audience not in AUDIENCES:
+            errors["audience"] = "Choose who the email goes to"
+        return errors
+
+
+def recipients(session: Session, forum: Forum, audience: str) -> list[ForumMember]:
+    """Who an email to ``audience`` reaches: current members who have not stopped forum
+    emails (and, for updates, who agreed to them)."""
+    found = [m for m in current_members(session, forum) if not m.emails_opt_out]
+    if audience == "updates":
+        found = [m for m in found if m.has_consent("updates")]
+    return found
+
+
+def email_members(
+    session: Session, forum: Forum, message: MemberEmail, *, by: StaffUser
+) -> tuple[int, JobHandle]:
+    """Check, audit and queue an officer's email to the members (sent in the background).
+    Returns how many it goes to and the queued job."""
+    problems = message.problems()
+    if problems:
+        raise RefusedError(errors=problems)
+    count = len(recipients(session, forum, message.audience))
+    audit.record(
+        session,
+        "forum.emailed",
+        object_type="forum",
+        object_id=forum.id,
+        summary=f"Emailed {count} members of {forum.name}: {message.subject}",
+        details={"audience": message.audience, "count": count, "subject": message.subject},
+        actor=by,
+    )
+    session.commit()
+    job = jobs.enqueue(
+        send_forum_message, forum.id, message.subject, message.body, message.audience, by.email
+    )
+    return count, job
+
+
+def send_forum_message(forum_id: int, subject: str, body: str, audience: str, staff_label: str) -> int:
+    """The background job: one email per recipient, each with its own links."""
+    session = db()
+    forum = session.get(Forum, forum_id)
+    if forum is None:
+        return 0
+    retention = Retention.from_settings(current_app.config["ENGAGE_SETTINGS"])
+    messages: list[OutboundEmail] = []
+    for member in recipients(session, forum, audience):
+        assert member.email is not None
+        token = issue_manage_token(member, clock.now(), retention)
+        message = mail.send(
+            member.email,
+            subject,
+            "forum_message",
+            purpose="forum_message",
+            forum_member_id=member.id,
+            headers=links.unsubscribe_headers(member),
+            forum=forum,
+            name=member.name,
+            body=body,
+            manage_link=links.manage_url(token),
+            unsubscribe_link=links.unsubscribe_url(member),
+        )
+        messages.append(message)
+    session.commit()
+    for message in messages:
+        mail.dispatch(message)
+    return len(messages)

@@ -49,6 +49,9 @@ MIN_ANSWERS = 10
 RANDOM_STATE = 0
 # At most this many themes from "Find themes": a list an officer can read in one sitting.
 K_MAX = 40
+#: A theme's name, as an officer types it.
+LABEL_MAX = 80
+SPLIT_MIN, SPLIT_MAX = 2, 5
 
 
 def question_text(analysis: ThemeAnalysis) -> str | None:
@@ -347,6 +350,58 @@ def edit(
     return op
 
 
+def rename(
+    session: Session, analysis: ThemeAnalysis, theme_id: str, typed: str, *, author: str
+) -> tuple[str, str]:
+    """Give a theme the name an officer typed (one line, spaces tidied, at most
+    :data:`LABEL_MAX` characters). Returns the old and the new name."""
+    old = theme_label(analysis, theme_id)
+    typed = text_rule.normalise(typed)
+    problem = text_rule.problem("The theme's name", typed)
+    if problem:
+        raise ThemeError(problem)
+    label = " ".join(typed.split())
+    if not label or len(label) > LABEL_MAX:
+        raise ThemeError(f"Enter a new name for the theme, {LABEL_MAX} characters or fewer")
+    edit(
+        session,
+        analysis,
+        lambda book, _state: book.rename(theme_id, label, author=author),
+        summary=f"Renamed theme '{old}' to '{label}'",
+    )
+    return old, label
+
+
+def move_answer(
+    session: Session, analysis: ThemeAnalysis, answer_id: str, target: str, *, author: str
+) -> tuple[str, str]:
+    """Put one answer in another theme by hand. Returns the theme it was in and the new
+    theme's name."""
+    placed = analysis.snapshot.assignments.get(answer_id)
+    if placed is None:
+        raise ThemeError("That answer is not in this analysis")
+    name = theme_label(analysis, target)
+    edit(
+        session,
+        analysis,
+        lambda book, _state: book.move_answer(answer_id, target, author=author),
+        summary=f"Moved an answer to '{name}'",
+    )
+    return placed, name
+
+
+def set_aside(session: Session, analysis: ThemeAnalysis, theme_id: str, *, author: str) -> str:
+    """Mark a theme not relevant: its answers become unassigned. Returns its name."""
+    name = theme_label(analysis, theme_id)
+    edit(
+        session,
+        analysis,
+        lambda book, _state: book.mark_not_relevant(theme_id, author=author),
+        summary=f"Marked theme '{name}' as not relevant",
+    )
+    return name
+
+
 def merge(
     session: Session, analysis: ThemeAnalysis, source: str, into: str, *, author: str
 ) -> tuple[str, str]:
@@ -377,6 +432,8 @@ class Split:
 def split(session: Session, analysis: ThemeAnalysis, theme_id: str, parts: int, *, author: str) -> Split:
     """Split a theme into ``parts`` (2 to 5) by the engine; features that point at the theme
     follow every part (``events.theme_split``)."""
+    if not SPLIT_MIN <= parts <= SPLIT_MAX:
+        raise ThemeError(f"Choose to split the theme into {SPLIT_MIN} to {SPLIT_MAX} themes")
     label = theme_label(analysis, theme_id)
     op = edit(
         session,

@@ -19,15 +19,12 @@ from engage.reports.queries import Filters, submitted_ids
 from engage.staff.surveys import survey_or_404
 from engage.themes import queries, services
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
-from surveys import text
 from surveys.definition import Question, SurveyDefinition
 from surveys.equality import SMALL_GROUP
 from surveys.models import Survey
 from surveys.runner import CHANNELS
 
 bp = Blueprint("themes", __name__, url_prefix="/surveys")
-
-LABEL_MAX = 80
 
 
 def _survey(slug: str) -> tuple[Survey, SurveyDefinition]:
@@ -269,20 +266,8 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
     back = url_for("staff.themes.question", slug=slug, question_id=question_id)
     try:
         if action == "rename":
-            theme = request.form.get("theme", "")
-            old = queries.theme_label(analysis, theme)
-            typed = text.normalise(request.form.get("label", ""))
-            problem = text.problem("The theme's name", typed)
-            if problem:
-                raise queries.ThemeError(problem)
-            label = " ".join(typed.split())
-            if not label or len(label) > LABEL_MAX:
-                raise queries.ThemeError(f"Enter a new name for the theme, {LABEL_MAX} characters or fewer")
-            services.edit(
-                db(),
-                analysis,
-                lambda book, _state: book.rename(theme, label, author=author),
-                summary=f"Renamed theme '{old}' to '{label}'",
+            old, label = services.rename(
+                db(), analysis, request.form.get("theme", ""), request.form.get("label", ""), author=author
             )
             flash(f"Renamed '{old}' to '{label}'", "success")
         elif action == "merge":
@@ -290,9 +275,7 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             names = services.merge(db(), analysis, source, into, author=author)
             flash(f"Merged '{names[0]}' into '{names[1]}'", "success")
         elif action == "split":
-            parts = inputs.whole_number(request.form.get("parts", "2"), 2, 5)
-            if parts is None:
-                raise queries.ThemeError("Choose to split the theme into 2 to 5 themes")
+            parts = inputs.whole_number(request.form.get("parts", "2"), 0, 99) or 0
             done = services.split(db(), analysis, request.form.get("theme", ""), parts, author=author)
             message = (
                 f"Split '{done.label}' into {parts} themes. Rename them so residents can tell them apart"
@@ -304,16 +287,8 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
                 message += f". The {linked} each part: unlink any part it does not answer"
             flash(message, "success")
         elif action == "move":
-            answer, target = request.form.get("answer", ""), request.form.get("into", "")
-            placed = analysis.snapshot.assignments.get(answer)
-            if placed is None:
-                raise queries.ThemeError("That answer is not in this analysis")
-            name = queries.theme_label(analysis, target)
-            services.edit(
-                db(),
-                analysis,
-                lambda book, _state: book.move_answer(answer, target, author=author),
-                summary=f"Moved an answer to '{name}'",
+            placed, name = services.move_answer(
+                db(), analysis, request.form.get("answer", ""), request.form.get("into", ""), author=author
             )
             db().commit()
             flash(f"Moved the answer to '{name}'", "success")
@@ -321,14 +296,7 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
                 url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=placed)
             ), 303
         elif action == "not_relevant":
-            theme = request.form.get("theme", "")
-            name = queries.theme_label(analysis, theme)
-            services.edit(
-                db(),
-                analysis,
-                lambda book, _state: book.mark_not_relevant(theme, author=author),
-                summary=f"Marked theme '{name}' as not relevant",
-            )
+            name = services.set_aside(db(), analysis, request.form.get("theme", ""), author=author)
             flash(f"'{name}' is set aside as not relevant; its answers are unassigned", "success")
         else:
             abort(400)

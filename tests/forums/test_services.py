@@ -8,12 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from engage.accounts.models import Role, StaffUser
 from engage.forums import services
 from engage.forums.models import Forum, ForumMeeting, ForumMember, MemberStatus
 from engage.platform.database import db
+from engage.platform.models import AuditEvent, OutboundEmail
+from surveys.refusal import RefusedError
 from tests.forums.conftest import make_forum
 
 __all__ = ["make_forum"]
@@ -166,3 +170,34 @@ def test_retention_deletes_unconfirmed_reminds_once_then_erases(
         assert services.membership_ends(member, RETENTION) == NOW + RETENTION.membership
         ended = services.purge(db(), NOW + RETENTION.membership, RETENTION)
         assert ended.lapsed == 1 and member.status == MemberStatus.LAPSED and member.email is None
+
+
+def test_an_email_to_members_is_checked_audited_and_sent_to_those_it_may_reach(
+    app: Flask, make_forum: Callable[..., str], make_staff: Callable[..., StaffUser]
+) -> None:
+    make_forum()
+    officer = make_staff(Role.OFFICER)
+    with app.app_context():
+        forum = _forum()
+        wants_updates = _member(forum, "ann@example.org")
+        business_only = _member(forum, "ben@example.org")
+        business_only.consents = [c for c in business_only.consents if c.purpose != "updates"]
+        db().commit()
+        blank = services.MemberEmail(subject=" ", body="", audience="everyone")
+        assert set(blank.problems()) == {"subject", "body", "audience"}
+        by = db().get(StaffUser, officer.id)
+        assert by is not None
+        with pytest.raises(RefusedError):
+            services.email_members(db(), forum, blank, by=by)
+        assert [m.email for m in services.recipients(db(), forum, "updates")] == [wants_updates.email]
+        message = services.MemberEmail(subject="Next meeting", body="See you\nthere", audience="all")
+        count, job = services.email_members(db(), forum, message, by=by)
+        assert count == 2 and job.status != "failed"
+        [event] = db().scalars(select(AuditEvent).where(AuditEvent.action == "forum.emailed")).all()
+        assert event.actor_id == officer.id and event.details["count"] == 2
+        sent = (
+            db()
+            .scalars(select(OutboundEmail.to_address).where(OutboundEmail.purpose == "forum_message"))
+            .all()
+        )
+        assert sorted(sent) == ["ann@example.org", "ben@example.org"]
