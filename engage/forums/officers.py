@@ -351,15 +351,7 @@ def offer_place(slug: str, member_id: int) -> ResponseReturnValue:
     member = _member(forum, member_id)
     if member.status != MemberStatus.WAITING:
         abort(409)
-    member.status = MemberStatus.ACTIVE
-    member.updated_at = clock.now()
-    audit.record(
-        db(),
-        "forum.place_offered",
-        object_type="forum_member",
-        object_id=member.id,
-        summary=f"Gave a waiting member a place in {forum.name}",
-    )
+    services.give_place(db(), member, clock.now(), by=current_user._get_current_object())
     db().commit()
     flash(f"{member.name} is now a member", "success")
     return redirect(url_for("staff.forums.member_page", slug=slug, member_id=member.id))
@@ -375,14 +367,7 @@ def erase_member(slug: str, member_id: int) -> ResponseReturnValue:
         return render_template(
             "forum_admin/erase.html", title="Erase this member", forum=forum, member=member
         )
-    services.erase(db(), member, clock.now(), reason="erased", channel="staff")
-    audit.record(
-        db(),
-        "forum.member_erased",
-        object_type="forum_member",
-        object_id=member.id,
-        summary=f"Erased a member of {forum.name} at their request",
-    )
+    services.erase_for_member(db(), member, clock.now(), by=current_user._get_current_object())
     db().commit()
     flash("The member's personal data has been erased", "success")
     return redirect(url_for("staff.forums.members", slug=slug))
@@ -569,14 +554,7 @@ def remove_booking(slug: str, meeting_id: int, member_id: int) -> ResponseReturn
     forum = _forum(slug)
     meeting = _meeting(forum, meeting_id)
     member = _member(forum, member_id)
-    services.cancel_booking(db(), meeting, member, clock.now())
-    audit.record(
-        db(),
-        "forum.booking_removed",
-        object_type="forum_meeting",
-        object_id=meeting.id,
-        summary=f"Removed a booking from {meeting.title}; the next person waiting gets the place",
-    )
+    services.remove_booking(db(), meeting, member, clock.now(), by=current_user._get_current_object())
     db().commit()
     flash("The booking has been removed", "success")
     return redirect(url_for("staff.forums.meeting_page", slug=slug, meeting_id=meeting.id))

@@ -771,6 +771,54 @@ def membership_ends(member: ForumMember, retention: Retention) -> datetime | Non
     return renewed + retention.membership if renewed is not None else None
 
 
+# --- what officers do for members (each audited, naming the officer) -------------------
+
+
+def give_place(session: Session, member: ForumMember, now: datetime, *, by: StaffUser) -> None:
+    """A member waiting for a place in a full forum becomes a member."""
+    if member.status != MemberStatus.WAITING:
+        raise RefusedError("Only a member on the waiting list can be given a place")
+    member.status = MemberStatus.ACTIVE
+    member.updated_at = now
+    audit.record(
+        session,
+        "forum.place_offered",
+        object_type="forum_member",
+        object_id=member.id,
+        summary=f"Gave a waiting member a place in {member.forum.name}",
+        actor=by,
+    )
+
+
+def erase_for_member(session: Session, member: ForumMember, now: datetime, *, by: StaffUser) -> None:
+    """The erasure a member can do themselves, made by an officer for a request by phone or letter."""
+    forum_name = member.forum.name
+    erase(session, member, now, reason="erased", channel="staff")
+    audit.record(
+        session,
+        "forum.member_erased",
+        object_type="forum_member",
+        object_id=member.id,
+        summary=f"Erased a member of {forum_name} at their request",
+        actor=by,
+    )
+
+
+def remove_booking(
+    session: Session, meeting: ForumMeeting, member: ForumMember, now: datetime, *, by: StaffUser
+) -> None:
+    """Take a member's booking off a meeting; the next person waiting gets the place."""
+    cancel_booking(session, meeting, member, now)
+    audit.record(
+        session,
+        "forum.booking_removed",
+        object_type="forum_meeting",
+        object_id=meeting.id,
+        summary=f"Removed a booking from {meeting.title}; the next person waiting gets the place",
+        actor=by,
+    )
+
+
 # --- emailing members ------------------------------------------------------------------
 
 AUDIENCES = {

@@ -201,3 +201,22 @@ def test_an_email_to_members_is_checked_audited_and_sent_to_those_it_may_reach(
             .all()
         )
         assert sorted(sent) == ["ann@example.org", "ben@example.org"]
+
+
+def test_what_officers_do_for_members_is_audited_under_their_name(
+    app: Flask, make_forum: Callable[..., str], make_staff: Callable[..., StaffUser]
+) -> None:
+    make_forum(capacity=1)
+    officer = make_staff(Role.OFFICER)
+    with app.app_context():
+        forum, by = _forum(), db().get(StaffUser, officer.id)
+        assert by is not None
+        first, waiting = _member(forum, "ann@example.org"), _member(forum, "ben@example.org")
+        with pytest.raises(RefusedError, match="waiting list"):
+            services.give_place(db(), first, NOW, by=by)
+        services.give_place(db(), waiting, NOW, by=by)
+        assert waiting.status == MemberStatus.ACTIVE
+        services.erase_for_member(db(), first, NOW, by=by)
+        assert first.email is None and first.status == MemberStatus.ERASED
+        actions = db().scalars(select(AuditEvent.action).where(AuditEvent.actor_id == officer.id)).all()
+        assert sorted(actions) == ["forum.member_erased", "forum.place_offered"]
