@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from engage.accounts.decorators import role_required
 from engage.accounts.models import Role
-from engage.forums import links, services
+from engage.forums import services
 from engage.forums.models import (
     INTEREST_AREAS,
     ORGANISATION_TYPES,
@@ -37,12 +37,11 @@ from engage.forums.models import (
     ForumMember,
     MemberStatus,
 )
-from engage.platform import audit, clock, inputs, mail
+from engage.platform import audit, clock, inputs
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
 from engage.platform.errors import summary_items
-from engage.platform.links import external_url
 from surveys import text
 from surveys.question_types import parse_date_parts
 
@@ -199,23 +198,7 @@ def new_forum() -> ResponseReturnValue:
     values, errors = _forum_form(None)
     if errors:
         return _form_page(None, values, errors)
-    forum = Forum(
-        slug=values["slug"],
-        name=values["name"],
-        purpose=values["purpose"],
-        localities=values["localities"],
-        interests=values["interests"],
-        capacity=values["capacity"],
-        opens_on=values["opens_on"],
-        closes_on=values["closes_on"],
-        created_at=clock.now(),
-        created_by_id=current_user.id,
-    )
-    db().add(forum)
-    db().flush()
-    audit.record(
-        db(), "forum.created", object_type="forum", object_id=forum.id, summary=f"Created {forum.name}"
-    )
+    forum = services.create_forum(db(), values, clock.now(), by=current_user._get_current_object())
     db().commit()
     flash(f"{forum.name} has been created", "success")
     return redirect(url_for("staff.forums.forum_page", slug=forum.slug))
@@ -230,11 +213,7 @@ def edit_forum(slug: str) -> ResponseReturnValue:
     values, errors = _forum_form(forum)
     if errors:
         return _form_page(forum, values, errors)
-    for key in ("name", "purpose", "localities", "interests", "capacity", "opens_on", "closes_on"):
-        setattr(forum, key, values[key])
-    audit.record(
-        db(), "forum.edited", object_type="forum", object_id=forum.id, summary=f"Edited {forum.name}"
-    )
+    services.update_forum(db(), forum, values, by=current_user._get_current_object())
     db().commit()
     flash("Your changes have been saved", "success")
     return redirect(url_for("staff.forums.forum_page", slug=forum.slug))
@@ -494,23 +473,16 @@ def new_meeting(slug: str) -> ResponseReturnValue:
             errors["details"] = "Details must be 2,000 characters or fewer"
         if not errors and day is not None and match is not None and capacity is not None:
             local = datetime.combine(day, time(int(match.group(1)), int(match.group(2))), tzinfo=clock.LONDON)
-            meeting = ForumMeeting(
-                forum=forum,
+            meeting = services.add_meeting(
+                db(),
+                forum,
                 title=values["title"],
                 starts_at=local.astimezone(UTC),
                 place=values["place"],
                 capacity=capacity,
                 details=values["details"],
-                created_at=clock.now(),
-            )
-            db().add(meeting)
-            db().flush()
-            audit.record(
-                db(),
-                "forum.meeting_created",
-                object_type="forum_meeting",
-                object_id=meeting.id,
-                summary=f"Added {meeting.title} to {forum.name}",
+                now=clock.now(),
+                by=current_user._get_current_object(),
             )
             db().commit()
             flash("The meeting has been added. Members can book from their forum page", "success")
@@ -581,13 +553,8 @@ def consent() -> ResponseReturnValue:
                 errors.setdefault(key, "Each statement must be 2,000 characters or fewer")
         if not errors:
             introduction = values.pop("introduction")
-            wording = services.new_wording(db(), introduction, values, now, current_user.id)
-            audit.record(
-                db(),
-                "forum.consent_wording_changed",
-                object_type="consent_wording",
-                object_id=wording.id,
-                summary=f"Published consent wording version {wording.version}",
+            wording = services.new_wording(
+                db(), introduction, values, now, by=current_user._get_current_object()
             )
             db().commit()
             flash(
@@ -614,37 +581,12 @@ def consent() -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def ask_to_reconfirm(slug: str) -> ResponseReturnValue:
     forum = _forum(slug)
-    now = clock.now()
-    wording = services.current_wording(db(), now)
-    retention = services.Retention.from_settings(_settings())
-    messages = []
-    for member in services.members_on_older_wording(db(), forum, wording):
-        assert member.email is not None
-        token = services.issue_manage_token(member, now, retention)
-        message = mail.send(
-            member.email,
-            f"Please confirm you want to stay in {forum.name}",
-            "forum_reconfirm",
-            purpose="forum_reconfirm",
-            forum_member_id=member.id,
-            headers=links.unsubscribe_headers(member),
-            forum=forum,
-            name=member.name,
-            version=wording.version,
-            stay_link=external_url("forums.reconfirm", token=token),
-            unsubscribe_link=links.unsubscribe_url(member),
-        )
-        messages.append(message)
-    audit.record(
+    asked = services.ask_to_reconfirm(
         db(),
-        "forum.reconfirm_requested",
-        object_type="forum",
-        object_id=forum.id,
-        summary=f"Asked {len(messages)} members of {forum.name} to re-confirm on wording "
-        f"version {wording.version}",
+        forum,
+        clock.now(),
+        services.Retention.from_settings(_settings()),
+        by=current_user._get_current_object(),
     )
-    db().commit()
-    for message in messages:
-        mail.dispatch(message)
-    flash(f"{len(messages)} members have been asked to re-confirm", "success")
+    flash(f"{asked} members have been asked to re-confirm", "success")
     return redirect(url_for("staff.forums.forum_page", slug=slug))

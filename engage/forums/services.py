@@ -35,6 +35,7 @@ from engage.forums.models import (
 from engage.platform import audit, clock, jobs, mail
 from engage.platform.database import db
 from engage.platform.jobs import JobHandle
+from engage.platform.links import external_url
 from engage.platform.models import OutboundEmail
 from surveys import text
 from surveys.refusal import RefusedError
@@ -249,7 +250,7 @@ def current_wording(session: Session, now: datetime) -> ConsentWording:
 
 
 def new_wording(
-    session: Session, introduction: str, purpose_texts: dict[str, str], now: datetime, staff_id: int | None
+    session: Session, introduction: str, purpose_texts: dict[str, str], now: datetime, *, by: StaffUser
 ) -> ConsentWording:
     """A new version of the wording: same purposes (keys), new text. Old versions stay."""
     current = current_wording(session, now)
@@ -259,10 +260,18 @@ def new_wording(
         introduction=introduction.strip(),
         purposes=purposes,
         created_at=now,
-        created_by_id=staff_id,
+        created_by_id=by.id,
     )
     session.add(wording)
     session.flush()
+    audit.record(
+        session,
+        "forum.consent_wording_changed",
+        object_type="consent_wording",
+        object_id=wording.id,
+        summary=f"Published consent wording version {wording.version}",
+        actor=by,
+    )
     return wording
 
 
@@ -771,7 +780,115 @@ def membership_ends(member: ForumMember, retention: Retention) -> datetime | Non
     return renewed + retention.membership if renewed is not None else None
 
 
-# --- what officers do for members (each audited, naming the officer) -------------------
+# --- what officers do (each audited, naming the officer) ---------------------------------
+
+FORUM_FIELDS = ("name", "purpose", "localities", "interests", "capacity", "opens_on", "closes_on")
+
+
+def create_forum(session: Session, values: dict[str, Any], now: datetime, *, by: StaffUser) -> Forum:
+    """A new forum from the officers' (checked) form."""
+    forum = Forum(
+        slug=values["slug"], created_at=now, created_by_id=by.id, **{k: values[k] for k in FORUM_FIELDS}
+    )
+    session.add(forum)
+    session.flush()
+    audit.record(
+        session,
+        "forum.created",
+        object_type="forum",
+        object_id=forum.id,
+        summary=f"Created {forum.name}",
+        actor=by,
+    )
+    return forum
+
+
+def update_forum(session: Session, forum: Forum, values: dict[str, Any], *, by: StaffUser) -> None:
+    """Save the officers' (checked) changes to a forum; its address stays."""
+    for key in FORUM_FIELDS:
+        setattr(forum, key, values[key])
+    audit.record(
+        session,
+        "forum.edited",
+        object_type="forum",
+        object_id=forum.id,
+        summary=f"Edited {forum.name}",
+        actor=by,
+    )
+
+
+def add_meeting(
+    session: Session,
+    forum: Forum,
+    *,
+    title: str,
+    starts_at: datetime,
+    place: str,
+    capacity: int,
+    details: str,
+    now: datetime,
+    by: StaffUser,
+) -> ForumMeeting:
+    """A meeting members can book (with a waiting list once it is full)."""
+    meeting = ForumMeeting(
+        forum=forum,
+        title=title,
+        starts_at=starts_at,
+        place=place,
+        capacity=capacity,
+        details=details,
+        created_at=now,
+    )
+    session.add(meeting)
+    session.flush()
+    audit.record(
+        session,
+        "forum.meeting_created",
+        object_type="forum_meeting",
+        object_id=meeting.id,
+        summary=f"Added {meeting.title} to {forum.name}",
+        actor=by,
+    )
+    return meeting
+
+
+def ask_to_reconfirm(
+    session: Session, forum: Forum, now: datetime, retention: Retention, *, by: StaffUser
+) -> int:
+    """Email every member who agreed to older consent wording a link to stay on the current
+    one. Commits, then sends; returns how many were asked."""
+    wording = current_wording(session, now)
+    messages = []
+    for member in members_on_older_wording(session, forum, wording):
+        assert member.email is not None
+        token = issue_manage_token(member, now, retention)
+        message = mail.send(
+            member.email,
+            f"Please confirm you want to stay in {forum.name}",
+            "forum_reconfirm",
+            purpose="forum_reconfirm",
+            forum_member_id=member.id,
+            headers=links.unsubscribe_headers(member),
+            forum=forum,
+            name=member.name,
+            version=wording.version,
+            stay_link=external_url("forums.reconfirm", token=token),
+            unsubscribe_link=links.unsubscribe_url(member),
+        )
+        messages.append(message)
+    audit.record(
+        session,
+        "forum.reconfirm_requested",
+        object_type="forum",
+        object_id=forum.id,
+        summary=f"Asked {len(messages)} members of {forum.name} to re-confirm "
+        f"on wording version {wording.version}",
+        actor=by,
+    )
+    session.commit()
+    for message in messages:
+        mail.dispatch(message)
+    return len(messages)
 
 
 def give_place(session: Session, member: ForumMember, now: datetime, *, by: StaffUser) -> None:

@@ -9,6 +9,7 @@ from click.testing import Result
 from flask import Flask
 from sqlalchemy import select
 
+from engage.accounts.models import Role, StaffUser
 from engage.forums import services
 from engage.forums.models import Forum, ForumMeeting, MemberStatus
 from engage.platform import clock
@@ -125,17 +126,24 @@ def test_members_are_reminded_then_erased_unless_they_reconfirm(
 
 
 def test_reconfirming_on_new_wording_records_the_new_version(
-    client: PageClient, app: Flask, make_forum: Callable[..., str], confirmed_member: Callable[..., str]
+    client: PageClient,
+    app: Flask,
+    make_forum: Callable[..., str],
+    confirmed_member: Callable[..., str],
+    make_staff: Callable[..., StaffUser],
 ) -> None:
     make_forum()
     token = confirmed_member()
+    officer = make_staff(Role.OFFICER)
     with app.app_context():
+        by = db().get(StaffUser, officer.id)
+        assert by is not None
         services.new_wording(
             db(),
             "We have updated our wording. {membership}",
             {"updates": "Email me updates."},
             clock.now(),
-            None,
+            by=by,
         )
         db().commit()
     page = client.get(f"/forums/manage/{token}")
