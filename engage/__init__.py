@@ -196,7 +196,7 @@ def london_time(value: datetime | None) -> str:
 
 def london_date(value: datetime | None) -> str:
     """The day of a UTC time in the council's area: "3 March 2026"."""
-    return "" if value is None else clock.local(value).strftime("%-d %B %Y")
+    return local_format(value, "%-d %B %Y")
 
 
 def local_format(value: datetime | None, fmt: str) -> str:

@@ -29,7 +29,7 @@ from surveys import text as text_rule
 from surveys.definition import CHOICE_TYPES, LIKERT_SCALE, QUESTION_TYPES, Question, SurveyDefinition
 
 __all__ = ["TYPES", "FormData", "PageResult", "QuestionType", "answer_text", "choices", "clean_text"]
-__all__ += ["parse_date_parts"]
+__all__ += ["answered", "parse_date_parts"]
 
 
 class FormData(Protocol):

@@ -8,21 +8,16 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from sqlalchemy import select
 
 from engage.accounts import services
-from engage.accounts.decorators import role_required
+from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.forms import EditStaffForm, StaffAccountForm
 from engage.accounts.models import Role, StaffUser
 from engage.platform.database import db
 from engage.platform.forms import form_status
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
-
-
-def _me() -> StaffUser:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
 def _get_user(user_id: int) -> StaffUser:
@@ -50,7 +45,7 @@ def account_new() -> ResponseReturnValue:
                 email=form.email.data or "",
                 name=form.name.data or "",
                 role=Role(form.role.data),
-                by=_me(),
+                by=current_staff(),
             )
         except services.AccountError as error:
             form.email.errors = [str(error)]
@@ -76,7 +71,11 @@ def account_detail(user_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             changed = services.update_account(
-                db(), user, name=form.name.data or "", role=Role(form.role.data or user.role), by=_me()
+                db(),
+                user,
+                name=form.name.data or "",
+                role=Role(form.role.data or user.role),
+                by=current_staff(),
             )
         except services.AccountError as error:
             form.role.errors = [str(error)]
@@ -96,7 +95,7 @@ def account_detail(user_id: int) -> ResponseReturnValue:
 def account_deactivate(user_id: int) -> ResponseReturnValue:
     user = _get_user(user_id)
     try:
-        if services.deactivate(db(), user, by=_me()):
+        if services.deactivate(db(), user, by=current_staff()):
             db().commit()
             flash(f"{user.name}'s account has been deactivated and signed out everywhere.", "success")
     except services.AccountError as error:
@@ -108,7 +107,7 @@ def account_deactivate(user_id: int) -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def account_reactivate(user_id: int) -> ResponseReturnValue:
     user = _get_user(user_id)
-    if services.reactivate(db(), user, by=_me()):
+    if services.reactivate(db(), user, by=current_staff()):
         db().commit()
         flash(f"{user.name}'s account has been reactivated.", "success")
     return redirect(url_for("staff.accounts.account_detail", user_id=user.id))
@@ -118,7 +117,7 @@ def account_reactivate(user_id: int) -> ResponseReturnValue:
 @role_required(Role.ADMIN)
 def account_reset_password(user_id: int) -> ResponseReturnValue:
     user = _get_user(user_id)
-    password = services.reset_password(db(), user, by=_me())
+    password = services.reset_password(db(), user, by=current_staff())
     db().commit()
     return render_template(
         "staff/password_issued.html", title="Password reset", user=user, password=password, created=False

@@ -244,11 +244,8 @@ def count_admins(session: Session) -> int:
 LAST_ADMIN = "There must always be at least one administrator"
 
 
-def _would_remove_last_admin(session: Session, user: StaffUser, *, new_role: Role | None = None) -> bool:
-    if user.role != Role.ADMIN.value or not user.is_active_account:
-        return False
-    losing_admin = new_role is None or new_role is not Role.ADMIN
-    return losing_admin and count_admins(session) <= 1
+def _is_last_admin(session: Session, user: StaffUser) -> bool:
+    return user.role == Role.ADMIN.value and user.is_active_account and count_admins(session) <= 1
 
 
 def add_account(
@@ -271,7 +268,7 @@ def add_account(
 
 def update_account(session: Session, user: StaffUser, *, name: str, role: Role, by: StaffUser) -> bool:
     """Change a name or role; whether anything changed. The last administrator stays one."""
-    if role is not Role.ADMIN and _would_remove_last_admin(session, user, new_role=role):
+    if role is not Role.ADMIN and _is_last_admin(session, user):
         raise AccountError(LAST_ADMIN)
     before = {"name": user.name, "role": user.role}
     user.name = name.strip()
@@ -295,7 +292,7 @@ def deactivate(session: Session, user: StaffUser, *, by: StaffUser) -> bool:
     """Stop an account signing in and sign it out everywhere; whether it was active."""
     if user.id == by.id:
         raise AccountError("You cannot deactivate your own account")
-    if _would_remove_last_admin(session, user):
+    if _is_last_admin(session, user):
         raise AccountError(LAST_ADMIN)
     if not user.is_active_account:
         return False

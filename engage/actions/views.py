@@ -6,11 +6,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from sqlalchemy import select
 
-from engage.accounts.decorators import role_required
-from engage.accounts.models import Role, StaffUser
+from engage.accounts.decorators import current_staff, role_required
+from engage.accounts.models import Role
 from engage.actions import queries, services
 from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
 from engage.followups import queries as follow_up_queries
@@ -22,10 +21,6 @@ from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from surveys import services as survey_services
 
 bp = Blueprint("actions", __name__)
-
-
-def _who() -> StaffUser:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
 def _priorities() -> list[Priority]:
@@ -77,7 +72,7 @@ def new_action() -> ResponseReturnValue:
     )
     if request.method == "POST":
         try:
-            action = services.add_action(db(), data, clock.now(), _who())
+            action = services.add_action(db(), data, clock.now(), current_staff())
         except services.ActionError as error:
             db().rollback()
             data.errors = error.errors
@@ -143,7 +138,12 @@ def status(action_id: int) -> ResponseReturnValue:
     action = _action(action_id)
     try:
         change = services.change_status(
-            db(), action, request.form.get("status", ""), request.form.get("reason", ""), clock.now(), _who()
+            db(),
+            action,
+            request.form.get("status", ""),
+            request.form.get("reason", ""),
+            clock.now(),
+            current_staff(),
         )
     except services.ActionError as error:
         db().rollback()
@@ -159,7 +159,7 @@ def status(action_id: int) -> ResponseReturnValue:
 def link_theme(action_id: int) -> ResponseReturnValue:
     action = _action(action_id)
     try:
-        services.link(db(), action, request.form.get("theme", ""), clock.now(), _who())
+        services.link(db(), action, request.form.get("theme", ""), clock.now(), current_staff())
     except services.ActionError as error:
         db().rollback()
         return _detail(_action(action_id), error.errors)
@@ -234,7 +234,7 @@ def import_plan() -> ResponseReturnValue:
         else:
             try:
                 rows = services.read_table(upload.filename, upload.read())
-                result = services.import_plan(db(), rows, clock.now(), _who())
+                result = services.import_plan(db(), rows, clock.now(), current_staff())
             except services.ActionError as error:
                 db().rollback()
                 errors = [{"text": text, "href": "#file"} for text in error.errors.values()]
@@ -270,7 +270,7 @@ def edit_publication(slug: str) -> ResponseReturnValue:
         publish = True if choice == "publish" else False if choice == "unpublish" else None
         try:
             page = services.save_publication(
-                db(), survey, request.form.get("intro", ""), publish, clock.now(), _who()
+                db(), survey, request.form.get("intro", ""), publish, clock.now(), current_staff()
             )
         except services.ActionError as error:
             db().rollback()
@@ -307,7 +307,7 @@ def link_response(slug: str, public_id: str) -> ResponseReturnValue:
     response = submitted_response_or_404(survey, public_id)
     back = url_for("staff.responses.response_detail", slug=slug, public_id=public_id)
     try:
-        services.link_response(db(), request.form.get("action", ""), response, clock.now(), _who())
+        services.link_response(db(), request.form.get("action", ""), response, clock.now(), current_staff())
     except services.ActionError as error:
         db().rollback()
         flash(next(iter(error.errors.values())), "error")

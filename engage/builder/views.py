@@ -28,11 +28,10 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from sqlalchemy import select
 
-from engage.accounts.decorators import role_required
-from engage.accounts.models import Role, StaffUser
+from engage.accounts.decorators import current_staff, role_required
+from engage.accounts.models import Role
 from engage.builder import editing
 from engage.builder.forms import (
     ConfirmForm,
@@ -59,10 +58,6 @@ Definition = dict[str, Any]
 
 
 # --- Helpers ---------------------------------------------------------------------------
-
-
-def _me() -> StaffUser:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
 def _survey(slug: str) -> Survey:
@@ -111,7 +106,7 @@ def _save(
     before = _latest(survey)
     was_published = before.status != VersionStatus.DRAFT
     try:
-        version = services.save_definition(db(), data, clock.now(), created_by_id=_me().id)
+        version = services.save_definition(db(), data, clock.now(), created_by_id=current_staff().id)
     except DefinitionError as error:  # validate() said yes, so this is unexpected
         return [editing.explain(p) for p in error.problems]
     audit.record(
@@ -215,7 +210,7 @@ def new_survey() -> ResponseReturnValue:
         slug = _new_slug(form)
         if slug is not None:
             data = editing.new_definition(slug, form.title.data or "", form.purpose.data or "")
-            version = services.save_definition(db(), data, clock.now(), created_by_id=_me().id)
+            version = services.save_definition(db(), data, clock.now(), created_by_id=current_staff().id)
             survey = version.survey
             audit.record(
                 db(),
@@ -287,7 +282,7 @@ def _render_overview(survey: Survey, page_errors: list[str] | None = None) -> Re
         opens_on=_from_datetime(data.get("opens_at")),
         closes_on=_from_datetime(data.get("closes_at")),
         pages=_page_summaries(data),
-        can_edit=_me().has_role(Role.OFFICER),
+        can_edit=current_staff().has_role(Role.OFFICER),
         endpoints=set(current_app.view_functions),
         public_url=external_url("residents.start", slug=survey.slug),
         page_errors=_errors(page_errors) if page_errors else None,
@@ -818,6 +813,8 @@ class _Part:
     #: Whether that routing must be changed first (a question's) or only warned of (a page's).
     blocked_by_routing: bool
     warning: Callable[[dict[str, Any]], str]
+    #: The delete page's title (a question's text can be too long for one).
+    delete_title: Callable[[str], str]
 
 
 def _page_routing(data: Definition, page_id: str, page: dict[str, Any]) -> list[str]:
@@ -844,6 +841,7 @@ PAGE = _Part(
     _page_routing,
     blocked_by_routing=False,
     warning=_questions_warning,
+    delete_title=lambda name: f"Delete the page '{name}'",
 )
 QUESTION = _Part(
     "question",
@@ -854,6 +852,7 @@ QUESTION = _Part(
     lambda data, question_id, _question: editing.references(data, question_id),
     blocked_by_routing=True,
     warning=lambda _question: "",
+    delete_title=lambda _name: "Delete the question",
 )
 
 
@@ -891,7 +890,7 @@ def _delete(part: _Part, slug: str, part_id: str) -> ResponseReturnValue:
                 return redirect(_overview_url(survey))
     return render_template(
         "builder/delete.html",
-        title=f"Delete the page '{name}'" if part is PAGE else "Delete the question",
+        title=part.delete_title(name),
         survey=survey,
         form=form,
         heading=f"Are you sure you want to delete the {part.noun} '{name}'?",
@@ -1050,7 +1049,7 @@ def duplicate(slug: str) -> ResponseReturnValue:
         new_slug = _new_slug(form)
         if new_slug is not None:
             data = editing.duplicate(_latest(survey).definition, new_slug, form.title.data or "")
-            version = services.save_definition(db(), data, clock.now(), created_by_id=_me().id)
+            version = services.save_definition(db(), data, clock.now(), created_by_id=current_staff().id)
             copy_of = version.survey
             audit.record(
                 db(),

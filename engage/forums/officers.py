@@ -25,7 +25,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
-from engage.accounts.decorators import role_required
+from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
 from engage.forums import services
 from engage.forums.models import (
@@ -198,7 +198,7 @@ def new_forum() -> ResponseReturnValue:
     values, errors = _forum_form(None)
     if errors:
         return _form_page(None, values, errors)
-    forum = services.create_forum(db(), values, clock.now(), by=current_user._get_current_object())
+    forum = services.create_forum(db(), values, clock.now(), by=current_staff())
     db().commit()
     flash(f"{forum.name} has been created", "success")
     return redirect(url_for("staff.forums.forum_page", slug=forum.slug))
@@ -213,7 +213,7 @@ def edit_forum(slug: str) -> ResponseReturnValue:
     values, errors = _forum_form(forum)
     if errors:
         return _form_page(forum, values, errors)
-    services.update_forum(db(), forum, values, by=current_user._get_current_object())
+    services.update_forum(db(), forum, values, by=current_staff())
     db().commit()
     flash("Your changes have been saved", "success")
     return redirect(url_for("staff.forums.forum_page", slug=forum.slug))
@@ -330,7 +330,7 @@ def offer_place(slug: str, member_id: int) -> ResponseReturnValue:
     member = _member(forum, member_id)
     if member.status != MemberStatus.WAITING:
         abort(409)
-    services.give_place(db(), member, clock.now(), by=current_user._get_current_object())
+    services.give_place(db(), member, clock.now(), by=current_staff())
     db().commit()
     flash(f"{member.name} is now a member", "success")
     return redirect(url_for("staff.forums.member_page", slug=slug, member_id=member.id))
@@ -346,7 +346,7 @@ def erase_member(slug: str, member_id: int) -> ResponseReturnValue:
         return render_template(
             "forum_admin/erase.html", title="Erase this member", forum=forum, member=member
         )
-    services.erase_for_member(db(), member, clock.now(), by=current_user._get_current_object())
+    services.erase_for_member(db(), member, clock.now(), by=current_staff())
     db().commit()
     flash("The member's personal data has been erased", "success")
     return redirect(url_for("staff.forums.members", slug=slug))
@@ -414,7 +414,7 @@ def email_members(slug: str) -> ResponseReturnValue:
         errors = message.problems()
         values = {"subject": message.subject, "body": message.body, "audience": message.audience}
         if not errors and request.form.get("confirmed") == "yes":
-            count, job = services.email_members(db(), forum, message, by=current_user._get_current_object())
+            count, job = services.email_members(db(), forum, message, by=current_staff())
             if job.status == "failed":
                 flash("The emails could not be queued. Nothing was sent; try again later", "error")
             else:
@@ -482,7 +482,7 @@ def new_meeting(slug: str) -> ResponseReturnValue:
                 capacity=capacity,
                 details=values["details"],
                 now=clock.now(),
-                by=current_user._get_current_object(),
+                by=current_staff(),
             )
             db().commit()
             flash("The meeting has been added. Members can book from their forum page", "success")
@@ -526,7 +526,7 @@ def remove_booking(slug: str, meeting_id: int, member_id: int) -> ResponseReturn
     forum = _forum(slug)
     meeting = _meeting(forum, meeting_id)
     member = _member(forum, member_id)
-    services.remove_booking(db(), meeting, member, clock.now(), by=current_user._get_current_object())
+    services.remove_booking(db(), meeting, member, clock.now(), by=current_staff())
     db().commit()
     flash("The booking has been removed", "success")
     return redirect(url_for("staff.forums.meeting_page", slug=slug, meeting_id=meeting.id))
@@ -553,9 +553,7 @@ def consent() -> ResponseReturnValue:
                 errors.setdefault(key, "Each statement must be 2,000 characters or fewer")
         if not errors:
             introduction = values.pop("introduction")
-            wording = services.new_wording(
-                db(), introduction, values, now, by=current_user._get_current_object()
-            )
+            wording = services.new_wording(db(), introduction, values, now, by=current_staff())
             db().commit()
             flash(
                 f"Version {wording.version} is now shown on sign-up forms. "
@@ -586,7 +584,7 @@ def ask_to_reconfirm(slug: str) -> ResponseReturnValue:
         forum,
         clock.now(),
         services.Retention.from_settings(_settings()),
-        by=current_user._get_current_object(),
+        by=current_staff(),
     )
     flash(f"{asked} members have been asked to re-confirm", "success")
     return redirect(url_for("staff.forums.forum_page", slug=slug))

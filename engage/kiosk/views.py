@@ -23,10 +23,9 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from sqlalchemy import func, select
 
-from engage.accounts.decorators import role_required
+from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
 from engage.kiosk import offline_views, services
 from engage.kiosk.channel import current_kiosk
@@ -199,7 +198,7 @@ def new_kiosk() -> ResponseReturnValue:
             branch_code=form.branch.data or "",
             branch_name=form.branches[form.branch.data or ""],
             idle=form.idle_seconds,
-            by=current_user._get_current_object(),
+            by=current_staff(),
             now=clock.now(),
         )
         db().commit()

@@ -18,10 +18,9 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, func, select
 
-from engage.accounts.decorators import role_required
+from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role, StaffUser
 from engage.actions import queries as action_queries
 from engage.platform import audit, clock
@@ -289,7 +288,7 @@ def paper_entry(slug: str) -> ResponseReturnValue:
         if branch and definition.branch(branch) is None:
             errors.append({"text": "Select a library from the list", "href": "#branch"})
         if not errors:
-            me: StaffUser = current_user._get_current_object()
+            me = current_staff()
             started = services.start_response(
                 db(), version, clock.now(), channel=channel, branch_code=branch or None, entered_by_id=me.id
             )

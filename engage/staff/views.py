@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_login import current_user
 from sqlalchemy import func, select, true
 
-from engage.accounts.decorators import role_required
+from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role, StaffUser
 from engage.platform import audit, logmask
 from engage.platform.database import db
@@ -21,10 +20,6 @@ from surveys import text
 bp = Blueprint("home", __name__)
 
 AUDIT_PAGE_SIZE = 50
-
-
-def _me() -> StaffUser:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
 def _names(events: list[AuditEvent]) -> dict[int, str]:
@@ -42,8 +37,8 @@ def _names(events: list[AuditEvent]) -> dict[int, str]:
 def dashboard() -> str:
     session = db()
     recent = []
-    if _me().has_role(Role.OFFICER):
-        visible = true() if _me().has_role(Role.ADMIN) else audit.officer_work()
+    if current_staff().has_role(Role.OFFICER):
+        visible = true() if current_staff().has_role(Role.ADMIN) else audit.officer_work()
         recent = list(
             session.scalars(select(AuditEvent).where(visible).order_by(AuditEvent.id.desc()).limit(10))
         )
@@ -56,8 +51,8 @@ def dashboard() -> str:
         title="Dashboard",
         recent=recent,
         active_staff=active_staff,
-        database=database_status() if _me().has_role(Role.ADMIN) else None,
-        redis=redis_status() if _me().has_role(Role.ADMIN) else None,
+        database=database_status() if current_staff().has_role(Role.ADMIN) else None,
+        redis=redis_status() if current_staff().has_role(Role.ADMIN) else None,
     )
 
 

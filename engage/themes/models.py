@@ -63,8 +63,14 @@ class ThemeAnalysis(Base):
 
     @property
     def snapshot(self) -> Snapshot:
-        """The saved snapshot, typed (the only way ``result`` is read)."""
-        return Snapshot.from_result(self.result)
+        """The saved snapshot, typed (the only way ``result`` is read). Read once per loaded
+        ``result``: assigning a new one (or reloading it) reads it again."""
+        result = self.result
+        cached: tuple[object, Snapshot] | None = self.__dict__.get("_snapshot")
+        if cached is None or cached[0] is not result:
+            cached = (result, Snapshot.from_result(result))
+            self.__dict__["_snapshot"] = cached
+        return cached[1]
 
     def theme(self, theme_id: str) -> SnapshotTheme | None:
         """One current theme from the snapshot (label, size, keywords, quotes, splits)."""

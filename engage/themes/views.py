@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from engage.accounts.decorators import role_required
+from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
 from engage.actions import queries as action_queries
 from engage.platform import clock, inputs, jobs
@@ -195,7 +195,7 @@ def quote(slug: str, question_id: str) -> ResponseReturnValue:
                 theme_id,
                 request.form.get("quote", ""),
                 QUOTE_DECISIONS[decision],
-                current_user._get_current_object(),
+                current_staff(),
                 clock.now(),
             )
             db().commit()
@@ -236,7 +236,7 @@ def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
             analysis,
             theme_id,
             request.form.get("note", ""),
-            current_user._get_current_object(),
+            current_staff(),
             clock.now(),
         )
     except queries.ThemeError as error:
