@@ -34,6 +34,7 @@ FEATURES = (
 #: Modules that hold a package's pages or rules: never imported by another feature.
 BEHAVIOUR = (
     "views",
+    "forms",
     "services",
     "public",
     "officers",

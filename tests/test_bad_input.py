@@ -1197,7 +1197,7 @@ def every_form_with_odd_values(bench: Bench) -> None:
         from engage.actions import services as plan
 
         priority = plan.add_priority(db(), "Digital inclusion", "", clock.now())
-        form = plan.ActionForm(priority_id=str(priority.id), title="Drop-ins", timescale="pilot")
+        form = plan.NewAction(priority_id=str(priority.id), title="Drop-ins", timescale="pilot")
         plan.add_action(db(), form, clock.now(), None)
         db().add(
             KioskDevice(

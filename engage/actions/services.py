@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -92,8 +92,10 @@ def add_priority(session: Session, title: str, description: str, now: datetime) 
     return priority
 
 
-@dataclass
-class ActionForm:
+@dataclass(frozen=True)
+class NewAction:
+    """An action as an officer typed it (or a spreadsheet row gave it); ``add_action`` checks it."""
+
     priority_id: str = ""
     title: str = ""
     description: str = ""
@@ -102,23 +104,24 @@ class ActionForm:
     due_on: str = ""
     outputs: str = ""
     outcomes: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
 
-    @classmethod
-    def read(cls, form: Any) -> ActionForm:
-        return cls(
-            priority_id=form.get("priority", ""),
-            title=_clean(form.get("title"), TITLE_MAX),
-            description=_clean(form.get("description"), TEXT_MAX, multiline=True),
-            lead_officer=_clean(form.get("lead_officer"), LEAD_MAX),
-            timescale=form.get("timescale", ""),
-            due_on=_clean(form.get("due_on"), 10),
-            outputs=_clean(form.get("outputs"), TEXT_MAX, multiline=True),
-            outcomes=_clean(form.get("outcomes"), TEXT_MAX, multiline=True),
+    def cleaned(self) -> NewAction:
+        """Normalised (surveys.text), trimmed, and cut just past each limit."""
+        multi = {name: _clean(getattr(self, name), TEXT_MAX, multiline=True) for name in MULTI_LINE_FIELDS}
+        return replace(
+            self,
+            title=_clean(self.title, TITLE_MAX),
+            lead_officer=_clean(self.lead_officer, LEAD_MAX),
+            due_on=_clean(self.due_on, 10),
+            **multi,
         )
 
 
-def add_action(session: Session, data: ActionForm, now: datetime, by: StaffUser | None) -> Action:
+MULTI_LINE_FIELDS = ("description", "outputs", "outcomes")
+
+
+def add_action(session: Session, data: NewAction, now: datetime, by: StaffUser | None) -> Action:
+    data = data.cleaned()
     errors: dict[str, str] = {}
     priority_id = inputs.record_id(data.priority_id)
     priority = session.get(Priority, priority_id) if priority_id else None
@@ -241,7 +244,7 @@ def link(session: Session, action: Action, key: str, now: datetime, by: StaffUse
     return made
 
 
-def unlink(session: Session, action: Action, link_id: int) -> None:
+def unlink(session: Session, action: Action, link_id: int, by: StaffUser | None) -> None:
     found = next((item for item in action.links if item.id == link_id), None)
     if found is None:
         raise ActionError({"theme": "That link has already been removed"})
@@ -254,6 +257,7 @@ def unlink(session: Session, action: Action, link_id: int) -> None:
         object_type="action",
         object_id=action.id,
         summary=f"Unlinked theme '{label}' from '{action.title}'",
+        actor=by,
     )
 
 
@@ -652,7 +656,7 @@ def import_plan(
         if any(a.title == title for a in priority.actions):
             result.already += 1
             continue
-        form = ActionForm(
+        form = NewAction(
             priority_id=str(priority.id),
             title=title,
             description=_clean(row.get("description"), TEXT_MAX, multiline=True),

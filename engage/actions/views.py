@@ -11,12 +11,22 @@ from sqlalchemy import select
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
 from engage.actions import queries, services
-from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
+from engage.actions.forms import (
+    ActionForm,
+    ImportForm,
+    LinkResponseForm,
+    LinkThemeForm,
+    PriorityForm,
+    PublicationForm,
+    StatusForm,
+)
+from engage.actions.models import Action, Priority
+from engage.actions.queries import ThemeRef
 from engage.followups import queries as follow_up_queries
 from engage.platform import clock, events
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
-from engage.platform.errors import summary_items
+from engage.platform.forms import form_status, refuse, summary
 from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from surveys import services as survey_services
 
@@ -41,54 +51,39 @@ def plan() -> ResponseReturnValue:
 @bp.route("/actions/priorities/new", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def new_priority() -> ResponseReturnValue:
-    values = {"title": request.form.get("title", ""), "description": request.form.get("description", "")}
-    errors: dict[str, str] = {}
-    if request.method == "POST":
+    form = PriorityForm()
+    if form.validate_on_submit():
         try:
-            services.add_priority(db(), values["title"], values["description"], clock.now())
+            priority = services.add_priority(
+                db(), form.title.data or "", form.description.data or "", clock.now()
+            )
         except services.ActionError as error:
             db().rollback()
-            errors = error.errors
+            refuse(form, error)
         else:
             db().commit()
-            flash(f"Added the priority '{values['title'].strip()}'", "success")
+            flash(f"Added the priority '{priority.title}'", "success")
             return redirect(url_for("staff.actions.plan"))
-    return render_template(
-        "actions/priority_new.html",
-        title="Add a priority",
-        values=values,
-        errors=errors,
-        page_errors=summary_items(errors),
-    ), (400 if errors else 200)
+    return render_template("actions/priority_new.html", title="Add a priority", form=form), form_status(form)
 
 
 @bp.route("/actions/new", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def new_action() -> ResponseReturnValue:
-    data = (
-        services.ActionForm.read(request.form)
-        if request.method == "POST"
-        else services.ActionForm(priority_id=request.args.get("priority", ""))
-    )
-    if request.method == "POST":
+    form = ActionForm(priorities=_priorities())
+    if not form.is_submitted():
+        form.priority.data = request.args.get("priority", "")
+    elif form.validate():
         try:
-            action = services.add_action(db(), data, clock.now(), current_staff())
+            action = services.add_action(db(), form.new_action(), clock.now(), current_staff())
         except services.ActionError as error:
             db().rollback()
-            data.errors = error.errors
+            refuse(form, error)
         else:
             db().commit()
             flash(f"Added the action '{action.title}'", "success")
             return redirect(url_for("staff.actions.detail", action_id=action.id))
-    return render_template(
-        "actions/action_new.html",
-        title="Add an action",
-        data=data,
-        priorities=_priorities(),
-        timescales=TIMESCALES,
-        errors=data.errors,
-        page_errors=summary_items(data.errors),
-    ), (400 if data.errors else 200)
+    return render_template("actions/action_new.html", title="Add an action", form=form), form_status(form)
 
 
 def _action(action_id: int) -> Action:
@@ -98,32 +93,47 @@ def _action(action_id: int) -> Action:
     return action
 
 
-def _detail(action: Action, errors: dict[str, str] | None = None) -> ResponseReturnValue:
-    errors = errors or {}
+def _unlinked_themes(action: Action) -> list[ThemeRef]:
+    """Themes an officer may still link to the action."""
+    taken = {(item.analysis_id, item.theme_id) for item in action.links}
+    return [ref for ref in services.all_themes(db()) if (ref.analysis.id, ref.theme_id) not in taken]
+
+
+def _refused_link(action: Action, error: services.ActionError) -> LinkThemeForm:
+    form = LinkThemeForm(themes=_unlinked_themes(action))
+    refuse(form, error)
+    return form
+
+
+def _detail(
+    action: Action, link_form: LinkThemeForm | None = None, status_form: StatusForm | None = None
+) -> ResponseReturnValue:
+    """The action's page; the form that was sent comes back with what was typed and why it was refused."""
     residents, by_locality = services.residents_behind(action)
     linked = [(item, queries.theme_ref(item.analysis, item.theme_id)) for item in action.links]
-    taken = {(item.analysis_id, item.theme_id) for item in action.links}
-    choices = [ref for ref in services.all_themes(db()) if (ref.analysis.id, ref.theme_id) not in taken]
+    choices = _unlinked_themes(action)
     localities: dict[str, str] = {}
     for item in action.links:
         if item.analysis.survey.published is not None:
             definition = survey_services.definition_of(item.analysis.survey.published)
             localities.update({loc.code: loc.name for loc in definition.localities})
+    link_form = link_form or LinkThemeForm(formdata=None, themes=choices)
+    status_form = status_form or StatusForm(formdata=None, current=action.status)
+    page_errors = summary(link_form, status_form)
     return render_template(
         "actions/detail.html",
         title=action.title,
         direct=services.responses_for_action(db(), action),
         action=action,
-        statuses=STATUSES,
         residents=residents,
         by_locality=by_locality,
         localities=localities,
         linked=linked,
-        choices=choices,
-        errors=errors,
-        page_errors=summary_items(errors),
-        form=request.form if errors else {},
-    ), (400 if errors else 200)
+        has_choices=bool(choices),
+        link_form=link_form,
+        status_form=status_form,
+        page_errors=page_errors,
+    ), form_status(page_errors=page_errors)
 
 
 @bp.get("/actions/<int:action_id>")
@@ -136,18 +146,17 @@ def detail(action_id: int) -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def status(action_id: int) -> ResponseReturnValue:
     action = _action(action_id)
+    form = StatusForm(current=action.status)
+    if not form.validate():
+        return _detail(action, status_form=form)
     try:
         change = services.change_status(
-            db(),
-            action,
-            request.form.get("status", ""),
-            request.form.get("reason", ""),
-            clock.now(),
-            current_staff(),
+            db(), action, form.status.data or "", form.reason.data or "", clock.now(), current_staff()
         )
     except services.ActionError as error:
         db().rollback()
-        return _detail(_action(action_id), error.errors)
+        refuse(form, error)
+        return _detail(_action(action_id), status_form=form)
     db().commit()
     events.action_status_changed.send(change)
     flash(f"The action is now '{change.status_label}'", "success")
@@ -158,11 +167,12 @@ def status(action_id: int) -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def link_theme(action_id: int) -> ResponseReturnValue:
     action = _action(action_id)
+    form = LinkThemeForm()
     try:
-        services.link(db(), action, request.form.get("theme", ""), clock.now(), current_staff())
+        services.link(db(), action, form.theme.data or "", clock.now(), current_staff())
     except services.ActionError as error:
         db().rollback()
-        return _detail(_action(action_id), error.errors)
+        return _detail(_action(action_id), link_form=_refused_link(_action(action_id), error))
     db().commit()
     flash("Linked the theme to this action", "success")
     return redirect(url_for("staff.actions.detail", action_id=action.id))
@@ -173,10 +183,10 @@ def link_theme(action_id: int) -> ResponseReturnValue:
 def unlink_theme(action_id: int, link_id: int) -> ResponseReturnValue:
     action = _action(action_id)
     try:
-        services.unlink(db(), action, link_id)
+        services.unlink(db(), action, link_id, current_staff())
     except services.ActionError as error:
         db().rollback()
-        return _detail(_action(action_id), error.errors)
+        return _detail(_action(action_id), link_form=_refused_link(_action(action_id), error))
     db().commit()
     flash("Removed the link", "success")
     return redirect(url_for("staff.actions.detail", action_id=action.id))
@@ -226,22 +236,22 @@ def export(fmt: str) -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def import_plan() -> ResponseReturnValue:
     """Add actions from a CSV or XLSX file shaped like the export; all rows or none."""
-    errors: list[dict[str, str]] = []
-    if request.method == "POST":
-        upload = request.files.get("file")
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
         if upload is None or not upload.filename:
-            errors = [{"text": "Choose a CSV or XLSX file to import", "href": "#file"}]
+            form.file.errors = ["Choose a CSV or XLSX file to import"]
         else:
             try:
                 rows = services.read_table(upload.filename, upload.read())
                 result = services.import_plan(db(), rows, clock.now(), current_staff())
             except services.ActionError as error:
                 db().rollback()
-                errors = [{"text": text, "href": "#file"} for text in error.errors.values()]
+                form.file.errors = list(error.errors.values())
             else:
                 if result.errors:
                     db().rollback()
-                    errors = [{"text": text, "href": "#file"} for text in result.errors]
+                    form.file.errors = list(result.errors)
                 else:
                     db().commit()
                     flash(
@@ -251,9 +261,11 @@ def import_plan() -> ResponseReturnValue:
                         "success",
                     )
                     return redirect(url_for("staff.actions.plan"))
-    return render_template("actions/import.html", title="Import actions", page_errors=errors), (
-        400 if errors else 200
-    )
+    # Every row's problem is listed at the top, each linking to the file field.
+    page_errors = [{"text": text, "href": "#file"} for text in form.file.errors]
+    return render_template(
+        "actions/import.html", title="Import actions", import_form=form, page_errors=page_errors
+    ), form_status(page_errors=page_errors)
 
 
 # --- "You said, we did": the officers' side -------------------------------------------
@@ -264,17 +276,16 @@ def import_plan() -> ResponseReturnValue:
 def edit_publication(slug: str) -> ResponseReturnValue:
     survey = survey_or_404(slug, published=True)
     page = services.publication(db(), survey)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        choice = request.form.get("publish")
-        publish = True if choice == "publish" else False if choice == "unpublish" else None
+    form = PublicationForm(data={"intro": page.intro if page else ""})
+    if form.validate_on_submit():
+        publish = form.publishing
         try:
             page = services.save_publication(
-                db(), survey, request.form.get("intro", ""), publish, clock.now(), current_staff()
+                db(), survey, form.intro.data or "", publish, clock.now(), current_staff()
             )
         except services.ActionError as error:
             db().rollback()
-            errors = error.errors
+            refuse(form, error)
         else:
             db().commit()
             if publish:
@@ -291,12 +302,10 @@ def edit_publication(slug: str) -> ResponseReturnValue:
         title=f"You said, we did: {survey.title}",
         survey=survey,
         page=page,
-        intro=request.form.get("intro", page.intro if page else ""),
+        form=form,
         waiting=follow_up_queries.waiting(db(), survey),
         quote_sections=services.quotes_to_publish(db(), survey),
-        errors=errors,
-        page_errors=summary_items(errors),
-    ), (400 if errors else 200)
+    ), form_status(form)
 
 
 @bp.post("/surveys/<slug>/responses/<public_id>/actions")
@@ -306,8 +315,9 @@ def link_response(slug: str, public_id: str) -> ResponseReturnValue:
     survey = survey_or_404(slug)
     response = submitted_response_or_404(survey, public_id)
     back = url_for("staff.responses.response_detail", slug=slug, public_id=public_id)
+    form = LinkResponseForm()
     try:
-        services.link_response(db(), request.form.get("action", ""), response, clock.now(), current_staff())
+        services.link_response(db(), form.action.data or "", response, clock.now(), current_staff())
     except services.ActionError as error:
         db().rollback()
         flash(next(iter(error.errors.values())), "error")

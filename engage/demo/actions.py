@@ -82,7 +82,7 @@ def load_demo_actions(session: Session, now: datetime, officer: StaffUser | None
     for title, description, steps in PLAN:
         priority = actions.add_priority(session, title, description, now)
         for action_title, timescale, measures, keyword in steps:
-            form = actions.ActionForm(
+            form = actions.NewAction(
                 priority_id=str(priority.id),
                 title=action_title,
                 lead_officer="Service Development Manager",

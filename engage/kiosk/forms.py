@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length
 
 from engage.kiosk.services import MAX_IDLE, MIN_IDLE
 from engage.platform import inputs
-from engage.platform.forms import Form
+from engage.platform.forms import Form, choices
 
 NAME_MESSAGE = "Enter a name for the tablet of 80 characters or fewer, like Children's library tablet"
 IDLE_MESSAGE = f"Enter the idle time in seconds, from {MIN_IDLE} to {MAX_IDLE}"
@@ -33,7 +33,7 @@ class KioskForm(Form):
     def __init__(self, *args: Any, branches: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.branches = branches or {}
-        self.branch.choices = [("", "Choose a branch"), *self.branches.items()]
+        self.branch.choices = choices([("", "Choose a branch"), *self.branches.items()])
 
     def validate_branch(self, field: SelectField) -> None:
         if field.data not in self.branches:

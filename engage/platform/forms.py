@@ -12,12 +12,18 @@ are the same everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
 from wtforms import Field, PasswordField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from surveys import text
+from surveys.refusal import RefusedError
+
+# Fields that take no answer, so a message cannot sit beside them.
+NOT_INPUTS = {"SubmitField", "HiddenField", "CSRFTokenField"}
 
 
 def is_multiline(field: Field) -> bool:
@@ -63,3 +69,33 @@ class Form(FlaskForm):
 def form_status(form: FlaskForm | None = None, page_errors: object = None) -> int:
     """The status of a page that shows a form: 400 when it shows errors, like every form here."""
     return 400 if (form is not None and form.errors) or page_errors else 200
+
+
+def refuse(form: FlaskForm, error: RefusedError) -> None:
+    """Show a service's refusal on the form that asked for the change.
+
+    Each message goes beside its field (and into the error summary, which links to it); a
+    message about no field of this form goes beside the first field, so the summary still
+    links somewhere the officer can act.
+    """
+    fields = [field for field in form if field.name != "csrf_token" and field.type not in NOT_INPUTS]
+    messages = dict(error.errors) or {fields[0].name if fields else "": str(error)}
+    for name, message in messages.items():
+        field = form._fields.get(name)
+        if field is None or field.type in NOT_INPUTS:
+            field = fields[0] if fields else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+    form._errors = None  # WTForms caches the errors it last collected
+
+
+def summary(*forms: FlaskForm) -> list[dict[str, str]]:
+    """Error summary items for a page with several forms: each message links to its field."""
+    return [
+        {"text": field.errors[0], "href": f"#{field.id}"} for form in forms for field in form if field.errors
+    ]
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """A select's options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]

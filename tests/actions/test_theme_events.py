@@ -20,7 +20,7 @@ __all__ = ["themed"]
 def _action_linked_to(analysis: ThemeAnalysis, theme_ids: list[str]) -> int:
     now = clock.now()
     priority = actions.add_priority(db(), "Digital inclusion", "", now)
-    form = actions.ActionForm(priority_id=str(priority.id), title="Evening opening pilot", timescale="pilot")
+    form = actions.NewAction(priority_id=str(priority.id), title="Evening opening pilot", timescale="pilot")
     action = actions.add_action(db(), form, now, None)
     for theme_id in theme_ids:
         actions.link(db(), action, f"{analysis.id}:{theme_id}", now, None)

@@ -1,0 +1,133 @@
+"""The action plan's forms: what the officers' pages read and draw.
+
+They parse, apply the one text rule (``engage.platform.forms.Form``) and render. Every
+other rule (what is required, how long, which status may follow which) is in
+:mod:`engage.actions.services`, whose refusal the page shows on the form with
+:func:`engage.platform.forms.refuse`; so a form and a spreadsheet import are checked the
+same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+
+from engage.actions.models import STATUSES, TIMESCALES, Priority
+from engage.actions.queries import ThemeRef
+from engage.actions.services import NewAction
+from engage.platform.forms import Form, choices
+
+
+class PriorityForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {
+        "title": "The priority's title",
+        "description": "The description",
+    }
+
+    title = StringField("Title", widget=GovTextInput())
+    description = TextAreaField("Description (optional)", widget=GovTextArea())
+    submit = SubmitField("Add priority", widget=GovSubmitInput())
+
+
+class ActionForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {
+        "title": "The action",
+        "lead_officer": "The lead officer",
+        "due_on": "The date",
+        **{name: f"The {name}" for name in ("description", "outputs", "outcomes")},
+    }
+
+    priority = SelectField("Priority", widget=GovSelect(), choices=[], validate_choice=False)
+    title = StringField("Action", widget=GovTextInput())
+    description = TextAreaField("Description (optional)", widget=GovTextArea())
+    lead_officer = StringField("Lead officer (optional)", widget=GovTextInput())
+    timescale = SelectField(
+        "Timescale",
+        widget=GovSelect(),
+        choices=choices([("", "Choose a timescale"), *TIMESCALES.items()]),
+        validate_choice=False,
+    )
+    due_on = StringField("Date (only for “By a date”)", widget=GovTextInput())
+    outputs = TextAreaField("Output measures (optional)", widget=GovTextArea())
+    outcomes = TextAreaField("Impact outcomes (optional)", widget=GovTextArea())
+    submit = SubmitField("Add action", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, priorities: Iterable[Priority] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.priority.choices = choices(
+            [("", "Choose a priority"), *((str(p.id), p.title) for p in priorities)]
+        )
+
+    def new_action(self) -> NewAction:
+        return NewAction(
+            priority_id=self.priority.data or "",
+            title=self.title.data or "",
+            description=self.description.data or "",
+            lead_officer=self.lead_officer.data or "",
+            timescale=self.timescale.data or "",
+            due_on=self.due_on.data or "",
+            outputs=self.outputs.data or "",
+            outcomes=self.outcomes.data or "",
+        )
+
+
+class StatusForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {"reason": "The reason"}
+
+    status = SelectField("New status", widget=GovSelect(), choices=[], validate_choice=False)
+    reason = TextAreaField("Reason or note", widget=GovTextArea())
+
+    def __init__(self, *args: Any, current: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.status.choices = choices(
+            [("", "Choose a status"), *((code, label) for code, label in STATUSES.items() if code != current)]
+        )
+
+
+class LinkThemeForm(Form):
+    theme = SelectField(
+        "Link a theme this action answers", widget=GovSelect(), choices=[], validate_choice=False
+    )
+
+    def __init__(self, *args: Any, themes: Iterable[ThemeRef] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.theme.choices = choices(
+            [("", "Choose a theme"), *((ref.key, _theme_choice(ref)) for ref in themes)]
+        )
+
+
+def _theme_choice(ref: ThemeRef) -> str:
+    return f"{ref.analysis.survey.title} – {ref.analysis.question_text} – {ref.label} ({ref.size})"
+
+
+class PublicationForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {"intro": "The introduction"}
+
+    intro = TextAreaField("Introduction", widget=GovTextArea())
+    # Which of the page's buttons was pressed: "publish", "unpublish" or "save".
+    publish = HiddenField()
+
+    @property
+    def publishing(self) -> bool | None:
+        """True to publish, False to unpublish, None to save only."""
+        return {"publish": True, "unpublish": False}.get(self.publish.data or "")
+
+
+class LinkResponseForm(Form):
+    action = SelectField(
+        "Action this response speaks to", widget=GovSelect(), choices=[], validate_choice=False
+    )
+
+
+class ImportForm(Form):
+    file = FileField("Action plan file", widget=GovFileInput())
