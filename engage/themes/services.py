@@ -16,8 +16,8 @@ import pickle
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypedDict
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -323,8 +323,9 @@ def edit(
     change: Callable[[Codebook, ThemeState], Operation],
     *,
     summary: str,
+    by: StaffUser | None = None,
 ) -> Operation:
-    """Record one officer's edit in the codebook, apply it, save, and audit it."""
+    """Record one officer's edit in the codebook, apply it, save, and audit it (as ``by``)."""
     if analysis.status != AnalysisStatus.DONE:
         raise ThemeError("Wait for the analysis to finish before changing its themes")
     book, state = _load(analysis)
@@ -346,12 +347,23 @@ def edit(
         object_id=analysis.id,
         summary=summary,
         details={"operation": op.to_dict(), "survey": analysis.survey.slug, "question": analysis.question_id},
+        actor=by,
     )
     return op
 
 
+class Stamp(TypedDict):
+    author: str
+    at: str
+
+
+def stamp(by: StaffUser, now: datetime) -> Stamp:
+    """How the codebook records who made an edit and when: the staff account's id, and UTC."""
+    return {"author": f"staff:{by.id}", "at": now.astimezone(UTC).isoformat(timespec="seconds")}
+
+
 def rename(
-    session: Session, analysis: ThemeAnalysis, theme_id: str, typed: str, *, author: str
+    session: Session, analysis: ThemeAnalysis, theme_id: str, typed: str, *, by: StaffUser, now: datetime
 ) -> tuple[str, str]:
     """Give a theme the name an officer typed (one line, spaces tidied, at most
     :data:`LABEL_MAX` characters). Returns the old and the new name."""
@@ -359,21 +371,22 @@ def rename(
     typed = text_rule.normalise(typed)
     problem = text_rule.problem("The theme's name", typed)
     if problem:
-        raise ThemeError(problem)
+        raise ThemeError(errors={"label": problem})
     label = " ".join(typed.split())
     if not label or len(label) > LABEL_MAX:
-        raise ThemeError(f"Enter a new name for the theme, {LABEL_MAX} characters or fewer")
+        raise ThemeError(errors={"label": f"Enter a new name for the theme, {LABEL_MAX} characters or fewer"})
     edit(
         session,
         analysis,
-        lambda book, _state: book.rename(theme_id, label, author=author),
+        lambda book, _state: book.rename(theme_id, label, **stamp(by, now)),
         summary=f"Renamed theme '{old}' to '{label}'",
+        by=by,
     )
     return old, label
 
 
 def move_answer(
-    session: Session, analysis: ThemeAnalysis, answer_id: str, target: str, *, author: str
+    session: Session, analysis: ThemeAnalysis, answer_id: str, target: str, *, by: StaffUser, now: datetime
 ) -> tuple[str, str]:
     """Put one answer in another theme by hand. Returns the theme it was in and the new
     theme's name."""
@@ -384,39 +397,46 @@ def move_answer(
     edit(
         session,
         analysis,
-        lambda book, _state: book.move_answer(answer_id, target, author=author),
+        lambda book, _state: book.move_answer(answer_id, target, **stamp(by, now)),
         summary=f"Moved an answer to '{name}'",
+        by=by,
     )
     return placed, name
 
 
-def set_aside(session: Session, analysis: ThemeAnalysis, theme_id: str, *, author: str) -> str:
+def set_aside(
+    session: Session, analysis: ThemeAnalysis, theme_id: str, *, by: StaffUser, now: datetime
+) -> str:
     """Mark a theme not relevant: its answers become unassigned. Returns its name."""
     name = theme_label(analysis, theme_id)
     edit(
         session,
         analysis,
-        lambda book, _state: book.mark_not_relevant(theme_id, author=author),
+        lambda book, _state: book.mark_not_relevant(theme_id, **stamp(by, now)),
         summary=f"Marked theme '{name}' as not relevant",
+        by=by,
     )
     return name
 
 
 def merge(
-    session: Session, analysis: ThemeAnalysis, source: str, into: str, *, author: str
+    session: Session, analysis: ThemeAnalysis, source: str, into: str, *, by: StaffUser, now: datetime
 ) -> tuple[str, str]:
     """Merge theme ``source`` into ``into``; features that point at themes follow the merge
     (``events.theme_merged``). Returns the two themes' names before the merge."""
-    if not source or not into:
-        raise ThemeError("Select the theme to merge and the theme to merge it into")
+    if not source:
+        raise ThemeError(errors={"theme": "Select the theme to merge and the theme to merge it into"})
+    if not into:
+        raise ThemeError(errors={"into": "Select the theme to merge and the theme to merge it into"})
     if source == into:
-        raise ThemeError("Select two different themes to merge")
+        raise ThemeError(errors={"into": "Select two different themes to merge"})
     names = theme_label(analysis, source), theme_label(analysis, into)
     edit(
         session,
         analysis,
-        lambda book, _state: book.merge([source, into], into, author=author),
+        lambda book, _state: book.merge([source, into], into, **stamp(by, now)),
         summary=f"Merged theme '{names[0]}' into '{names[1]}'",
+        by=by,
     )
     events.theme_merged.send(analysis, session=session, merged=[source], into=into)
     return names
@@ -429,17 +449,22 @@ class Split:
     carried: int  # records of other features (e.g. action links) that now follow every part
 
 
-def split(session: Session, analysis: ThemeAnalysis, theme_id: str, parts: int, *, author: str) -> Split:
+def split(
+    session: Session, analysis: ThemeAnalysis, theme_id: str, parts: int, *, by: StaffUser, now: datetime
+) -> Split:
     """Split a theme into ``parts`` (2 to 5) by the engine; features that point at the theme
     follow every part (``events.theme_split``)."""
     if not SPLIT_MIN <= parts <= SPLIT_MAX:
-        raise ThemeError(f"Choose to split the theme into {SPLIT_MIN} to {SPLIT_MAX} themes")
+        raise ThemeError(
+            errors={"parts": f"Choose to split the theme into {SPLIT_MIN} to {SPLIT_MAX} themes"}
+        )
     label = theme_label(analysis, theme_id)
     op = edit(
         session,
         analysis,
-        lambda book, _state: book.split(theme_id, parts, author=author),
+        lambda book, _state: book.split(theme_id, parts, **stamp(by, now)),
         summary=f"Split theme '{label}' into {parts}",
+        by=by,
     )
     assert isinstance(op, SplitTheme)
     new_ids = list(op.new_theme_ids)
@@ -491,15 +516,16 @@ def coded_answers(session: Session, analysis: ThemeAnalysis, public_ids: list[st
 
 
 def add_note(
-    session: Session, analysis: ThemeAnalysis, theme_id: str, text: str, author: StaffUser, now: datetime
+    session: Session, analysis: ThemeAnalysis, theme_id: str, text: str, by: StaffUser, now: datetime
 ) -> ThemeNote:
+    theme_label(analysis, theme_id)
     text = text_rule.normalise(text, multiline=True).strip()
     problem = text_rule.problem("The note", text, multiline=True)
     if problem:
-        raise ThemeError(problem)
+        raise ThemeError(errors={"note": problem})
     if not text or len(text) > NOTE_MAX:
-        raise ThemeError(f"Enter a note of {NOTE_MAX} characters or fewer")
-    note = ThemeNote(analysis_id=analysis.id, theme_id=theme_id, text=text, author=author, created_at=now)
+        raise ThemeError(errors={"note": f"Enter a note of {NOTE_MAX} characters or fewer"})
+    note = ThemeNote(analysis_id=analysis.id, theme_id=theme_id, text=text, author=by, created_at=now)
     session.add(note)
     session.flush()
     audit.record(
@@ -508,7 +534,7 @@ def add_note(
         object_type="theme_analysis",
         object_id=analysis.id,
         summary=f"Note on theme '{theme_label(analysis, theme_id)}'",
-        actor=author,
+        actor=by,
     )
     return note
 

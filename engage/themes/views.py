@@ -12,12 +12,22 @@ from sqlalchemy.exc import IntegrityError
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
 from engage.actions import queries as action_queries
-from engage.platform import clock, inputs, jobs
+from engage.platform import clock, jobs
 from engage.platform.database import db
 from engage.platform.errors import summary_items
+from engage.platform.forms import Form, form_status, refuse, summary
 from engage.reports.queries import Filters, submitted_ids
 from engage.staff.surveys import survey_or_404
 from engage.themes import queries, services
+from engage.themes.forms import (
+    CODEBOOK_FORMS,
+    MergeForm,
+    MoveAnswerForm,
+    NoteForm,
+    QuoteForm,
+    RenameForm,
+    SplitForm,
+)
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from surveys.definition import Question, SurveyDefinition
 from surveys.equality import SMALL_GROUP
@@ -58,7 +68,25 @@ def question(slug: str, question_id: str) -> ResponseReturnValue:
     return _page(slug, question_id)
 
 
-def _page(slug: str, question_id: str, error: str | None = None, field: str = "") -> ResponseReturnValue:
+def _edit_forms(analysis: ThemeAnalysis | None, sent: Form | None = None) -> dict[str, Form]:
+    """The codebook forms of the question page, empty but for the one that was sent back."""
+    themes = analysis.snapshot.themes if analysis else []
+    drawn = {name: form(formdata=None, themes=themes) for name, form in CODEBOOK_FORMS.items()}
+    if sent is not None:
+        drawn[sent.action_name] = sent
+    return drawn
+
+
+def _page(
+    slug: str,
+    question_id: str,
+    *,
+    sent: Form | None = None,
+    message: str | None = None,
+    anchor: str = "themes",
+) -> ResponseReturnValue:
+    """The question's themes page: with a refused codebook form (``sent``, showing what was
+    chosen and why it was refused), or a message about the part of the page at ``anchor``."""
     survey, definition = _survey(slug)
     asked = _question(definition, question_id)
     analysis = queries.get(db(), survey, question_id)
@@ -69,6 +97,11 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
     if analysis is not None and filters.args():
         allowed = submitted_ids(survey, filters)
         sizes = analysis.snapshot.counts(allowed)
+    edit_forms = _edit_forms(analysis, sent)
+    if message:
+        page_errors = [{"text": message, "href": f"#{anchor}"}]
+    else:
+        page_errors = summary(*edit_forms.values()) or summary_items(filters.errors)
     return render_template(
         "themes/question.html",
         filters=filters,
@@ -86,11 +119,9 @@ def _page(slug: str, question_id: str, error: str | None = None, field: str = ""
         actions=_actions_by_theme(analysis),
         quotes=_quotes_by_theme(analysis),
         min_answers=services.MIN_ANSWERS,
-        page_errors=[{"text": error, "href": f"#{field or 'themes'}"}]
-        if error
-        else summary_items(filters.errors),
-        form=request.form if error else {},
-    ), (400 if error or filters.errors else 200)
+        edit_forms=edit_forms,
+        page_errors=page_errors,
+    ), form_status(page_errors=page_errors)
 
 
 def _quotes_by_theme(analysis: ThemeAnalysis | None) -> dict[str, list[queries.ShownQuote]]:
@@ -117,10 +148,10 @@ def run(slug: str, question_id: str) -> ResponseReturnValue:
     survey, definition = _survey(slug)
     _question(definition, question_id)
     try:
-        analysis = services.request(db(), survey, question_id, current_user.id, clock.now())
+        analysis = services.request(db(), survey, question_id, current_staff().id, clock.now())
     except queries.ThemeError as error:
         db().rollback()
-        return _page(slug, question_id, str(error), "run")
+        return _page(slug, question_id, message=str(error), anchor="run")
     db().commit()
     if analysis.status == AnalysisStatus.QUEUED:
         jobs.enqueue(services.run, analysis.id, retries=0)
@@ -134,6 +165,13 @@ PAGE_SIZE = 50
 @role_required(Role.VIEWER)
 def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     """One theme's answers (redacted), to check the coding and move answers that do not fit."""
+    return _theme_page(slug, question_id, theme_id)
+
+
+def _theme_page(
+    slug: str, question_id: str, theme_id: str, note_form: NoteForm | None = None
+) -> ResponseReturnValue:
+    note_form = note_form or NoteForm(formdata=None)
     survey, definition = _survey(slug)
     asked = _question(definition, question_id)
     analysis = _analysis(survey, question_id)
@@ -170,11 +208,9 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         equality=definition.equality_section and current_user.has_role(Role.OFFICER),
         small_group=SMALL_GROUP,
         actions=action_queries.actions_for_theme(db(), analysis, theme_id),
-        errors=request.args.get("error", ""),
-    )
-
-
-QUOTE_DECISIONS = {"show": True, "hide": False}
+        note_form=note_form,
+        page_errors=summary(note_form),
+    ), form_status(note_form)
 
 
 @bp.post("/<slug>/themes/<question_id>/quotes")
@@ -184,36 +220,29 @@ def quote(slug: str, question_id: str) -> ResponseReturnValue:
     survey, definition = _survey(slug)
     _question(definition, question_id)
     analysis = _analysis(survey, question_id)
-    theme_id, decision = request.form.get("theme", ""), request.form.get("decision", "")
+    form = QuoteForm()
+    theme_id, show = form.theme.data or "", form.show
     for attempt in (1, 2):
         try:
-            if decision not in QUOTE_DECISIONS:
+            if show is None:
                 raise queries.ThemeError("Choose whether to show or hide the quote")
             services.review_quote(
-                db(),
-                analysis,
-                theme_id,
-                request.form.get("quote", ""),
-                QUOTE_DECISIONS[decision],
-                current_staff(),
-                clock.now(),
+                db(), analysis, theme_id, form.quote.data or "", show, current_staff(), clock.now()
             )
             db().commit()
             break
         except queries.ThemeError as error:
             db().rollback()
-            return _page(slug, question_id, str(error), "quotes")
+            return _page(slug, question_id, message=str(error), anchor="quotes")
         except IntegrityError:  # another officer decided the same quote at the same moment
             db().rollback()
             if attempt == 2:
                 raise
     flash(
-        "The quote will be shown on the public page"
-        if QUOTE_DECISIONS[decision]
-        else "The quote is hidden from the public page",
+        "The quote will be shown on the public page" if show else "The quote is hidden from the public page",
         "success",
     )
-    back = request.form.get("back")
+    back = form.back.data
     if back == "publication":
         target = url_for("staff.actions.edit_publication", slug=slug)
     elif back == "theme" and analysis.theme(theme_id) is not None:
@@ -229,19 +258,15 @@ def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     survey, definition = _survey(slug)
     _question(definition, question_id)
     analysis = _analysis(survey, question_id)
+    form = NoteForm()
+    if not form.validate():
+        return _theme_page(slug, question_id, theme_id, form)
     try:
-        queries.theme_label(analysis, theme_id)
-        services.add_note(
-            db(),
-            analysis,
-            theme_id,
-            request.form.get("note", ""),
-            current_staff(),
-            clock.now(),
-        )
+        services.add_note(db(), analysis, theme_id, form.note.data or "", current_staff(), clock.now())
     except queries.ThemeError as error:
         db().rollback()
-        return _page(slug, question_id, str(error), "note")
+        refuse(form, error)
+        return _theme_page(slug, question_id, theme_id, form)
     db().commit()
     flash("Added your note", "success")
     return redirect(url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)), 303
@@ -257,51 +282,54 @@ def _analysis(survey: Survey, question_id: str) -> ThemeAnalysis:
 @bp.post("/<slug>/themes/<question_id>/edit")
 @role_required(Role.OFFICER)
 def edit(slug: str, question_id: str) -> ResponseReturnValue:
-    """One codebook edit: rename, merge, or set a theme aside as not relevant."""
+    """One codebook edit: rename, merge, split, move an answer, or set a theme aside."""
     survey, definition = _survey(slug)
     _question(definition, question_id)
     analysis = _analysis(survey, question_id)
-    action = request.form.get("action", "")
-    author = current_user.email
+    kind = CODEBOOK_FORMS.get(request.form.get("action", ""))
+    if kind is None:
+        abort(400)
+    form = kind(themes=analysis.snapshot.themes)
+    if not form.validate():
+        return _page(slug, question_id, sent=form)
+    by, now = current_staff(), clock.now()
     back = url_for("staff.themes.question", slug=slug, question_id=question_id)
     try:
-        if action == "rename":
+        if isinstance(form, RenameForm):
             old, label = services.rename(
-                db(), analysis, request.form.get("theme", ""), request.form.get("label", ""), author=author
+                db(), analysis, form.theme.data or "", form.label.data or "", by=by, now=now
             )
             flash(f"Renamed '{old}' to '{label}'", "success")
-        elif action == "merge":
-            source, into = request.form.get("theme", ""), request.form.get("into", "")
-            names = services.merge(db(), analysis, source, into, author=author)
+        elif isinstance(form, MergeForm):
+            names = services.merge(
+                db(), analysis, form.theme.data or "", form.into.data or "", by=by, now=now
+            )
             flash(f"Merged '{names[0]}' into '{names[1]}'", "success")
-        elif action == "split":
-            parts = inputs.whole_number(request.form.get("parts", "2"), 0, 99) or 0
-            done = services.split(db(), analysis, request.form.get("theme", ""), parts, author=author)
-            message = (
-                f"Split '{done.label}' into {parts} themes. Rename them so residents can tell them apart"
-            )
-            if done.carried:
-                linked = "action linked to it now answers"
-                if done.carried > 1:
-                    linked = "actions linked to it now answer"
-                message += f". The {linked} each part: unlink any part it does not answer"
-            flash(message, "success")
-        elif action == "move":
+        elif isinstance(form, SplitForm):
+            done = services.split(db(), analysis, form.theme.data or "", form.part_count, by=by, now=now)
+            flash(_split_message(done, form.part_count), "success")
+        elif isinstance(form, MoveAnswerForm):
             placed, name = services.move_answer(
-                db(), analysis, request.form.get("answer", ""), request.form.get("into", ""), author=author
+                db(), analysis, form.answer.data or "", form.into.data or "", by=by, now=now
             )
-            db().commit()
+            back = url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=placed)
             flash(f"Moved the answer to '{name}'", "success")
-            return redirect(
-                url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=placed)
-            ), 303
-        elif action == "not_relevant":
-            name = services.set_aside(db(), analysis, request.form.get("theme", ""), author=author)
-            flash(f"'{name}' is set aside as not relevant; its answers are unassigned", "success")
         else:
-            abort(400)
+            name = services.set_aside(db(), analysis, form.theme.data or "", by=by, now=now)
+            flash(f"'{name}' is set aside as not relevant; its answers are unassigned", "success")
     except queries.ThemeError as error:
         db().rollback()
-        return _page(slug, question_id, str(error), f"{action}-theme")
+        if isinstance(form, MoveAnswerForm):  # drawn once per answer: say why at the top
+            return _page(slug, question_id, message=str(error), anchor="themes")
+        refuse(form, error)
+        return _page(slug, question_id, sent=form)
     db().commit()
     return redirect(back), 303
+
+
+def _split_message(done: services.Split, parts: int) -> str:
+    message = f"Split '{done.label}' into {parts} themes. Rename them so residents can tell them apart"
+    if done.carried:
+        linked = "actions linked to it now answer" if done.carried > 1 else "action linked to it now answers"
+        message += f". The {linked} each part: unlink any part it does not answer"
+    return message

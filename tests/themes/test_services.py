@@ -3,10 +3,15 @@ split) apply their own rules, whatever page calls them (no pages, one app contex
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from engage.accounts.models import Role, StaffUser
 from engage.platform.database import db
 from engage.platform.models import AuditEvent
 from engage.themes import services
@@ -15,7 +20,16 @@ from engage.themes.queries import ThemeError
 from tests.support.actions import themed
 
 __all__ = ["themed"]
-AUTHOR = "sam@anyshire.gov.uk"
+NOW = datetime(2026, 11, 3, 14, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def officer_id(app: Flask, make_staff: Callable[..., StaffUser]) -> int:
+    return make_staff(Role.OFFICER).id
+
+
+def _by(officer_id: int) -> dict[str, Any]:
+    return {"by": db().get(StaffUser, officer_id), "now": NOW}
 
 
 def _analysis() -> ThemeAnalysis:
@@ -23,7 +37,7 @@ def _analysis() -> ThemeAnalysis:
 
 
 def test_a_new_name_is_one_tidy_line_of_at_most_80_characters(
-    app: Flask, themed: list[dict[str, object]]
+    app: Flask, themed: list[dict[str, object]], officer_id: int
 ) -> None:
     theme = str(themed[0]["id"])
     with app.app_context():
@@ -34,31 +48,39 @@ def test_a_new_name_is_one_tidy_line_of_at_most_80_characters(
             ("Two\nlines", "must not contain line breaks"),
         ):
             with pytest.raises(ThemeError, match=message):
-                services.rename(db(), analysis, theme, typed, author=AUTHOR)
-        old, new = services.rename(db(), analysis, theme, "  Longer   opening hours ", author=AUTHOR)
+                services.rename(db(), analysis, theme, typed, **_by(officer_id))
+        old, new = services.rename(db(), analysis, theme, "  Longer   opening hours ", **_by(officer_id))
         db().commit()
         assert (old, new) == (themed[0]["label"], "Longer opening hours")
         assert _analysis().theme(theme).label == "Longer opening hours"  # type: ignore[union-attr]
-        assert db().scalars(select(AuditEvent.summary).where(AuditEvent.action == "themes.edited")).all()
+        # One "who": the audit row names the officer's account, and so does the codebook.
+        row = db().scalars(select(AuditEvent).where(AuditEvent.action == "themes.edited")).one()
+        assert row.actor_id == officer_id
+        assert _analysis().codebook[-1]["author"] == f"staff:{officer_id}"
+        assert _analysis().codebook[-1]["at"] == "2026-11-03T14:30:00+00:00"
 
 
-def test_moving_an_answer_and_setting_a_theme_aside(app: Flask, themed: list[dict[str, object]]) -> None:
+def test_moving_an_answer_and_setting_a_theme_aside(
+    app: Flask, themed: list[dict[str, object]], officer_id: int
+) -> None:
     first, second = str(themed[0]["id"]), str(themed[1]["id"])
     with app.app_context():
         analysis = _analysis()
         answer = next(a for a, t in analysis.snapshot.assignments.items() if t == first)
         with pytest.raises(ThemeError, match="not in this analysis"):
-            services.move_answer(db(), analysis, "no-such-answer", second, author=AUTHOR)
-        placed, name = services.move_answer(db(), analysis, answer, second, author=AUTHOR)
+            services.move_answer(db(), analysis, "no-such-answer", second, **_by(officer_id))
+        placed, name = services.move_answer(db(), analysis, answer, second, **_by(officer_id))
         db().commit()
         assert (placed, name) == (first, themed[1]["label"])
         assert _analysis().snapshot.assignments[answer] == second
-        assert services.set_aside(db(), _analysis(), second, author=AUTHOR) == themed[1]["label"]
+        assert services.set_aside(db(), _analysis(), second, **_by(officer_id)) == themed[1]["label"]
         db().commit()
         assert _analysis().snapshot.assignments[answer] == "unassigned"
 
 
 @pytest.mark.parametrize("parts", [0, 1, 6])
-def test_a_theme_splits_into_two_to_five(app: Flask, themed: list[dict[str, object]], parts: int) -> None:
+def test_a_theme_splits_into_two_to_five(
+    app: Flask, themed: list[dict[str, object]], parts: int, officer_id: int
+) -> None:
     with app.app_context(), pytest.raises(ThemeError, match="into 2 to 5 themes"):
-        services.split(db(), _analysis(), str(themed[0]["id"]), parts, author=AUTHOR)
+        services.split(db(), _analysis(), str(themed[0]["id"]), parts, **_by(officer_id))

@@ -1,0 +1,114 @@
+"""The themes pages' forms: changing the codebook, notes, and quote decisions.
+
+They parse, apply the one text rule and draw; :mod:`engage.themes.services` keeps every
+other rule (what a theme may be renamed to, how many parts a split makes), and its refusal
+is shown on the form (:func:`engage.platform.forms.refuse`).
+
+The question page has several codebook forms that share field names (``theme``), so each
+form gives its fields ids of its own (``rename-theme``, ``merge-into``): the error summary
+links to the field that was refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+
+from engage.platform import inputs
+from engage.platform.forms import Form, choices
+from engage.themes.snapshot import SnapshotTheme
+
+SPLIT_PARTS = ("2", "3", "4", "5")
+
+
+class _CodebookForm(Form):
+    """One codebook change; ``action`` says which, and names the form's field ids."""
+
+    action_name: ClassVar[str] = ""
+    action = HiddenField()
+
+    def __init__(self, *args: Any, themes: Iterable[SnapshotTheme] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        theme_choices = choices([("", "Choose a theme"), *((t.id, f"{t.label} ({t.size})") for t in themes)])
+        for field in self:
+            if field.name != "csrf_token":
+                field.id = f"{self.action_name}-{field.name}"
+            if isinstance(field, SelectField) and not field.choices:
+                field.choices = theme_choices
+        self.action.data = self.action.data or self.action_name
+
+
+def _theme_select(label: str) -> SelectField:
+    return SelectField(label, widget=GovSelect(), choices=[], validate_choice=False)
+
+
+class RenameForm(_CodebookForm):
+    action_name = "rename"
+    text_labels: ClassVar[dict[str, str]] = {"label": "The theme's name"}
+    theme = _theme_select("Theme")
+    label = StringField("New name", widget=GovTextInput())
+
+
+class MergeForm(_CodebookForm):
+    action_name = "merge"
+    theme = _theme_select("Merge this theme")
+    into = _theme_select("into this theme (its name is kept)")
+
+
+class SplitForm(_CodebookForm):
+    action_name = "split"
+    theme = _theme_select("Theme")
+    parts = SelectField(
+        "Into this many themes",
+        widget=GovSelect(),
+        choices=choices((n, n) for n in SPLIT_PARTS),
+        default="2",
+        validate_choice=False,
+    )
+
+    @property
+    def part_count(self) -> int:
+        """The number chosen; 0 (which the service refuses) for anything that is not one."""
+        return inputs.whole_number(self.parts.data or "", 0, 99) or 0
+
+
+class SetAsideForm(_CodebookForm):
+    action_name = "not_relevant"
+    theme = _theme_select("Theme")
+
+
+class MoveAnswerForm(_CodebookForm):
+    """Drawn once per answer on a theme's page (``themes/theme.html``); read here."""
+
+    action_name = "move"
+    answer = HiddenField()
+    into = HiddenField()
+
+
+CODEBOOK_FORMS: dict[str, type[_CodebookForm]] = {
+    form.action_name: form for form in (RenameForm, MergeForm, SplitForm, SetAsideForm, MoveAnswerForm)
+}
+
+
+class NoteForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {"note": "The note"}
+    note = TextAreaField("Add a note", widget=GovTextArea())
+
+
+class QuoteForm(Form):
+    """Show or hide one quote: drawn beside every quote (``themes/_quotes.html``); read here."""
+
+    DECISIONS: ClassVar[dict[str, bool]] = {"show": True, "hide": False}
+
+    theme = HiddenField()
+    quote = HiddenField()
+    decision = HiddenField()
+    # The page to go back to: "question" (the default), "theme" or "publication".
+    back = HiddenField()
+
+    @property
+    def show(self) -> bool | None:
+        return self.DECISIONS.get(self.decision.data or "")
