@@ -685,16 +685,20 @@ def forum_officer_forms_with_huge_numbers_and_half_dates(bench: Bench) -> None:
     staff = bench.officer()
     edit = staff.get("/staff/forums/culture-forum/edit")
     for fields in (
-        {"opens_on-year": "99999999999999999999"},
-        {"closes_on-day": "1", "closes_on-month": "2"},
+        {"opens_on": ["1", "1", "99999999999999999999"]},
+        {"closes_on": ["1", "2"]},
         {"capacity": "99999999999999999999"},
         {"capacity": "²"},
     ):
         assert staff.submit(edit, fields, expected_status=400).error_summary(), fields
     meeting = staff.get("/staff/forums/culture-forum/meetings/new")
-    good = {"title": "Spring", "date-day": "3", "date-month": "3", "date-year": "2027", "time": "18:30",
+    good = {"title": "Spring", "date": ["3", "3", "2027"], "time": "18:30",
             "place": "Northbrook Library", "capacity": "20"}  # fmt: skip
-    for fields in ({"date-year": "99999999999999999999"}, {"date-year": ""}, {"capacity": "9" * 30}):
+    for fields in (
+        {"date": ["3", "3", "99999999999999999999"]},
+        {"date": ["3", "3", ""]},
+        {"capacity": "9" * 30},
+    ):
         assert staff.submit(meeting, {**good, **fields}, expected_status=400).error_summary(), fields
     with bench.app.app_context():
         assert db().scalars(select(ForumMeeting)).all() == []

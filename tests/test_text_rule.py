@@ -265,7 +265,7 @@ def _duplicate(staff: Staff) -> tuple[Page, str]:
     return page, f"Title of the new survey {SINGLE}"
 
 
-@case("forum name (hand-written)")
+@case("forum name (WTForms)")
 def _forum_name(staff: Staff) -> tuple[Page, str]:
     officer = staff.client()
     data = {"name": "Culture\r\nBcc: x@example.org", "slug": "culture-forum", "purpose": "For culture."}
@@ -274,7 +274,7 @@ def _forum_name(staff: Staff) -> tuple[Page, str]:
     return page, f"The forum's name {SINGLE}"
 
 
-@case("forum edit: areas (hand-written textarea)")
+@case("forum edit: areas (WTForms textarea)")
 def _forum_areas(staff: Staff) -> tuple[Page, str]:
     officer = staff.client()
     slug = _forum(officer)
@@ -282,16 +282,14 @@ def _forum_areas(staff: Staff) -> tuple[Page, str]:
     return page, f"The areas {HIDDEN}"
 
 
-@case("meeting title and place (hand-written)")
+@case("meeting title and place (WTForms)")
 def _meeting(staff: Staff) -> tuple[Page, str]:
     officer = staff.client()
     slug = _forum(officer)
     data = {
         "title": "Spring\r\nmeeting",
         "place": "Central\x00 Library",
-        "date-day": "1",
-        "date-month": "6",
-        "date-year": "2027",
+        "date": ["1", "6", "2027"],
         "time": "18:30",
         "capacity": "20",
     }
@@ -301,7 +299,7 @@ def _meeting(staff: Staff) -> tuple[Page, str]:
     return page, f"The title {SINGLE}"
 
 
-@case("forum email subject (hand-written)")
+@case("forum email subject (WTForms)")
 def _forum_subject(staff: Staff) -> tuple[Page, str]:
     officer = staff.client()
     slug = _forum(officer)
@@ -336,7 +334,7 @@ def _kiosk(staff: Staff) -> tuple[Page, str]:
     return page, f"The tablet's name {SINGLE}"
 
 
-@case("action plan priority (hand-written)")
+@case("action plan priority (WTForms)")
 def _priority(staff: Staff) -> tuple[Page, str]:
     officer = staff.client()
     page = post(officer, "/staff/actions/priorities/new", {"title": "Digital\r\ninclusion"})
@@ -344,7 +342,7 @@ def _priority(staff: Staff) -> tuple[Page, str]:
     return page, f"The priority's title {SINGLE}"
 
 
-@case("action title and lead officer (hand-written)")
+@case("action title and lead officer (WTForms)")
 def _action(staff: Staff) -> tuple[Page, str]:
     officer = staff.client()
     officer.submit(officer.get("/staff/actions/priorities/new"), {"title": "Digital inclusion"})

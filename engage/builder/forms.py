@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
 from typing import Any, ClassVar
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -19,7 +17,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    Field,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -30,8 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from engage.platform.forms import Form
-from surveys.question_types import parse_date_parts
+from engage.platform.forms import Form, OptionalDateField
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
@@ -98,42 +94,6 @@ class DecimalNumberField(StringField):
         if not math.isfinite(value):
             raise ValidationError(f"{self.noun} must be a number, like 10")
         self.number = int(value) if value.is_integer() else value
-
-
-class OptionalDateField(Field):
-    """A GOV.UK date input (day, month, year under one name) that may be left blank."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label: str, *, noun: str, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
-        self.noun = noun
-        self.data: date | None
-        self.raw_data: list[str] | None
-        self.parts: list[str] = ["", "", ""]
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        # A half-posted date has fewer than three values, a forged one more: always three,
-        # so the widget can show them again.
-        parts = ([v.strip() for v in valuelist] + ["", "", ""])[:3]
-        self.parts = parts
-        self.raw_data = list(parts)
-        self.data = None
-
-    def pre_validate(self, form: Any) -> None:
-        if self.raw_data is None:
-            return
-        if not any(self.parts):
-            self.data = None
-            return
-        day, month, year = self.parts
-        value = parse_date_parts(day, month, year, noun=self.noun)
-        if isinstance(value, str):
-            raise ValidationError(value)
-        self.data = value
-
-    def _value(self) -> str:
-        return self.data.strftime("%d %m %Y") if self.data else ""
 
 
 def _text(label: str, missing: str, max_length: int, noun: str, **kwargs: Any) -> StringField:

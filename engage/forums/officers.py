@@ -7,8 +7,6 @@ writes an audit row (who looked at or exported whose data, and when).
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, date, datetime, time
 from typing import Any
 
 from flask import (
@@ -28,6 +26,7 @@ from sqlalchemy import select
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
 from engage.forums import services
+from engage.forums.forms import ConsentForm, ForumForm, MeetingForm, MemberEmailForm
 from engage.forums.models import (
     INTEREST_AREAS,
     ORGANISATION_TYPES,
@@ -37,17 +36,15 @@ from engage.forums.models import (
     ForumMember,
     MemberStatus,
 )
-from engage.platform import audit, clock, inputs
+from engage.forums.services import ForumError
+from engage.platform import audit, clock
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
-from engage.platform.errors import summary_items
-from surveys import text
-from surveys.question_types import parse_date_parts
+from engage.platform.forms import Form, form_status, refuse
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EXPORT_COLUMNS = [
     ("name", "Name"),
     ("email", "Email"),
@@ -86,137 +83,48 @@ def list_forums() -> ResponseReturnValue:
     return render_template("forum_admin/list.html", title="Forums", rows=rows)
 
 
-FORUM_CAPACITY_MAX = 100_000
-MEETING_CAPACITY_MAX = 10_000
+def _show(form: Form, problems: dict[str, str]) -> None:
+    """The service's problems beside their fields, where the form found none of its own."""
+    fresh = {key: message for key, message in problems.items() if not getattr(form, key).errors}
+    if fresh:
+        refuse(form, ForumError(errors=fresh))
 
 
-def _refuse_hidden(
-    errors: dict[str, str], values: dict[str, Any], fields: dict[str, str], *, multiline: bool = False
-) -> None:
-    """The service's one text rule (surveys.text) for hand-written fields: ``fields`` maps
-    each field to its label. Normalises the values; a refused value gets the rule's message."""
-    for key in fields:
-        values[key] = text.normalise(values[key], multiline=multiline)
-    text.collect(errors, {key: (label, values[key]) for key, label in fields.items()}, multiline=multiline)
-
-
-def _read_date(prefix: str, errors: dict[str, str], label: str) -> date | None:
-    day, month, year = (request.form.get(f"{prefix}-{p}", "") for p in ("day", "month", "year"))
-    if not (day.strip() or month.strip() or year.strip()):
-        return None
-    value = parse_date_parts(day, month, year, noun=label, example="1 3 2027")
-    if isinstance(value, str):
-        errors[prefix] = value
-        return None
-    return value
-
-
-def _forum_form(forum: Forum | None) -> tuple[dict[str, Any], dict[str, str]]:
-    form = request.form
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {
-        "name": form.get("name", "").strip(),
-        "slug": (form.get("slug", "").strip().lower() if forum is None else forum.slug),
-        "purpose": form.get("purpose", "").strip(),
-        "localities_text": form.get("localities", ""),
-        "interests": [i for i in form.getlist("interests") if i in INTEREST_AREAS],
-        "capacity_text": form.get("capacity", "").strip(),
-        "date_parts": {k: form.get(k, "") for k in form if k.startswith(("opens_on-", "closes_on-"))},
-    }
-    _refuse_hidden(errors, values, {"name": "The forum's name"})
-    _refuse_hidden(errors, values, {"purpose": "The purpose", "localities_text": "The areas"}, multiline=True)
-    if "localities_text" in errors:
-        errors["localities"] = errors.pop("localities_text")
-    if not values["name"]:
-        errors["name"] = "Enter the forum's name"
-    elif len(values["name"]) > 150:
-        errors.setdefault("name", "The name must be 150 characters or fewer")
-    if forum is None:
-        if not SLUG.match(values["slug"]) or len(values["slug"]) > 60:
-            errors["slug"] = (
-                "The web address must be lower-case letters, numbers and hyphens, like cultural-forum"
-            )
-        elif db().scalar(select(Forum.id).where(Forum.slug == values["slug"])) is not None:
-            errors["slug"] = "Another forum already uses that web address"
-    if not values["purpose"]:
-        errors["purpose"] = "Say what the forum is for"
-    elif len(values["purpose"]) > 5000:
-        errors.setdefault("purpose", "The purpose must be 5,000 characters or fewer")
-    localities = [line.strip() for line in values["localities_text"].split("\n") if line.strip()]
-    if any(len(line) > 80 for line in localities):
-        errors.setdefault("localities", "Each area must be 80 characters or fewer")
-    values["localities"] = list(dict.fromkeys(localities))
-    capacity = None
-    if values["capacity_text"]:
-        capacity = inputs.whole_number(values["capacity_text"], 1, FORUM_CAPACITY_MAX)
-        if capacity is None:
-            errors["capacity"] = (
-                f"Capacity must be a whole number of people from 1 to {FORUM_CAPACITY_MAX:,}, or left empty"
-            )
-    values["capacity"] = capacity
-    values["opens_on"] = _read_date("opens_on", errors, "The opening date")
-    values["closes_on"] = _read_date("closes_on", errors, "The closing date")
-    if values["opens_on"] and values["closes_on"] and values["closes_on"] < values["opens_on"]:
-        errors["closes_on"] = "The closing date must be on or after the opening date"
-    return values, errors
-
-
-def _form_page(forum: Forum | None, values: dict[str, Any], errors: dict[str, str]) -> ResponseReturnValue:
+def _form_page(forum: Forum | None, form: ForumForm) -> ResponseReturnValue:
     return render_template(
-        "forum_admin/form.html",
-        title="Edit forum" if forum else "New forum",
-        forum=forum,
-        values=values,
-        errors=errors,
-        page_errors=summary_items(errors),
-        interest_labels=INTEREST_AREAS,
-    ), (400 if errors else 200)
-
-
-def _values_of(forum: Forum) -> dict[str, Any]:
-    parts: dict[str, str] = {}
-    for prefix, value in (("opens_on", forum.opens_on), ("closes_on", forum.closes_on)):
-        if value:
-            parts.update({f"{prefix}-day": str(value.day), f"{prefix}-month": str(value.month)})
-            parts[f"{prefix}-year"] = str(value.year)
-    return {
-        "name": forum.name,
-        "slug": forum.slug,
-        "purpose": forum.purpose,
-        "localities_text": "\n".join(forum.localities),
-        "interests": forum.interests,
-        "capacity_text": str(forum.capacity or ""),
-        "date_parts": parts,
-    }
+        "forum_admin/form.html", title="Edit forum" if forum else "New forum", forum=forum, form=form
+    ), form_status(form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def new_forum() -> ResponseReturnValue:
-    if request.method == "GET":
-        return _form_page(None, {"interests": [], "date_parts": {}}, {})
-    values, errors = _forum_form(None)
-    if errors:
-        return _form_page(None, values, errors)
-    forum = services.create_forum(db(), values, clock.now(), by=current_staff())
-    db().commit()
-    flash(f"{forum.name} has been created", "success")
-    return redirect(url_for("staff.forums.forum_page", slug=forum.slug))
+    form = ForumForm()
+    if form.is_submitted():
+        valid, details = form.validate(), form.details()
+        _show(form, details.problems(db()))
+        if valid and not form.errors:
+            forum = services.create_forum(db(), details, clock.now(), by=current_staff())
+            db().commit()
+            flash(f"{forum.name} has been created", "success")
+            return redirect(url_for("staff.forums.forum_page", slug=forum.slug))
+    return _form_page(None, form)
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def edit_forum(slug: str) -> ResponseReturnValue:
     forum = _forum(slug)
-    if request.method == "GET":
-        return _form_page(forum, _values_of(forum), {})
-    values, errors = _forum_form(forum)
-    if errors:
-        return _form_page(forum, values, errors)
-    services.update_forum(db(), forum, values, by=current_staff())
-    db().commit()
-    flash("Your changes have been saved", "success")
-    return redirect(url_for("staff.forums.forum_page", slug=forum.slug))
+    form = ForumForm(data=ForumForm.of(services.ForumDetails.of(forum)))
+    if form.is_submitted():
+        valid, details = form.validate(), form.details(slug=forum.slug)
+        _show(form, details.problems(db(), forum))
+        if valid and not form.errors:
+            services.update_forum(db(), forum, details, by=current_staff())
+            db().commit()
+            flash("Your changes have been saved", "success")
+            return redirect(url_for("staff.forums.forum_page", slug=forum.slug))
+    return _form_page(forum, form)
 
 
 @bp.get("/<slug>")
@@ -403,41 +311,29 @@ def export_members(slug: str, fmt: str) -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def email_members(slug: str) -> ResponseReturnValue:
     forum = _forum(slug)
-    values = {
-        "subject": request.form.get("subject", ""),
-        "body": request.form.get("body", ""),
-        "audience": request.form.get("audience", "all"),
-    }
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        message = services.MemberEmail(**values)
-        errors = message.problems()
-        values = {"subject": message.subject, "body": message.body, "audience": message.audience}
-        if not errors and request.form.get("confirmed") == "yes":
+    form = MemberEmailForm()
+    if form.is_submitted():
+        valid, message = form.validate(), form.message()
+        _show(form, message.problems())
+        if valid and not form.errors and form.confirmed.data == "yes":
             count, job = services.email_members(db(), forum, message, by=current_staff())
             if job.status == "failed":
                 flash("The emails could not be queued. Nothing was sent; try again later", "error")
             else:
                 flash(f"Your email is being sent to {count} people in the background", "success")
             return redirect(url_for("staff.forums.forum_page", slug=slug))
-        if not errors:
+        if valid and not form.errors:
             return render_template(
                 "forum_admin/email_confirm.html",
                 title="Check your email before sending",
                 forum=forum,
-                values=values,
+                message=message,
                 count=len(services.recipients(db(), forum, message.audience)),
                 audiences=services.AUDIENCES,
             )
     return render_template(
-        "forum_admin/email.html",
-        title=f"Email members of {forum.name}",
-        forum=forum,
-        values=values,
-        errors=errors,
-        page_errors=summary_items(errors),
-        audiences=services.AUDIENCES,
-    ), (400 if errors else 200)
+        "forum_admin/email.html", title=f"Email members of {forum.name}", forum=forum, form=form
+    ), form_status(form)
 
 
 # --- meetings -----------------------------------------------------------------------
@@ -447,54 +343,18 @@ def email_members(slug: str) -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def new_meeting(slug: str) -> ResponseReturnValue:
     forum = _forum(slug)
-    form = request.form
-    values = {k: form.get(k, "").strip() for k in ("title", "time", "place", "capacity", "details")}
-    values.update({k: form.get(k, "") for k in ("date-day", "date-month", "date-year")})
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        _refuse_hidden(errors, values, {"title": "The title", "place": "The place"})
-        _refuse_hidden(errors, values, {"details": "The details"}, multiline=True)
-        if not values["title"] or len(values["title"]) > 150:
-            errors.setdefault("title", "Enter a title of 150 characters or fewer")
-        day = _read_date("date", errors, "The date")
-        if day is None and "date" not in errors:
-            errors["date"] = "Enter the date of the meeting"
-        match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", values["time"])
-        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-            errors["time"] = "Enter the start time in 24-hour form, like 18:30"
-        if not values["place"] or len(values["place"]) > 200:
-            errors.setdefault("place", "Enter the place, 200 characters or fewer")
-        capacity = inputs.whole_number(values["capacity"], 1, MEETING_CAPACITY_MAX)
-        if capacity is None:
-            errors["capacity"] = (
-                f"Enter how many people can come, as a whole number from 1 to {MEETING_CAPACITY_MAX:,}"
-            )
-        if len(values["details"]) > 2000 and "details" not in errors:
-            errors["details"] = "Details must be 2,000 characters or fewer"
-        if not errors and day is not None and match is not None and capacity is not None:
-            local = datetime.combine(day, time(int(match.group(1)), int(match.group(2))), tzinfo=clock.LONDON)
-            meeting = services.add_meeting(
-                db(),
-                forum,
-                title=values["title"],
-                starts_at=local.astimezone(UTC),
-                place=values["place"],
-                capacity=capacity,
-                details=values["details"],
-                now=clock.now(),
-                by=current_staff(),
-            )
+    form = MeetingForm()
+    if form.is_submitted():
+        valid, typed = form.validate(), form.meeting()
+        _show(form, typed.problems())
+        if valid and not form.errors:
+            meeting = services.add_meeting(db(), forum, typed, now=clock.now(), by=current_staff())
             db().commit()
             flash("The meeting has been added. Members can book from their forum page", "success")
             return redirect(url_for("staff.forums.meeting_page", slug=slug, meeting_id=meeting.id))
     return render_template(
-        "forum_admin/meeting_form.html",
-        title="New meeting",
-        forum=forum,
-        values=values,
-        errors=errors,
-        page_errors=summary_items(errors),
-    ), (400 if errors else 200)
+        "forum_admin/meeting_form.html", title="New meeting", forum=forum, form=form
+    ), form_status(form)
 
 
 def _meeting(forum: Forum, meeting_id: int) -> ForumMeeting:
@@ -538,22 +398,18 @@ def remove_booking(slug: str, meeting_id: int, member_id: int) -> ResponseReturn
 @bp.route("/consent", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def consent() -> ResponseReturnValue:
-
     now = clock.now()
     current = services.current_wording(db(), now)
-    values = {"introduction": current.introduction, **{p["key"]: p["text"] for p in current.purposes}}
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        values = {key: request.form.get(key, "").strip() for key in values}
-        _refuse_hidden(errors, values, dict.fromkeys(values, "The statement"), multiline=True)
-        for key, statement in values.items():
-            if not statement:
-                errors[key] = "This statement cannot be empty"
-            elif len(statement) > 2000:
-                errors.setdefault(key, "Each statement must be 2,000 characters or fewer")
-        if not errors:
-            introduction = values.pop("introduction")
-            wording = services.new_wording(db(), introduction, values, now, by=current_staff())
+    kind = ConsentForm.for_purposes(tuple(p["key"] for p in current.purposes))
+    form = kind(
+        data={"introduction": current.introduction, **{p["key"]: p["text"] for p in current.purposes}}
+    )
+    if form.is_submitted():
+        valid, statements = form.validate(), form.statements()
+        _show(form, services.wording_problems(statements))
+        if valid and not form.errors:
+            introduction = statements.pop("introduction")
+            wording = services.new_wording(db(), introduction, statements, now, by=current_staff())
             db().commit()
             flash(
                 f"Version {wording.version} is now shown on sign-up forms. "
@@ -565,14 +421,8 @@ def consent() -> ResponseReturnValue:
     db().commit()
     history = db().scalars(select(ConsentWording).order_by(ConsentWording.version.desc())).all()
     return render_template(
-        "forum_admin/consent.html",
-        title="Consent wording",
-        current=current,
-        history=history,
-        values=values,
-        errors=errors,
-        page_errors=summary_items(errors),
-    ), (400 if errors else 200)
+        "forum_admin/consent.html", title="Consent wording", current=current, history=history, form=form
+    ), form_status(form)
 
 
 @bp.post("/<slug>/ask-to-reconfirm")

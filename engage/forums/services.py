@@ -8,9 +8,11 @@ email link) and stored only as SHA-256 digests.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -32,7 +34,7 @@ from engage.forums.models import (
     MeetingBooking,
     MemberStatus,
 )
-from engage.platform import audit, clock, jobs, mail
+from engage.platform import audit, clock, inputs, jobs, mail
 from engage.platform.database import db
 from engage.platform.jobs import JobHandle
 from engage.platform.links import external_url
@@ -253,6 +255,9 @@ def new_wording(
     session: Session, introduction: str, purpose_texts: dict[str, str], now: datetime, *, by: StaffUser
 ) -> ConsentWording:
     """A new version of the wording: same purposes (keys), new text. Old versions stay."""
+    problems = wording_problems({"introduction": introduction, **purpose_texts})
+    if problems:
+        raise ForumError(errors=problems)
     current = current_wording(session, now)
     purposes = [{**p, "text": purpose_texts.get(p["key"], p["text"]).strip()} for p in current.purposes]
     wording = ConsentWording(
@@ -273,6 +278,17 @@ def new_wording(
         actor=by,
     )
     return wording
+
+
+def wording_problems(statements: dict[str, str]) -> dict[str, str]:
+    """Every statement of a wording (the introduction too) is needed, and not too long."""
+    errors: dict[str, str] = {}
+    for key, statement in statements.items():
+        if not statement.strip():
+            errors[key] = "This statement cannot be empty"
+        elif len(statement.strip()) > 2000:
+            errors[key] = "Each statement must be 2,000 characters or fewer"
+    return errors
 
 
 def members_on_older_wording(session: Session, forum: Forum, wording: ConsentWording) -> list[ForumMember]:
@@ -783,13 +799,82 @@ def membership_ends(member: ForumMember, retention: Retention) -> datetime | Non
 # --- what officers do (each audited, naming the officer) ---------------------------------
 
 FORUM_FIELDS = ("name", "purpose", "localities", "interests", "capacity", "opens_on", "closes_on")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FORUM_CAPACITY_MAX = 100_000
+MEETING_CAPACITY_MAX = 10_000
+MEETING_TIME = re.compile(r"(\d{1,2})[:.](\d{2})")
 
 
-def create_forum(session: Session, values: dict[str, Any], now: datetime, *, by: StaffUser) -> Forum:
-    """A new forum from the officers' (checked) form."""
-    forum = Forum(
-        slug=values["slug"], created_at=now, created_by_id=by.id, **{k: values[k] for k in FORUM_FIELDS}
-    )
+@dataclass(frozen=True)
+class ForumDetails:
+    """A forum as an officer typed it (text already through the text rule)."""
+
+    name: str = ""
+    slug: str = ""
+    purpose: str = ""
+    localities: list[str] = field(default_factory=list)
+    interests: list[str] = field(default_factory=list)
+    capacity: int | None = None
+    capacity_typed: str = ""  # what was typed, to tell "left empty" from "not a number"
+    opens_on: date | None = None
+    closes_on: date | None = None
+
+    @classmethod
+    def of(cls, forum: Forum) -> ForumDetails:
+        return cls(
+            name=forum.name,
+            slug=forum.slug,
+            purpose=forum.purpose,
+            localities=list(forum.localities),
+            interests=list(forum.interests),
+            capacity=forum.capacity,
+            opens_on=forum.opens_on,
+            closes_on=forum.closes_on,
+        )
+
+    def problems(self, session: Session, forum: Forum | None = None) -> dict[str, str]:
+        """What is wrong, by field; ``forum`` is the one being edited (its address stays)."""
+        errors: dict[str, str] = {}
+        if not self.name:
+            errors["name"] = "Enter the forum's name"
+        elif len(self.name) > 150:
+            errors["name"] = "The name must be 150 characters or fewer"
+        if forum is None:
+            if not SLUG.match(self.slug) or len(self.slug) > 60:
+                errors["slug"] = (
+                    "The web address must be lower-case letters, numbers and hyphens, like cultural-forum"
+                )
+            elif session.scalar(select(Forum.id).where(Forum.slug == self.slug)) is not None:
+                errors["slug"] = "Another forum already uses that web address"
+        if not self.purpose:
+            errors["purpose"] = "Say what the forum is for"
+        elif len(self.purpose) > 5000:
+            errors["purpose"] = "The purpose must be 5,000 characters or fewer"
+        if any(len(line) > 80 for line in self.localities):
+            errors["localities"] = "Each area must be 80 characters or fewer"
+        if self.capacity_typed and (self.capacity is None or not 1 <= self.capacity <= FORUM_CAPACITY_MAX):
+            errors["capacity"] = (
+                f"Capacity must be a whole number of people from 1 to {FORUM_CAPACITY_MAX:,}, or left empty"
+            )
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            errors["closes_on"] = "The closing date must be on or after the opening date"
+        return errors
+
+
+class ForumError(RefusedError):
+    """A forum, meeting, email or wording an officer cannot save as it is; errors by field."""
+
+
+def _values(details: ForumDetails) -> dict[str, Any]:
+    return {key: getattr(details, key) for key in FORUM_FIELDS}
+
+
+def create_forum(session: Session, details: ForumDetails, now: datetime, *, by: StaffUser) -> Forum:
+    """A new forum from the officers' form (checked here)."""
+    problems = details.problems(session)
+    if problems:
+        raise ForumError(errors=problems)
+    forum = Forum(slug=details.slug, created_at=now, created_by_id=by.id, **_values(details))
     session.add(forum)
     session.flush()
     audit.record(
@@ -803,10 +888,13 @@ def create_forum(session: Session, values: dict[str, Any], now: datetime, *, by:
     return forum
 
 
-def update_forum(session: Session, forum: Forum, values: dict[str, Any], *, by: StaffUser) -> None:
-    """Save the officers' (checked) changes to a forum; its address stays."""
-    for key in FORUM_FIELDS:
-        setattr(forum, key, values[key])
+def update_forum(session: Session, forum: Forum, details: ForumDetails, *, by: StaffUser) -> None:
+    """Save the officers' changes to a forum (checked here); its address stays."""
+    problems = details.problems(session, forum)
+    if problems:
+        raise ForumError(errors=problems)
+    for key, value in _values(details).items():
+        setattr(forum, key, value)
     audit.record(
         session,
         "forum.edited",
@@ -817,39 +905,83 @@ def update_forum(session: Session, forum: Forum, values: dict[str, Any], *, by: 
     )
 
 
+@dataclass(frozen=True)
+class NewMeeting:
+    """A meeting as an officer typed it: the day and time are UK time."""
+
+    title: str = ""
+    day: date | None = None
+    day_typed: bool = False  # a date was typed (and the form said what is wrong with it)
+    time: str = ""
+    place: str = ""
+    capacity: str = ""
+    details: str = ""
+
+    def problems(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if not self.title or len(self.title) > 150:
+            errors["title"] = "Enter a title of 150 characters or fewer"
+        if self.day is None and not self.day_typed:
+            errors["date"] = "Enter the date of the meeting"
+        if self._time() is None:
+            errors["time"] = "Enter the start time in 24-hour form, like 18:30"
+        if not self.place or len(self.place) > 200:
+            errors["place"] = "Enter the place, 200 characters or fewer"
+        if self.places is None:
+            errors["capacity"] = (
+                f"Enter how many people can come, as a whole number from 1 to {MEETING_CAPACITY_MAX:,}"
+            )
+        if len(self.details) > 2000:
+            errors["details"] = "Details must be 2,000 characters or fewer"
+        return errors
+
+    def _time(self) -> dt_time | None:
+        match = MEETING_TIME.fullmatch(self.time)
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            return None
+        return dt_time(int(match.group(1)), int(match.group(2)))
+
+    @property
+    def places(self) -> int | None:
+        return inputs.whole_number(self.capacity, 1, MEETING_CAPACITY_MAX)
+
+    @property
+    def starts_at(self) -> datetime | None:
+        """When it starts, in UTC (typed as UK time)."""
+        start = self._time()
+        if self.day is None or start is None:
+            return None
+        return clock.at_local(self.day, start)
+
+
 def add_meeting(
-    session: Session,
-    forum: Forum,
-    *,
-    title: str,
-    starts_at: datetime,
-    place: str,
-    capacity: int,
-    details: str,
-    now: datetime,
-    by: StaffUser,
+    session: Session, forum: Forum, meeting: NewMeeting, *, now: datetime, by: StaffUser
 ) -> ForumMeeting:
-    """A meeting members can book (with a waiting list once it is full)."""
-    meeting = ForumMeeting(
+    """A meeting members can book (with a waiting list once it is full), checked here."""
+    problems = meeting.problems()
+    starts_at, places = meeting.starts_at, meeting.places
+    if problems or starts_at is None or places is None:
+        raise ForumError(errors=problems or {"date": "Enter the date of the meeting"})
+    made = ForumMeeting(
         forum=forum,
-        title=title,
+        title=meeting.title,
         starts_at=starts_at,
-        place=place,
-        capacity=capacity,
-        details=details,
+        place=meeting.place,
+        capacity=places,
+        details=meeting.details,
         created_at=now,
     )
-    session.add(meeting)
+    session.add(made)
     session.flush()
     audit.record(
         session,
         "forum.meeting_created",
         object_type="forum_meeting",
-        object_id=meeting.id,
-        summary=f"Added {meeting.title} to {forum.name}",
+        object_id=made.id,
+        summary=f"Added {made.title} to {forum.name}",
         actor=by,
     )
-    return meeting
+    return made
 
 
 def ask_to_reconfirm(

@@ -25,6 +25,11 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(LONDON)
 
 
+def at_local(day: date, clock_time: time) -> datetime:
+    """``clock_time`` on ``day`` as a clock in the council's area reads it, in UTC."""
+    return datetime.combine(day, clock_time, LONDON).astimezone(UTC)
+
+
 def today() -> date:
     """Today's date in the council's area (not in UTC: they differ after 11pm in summer)."""
     return local(now()).date()

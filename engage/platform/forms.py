@@ -13,17 +13,56 @@ are the same everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
-from wtforms import Field, PasswordField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import Field, PasswordField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from surveys import text
+from surveys.question_types import parse_date_parts
 from surveys.refusal import RefusedError
 
 # Fields that take no answer, so a message cannot sit beside them.
 NOT_INPUTS = {"SubmitField", "HiddenField", "CSRFTokenField"}
+
+
+class OptionalDateField(Field):
+    """A GOV.UK date input (day, month, year under one name) that may be left blank."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, *, noun: str, example: str = "27 3 2026", **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.noun, self.example = noun, example
+        self.data: date | None
+        self.raw_data: list[str] | None
+        self.parts: list[str] = ["", "", ""]
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        # A half-posted date has fewer than three values, a forged one more: always three,
+        # so the widget can show them again.
+        parts = ([v.strip() for v in valuelist] + ["", "", ""])[:3]
+        self.parts = parts
+        self.raw_data = list(parts)
+        self.data = None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.raw_data is None:
+            return
+        if not any(self.parts):
+            self.data = None
+            return
+        day, month, year = self.parts
+        value = parse_date_parts(day, month, year, noun=self.noun, example=self.example)
+        if isinstance(value, str):
+            raise ValidationError(value)
+        self.data = value
+
+    def _value(self) -> str:
+        return self.data.strftime("%d %m %Y") if self.data else ""
 
 
 def is_multiline(field: Field) -> bool:

@@ -1,0 +1,150 @@
+"""The forum officers' forms: a forum, a meeting, an email to members, the consent wording.
+
+They parse (text rule, numbers, dates) and draw. The rules about what a forum, meeting,
+email or wording may be are in :mod:`engage.forums.services` (``ForumDetails.problems``,
+``NewMeeting.problems``, ``MemberEmail.problems``, ``wording_problems``), so the page shows
+every problem at once: the form's own and the service's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import Any, ClassVar
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
+
+from engage.forums.models import INTEREST_AREAS
+from engage.forums.services import AUDIENCES, ForumDetails, MemberEmail, NewMeeting
+from engage.platform import inputs
+from engage.platform.forms import Form, OptionalDateField, choices
+
+EXAMPLE = "1 3 2027"
+
+
+def _lines(value: str | None) -> list[str]:
+    return list(dict.fromkeys(line.strip() for line in (value or "").split("\n") if line.strip()))
+
+
+class ForumForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {
+        "name": "The forum's name",
+        "slug": "The web address",
+        "purpose": "The purpose",
+        "localities": "The areas",
+    }
+
+    name = StringField("Name", widget=GovTextInput())
+    slug = StringField("Web address", widget=GovTextInput())
+    purpose = TextAreaField("What the forum is for", widget=GovTextArea())
+    localities = TextAreaField("Areas covered", widget=GovTextArea())
+    interests = SelectMultipleField(
+        "Interest areas",
+        widget=GovCheckboxesInput(),
+        choices=choices(INTEREST_AREAS.items()),
+        validate_choice=False,
+    )
+    capacity = StringField("Capacity (optional)", widget=GovTextInput())
+    opens_on = OptionalDateField("Registration opens (optional)", noun="The opening date", example="1 3 2027")
+    closes_on = OptionalDateField(
+        "Registration closes (optional)", noun="The closing date", example="1 3 2027"
+    )
+
+    def details(self, slug: str | None = None) -> ForumDetails:
+        """What was typed, as the service checks it (``slug`` is the forum's own when editing)."""
+        capacity = (self.capacity.data or "").strip()
+        return ForumDetails(
+            name=(self.name.data or "").strip(),
+            slug=slug if slug is not None else (self.slug.data or "").strip().lower(),
+            purpose=(self.purpose.data or "").strip(),
+            localities=_lines(self.localities.data),
+            interests=[i for i in self.interests.data or [] if i in INTEREST_AREAS],
+            capacity=inputs.whole_number(capacity, 1, 10**9) if capacity else None,
+            capacity_typed=capacity,
+            opens_on=self.opens_on.data if isinstance(self.opens_on.data, date) else None,
+            closes_on=self.closes_on.data if isinstance(self.closes_on.data, date) else None,
+        )
+
+    @classmethod
+    def of(cls, details: ForumDetails) -> dict[str, Any]:
+        """A forum's details as the form's starting values."""
+        return {
+            "name": details.name,
+            "slug": details.slug,
+            "purpose": details.purpose,
+            "localities": "\n".join(details.localities),
+            "interests": details.interests,
+            "capacity": str(details.capacity or ""),
+            "opens_on": details.opens_on,
+            "closes_on": details.closes_on,
+        }
+
+
+class MeetingForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {
+        "title": "The title",
+        "time": "The start time",
+        "place": "The place",
+        "details": "The details",
+    }
+
+    title = StringField("Title", widget=GovTextInput())
+    date = OptionalDateField("Date", noun="The date", example="27 3 2027")
+    time = StringField("Start time", widget=GovTextInput())
+    place = StringField("Place", widget=GovTextInput())
+    capacity = StringField("Places", widget=GovTextInput())
+    details = TextAreaField("Details (optional)", widget=GovTextArea())
+
+    def meeting(self) -> NewMeeting:
+        return NewMeeting(
+            title=(self.title.data or "").strip(),
+            day=self.date.data if isinstance(self.date.data, date) else None,
+            day_typed=any(self.date.parts),
+            time=(self.time.data or "").strip(),
+            place=(self.place.data or "").strip(),
+            capacity=(self.capacity.data or "").strip(),
+            details=(self.details.data or "").strip(),
+        )
+
+
+class MemberEmailForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {"subject": "The subject", "body": "The message"}
+
+    # A forged audience is the service's to refuse, in its own words.
+    audience = RadioField(
+        "Who is it for?",
+        widget=GovRadioInput(),
+        choices=choices(AUDIENCES.items()),
+        default="all",
+        validate_choice=False,
+    )
+    subject = StringField("Subject", widget=GovTextInput())
+    body = TextAreaField("Message", widget=GovTextArea())
+    # "yes" once the officer has seen who it goes to and pressed Send.
+    confirmed = HiddenField()
+
+    def message(self) -> MemberEmail:
+        return MemberEmail(self.subject.data or "", self.body.data or "", self.audience.data or "")
+
+
+class ConsentForm(Form):
+    """The wording's introduction and one statement per purpose (the purposes are fixed)."""
+
+    introduction = TextAreaField("Introduction", widget=GovTextArea())
+
+    @staticmethod
+    @cache
+    def for_purposes(keys: tuple[str, ...]) -> type[ConsentForm]:
+        """The form for a wording with these purposes (one class per set of purposes)."""
+        fields = {key: TextAreaField(f"Statement for {key}", widget=GovTextArea()) for key in keys}
+        labels = dict.fromkeys(["introduction", *keys], "The statement")
+        return type("ConsentWordingForm", (ConsentForm,), {**fields, "text_labels": labels})
+
+    def statements(self) -> dict[str, str]:
+        return {field.name: (field.data or "").strip() for field in self if isinstance(field, TextAreaField)}
