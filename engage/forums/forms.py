@@ -1,4 +1,6 @@
-"""The forum officers' forms: a forum, a meeting, an email to members, the consent wording.
+"""The forums' forms. Officers: a forum, a meeting, an email to members, the consent
+wording. The public: signing up, changing your details, staying a member, asking for a
+link, update emails and meeting bookings.
 
 They parse (text rule, numbers, dates) and draw. The rules about what a forum, meeting,
 email or wording may be are in :mod:`engage.forums.services` (``ForumDetails.problems``,
@@ -20,8 +22,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 
-from engage.forums.models import INTEREST_AREAS
-from engage.forums.services import AUDIENCES, ForumDetails, MemberEmail, NewMeeting
+from engage.forums.models import INTEREST_AREAS, ORGANISATION_TYPES, ConsentWording, Forum
+from engage.forums.services import AUDIENCES, LABELS, ForumDetails, MemberEmail, NewMeeting, SignUp
 from engage.platform import inputs
 from engage.platform.forms import Form, OptionalDateField, choices
 
@@ -148,3 +150,103 @@ class ConsentForm(Form):
 
     def statements(self) -> dict[str, str]:
         return {field.name: (field.data or "").strip() for field in self if isinstance(field, TextAreaField)}
+
+
+# --- the public side: signing up and managing your membership --------------------------
+
+
+class SignUpForm(Form):
+    """Registering interest in a forum, and changing your details later (without ``purposes``).
+
+    The choices are the forum's own areas and interests and the consent wording's purposes;
+    ``services.validate`` checks what was chosen against them, and the rest of the rules.
+    """
+
+    text_labels: ClassVar[dict[str, str]] = dict(LABELS)
+
+    name = StringField("Your name", widget=GovTextInput())
+    email = StringField("Email address", widget=GovTextInput())
+    organisation = StringField("Organisation (optional)", widget=GovTextInput())
+    role = StringField("Your role in the organisation (optional)", widget=GovTextInput())
+    organisation_type = RadioField(
+        "Who are you joining as?",
+        widget=GovRadioInput(),
+        choices=choices(ORGANISATION_TYPES.items()),
+        validate_choice=False,
+    )
+    localities = SelectMultipleField(
+        "Which areas are you interested in?", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+    )
+    interests = SelectMultipleField(
+        "What are you interested in?", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+    )
+    access_needs = TextAreaField(
+        "Do you have any accessibility needs for meetings? (optional)", widget=GovTextArea()
+    )
+    purposes = SelectMultipleField(
+        "How we use your details", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+    )
+    # Never shown to people (hidden by CSS): a bot that fills it in is ignored.
+    website = StringField("Leave this field empty", widget=GovTextInput())
+
+    def __init__(
+        self, *args: Any, forum: Forum | None = None, wording: ConsentWording | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if forum is not None:
+            self.localities.choices = choices((name, name) for name in forum.localities)
+            self.interests.choices = choices((key, INTEREST_AREAS.get(key, key)) for key in forum.interests)
+        if wording is not None:
+            self.purposes.choices = choices((p["key"], p["text"]) for p in wording.purposes)
+
+    @classmethod
+    def of(cls, data: SignUp) -> dict[str, Any]:
+        """A member's details as the form's starting values."""
+        return {name: getattr(data, name) for name in SignUp.__dataclass_fields__}
+
+    def sign_up(self) -> SignUp:
+        return SignUp(
+            name=self.name.data or "",
+            email=(self.email.data or "")[:300],
+            organisation=self.organisation.data or "",
+            role=self.role.data or "",
+            organisation_type=self.organisation_type.data or "",
+            localities=list(self.localities.data or []),
+            interests=list(self.interests.data or []),
+            access_needs=self.access_needs.data or "",
+            purposes=list(self.purposes.data or []),
+        )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.website.raw_data and self.website.raw_data[0])
+
+
+class StayForm(Form):
+    """Staying a member for another period: agreeing to the wording as it is now."""
+
+    purposes = SelectMultipleField(
+        "How we use your details", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+    )
+
+    def __init__(self, *args: Any, wording: ConsentWording | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if wording is not None:
+            self.purposes.choices = choices((p["key"], p["text"]) for p in wording.purposes)
+
+
+class LinkRequestForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {"email": LABELS["email"]}
+    email = StringField("Email address", widget=GovTextInput())
+
+
+class UpdatesForm(Form):
+    """Whether a member wants update emails (a single checkbox)."""
+
+    updates = HiddenField()
+
+
+class BookingForm(Form):
+    """Book a place at a meeting, or (``action=cancel``) give it up."""
+
+    action = HiddenField()

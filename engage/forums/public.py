@@ -29,10 +29,12 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from engage.forums import links, services
+from engage.forums.forms import BookingForm, LinkRequestForm, SignUpForm, StayForm, UpdatesForm
 from engage.forums.models import (
     INTEREST_AREAS,
     ORGANISATION_TYPES,
     BookingStatus,
+    ConsentWording,
     Forum,
     ForumMeeting,
     ForumMember,
@@ -41,18 +43,18 @@ from engage.forums.models import (
 from engage.platform import clock, mail
 from engage.platform.config import Settings
 from engage.platform.database import db
-from engage.platform.errors import summary_items
 from engage.platform.extensions import csrf, rate_limiter
+from engage.platform.forms import Form, form_status, refuse, summary
 from engage.platform.links import external_url
 from engage.platform.ratelimit import Limit
 from engage.platform.security import mark_private
 from surveys.export import neutralise
+from surveys.refusal import RefusedError
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
-HONEYPOT = "website"
 
 
 def _settings() -> Settings:
@@ -106,18 +108,22 @@ def forum(slug: str) -> ResponseReturnValue:
     )
 
 
-def _form_context(item: Forum, data: services.SignUp, errors: dict[str, str]) -> dict[str, Any]:
-    wording = services.current_wording(db(), clock.now())
+def _form_context(item: Forum, form: SignUpForm, wording: ConsentWording) -> dict[str, Any]:
     return {
         "forum": item,
-        "data": data,
-        "errors": errors,
-        "page_errors": summary_items(services.ordered_errors(errors)),
+        "form": form,
+        # In the order the fields are on the page (the form's own order).
+        "page_errors": summary(form),
         "wording": wording,
         "introduction": wording.introduction.replace("{membership}", _membership_words()),
-        "organisation_types": ORGANISATION_TYPES,
-        "interest_labels": INTEREST_AREAS,
     }
+
+
+def _show(form: Form, errors: dict[str, str]) -> None:
+    """The service's problems beside their fields, where the form found none of its own."""
+    fresh = {key: message for key, message in errors.items() if not form[key].errors}
+    if fresh:
+        refuse(form, RefusedError(errors=fresh))
 
 
 def _membership_words() -> str:
@@ -135,30 +141,35 @@ def register(slug: str) -> ResponseReturnValue:
     now = clock.now()
     if not item.is_open(now.date()):
         return render_template("forums/closed.html", title=item.name, forum=item, today=now.date()), 410
-    data = services.SignUp()
-    errors: dict[str, str] = {}
+    wording = services.current_wording(db(), now)
+    form = SignUpForm(forum=item, wording=wording)
     status = 200
-    if request.method == "POST":
-        data = services.SignUp.from_form(request.form)
-        wording = services.current_wording(db(), now)
-        data, errors = services.validate(data, item, wording)
-        if request.form.get(HONEYPOT):
+    if form.is_submitted():
+        if form.is_bot:
             # A bot filled in the field people never see: look the same, keep nothing.
             log.info("Forum sign-up for %s dropped: honeypot field filled in", item.slug)
             return redirect(url_for("forums.check_email", slug=item.slug))
+        valid = form.validate()
+        data, errors = services.validate(form.sign_up(), item, wording)
+        _show(form, errors)
         client_limit, email_limit = _limits()
-        if not errors:
+        if valid and not form.errors:
             limiter = rate_limiter()
             blocked = not limiter.hit(client_limit, request.remote_addr or "unknown").allowed
             if not blocked:
                 blocked = not limiter.hit(email_limit, f"{item.slug}:{data.email.lower()}").allowed
             if blocked:
-                errors["email"] = (
-                    "There have been too many sign-ups from here in the last hour. "
-                    "Your answers are still below: wait an hour and send them again"
+                refuse(
+                    form,
+                    RefusedError(
+                        errors={
+                            "email": "There have been too many sign-ups from here in the last hour. "
+                            "Your answers are still below: wait an hour and send them again"
+                        }
+                    ),
                 )
                 status = 429
-        if not errors:
+        if valid and not form.errors:
             outcome = services.sign_up(db(), item, data, wording, now, _retention())
             message = _sign_up_email(outcome)
             db().commit()
@@ -168,7 +179,7 @@ def register(slug: str) -> ResponseReturnValue:
     return render_template(
         "forums/register.html",
         title=f"Register your interest in {item.name}",
-        **_form_context(item, data, errors),
+        **_form_context(item, form, wording),
     ), status
 
 
@@ -286,32 +297,33 @@ def update(token: str) -> ResponseReturnValue:
     member = _member_or_expired(token)
     if member is None:
         return _expired_link("manage")
-    data = services.SignUp.from_member(member)
-    errors: dict[str, str] = {}
+    now = clock.now()
+    wording = services.current_wording(db(), now)
+    form = SignUpForm(forum=member.forum, data=SignUpForm.of(services.SignUp.from_member(member)))
     status = 200
-    if request.method == "POST":
-        now = clock.now()
-        wording = services.current_wording(db(), now)
-        data, errors = services.validate(
-            services.SignUp.from_form(request.form), member.forum, wording, need_consent=False
-        )
-        new_email = not errors and services.email_changes(member, data.email)
+    if form.is_submitted():
+        valid = form.validate()
+        data, errors = services.validate(form.sign_up(), member.forum, wording, need_consent=False)
+        _show(form, errors)
+        new_email = valid and not form.errors and services.email_changes(member, data.email)
         if new_email:
             clash = services.find_member(db(), member.forum, data.email)
             if clash is not None and clash.id != member.id:
-                errors["email"] = "That email address is already used for another sign-up to this forum"
+                message = "That email address is already used for another sign-up to this forum"
+                _show(form, {"email": message})
         status = 400
-        if new_email and not errors:
+        if new_email and not form.errors:
             # Each change sends a link to the new address: the same limit as sign-ups.
             _client_limit, email_limit = _limits()
             key = f"{member.forum.slug}:{data.email.lower()}"
             if not rate_limiter().hit(email_limit, key).allowed:
-                errors["email"] = (
+                message = (
                     "Too many links have been sent to that address in the last hour. "
                     "Your changes are still below: wait an hour and save them again"
                 )
+                _show(form, {"email": message})
                 status = 429
-        if not errors:
+        if valid and not form.errors:
             changed = services.update_details(member, data, now)
             messages = []
             done = "details" if changed else "nothing"
@@ -323,14 +335,13 @@ def update(token: str) -> ResponseReturnValue:
             for message in messages:
                 mail.dispatch(message)
             return redirect(url_for("forums.manage", token=token, done=done))
-    context = _form_context(member.forum, data, errors)
     return render_template(
         "forums/update.html",
         title="Change your details",
         member=member,
         token=token,
-        **context,
-    ), (status if errors else 200)
+        **_form_context(member.forum, form, wording),
+    ), (status if form.errors else 200)
 
 
 def _email_change_emails(member: ForumMember, token: str) -> list[Any]:
@@ -392,7 +403,7 @@ def emails(token: str) -> ResponseReturnValue:
     now = clock.now()
     wording = services.current_wording(db(), now)
     purposes = [c.purpose for c in member.current_consents() if c.purpose != "updates"]
-    if request.form.get("updates") == "yes":
+    if UpdatesForm().updates.data == "yes":
         purposes.append("updates")
     services.set_purposes(member, purposes, wording, now, channel="web")
     db().commit()
@@ -407,17 +418,13 @@ def reconfirm(token: str) -> ResponseReturnValue:
         return _expired_link("manage")
     now = clock.now()
     wording = services.current_wording(db(), now)
-    errors: dict[str, str] = {}
-    chosen = [c.purpose for c in member.current_consents()]
-    if request.method == "POST":
-        chosen = [p["key"] for p in wording.purposes if p["key"] in request.form.getlist("purposes")]
-        if any(p["required"] and p["key"] not in chosen for p in wording.purposes):
-            errors["purposes"] = (
-                "To stay in the forum, tick the box to say we can keep your details. "
-                "If you want to leave instead, use the link below"
-            )
+    form = StayForm(wording=wording, data={"purposes": [c.purpose for c in member.current_consents()]})
+    if form.validate_on_submit():
+        try:
+            services.reconfirm(member, list(form.purposes.data or []), wording, now)
+        except RefusedError as error:
+            refuse(form, error)
         else:
-            services.reconfirm(member, chosen, wording, now)
             db().commit()
             return redirect(url_for("forums.manage", token=token, done="stayed"))
     return render_template(
@@ -427,10 +434,8 @@ def reconfirm(token: str) -> ResponseReturnValue:
         token=token,
         wording=wording,
         introduction=wording.introduction.replace("{membership}", _membership_words()),
-        chosen=chosen,
-        errors=errors,
-        page_errors=summary_items(errors),
-    ), (400 if errors else 200)
+        form=form,
+    ), form_status(form)
 
 
 @bp.get("/manage/<token>/download.<fmt>")
@@ -493,7 +498,7 @@ def meeting(token: str, meeting_id: int) -> ResponseReturnValue:
     now = clock.now()
     if item.starts_at <= now:
         abort(410)
-    if request.form.get("action") == "cancel":
+    if BookingForm().action.data == "cancel":
         services.cancel_booking(db(), item, member, now)
         done = "cancelled"
     else:
@@ -542,26 +547,23 @@ def left(slug: str) -> ResponseReturnValue:
 def request_link() -> ResponseReturnValue:
     """Lost the link? The answer is the same whether or not the address is registered."""
     mark_private()
-    errors: dict[str, str] = {}
-    email = ""
-    if request.method == "POST":
-        email, problem = services.check_email(request.form.get("email", "")[:300])
+    form = LinkRequestForm()
+    if form.validate_on_submit():
+        email, problem = services.check_email((form.email.data or "")[:300])
         if problem:
-            errors["email"] = problem
-        if not errors:
+            form.email.errors = [problem]
+        else:
             client_limit, email_limit = _limits()
             limiter = rate_limiter()
             allowed = limiter.hit(client_limit, request.remote_addr or "unknown").allowed and (
                 limiter.hit(email_limit, f"link:{email.lower()}").allowed
             )
             if not allowed:
-                errors["email"] = "Too many links have been asked for from here. Wait an hour and try again"
+                form.email.errors = [
+                    "Too many links have been asked for from here. Wait an hour and try again"
+                ]
                 return render_template(
-                    "forums/request_link.html",
-                    title="Get a link to your forum details",
-                    email=email,
-                    errors=errors,
-                    page_errors=[{"text": errors["email"], "href": "#email"}],
+                    "forums/request_link.html", title="Get a link to your forum details", form=form
                 ), 429
             # The same work whether or not the address is registered (a token, one email
             # rendered, stored and sent, a commit), so the time taken does not tell.
@@ -581,13 +583,10 @@ def request_link() -> ResponseReturnValue:
             db().commit()
             mail.dispatch(message)
             return render_template("forums/link_sent.html", title="Check your email", email=email)
+        form._errors = None  # the address's problem was added after validating
     return render_template(
-        "forums/request_link.html",
-        title="Get a link to your forum details",
-        email=email,
-        errors=errors,
-        page_errors=summary_items(errors),
-    ), (400 if errors else 200)
+        "forums/request_link.html", title="Get a link to your forum details", form=form
+    ), form_status(form)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

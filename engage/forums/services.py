@@ -540,7 +540,16 @@ def unsubscribe(member: ForumMember, now: datetime, channel: str = "unsubscribe 
 def reconfirm(
     member: ForumMember, purposes: list[str], wording: ConsentWording, now: datetime, channel: str = "web"
 ) -> None:
-    """Stay a member for another period, agreeing to the current wording."""
+    """Stay a member for another period, agreeing to the current wording (its required
+    purposes included: otherwise nothing changes)."""
+    purposes = [p["key"] for p in wording.purposes if p["key"] in purposes]
+    if any(p["required"] and p["key"] not in purposes for p in wording.purposes):
+        raise RefusedError(
+            errors={
+                "purposes": "To stay in the forum, tick the box to say we can keep your details. "
+                "If you want to leave instead, use the link below"
+            }
+        )
     for consent in member.current_consents():
         if consent.wording_id != wording.id or consent.purpose not in purposes:
             consent.withdrawn_at = now
