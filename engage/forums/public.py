@@ -56,7 +56,6 @@ log = logging.getLogger(__name__)
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
 
-
 def _settings() -> Settings:
     return current_app.config["ENGAGE_SETTINGS"]  # type: ignore[no-any-return]
 
