@@ -31,16 +31,17 @@ from engage.kiosk.channel import start_channel
 from engage.platform import clock, mail
 from engage.platform.config import Settings
 from engage.platform.database import db
-from engage.platform.errors import summary_items
 from engage.platform.extensions import rate_limiter
+from engage.platform.forms import form_status, refuse
 from engage.platform.links import external_url
 from engage.platform.ratelimit import Limit, Verdict
 from engage.platform.security import mark_private
+from engage.residents.forms import AskForm, EmailForm, ResumeCodeForm
 from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY, field_anchor
 from surveys import question_types, runner, services
-from surveys import text as text_rule
 from surveys.definition import Page, SurveyDefinition
 from surveys.models import Response, ResponseStatus, Survey, SurveyVersion
+from surveys.refusal import RefusedError
 
 bp = Blueprint("residents", __name__, url_prefix="/s")
 
@@ -373,13 +374,17 @@ def done(slug: str) -> ResponseReturnValue:
         return redirect(url_for("residents.start", slug=slug))
     definition = services.definition_of(submitted.version)
     offered = definition.offers_follow_up and submitted.channel == "online" and not g.get("kiosk")
-    ask = follow_up.Ask()
+    form, ask = AskForm(), follow_up.Ask()
     if request.method == "POST":
         if not offered:
             abort(404)
-        ask = follow_up.Ask.read(request.form)
+        form.validate()
+        ask = form.ask()
         ask.check(client=request.remote_addr or "unknown")
-        if not ask.errors:
+        fresh = {key: message for key, message in ask.errors.items() if not form[key].errors}
+        if fresh:
+            refuse(form, RefusedError(errors=fresh))
+        if not form.errors:
             follow_up.record(submitted, definition.title, ask)
     return render_template(
         "residents/done.html",
@@ -389,9 +394,9 @@ def done(slug: str) -> ResponseReturnValue:
         reference=reference,
         offered=offered,
         ask=ask,
+        form=form,
         consent=follow_up.wording(),
-        page_errors=summary_items(ask.errors),
-    ), (ask.status if ask.errors else 200)
+    ), ((ask.status if ask.errors else 400) if form.errors else 200)
 
 
 @bp.route("/<slug>/saved", methods=["GET", "POST"])
@@ -401,26 +406,23 @@ def saved(slug: str) -> ResponseReturnValue:
     journey = _journey(slug)
     response = journey.response
     assert response is not None
-    errors: list[dict[str, str]] = []
-    email = ""
-    sent_to = None
+    form = EmailForm()
+    email, sent_to = "", None
     status, headers = 200, {}
-    if request.method == "POST":
-        email = request.form.get("email", "").strip()[:254]
-        problem = text_rule.problem("Email address", email)
-        if problem is None:
-            try:
-                email = validate_email(email, check_deliverability=False).normalized
-            except EmailNotValidError:
-                problem = "Enter an email address in the correct format, like name@example.com"
-        if problem:
-            errors = [{"text": problem, "href": "#email"}]
-            status = 400
+    if form.validate_on_submit():
+        email = form.address
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            form.email.errors = ["Enter an email address in the correct format, like name@example.com"]
         else:
             verdict = _may_email_resume_link(email)
             if not verdict.allowed:
-                errors = [{"text": TOO_MANY_RESUME_EMAILS, "href": "#email"}]
+                form.email.errors = [TOO_MANY_RESUME_EMAILS]
                 status, headers = 429, {"Retry-After": str(verdict.retry_after)}
+    errors = bool(form.email.errors)
+    if errors and status == 200:
+        status = 400
     code = services.issue_resume_code(response)
     token = _token(slug)
     link = external_url("residents.resume_link", slug=slug, token=token)
@@ -451,8 +453,7 @@ def saved(slug: str) -> ResponseReturnValue:
             code=code,
             link=link,
             expires_at=response.expires_at,
-            page_errors=errors,
-            email=email if errors else "",
+            form=form,
             sent_to=sent_to,
         ),
         status,
@@ -478,35 +479,25 @@ def resume(slug: str) -> ResponseReturnValue:
     state = services.availability(survey, clock.now())
     if not state.open:
         raise _closed(survey, state.reason)
-    errors: list[dict[str, str]] = []
-    code = ""
+    form = ResumeCodeForm()
     status, headers = 200, {}
-    if request.method == "POST":
-        code = request.form.get("code", "").strip()[:40]
+    if form.validate_on_submit():
+        code = form.typed
         client = request.remote_addr or "unknown"
         # Counted before the code is looked up, in one atomic step, so concurrent guesses
         # cannot all pass; a code that matches is forgiven afterwards.
         verdict = rate_limiter().hit(RESUME_GUESSES, client) if code else None
         if verdict is None:
-            errors = [{"text": "Enter the code you were given when you saved your answers", "href": "#code"}]
+            form.code.errors = ["Enter the code you were given when you saved your answers"]
         elif not verdict.allowed:
-            errors = [
-                {
-                    "text": "Too many codes that did not match have been tried from here. "
-                    "Wait an hour and try again",
-                    "href": "#code",
-                }
+            form.code.errors = [
+                "Too many codes that did not match have been tried from here. Wait an hour and try again"
             ]
             status, headers = 429, {"Retry-After": str(verdict.retry_after)}
         else:
             response = services.find_by_code(db(), survey, code)
             if response is None or (response.expires_at and response.expires_at < clock.now()):
-                errors = [
-                    {
-                        "text": "We could not find saved answers with that code. Check it and try again",
-                        "href": "#code",
-                    }
-                ]
+                form.code.errors = ["We could not find saved answers with that code. Check it and try again"]
             else:
                 token = services.rotate_token(response)
                 db().commit()
@@ -520,10 +511,9 @@ def resume(slug: str) -> ResponseReturnValue:
             title="Continue your answers",
             survey=survey,
             definition=definition,
-            page_errors=errors,
-            code=code,
+            form=form,
         ),
-        (400 if errors and status == 200 else status),
+        (form_status(form) if status == 200 else status),
         headers,
     )
 
@@ -541,18 +531,14 @@ def resume_link(slug: str, token: str) -> ResponseReturnValue:
         or response.status != ResponseStatus.IN_PROGRESS
         or (response.expires_at is not None and response.expires_at < clock.now())
     ):
+        form = ResumeCodeForm(formdata=None)
+        form.code.errors = ["That link has expired or has already been used. Enter your code instead"]
         return render_template(
             "residents/resume.html",
             title="Continue your answers",
             survey=survey,
             definition=services.definition_of(survey.published) if survey.published else None,
-            page_errors=[
-                {
-                    "text": "That link has expired or has already been used. Enter your code instead",
-                    "href": "#code",
-                }
-            ],
-            code="",
+            form=form,
         ), 404
     # A link works once: it is replaced by a new secret held only in this browser's session,
     # so a forwarded, logged or shoulder-surfed link cannot open the answers again.

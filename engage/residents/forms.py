@@ -1,0 +1,48 @@
+"""The residents' small forms around the survey: an email address for the resume link or
+to hear what happened, and the code to continue saved answers.
+
+The survey's own pages are not WTForms forms: their fields come from the survey's
+definition, and each question type reads and checks its answer
+(``surveys.question_types``, through ``surveys.runner.read_page``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextInput
+from wtforms import BooleanField, StringField
+
+from engage.followups.asking import Ask
+from engage.platform.forms import Form
+
+EMAIL_MAX = 254
+
+
+class EmailForm(Form):
+    """An email address to send the resume link and code to."""
+
+    text_labels: ClassVar[dict[str, str]] = {"email": "Email address"}
+    email = StringField("Email address", widget=GovTextInput())
+
+    @property
+    def address(self) -> str:
+        return (self.email.data or "").strip()[:EMAIL_MAX]
+
+
+class AskForm(EmailForm):
+    """An email address, and agreement to keep it, to hear what happened after the survey."""
+
+    consent = BooleanField("Your agreement", widget=GovCheckboxInput())
+
+    def ask(self) -> Ask:
+        return Ask(email=(self.email.data or "").strip(), consent=bool(self.consent.data))
+
+
+class ResumeCodeForm(Form):
+    text_labels: ClassVar[dict[str, str]] = {"code": "The code"}
+    code = StringField("Enter your code to continue your answers", widget=GovTextInput())
+
+    @property
+    def typed(self) -> str:
+        return (self.code.data or "").strip()[:40]
