@@ -1200,7 +1200,7 @@ def every_form_with_odd_values(bench: Bench) -> None:
     with bench.app.app_context():
         from engage.actions import services as plan
 
-        priority = plan.add_priority(db(), "Digital inclusion", "", clock.now())
+        priority = plan.add_priority(db(), "Digital inclusion", "", clock.now(), None)
         form = plan.NewAction(priority_id=str(priority.id), title="Drop-ins", timescale="pilot")
         plan.add_action(db(), form, clock.now(), None)
         db().add(

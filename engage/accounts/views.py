@@ -93,6 +93,7 @@ def login() -> ResponseReturnValue:
                 object_type="staff_user",
                 summary="Failed sign-in attempt",
                 actor_label="anonymous",
+                actor=None,
             )
             db().commit()
             form.email.errors = [WRONG_DETAILS]

@@ -66,7 +66,9 @@ def _clean(value: str | None, limit: int, *, multiline: bool = False) -> str:
 # --- priorities and actions -----------------------------------------------------------
 
 
-def add_priority(session: Session, title: str, description: str, now: datetime) -> Priority:
+def add_priority(
+    session: Session, title: str, description: str, now: datetime, by: StaffUser | None
+) -> Priority:
     title, description = _clean(title, TITLE_MAX), _clean(description, TEXT_MAX, multiline=True)
     errors: dict[str, str] = {}
     text_rule.collect(errors, {"title": ("The priority's title", title)}, multiline=False)
@@ -88,6 +90,7 @@ def add_priority(session: Session, title: str, description: str, now: datetime) 
         object_type="action_priority",
         object_id=priority.id,
         summary=f"Added priority '{title}'",
+        actor=by,
     )
     return priority
 
@@ -281,7 +284,12 @@ def follow_merge(session: Session, analysis: ThemeAnalysis, merged: list[str], i
 
 
 def follow_split(
-    session: Session, analysis: ThemeAnalysis, theme_id: str, label: str, parts: list[str]
+    session: Session,
+    analysis: ThemeAnalysis,
+    theme_id: str,
+    label: str,
+    parts: list[str],
+    by: StaffUser | None = None,
 ) -> int:
     """After a theme is split, every action that answered it answers each part.
 
@@ -316,6 +324,7 @@ def follow_split(
             summary=f"Links from {len(links)} action{'' if len(links) == 1 else 's'} to '{label}' "
             f"now go to each of its {len(parts)} parts",
             details={"theme": theme_id, "parts": parts, "actions": [item.action_id for item in links]},
+            actor=by,
         )
     return len(links)
 
@@ -650,7 +659,7 @@ def import_plan(
         assert timescale is not None and status is not None
         found = session.scalar(select(Priority).where(Priority.title == priority_title))
         if found is None:
-            found = add_priority(session, priority_title, "", now)
+            found = add_priority(session, priority_title, "", now, by)
             result.priorities += 1
         priority = found
         if any(a.title == title for a in priority.actions):
@@ -725,6 +734,12 @@ def _links_follow_merge(analysis: ThemeAnalysis, *, session: Session, merged: li
 
 @events.theme_split.connect
 def _links_follow_split(
-    analysis: ThemeAnalysis, *, session: Session, theme_id: str, label: str, parts: list[str]
+    analysis: ThemeAnalysis,
+    *,
+    session: Session,
+    theme_id: str,
+    label: str,
+    parts: list[str],
+    by: StaffUser | None = None,
 ) -> int:
-    return follow_split(session, analysis, theme_id, label, parts)
+    return follow_split(session, analysis, theme_id, label, parts, by)

@@ -55,7 +55,7 @@ def new_priority() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             priority = services.add_priority(
-                db(), form.title.data or "", form.description.data or "", clock.now()
+                db(), form.title.data or "", form.description.data or "", clock.now(), current_staff()
             )
         except services.ActionError as error:
             db().rollback()

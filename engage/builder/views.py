@@ -33,6 +33,7 @@ from sqlalchemy import select
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
 from engage.builder import editing
+from engage.builder import services as builder
 from engage.builder.forms import (
     ConfirmForm,
     DetailsForm,
@@ -43,14 +44,14 @@ from engage.builder.forms import (
     QuestionForm,
     check_slug,
 )
-from engage.platform import audit, clock
+from engage.platform import clock
 from engage.platform.database import db
 from engage.platform.forms import form_status
 from engage.platform.links import external_url
 from engage.staff.surveys import survey_or_404
 from surveys import services
-from surveys.definition import DefinitionError, parse, validate
-from surveys.models import Survey, SurveyVersion, VersionStatus
+from surveys.definition import parse
+from surveys.models import Survey, SurveyVersion
 
 bp = Blueprint("builder", __name__, url_prefix="/surveys")
 
@@ -89,7 +90,7 @@ STATE_TAGS = {
 
 
 def _problems(data: Definition) -> list[str]:
-    return [editing.explain(problem) for problem in validate(data)]
+    return builder.problems_in(data)
 
 
 def _save(
@@ -99,29 +100,26 @@ def _save(
     summary: str,
     details: dict[str, Any] | None = None,
 ) -> list[str]:
-    """Validate and save ``data`` as the draft, with an audit row. Problems in words, or []."""
-    problems = _problems(data)
-    if problems:
-        return problems
-    before = _latest(survey)
-    was_published = before.status != VersionStatus.DRAFT
+    """Save ``data`` as the draft (``builder.save_draft``). Problems in words, or []."""
     try:
-        version = services.save_definition(db(), data, clock.now(), created_by_id=current_staff().id)
-    except DefinitionError as error:  # validate() said yes, so this is unexpected
-        return [editing.explain(p) for p in error.problems]
-    audit.record(
-        db(),
-        action,
-        object_type="survey",
-        object_id=survey.id,
-        summary=f"{summary} ({survey.slug}, version {version.number})",
-        details={"version": version.number, **(details or {})},
-    )
+        saved = builder.save_draft(
+            db(),
+            survey,
+            data,
+            action=action,
+            summary=summary,
+            details=details,
+            by=current_staff(),
+            now=clock.now(),
+        )
+    except builder.DraftError as refused:
+        db().rollback()
+        return refused.problems
     db().commit()
-    if was_published:
+    if saved.kept is not None:
         g.builder_note = (
-            f"Your change is in a new draft, version {version.number}. "
-            f"Version {before.number} stays as it is until you publish the draft."
+            f"Your change is in a new draft, version {saved.version.number}. "
+            f"Version {saved.kept.number} stays as it is until you publish the draft."
         )
     return []
 
@@ -209,16 +207,13 @@ def new_survey() -> ResponseReturnValue:
     if form.validate_on_submit():
         slug = _new_slug(form)
         if slug is not None:
-            data = editing.new_definition(slug, form.title.data or "", form.purpose.data or "")
-            version = services.save_definition(db(), data, clock.now(), created_by_id=current_staff().id)
-            survey = version.survey
-            audit.record(
+            survey = builder.create(
                 db(),
-                "survey.created",
-                object_type="survey",
-                object_id=survey.id,
-                summary=f"Created the survey {survey.title!r} ({survey.slug})",
-                details={"slug": slug, "title": survey.title},
+                slug,
+                form.title.data or "",
+                form.purpose.data or "",
+                by=current_staff(),
+                now=clock.now(),
             )
             db().commit()
             _saved(f"The survey '{survey.title}' has been created as a draft.")
@@ -993,22 +988,14 @@ def preview(slug: str, page_id: str) -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def publish(slug: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    draft = survey.draft
-    if draft is None:
+    try:
+        version = builder.publish(db(), survey, by=current_staff(), now=clock.now())
+    except builder.DraftError as refused:
+        db().rollback()
+        return _render_overview(survey, refused.problems)
+    if version is None:
         flash("There is no draft to publish: the latest version is already published.", "info")
         return redirect(_overview_url(survey))
-    problems = _problems(draft.definition)
-    if problems:
-        return _render_overview(survey, problems)
-    version = services.publish(db(), survey, clock.now())
-    audit.record(
-        db(),
-        "survey.published",
-        object_type="survey",
-        object_id=survey.id,
-        summary=f"Published version {version.number} of {survey.slug}",
-        details={"version": version.number},
-    )
     db().commit()
     link = external_url("residents.start", slug=survey.slug)
     _saved(f"Version {version.number} of '{survey.title}' is published. Its link is {link}")
@@ -1019,19 +1006,9 @@ def publish(slug: str) -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def close(slug: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    now = clock.now()
-    if not services.availability(survey, now).open:
+    if not builder.close(db(), survey, by=current_staff(), now=clock.now()):
         flash("The survey is not open, so there is nothing to close.", "info")
         return redirect(_overview_url(survey))
-    services.close(survey, now)
-    audit.record(
-        db(),
-        "survey.closed",
-        object_type="survey",
-        object_id=survey.id,
-        summary=f"Closed {survey.slug} to new responses",
-        details={"closed_at": now.isoformat()},
-    )
     db().commit()
     _saved(f"'{survey.title}' is closed. People can no longer answer it.")
     return redirect(_overview_url(survey))
@@ -1048,16 +1025,8 @@ def duplicate(slug: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         new_slug = _new_slug(form)
         if new_slug is not None:
-            data = editing.duplicate(_latest(survey).definition, new_slug, form.title.data or "")
-            version = services.save_definition(db(), data, clock.now(), created_by_id=current_staff().id)
-            copy_of = version.survey
-            audit.record(
-                db(),
-                "survey.duplicated",
-                object_type="survey",
-                object_id=copy_of.id,
-                summary=f"Created {new_slug} as a copy of {survey.slug} version {_latest(survey).number}",
-                details={"from": survey.slug, "from_version": _latest(survey).number, "slug": new_slug},
+            copy_of = builder.duplicate(
+                db(), survey, new_slug, form.title.data or "", by=current_staff(), now=clock.now()
             )
             db().commit()
             _saved(f"'{copy_of.title}' has been created as a draft copy of '{survey.title}'.")

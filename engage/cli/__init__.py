@@ -170,6 +170,7 @@ def staff_create(email: str, role: str, name: str | None, generate_password: boo
         object_id=user.id,
         summary=f"Created {user.email} as {user.role_enum.label} from the command line",
         actor_label="command line",
+        actor=None,
     )
     session.commit()
     click.echo(f"Created {user.email} ({user.role_enum.label}).")

@@ -81,6 +81,7 @@ def import_survey(file: str) -> None:
         object_id=version.survey_id,
         summary=f"Imported {version.survey.slug} as draft version {version.number}",
         actor_label="command line",
+        actor=None,
     )
     session.commit()
     click.echo(version.survey.slug)
@@ -104,6 +105,7 @@ def publish(slug: str) -> None:
         object_id=survey.id,
         summary=f"Published version {version.number} of {slug}",
         actor_label="command line",
+        actor=None,
     )
     session.commit()
     click.echo(f"Published {slug} version {version.number}.")
@@ -123,6 +125,7 @@ def close(slug: str) -> None:
         object_id=survey.id,
         summary=f"Closed {slug}",
         actor_label="command line",
+        actor=None,
     )
     session.commit()
     click.echo(f"Closed {slug}.")

@@ -50,6 +50,7 @@ def load_demo(session: Session, instance_path: str, base_url: str = "http://127.
                 object_id=user.id,
                 summary=f"Created demo account {email} as {role.label}",
                 actor_label="demo data",
+                actor=None,
             )
             yield f"Created demo staff account {email} ({role.label})."
         elif accounts.authenticate(session, email, password) is None:

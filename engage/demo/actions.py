@@ -80,7 +80,7 @@ def load_demo_actions(session: Session, now: datetime, officer: StaffUser | None
         return
     who = officer  # the demo's plan is kept by its officer, as a real plan is by a named officer
     for title, description, steps in PLAN:
-        priority = actions.add_priority(session, title, description, now)
+        priority = actions.add_priority(session, title, description, now, None)
         for action_title, timescale, measures, keyword in steps:
             form = actions.NewAction(
                 priority_id=str(priority.id),

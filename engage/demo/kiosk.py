@@ -44,6 +44,7 @@ def load_demo_kiosk(session: Session, now: datetime, base_url: str) -> Iterator[
             object_id=device.id,
             summary=f"Added demo kiosk at {device.branch_name}",
             actor_label="demo data",
+            actor=None,
         )
     code = services.new_enrol_code(device, now)
     session.commit()

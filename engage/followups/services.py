@@ -98,6 +98,7 @@ def confirm(session: Session, follow_up: FollowUp, now: datetime) -> None:
         object_type="survey",
         object_id=follow_up.survey_id,
         summary="A resident confirmed they want to hear what happens after a survey",
+        actor=None,
     )
 
 
@@ -128,6 +129,7 @@ def forget(session: Session, follow_up: FollowUp) -> None:
         object_type="survey",
         object_id=survey_id,
         summary="A resident stopped updates about a survey; their email address was deleted",
+        actor=None,
     )
 
 

@@ -179,6 +179,7 @@ def members(slug: str) -> ResponseReturnValue:
         object_id=forum.id,
         summary=f"Viewed {len(found)} members of {forum.name}",
         details={"filter": _filter_details(chosen), "count": len(found)},
+        actor=current_staff(),
     )
     db().commit()
     return render_template(
@@ -213,6 +214,7 @@ def member_page(slug: str, member_id: int) -> ResponseReturnValue:
         object_type="forum_member",
         object_id=member.id,
         summary=f"Viewed a member of {forum.name}",
+        actor=current_staff(),
     )
     db().commit()
     full = (
@@ -299,6 +301,7 @@ def export_members(slug: str, fmt: str) -> ResponseReturnValue:
         object_id=forum.id,
         summary=f"Exported {len(rows)} members of {forum.name} as {fmt.upper()}",
         details={"format": fmt, "filter": _filter_details(chosen), "count": len(rows)},
+        actor=current_staff(),
     )
     db().commit()
     return download
@@ -375,6 +378,7 @@ def meeting_page(slug: str, meeting_id: int) -> ResponseReturnValue:
         object_type="forum_meeting",
         object_id=meeting.id,
         summary=f"Viewed who is booked on {meeting.title}",
+        actor=current_staff(),
     )
     db().commit()
     return render_template("forum_admin/meeting.html", title=meeting.title, forum=forum, meeting=meeting)

@@ -47,6 +47,7 @@ def run_purge() -> services.PurgeResult:
             summary=", ".join(f"{count} {what}" for what, count in summary.items()),
             details=summary,
             actor_label="retention job",
+            actor=None,
         )
     session.commit()
     for message in messages:

@@ -103,6 +103,33 @@ def revoke(device: KioskDevice, now: datetime) -> None:
     device.enrol_expires_at = None
 
 
+def issue_code(session: Session, device: KioskDevice, *, by: StaffUser, now: datetime) -> str:
+    """A new one-time code for staff to enrol a (replacement) tablet with (audited)."""
+    code = new_enrol_code(device, now)
+    audit.record(
+        session,
+        "kiosk.code_issued",
+        object_type="kiosk_device",
+        object_id=device.id,
+        summary=f"New enrolment code for {device.name}",
+        actor=by,
+    )
+    return code
+
+
+def withdraw(session: Session, device: KioskDevice, *, by: StaffUser, now: datetime) -> None:
+    """Revoke a tablet: it shows the set-up page until it is enrolled again (audited)."""
+    revoke(device, now)
+    audit.record(
+        session,
+        "kiosk.revoked",
+        object_type="kiosk_device",
+        object_id=device.id,
+        summary=f"Revoked kiosk {device.name} at {device.branch_name}",
+        actor=by,
+    )
+
+
 def branch_choices(session: Session) -> dict[str, str]:
     """Every branch named by a published survey: code → name."""
     found: dict[str, str] = {}

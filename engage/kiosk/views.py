@@ -118,6 +118,7 @@ def enrol() -> ResponseReturnValue:
                     object_id=device.id,
                     summary=f"{device.name} enrolled for {device.branch_name}",
                     actor_label=f"kiosk {device.name}",
+                    actor=None,
                 )
                 db().commit()
                 session.clear()
@@ -230,14 +231,7 @@ def new_code(device_id: int) -> ResponseReturnValue:
     device = _device(device_id)
     if device.revoked_at is not None:
         abort(409)
-    code = services.new_enrol_code(device, clock.now())
-    audit.record(
-        db(),
-        "kiosk.code_issued",
-        object_type="kiosk_device",
-        object_id=device.id,
-        summary=f"New enrolment code for {device.name}",
-    )
+    code = services.issue_code(db(), device, by=current_staff(), now=clock.now())
     db().commit()
     return _code_page(device, code)
 
@@ -246,14 +240,7 @@ def new_code(device_id: int) -> ResponseReturnValue:
 @role_required(Role.BRANCH_STAFF)
 def revoke(device_id: int) -> ResponseReturnValue:
     device = _device(device_id)
-    services.revoke(device, clock.now())
-    audit.record(
-        db(),
-        "kiosk.revoked",
-        object_type="kiosk_device",
-        object_id=device.id,
-        summary=f"Revoked kiosk {device.name} at {device.branch_name}",
-    )
+    services.withdraw(db(), device, by=current_staff(), now=clock.now())
     db().commit()
     flash(f"{device.name} has been revoked. It shows the set-up page until it is enrolled again", "success")
     return redirect(url_for("staff.kiosks.list_kiosks"))

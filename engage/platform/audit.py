@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from flask import has_request_context, request
-from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import Session
 
@@ -49,12 +48,15 @@ def record(
     object_id: object = None,
     summary: str = "",
     details: dict[str, Any] | None = None,
-    actor: Actor | None = None,
+    actor: Actor | None,
     actor_label: str | None = None,
 ) -> AuditEvent:
-    """Add an audit row to ``session``; it is saved with the change it describes."""
-    if actor is None and has_request_context() and getattr(current_user, "is_authenticated", False):
-        actor = current_user._get_current_object()
+    """Add an audit row to ``session``; it is saved with the change it describes.
+
+    ``actor`` is always said: the staff account that made the change (which services take
+    as ``by``), or ``None`` for the service itself or a resident (shown as ``actor_label``,
+    "system" unless given). Nothing is guessed from the request.
+    """
     label = actor_label or (actor.email if actor is not None else "system")
     event = AuditEvent(
         occurred_at=clock.now(),

@@ -25,8 +25,9 @@ _events = Namespace()
 theme_merged = _events.signal("theme-merged")
 
 #: A theme was split. Sender: the ``ThemeAnalysis``; ``session``, ``theme_id``, ``label``
-#: (the theme's name before the split), ``parts`` (the new theme ids). A receiver returns
-#: how many of its own records now follow the parts (shown to the officer).
+#: (the theme's name before the split), ``parts`` (the new theme ids), ``by`` (the officer,
+#: for the receivers' audit rows). A receiver returns how many of its own records now
+#: follow the parts (shown to the officer).
 theme_split = _events.signal("theme-split")
 
 #: An action's status changed (committed). Sender: the ``StatusChange``; no arguments.

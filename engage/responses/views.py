@@ -232,6 +232,7 @@ def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
         object_type="survey",
         object_id=survey.id,
         summary=f"Exported {len(table)} responses to {survey.title} as {fmt.upper()}",
+        actor=current_staff(),
     )
     db().commit()
     stamp = clock.today().strftime("%Y-%m-%d")
@@ -299,6 +300,7 @@ def paper_entry(slug: str) -> ResponseReturnValue:
                 object_id=survey.id,
                 summary=f"Started entering a {channel} questionnaire for {survey.slug}",
                 details={"response": started.response.public_id, "branch": branch or None},
+                actor=me,
             )
             db().commit()
             tokens = dict(session.get(SESSION_KEY) or {})

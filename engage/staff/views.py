@@ -111,6 +111,7 @@ def outbox_message(message_id: int) -> str:
         object_type="outbound_email",
         object_id=message.id,
         summary=f"Read an outbox email ({message.purpose})",
+        actor=current_staff(),
     )
     db().commit()
     # A subject that could not be sent may hold a line break: show it on one line.

@@ -469,7 +469,7 @@ def split(
     assert isinstance(op, SplitTheme)
     new_ids = list(op.new_theme_ids)
     replies = events.theme_split.send(
-        analysis, session=session, theme_id=theme_id, label=label, parts=new_ids
+        analysis, session=session, theme_id=theme_id, label=label, parts=new_ids, by=by
     )
     return Split(label, new_ids, sum(reply for _, reply in replies if isinstance(reply, int)))
 

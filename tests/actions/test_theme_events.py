@@ -33,7 +33,7 @@ def _by(officer_id: int) -> dict[str, Any]:
 
 def _action_linked_to(analysis: ThemeAnalysis, theme_ids: list[str]) -> int:
     now = clock.now()
-    priority = actions.add_priority(db(), "Digital inclusion", "", now)
+    priority = actions.add_priority(db(), "Digital inclusion", "", now, None)
     form = actions.NewAction(priority_id=str(priority.id), title="Evening opening pilot", timescale="pilot")
     action = actions.add_action(db(), form, now, None)
     for theme_id in theme_ids:

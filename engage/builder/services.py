@@ -1,0 +1,158 @@
+"""The survey builder's changes: create, save a draft, publish, close, duplicate.
+
+Each takes the officer (``by``) and the time, checks the definition with
+:func:`surveys.definition.validate` (in the officer's words, :func:`editing.explain`),
+saves through :mod:`surveys.services` and writes its own audit row. The pages only work
+out the new definition (:mod:`engage.builder.editing`), call one of these and render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engage.accounts.models import StaffUser
+from engage.builder import editing
+from engage.platform import audit
+from surveys import services as surveys
+from surveys.definition import DefinitionError, validate
+from surveys.models import Survey, SurveyVersion, VersionStatus
+from surveys.refusal import RefusedError
+
+Definition = dict[str, Any]
+
+
+class DraftError(RefusedError):
+    """A definition that cannot be saved or published: ``problems`` in the officer's words."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def problems_in(data: Definition) -> list[str]:
+    """Everything wrong with a definition, in words an officer can act on (empty if none)."""
+    return [editing.explain(problem) for problem in validate(data)]
+
+
+def _audit(
+    session: Session,
+    survey: Survey,
+    action: str,
+    summary: str,
+    details: dict[str, Any],
+    by: StaffUser,
+) -> None:
+    audit.record(
+        session, action, object_type="survey", object_id=survey.id, summary=summary, details=details, actor=by
+    )
+
+
+def create(session: Session, slug: str, title: str, purpose: str, *, by: StaffUser, now: datetime) -> Survey:
+    """A new survey: a draft with one page and one question to start from."""
+    data = editing.new_definition(slug, title, purpose)
+    survey = surveys.save_definition(session, data, now, created_by_id=by.id).survey
+    _audit(
+        session,
+        survey,
+        "survey.created",
+        f"Created the survey {survey.title!r} ({survey.slug})",
+        {"slug": slug, "title": survey.title},
+        by,
+    )
+    return survey
+
+
+@dataclass(frozen=True)
+class Saved:
+    version: SurveyVersion
+    # The published version the change did not touch (the change is in a new draft), if any.
+    kept: SurveyVersion | None
+
+
+def save_draft(
+    session: Session,
+    survey: Survey,
+    data: Definition,
+    *,
+    action: str,
+    summary: str,
+    details: dict[str, Any] | None = None,
+    by: StaffUser,
+    now: datetime,
+) -> Saved:
+    """Check ``data`` and save it as the survey's draft (a new one after publishing)."""
+    problems = problems_in(data)
+    if problems:
+        raise DraftError(problems)
+    before = survey.latest
+    try:
+        version = surveys.save_definition(session, data, now, created_by_id=by.id)
+    except DefinitionError as error:  # validate() said yes, so this is unexpected
+        raise DraftError([editing.explain(p) for p in error.problems]) from None
+    _audit(
+        session,
+        survey,
+        action,
+        f"{summary} ({survey.slug}, version {version.number})",
+        {"version": version.number, **(details or {})},
+        by,
+    )
+    return Saved(version, before if before.status != VersionStatus.DRAFT else None)
+
+
+def publish(session: Session, survey: Survey, *, by: StaffUser, now: datetime) -> SurveyVersion | None:
+    """Publish the draft; ``None`` when there is none (the latest version is published)."""
+    draft = survey.draft
+    if draft is None:
+        return None
+    problems = problems_in(draft.definition)
+    if problems:
+        raise DraftError(problems)
+    version = surveys.publish(session, survey, now)
+    _audit(
+        session,
+        survey,
+        "survey.published",
+        f"Published version {version.number} of {survey.slug}",
+        {"version": version.number},
+        by,
+    )
+    return version
+
+
+def close(session: Session, survey: Survey, *, by: StaffUser, now: datetime) -> bool:
+    """Close an open survey to new responses; False if it was not open."""
+    if not surveys.availability(survey, now).open:
+        return False
+    surveys.close(survey, now)
+    _audit(
+        session,
+        survey,
+        "survey.closed",
+        f"Closed {survey.slug} to new responses",
+        {"closed_at": now.isoformat()},
+        by,
+    )
+    return True
+
+
+def duplicate(
+    session: Session, survey: Survey, slug: str, title: str, *, by: StaffUser, now: datetime
+) -> Survey:
+    """A draft copy of the survey's latest version under a new address and title."""
+    source = survey.latest
+    data = editing.duplicate(source.definition, slug, title)
+    copy_of = surveys.save_definition(session, data, now, created_by_id=by.id).survey
+    _audit(
+        session,
+        copy_of,
+        "survey.duplicated",
+        f"Created {slug} as a copy of {survey.slug} version {source.number}",
+        {"from": survey.slug, "from_version": source.number, "slug": slug},
+        by,
+    )
+    return copy_of
