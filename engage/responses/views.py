@@ -27,9 +27,12 @@ from engage.platform import audit, clock
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
+from engage.platform.forms import form_status
 from engage.platform.links import external_url
 from engage.reports.queries import Filters
 from engage.residents.session import SESSION_KEY
+from engage.responses import services as responses
+from engage.responses.forms import PaperEntryForm
 from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from engage.themes import queries as themes
 from engage.themes.models import AnalysisStatus
@@ -280,44 +283,32 @@ def paper_entry(slug: str) -> ResponseReturnValue:
         flash("Paper questionnaires can only be entered while the survey is open.", "info")
         return redirect(url_for("staff.responses.list_responses", slug=slug))
     definition = services.definition_of(version)
-    errors: list[dict[str, str]] = []
-    channel = request.form.get("channel", "paper")
-    branch = request.form.get("branch", "")
-    if request.method == "POST":
-        if channel not in ("paper", "event"):
-            errors.append({"text": "Select where the questionnaire was filled in", "href": "#channel"})
-        if branch and definition.branch(branch) is None:
-            errors.append({"text": "Select a library from the list", "href": "#branch"})
-        if not errors:
-            me = current_staff()
-            started = services.start_response(
-                db(), version, clock.now(), channel=channel, branch_code=branch or None, entered_by_id=me.id
-            )
-            audit.record(
-                db(),
-                "response.paper_started",
-                object_type="survey",
-                object_id=survey.id,
-                summary=f"Started entering a {channel} questionnaire for {survey.slug}",
-                details={"response": started.response.public_id, "branch": branch or None},
-                actor=me,
-            )
-            db().commit()
-            tokens = dict(session.get(SESSION_KEY) or {})
-            tokens[slug] = started.token
-            session[SESSION_KEY] = tokens
-            first = runner.next_page(definition, {}, None, channel)
-            assert first is not None
-            return redirect(url_for("residents.page", slug=slug, page_id=first.id))
+    form = PaperEntryForm(definition=definition)
+    if form.validate_on_submit():
+        channel = form.channel.data or "paper"
+        started = responses.start_paper_entry(
+            db(),
+            survey,
+            version,
+            channel=channel,
+            branch=form.branch.data,
+            by=current_staff(),
+            now=clock.now(),
+        )
+        db().commit()
+        tokens = dict(session.get(SESSION_KEY) or {})
+        tokens[slug] = started.token
+        session[SESSION_KEY] = tokens
+        first = runner.next_page(definition, {}, None, channel)
+        assert first is not None
+        return redirect(url_for("residents.page", slug=slug, page_id=first.id))
     return render_template(
         "responses/paper.html",
         title="Enter a paper questionnaire",
         survey=survey,
         definition=definition,
-        page_errors=errors,
-        channel=channel,
-        branch=branch,
-    )
+        form=form,
+    ), form_status(form)
 
 
 @bp.get("/<slug>/posters")

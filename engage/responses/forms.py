@@ -1,0 +1,40 @@
+"""Staff forms about responses: starting to enter a paper or event questionnaire."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
+from wtforms import RadioField, SelectField, ValidationError
+
+from engage.platform.forms import Form, choices
+from surveys.definition import SurveyDefinition
+
+#: Where a questionnaire typed in by staff was filled in (``Response.channel``).
+STAFF_CHANNELS = {"paper": "On a paper questionnaire", "event": "At a consultation event or workshop"}
+
+
+class PaperEntryForm(Form):
+    channel = RadioField(
+        "Where was it filled in?",
+        widget=GovRadioInput(),
+        choices=choices(STAFF_CHANNELS.items()),
+        default="paper",
+        validate_choice=False,
+    )
+    branch = SelectField(
+        "Which library was it handed in at?", widget=GovSelect(), choices=[], validate_choice=False
+    )
+
+    def __init__(self, *args: Any, definition: SurveyDefinition | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.branches = {b.code: b.name for b in definition.branches()} if definition else {}
+        self.branch.choices = choices([("", "Not known"), *self.branches.items()])
+
+    def validate_channel(self, field: RadioField) -> None:
+        if field.data not in STAFF_CHANNELS:
+            raise ValidationError("Select where the questionnaire was filled in")
+
+    def validate_branch(self, field: SelectField) -> None:
+        if field.data and field.data not in self.branches:
+            raise ValidationError("Select a library from the list")
