@@ -74,14 +74,25 @@ def _label(question: Question) -> str:
 
 
 def choices(q: Question, definition: SurveyDefinition) -> dict[str, str]:
-    """The answers a choice question accepts, value → label, in order."""
-    if q.type == "likert":
-        return dict(LIKERT_SCALE)
-    if q.type == "locality":
-        return {loc.code: loc.name for loc in definition.localities}
-    if q.type == "branch":
-        return {b.code: b.name for b in definition.branches()}
+    """The answers a choice question accepts, value → label, in order (its type's row says
+    where they come from: the question's options, the scale, the areas or the libraries)."""
+    return TYPES[q.type].answers(q, definition)
+
+
+def _options(q: Question, _definition: SurveyDefinition) -> dict[str, str]:
     return q.option_labels()
+
+
+def _scale(_q: Question, _definition: SurveyDefinition) -> dict[str, str]:
+    return dict(LIKERT_SCALE)
+
+
+def _areas(_q: Question, definition: SurveyDefinition) -> dict[str, str]:
+    return {loc.code: loc.name for loc in definition.localities}
+
+
+def _libraries(_q: Question, definition: SurveyDefinition) -> dict[str, str]:
+    return {b.code: b.name for b in definition.branches()}
 
 
 def _read_other(q: Question, form: FormData, result: PageResult) -> None:
@@ -103,7 +114,7 @@ def _read_single(q: Question, form: FormData, definition: SurveyDefinition, resu
     allowed = choices(q, definition)
     if not value:
         if q.required:
-            noun = {"locality": "the area", "branch": "the library"}.get(q.type, "an answer")
+            noun = TYPES[q.type].noun
             result.errors[q.id] = f"Select {noun} for '{_label(q)}'"
         return
     if value not in allowed:
@@ -362,6 +373,10 @@ class QuestionType:
     routable: bool = True
     #: Residents type the answer.
     typed: bool = False
+    #: Where a listed question's answers come from: value → label, in order.
+    answers: Callable[[Question, SurveyDefinition], dict[str, str]] = _options
+    #: What a resident is asked to select when a required one-answer question is left empty.
+    noun: str = "an answer"
 
 
 TYPES: dict[str, QuestionType] = {
@@ -400,6 +415,7 @@ TYPES: dict[str, QuestionType] = {
             "one_choice",
             listed=True,
             counted=True,
+            answers=_scale,
         ),
         QuestionType(
             "grid",
@@ -466,6 +482,8 @@ TYPES: dict[str, QuestionType] = {
             "one_choice",
             listed=True,
             counted=True,
+            answers=_areas,
+            noun="the area",
         ),
         QuestionType(
             "branch",
@@ -476,6 +494,8 @@ TYPES: dict[str, QuestionType] = {
             "one_choice",
             listed=True,
             counted=True,
+            answers=_libraries,
+            noun="the library",
         ),
     )
 }

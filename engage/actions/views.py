@@ -26,7 +26,7 @@ from engage.followups import queries as follow_up_queries
 from engage.platform import clock, events
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
-from engage.platform.forms import form_status, refuse, summary
+from engage.platform.forms import form_status, refuse, starting_from, summary
 from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from surveys import services as survey_services
 
@@ -276,7 +276,7 @@ def import_plan() -> ResponseReturnValue:
 def edit_publication(slug: str) -> ResponseReturnValue:
     survey = survey_or_404(slug, published=True)
     page = services.publication(db(), survey)
-    form = PublicationForm(data={"intro": page.intro if page else ""})
+    form = PublicationForm(**starting_from({"intro": page.intro if page else ""}))
     if form.validate_on_submit():
         publish = form.publishing
         try:

@@ -36,12 +36,11 @@ from engage.forums.models import (
     ForumMember,
     MemberStatus,
 )
-from engage.forums.services import ForumError
 from engage.platform import audit, clock
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
-from engage.platform.forms import Form, form_status, refuse
+from engage.platform.forms import add_problems, form_status, starting_from
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
@@ -83,13 +82,6 @@ def list_forums() -> ResponseReturnValue:
     return render_template("forum_admin/list.html", title="Forums", rows=rows)
 
 
-def _show(form: Form, problems: dict[str, str]) -> None:
-    """The service's problems beside their fields, where the form found none of its own."""
-    fresh = {key: message for key, message in problems.items() if not getattr(form, key).errors}
-    if fresh:
-        refuse(form, ForumError(errors=fresh))
-
-
 def _form_page(forum: Forum | None, form: ForumForm) -> ResponseReturnValue:
     return render_template(
         "forum_admin/form.html", title="Edit forum" if forum else "New forum", forum=forum, form=form
@@ -102,7 +94,7 @@ def new_forum() -> ResponseReturnValue:
     form = ForumForm()
     if form.is_submitted():
         valid, details = form.validate(), form.details()
-        _show(form, details.problems(db()))
+        add_problems(form, details.problems(db()))
         if valid and not form.errors:
             forum = services.create_forum(db(), details, clock.now(), by=current_staff())
             db().commit()
@@ -115,10 +107,10 @@ def new_forum() -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def edit_forum(slug: str) -> ResponseReturnValue:
     forum = _forum(slug)
-    form = ForumForm(data=ForumForm.of(services.ForumDetails.of(forum)))
+    form = ForumForm(**starting_from(ForumForm.of(services.ForumDetails.of(forum))))
     if form.is_submitted():
         valid, details = form.validate(), form.details(slug=forum.slug)
-        _show(form, details.problems(db(), forum))
+        add_problems(form, details.problems(db(), forum))
         if valid and not form.errors:
             services.update_forum(db(), forum, details, by=current_staff())
             db().commit()
@@ -317,7 +309,7 @@ def email_members(slug: str) -> ResponseReturnValue:
     form = MemberEmailForm()
     if form.is_submitted():
         valid, message = form.validate(), form.message()
-        _show(form, message.problems())
+        add_problems(form, message.problems())
         if valid and not form.errors and form.confirmed.data == "yes":
             count, job = services.email_members(db(), forum, message, by=current_staff())
             if job.status == "failed":
@@ -349,7 +341,7 @@ def new_meeting(slug: str) -> ResponseReturnValue:
     form = MeetingForm()
     if form.is_submitted():
         valid, typed = form.validate(), form.meeting()
-        _show(form, typed.problems())
+        add_problems(form, typed.problems())
         if valid and not form.errors:
             meeting = services.add_meeting(db(), forum, typed, now=clock.now(), by=current_staff())
             db().commit()
@@ -405,12 +397,11 @@ def consent() -> ResponseReturnValue:
     now = clock.now()
     current = services.current_wording(db(), now)
     kind = ConsentForm.for_purposes(tuple(p["key"] for p in current.purposes))
-    form = kind(
-        data={"introduction": current.introduction, **{p["key"]: p["text"] for p in current.purposes}}
-    )
+    texts = {p["key"]: p["text"] for p in current.purposes}
+    form = kind(**starting_from({"introduction": current.introduction, **texts}))
     if form.is_submitted():
         valid, statements = form.validate(), form.statements()
-        _show(form, services.wording_problems(statements))
+        add_problems(form, services.wording_problems(statements))
         if valid and not form.errors:
             introduction = statements.pop("introduction")
             wording = services.new_wording(db(), introduction, statements, now, by=current_staff())

@@ -44,7 +44,7 @@ from engage.platform import clock, mail
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.extensions import csrf, rate_limiter
-from engage.platform.forms import Form, form_status, refuse, summary
+from engage.platform.forms import add_problems, form_status, refuse, starting_from, summary
 from engage.platform.links import external_url
 from engage.platform.ratelimit import Limit
 from engage.platform.security import mark_private
@@ -118,13 +118,6 @@ def _form_context(item: Forum, form: SignUpForm, wording: ConsentWording) -> dic
     }
 
 
-def _show(form: Form, errors: dict[str, str]) -> None:
-    """The service's problems beside their fields, where the form found none of its own."""
-    fresh = {key: message for key, message in errors.items() if not form[key].errors}
-    if fresh:
-        refuse(form, RefusedError(errors=fresh))
-
-
 def _membership_words() -> str:
     days = _settings().forum_membership_days
     if days % 365 == 0:
@@ -150,7 +143,7 @@ def register(slug: str) -> ResponseReturnValue:
             return redirect(url_for("forums.check_email", slug=item.slug))
         valid = form.validate()
         data, errors = services.validate(form.sign_up(), item, wording)
-        _show(form, errors)
+        add_problems(form, errors)
         client_limit, email_limit = _limits()
         if valid and not form.errors:
             limiter = rate_limiter()
@@ -298,18 +291,18 @@ def update(token: str) -> ResponseReturnValue:
         return _expired_link("manage")
     now = clock.now()
     wording = services.current_wording(db(), now)
-    form = SignUpForm(forum=member.forum, data=SignUpForm.of(services.SignUp.from_member(member)))
+    form = SignUpForm(forum=member.forum, **starting_from(SignUpForm.of(services.SignUp.from_member(member))))
     status = 200
     if form.is_submitted():
         valid = form.validate()
         data, errors = services.validate(form.sign_up(), member.forum, wording, need_consent=False)
-        _show(form, errors)
+        add_problems(form, errors)
         new_email = valid and not form.errors and services.email_changes(member, data.email)
         if new_email:
             clash = services.find_member(db(), member.forum, data.email)
             if clash is not None and clash.id != member.id:
                 message = "That email address is already used for another sign-up to this forum"
-                _show(form, {"email": message})
+                add_problems(form, {"email": message})
         status = 400
         if new_email and not form.errors:
             # Each change sends a link to the new address: the same limit as sign-ups.
@@ -320,7 +313,7 @@ def update(token: str) -> ResponseReturnValue:
                     "Too many links have been sent to that address in the last hour. "
                     "Your changes are still below: wait an hour and save them again"
                 )
-                _show(form, {"email": message})
+                add_problems(form, {"email": message})
                 status = 429
         if valid and not form.errors:
             changed = services.update_details(member, data, now)
@@ -417,7 +410,9 @@ def reconfirm(token: str) -> ResponseReturnValue:
         return _expired_link("manage")
     now = clock.now()
     wording = services.current_wording(db(), now)
-    form = StayForm(wording=wording, data={"purposes": [c.purpose for c in member.current_consents()]})
+    form = StayForm(
+        wording=wording, **starting_from({"purposes": [c.purpose for c in member.current_consents()]})
+    )
     if form.validate_on_submit():
         try:
             services.reconfirm(member, list(form.purposes.data or []), wording, now)

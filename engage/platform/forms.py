@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, ClassVar
 
+from flask import request
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field, PasswordField, StringField, TextAreaField, ValidationError
@@ -138,3 +139,21 @@ def summary(*forms: FlaskForm) -> list[dict[str, str]]:
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """A select's options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def starting_from(data: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments that fill a form with ``data`` when it is shown, but not when it is
+    sent: a sent form has only what was sent (a field left out of a forged POST is empty,
+    not the value it had before), like the builder's editors.
+
+    ``PublicationForm(**starting_from({"intro": page.intro}))``
+    """
+    return {} if request.method == "POST" else {"data": data}
+
+
+def add_problems(form: FlaskForm, problems: dict[str, str]) -> None:
+    """A service's problems beside their fields, where the form found none of its own: for
+    pages that show every problem at once (the form's own checks and the service's)."""
+    fresh = {key: message for key, message in problems.items() if not form[key].errors}
+    if fresh:
+        refuse(form, RefusedError(errors=fresh))

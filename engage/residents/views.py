@@ -32,7 +32,7 @@ from engage.platform import clock, mail
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.extensions import rate_limiter
-from engage.platform.forms import form_status, refuse
+from engage.platform.forms import add_problems, form_status
 from engage.platform.links import external_url
 from engage.platform.ratelimit import Limit, Verdict
 from engage.platform.security import mark_private
@@ -41,7 +41,6 @@ from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY, field_anc
 from surveys import question_types, runner, services
 from surveys.definition import Page, SurveyDefinition
 from surveys.models import Response, ResponseStatus, Survey, SurveyVersion
-from surveys.refusal import RefusedError
 
 bp = Blueprint("residents", __name__, url_prefix="/s")
 
@@ -381,9 +380,7 @@ def done(slug: str) -> ResponseReturnValue:
         form.validate()
         ask = form.ask()
         ask.check(client=request.remote_addr or "unknown")
-        fresh = {key: message for key, message in ask.errors.items() if not form[key].errors}
-        if fresh:
-            refuse(form, RefusedError(errors=fresh))
+        add_problems(form, ask.errors)
         if not form.errors:
             follow_up.record(submitted, definition.title, ask)
     return render_template(
