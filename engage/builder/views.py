@@ -419,6 +419,44 @@ def _choosing_answers() -> bool:
     return request.method == "POST" and request.form.get("action") == "pick"
 
 
+@dataclass(frozen=True)
+class _Change:
+    """One edit a page or question editor made to the definition, ready to save."""
+
+    action: str  # the audit action, like "survey.page_added"
+    summary: str
+    details: dict[str, Any]
+    done: str  # the message shown once it is saved
+    anchor: str  # where on the overview the officer lands: "page-<id>" or "question-<id>"
+
+
+def _edit(
+    survey: Survey,
+    data: Definition,
+    form: PageForm | QuestionForm,
+    change: Callable[[], _Change | str],
+    show: Callable[[list[str]], ResponseReturnValue],
+) -> ResponseReturnValue:
+    """The one way every page and question editor (adding or changing) works.
+
+    When the officer sent a valid form (and is not just picking a routing question's
+    answers), ``change`` edits ``data`` and says what it did, or returns the overview
+    anchor when nothing changed; the draft is saved with its audit row
+    (``builder.save_draft``) and the officer goes back to the overview. Otherwise, or if
+    the draft cannot be saved, ``show`` draws the editor with the problems.
+    """
+    if _choosing_answers() or not form.validate_on_submit():
+        return show([])
+    made = change()
+    if isinstance(made, str):
+        return redirect(_overview_url(survey, made))
+    problems = _save(survey, data, made.action, made.summary, made.details)
+    if problems:
+        return show(problems)
+    _saved(made.done)
+    return redirect(_overview_url(survey, made.anchor))
+
+
 # --- Pages -----------------------------------------------------------------------------------
 
 
@@ -447,17 +485,14 @@ def page_new(slug: str) -> ResponseReturnValue:
     data = _data(survey)
     form = PageForm()
     _setup_routing(form, data, None, None)
-    page_errors: list[str] = []
-    if not _choosing_answers() and form.validate_on_submit():
+    if request.method == "GET":
+        form.route.data = "everyone"
+
+    def add() -> _Change:
         # A page needs a question: the officer goes straight on to add one. Until then the
         # page holds a placeholder so the draft stays valid.
-        page_id = editing.add_page(
-            data,
-            form.title.data or "",
-            form.intro.data or "",
-            form.condition,
-            questions=[],
-        )
+        title = form.title.data or ""
+        page_id = editing.add_page(data, title, form.intro.data or "", form.condition, questions=[])
         placeholder = editing.build_question(
             editing.make_id(editing.DEFAULT_QUESTION_TEXT, editing.question_ids(data)),
             "long_text",
@@ -465,22 +500,18 @@ def page_new(slug: str) -> ResponseReturnValue:
             {"required": False},
         )
         editing.get_page(data, page_id)["questions"].append(placeholder)
-        page_errors = _save(
-            survey,
-            data,
+        return _Change(
             "survey.page_added",
-            f"Added the page {form.title.data!r}",
+            f"Added the page {title!r}",
             {"page": page_id, "show_if": form.condition},
+            f"The page '{title}' has been added with one optional long text question. "
+            "Change that question or add others.",
+            f"page-{page_id}",
         )
-        if not page_errors:
-            _saved(
-                f"The page '{form.title.data}' has been added with one optional long text question. "
-                "Change that question or add others."
-            )
-            return redirect(_overview_url(survey, f"page-{page_id}"))
-    elif request.method == "GET":
-        form.route.data = "everyone"
-    return _page_form_response(survey, data, form, None, page_errors)
+
+    return _edit(
+        survey, data, form, add, lambda problems: _page_form_response(survey, data, form, None, problems)
+    )
 
 
 @bp.route("/<slug>/pages/<page_id>", methods=["GET", "POST"])
@@ -496,24 +527,24 @@ def page_edit(slug: str, page_id: str) -> ResponseReturnValue:
     else:
         form = PageForm()
     _setup_routing(form, data, page_id, existing)
-    page_errors: list[str] = []
-    if not _choosing_answers() and form.validate_on_submit():
+
+    def update() -> _Change | str:
         before = {k: page.get(k) for k in ("title", "intro", "show_if")}
         editing.update_page(data, page_id, form.title.data or "", form.intro.data or "", form.condition)
         after = {k: page.get(k) for k in ("title", "intro", "show_if")}
         if before == after:
-            return redirect(_overview_url(survey, f"page-{page_id}"))
-        page_errors = _save(
-            survey,
-            data,
+            return f"page-{page_id}"
+        return _Change(
             "survey.page_updated",
-            f"Changed the page {page['title']!r}",
+            f"Changed the page {after['title']!r}",
             {"page": page_id, "before": before, "after": after},
+            f"The page '{after['title']}' has been saved.",
+            f"page-{page_id}",
         )
-        if not page_errors:
-            _saved(f"The page '{page['title']}' has been saved.")
-            return redirect(_overview_url(survey, f"page-{page_id}"))
-    return _page_form_response(survey, data, form, page, page_errors)
+
+    return _edit(
+        survey, data, form, update, lambda problems: _page_form_response(survey, data, form, page, problems)
+    )
 
 
 # --- Questions ---------------------------------------------------------------------------------
@@ -664,31 +695,26 @@ def question_new(slug: str, page_id: str) -> ResponseReturnValue:
         form = QuestionForm()
     form.kind = kind
     _setup_routing(form, data, page_id, None)
-    page_errors: list[str] = []
-    if not _choosing_answers() and form.validate_on_submit():
+
+    def add() -> _Change:
         text = form.text.data or ""
-        fields = _question_fields(form, kind, None)
-        question_id = editing.add_question(data, page_id, kind, text, fields)
+        question_id = editing.add_question(data, page_id, kind, text, _question_fields(form, kind, None))
         replaced = _drop_placeholder(data, page_id, question_id)
-        page_errors = _save(
-            survey,
-            data,
+        return _Change(
             "survey.question_added",
             f"Added the question {text!r} to the page {page['title']!r}",
             {"page": page_id, "question": editing.get_question(data, question_id), "replaced": replaced},
+            f"The question '{text}' has been added.",
+            f"question-{question_id}",
         )
-        if not page_errors:
-            _saved(f"The question '{text}' has been added.")
-            return redirect(_overview_url(survey, f"question-{question_id}"))
-    return _question_form_response(
+
+    change_type = url_for("staff.builder.question_new", slug=slug, page_id=page_id)
+    return _edit(
         survey,
         data,
         form,
-        kind,
-        page,
-        None,
-        page_errors,
-        url_for("staff.builder.question_new", slug=slug, page_id=page_id),
+        add,
+        lambda problems: _question_form_response(survey, data, form, kind, page, None, problems, change_type),
     )
 
 
@@ -739,34 +765,31 @@ def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
         form = QuestionForm()
     form.kind = kind
     _setup_routing(form, data, page["id"], existing)
-    page_errors: list[str] = []
-    if not _choosing_answers() and form.validate_on_submit():
+
+    def update() -> _Change | str:
         before = copy.deepcopy(question)
-        editing.update_question(
-            data, question_id, kind, form.text.data or "", _question_fields(form, kind, question)
-        )
+        fields = _question_fields(form, kind, question)
+        editing.update_question(data, question_id, kind, form.text.data or "", fields)
         after = editing.get_question(data, question_id)
         if before == after:
-            return redirect(_overview_url(survey, f"question-{question_id}"))
-        page_errors = _save(
-            survey,
-            data,
+            return f"question-{question_id}"
+        return _Change(
             "survey.question_updated",
             f"Changed the question {after['text']!r}",
             {"question": question_id, "before": before, "after": after},
+            f"The question '{after['text']}' has been saved.",
+            f"question-{question_id}",
         )
-        if not page_errors:
-            _saved(f"The question '{after['text']}' has been saved.")
-            return redirect(_overview_url(survey, f"question-{question_id}"))
-    return _question_form_response(
+
+    change_type = url_for("staff.builder.question_type", slug=slug, question_id=question_id)
+    return _edit(
         survey,
         data,
         form,
-        kind,
-        page,
-        question,
-        page_errors,
-        url_for("staff.builder.question_type", slug=slug, question_id=question_id),
+        update,
+        lambda problems: _question_form_response(
+            survey, data, form, kind, page, question, problems, change_type
+        ),
     )
 
 
