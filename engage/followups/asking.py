@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -32,10 +31,6 @@ class Ask:
     errors: dict[str, str] = field(default_factory=dict)
     status: int = 400
     sent_to: str | None = None
-
-    @classmethod
-    def read(cls, form: Any) -> Ask:
-        return cls(email=str(form.get("email", "")).strip(), consent=form.get("consent") == "yes")
 
     def check(self, client: str) -> None:
         problem = text.problem("Email address", self.email)

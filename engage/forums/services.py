@@ -123,20 +123,6 @@ class SignUp:
     purposes: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_form(cls, form: Any) -> SignUp:
-        return cls(
-            name=form.get("name", ""),
-            email=form.get("email", ""),
-            organisation=form.get("organisation", ""),
-            role=form.get("role", ""),
-            organisation_type=form.get("organisation_type", ""),
-            localities=form.getlist("localities"),
-            interests=form.getlist("interests"),
-            access_needs=form.get("access_needs", ""),
-            purposes=form.getlist("purposes"),
-        )
-
-    @classmethod
     def from_member(cls, member: ForumMember) -> SignUp:
         return cls(
             name=member.name or "",
@@ -227,10 +213,6 @@ def validate(
 
 FIELD_ORDER = ["name", "email", "organisation", "role", "organisation_type", "localities", "interests"]
 FIELD_ORDER += ["access_needs", "purposes"]
-
-
-def ordered_errors(errors: dict[str, str]) -> list[tuple[str, str]]:
-    return [(key, errors[key]) for key in FIELD_ORDER if key in errors]
 
 
 # --- consent wording ----------------------------------------------------------------
