@@ -438,6 +438,7 @@ def saved(slug: str) -> ResponseReturnValue:
             expires=clock.local(response.expires_at).strftime("%-d %B %Y") if response.expires_at else "",
         )
         sent_to = email
+        form = EmailForm(formdata=None)  # sent: the box is empty for another address
     db().commit()
     if message is not None:
         mail.dispatch(message)
