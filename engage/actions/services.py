@@ -665,15 +665,15 @@ def import_plan(
         if any(a.title == title for a in priority.actions):
             result.already += 1
             continue
-        form = NewAction(
+        form = NewAction(  # add_action cleans the text (surveys.text) as it does a form's
             priority_id=str(priority.id),
             title=title,
-            description=_clean(row.get("description"), TEXT_MAX, multiline=True),
-            lead_officer=_clean(row.get("lead_officer"), LEAD_MAX),
+            description=str(row.get("description") or ""),
+            lead_officer=str(row.get("lead_officer") or ""),
             timescale=timescale[0],
             due_on=timescale[1],
-            outputs=_clean(row.get("outputs"), TEXT_MAX, multiline=True),
-            outcomes=_clean(row.get("outcomes"), TEXT_MAX, multiline=True),
+            outputs=str(row.get("outputs") or ""),
+            outcomes=str(row.get("outcomes") or ""),
         )
         action = add_action(session, form, now, by)
         session.refresh(priority)

@@ -99,16 +99,13 @@ def _unlinked_themes(action: Action) -> list[ThemeRef]:
     return [ref for ref in services.all_themes(db()) if (ref.analysis.id, ref.theme_id) not in taken]
 
 
-def _refused_link(action: Action, error: services.ActionError) -> LinkThemeForm:
-    form = LinkThemeForm(themes=_unlinked_themes(action))
-    refuse(form, error)
-    return form
-
-
 def _detail(
-    action: Action, link_form: LinkThemeForm | None = None, status_form: StatusForm | None = None
+    action: Action,
+    *,
+    link_refused: services.ActionError | None = None,
+    status_form: StatusForm | None = None,
 ) -> ResponseReturnValue:
-    """The action's page; the form that was sent comes back with what was typed and why it was refused."""
+    """The action's page; a refused form comes back with what was sent and why it was refused."""
     residents, by_locality = services.residents_behind(action)
     linked = [(item, queries.theme_ref(item.analysis, item.theme_id)) for item in action.links]
     choices = _unlinked_themes(action)
@@ -117,7 +114,11 @@ def _detail(
         if item.analysis.survey.published is not None:
             definition = survey_services.definition_of(item.analysis.survey.published)
             localities.update({loc.code: loc.name for loc in definition.localities})
-    link_form = link_form or LinkThemeForm(formdata=None, themes=choices)
+    link_form = (
+        LinkThemeForm(themes=choices) if link_refused else LinkThemeForm(formdata=None, themes=choices)
+    )
+    if link_refused:
+        refuse(link_form, link_refused)
     status_form = status_form or StatusForm(formdata=None, current=action.status)
     page_errors = summary(link_form, status_form)
     return render_template(
@@ -172,7 +173,7 @@ def link_theme(action_id: int) -> ResponseReturnValue:
         services.link(db(), action, form.theme.data or "", clock.now(), current_staff())
     except services.ActionError as error:
         db().rollback()
-        return _detail(_action(action_id), link_form=_refused_link(_action(action_id), error))
+        return _detail(_action(action_id), link_refused=error)
     db().commit()
     flash("Linked the theme to this action", "success")
     return redirect(url_for("staff.actions.detail", action_id=action.id))
@@ -186,7 +187,7 @@ def unlink_theme(action_id: int, link_id: int) -> ResponseReturnValue:
         services.unlink(db(), action, link_id, current_staff())
     except services.ActionError as error:
         db().rollback()
-        return _detail(_action(action_id), link_form=_refused_link(_action(action_id), error))
+        return _detail(_action(action_id), link_refused=error)
     db().commit()
     flash("Removed the link", "success")
     return redirect(url_for("staff.actions.detail", action_id=action.id))

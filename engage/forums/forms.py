@@ -23,7 +23,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 
 from engage.forums.models import INTEREST_AREAS, ORGANISATION_TYPES, ConsentWording, Forum
-from engage.forums.services import AUDIENCES, LABELS, ForumDetails, MemberEmail, NewMeeting, SignUp
+from engage.forums.services import (
+    AUDIENCES,
+    FORUM_CAPACITY_MAX,
+    LABELS,
+    ForumDetails,
+    MemberEmail,
+    NewMeeting,
+    SignUp,
+)
 from engage.platform import inputs
 from engage.platform.forms import Form, OptionalDateField, choices
 
@@ -67,7 +75,7 @@ class ForumForm(Form):
             purpose=(self.purpose.data or "").strip(),
             localities=_lines(self.localities.data),
             interests=[i for i in self.interests.data or [] if i in INTEREST_AREAS],
-            capacity=inputs.whole_number(capacity, 1, 10**9) if capacity else None,
+            capacity=inputs.whole_number(capacity, 1, FORUM_CAPACITY_MAX) if capacity else None,
             capacity_typed=capacity,
             opens_on=self.opens_on.data if isinstance(self.opens_on.data, date) else None,
             closes_on=self.closes_on.data if isinstance(self.closes_on.data, date) else None,

@@ -93,9 +93,10 @@ def _form_page(forum: Forum | None, form: ForumForm) -> ResponseReturnValue:
 def new_forum() -> ResponseReturnValue:
     form = ForumForm()
     if form.is_submitted():
-        valid, details = form.validate(), form.details()
+        form.validate()
+        details = form.details()
         add_problems(form, details.problems(db()))
-        if valid and not form.errors:
+        if not form.errors:
             forum = services.create_forum(db(), details, clock.now(), by=current_staff())
             db().commit()
             flash(f"{forum.name} has been created", "success")
@@ -109,9 +110,10 @@ def edit_forum(slug: str) -> ResponseReturnValue:
     forum = _forum(slug)
     form = ForumForm(**starting_from(ForumForm.of(services.ForumDetails.of(forum))))
     if form.is_submitted():
-        valid, details = form.validate(), form.details(slug=forum.slug)
+        form.validate()
+        details = form.details(slug=forum.slug)
         add_problems(form, details.problems(db(), forum))
-        if valid and not form.errors:
+        if not form.errors:
             services.update_forum(db(), forum, details, by=current_staff())
             db().commit()
             flash("Your changes have been saved", "success")
@@ -308,16 +310,17 @@ def email_members(slug: str) -> ResponseReturnValue:
     forum = _forum(slug)
     form = MemberEmailForm()
     if form.is_submitted():
-        valid, message = form.validate(), form.message()
+        form.validate()
+        message = form.message()
         add_problems(form, message.problems())
-        if valid and not form.errors and form.confirmed.data == "yes":
+        if not form.errors and form.confirmed.data == "yes":
             count, job = services.email_members(db(), forum, message, by=current_staff())
             if job.status == "failed":
                 flash("The emails could not be queued. Nothing was sent; try again later", "error")
             else:
                 flash(f"Your email is being sent to {count} people in the background", "success")
             return redirect(url_for("staff.forums.forum_page", slug=slug))
-        if valid and not form.errors:
+        if not form.errors:
             return render_template(
                 "forum_admin/email_confirm.html",
                 title="Check your email before sending",
@@ -340,9 +343,10 @@ def new_meeting(slug: str) -> ResponseReturnValue:
     forum = _forum(slug)
     form = MeetingForm()
     if form.is_submitted():
-        valid, typed = form.validate(), form.meeting()
+        form.validate()
+        typed = form.meeting()
         add_problems(form, typed.problems())
-        if valid and not form.errors:
+        if not form.errors:
             meeting = services.add_meeting(db(), forum, typed, now=clock.now(), by=current_staff())
             db().commit()
             flash("The meeting has been added. Members can book from their forum page", "success")
@@ -400,9 +404,10 @@ def consent() -> ResponseReturnValue:
     texts = {p["key"]: p["text"] for p in current.purposes}
     form = kind(**starting_from({"introduction": current.introduction, **texts}))
     if form.is_submitted():
-        valid, statements = form.validate(), form.statements()
+        form.validate()
+        statements = form.statements()
         add_problems(form, services.wording_problems(statements))
-        if valid and not form.errors:
+        if not form.errors:
             introduction = statements.pop("introduction")
             wording = services.new_wording(db(), introduction, statements, now, by=current_staff())
             db().commit()

@@ -141,11 +141,11 @@ def register(slug: str) -> ResponseReturnValue:
             # A bot filled in the field people never see: look the same, keep nothing.
             log.info("Forum sign-up for %s dropped: honeypot field filled in", item.slug)
             return redirect(url_for("forums.check_email", slug=item.slug))
-        valid = form.validate()
+        form.validate()
         data, errors = services.validate(form.sign_up(), item, wording)
         add_problems(form, errors)
         client_limit, email_limit = _limits()
-        if valid and not form.errors:
+        if not form.errors:
             limiter = rate_limiter()
             blocked = not limiter.hit(client_limit, request.remote_addr or "unknown").allowed
             if not blocked:
@@ -161,7 +161,7 @@ def register(slug: str) -> ResponseReturnValue:
                     ),
                 )
                 status = 429
-        if valid and not form.errors:
+        if not form.errors:
             outcome = services.sign_up(db(), item, data, wording, now, _retention())
             message = _sign_up_email(outcome)
             db().commit()
@@ -294,10 +294,10 @@ def update(token: str) -> ResponseReturnValue:
     form = SignUpForm(forum=member.forum, **starting_from(SignUpForm.of(services.SignUp.from_member(member))))
     status = 200
     if form.is_submitted():
-        valid = form.validate()
+        form.validate()
         data, errors = services.validate(form.sign_up(), member.forum, wording, need_consent=False)
         add_problems(form, errors)
-        new_email = valid and not form.errors and services.email_changes(member, data.email)
+        new_email = not form.errors and services.email_changes(member, data.email)
         if new_email:
             clash = services.find_member(db(), member.forum, data.email)
             if clash is not None and clash.id != member.id:
@@ -315,7 +315,7 @@ def update(token: str) -> ResponseReturnValue:
                 )
                 add_problems(form, {"email": message})
                 status = 429
-        if valid and not form.errors:
+        if not form.errors:
             changed = services.update_details(member, data, now)
             messages = []
             done = "details" if changed else "nothing"

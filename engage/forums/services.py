@@ -806,7 +806,7 @@ class ForumDetails:
     localities: list[str] = field(default_factory=list)
     interests: list[str] = field(default_factory=list)
     capacity: int | None = None
-    capacity_typed: str = ""  # what was typed, to tell "left empty" from "not a number"
+    capacity_typed: str = ""  # what was typed: not empty with no capacity means not 1 to the maximum
     opens_on: date | None = None
     closes_on: date | None = None
 
@@ -843,7 +843,7 @@ class ForumDetails:
             errors["purpose"] = "The purpose must be 5,000 characters or fewer"
         if any(len(line) > 80 for line in self.localities):
             errors["localities"] = "Each area must be 80 characters or fewer"
-        if self.capacity_typed and (self.capacity is None or not 1 <= self.capacity <= FORUM_CAPACITY_MAX):
+        if self.capacity_typed and self.capacity is None:
             errors["capacity"] = (
                 f"Capacity must be a whole number of people from 1 to {FORUM_CAPACITY_MAX:,}, or left empty"
             )

@@ -24,7 +24,7 @@ from engage.themes.snapshot import SnapshotTheme
 SPLIT_PARTS = ("2", "3", "4", "5")
 
 
-class _CodebookForm(Form):
+class CodebookForm(Form):
     """One codebook change; ``action`` says which, and names the form's field ids."""
 
     action_name: ClassVar[str] = ""
@@ -45,20 +45,20 @@ def _theme_select(label: str) -> SelectField:
     return SelectField(label, widget=GovSelect(), choices=[], validate_choice=False)
 
 
-class RenameForm(_CodebookForm):
+class RenameForm(CodebookForm):
     action_name = "rename"
     text_labels: ClassVar[dict[str, str]] = {"label": "The theme's name"}
     theme = _theme_select("Theme")
     label = StringField("New name", widget=GovTextInput())
 
 
-class MergeForm(_CodebookForm):
+class MergeForm(CodebookForm):
     action_name = "merge"
     theme = _theme_select("Merge this theme")
     into = _theme_select("into this theme (its name is kept)")
 
 
-class SplitForm(_CodebookForm):
+class SplitForm(CodebookForm):
     action_name = "split"
     theme = _theme_select("Theme")
     parts = SelectField(
@@ -75,12 +75,12 @@ class SplitForm(_CodebookForm):
         return inputs.whole_number(self.parts.data or "", 0, 99) or 0
 
 
-class SetAsideForm(_CodebookForm):
+class SetAsideForm(CodebookForm):
     action_name = "not_relevant"
     theme = _theme_select("Theme")
 
 
-class MoveAnswerForm(_CodebookForm):
+class MoveAnswerForm(CodebookForm):
     """Drawn once per answer on a theme's page (``themes/theme.html``); read here."""
 
     action_name = "move"
@@ -88,7 +88,7 @@ class MoveAnswerForm(_CodebookForm):
     into = HiddenField()
 
 
-CODEBOOK_FORMS: dict[str, type[_CodebookForm]] = {
+CODEBOOK_FORMS: dict[str, type[CodebookForm]] = {
     form.action_name: form for form in (RenameForm, MergeForm, SplitForm, SetAsideForm, MoveAnswerForm)
 }
 

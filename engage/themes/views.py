@@ -15,12 +15,13 @@ from engage.actions import queries as action_queries
 from engage.platform import clock, jobs
 from engage.platform.database import db
 from engage.platform.errors import summary_items
-from engage.platform.forms import Form, form_status, refuse, summary
+from engage.platform.forms import form_status, refuse, summary
 from engage.reports.queries import Filters, submitted_ids
 from engage.staff.surveys import survey_or_404
 from engage.themes import queries, services
 from engage.themes.forms import (
     CODEBOOK_FORMS,
+    CodebookForm,
     MergeForm,
     MoveAnswerForm,
     NoteForm,
@@ -68,7 +69,7 @@ def question(slug: str, question_id: str) -> ResponseReturnValue:
     return _page(slug, question_id)
 
 
-def _edit_forms(analysis: ThemeAnalysis | None, sent: Form | None = None) -> dict[str, Form]:
+def _edit_forms(analysis: ThemeAnalysis | None, sent: CodebookForm | None = None) -> dict[str, CodebookForm]:
     """The codebook forms of the question page, empty but for the one that was sent back."""
     themes = analysis.snapshot.themes if analysis else []
     drawn = {name: form(formdata=None, themes=themes) for name, form in CODEBOOK_FORMS.items()}
@@ -81,7 +82,7 @@ def _page(
     slug: str,
     question_id: str,
     *,
-    sent: Form | None = None,
+    sent: CodebookForm | None = None,
     message: str | None = None,
     anchor: str = "themes",
 ) -> ResponseReturnValue:

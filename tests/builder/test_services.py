@@ -19,17 +19,24 @@ from engage.platform.models import AuditEvent
 NOW = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 
 
+@pytest.fixture
+def officer_id(make_staff: Callable[..., StaffUser]) -> int:
+    return make_staff(Role.OFFICER).id
+
+
+def _officer(officer_id: int) -> StaffUser:
+    by = db().get(StaffUser, officer_id)
+    assert by is not None
+    return by
+
+
 def _audit(action: str) -> AuditEvent:
     return db().scalars(select(AuditEvent).where(AuditEvent.action == action)).one()
 
 
-def test_each_change_is_audited_as_the_officer_who_made_it(
-    app: Flask, make_staff: Callable[..., StaffUser]
-) -> None:
-    officer_id = make_staff(Role.OFFICER).id
+def test_each_change_is_audited_as_the_officer_who_made_it(app: Flask, officer_id: int) -> None:
     with app.app_context():
-        by = db().get(StaffUser, officer_id)
-        assert by is not None
+        by = _officer(officer_id)
         survey = builder.create(db(), "spring-views", "Spring views", "What you think.", by=by, now=NOW)
         data = editing.duplicate(survey.latest.definition, "spring-views", "Spring views, 2027")
         saved = builder.save_draft(
@@ -53,12 +60,10 @@ def test_each_change_is_audited_as_the_officer_who_made_it(
 
 
 def test_a_definition_that_does_not_validate_is_refused_in_the_officers_words(
-    app: Flask, make_staff: Callable[..., StaffUser]
+    app: Flask, officer_id: int
 ) -> None:
-    officer_id = make_staff(Role.OFFICER).id
     with app.app_context():
-        by = db().get(StaffUser, officer_id)
-        assert by is not None
+        by = _officer(officer_id)
         survey = builder.create(db(), "autumn", "Autumn", "Why.", by=by, now=NOW)
         broken = editing.duplicate(survey.latest.definition, "autumn", "")
         with pytest.raises(builder.DraftError) as refused:
