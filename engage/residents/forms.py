@@ -13,10 +13,8 @@ from typing import ClassVar
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextInput
 from wtforms import BooleanField, StringField
 
-from engage.followups.asking import Ask
+from engage.followups.asking import EMAIL_MAX, Ask
 from engage.platform.forms import Form
-
-EMAIL_MAX = 254
 
 
 class EmailForm(Form):
