@@ -7,7 +7,7 @@ officer (or the ``surveys import`` command) can fix a file in one go.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -43,6 +43,11 @@ LIKERT_SCALE: tuple[tuple[str, str], ...] = (
     ("strongly_disagree", "Strongly disagree"),
 )
 DEFAULT_RESUME_DAYS = 30
+SCHEMA_VERSION = 1
+
+# A routing rule exactly as the schema writes it: {"question", "equals" | "any_of" |
+# "not_answered"} or {"all" | "any": [rules]}. surveys.runner evaluates it.
+Condition = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -69,11 +74,22 @@ class Option:
     hint: str = ""
     exclusive: bool = False
 
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"value": self.value, "label": self.label}
+        if self.hint:
+            data["hint"] = self.hint
+        if self.exclusive:
+            data["exclusive"] = True
+        return data
+
 
 @dataclass(frozen=True)
 class Statement:
     id: str
     text: str
+
+    def to_data(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -96,7 +112,46 @@ class Question:
     earliest: date | None = None
     latest: date | None = None
     kiosk_skip: bool = False
-    show_if: dict[str, Any] | None = None
+    show_if: Condition | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        """The question in the schema's JSON shape, leaving out what is at its default."""
+        kind = self.type
+        data: dict[str, Any] = {"id": self.id, "type": kind, "text": self.text}
+        if self.hint:
+            data["hint"] = self.hint
+        if not self.required:
+            data["required"] = False
+        if kind in CHOICE_TYPES or self.options:
+            data["options"] = [o.to_data() for o in self.options]
+        if self.other_label is not None:
+            other: dict[str, Any] = {"label": self.other_label}
+            if self.other_max_length != OTHER_MAX_LENGTH:
+                other["max_length"] = self.other_max_length
+            data["other"] = other
+        if kind == "grid" or self.statements:
+            data["statements"] = [s.to_data() for s in self.statements]
+        if self.top_n:
+            data["top_n"] = self.top_n
+        if self.max_length and self.max_length != DEFAULT_MAX_LENGTH.get(kind, 0):
+            data["max_length"] = self.max_length
+        if self.min is not None:
+            data["min"] = self.min
+        if self.max is not None:
+            data["max"] = self.max
+        if not self.integer:
+            data["integer"] = False
+        if self.suffix:
+            data["suffix"] = self.suffix
+        if self.earliest is not None:
+            data["earliest"] = self.earliest.isoformat()
+        if self.latest is not None:
+            data["latest"] = self.latest.isoformat()
+        if self.kiosk_skip:
+            data["kiosk"] = "skip"
+        if self.show_if is not None:
+            data["show_if"] = self.show_if
+        return data
 
     def option_labels(self) -> dict[str, str]:
         labels = {o.value: o.label for o in self.options}
@@ -113,8 +168,17 @@ class Page:
     title: str
     questions: tuple[Question, ...]
     intro: str = ""
-    show_if: dict[str, Any] | None = None
+    show_if: Condition | None = None
     is_equality: bool = False
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "title": self.title}
+        if self.intro:
+            data["intro"] = self.intro
+        if self.show_if is not None:
+            data["show_if"] = self.show_if
+        data["questions"] = [q.to_data() for q in self.questions]
+        return data
 
 
 @dataclass(frozen=True)
@@ -129,6 +193,12 @@ class Locality:
     code: str
     name: str
     branches: tuple[Branch, ...] = ()
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code, "name": self.name}
+        if self.branches:
+            data["branches"] = [{"code": b.code, "name": b.name} for b in self.branches]
+        return data
 
 
 @dataclass(frozen=True)
@@ -146,7 +216,39 @@ class SurveyDefinition:
     kiosk_keeps_unfinished: bool = False
     offers_follow_up: bool = True
     localities: tuple[Locality, ...] = ()
-    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def to_data(self) -> dict[str, Any]:
+        """The definition in the schema's JSON shape (what is stored and downloaded).
+
+        Values at their defaults are left out, so ``parse(d.to_data()) == d`` and a
+        definition written by hand keeps its shape through the builder.
+        """
+        data: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "slug": self.slug,
+            "title": self.title,
+            "purpose": self.purpose,
+        }
+        if self.what_happens:
+            data["what_happens"] = self.what_happens
+        if self.duration_minutes is not None:
+            data["duration_minutes"] = self.duration_minutes
+        if self.opens_at is not None:
+            data["opens_at"] = _format_datetime(self.opens_at)
+        if self.closes_at is not None:
+            data["closes_at"] = _format_datetime(self.closes_at)
+        if self.resume_days != DEFAULT_RESUME_DAYS:
+            data["resume_days"] = self.resume_days
+        if self.equality_section:
+            data["equality_section"] = True
+        if self.kiosk_keeps_unfinished:
+            data["kiosk_unfinished"] = "keep"
+        if not self.offers_follow_up:
+            data["follow_up"] = False
+        if self.localities:
+            data["localities"] = [loc.to_data() for loc in self.localities]
+        data["pages"] = [p.to_data() for p in self.pages]
+        return data
 
     @property
     def all_pages(self) -> tuple[Page, ...]:
@@ -205,6 +307,10 @@ def _parse_datetime(value: str | None) -> datetime | None:
     if value is None:
         return None
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _format_datetime(moment: datetime) -> str:
+    return moment.isoformat()
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -492,7 +598,6 @@ def parse(data: Any) -> SurveyDefinition:
             )
             for p in data["pages"]
         ),
-        raw=data,
     )
 
 

@@ -1,25 +1,40 @@
-"""Pure edits to a survey definition dict, for the officer survey builder.
+"""Pure edits to a typed survey definition, for the officer survey builder.
 
-Every function here changes (or reads) a definition in the JSON shape of
-``surveys/schema/survey.schema.json``. None of them validates the whole
-definition: the views call :func:`surveys.definition.validate` on the result and
-show any problems before anything is saved.
+Every function here reads a :class:`surveys.definition.SurveyDefinition` and returns a
+new one (they are frozen dataclasses, changed with ``dataclasses.replace``). None of
+them checks the whole definition: :func:`engage.builder.services.save_draft` validates
+the result's JSON (``to_data()``) and refuses it, in the officer's words, before
+anything is saved.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from typing import Any, TypeVar
 
-from surveys.definition import LIKERT_SCALE, TEXT_TYPES, Problem
+from surveys.definition import (
+    DEFAULT_MAX_LENGTH,
+    DEFAULT_RESUME_DAYS,
+    LIKERT_SCALE,
+    OTHER_MAX_LENGTH,
+    TEXT_TYPES,
+    Branch,
+    Condition,
+    Locality,
+    Option,
+    Page,
+    Problem,
+    Question,
+    Statement,
+    SurveyDefinition,
+)
 from surveys.equality import EQUALITY_QUESTION_IDS
 from surveys.question_types import TYPES
 from surveys.refusal import RefusedError
-
-Definition = dict[str, Any]
 
 # What the builder offers for each type comes from the question-type table.
 TYPE_LABELS: dict[str, str] = {name: kind.label for name, kind in TYPES.items()}
@@ -28,9 +43,6 @@ CHOICE_TYPES = {name for name, kind in TYPES.items() if kind.has_options}
 OTHER_TYPES = {name for name, kind in TYPES.items() if kind.has_other}
 LISTED_ANSWER_TYPES = {name for name, kind in TYPES.items() if kind.listed}
 ROUTABLE_TYPES = {name for name, kind in TYPES.items() if kind.routable}
-# Fields a question of each type may carry, besides id/type/text/hint/required/kiosk/show_if.
-TYPE_SPECIFIC = {"options", "other", "statements", "top_n", "max_length", "min", "max", "integer", "suffix"}
-TYPE_SPECIFIC |= {"earliest", "latest"}
 RESERVED_QUESTION_IDS = {*EQUALITY_QUESTION_IDS, "equality"}
 RESERVED_PAGE_IDS = {*RESERVED_QUESTION_IDS, "check", "start"}
 RESERVED_SLUGS = {"new"}
@@ -84,83 +96,91 @@ def make_id(text: str, taken: Iterable[str], fallback: str = "q", max_length: in
     return unique(base, taken, "_", max_length)
 
 
-def question_ids(data: Definition) -> list[str]:
-    return [q["id"] for p in data["pages"] for q in p["questions"]]
+def question_ids(definition: SurveyDefinition) -> list[str]:
+    return [q.id for q in definition.questions()]
 
 
-def page_ids(data: Definition) -> list[str]:
-    return [p["id"] for p in data["pages"]]
+def page_ids(definition: SurveyDefinition) -> list[str]:
+    return [p.id for p in definition.pages]
 
 
 # --- A new survey ---------------------------------------------------------------------
 
 
-def new_definition(slug: str, title: str, purpose: str) -> Definition:
+def placeholder_question(question_id: str) -> Question:
+    """The optional long text question a new page starts with, until a real one replaces it."""
+    return Question(
+        id=question_id,
+        type="long_text",
+        text=DEFAULT_QUESTION_TEXT,
+        required=False,
+        max_length=DEFAULT_MAX_LENGTH["long_text"],
+    )
+
+
+def new_definition(slug: str, title: str, purpose: str) -> SurveyDefinition:
     """The smallest valid draft: one page with one long text question."""
-    return {
-        "schema_version": 1,
-        "slug": slug,
-        "title": title,
-        "purpose": purpose,
-        "pages": [
-            {
-                "id": "your_views",
-                "title": DEFAULT_PAGE_TITLE,
-                "questions": [
-                    {
-                        "id": "what_would_you_like_to_tell_us",
-                        "type": "long_text",
-                        "text": DEFAULT_QUESTION_TEXT,
-                    }
-                ],
-            }
-        ],
-    }
+    question = replace(placeholder_question("what_would_you_like_to_tell_us"), required=True)
+    return SurveyDefinition(
+        slug=slug,
+        title=title,
+        purpose=purpose,
+        pages=(Page(id="your_views", title=DEFAULT_PAGE_TITLE, questions=(question,)),),
+    )
 
 
-def duplicate(data: Definition, slug: str, title: str) -> Definition:
+def duplicate(definition: SurveyDefinition, slug: str, title: str) -> SurveyDefinition:
     """A copy for a new survey. Opening and closing dates belong to the original."""
-    copied = copy.deepcopy(data)
-    copied["slug"] = slug
-    copied["title"] = title
-    copied.pop("opens_at", None)
-    copied.pop("closes_at", None)
-    return copied
+    return replace(definition, slug=slug, title=title, opens_at=None, closes_at=None)
 
 
-def update_details(data: Definition, **fields: Any) -> None:
-    """Set survey-level fields; ``None`` or ``""`` removes an optional one."""
-    required = {"title", "purpose"}
-    for key, value in fields.items():
-        if value is None or value == "":
-            if key in required:
-                raise EditError(f"The survey's {key} cannot be empty")
-            data.pop(key, None)
-        else:
-            data[key] = value
+@dataclass(frozen=True)
+class Details:
+    """The survey-level fields the details page changes."""
+
+    title: str
+    purpose: str
+    what_happens: str = ""
+    duration_minutes: int | None = None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    resume_days: int = DEFAULT_RESUME_DAYS
+    equality_section: bool = False
+    offers_follow_up: bool = True
+
+    @classmethod
+    def of(cls, definition: SurveyDefinition) -> Details:
+        return cls(**{f.name: getattr(definition, f.name) for f in fields(cls)})
+
+
+def update_details(definition: SurveyDefinition, details: Details) -> SurveyDefinition:
+    """The definition with new survey-level fields. A title and a purpose are required."""
+    for name in ("title", "purpose"):
+        if not getattr(details, name):
+            raise EditError(f"The survey's {name} cannot be empty")
+    return replace(definition, **{f.name: getattr(details, f.name) for f in fields(Details)})
 
 
 # --- Localities -----------------------------------------------------------------------
 
 
-def localities_to_text(data: Definition) -> str:
+def localities_to_text(definition: SurveyDefinition) -> str:
     lines = []
-    for loc in data.get("localities", []):
-        branches = ", ".join(b["name"] for b in loc.get("branches", []))
-        lines.append(f"{loc['name']}: {branches}" if branches else loc["name"])
+    for loc in definition.localities:
+        branches = ", ".join(b.name for b in loc.branches)
+        lines.append(f"{loc.name}: {branches}" if branches else loc.name)
     return "\n".join(lines)
 
 
-def localities_from_text(text: str, existing: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def localities_from_text(text: str, existing: Iterable[Locality] = ()) -> tuple[Locality, ...]:
     """Read "Locality: Branch, Branch" lines. Codes come from names; unchanged names keep theirs.
 
     Raises :class:`EditError` naming the line at fault.
     """
-    old_localities = {loc["name"].casefold(): loc["code"] for loc in existing or []}
-    old_branches = {
-        b["name"].casefold(): b["code"] for loc in existing or [] for b in loc.get("branches", [])
-    }
-    localities: list[dict[str, Any]] = []
+    known = list(existing)
+    old_localities = {loc.name.casefold(): loc.code for loc in known}
+    old_branches = {b.name.casefold(): b.code for loc in known for b in loc.branches}
+    localities: list[Locality] = []
     locality_codes: set[str] = set()
     branch_codes: set[str] = set()
     locality_names: set[str] = set()
@@ -178,12 +198,7 @@ def localities_from_text(text: str, existing: list[dict[str, Any]] | None = None
         if name.casefold() in locality_names:
             raise EditError(f"Line {number}: the area '{name}' is listed twice")
         locality_names.add(name.casefold())
-        code = old_localities.get(name.casefold()) or unique(
-            slugify(name, "-", 40) or "area", locality_codes, "-", 40
-        )
-        if code in locality_codes:
-            code = unique(code, locality_codes, "-", 40)
-        locality_codes.add(code)
+        code = _code(old_localities.get(name.casefold()), name, "area", locality_codes)
         branches = []
         for branch_raw in rest.split(","):
             branch_name = " ".join(branch_raw.split())
@@ -194,186 +209,214 @@ def localities_from_text(text: str, existing: list[dict[str, Any]] | None = None
             if branch_name.casefold() in branch_names:
                 raise EditError(f"Line {number}: the library '{branch_name}' is listed twice")
             branch_names.add(branch_name.casefold())
-            branch_code = old_branches.get(branch_name.casefold()) or unique(
-                slugify(branch_name, "-", 40) or "library", branch_codes, "-", 40
+            branch_code = _code(
+                old_branches.get(branch_name.casefold()), branch_name, "library", branch_codes
             )
-            if branch_code in branch_codes:
-                branch_code = unique(branch_code, branch_codes, "-", 40)
-            branch_codes.add(branch_code)
-            branches.append({"code": branch_code, "name": branch_name})
-        locality: dict[str, Any] = {"code": code, "name": name}
-        if branches:
-            locality["branches"] = branches
-        localities.append(locality)
-    return localities
+            branches.append(Branch(branch_code, branch_name, code))
+        localities.append(Locality(code, name, tuple(branches)))
+    return tuple(localities)
 
 
-def set_localities(data: Definition, localities: list[dict[str, Any]]) -> None:
-    if localities:
-        data["localities"] = localities
-    else:
-        data.pop("localities", None)
+def _code(old: str | None, name: str, fallback: str, taken: set[str]) -> str:
+    """An area's or library's code: its old one when the name is unchanged, else one made from
+    the name; unique among ``taken``, which it joins."""
+    code = old or unique(slugify(name, "-", 40) or fallback, taken, "-", 40)
+    if code in taken:
+        code = unique(code, taken, "-", 40)
+    taken.add(code)
+    return code
+
+
+def set_localities(definition: SurveyDefinition, localities: tuple[Locality, ...]) -> SurveyDefinition:
+    return replace(definition, localities=localities)
 
 
 # --- Pages ----------------------------------------------------------------------------
 
 
-def page_index(data: Definition, page_id: str) -> int:
-    for index, page in enumerate(data["pages"]):
-        if page["id"] == page_id:
+def page_index(definition: SurveyDefinition, page_id: str) -> int:
+    for index, page in enumerate(definition.pages):
+        if page.id == page_id:
             return index
     raise KeyError(page_id)
 
 
-def get_page(data: Definition, page_id: str) -> dict[str, Any]:
-    return data["pages"][page_index(data, page_id)]  # type: ignore[no-any-return]
+def get_page(definition: SurveyDefinition, page_id: str) -> Page:
+    return definition.pages[page_index(definition, page_id)]
 
 
-def _set_optional(target: dict[str, Any], key: str, value: Any) -> None:
-    if value is None or value == "" or value is False:
-        target.pop(key, None)
-    else:
-        target[key] = value
+def _with_pages(definition: SurveyDefinition, pages: Iterable[Page]) -> SurveyDefinition:
+    return replace(definition, pages=tuple(pages))
+
+
+def _with_page(definition: SurveyDefinition, index: int, page: Page) -> SurveyDefinition:
+    pages = list(definition.pages)
+    pages[index] = page
+    return _with_pages(definition, pages)
 
 
 def add_page(
-    data: Definition,
+    definition: SurveyDefinition,
     title: str,
     intro: str = "",
-    show_if: dict[str, Any] | None = None,
-    questions: list[dict[str, Any]] | None = None,
-) -> str:
-    """Add a page at the end and return its id."""
-    page_id = make_id(title, [*page_ids(data), *RESERVED_PAGE_IDS], fallback="page")
-    page: dict[str, Any] = {"id": page_id, "title": title}
-    _set_optional(page, "intro", intro)
-    _set_optional(page, "show_if", show_if)
-    page["questions"] = questions or []
-    data["pages"].append(page)
-    return page_id
+    show_if: Condition | None = None,
+    questions: Iterable[Question] = (),
+) -> tuple[SurveyDefinition, str]:
+    """The definition with a page added at the end, and the new page's id."""
+    page_id = make_id(title, [*page_ids(definition), *RESERVED_PAGE_IDS], fallback="page")
+    page = Page(id=page_id, title=title, intro=intro, show_if=show_if, questions=tuple(questions))
+    return _with_pages(definition, [*definition.pages, page]), page_id
 
 
 def update_page(
-    data: Definition, page_id: str, title: str, intro: str = "", show_if: dict[str, Any] | None = None
-) -> None:
-    page = get_page(data, page_id)
-    page["title"] = title
-    _set_optional(page, "intro", intro)
-    _set_optional(page, "show_if", show_if)
-    # Keep the schema's key order tidy for anyone reading the JSON.
-    questions = page.pop("questions")
-    page["questions"] = questions
+    definition: SurveyDefinition, page_id: str, title: str, intro: str = "", show_if: Condition | None = None
+) -> SurveyDefinition:
+    index = page_index(definition, page_id)
+    page = replace(definition.pages[index], title=title, intro=intro, show_if=show_if)
+    return _with_page(definition, index, page)
 
 
-def delete_page(data: Definition, page_id: str) -> dict[str, Any]:
-    if len(data["pages"]) == 1:
+def delete_page(definition: SurveyDefinition, page_id: str) -> SurveyDefinition:
+    index = page_index(definition, page_id)
+    if len(definition.pages) == 1:
         raise EditError("A survey must have at least one page, so you cannot delete its only page")
-    return data["pages"].pop(page_index(data, page_id))  # type: ignore[no-any-return]
+    return _with_pages(definition, definition.pages[:index] + definition.pages[index + 1 :])
 
 
-def _move(items: list[Any], index: int, direction: int) -> bool:
+T = TypeVar("T")
+
+
+def _moved(items: tuple[T, ...], index: int, direction: int) -> tuple[T, ...] | None:
     target = index + direction
     if not 0 <= target < len(items):
-        return False
-    items[index], items[target] = items[target], items[index]
-    return True
+        return None
+    moved = list(items)
+    moved[index], moved[target] = moved[target], moved[index]
+    return tuple(moved)
 
 
-def move_page(data: Definition, page_id: str, direction: int) -> bool:
-    """Move a page up (-1) or down (+1); False when it is already at that end."""
-    return _move(data["pages"], page_index(data, page_id), direction)
+def move_page(definition: SurveyDefinition, page_id: str, direction: int) -> SurveyDefinition | None:
+    """Move a page up (-1) or down (+1); None when it is already at that end."""
+    pages = _moved(definition.pages, page_index(definition, page_id), direction)
+    return None if pages is None else _with_pages(definition, pages)
 
 
 # --- Questions ------------------------------------------------------------------------
 
 
-def find_question(data: Definition, question_id: str) -> tuple[int, int]:
+def find_question(definition: SurveyDefinition, question_id: str) -> tuple[int, int]:
     """(page index, question index) of a question."""
-    for pi, page in enumerate(data["pages"]):
-        for qi, question in enumerate(page["questions"]):
-            if question["id"] == question_id:
+    for pi, page in enumerate(definition.pages):
+        for qi, question in enumerate(page.questions):
+            if question.id == question_id:
                 return pi, qi
     raise KeyError(question_id)
 
 
-def get_question(data: Definition, question_id: str) -> dict[str, Any]:
-    pi, qi = find_question(data, question_id)
-    return data["pages"][pi]["questions"][qi]  # type: ignore[no-any-return]
+def get_question(definition: SurveyDefinition, question_id: str) -> Question:
+    pi, qi = find_question(definition, question_id)
+    return definition.pages[pi].questions[qi]
 
 
-def page_of_question(data: Definition, question_id: str) -> dict[str, Any]:
-    pi, _ = find_question(data, question_id)
-    return data["pages"][pi]  # type: ignore[no-any-return]
+def page_of_question(definition: SurveyDefinition, question_id: str) -> Page:
+    pi, _ = find_question(definition, question_id)
+    return definition.pages[pi]
 
 
-def build_question(
-    question_id: str, kind: str, text: str, fields: dict[str, Any], existing: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """A question dict in schema order from form values; unknown or empty fields are left out.
+@dataclass(frozen=True)
+class QuestionFields:
+    """What the question editor sends besides the type and text. A field the type does not
+    take is dropped by :func:`build_question`."""
 
-    ``fields`` may hold: hint, required, options, other, statements, top_n, max_length,
-    min, max, integer, suffix, earliest, latest, kiosk_skip, show_if.
-    """
+    hint: str = ""
+    required: bool = True
+    options: tuple[Option, ...] = ()
+    other_label: str | None = None
+    other_max_length: int = OTHER_MAX_LENGTH
+    statements: tuple[Statement, ...] = ()
+    top_n: int | None = None
+    max_length: int | None = None
+    min: float | None = None
+    max: float | None = None
+    integer: bool = True
+    suffix: str = ""
+    earliest: date | None = None
+    latest: date | None = None
+    kiosk_skip: bool = False
+    show_if: Condition | None = None
+
+
+def build_question(question_id: str, kind: str, text: str, given: QuestionFields) -> Question:
+    """A question of ``kind`` from the editor's fields, keeping only those the type takes."""
     if kind not in TYPE_LABELS:
         raise EditError(f"Unknown question type {kind!r}")
-    question: dict[str, Any] = {"id": question_id, "type": kind, "text": text}
-    _set_optional(question, "hint", fields.get("hint"))
-    if fields.get("required") is False:
-        question["required"] = False
-    if kind in CHOICE_TYPES:
-        question["options"] = fields.get("options") or []
-    if kind in OTHER_TYPES:
-        _set_optional(question, "other", fields.get("other"))
-    if kind == "grid":
-        question["statements"] = fields.get("statements") or []
-    if kind == "ranking" and fields.get("top_n") is not None:
-        question["top_n"] = fields["top_n"]
-    if kind in TEXT_TYPES:
-        _set_optional(question, "max_length", fields.get("max_length"))
-    if kind == "number":
-        for key in ("min", "max"):
-            if fields.get(key) is not None:
-                question[key] = fields[key]
-        if fields.get("integer") is False:
-            question["integer"] = False
-        _set_optional(question, "suffix", fields.get("suffix"))
-    if kind == "date":
-        _set_optional(question, "earliest", fields.get("earliest"))
-        _set_optional(question, "latest", fields.get("latest"))
-    if fields.get("kiosk_skip"):
-        question["kiosk"] = "skip"
-    _set_optional(question, "show_if", fields.get("show_if"))
-    return question
+    has_other = kind in OTHER_TYPES and given.other_label is not None
+    number = kind == "number"
+    return Question(
+        id=question_id,
+        type=kind,
+        text=text,
+        hint=given.hint,
+        required=given.required,
+        options=given.options if kind in CHOICE_TYPES else (),
+        other_label=given.other_label if has_other else None,
+        other_max_length=given.other_max_length if has_other else OTHER_MAX_LENGTH,
+        statements=given.statements if kind == "grid" else (),
+        top_n=(given.top_n or 0) if kind == "ranking" else 0,
+        max_length=(given.max_length or DEFAULT_MAX_LENGTH[kind]) if kind in TEXT_TYPES else 0,
+        min=given.min if number else None,
+        max=given.max if number else None,
+        integer=given.integer if number else True,
+        suffix=given.suffix if number else "",
+        earliest=given.earliest if kind == "date" else None,
+        latest=given.latest if kind == "date" else None,
+        kiosk_skip=given.kiosk_skip,
+        show_if=given.show_if,
+    )
 
 
-def add_question(data: Definition, page_id: str, kind: str, text: str, fields: dict[str, Any]) -> str:
-    """Add a question at the end of a page and return its new id."""
-    page = get_page(data, page_id)
-    question_id = make_id(text, [*question_ids(data), *RESERVED_QUESTION_IDS])
-    page["questions"].append(build_question(question_id, kind, text, fields))
-    return question_id
+def _with_questions(
+    definition: SurveyDefinition, page_index: int, questions: Iterable[Question]
+) -> SurveyDefinition:
+    page = definition.pages[page_index]
+    return _with_page(definition, page_index, replace(page, questions=tuple(questions)))
 
 
-def update_question(data: Definition, question_id: str, kind: str, text: str, fields: dict[str, Any]) -> None:
+def add_question(
+    definition: SurveyDefinition, page_id: str, kind: str, text: str, given: QuestionFields
+) -> tuple[SurveyDefinition, str]:
+    """The definition with a question added at the end of a page, and the question's new id."""
+    index = page_index(definition, page_id)
+    question_id = make_id(text, [*question_ids(definition), *RESERVED_QUESTION_IDS])
+    question = build_question(question_id, kind, text, given)
+    return _with_questions(definition, index, [*definition.pages[index].questions, question]), question_id
+
+
+def update_question(
+    definition: SurveyDefinition, question_id: str, kind: str, text: str, given: QuestionFields
+) -> SurveyDefinition:
     """Replace a question's content; its id (which answers are stored under) stays."""
-    pi, qi = find_question(data, question_id)
-    data["pages"][pi]["questions"][qi] = build_question(question_id, kind, text, fields)
+    pi, qi = find_question(definition, question_id)
+    questions = list(definition.pages[pi].questions)
+    questions[qi] = build_question(question_id, kind, text, given)
+    return _with_questions(definition, pi, questions)
 
 
-def delete_question(data: Definition, question_id: str) -> dict[str, Any]:
-    pi, qi = find_question(data, question_id)
-    questions = data["pages"][pi]["questions"]
+def delete_question(definition: SurveyDefinition, question_id: str) -> SurveyDefinition:
+    pi, qi = find_question(definition, question_id)
+    questions = definition.pages[pi].questions
     if len(questions) == 1:
         raise EditError(
             "A page must have at least one question. Delete the page instead, or add another question first"
         )
-    return questions.pop(qi)  # type: ignore[no-any-return]
+    return _with_questions(definition, pi, questions[:qi] + questions[qi + 1 :])
 
 
-def move_question(data: Definition, question_id: str, direction: int) -> bool:
-    """Move a question up (-1) or down (+1) within its page."""
-    pi, qi = find_question(data, question_id)
-    return _move(data["pages"][pi]["questions"], qi, direction)
+def move_question(definition: SurveyDefinition, question_id: str, direction: int) -> SurveyDefinition | None:
+    """Move a question up (-1) or down (+1) within its page; None when it is at that end."""
+    pi, qi = find_question(definition, question_id)
+    questions = _moved(definition.pages[pi].questions, qi, direction)
+    return None if questions is None else _with_questions(definition, pi, questions)
 
 
 # --- Options and statements -------------------------------------------------------------
@@ -385,53 +428,44 @@ def lines(text: str) -> list[str]:
 
 
 def options_from_lines(
-    labels: list[str],
-    existing: list[dict[str, Any]] | None = None,
-    reserved: Iterable[str] = (),
-) -> list[dict[str, Any]]:
+    labels: list[str], existing: Iterable[Option] = (), reserved: Iterable[str] = ()
+) -> list[Option]:
     """Options from labels. Values are slugs of the labels; an unchanged label keeps its
     value (and hint), so answers already given and routing still match.
     """
-    old = {o["label"].casefold(): o for o in existing or [] if not o.get("exclusive")}
+    old = {o.label.casefold(): o for o in existing if not o.exclusive}
     taken = set(reserved)
-    kept = {old[label.casefold()]["value"] for label in labels if label.casefold() in old}
+    kept = {old[label.casefold()].value for label in labels if label.casefold() in old}
     options = []
     for number, label in enumerate(labels, start=1):
         previous = old.get(label.casefold())
-        if previous is not None and previous["value"] not in taken:
-            value = previous["value"]
+        if previous is not None and previous.value not in taken:
+            value = previous.value
         else:
             base = slugify(label, "-", 60) or f"option-{number}"
             value = unique(base, taken | kept, "-", 60)
         taken.add(value)
-        option: dict[str, Any] = {"value": value, "label": label}
-        if previous is not None and previous.get("hint"):
-            option["hint"] = previous["hint"]
-        options.append(option)
+        options.append(Option(value, label, previous.hint if previous is not None else ""))
     return options
 
 
-def options_to_text(options: list[dict[str, Any]]) -> str:
-    return "\n".join(o["label"] for o in options if not o.get("exclusive"))
+def options_to_text(options: Iterable[Option]) -> str:
+    return "\n".join(o.label for o in options if not o.exclusive)
 
 
-def exclusive_option(
-    label: str, options: list[dict[str, Any]], existing: list[dict[str, Any]] | None = None
-) -> dict[str, Any]:
+def exclusive_option(label: str, options: Iterable[Option], existing: Iterable[Option] = ()) -> Option:
     """The "None of these" option for a multiple choice question, keeping its old value."""
-    previous = next((o for o in existing or [] if o.get("exclusive")), None)
-    taken = {o["value"] for o in options} | {"other"}
-    if previous is not None and previous["value"] not in taken:
-        value = previous["value"]
+    previous = next((o for o in existing if o.exclusive), None)
+    taken = {o.value for o in options} | {"other"}
+    if previous is not None and previous.value not in taken:
+        value = previous.value
     else:
         value = unique(slugify(label, "-", 60) or "none", taken, "-", 60)
-    return {"value": value, "label": label, "exclusive": True}
+    return Option(value, label, exclusive=True)
 
 
-def statements_from_lines(
-    texts: list[str], existing: list[dict[str, Any]] | None = None
-) -> list[dict[str, Any]]:
-    old = {s["text"].casefold(): s["id"] for s in existing or []}
+def statements_from_lines(texts: list[str], existing: Iterable[Statement] = ()) -> list[Statement]:
+    old = {s.text.casefold(): s.id for s in existing}
     taken: set[str] = set()
     kept = {old[t.casefold()] for t in texts if t.casefold() in old}
     statements = []
@@ -440,55 +474,55 @@ def statements_from_lines(
         if statement_id is None or statement_id in taken:
             statement_id = make_id(text, taken | kept, fallback="s")
         taken.add(statement_id)
-        statements.append({"id": statement_id, "text": text})
+        statements.append(Statement(statement_id, text))
     return statements
 
 
 # --- Routing --------------------------------------------------------------------------
 
 
-def earlier_questions(data: Definition, page_id: str | None) -> list[dict[str, Any]]:
+def earlier_questions(definition: SurveyDefinition, page_id: str | None) -> list[Question]:
     """Questions a rule on ``page_id`` (or on a new page at the end, when None) may test:
     those on earlier pages, whose answers are known by then."""
-    found: list[dict[str, Any]] = []
-    for page in data["pages"]:
-        if page["id"] == page_id:
+    found: list[Question] = []
+    for page in definition.pages:
+        if page.id == page_id:
             break
-        found.extend(q for q in page["questions"] if q["type"] in ROUTABLE_TYPES)
+        found.extend(q for q in page.questions if q.type in ROUTABLE_TYPES)
     return found
 
 
-def answer_choices(data: Definition, question: dict[str, Any]) -> list[tuple[str, str]]:
+def answer_choices(definition: SurveyDefinition, question: Question) -> list[tuple[str, str]]:
     """The (value, label) answers a listed-answer question accepts."""
-    kind = question["type"]
+    kind = question.type
     if kind == "likert":
         return list(LIKERT_SCALE)
     if kind == "locality":
-        return [(loc["code"], loc["name"]) for loc in data.get("localities", [])]
+        return [(loc.code, loc.name) for loc in definition.localities]
     if kind == "branch":
-        return [(b["code"], b["name"]) for loc in data.get("localities", []) for b in loc.get("branches", [])]
-    choices = [(o["value"], o["label"]) for o in question.get("options", [])]
-    if "other" in question:
-        choices.append(("other", question["other"]["label"]))
+        return [(b.code, b.name) for b in definition.branches()]
+    choices = [(o.value, o.label) for o in question.options]
+    if question.other_label is not None:
+        choices.append(("other", question.other_label))
     return choices
 
 
-def make_condition(question: dict[str, Any], test: str, answers: list[Any]) -> dict[str, Any]:
+def make_condition(question: Question, test: str, answers: list[Any]) -> Condition:
     """A simple show_if condition. ``test`` is equals, any_of or not_answered."""
     if test == "not_answered":
-        return {"question": question["id"], "not_answered": True}
+        return {"question": question.id, "not_answered": True}
     if not answers:
         raise EditError("Choose the answer that shows it")
     if test == "equals":
         if len(answers) != 1:
             raise EditError("Choose only one answer for 'is', or use 'is any of'")
-        return {"question": question["id"], "equals": answers[0]}
+        return {"question": question.id, "equals": answers[0]}
     if test == "any_of":
-        return {"question": question["id"], "any_of": list(answers)}
+        return {"question": question.id, "any_of": list(answers)}
     raise EditError(f"Unknown test {test!r}")
 
 
-def is_simple(condition: dict[str, Any] | None) -> bool:
+def is_simple(condition: Condition | None) -> bool:
     return condition is not None and "question" in condition
 
 
@@ -496,7 +530,7 @@ def _quoted(value: Any, labels: dict[str, str]) -> str:
     return f"'{labels.get(str(value), value)}'"
 
 
-def describe_condition(condition: dict[str, Any] | None, data: Definition) -> str:
+def describe_condition(condition: Condition | None, definition: SurveyDefinition) -> str:
     """A condition in words, e.g. "'How often do you visit?' is 'Never'"."""
     if condition is None:
         return ""
@@ -505,15 +539,15 @@ def describe_condition(condition: dict[str, Any] | None, data: Definition) -> st
         children = condition.get("all") or condition.get("any") or []
         parts = []
         for child in children:
-            words = describe_condition(child, data)
+            words = describe_condition(child, definition)
             parts.append(f"({words})" if "question" not in child else words)
         return joiner.join(parts)
     try:
-        question = get_question(data, condition["question"])
+        question = get_question(definition, condition["question"])
     except KeyError:
         return f"a question that no longer exists ({condition['question']}) has an answer"
-    labels = dict(answer_choices(data, question))
-    name = f"'{question['text']}'"
+    labels = dict(answer_choices(definition, question))
+    name = f"'{question.text}'"
     if "not_answered" in condition:
         return f"{name} was not answered"
     if "equals" in condition:
@@ -524,27 +558,29 @@ def describe_condition(condition: dict[str, Any] | None, data: Definition) -> st
     return f"{name} is any of {', '.join(values[:-1])} or {values[-1]}"
 
 
-def describe_routing(condition: dict[str, Any] | None, data: Definition) -> str:
+def describe_routing(condition: Condition | None, definition: SurveyDefinition) -> str:
     if condition is None:
         return "Shown to everyone"
-    return f"Only shown if {describe_condition(condition, data)}"
+    return f"Only shown if {describe_condition(condition, definition)}"
 
 
-def references(data: Definition, question_id: str) -> list[str]:
+def references(definition: SurveyDefinition, question_id: str) -> list[str]:
     """Where routing depends on ``question_id``, in words."""
     found = []
 
-    def mentions(condition: dict[str, Any]) -> bool:
+    def mentions(condition: Condition | None) -> bool:
+        if condition is None:
+            return False
         if "all" in condition or "any" in condition:
             return any(mentions(c) for c in condition.get("all") or condition.get("any") or [])
         return bool(condition.get("question") == question_id)
 
-    for pi, page in enumerate(data["pages"], start=1):
-        if "show_if" in page and mentions(page["show_if"]):
-            found.append(f"page {pi} ('{page['title']}')")
-        for qi, question in enumerate(page["questions"], start=1):
-            if "show_if" in question and mentions(question["show_if"]):
-                found.append(f"page {pi}, question {qi} ('{question['text']}')")
+    for pi, page in enumerate(definition.pages, start=1):
+        if mentions(page.show_if):
+            found.append(f"page {pi} ('{page.title}')")
+        for qi, question in enumerate(page.questions, start=1):
+            if mentions(question.show_if):
+                found.append(f"page {pi}, question {qi} ('{question.text}')")
     return found
 
 

@@ -28,6 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from engage.platform.forms import Form, OptionalDateField
+from surveys.definition import Condition, Question
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
@@ -241,20 +242,20 @@ class RoutingMixin:
 
     # Set by the view before validating: the questions a rule may test, by id, and
     # the (value, label) answers of the chosen one when they come from a list.
-    route_targets: dict[str, dict[str, Any]]
+    route_targets: dict[str, Question]
     route_listed: list[tuple[str, str]] | None
-    existing_condition: dict[str, Any] | None
+    existing_condition: Condition | None
     existing_rule_words: str = ""
-    condition: dict[str, Any] | None
+    condition: Condition | None
 
     def setup_routing(
         self,
-        targets: list[dict[str, Any]],
+        targets: list[Question],
         listed: dict[str, list[tuple[str, str]]],
-        existing: dict[str, Any] | None,
+        existing: Condition | None,
     ) -> None:
         """Fill the choices from the definition; ``listed`` maps question id to its answers."""
-        self.route_targets = {q["id"]: q for q in targets}
+        self.route_targets = {q.id: q for q in targets}
         self.existing_condition = existing
         self.condition = None
         route: Any = self.route
@@ -263,10 +264,10 @@ class RoutingMixin:
             route.choices.append(KEEP_ROUTE)
         question_field: Any = self.route_question
         question_field.choices = [SelectChoice("", "Choose a question")] + [
-            SelectChoice(q["id"], q["text"]) for q in targets
+            SelectChoice(q.id, q.text) for q in targets
         ]
         chosen = self.route_targets.get(question_field.data or "")
-        self.route_listed = listed.get(chosen["id"]) if chosen is not None else None
+        self.route_listed = listed.get(chosen.id) if chosen is not None else None
         answers: Any = self.route_answers
         answers.choices = [SelectChoice(v, label) for v, label in self.route_listed or []]
 
@@ -290,14 +291,14 @@ class RoutingMixin:
             self.route_test.errors.append("Select a test")
             return False
         if test == "not_answered":
-            self.condition = {"question": question["id"], "not_answered": True}
+            self.condition = {"question": question.id, "not_answered": True}
             return True
         values: list[Any]
         if self.route_listed is not None:
             chosen = set(self.route_answers.data or [])
             values = [value for value, _ in self.route_listed if value in chosen]
             if not values:
-                self.route_answers.errors.append(f"Select the answer to '{question['text']}' that shows this")
+                self.route_answers.errors.append(f"Select the answer to '{question.text}' that shows this")
                 return False
             if test == "equals" and len(values) > 1:
                 self.route_answers.errors.append("Select only one answer for 'is', or choose 'is any of'")
@@ -307,9 +308,9 @@ class RoutingMixin:
             values = [v.strip() for v in text.split(",")] if test == "any_of" else [text]
             values = [v for v in values if v]
             if not values:
-                self.route_value.errors.append(f"Enter the answer to '{question['text']}' that shows this")
+                self.route_value.errors.append(f"Enter the answer to '{question.text}' that shows this")
                 return False
-            if question["type"] == "number":
+            if question.type == "number":
                 numbers: list[Any] = []
                 for value in values:
                     try:
@@ -320,12 +321,12 @@ class RoutingMixin:
                     numbers.append(int(number) if number.is_integer() else number)
                 values = numbers
         if test == "equals":
-            self.condition = {"question": question["id"], "equals": values[0]}
+            self.condition = {"question": question.id, "equals": values[0]}
         else:
-            self.condition = {"question": question["id"], "any_of": values}
+            self.condition = {"question": question.id, "any_of": values}
         return True
 
-    def load_routing(self, condition: dict[str, Any] | None) -> None:
+    def load_routing(self, condition: Condition | None) -> None:
         """Show an existing rule in the fields (GET)."""
         if condition is None:
             self.route.data = "everyone"

@@ -3,7 +3,8 @@
 Each takes the officer (``by``) and the time, checks the definition with
 :func:`surveys.definition.validate` (in the officer's words, :func:`editing.explain`),
 saves through :mod:`surveys.services` and writes its own audit row. The pages only work
-out the new definition (:mod:`engage.builder.editing`), call one of these and render.
+out the new typed definition (:mod:`engage.builder.editing`), call one of these and
+render. What is stored is the definition's JSON, ``SurveyDefinition.to_data()``.
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ from engage.accounts.models import StaffUser
 from engage.builder import editing
 from engage.platform import audit
 from surveys import services as surveys
-from surveys.definition import DefinitionError, validate
+from surveys.definition import DefinitionError, SurveyDefinition, parse, validate
 from surveys.models import Survey, SurveyVersion, VersionStatus
 from surveys.refusal import RefusedError
-
-Definition = dict[str, Any]
 
 
 class DraftError(RefusedError):
@@ -33,9 +32,16 @@ class DraftError(RefusedError):
         super().__init__("; ".join(problems))
 
 
-def problems_in(data: Definition) -> list[str]:
-    """Everything wrong with a definition, in words an officer can act on (empty if none)."""
+def problems_in(definition: SurveyDefinition | dict[str, Any]) -> list[str]:
+    """Everything wrong with a definition (typed or its JSON), in words an officer can act
+    on; empty if none."""
+    data = definition.to_data() if isinstance(definition, SurveyDefinition) else definition
     return [editing.explain(problem) for problem in validate(data)]
+
+
+def latest(survey: Survey) -> SurveyDefinition:
+    """The survey's latest version (the draft, if there is one), typed, to change."""
+    return parse(survey.latest.definition)
 
 
 def _audit(
@@ -53,8 +59,8 @@ def _audit(
 
 def create(session: Session, slug: str, title: str, purpose: str, *, by: StaffUser, now: datetime) -> Survey:
     """A new survey: a draft with one page and one question to start from."""
-    data = editing.new_definition(slug, title, purpose)
-    survey = surveys.save_definition(session, data, now, created_by_id=by.id).survey
+    definition = editing.new_definition(slug, title, purpose)
+    survey = surveys.save_definition(session, definition.to_data(), now, created_by_id=by.id).survey
     _audit(
         session,
         survey,
@@ -76,7 +82,7 @@ class Saved:
 def save_draft(
     session: Session,
     survey: Survey,
-    data: Definition,
+    definition: SurveyDefinition,
     *,
     action: str,
     summary: str,
@@ -84,7 +90,8 @@ def save_draft(
     by: StaffUser,
     now: datetime,
 ) -> Saved:
-    """Check ``data`` and save it as the survey's draft (a new one after publishing)."""
+    """Check ``definition`` and save it as the survey's draft (a new one after publishing)."""
+    data = definition.to_data()
     problems = problems_in(data)
     if problems:
         raise DraftError(problems)
@@ -145,8 +152,8 @@ def duplicate(
 ) -> Survey:
     """A draft copy of the survey's latest version under a new address and title."""
     source = survey.latest
-    data = editing.duplicate(source.definition, slug, title)
-    copy_of = surveys.save_definition(session, data, now, created_by_id=by.id).survey
+    definition = editing.duplicate(parse(source.definition), slug, title)
+    copy_of = surveys.save_definition(session, definition.to_data(), now, created_by_id=by.id).survey
     _audit(
         session,
         copy_of,

@@ -1,19 +1,19 @@
 """The survey builder: officers make and change surveys in the browser, without writing JSON.
 
-Every change is made to a copy of the latest version's definition, checked with
-:func:`surveys.definition.validate`, and only then saved as the draft with
-:func:`surveys.services.save_definition`. Published versions never change: the first
-edit after publishing makes the next version number as a new draft.
+Every change is made to the latest version's typed definition
+(:class:`surveys.definition.SurveyDefinition`, changed by :mod:`engage.builder.editing`)
+and saved by :func:`engage.builder.services.save_draft`, which checks it first.
+Published versions never change: the first edit after publishing makes the next
+version number as a new draft.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from flask import (
     Blueprint,
@@ -50,12 +50,19 @@ from engage.platform.forms import form_status
 from engage.platform.links import external_url
 from engage.staff.surveys import survey_or_404
 from surveys import services
-from surveys.definition import parse
+from surveys.definition import (
+    DEFAULT_RESUME_DAYS,
+    OTHER_MAX_LENGTH,
+    TEXT_TYPES,
+    Option,
+    Page,
+    Question,
+    SurveyDefinition,
+    parse,
+)
 from surveys.models import Survey, SurveyVersion
 
 bp = Blueprint("builder", __name__, url_prefix="/surveys")
-
-Definition = dict[str, Any]
 
 
 # --- Helpers ---------------------------------------------------------------------------
@@ -67,11 +74,6 @@ def _survey(slug: str) -> Survey:
 
 def _latest(survey: Survey) -> SurveyVersion:
     return survey.latest
-
-
-def _data(survey: Survey) -> Definition:
-    """A copy of the latest definition to change."""
-    return copy.deepcopy(_latest(survey).definition)
 
 
 def state_of(survey: Survey, now: datetime) -> str:
@@ -89,23 +91,19 @@ STATE_TAGS = {
 }
 
 
-def _problems(data: Definition) -> list[str]:
-    return builder.problems_in(data)
-
-
 def _save(
     survey: Survey,
-    data: Definition,
+    definition: SurveyDefinition,
     action: str,
     summary: str,
     details: dict[str, Any] | None = None,
 ) -> list[str]:
-    """Save ``data`` as the draft (``builder.save_draft``). Problems in words, or []."""
+    """Save ``definition`` as the draft (``builder.save_draft``). Problems in words, or []."""
     try:
         saved = builder.save_draft(
             db(),
             survey,
-            data,
+            definition,
             action=action,
             summary=summary,
             details=details,
@@ -134,16 +132,16 @@ def _errors(messages: list[str]) -> list[dict[str, str]]:
     return [{"text": message} for message in messages]
 
 
-def _page_or_404(data: Definition, page_id: str) -> dict[str, Any]:
+def _page_or_404(definition: SurveyDefinition, page_id: str) -> Page:
     try:
-        return editing.get_page(data, page_id)
+        return editing.get_page(definition, page_id)
     except KeyError:
         abort(404)
 
 
-def _question_or_404(data: Definition, question_id: str) -> dict[str, Any]:
+def _question_or_404(definition: SurveyDefinition, question_id: str) -> Question:
     try:
-        return editing.get_question(data, question_id)
+        return editing.get_question(definition, question_id)
     except KeyError:
         abort(404)
 
@@ -153,16 +151,15 @@ def _overview_url(survey: Survey, anchor: str | None = None) -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _to_datetime(day: date | None, end: bool) -> str | None:
+def _to_datetime(day: date | None, end: bool) -> datetime | None:
+    """A typed day as the moment it starts or ends in London (stored in UTC)."""
     if day is None:
         return None
-    return (clock.end_of_day(day) if end else clock.start_of_day(day)).isoformat()
+    return clock.end_of_day(day) if end else clock.start_of_day(day)
 
 
-def _from_datetime(value: str | None) -> date | None:
-    if not value:
-        return None
-    return clock.local(datetime.fromisoformat(value.replace("Z", "+00:00"))).date()
+def _to_date(moment: datetime | None) -> date | None:
+    return clock.local(moment).date() if moment is not None else None
 
 
 def _new_slug(form: NewSurveyForm | DuplicateForm) -> str | None:
@@ -221,62 +218,65 @@ def new_survey() -> ResponseReturnValue:
     return render_template("builder/new.html", title="Create a survey", form=form), form_status(form)
 
 
-def _page_summaries(data: Definition) -> list[dict[str, Any]]:
-    pages = []
-    for number, page in enumerate(data["pages"], start=1):
-        questions = []
-        for qnumber, question in enumerate(page["questions"], start=1):
-            detail = []
-            if question["type"] in editing.CHOICE_TYPES:
-                labels = [o["label"] for o in question.get("options", [])]
-                if "other" in question:
-                    labels.append(f"{question['other']['label']} (with a box to specify)")
-                detail.append("Options: " + "; ".join(labels))
-            if question["type"] == "grid":
-                detail.append("Statements: " + "; ".join(s["text"] for s in question.get("statements", [])))
-            if question["type"] == "ranking" and "top_n" in question:
-                detail.append(f"Top {question['top_n']} in order")
-            if question.get("kiosk") == "skip":
-                detail.append("Not asked on library tablets")
-            questions.append(
+def _question_detail(question: Question) -> list[str]:
+    """What the overview says about a question besides its text, type and routing."""
+    detail = []
+    if question.type in editing.CHOICE_TYPES:
+        labels = [o.label for o in question.options]
+        if question.other_label is not None:
+            labels.append(f"{question.other_label} (with a box to specify)")
+        detail.append("Options: " + "; ".join(labels))
+    if question.type == "grid":
+        detail.append("Statements: " + "; ".join(s.text for s in question.statements))
+    if question.type == "ranking" and question.top_n:
+        detail.append(f"Top {question.top_n} in order")
+    if question.kiosk_skip:
+        detail.append("Not asked on library tablets")
+    return detail
+
+
+def _page_summaries(definition: SurveyDefinition) -> list[dict[str, Any]]:
+    def routing(page_or_question: Page | Question) -> str:
+        condition = page_or_question.show_if
+        return editing.describe_routing(condition, definition) if condition is not None else ""
+
+    return [
+        {
+            "number": number,
+            "page": page,
+            "routing": routing(page),
+            "questions": [
                 {
                     "number": qnumber,
                     "question": question,
-                    "type_label": editing.TYPE_LABELS[question["type"]],
-                    "required": question.get("required", True),
-                    "routing": editing.describe_routing(question.get("show_if"), data)
-                    if "show_if" in question
-                    else "",
-                    "detail": detail,
+                    "type_label": editing.TYPE_LABELS[question.type],
+                    "required": question.required,
+                    "routing": routing(question),
+                    "detail": _question_detail(question),
                 }
-            )
-        pages.append(
-            {
-                "number": number,
-                "page": page,
-                "routing": editing.describe_routing(page.get("show_if"), data) if "show_if" in page else "",
-                "questions": questions,
-            }
-        )
-    return pages
+                for qnumber, question in enumerate(page.questions, start=1)
+            ],
+        }
+        for number, page in enumerate(definition.pages, start=1)
+    ]
 
 
 def _render_overview(survey: Survey, page_errors: list[str] | None = None) -> ResponseReturnValue:
     version = _latest(survey)
-    data = version.definition
+    definition = parse(version.definition)
     now = clock.now()
     return render_template(
         "builder/overview.html",
         title=survey.title,
         survey=survey,
         version=version,
-        data=data,
+        data=definition,
         state=state_of(survey, now),
         state_tags=STATE_TAGS,
         is_open=services.availability(survey, now).open,
-        opens_on=_from_datetime(data.get("opens_at")),
-        closes_on=_from_datetime(data.get("closes_at")),
-        pages=_page_summaries(data),
+        opens_on=_to_date(definition.opens_at),
+        closes_on=_to_date(definition.closes_at),
+        pages=_page_summaries(definition),
         can_edit=current_staff().has_role(Role.OFFICER),
         endpoints=set(current_app.view_functions),
         public_url=external_url("residents.start", slug=survey.slug),
@@ -293,61 +293,7 @@ def overview(slug: str) -> ResponseReturnValue:
 
 # --- Details and localities -------------------------------------------------------------------
 
-
-@bp.route("/<slug>/details", methods=["GET", "POST"])
-@role_required(Role.OFFICER)
-def details(slug: str) -> ResponseReturnValue:
-    survey = _survey(slug)
-    data = _data(survey)
-    if request.method == "GET":
-        form = DetailsForm(
-            data={
-                "title": data["title"],
-                "purpose": data["purpose"],
-                "what_happens": data.get("what_happens", ""),
-                "duration_minutes": str(data.get("duration_minutes", "")),
-                "opens_on": _from_datetime(data.get("opens_at")),
-                "closes_on": _from_datetime(data.get("closes_at")),
-                "resume_days": str(data.get("resume_days", "")),
-                "equality_section": "yes" if data.get("equality_section") else "no",
-                "follow_up": "yes" if data.get("follow_up", True) else "no",
-            }
-        )
-    else:
-        form = DetailsForm()
-    page_errors: list[str] = []
-    if form.validate_on_submit():
-        before = {k: data.get(k) for k in _DETAIL_KEYS}
-        editing.update_details(
-            data,
-            title=form.title.data,
-            purpose=form.purpose.data,
-            what_happens=form.what_happens.data,
-            duration_minutes=form.duration_minutes.number,
-            opens_at=_to_datetime(form.opens_on.data, end=False),
-            closes_at=_to_datetime(form.closes_on.data, end=True),
-            resume_days=form.resume_days.number,
-            equality_section=True if form.equality_section.data == "yes" else None,
-            # Offered unless switched off, so "yes" leaves the key out.
-            follow_up=None if form.follow_up.data == "yes" else False,
-        )
-        after = {k: data.get(k) for k in _DETAIL_KEYS}
-        changed = {k: {"before": before[k], "after": after[k]} for k in _DETAIL_KEYS if before[k] != after[k]}
-        if not changed:
-            return redirect(_overview_url(survey))
-        page_errors = _save(survey, data, "survey.details_updated", "Changed the survey's details", changed)
-        if not page_errors:
-            _saved("The survey's details have been saved.")
-            return redirect(_overview_url(survey))
-    return render_template(
-        "builder/details.html",
-        title="Survey details",
-        survey=survey,
-        form=form,
-        page_errors=_errors(page_errors),
-    ), form_status(form, page_errors)
-
-
+# The survey-level fields the details page changes, as the JSON (and the audit row) names them.
 _DETAIL_KEYS = (
     "title",
     "purpose",
@@ -361,32 +307,101 @@ _DETAIL_KEYS = (
 )
 
 
+def _changed(before: dict[str, Any], after: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """The audit row's before and after for the ``keys`` that differ (JSON values)."""
+    return {
+        key: {"before": before.get(key), "after": after.get(key)}
+        for key in keys
+        if before.get(key) != after.get(key)
+    }
+
+
+@bp.route("/<slug>/details", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def details(slug: str) -> ResponseReturnValue:
+    survey = _survey(slug)
+    definition = builder.latest(survey)
+    if request.method == "GET":
+        form = DetailsForm(
+            data={
+                "title": definition.title,
+                "purpose": definition.purpose,
+                "what_happens": definition.what_happens,
+                "duration_minutes": str(definition.duration_minutes or ""),
+                "opens_on": _to_date(definition.opens_at),
+                "closes_on": _to_date(definition.closes_at),
+                # Blank means the default, as the field's hint says.
+                "resume_days": ""
+                if definition.resume_days == DEFAULT_RESUME_DAYS
+                else str(definition.resume_days),
+                "equality_section": "yes" if definition.equality_section else "no",
+                "follow_up": "yes" if definition.offers_follow_up else "no",
+            }
+        )
+    else:
+        form = DetailsForm()
+    page_errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            changed_to = editing.update_details(
+                definition,
+                editing.Details(
+                    title=form.title.data or "",
+                    purpose=form.purpose.data or "",
+                    what_happens=form.what_happens.data or "",
+                    duration_minutes=form.duration_minutes.number,
+                    opens_at=_to_datetime(form.opens_on.data, end=False),
+                    closes_at=_to_datetime(form.closes_on.data, end=True),
+                    resume_days=form.resume_days.number or DEFAULT_RESUME_DAYS,
+                    equality_section=form.equality_section.data == "yes",
+                    offers_follow_up=form.follow_up.data == "yes",
+                ),
+            )
+        except editing.EditError as error:
+            page_errors = [str(error)]
+        else:
+            changed = _changed(definition.to_data(), changed_to.to_data(), _DETAIL_KEYS)
+            if not changed:
+                return redirect(_overview_url(survey))
+            page_errors = _save(
+                survey, changed_to, "survey.details_updated", "Changed the survey's details", changed
+            )
+            if not page_errors:
+                _saved("The survey's details have been saved.")
+                return redirect(_overview_url(survey))
+    return render_template(
+        "builder/details.html",
+        title="Survey details",
+        survey=survey,
+        form=form,
+        page_errors=_errors(page_errors),
+    ), form_status(form, page_errors)
+
+
 @bp.route("/<slug>/localities", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def localities(slug: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    data = _data(survey)
+    definition = builder.latest(survey)
     if request.method == "GET":
-        form = LocalitiesForm(data={"localities": editing.localities_to_text(data)})
+        form = LocalitiesForm(data={"localities": editing.localities_to_text(definition)})
     else:
         form = LocalitiesForm()
     page_errors: list[str] = []
     if form.validate_on_submit():
         try:
-            parsed = editing.localities_from_text(form.localities.data or "", data.get("localities"))
+            parsed = editing.localities_from_text(form.localities.data or "", definition.localities)
         except editing.EditError as error:
             form.localities.errors = [str(error)]
         else:
-            before = data.get("localities", [])
-            editing.set_localities(data, parsed)
-            if parsed == before:
+            if parsed == definition.localities:
                 return redirect(_overview_url(survey))
             page_errors = _save(
                 survey,
-                data,
+                editing.set_localities(definition, parsed),
                 "survey.localities_updated",
                 "Changed the survey's areas and libraries",
-                {"localities": parsed},
+                {"localities": [loc.to_data() for loc in parsed]},
             )
             if not page_errors:
                 _saved("The areas and libraries have been saved.")
@@ -404,14 +419,17 @@ def localities(slug: str) -> ResponseReturnValue:
 
 
 def _setup_routing(
-    form: PageForm | QuestionForm, data: Definition, before_page: str | None, existing: dict[str, Any] | None
+    form: PageForm | QuestionForm,
+    definition: SurveyDefinition,
+    before_page: str | None,
+    existing: dict[str, Any] | None,
 ) -> None:
-    targets = editing.earlier_questions(data, before_page)
+    targets = editing.earlier_questions(definition, before_page)
     listed = {
-        q["id"]: editing.answer_choices(data, q) for q in targets if q["type"] in editing.LISTED_ANSWER_TYPES
+        q.id: editing.answer_choices(definition, q) for q in targets if q.type in editing.LISTED_ANSWER_TYPES
     }
     form.setup_routing(targets, listed, existing)
-    form.existing_rule_words = editing.describe_condition(existing, data) if existing else ""
+    form.existing_rule_words = editing.describe_condition(existing, definition) if existing else ""
 
 
 def _choosing_answers() -> bool:
@@ -421,8 +439,9 @@ def _choosing_answers() -> bool:
 
 @dataclass(frozen=True)
 class _Change:
-    """One edit a page or question editor made to the definition, ready to save."""
+    """One edit a page or question editor made, ready to save."""
 
+    definition: SurveyDefinition  # the survey with the edit made
     action: str  # the audit action, like "survey.page_added"
     summary: str
     details: dict[str, Any]
@@ -432,7 +451,6 @@ class _Change:
 
 def _edit(
     survey: Survey,
-    data: Definition,
     form: PageForm | QuestionForm,
     change: Callable[[], _Change | str],
     show: Callable[[list[str]], ResponseReturnValue],
@@ -440,7 +458,7 @@ def _edit(
     """The one way every page and question editor (adding or changing) works.
 
     When the officer sent a valid form (and is not just picking a routing question's
-    answers), ``change`` edits ``data`` and says what it did, or returns the overview
+    answers), ``change`` makes the edit and says what it did, or returns the overview
     anchor when nothing changed; the draft is saved with its audit row
     (``builder.save_draft``) and the officer goes back to the overview. Otherwise, or if
     the draft cannot be saved, ``show`` draws the editor with the problems.
@@ -450,7 +468,7 @@ def _edit(
     made = change()
     if isinstance(made, str):
         return redirect(_overview_url(survey, made))
-    problems = _save(survey, data, made.action, made.summary, made.details)
+    problems = _save(survey, made.definition, made.action, made.summary, made.details)
     if problems:
         return show(problems)
     _saved(made.done)
@@ -462,9 +480,9 @@ def _edit(
 
 def _page_form_response(
     survey: Survey,
-    data: Definition,
+    definition: SurveyDefinition,
     form: PageForm,
-    page: dict[str, Any] | None,
+    page: Page | None,
     page_errors: list[str],
 ) -> ResponseReturnValue:
     return render_template(
@@ -473,18 +491,24 @@ def _page_form_response(
         survey=survey,
         form=form,
         page=page,
-        page_number=editing.page_index(data, page["id"]) + 1 if page else len(data["pages"]) + 1,
+        page_number=editing.page_index(definition, page.id) + 1 if page else len(definition.pages) + 1,
         page_errors=_errors(page_errors),
     ), form_status(form, page_errors)
+
+
+def _page_fields(page: Page) -> dict[str, Any]:
+    """What the page editor changes, as the JSON (and the audit row) has it."""
+    data = page.to_data()
+    return {key: data.get(key) for key in ("title", "intro", "show_if")}
 
 
 @bp.route("/<slug>/pages/new", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def page_new(slug: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    data = _data(survey)
+    definition = builder.latest(survey)
     form = PageForm()
-    _setup_routing(form, data, None, None)
+    _setup_routing(form, definition, None, None)
     if request.method == "GET":
         form.route.data = "everyone"
 
@@ -492,15 +516,14 @@ def page_new(slug: str) -> ResponseReturnValue:
         # A page needs a question: the officer goes straight on to add one. Until then the
         # page holds a placeholder so the draft stays valid.
         title = form.title.data or ""
-        page_id = editing.add_page(data, title, form.intro.data or "", form.condition, questions=[])
-        placeholder = editing.build_question(
-            editing.make_id(editing.DEFAULT_QUESTION_TEXT, editing.question_ids(data)),
-            "long_text",
-            editing.DEFAULT_QUESTION_TEXT,
-            {"required": False},
+        placeholder = editing.placeholder_question(
+            editing.make_id(editing.DEFAULT_QUESTION_TEXT, editing.question_ids(definition))
         )
-        editing.get_page(data, page_id)["questions"].append(placeholder)
+        added, page_id = editing.add_page(
+            definition, title, form.intro.data or "", form.condition, questions=[placeholder]
+        )
         return _Change(
+            added,
             "survey.page_added",
             f"Added the page {title!r}",
             {"page": page_id, "show_if": form.condition},
@@ -510,7 +533,7 @@ def page_new(slug: str) -> ResponseReturnValue:
         )
 
     return _edit(
-        survey, data, form, add, lambda problems: _page_form_response(survey, data, form, None, problems)
+        survey, form, add, lambda problems: _page_form_response(survey, definition, form, None, problems)
     )
 
 
@@ -518,23 +541,25 @@ def page_new(slug: str) -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def page_edit(slug: str, page_id: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    data = _data(survey)
-    page = _page_or_404(data, page_id)
-    existing = page.get("show_if")
+    definition = builder.latest(survey)
+    page = _page_or_404(definition, page_id)
+    existing = page.show_if
     if request.method == "GET":
-        form = PageForm(data={"title": page["title"], "intro": page.get("intro", "")})
+        form = PageForm(data={"title": page.title, "intro": page.intro})
         form.load_routing(existing)
     else:
         form = PageForm()
-    _setup_routing(form, data, page_id, existing)
+    _setup_routing(form, definition, page_id, existing)
 
     def update() -> _Change | str:
-        before = {k: page.get(k) for k in ("title", "intro", "show_if")}
-        editing.update_page(data, page_id, form.title.data or "", form.intro.data or "", form.condition)
-        after = {k: page.get(k) for k in ("title", "intro", "show_if")}
+        changed = editing.update_page(
+            definition, page_id, form.title.data or "", form.intro.data or "", form.condition
+        )
+        before, after = _page_fields(page), _page_fields(editing.get_page(changed, page_id))
         if before == after:
             return f"page-{page_id}"
         return _Change(
+            changed,
             "survey.page_updated",
             f"Changed the page {after['title']!r}",
             {"page": page_id, "before": before, "after": after},
@@ -543,7 +568,7 @@ def page_edit(slug: str, page_id: str) -> ResponseReturnValue:
         )
 
     return _edit(
-        survey, data, form, update, lambda problems: _page_form_response(survey, data, form, page, problems)
+        survey, form, update, lambda problems: _page_form_response(survey, definition, form, page, problems)
     )
 
 
@@ -551,7 +576,7 @@ def page_edit(slug: str, page_id: str) -> ResponseReturnValue:
 
 
 def _type_chooser(
-    survey: Survey, data: Definition, heading: str, chosen: str | None, error: str | None, back: str
+    survey: Survey, heading: str, chosen: str | None, error: str | None, back: str
 ) -> ResponseReturnValue:
     return render_template(
         "builder/question_type.html",
@@ -567,45 +592,44 @@ def _type_chooser(
     ), (400 if error else 200)
 
 
-def _type_problem(data: Definition, kind: str) -> str | None:
+def _type_problem(definition: SurveyDefinition, kind: str) -> str | None:
     if kind not in editing.TYPE_LABELS:
         return "Select the type of question"
-    if kind == "locality" and not data.get("localities"):
+    if kind == "locality" and not definition.localities:
         return "Add the survey's areas on the 'Areas and libraries' page before asking people to choose one"
-    if kind == "branch" and not any(loc.get("branches") for loc in data.get("localities", [])):
+    if kind == "branch" and not definition.branches():
         return (
             "Add the survey's libraries on the 'Areas and libraries' page before asking people to choose one"
         )
     return None
 
 
-def _question_defaults(question: dict[str, Any]) -> dict[str, Any]:
-    options = question.get("options", [])
-    exclusive = next((o for o in options if o.get("exclusive")), None)
+def _question_defaults(question: Question) -> dict[str, Any]:
+    exclusive = next((o for o in question.options if o.exclusive), None)
 
-    def number(key: str) -> str:
-        value = question.get(key)
+    def number(value: float | None) -> str:
         return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
+    text_type = question.type in TEXT_TYPES
     return {
-        "text": question["text"],
-        "hint": question.get("hint", ""),
-        "optional": "no" if question.get("required", True) else "yes",
-        "options": editing.options_to_text(options),
-        "other": "other" in question,
-        "other_label": question.get("other", {}).get("label", "Other"),
+        "text": question.text,
+        "hint": question.hint,
+        "optional": "no" if question.required else "yes",
+        "options": editing.options_to_text(question.options),
+        "other": question.other_label is not None,
+        "other_label": question.other_label or "Other",
         "none": exclusive is not None,
-        "none_label": exclusive["label"] if exclusive else "None of these",
-        "statements": "\n".join(s["text"] for s in question.get("statements", [])),
-        "top_n": number("top_n"),
-        "max_length": number("max_length"),
-        "min": number("min"),
-        "max": number("max"),
-        "integer": question.get("integer", True),
-        "suffix": question.get("suffix", ""),
-        "earliest": date.fromisoformat(question["earliest"]) if question.get("earliest") else None,
-        "latest": date.fromisoformat(question["latest"]) if question.get("latest") else None,
-        "kiosk_skip": question.get("kiosk") == "skip",
+        "none_label": exclusive.label if exclusive else "None of these",
+        "statements": "\n".join(s.text for s in question.statements),
+        "top_n": number(question.top_n or None),
+        "max_length": number(question.max_length) if text_type else "",
+        "min": number(question.min),
+        "max": number(question.max),
+        "integer": question.integer,
+        "suffix": question.suffix,
+        "earliest": question.earliest,
+        "latest": question.latest,
+        "kiosk_skip": question.kiosk_skip,
     }
 
 
@@ -617,49 +641,50 @@ NEW_QUESTION_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _question_fields(form: QuestionForm, kind: str, existing: dict[str, Any] | None) -> dict[str, Any]:
+def _question_fields(form: QuestionForm, kind: str, existing: Question | None) -> editing.QuestionFields:
     """The form's answers as :func:`editing.build_question` fields."""
-    old_options = (existing or {}).get("options") if existing and existing["type"] == kind else None
-    other = {"label": form.other_label.data} if form.other.data and kind in editing.OTHER_TYPES else None
-    if other and existing and "other" in existing and "max_length" in existing["other"]:
-        other["max_length"] = existing["other"]["max_length"]
-    options: list[dict[str, Any]] = []
+    same_type = existing is not None and existing.type == kind
+    old_options = existing.options if existing is not None and same_type else ()
+    other_label = form.other_label.data if form.other.data and kind in editing.OTHER_TYPES else None
+    options: list[Option] = []
     if kind in editing.CHOICE_TYPES:
         options = editing.options_from_lines(
-            form.option_lines(), old_options, reserved={"other"} if other else set()
+            form.option_lines(), old_options, reserved={"other"} if other_label is not None else set()
         )
         if kind == "multiple_choice" and form.none.data:
             options.append(editing.exclusive_option(form.none_label.data or "", options, old_options))
-    statements = None
-    if kind == "grid":
-        old = existing.get("statements") if existing else None
-        statements = editing.statements_from_lines(form.statement_lines(), old)
-    return {
-        "hint": form.hint.data,
-        "required": form.optional.data != "yes",
-        "options": options,
-        "other": other,
-        "statements": statements,
-        "top_n": form.top_n.number,
-        "max_length": form.max_length.number,
-        "min": form.min.number,
-        "max": form.max.number,
-        "integer": bool(form.integer.data),
-        "suffix": form.suffix.data,
-        "earliest": form.earliest.data.isoformat() if form.earliest.data else None,
-        "latest": form.latest.data.isoformat() if form.latest.data else None,
-        "kiosk_skip": bool(form.kiosk_skip.data),
-        "show_if": form.condition,
-    }
+    statements = (
+        editing.statements_from_lines(form.statement_lines(), existing.statements if existing else ())
+        if kind == "grid"
+        else []
+    )
+    return editing.QuestionFields(
+        hint=form.hint.data or "",
+        required=form.optional.data != "yes",
+        options=tuple(options),
+        other_label=other_label,
+        # A longer 'other' box set in an imported file is kept.
+        other_max_length=existing.other_max_length if existing else OTHER_MAX_LENGTH,
+        statements=tuple(statements),
+        top_n=form.top_n.number,
+        max_length=form.max_length.number,
+        min=form.min.number,
+        max=form.max.number,
+        integer=bool(form.integer.data),
+        suffix=form.suffix.data or "",
+        earliest=form.earliest.data,
+        latest=form.latest.data,
+        kiosk_skip=bool(form.kiosk_skip.data),
+        show_if=form.condition,
+    )
 
 
 def _question_form_response(
     survey: Survey,
-    data: Definition,
     form: QuestionForm,
     kind: str,
-    page: dict[str, Any],
-    question: dict[str, Any] | None,
+    page: Page,
+    question: Question | None,
     page_errors: list[str],
     change_type_url: str,
 ) -> ResponseReturnValue:
@@ -681,29 +706,36 @@ def _question_form_response(
 @role_required(Role.OFFICER)
 def question_new(slug: str, page_id: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    data = _data(survey)
-    page = _page_or_404(data, page_id)
+    definition = builder.latest(survey)
+    page = _page_or_404(definition, page_id)
     kind = request.args.get("type", "")
     back = _overview_url(survey, f"page-{page_id}")
-    problem = _type_problem(data, kind) if kind else None
+    problem = _type_problem(definition, kind) if kind else None
     if not kind or problem:
-        return _type_chooser(survey, data, "What type of question is it?", kind or None, problem, back)
+        return _type_chooser(survey, "What type of question is it?", kind or None, problem, back)
     if request.method == "GET":
         form = QuestionForm(data=NEW_QUESTION_DEFAULTS)
         form.route.data = "everyone"
     else:
         form = QuestionForm()
     form.kind = kind
-    _setup_routing(form, data, page_id, None)
+    _setup_routing(form, definition, page_id, None)
 
     def add() -> _Change:
         text = form.text.data or ""
-        question_id = editing.add_question(data, page_id, kind, text, _question_fields(form, kind, None))
-        replaced = _drop_placeholder(data, page_id, question_id)
+        added, question_id = editing.add_question(
+            definition, page_id, kind, text, _question_fields(form, kind, None)
+        )
+        added, replaced = _drop_placeholder(added, page_id, question_id)
         return _Change(
+            added,
             "survey.question_added",
-            f"Added the question {text!r} to the page {page['title']!r}",
-            {"page": page_id, "question": editing.get_question(data, question_id), "replaced": replaced},
+            f"Added the question {text!r} to the page {page.title!r}",
+            {
+                "page": page_id,
+                "question": editing.get_question(added, question_id).to_data(),
+                "replaced": replaced,
+            },
             f"The question '{text}' has been added.",
             f"question-{question_id}",
         )
@@ -711,85 +743,78 @@ def question_new(slug: str, page_id: str) -> ResponseReturnValue:
     change_type = url_for("staff.builder.question_new", slug=slug, page_id=page_id)
     return _edit(
         survey,
-        data,
         form,
         add,
-        lambda problems: _question_form_response(survey, data, form, kind, page, None, problems, change_type),
+        lambda problems: _question_form_response(survey, form, kind, page, None, problems, change_type),
     )
 
 
-def _drop_placeholder(data: Definition, page_id: str, added: str) -> str | None:
-    """A new page starts with an untouched placeholder question; the first real one replaces it."""
-    page = editing.get_page(data, page_id)
-    first = page["questions"][0]
-    untouched = {
-        "id": first["id"],
-        "type": "long_text",
-        "text": editing.DEFAULT_QUESTION_TEXT,
-        "required": False,
-    }
+def _drop_placeholder(
+    definition: SurveyDefinition, page_id: str, added: str
+) -> tuple[SurveyDefinition, str | None]:
+    """A new page starts with an untouched placeholder question; the first real one replaces it.
+
+    Returns the definition and the id of the placeholder it dropped, if any.
+    """
+    page = editing.get_page(definition, page_id)
+    first = page.questions[0]
     if (
-        len(page["questions"]) == 2
-        and first == untouched
-        and first["id"] != added
-        and not editing.references(data, first["id"])
+        len(page.questions) == 2
+        and first == editing.placeholder_question(first.id)
+        and first.id != added
+        and not editing.references(definition, first.id)
     ):
-        page["questions"].pop(0)
-        return str(first["id"])
-    return None
+        return editing.delete_question(definition, first.id), first.id
+    return definition, None
 
 
 @bp.route("/<slug>/questions/<question_id>", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    data = _data(survey)
-    question = _question_or_404(data, question_id)
-    page = editing.page_of_question(data, question_id)
-    kind = request.args.get("type") or question["type"]
-    problem = _type_problem(data, kind)
+    definition = builder.latest(survey)
+    question = _question_or_404(definition, question_id)
+    page = editing.page_of_question(definition, question_id)
+    kind = request.args.get("type") or question.type
+    problem = _type_problem(definition, kind)
     if problem:
         return _type_chooser(
             survey,
-            data,
             "Change the type of question",
             kind,
             problem,
             url_for("staff.builder.question_edit", slug=slug, question_id=question_id),
         )
-    existing = question.get("show_if")
+    existing = question.show_if
     if request.method == "GET":
         form = QuestionForm(data=_question_defaults(question))
         form.load_routing(existing)
     else:
         form = QuestionForm()
     form.kind = kind
-    _setup_routing(form, data, page["id"], existing)
+    _setup_routing(form, definition, page.id, existing)
 
     def update() -> _Change | str:
-        before = copy.deepcopy(question)
         fields = _question_fields(form, kind, question)
-        editing.update_question(data, question_id, kind, form.text.data or "", fields)
-        after = editing.get_question(data, question_id)
-        if before == after:
+        changed = editing.update_question(definition, question_id, kind, form.text.data or "", fields)
+        after = editing.get_question(changed, question_id)
+        if after == question:
             return f"question-{question_id}"
         return _Change(
+            changed,
             "survey.question_updated",
-            f"Changed the question {after['text']!r}",
-            {"question": question_id, "before": before, "after": after},
-            f"The question '{after['text']}' has been saved.",
+            f"Changed the question {after.text!r}",
+            {"question": question_id, "before": question.to_data(), "after": after.to_data()},
+            f"The question '{after.text}' has been saved.",
             f"question-{question_id}",
         )
 
     change_type = url_for("staff.builder.question_type", slug=slug, question_id=question_id)
     return _edit(
         survey,
-        data,
         form,
         update,
-        lambda problems: _question_form_response(
-            survey, data, form, kind, page, question, problems, change_type
-        ),
+        lambda problems: _question_form_response(survey, form, kind, page, question, problems, change_type),
     )
 
 
@@ -797,8 +822,7 @@ def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def question_type(slug: str, question_id: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    data = _data(survey)
-    question = _question_or_404(data, question_id)
+    question = _question_or_404(builder.latest(survey), question_id)
     return render_template(
         "builder/question_type.html",
         title="Change the type of question",
@@ -806,7 +830,7 @@ def question_type(slug: str, question_id: str) -> ResponseReturnValue:
         heading="Change the type of question",
         types=editing.TYPE_LABELS,
         hints=editing.TYPE_HINTS,
-        chosen=question["type"],
+        chosen=question.type,
         error=None,
         action=url_for("staff.builder.question_edit", slug=slug, question_id=question_id),
         back=url_for("staff.builder.question_edit", slug=slug, question_id=question_id),
@@ -816,44 +840,46 @@ def question_type(slug: str, question_id: str) -> ResponseReturnValue:
 
 # --- Deleting and moving a page or a question: one implementation ------------------------
 
+Part = TypeVar("Part", Page, Question)
+
 
 @dataclass(frozen=True)
-class _Part:
+class _Part(Generic[Part]):
     """What differs between deleting or moving a page and a question."""
 
     noun: str  # "page" or "question"
-    find: Callable[[Definition, str], dict[str, Any]]
-    name: Callable[[dict[str, Any]], str]
-    delete: Callable[[Definition, str], object]
-    move: Callable[[Definition, str, int], bool]
+    find: Callable[[SurveyDefinition, str], Part]
+    name: Callable[[Part], str]
+    delete: Callable[[SurveyDefinition, str], SurveyDefinition]
+    move: Callable[[SurveyDefinition, str, int], SurveyDefinition | None]
     #: Where routing uses the part (a page's own routing goes with it).
-    used_by: Callable[[Definition, str, dict[str, Any]], list[str]]
+    used_by: Callable[[SurveyDefinition, str, Part], list[str]]
     #: Whether that routing must be changed first (a question's) or only warned of (a page's).
     blocked_by_routing: bool
-    warning: Callable[[dict[str, Any]], str]
+    warning: Callable[[Part], str]
     #: The delete page's title (a question's text can be too long for one).
     delete_title: Callable[[str], str]
 
 
-def _page_routing(data: Definition, page_id: str, page: dict[str, Any]) -> list[str]:
-    own = f"page {editing.page_index(data, page_id) + 1}"
+def _page_routing(definition: SurveyDefinition, page_id: str, page: Page) -> list[str]:
+    own = f"page {editing.page_index(definition, page_id) + 1}"
     return [
         where
-        for question in page["questions"]
-        for where in editing.references(data, question["id"])
+        for question in page.questions
+        for where in editing.references(definition, question.id)
         if not where.startswith(own)
     ]
 
 
-def _questions_warning(page: dict[str, Any]) -> str:
-    count = len(page["questions"])
+def _questions_warning(page: Page) -> str:
+    count = len(page.questions)
     return f"Its {count} question{'s' if count != 1 else ''} will be deleted too."
 
 
-PAGE = _Part(
+PAGE = _Part[Page](
     "page",
     _page_or_404,
-    lambda page: str(page["title"]),
+    lambda page: page.title,
     editing.delete_page,
     editing.move_page,
     _page_routing,
@@ -861,32 +887,31 @@ PAGE = _Part(
     warning=_questions_warning,
     delete_title=lambda name: f"Delete the page '{name}'",
 )
-QUESTION = _Part(
+QUESTION = _Part[Question](
     "question",
     _question_or_404,
-    lambda question: str(question["text"]),
+    lambda question: question.text,
     editing.delete_question,
     editing.move_question,
-    lambda data, question_id, _question: editing.references(data, question_id),
+    lambda definition, question_id, _question: editing.references(definition, question_id),
     blocked_by_routing=True,
     warning=lambda _question: "",
     delete_title=lambda _name: "Delete the question",
 )
 
 
-def _delete(part: _Part, slug: str, part_id: str) -> ResponseReturnValue:
+def _delete(part: _Part[Part], slug: str, part_id: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    data = _data(survey)
-    found = part.find(data, part_id)
+    definition = builder.latest(survey)
+    found = part.find(definition, part_id)
     name = part.name(found)
     form = ConfirmForm()
     page_errors: list[str] = []
     # Worked out before deleting: the survey without the part no longer has it to look up.
-    used_by = part.used_by(data, part_id, found)
+    used_by = part.used_by(definition, part_id, found)
     if form.validate_on_submit():
-        without = copy.deepcopy(data)
         try:
-            part.delete(without, part_id)
+            without = part.delete(definition, part_id)
         except editing.EditError as error:
             page_errors = [str(error)]
         else:
@@ -901,7 +926,7 @@ def _delete(part: _Part, slug: str, part_id: str) -> ResponseReturnValue:
                     without,
                     f"survey.{part.noun}_deleted",
                     f"Deleted the {part.noun} {name!r}",
-                    {part.noun: part_id, "deleted": found},
+                    {part.noun: part_id, "deleted": found.to_data()},
                 )
             if not page_errors:
                 _saved(f"The {part.noun} '{name}' has been deleted.")
@@ -918,16 +943,17 @@ def _delete(part: _Part, slug: str, part_id: str) -> ResponseReturnValue:
     ), form_status(form, page_errors)
 
 
-def _move(part: _Part, slug: str, part_id: str) -> ResponseReturnValue:
+def _move(part: _Part[Part], slug: str, part_id: str) -> ResponseReturnValue:
     survey = _survey(slug)
-    data = _data(survey)
-    name = part.name(part.find(data, part_id))
+    definition = builder.latest(survey)
+    name = part.name(part.find(definition, part_id))
     direction = -1 if request.form.get("direction") == "up" else 1
     way = "up" if direction < 0 else "down"
-    if part.move(data, part_id, direction):
+    moved = part.move(definition, part_id, direction)
+    if moved is not None:
         problems = _save(
             survey,
-            data,
+            moved,
             f"survey.{part.noun}_moved",
             f"Moved the {part.noun} {name!r} {way}",
             {part.noun: part_id, "direction": way},
@@ -986,7 +1012,6 @@ def preview(slug: str, page_id: str) -> ResponseReturnValue:
         abort(404)
     index = ids.index(page_id)
     page = pages[index]
-    raw = version.definition
     return render_template(
         "builder/preview.html",
         title=f"Preview: {page.title}",
@@ -996,8 +1021,8 @@ def preview(slug: str, page_id: str) -> ResponseReturnValue:
         page=page,
         page_number=index + 1,
         page_count=len(pages),
-        page_routing=editing.describe_routing(page.show_if, raw) if page.show_if else "",
-        routing={q.id: editing.describe_routing(q.show_if, raw) for q in page.questions if q.show_if},
+        page_routing=editing.describe_routing(page.show_if, definition) if page.show_if else "",
+        routing={q.id: editing.describe_routing(q.show_if, definition) for q in page.questions if q.show_if},
         previous_url=url_for("staff.builder.preview", slug=slug, page_id=ids[index - 1])
         if index > 0
         else None,

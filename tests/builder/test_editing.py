@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-import copy
-from typing import Any
+from datetime import date
 
 import pytest
 
 from engage.builder import editing
-from surveys.definition import Problem, validate
+from surveys.definition import (
+    Branch,
+    Locality,
+    Option,
+    Problem,
+    Question,
+    Statement,
+    SurveyDefinition,
+    parse,
+    validate,
+)
 from tests.residents.conftest import SURVEY
 
 
 @pytest.fixture
-def data() -> dict[str, Any]:
-    return copy.deepcopy(SURVEY)
+def data() -> SurveyDefinition:
+    return parse(SURVEY)
+
+
+def _valid(definition: SurveyDefinition) -> bool:
+    return validate(definition.to_data()) == []
 
 
 def test_slugify_and_ids() -> None:
@@ -33,45 +46,65 @@ def test_slugify_and_ids() -> None:
 
 def test_new_definition_is_valid() -> None:
     data = editing.new_definition("my-survey", "My survey", "Because")
-    assert validate(data) == []
-    assert data["pages"][0]["title"] == "Your views"
-    assert data["pages"][0]["questions"][0]["type"] == "long_text"
+    assert _valid(data)
+    assert data.pages[0].title == "Your views"
+    assert data.pages[0].questions[0].type == "long_text"
+    assert data.to_data()["pages"][0]["questions"][0] == {
+        "id": "what_would_you_like_to_tell_us",
+        "type": "long_text",
+        "text": "What would you like to tell us?",
+    }
 
 
-def test_localities_round_trip_keeps_codes(data: dict[str, Any]) -> None:
+def test_duplicate_and_details(data: SurveyDefinition) -> None:
+    dated = editing.update_details(
+        data,
+        editing.Details(
+            title="T",
+            purpose="P",
+            opens_at=parse({**SURVEY, "opens_at": "2027-01-01T00:00:00Z"}).opens_at,
+            offers_follow_up=False,
+        ),
+    )
+    assert (dated.title, dated.purpose, dated.offers_follow_up) == ("T", "P", False)
+    assert dated.pages == data.pages, "details leave the pages alone"
+    copy = editing.duplicate(dated, "copy", "Copy")
+    assert (copy.slug, copy.title, copy.opens_at, copy.offers_follow_up) == ("copy", "Copy", None, False)
+    with pytest.raises(editing.EditError, match="title cannot be empty"):
+        editing.update_details(data, editing.Details(title="", purpose="P"))
+    assert editing.Details.of(dated).title == "T"
+
+
+def test_localities_round_trip_keeps_codes(data: SurveyDefinition) -> None:
     text = editing.localities_to_text(data)
     assert text == "Northgate: Northgate Central Library\nRiverside: Mill Lane Library"
     changed = text + ", Hill Road Library\nEastfield\n\n  Westbury :  Westbury Library ,  , Kiosk  "
-    parsed = editing.localities_from_text(changed, data["localities"])
-    assert parsed == [
-        {
-            "code": "north",
-            "name": "Northgate",
-            "branches": [{"code": "north-central", "name": "Northgate Central Library"}],
-        },
-        {
-            "code": "river",
-            "name": "Riverside",
-            "branches": [
-                {"code": "river-mill", "name": "Mill Lane Library"},
-                {"code": "hill-road-library", "name": "Hill Road Library"},
-            ],
-        },
-        {"code": "eastfield", "name": "Eastfield"},
-        {
-            "code": "westbury",
-            "name": "Westbury",
-            "branches": [
-                {"code": "westbury-library", "name": "Westbury Library"},
-                {"code": "kiosk", "name": "Kiosk"},
-            ],
-        },
-    ]
+    parsed = editing.localities_from_text(changed, data.localities)
+    assert parsed == (
+        Locality("north", "Northgate", (Branch("north-central", "Northgate Central Library", "north"),)),
+        Locality(
+            "river",
+            "Riverside",
+            (
+                Branch("river-mill", "Mill Lane Library", "river"),
+                Branch("hill-road-library", "Hill Road Library", "river"),
+            ),
+        ),
+        Locality("eastfield", "Eastfield"),
+        Locality(
+            "westbury",
+            "Westbury",
+            (
+                Branch("westbury-library", "Westbury Library", "westbury"),
+                Branch("kiosk", "Kiosk", "westbury"),
+            ),
+        ),
+    )
 
 
 def test_localities_branch_codes_unique_across_survey() -> None:
     parsed = editing.localities_from_text("North: Central\nSouth: Central-Library, Central Library")
-    codes = [b["code"] for loc in parsed for b in loc["branches"]]
+    codes = [b.code for loc in parsed for b in loc.branches]
     assert codes == ["central", "central-library", "central-library-2"]
 
 
@@ -89,73 +122,79 @@ def test_localities_problems(text: str, message: str) -> None:
         editing.localities_from_text(text)
 
 
-def test_empty_localities_are_removed(data: dict[str, Any]) -> None:
-    editing.set_localities(data, editing.localities_from_text("\n  \n"))
-    assert "localities" not in data
+def test_empty_localities_are_removed(data: SurveyDefinition) -> None:
+    emptied = editing.set_localities(data, editing.localities_from_text("\n  \n"))
+    assert "localities" not in emptied.to_data()
 
 
 def test_options_keep_values_for_unchanged_labels() -> None:
     existing = [
-        {"value": "weekly", "label": "Every week", "hint": "Most weeks"},
-        {"value": "monthly", "label": "Every month"},
-        {"value": "none", "label": "None of these", "exclusive": True},
+        Option("weekly", "Every week", "Most weeks"),
+        Option("monthly", "Every month"),
+        Option("none", "None of these", exclusive=True),
     ]
     options = editing.options_from_lines(["Every month", "Every day", "every week", "Every day!"], existing)
     assert options == [
-        {"value": "monthly", "label": "Every month"},
-        {"value": "every-day", "label": "Every day"},
-        {"value": "weekly", "label": "every week", "hint": "Most weeks"},
-        {"value": "every-day-2", "label": "Every day!"},
+        Option("monthly", "Every month"),
+        Option("every-day", "Every day"),
+        Option("weekly", "every week", "Most weeks"),
+        Option("every-day-2", "Every day!"),
     ]
-    assert editing.options_from_lines(["Other", "Yes"], reserved={"other"})[0]["value"] == "other-2"
-    assert editing.options_from_lines(["???", "Yes"])[0]["value"] == "option-1"
+    assert editing.options_from_lines(["Other", "Yes"], reserved={"other"})[0].value == "other-2"
+    assert editing.options_from_lines(["???", "Yes"])[0].value == "option-1"
     none = editing.exclusive_option("None of these", options, existing)
-    assert none == {"value": "none", "label": "None of these", "exclusive": True}
+    assert none == Option("none", "None of these", exclusive=True)
 
 
 def test_statements_keep_ids() -> None:
-    existing = [{"id": "welcoming", "text": "The library is welcoming"}]
+    existing = [Statement("welcoming", "The library is welcoming")]
     statements = editing.statements_from_lines(
         ["It is quiet", "The library is welcoming", "It is quiet!"], existing
     )
     assert statements == [
-        {"id": "it_is_quiet", "text": "It is quiet"},
-        {"id": "welcoming", "text": "The library is welcoming"},
-        {"id": "it_is_quiet_2", "text": "It is quiet!"},
+        Statement("it_is_quiet", "It is quiet"),
+        Statement("welcoming", "The library is welcoming"),
+        Statement("it_is_quiet_2", "It is quiet!"),
     ]
 
 
-def test_pages_add_update_move_delete(data: dict[str, Any]) -> None:
-    page_id = editing.add_page(
-        data, "Your views", "Hello", questions=[{"id": "x", "type": "likert", "text": "X"}]
-    )
+def test_pages_add_update_move_delete(data: SurveyDefinition) -> None:
+    likert = Question(id="x", type="likert", text="X")
+    data, page_id = editing.add_page(data, "Your views", "Hello", questions=[likert])
     assert page_id == "your_views"  # "views" is the existing page's id; this is unique anyway
-    assert (
-        editing.add_page(data, "Check", questions=[{"id": "y", "type": "likert", "text": "Y"}]) == "check_2"
-    )
-    assert validate(data) == []
-    editing.update_page(data, page_id, "New title", "", {"question": "visits", "equals": "weekly"})
+    data, check_id = editing.add_page(data, "Check", questions=[Question(id="y", type="likert", text="Y")])
+    assert check_id == "check_2"
+    assert _valid(data)
+    before = data
+    data = editing.update_page(data, page_id, "New title", "", {"question": "visits", "equals": "weekly"})
+    assert editing.get_page(before, page_id).title == "Your views", "the original is not changed"
     page = editing.get_page(data, page_id)
-    assert page["title"] == "New title" and "intro" not in page and page["show_if"]["equals"] == "weekly"
-    assert list(page) == ["id", "title", "show_if", "questions"]
+    assert (
+        page.title == "New title"
+        and page.intro == ""
+        and page.show_if == {"question": "visits", "equals": "weekly"}
+    )
+    assert list(page.to_data()) == ["id", "title", "show_if", "questions"]
     assert editing.page_ids(data)[-2:] == [page_id, "check_2"]
-    assert editing.move_page(data, "check_2", -1)
-    assert editing.page_ids(data)[-2:] == ["check_2", page_id]
-    assert not editing.move_page(data, page_id, 1)
-    assert not editing.move_page(data, "use", -1)
-    editing.delete_page(data, page_id)
-    assert page_id not in editing.page_ids(data)
+    moved = editing.move_page(data, "check_2", -1)
+    assert moved is not None and editing.page_ids(moved)[-2:] == ["check_2", page_id]
+    assert editing.move_page(moved, page_id, 1) is None
+    assert editing.move_page(moved, "use", -1) is None
+    gone = editing.delete_page(moved, page_id)
+    assert page_id not in editing.page_ids(gone)
+    with pytest.raises(KeyError):
+        editing.delete_page(gone, page_id)
     single = editing.new_definition("abc", "A", "B")
     with pytest.raises(editing.EditError):
         editing.delete_page(single, "your_views")
 
 
-def test_questions_add_update_move_delete(data: dict[str, Any]) -> None:
-    qid = editing.add_question(
-        data, "use", "number", "How old are you?", {"min": 0, "max": 120, "integer": False}
+def test_questions_add_update_move_delete(data: SurveyDefinition) -> None:
+    data, qid = editing.add_question(
+        data, "use", "number", "How old are you?", editing.QuestionFields(min=0, max=120, integer=False)
     )
     assert qid == "how_old_are_you"
-    assert editing.get_question(data, qid) == {
+    assert editing.get_question(data, qid).to_data() == {
         "id": qid,
         "type": "number",
         "text": "How old are you?",
@@ -163,44 +202,45 @@ def test_questions_add_update_move_delete(data: dict[str, Any]) -> None:
         "max": 120,
         "integer": False,
     }
-    editing.update_question(
-        data, qid, "short_text", "Your age", {"max_length": 10, "min": 5, "required": False}
+    data = editing.update_question(
+        data, qid, "short_text", "Your age", editing.QuestionFields(max_length=10, min=5, required=False)
     )
-    assert editing.get_question(data, qid) == {
+    assert editing.get_question(data, qid).to_data() == {
         "id": qid,
         "type": "short_text",
         "text": "Your age",
         "required": False,
         "max_length": 10,
     }
-    assert editing.move_question(data, qid, -1)
-    assert [q["id"] for q in editing.get_page(data, "use")["questions"]] == [qid, "visits"]
-    assert not editing.move_question(data, qid, -1)
-    editing.delete_question(data, qid)
+    moved = editing.move_question(data, qid, -1)
+    assert moved is not None
+    assert [q.id for q in editing.get_page(moved, "use").questions] == [qid, "visits"]
+    assert editing.move_question(moved, qid, -1) is None
+    data = editing.delete_question(moved, qid)
     with pytest.raises(editing.EditError):
         editing.delete_question(data, "visits")
-    assert validate(data) == []
+    assert _valid(data)
 
 
 def test_build_question_drops_fields_of_other_types() -> None:
-    fields = {
-        "options": [{"value": "a", "label": "A"}],
-        "other": {"label": "Other"},
-        "statements": [{"id": "s", "text": "S"}],
-        "top_n": 1,
-        "max_length": 5,
-        "min": 1,
-        "suffix": "km",
-        "earliest": "2020-01-01",
-        "kiosk_skip": True,
-    }
-    assert editing.build_question("q", "likert", "Q", fields) == {
+    given = editing.QuestionFields(
+        options=(Option("a", "A"),),
+        other_label="Other",
+        statements=(Statement("s", "S"),),
+        top_n=1,
+        max_length=5,
+        min=1,
+        suffix="km",
+        earliest=date(2020, 1, 1),
+        kiosk_skip=True,
+    )
+    assert editing.build_question("q", "likert", "Q", given).to_data() == {
         "id": "q",
         "type": "likert",
         "text": "Q",
         "kiosk": "skip",
     }
-    assert set(editing.build_question("q", "multiple_choice", "Q", fields)) == {
+    assert set(editing.build_question("q", "multiple_choice", "Q", given).to_data()) == {
         "id",
         "type",
         "text",
@@ -208,11 +248,13 @@ def test_build_question_drops_fields_of_other_types() -> None:
         "other",
         "kiosk",
     }
+    long_text = editing.build_question("q", "long_text", "Q", editing.QuestionFields())
+    assert long_text.max_length == 2000, "a text question without a limit gets its type's default"
     with pytest.raises(editing.EditError):
-        editing.build_question("q", "essay", "Q", {})
+        editing.build_question("q", "essay", "Q", editing.QuestionFields())
 
 
-def test_conditions_in_words(data: dict[str, Any]) -> None:
+def test_conditions_in_words(data: SurveyDefinition) -> None:
     describe = editing.describe_routing
     assert describe(None, data) == "Shown to everyone"
     assert describe({"question": "visits", "equals": "never"}, data) == (
@@ -224,19 +266,20 @@ def test_conditions_in_words(data: dict[str, Any]) -> None:
     assert describe({"question": "idea", "not_answered": True}, data) == (
         "Only shown if 'What one thing would you change?' was not answered"
     )
-    assert describe(data["pages"][5]["show_if"], data) == (
+    assert describe(data.pages[5].show_if, data) == (
         "Only shown if 'What one thing would you change?' was not answered and "
         "('How often do you visit?' is 'Every week')"
     )
     assert "no longer exists" in describe({"question": "gone", "equals": "x"}, data)
-    assert editing.make_condition({"id": "q"}, "any_of", ["a"]) == {"question": "q", "any_of": ["a"]}
+    question = Question(id="q", type="single_choice", text="Q")
+    assert editing.make_condition(question, "any_of", ["a"]) == {"question": "q", "any_of": ["a"]}
     with pytest.raises(editing.EditError):
-        editing.make_condition({"id": "q"}, "equals", ["a", "b"])
+        editing.make_condition(question, "equals", ["a", "b"])
 
 
-def test_earlier_questions_and_references(data: dict[str, Any]) -> None:
-    assert [q["id"] for q in editing.earlier_questions(data, "details")] == ["visits", "barrier"]
-    assert "agree" not in [q["id"] for q in editing.earlier_questions(data, None)], "grids cannot be tested"
+def test_earlier_questions_and_references(data: SurveyDefinition) -> None:
+    assert [q.id for q in editing.earlier_questions(data, "details")] == ["visits", "barrier"]
+    assert "agree" not in [q.id for q in editing.earlier_questions(data, None)], "grids cannot be tested"
     assert editing.references(data, "visits") == [
         "page 2 ('Why you do not visit')",
         "page 3 ('Your library')",

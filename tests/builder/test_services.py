@@ -38,7 +38,7 @@ def test_each_change_is_audited_as_the_officer_who_made_it(app: Flask, officer_i
     with app.app_context():
         by = _officer(officer_id)
         survey = builder.create(db(), "spring-views", "Spring views", "What you think.", by=by, now=NOW)
-        data = editing.duplicate(survey.latest.definition, "spring-views", "Spring views, 2027")
+        data = editing.duplicate(builder.latest(survey), "spring-views", "Spring views, 2027")
         saved = builder.save_draft(
             db(), survey, data, action="survey.details_updated", summary="Renamed", by=by, now=NOW
         )
@@ -65,12 +65,13 @@ def test_a_definition_that_does_not_validate_is_refused_in_the_officers_words(
     with app.app_context():
         by = _officer(officer_id)
         survey = builder.create(db(), "autumn", "Autumn", "Why.", by=by, now=NOW)
-        broken = editing.duplicate(survey.latest.definition, "autumn", "")
+        broken = editing.duplicate(builder.latest(survey), "autumn", "")
         with pytest.raises(builder.DraftError) as refused:
             builder.save_draft(
                 db(), survey, broken, action="survey.details_updated", summary="x", by=by, now=NOW
             )
         assert refused.value.problems and all(isinstance(p, str) for p in refused.value.problems)
         assert builder.problems_in(broken) == refused.value.problems
+        assert builder.problems_in(broken.to_data()) == refused.value.problems
         # Not open yet (never published): there is nothing to close.
         assert builder.close(db(), survey, by=by, now=NOW) is False
