@@ -51,6 +51,7 @@ from engage.platform.links import external_url
 from engage.staff.surveys import survey_or_404
 from surveys import services
 from surveys.definition import (
+    DEFAULT_MAX_LENGTH,
     DEFAULT_RESUME_DAYS,
     OTHER_MAX_LENGTH,
     TEXT_TYPES,
@@ -610,7 +611,9 @@ def _question_defaults(question: Question) -> dict[str, Any]:
     def number(value: float | None) -> str:
         return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
-    text_type = question.type in TEXT_TYPES
+    # A limit at the type's default shows blank, as the field's hint says (and a blank limit
+    # follows the type when the officer changes it).
+    own_limit = question.type in TEXT_TYPES and question.max_length != DEFAULT_MAX_LENGTH[question.type]
     return {
         "text": question.text,
         "hint": question.hint,
@@ -622,7 +625,7 @@ def _question_defaults(question: Question) -> dict[str, Any]:
         "none_label": exclusive.label if exclusive else "None of these",
         "statements": "\n".join(s.text for s in question.statements),
         "top_n": number(question.top_n or None),
-        "max_length": number(question.max_length) if text_type else "",
+        "max_length": number(question.max_length) if own_limit else "",
         "min": number(question.min),
         "max": number(question.max),
         "integer": question.integer,

@@ -330,6 +330,20 @@ def test_change_question_type(client: PageClient, app: Flask, draft: str) -> Non
     }
 
 
+def test_a_default_character_limit_follows_the_type(client: PageClient, app: Flask, draft: str) -> None:
+    """A limit left blank is the type's default: 2,000 for long text, 200 once it is short."""
+    form = client.get(f"/staff/surveys/{draft}/questions/{FIRST_QUESTION}")
+    assert form.soup.select_one("input[name=max_length]")["value"] == ""
+    form = client.get(f"/staff/surveys/{draft}/questions/{FIRST_QUESTION}?type=short_text")
+    assert form.soup.select_one("input[name=max_length]")["value"] == ""
+    client.submit(form)
+    assert questions(app, draft)[0] == {
+        "id": FIRST_QUESTION,
+        "type": "short_text",
+        "text": "What would you like to tell us?",
+    }
+
+
 def test_area_questions_need_areas(client: PageClient, draft: str) -> None:
     page = client.get(
         f"/staff/surveys/{draft}/pages/your_views/questions/new?type=locality", expected_status=400
