@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 
+from analysis.model import UNASSIGNED
 from engage.platform import inputs
 from engage.platform.forms import Form, choices
 from engage.themes.snapshot import SnapshotTheme
@@ -80,16 +81,28 @@ class SetAsideForm(CodebookForm):
     theme = _theme_select("Theme")
 
 
-class MoveAnswerForm(CodebookForm):
-    """Drawn once per answer on a theme's page (``themes/theme.html``); read here."""
+class MoveAnswersForm(Form):
+    """Move the answers ticked on a theme's page (one form for the page, not one per answer).
 
-    action_name = "move"
-    answer = HiddenField()
-    into = HiddenField()
+    The checkboxes are drawn in the answers table (``themes/theme.html``); ``into`` lists
+    the other themes and "not relevant"."""
+
+    text_labels: ClassVar[dict[str, str]] = {"into": "Where to move the answers"}
+    answer = SelectMultipleField("Answers", choices=[], validate_choice=False)
+    into = SelectField("Move the selected answers to", widget=GovSelect(), choices=[], validate_choice=False)
+
+    def __init__(
+        self, *args: Any, themes: Iterable[SnapshotTheme] = (), here: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        others = [(t.id, f"{t.label} ({t.size})") for t in themes if t.id != here]
+        if here != UNASSIGNED:
+            others.append((UNASSIGNED, "Not relevant (no theme)"))
+        self.into.choices = choices([("", "Choose a theme"), *others])
 
 
 CODEBOOK_FORMS: dict[str, type[CodebookForm]] = {
-    form.action_name: form for form in (RenameForm, MergeForm, SplitForm, SetAsideForm, MoveAnswerForm)
+    form.action_name: form for form in (RenameForm, MergeForm, SplitForm, SetAsideForm)
 }
 
 

@@ -320,18 +320,23 @@ def run(analysis_id: int) -> None:
 def edit(
     session: Session,
     analysis: ThemeAnalysis,
-    change: Callable[[Codebook, ThemeState], Operation],
+    change: Callable[[Codebook, ThemeState], Operation | list[Operation]],
     *,
     summary: str,
     by: StaffUser | None = None,
 ) -> Operation:
-    """Record one officer's edit in the codebook, apply it, save, and audit it (as ``by``)."""
+    """Record one officer's edit in the codebook, apply it, save, and audit it (as ``by``).
+
+    An edit may be several operations (moving several answers at once): they are applied
+    in order, saved together and audited as one row. Returns the last."""
     if analysis.status != AnalysisStatus.DONE:
         raise ThemeError("Wait for the analysis to finish before changing its themes")
     book, state = _load(analysis)
     try:
-        op = change(book, state)
-        state.apply(op)
+        made = change(book, state)
+        ops = made if isinstance(made, list) else [made]
+        for op in ops:
+            state.apply(op)
     except CodebookError as error:
         raise ThemeError(str(error)) from None
     analysis.codebook = book.to_list()
@@ -346,7 +351,11 @@ def edit(
         object_type="theme_analysis",
         object_id=analysis.id,
         summary=summary,
-        details={"operation": op.to_dict(), "survey": analysis.survey.slug, "question": analysis.question_id},
+        details={
+            **({"operation": op.to_dict()} if len(ops) == 1 else {"operations": [o.to_dict() for o in ops]}),
+            "survey": analysis.survey.slug,
+            "question": analysis.question_id,
+        },
         actor=by,
     )
     return op
@@ -390,18 +399,56 @@ def move_answer(
 ) -> tuple[str, str]:
     """Put one answer in another theme by hand. Returns the theme it was in and the new
     theme's name."""
-    placed = analysis.snapshot.assignments.get(answer_id)
-    if placed is None:
+    moved = move_answers(session, analysis, [answer_id], target, by=by, now=now)
+    return moved.origins[0], moved.name
+
+
+@dataclass(frozen=True)
+class Moved:
+    origins: list[str]  # the theme each answer was in, in the order given
+    name: str  # the name of the theme they are in now
+
+    @property
+    def count(self) -> int:
+        return len(self.origins)
+
+
+def move_answers(
+    session: Session,
+    analysis: ThemeAnalysis,
+    answer_ids: list[str],
+    target: str,
+    *,
+    by: StaffUser,
+    now: datetime,
+) -> Moved:
+    """Put answers in another theme (or in none: ``unassigned``) by hand, as one edit with
+    a codebook operation per answer, so each move survives new answers and re-runs."""
+    answer_ids = list(dict.fromkeys(answer_ids))
+    missing = {
+        field: message
+        for field, message, given in (
+            ("answer", "Select the answers to move", answer_ids),
+            ("into", "Select the theme to move the answers to", target),
+        )
+        if not given
+    }
+    if missing:
+        raise ThemeError(errors=missing)
+    assignments = analysis.snapshot.assignments
+    origins = [assignments.get(answer_id) for answer_id in answer_ids]
+    if any(origin is None for origin in origins):
         raise ThemeError("That answer is not in this analysis")
     name = theme_label(analysis, target)
+    noun = "an answer" if len(answer_ids) == 1 else f"{len(answer_ids)} answers"
     edit(
         session,
         analysis,
-        lambda book, _state: book.move_answer(answer_id, target, **stamp(by, now)),
-        summary=f"Moved an answer to '{name}'",
+        lambda book, _state: [book.move_answer(a, target, **stamp(by, now)) for a in answer_ids],
+        summary=f"Moved {noun} to '{name}'",
         by=by,
     )
-    return placed, name
+    return Moved([str(origin) for origin in origins], name)
 
 
 def set_aside(

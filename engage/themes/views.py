@@ -23,7 +23,7 @@ from engage.themes.forms import (
     CODEBOOK_FORMS,
     CodebookForm,
     MergeForm,
-    MoveAnswerForm,
+    MoveAnswersForm,
     NoteForm,
     QuoteForm,
     RenameForm,
@@ -170,7 +170,11 @@ def theme(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
 
 
 def _theme_page(
-    slug: str, question_id: str, theme_id: str, note_form: NoteForm | None = None
+    slug: str,
+    question_id: str,
+    theme_id: str,
+    note_form: NoteForm | None = None,
+    move_form: MoveAnswersForm | None = None,
 ) -> ResponseReturnValue:
     note_form = note_form or NoteForm(formdata=None)
     survey, definition = _survey(slug)
@@ -186,6 +190,8 @@ def _theme_page(
     if not 1 <= page <= pages:
         abort(404)
     details = analysis.theme(theme_id)
+    if move_form is None:
+        move_form = MoveAnswersForm(formdata=None, themes=analysis.snapshot.themes, here=theme_id)
     return render_template(
         "themes/theme.html",
         title=f"Theme: {label}",
@@ -210,8 +216,10 @@ def _theme_page(
         small_group=SMALL_GROUP,
         actions=action_queries.actions_for_theme(db(), analysis, theme_id),
         note_form=note_form,
-        page_errors=summary(note_form),
-    ), form_status(note_form)
+        move_form=move_form,
+        ticked=set(move_form.answer.data or []),
+        page_errors=summary(note_form, move_form),
+    ), form_status(note_form if note_form.errors else move_form)
 
 
 @bp.post("/<slug>/themes/<question_id>/quotes")
@@ -273,6 +281,35 @@ def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     return redirect(url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)), 303
 
 
+@bp.post("/<slug>/themes/<question_id>/t/<theme_id>/move")
+@role_required(Role.OFFICER)
+def move(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
+    """Move the answers ticked on a theme's page to another theme, or to none."""
+    survey, definition = _survey(slug)
+    _question(definition, question_id)
+    analysis = _analysis(survey, question_id)
+    form = MoveAnswersForm(themes=analysis.snapshot.themes, here=theme_id)
+    if not form.validate():
+        return _theme_page(slug, question_id, theme_id, move_form=form)
+    try:
+        moved = services.move_answers(
+            db(), analysis, form.answer.data or [], form.into.data or "", by=current_staff(), now=clock.now()
+        )
+    except queries.ThemeError as error:
+        db().rollback()
+        refuse(form, error)
+        return _theme_page(slug, question_id, theme_id, move_form=form)
+    db().commit()
+    noun = "the answer" if moved.count == 1 else f"{moved.count} answers"
+    flash(f"Moved {noun} to '{moved.name}'", "success")
+    # Back to the page of this theme the officer was reading (or its last page, if the
+    # move emptied that one).
+    left = len(services.theme_members(db(), analysis, theme_id))
+    page = min(request.args.get("page", default=1, type=int) or 1, max(1, -(-left // PAGE_SIZE)))
+    target = url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)
+    return redirect(f"{target}?page={page}" if page > 1 else target), 303
+
+
 def _analysis(survey: Survey, question_id: str) -> ThemeAnalysis:
     analysis = queries.get(db(), survey, question_id)
     if analysis is None:
@@ -283,7 +320,8 @@ def _analysis(survey: Survey, question_id: str) -> ThemeAnalysis:
 @bp.post("/<slug>/themes/<question_id>/edit")
 @role_required(Role.OFFICER)
 def edit(slug: str, question_id: str) -> ResponseReturnValue:
-    """One codebook edit: rename, merge, split, move an answer, or set a theme aside."""
+    """One codebook edit on the question's page: rename, merge, split, or set a theme aside.
+    (Answers are moved from a theme's own page: :func:`move`.)"""
     survey, definition = _survey(slug)
     _question(definition, question_id)
     analysis = _analysis(survey, question_id)
@@ -309,19 +347,11 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
         elif isinstance(form, SplitForm):
             done = services.split(db(), analysis, form.theme.data or "", form.part_count, by=by, now=now)
             flash(_split_message(done, form.part_count), "success")
-        elif isinstance(form, MoveAnswerForm):
-            placed, name = services.move_answer(
-                db(), analysis, form.answer.data or "", form.into.data or "", by=by, now=now
-            )
-            back = url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=placed)
-            flash(f"Moved the answer to '{name}'", "success")
         else:
             name = services.set_aside(db(), analysis, form.theme.data or "", by=by, now=now)
             flash(f"'{name}' is set aside as not relevant; its answers are unassigned", "success")
     except queries.ThemeError as error:
         db().rollback()
-        if isinstance(form, MoveAnswerForm):  # drawn once per answer: say why at the top
-            return _page(slug, question_id, message=str(error), anchor="themes")
         refuse(form, error)
         return _page(slug, question_id, sent=form)
     db().commit()

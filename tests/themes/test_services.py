@@ -78,6 +78,31 @@ def test_moving_an_answer_and_setting_a_theme_aside(
         assert _analysis().snapshot.assignments[answer] == "unassigned"
 
 
+def test_moving_several_answers_is_one_edit_with_a_move_per_answer(
+    app: Flask, themed: list[dict[str, object]], officer_id: int
+) -> None:
+    first, second = str(themed[0]["id"]), str(themed[1]["id"])
+    with app.app_context():
+        analysis = _analysis()
+        answers = [a for a, t in analysis.snapshot.assignments.items() if t == first][:3]
+        assert len(answers) == 3
+        with pytest.raises(ThemeError, match="Select the answers to move"):
+            services.move_answers(db(), analysis, [], second, **_by(officer_id))
+        with pytest.raises(ThemeError, match="Select the theme"):
+            services.move_answers(db(), analysis, answers, "", **_by(officer_id))
+        with pytest.raises(ThemeError, match="not in this analysis"):
+            services.move_answers(db(), analysis, [*answers, "no-such-answer"], second, **_by(officer_id))
+        moved = services.move_answers(db(), analysis, [*answers, answers[0]], second, **_by(officer_id))
+        db().commit()
+        assert (moved.count, moved.origins, moved.name) == (3, [first] * 3, themed[1]["label"])
+        after = _analysis()
+        assert all(after.snapshot.assignments[a] == second for a in answers)
+        assert [op["kind"] for op in after.codebook[-3:]] == ["move_answer"] * 3
+        [row] = db().scalars(select(AuditEvent).where(AuditEvent.action == "themes.edited")).all()
+        assert row.summary == f"Moved 3 answers to '{themed[1]['label']}'"
+        assert len(row.details["operations"]) == 3 and row.actor_id == officer_id
+
+
 @pytest.mark.parametrize("parts", [0, 1, 6])
 def test_a_theme_splits_into_two_to_five(
     app: Flask, themed: list[dict[str, object]], parts: int, officer_id: int

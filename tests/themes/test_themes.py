@@ -195,15 +195,32 @@ def test_officers_check_answers_move_them_split_themes_and_leave_notes(
     assert where["library"] == {"Not known": first["size"]}
     assert where["channel"] == {"Online": first["size"]}
     assert "Sam Taylor" not in officer.get(f"{URL}/t/unassigned").text + detail.text
+    # One form moves the ticked answers: nothing ticked, or nowhere chosen, is refused
+    # with what was chosen kept.
+    move = "form[action$='/move']"
+    assert len(detail.soup.select(f"{move} select")) == 1, "one list of themes, not one per answer"
+    # Light enough for 50 answers (a full page) to stay under 100 KB: under 1 KB per answer.
+    rows = detail.soup.select("tbody tr")
+    per_answer = sum(len(str(row)) for row in rows) / len(rows)
+    assert per_answer < 1000 and len(detail.text) - per_answer * len(rows) + 50 * per_answer < 100_000
+    moved = detail.soup.select_one("tbody input[name=answer]")["value"]  # type: ignore[index]
+    refused = officer.submit(detail, selector=move, expected_status=400)
+    assert refused.error_summary() == ["Select the answers to move", "Select the theme to move the answers to"]
+    refused = officer.submit(detail, {"into": second["id"]}, selector=move, expected_status=400)
+    assert refused.error_summary() == ["Select the answers to move"]
+    assert refused.soup.select_one(f"{move} option[selected]")["value"] == second["id"]  # type: ignore[index]
+    refused = officer.submit(detail, {"answer": moved}, selector=move, expected_status=400)
+    assert refused.error_summary() == ["Select the theme to move the answers to"]
+    assert refused.soup.select_one(f"input[name=answer][value='{moved}']").has_attr("checked")  # type: ignore[union-attr]
     # Move one answer to the second theme.
-    moved = detail.soup.select_one("tbody tr form input[name=answer]")["value"]  # type: ignore[index]
-    detail = officer.submit(detail, {"into": second["id"]}, selector="tbody tr form")
+    detail = officer.submit(detail, {"answer": moved, "into": second["id"]}, selector=move)
     assert detail.response.request.path.endswith(f"/t/{first['id']}")
     assert len(detail.soup.select("tbody tr")) == first["size"] - 1
     after = analysed(app)
     assert after.result["assignments"][moved] == second["id"]
     # Mark another as not relevant: it joins the answers in no theme.
-    detail = officer.submit(detail, {"into": "unassigned"}, selector="tbody tr form")
+    other = detail.soup.select_one("tbody input[name=answer]")["value"]  # type: ignore[index]
+    detail = officer.submit(detail, {"answer": other, "into": "unassigned"}, selector=move)
     assert analysed(app).result["unassigned"] == after.result["unassigned"] + 1
     # Notes.
     empty = officer.submit(detail, {"note": " "}, selector="form[action$='/notes']", expected_status=400)
@@ -242,7 +259,8 @@ def test_officers_check_answers_move_them_split_themes_and_leave_notes(
     kinds = [op["kind"] for op in analysed(app).codebook]
     assert kinds == ["move_answer", "move_answer", "split", "add_answers"]
     viewer = client_for(app, make_staff, Role.VIEWER)
-    assert viewer.get(str(link["href"])).soup.select("tbody form") == []
+    as_viewer = viewer.get(str(link["href"])).soup
+    assert as_viewer.select("form[action$='/move']") == [] and as_viewer.select("input[name=answer]") == []
 
 
 def test_theme_counts_can_be_filtered(app: Flask, survey: str, officer: PageClient) -> None:
