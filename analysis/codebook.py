@@ -1,7 +1,7 @@
 """The officers' codebook: versioned, replayable edits to the machine's themes.
 
-Every edit (rename, merge, split, move an answer, pin a seed theme, mark a theme not
-relevant, add new answers) is a small frozen operation with a version number, an author
+Every edit (rename, merge, split, move an answer, pin a seed theme, make a theme from
+chosen answers, mark a theme not relevant, add new answers) is a small frozen operation with a version number, an author
 and a timestamp supplied by the caller. Replaying the operations on the same fitted
 model always gives the same themes, so any earlier version can be reproduced exactly,
 and new answers are placed against fixed theme centres so earlier answers never move.
@@ -43,6 +43,7 @@ __all__ = [
     "MarkNotRelevant",
     "MergeThemes",
     "MoveAnswer",
+    "NewTheme",
     "Operation",
     "PinSeedTheme",
     "RenameTheme",
@@ -122,6 +123,17 @@ class PinSeedTheme(Operation):
 
 
 @dataclass(frozen=True)
+class NewTheme(Operation):
+    """A theme an officer makes from answers they chose (a split by hand). The answers move
+    to it and stay there; its centre is their mean, so new answers nearest it join it."""
+
+    theme_id: str = ""
+    label: str = ""
+    answer_ids: tuple[str, ...] = ()
+    kind: ClassVar[str] = "new_theme"
+
+
+@dataclass(frozen=True)
 class MarkNotRelevant(Operation):
     """Retire a theme: its answers, and new answers nearest it, become unassigned."""
 
@@ -140,7 +152,16 @@ class AddAnswers(Operation):
 
 OPERATIONS: dict[str, type[Operation]] = {
     cls.kind: cls
-    for cls in (RenameTheme, MergeThemes, SplitTheme, MoveAnswer, PinSeedTheme, MarkNotRelevant, AddAnswers)
+    for cls in (
+        RenameTheme,
+        MergeThemes,
+        SplitTheme,
+        MoveAnswer,
+        PinSeedTheme,
+        NewTheme,
+        MarkNotRelevant,
+        AddAnswers,
+    )
 }
 
 
@@ -206,6 +227,11 @@ class Codebook:
         self, theme_id: str, label: str, seed_text: str, *, author: str, at: str | None = None
     ) -> Operation:
         return self._add(PinSeedTheme, author, at, theme_id=theme_id, label=label, seed_text=seed_text)
+
+    def new_theme(
+        self, theme_id: str, label: str, answer_ids: Sequence[str], *, author: str, at: str | None = None
+    ) -> Operation:
+        return self._add(NewTheme, author, at, theme_id=theme_id, label=label, answer_ids=tuple(answer_ids))
 
     def mark_not_relevant(self, theme_id: str, *, author: str, at: str | None = None) -> Operation:
         return self._add(MarkNotRelevant, author, at, theme_id=theme_id)
@@ -341,6 +367,8 @@ class ThemeState:
             self.placed.add(op.answer_id)
         elif isinstance(op, PinSeedTheme):
             self._pin(op)
+        elif isinstance(op, NewTheme):
+            self._new(op)
         elif isinstance(op, MarkNotRelevant):
             theme = self._theme(op.theme_id)
             theme.relevant = False
@@ -399,6 +427,29 @@ class ThemeState:
             own = float(self.vectors[row] @ self.themes[current].centre) if current in self.themes else -1.0
             if seed_sims[row] > own:
                 self.assignment[row] = op.theme_id
+
+    def _new(self, op: NewTheme) -> None:
+        self._new_theme_id(op.theme_id)
+        if not op.answer_ids:
+            raise CodebookError("a new theme needs at least one answer")
+        missing = [a for a in op.answer_ids if a not in self._index]
+        if missing:
+            raise CodebookError(f"no answer {missing[0]!r}")
+        rows = [self._index[a] for a in op.answer_ids]
+        centre = self.vectors[rows].sum(axis=0)
+        if not centre.any():
+            raise CodebookError("the chosen answers have no words the model knows")
+        entry = _ThemeEntry(
+            op.theme_id, normalize(centre.reshape(1, -1))[0], op.label.strip() or None, True, False
+        )
+        # Listed after the theme the first chosen answer came from, like a split's parts.
+        entries = list(self.themes.values())
+        source = self.themes.get(self.assignment[rows[0]])
+        pos = entries.index(source) + 1 if source is not None else len(entries)
+        self.themes = {t.id: t for t in [*entries[:pos], entry, *entries[pos:]]}
+        for row, answer in zip(rows, op.answer_ids, strict=True):
+            self.assignment[row] = op.theme_id
+            self.placed.add(answer)
 
     def add_answers(
         self, answer_ids: Sequence[str], texts: Sequence[str], *, version: int | None = None

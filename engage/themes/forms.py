@@ -82,14 +82,22 @@ class SetAsideForm(CodebookForm):
 
 
 class MoveAnswersForm(Form):
-    """Move the answers ticked on a theme's page (one form for the page, not one per answer).
+    """Move the answers ticked on a theme's page (one form for the page, not one per answer),
+    or make a new theme of them.
 
     The checkboxes are drawn in the answers table (``themes/theme.html``); ``into`` lists
-    the other themes and "not relevant"."""
+    the other themes and "not relevant"; ``do`` is the button pressed ("move" or "new")."""
 
-    text_labels: ClassVar[dict[str, str]] = {"into": "Where to move the answers"}
+    text_labels: ClassVar[dict[str, str]] = {"label": "The new theme's name"}
     answer = SelectMultipleField("Answers", choices=[], validate_choice=False)
     into = SelectField("Move the selected answers to", widget=GovSelect(), choices=[], validate_choice=False)
+    # Or make a new theme of them (a split by hand): its name, and the button that says so.
+    label = StringField("Or make a new theme of the selected answers, named", widget=GovTextInput())
+    do = HiddenField()
+
+    @property
+    def making_a_theme(self) -> bool:
+        return bool(self.do.data == "new")
 
     def __init__(
         self, *args: Any, themes: Iterable[SnapshotTheme] = (), here: str = "", **kwargs: Any

@@ -53,8 +53,8 @@ def theme_label(analysis: ThemeAnalysis, theme_id: str) -> str:
 
 
 def reviewed_share(analysis: ThemeAnalysis) -> float:
-    """Share of analysed answers in a theme an officer has renamed, merged, split or pinned,
-    or placed by hand: the part of the coding a person has looked at."""
+    """Share of analysed answers in a theme an officer has renamed, merged, split, pinned or
+    made, or placed by hand: the part of the coding a person has looked at."""
     touched_themes: set[str] = set()
     placed: set[str] = set()
     for op in analysis.codebook:
@@ -67,6 +67,9 @@ def reviewed_share(analysis: ThemeAnalysis) -> float:
             touched_themes.update(op["new_theme_ids"])
         elif kind == "pin_seed_theme":
             touched_themes.add(op["theme_id"])
+        elif kind == "new_theme":
+            touched_themes.add(op["theme_id"])
+            placed.update(op["answer_ids"])
         elif kind in ("move_answer",):
             placed.add(op["answer_id"])
     assignments = analysis.snapshot.assignments

@@ -371,19 +371,26 @@ def stamp(by: StaffUser, now: datetime) -> Stamp:
     return {"author": f"staff:{by.id}", "at": now.astimezone(UTC).isoformat(timespec="seconds")}
 
 
-def rename(
-    session: Session, analysis: ThemeAnalysis, theme_id: str, typed: str, *, by: StaffUser, now: datetime
-) -> tuple[str, str]:
-    """Give a theme the name an officer typed (one line, spaces tidied, at most
-    :data:`LABEL_MAX` characters). Returns the old and the new name."""
-    old = theme_label(analysis, theme_id)
+def _label(typed: str, missing: str) -> str:
+    """A theme's name as an officer typed it: one line, spaces tidied, at most
+    :data:`LABEL_MAX` characters; refused on the form's ``label`` field."""
     typed = text_rule.normalise(typed)
     problem = text_rule.problem("The theme's name", typed)
     if problem:
         raise ThemeError(errors={"label": problem})
     label = " ".join(typed.split())
     if not label or len(label) > LABEL_MAX:
-        raise ThemeError(errors={"label": f"Enter a new name for the theme, {LABEL_MAX} characters or fewer"})
+        raise ThemeError(errors={"label": f"{missing}, {LABEL_MAX} characters or fewer"})
+    return label
+
+
+def rename(
+    session: Session, analysis: ThemeAnalysis, theme_id: str, typed: str, *, by: StaffUser, now: datetime
+) -> tuple[str, str]:
+    """Give a theme the name an officer typed (one line, spaces tidied, at most
+    :data:`LABEL_MAX` characters). Returns the old and the new name."""
+    old = theme_label(analysis, theme_id)
+    label = _label(typed, "Enter a new name for the theme")
     edit(
         session,
         analysis,
@@ -449,6 +456,51 @@ def move_answers(
         by=by,
     )
     return Moved([str(origin) for origin in origins], name)
+
+
+@dataclass(frozen=True)
+class Made:
+    theme_id: str
+    label: str
+    count: int  # answers moved into it
+
+
+def new_theme(
+    session: Session,
+    analysis: ThemeAnalysis,
+    answer_ids: list[str],
+    typed: str,
+    *,
+    by: StaffUser,
+    now: datetime,
+) -> Made:
+    """Make a theme from answers an officer chose (a split by hand), named as they typed.
+    The answers stay in it through later edits and new answers; new answers nearest it
+    join it. Actions linked to the theme the answers came from are not carried over."""
+    answer_ids = list(dict.fromkeys(answer_ids))
+    problems: dict[str, str] = {}
+    if not answer_ids:
+        problems["answer"] = "Select the answers for the new theme"
+    try:
+        label = _label(typed, "Enter a name for the new theme")
+    except ThemeError as error:
+        problems.update(error.errors)
+        label = ""
+    if problems:
+        raise ThemeError(errors=problems)
+    if any(answer not in analysis.snapshot.assignments for answer in answer_ids):
+        raise ThemeError("That answer is not in this analysis")
+    # Officers' themes are numbered by the edit that made them, so an id is never reused.
+    theme_id = f"o{len(analysis.codebook or []) + 1}"
+    noun = "an answer" if len(answer_ids) == 1 else f"{len(answer_ids)} answers"
+    edit(
+        session,
+        analysis,
+        lambda book, _state: book.new_theme(theme_id, label, answer_ids, **stamp(by, now)),
+        summary=f"Made the theme '{label}' from {noun}",
+        by=by,
+    )
+    return Made(theme_id, label, len(answer_ids))
 
 
 def set_aside(

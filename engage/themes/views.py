@@ -284,24 +284,30 @@ def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
 @bp.post("/<slug>/themes/<question_id>/t/<theme_id>/move")
 @role_required(Role.OFFICER)
 def move(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
-    """Move the answers ticked on a theme's page to another theme, or to none."""
+    """Move the answers ticked on a theme's page to another theme or to none, or make a new
+    theme of them (a split by hand)."""
     survey, definition = _survey(slug)
     _question(definition, question_id)
     analysis = _analysis(survey, question_id)
     form = MoveAnswersForm(themes=analysis.snapshot.themes, here=theme_id)
     if not form.validate():
         return _theme_page(slug, question_id, theme_id, move_form=form)
+    answers, by, now = form.answer.data or [], current_staff(), clock.now()
     try:
-        moved = services.move_answers(
-            db(), analysis, form.answer.data or [], form.into.data or "", by=current_staff(), now=clock.now()
-        )
+        if form.making_a_theme:
+            made = services.new_theme(db(), analysis, answers, form.label.data or "", by=by, now=now)
+            noun = "the answer" if made.count == 1 else f"{made.count} answers"
+            done = f"Made the theme '{made.label}' from {noun}"
+        else:
+            moved = services.move_answers(db(), analysis, answers, form.into.data or "", by=by, now=now)
+            noun = "the answer" if moved.count == 1 else f"{moved.count} answers"
+            done = f"Moved {noun} to '{moved.name}'"
     except queries.ThemeError as error:
         db().rollback()
         refuse(form, error)
         return _theme_page(slug, question_id, theme_id, move_form=form)
     db().commit()
-    noun = "the answer" if moved.count == 1 else f"{moved.count} answers"
-    flash(f"Moved {noun} to '{moved.name}'", "success")
+    flash(done, "success")
     # Back to the page of this theme the officer was reading (or its last page, if the
     # move emptied that one).
     left = len(services.theme_members(db(), analysis, theme_id))

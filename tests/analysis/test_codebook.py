@@ -113,3 +113,31 @@ def test_operations_are_json_with_version_author_and_time() -> None:
         "label": "Parking",
     }
     assert Codebook().rename("t1", "x", author="a").at  # a default timestamp when none is given
+
+
+def test_an_officer_makes_a_new_theme_from_chosen_answers(fitted: ThemeModel) -> None:
+    """A split by hand: the chosen answers make a new theme and stay in it; new answers
+    nearest it join it; the operation replays from JSON exactly."""
+    parking = _theme_of(fitted, 0)
+    book = Codebook()
+    book.new_theme("o1", "Parking charges", [IDS[0], IDS[1]], author="a", at=AT)
+    book.merge([_theme_of(fitted, 6), _theme_of(fitted, 12)], into=_theme_of(fitted, 6), author="a", at=AT)
+    state = apply(fitted, book)
+    assert state.assignment[:2] == ["o1", "o1"] and set(state.assignment[2:6]) == {parking}
+    ids = [t.id for t in state.themes_list()]
+    assert "o1" in ids
+    labels = {t["id"]: t["label"] for t in state.result()["themes"]}
+    assert labels["o1"] == "Parking charges"
+    # A new answer with the same words as a chosen one goes to the new theme.
+    assert state.add_answers(["new-1"], [fitted.texts_[0]]) == ["o1"]
+    again = Codebook.from_json(book.to_json())
+    assert apply(fitted, again).result() == apply(fitted, book).result()
+    for bad, message in (
+        (lambda b: b.new_theme(parking, "X", [IDS[0]], author="a", at=AT), "already used"),
+        (lambda b: b.new_theme("o2", "X", [], author="a", at=AT), "at least one answer"),
+        (lambda b: b.new_theme("o2", "X", ["nobody"], author="a", at=AT), "no answer"),
+    ):
+        wrong = Codebook()
+        bad(wrong)
+        with pytest.raises(CodebookError, match=message):
+            apply(fitted, wrong)

@@ -16,7 +16,7 @@ from engage.platform.database import db
 from engage.platform.models import AuditEvent
 from engage.themes import services
 from engage.themes.models import ThemeAnalysis
-from engage.themes.queries import ThemeError
+from engage.themes.queries import ThemeError, reviewed_share
 from tests.support.actions import themed
 
 __all__ = ["themed"]
@@ -101,6 +101,34 @@ def test_moving_several_answers_is_one_edit_with_a_move_per_answer(
         [row] = db().scalars(select(AuditEvent).where(AuditEvent.action == "themes.edited")).all()
         assert row.summary == f"Moved 3 answers to '{themed[1]['label']}'"
         assert len(row.details["operations"]) == 3 and row.actor_id == officer_id
+
+
+def test_an_officer_makes_a_theme_from_chosen_answers(
+    app: Flask, themed: list[dict[str, object]], officer_id: int
+) -> None:
+    first = str(themed[0]["id"])
+    with app.app_context():
+        analysis = _analysis()
+        answers = [a for a, t in analysis.snapshot.assignments.items() if t == first][:2]
+        with pytest.raises(ThemeError) as refused:
+            services.new_theme(db(), analysis, [], "", **_by(officer_id))
+        assert refused.value.errors == {
+            "answer": "Select the answers for the new theme",
+            "label": "Enter a name for the new theme, 80 characters or fewer",
+        }
+        with pytest.raises(ThemeError, match="not in this analysis"):
+            services.new_theme(db(), analysis, ["nobody"], "Quiet space", **_by(officer_id))
+        made = services.new_theme(db(), analysis, answers, "Quiet  space", **_by(officer_id))
+        db().commit()
+        assert (made.label, made.count) == ("Quiet space", 2)
+        after = _analysis()
+        assert [after.snapshot.assignments[a] for a in answers] == [made.theme_id] * 2
+        assert after.theme(made.theme_id).label == "Quiet space"  # type: ignore[union-attr]
+        assert reviewed_share(after) == 2 / len(after.snapshot.assignments), "chosen by a person"
+        assert (
+            after.codebook[-1]["kind"] == "new_theme"
+            and after.codebook[-1]["author"] == f"staff:{officer_id}"
+        )
 
 
 @pytest.mark.parametrize("parts", [0, 1, 6])

@@ -205,7 +205,10 @@ def test_officers_check_answers_move_them_split_themes_and_leave_notes(
     assert per_answer < 1000 and len(detail.text) - per_answer * len(rows) + 50 * per_answer < 100_000
     moved = detail.soup.select_one("tbody input[name=answer]")["value"]  # type: ignore[index]
     refused = officer.submit(detail, selector=move, expected_status=400)
-    assert refused.error_summary() == ["Select the answers to move", "Select the theme to move the answers to"]
+    assert refused.error_summary() == [
+        "Select the answers to move",
+        "Select the theme to move the answers to",
+    ]
     refused = officer.submit(detail, {"into": second["id"]}, selector=move, expected_status=400)
     assert refused.error_summary() == ["Select the answers to move"]
     assert refused.soup.select_one(f"{move} option[selected]")["value"] == second["id"]  # type: ignore[index]
@@ -222,6 +225,17 @@ def test_officers_check_answers_move_them_split_themes_and_leave_notes(
     other = detail.soup.select_one("tbody input[name=answer]")["value"]  # type: ignore[index]
     detail = officer.submit(detail, {"answer": other, "into": "unassigned"}, selector=move)
     assert analysed(app).result["unassigned"] == after.result["unassigned"] + 1
+    # Make a new theme of two answers (a split by hand); a name is needed.
+    chosen = [str(box["value"]) for box in detail.soup.select("tbody input[name=answer]")[:2]]
+    nameless = officer.submit(detail, {"answer": chosen, "do": "new"}, selector=move, expected_status=400)
+    assert nameless.error_summary() == ["Enter a name for the new theme, 80 characters or fewer"]
+    detail = officer.submit(
+        detail, {"answer": chosen, "do": "new", "label": " Quiet  study space "}, selector=move
+    )
+    assert "Made the theme 'Quiet study space' from 2 answers" in detail.text
+    made = analysed(app).result
+    assert made["assignments"][chosen[0]] == made["assignments"][chosen[1]] != first["id"]
+    assert {"Quiet study space": 2}.items() <= {t["label"]: t["size"] for t in made["themes"]}.items()
     # Notes.
     empty = officer.submit(detail, {"note": " "}, selector="form[action$='/notes']", expected_status=400)
     assert empty.error_summary() == ["Enter a note of 2000 characters or fewer"]
@@ -257,7 +271,7 @@ def test_officers_check_answers_move_them_split_themes_and_leave_notes(
         moved
     ].startswith(f"{second['id']}.")
     kinds = [op["kind"] for op in analysed(app).codebook]
-    assert kinds == ["move_answer", "move_answer", "split", "add_answers"]
+    assert kinds == ["move_answer", "move_answer", "new_theme", "split", "add_answers"]
     viewer = client_for(app, make_staff, Role.VIEWER)
     as_viewer = viewer.get(str(link["href"])).soup
     assert as_viewer.select("form[action$='/move']") == [] and as_viewer.select("input[name=answer]") == []
