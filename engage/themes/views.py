@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from analysis.model import UNASSIGNED
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
 from engage.actions import queries as action_queries
@@ -175,6 +176,7 @@ def _theme_page(
     theme_id: str,
     note_form: NoteForm | None = None,
     move_form: MoveAnswersForm | None = None,
+    change: RenameForm | MergeForm | None = None,
 ) -> ResponseReturnValue:
     note_form = note_form or NoteForm(formdata=None)
     survey, definition = _survey(slug)
@@ -190,8 +192,20 @@ def _theme_page(
     if not 1 <= page <= pages:
         abort(404)
     details = analysis.theme(theme_id)
+    themes = analysis.snapshot.themes
     if move_form is None:
-        move_form = MoveAnswersForm(formdata=None, themes=analysis.snapshot.themes, here=theme_id)
+        move_form = MoveAnswersForm(formdata=None, themes=themes, here=theme_id)
+    # Renaming and merging from the theme's own page (the theme is the page's).
+    rename_form = (
+        change
+        if isinstance(change, RenameForm)
+        else RenameForm(formdata=None, data={"label": label}, themes=themes)
+    )
+    merge_form = (
+        change
+        if isinstance(change, MergeForm)
+        else MergeForm(formdata=None, themes=[t for t in themes if t.id != theme_id])
+    )
     return render_template(
         "themes/theme.html",
         title=f"Theme: {label}",
@@ -217,9 +231,11 @@ def _theme_page(
         actions=action_queries.actions_for_theme(db(), analysis, theme_id),
         note_form=note_form,
         move_form=move_form,
+        rename_form=rename_form,
+        merge_form=merge_form,
         ticked=set(move_form.answer.data or []),
-        page_errors=summary(note_form, move_form),
-    ), form_status(note_form if note_form.errors else move_form)
+        page_errors=summary(note_form, move_form, rename_form, merge_form),
+    ), form_status(page_errors=summary(note_form, move_form, rename_form, merge_form))
 
 
 @bp.post("/<slug>/themes/<question_id>/quotes")
@@ -314,6 +330,40 @@ def move(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     page = min(request.args.get("page", default=1, type=int) or 1, max(1, -(-left // PAGE_SIZE)))
     target = url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)
     return redirect(f"{target}?page={page}" if page > 1 else target), 303
+
+
+@bp.post("/<slug>/themes/<question_id>/t/<theme_id>/change")
+@role_required(Role.OFFICER)
+def change(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
+    """Rename this theme, or merge it into another, from its own page."""
+    survey, definition = _survey(slug)
+    _question(definition, question_id)
+    analysis = _analysis(survey, question_id)
+    kind = {"rename": RenameForm, "merge": MergeForm}.get(request.form.get("action", ""))
+    if kind is None:
+        abort(400)
+    form = kind(themes=[t for t in analysis.snapshot.themes if kind is RenameForm or t.id != theme_id])
+    if theme_id == UNASSIGNED or analysis.theme(theme_id) is None:
+        abort(404)
+    form.theme.data = theme_id  # the page's theme, whatever was sent
+    by, now = current_staff(), clock.now()
+    here = url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)
+    try:
+        if isinstance(form, RenameForm):
+            old, label = services.rename(db(), analysis, theme_id, form.label.data or "", by=by, now=now)
+            done, target = f"Renamed '{old}' to '{label}'", here
+        else:
+            into = form.into.data or ""
+            names = services.merge(db(), analysis, theme_id, into, by=by, now=now)
+            done = f"Merged '{names[0]}' into '{names[1]}'"
+            target = url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=into)
+    except queries.ThemeError as error:
+        db().rollback()
+        refuse(form, error)
+        return _theme_page(slug, question_id, theme_id, change=form)
+    db().commit()
+    flash(done, "success")
+    return redirect(target), 303
 
 
 def _analysis(survey: Survey, question_id: str) -> ThemeAnalysis:

@@ -111,6 +111,7 @@ LEAST_ROLE: dict[str, Role] = {
     "POST staff.themes.edit": Role.OFFICER,
     "POST staff.themes.note": Role.OFFICER,
     "POST staff.themes.move": Role.OFFICER,
+    "POST staff.themes.change": Role.OFFICER,
     "POST staff.themes.quote": Role.OFFICER,
     "POST staff.themes.run": Role.OFFICER,
     # Staff accounts and the audit log.

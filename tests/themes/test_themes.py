@@ -277,6 +277,35 @@ def test_officers_check_answers_move_them_split_themes_and_leave_notes(
     assert as_viewer.select("form[action$='/move']") == [] and as_viewer.select("input[name=answer]") == []
 
 
+def test_officers_rename_and_merge_a_theme_from_its_own_page(
+    app: Flask, survey: str, officer: PageClient
+) -> None:
+    add_responses(app, corpus())
+    run(officer)
+    first, second = analysed(app).result["themes"][:2]
+    page = officer.get(f"{URL}/t/{first['id']}")
+    rename, merge = "form:has(input[value=rename])", "form:has(input[value=merge])"
+    assert page.soup.select_one(f"{rename} input[name=label]")["value"] == first["label"]  # type: ignore[index]
+    options = [o["value"] for o in page.soup.select(f"{merge} select[name=into] option")]
+    assert second["id"] in options and first["id"] not in options
+    empty = officer.submit(page, {"label": "  "}, selector=rename, expected_status=400)
+    assert empty.error_summary() == ["Enter a new name for the theme, 80 characters or fewer"]
+    renamed = officer.submit(page, {"label": "Later opening on weekdays"}, selector=rename)
+    assert renamed.h1 == "Later opening on weekdays"
+    assert renamed.response.request.path.endswith(f"/t/{first['id']}")
+    nowhere = officer.submit(renamed, selector=merge, expected_status=400)
+    assert nowhere.error_summary() == ["Select the theme to merge and the theme to merge it into"]
+    merged = officer.submit(renamed, {"into": second["id"]}, selector=merge)
+    assert merged.response.request.path.endswith(f"/t/{second['id']}")
+    assert "Merged 'Later opening on weekdays' into" in merged.text
+    assert first["id"] not in {t["id"] for t in analysed(app).result["themes"]}
+    officer.get(f"{URL}/t/{first['id']}", expected_status=404)
+    token = str(merged.soup.select_one("input[name=csrf_token]")["value"])  # type: ignore[index]
+    for theme in ("unassigned", first["id"]):  # answers in no theme, a theme merged away
+        forged = {"action": "rename", "label": "X", "csrf_token": token}
+        assert officer.client.post(f"{URL}/t/{theme}/change", data=forged).status_code == 404
+
+
 def test_theme_counts_can_be_filtered(app: Flask, survey: str, officer: PageClient) -> None:
     add_responses(app, corpus())
     add_responses(app, corpus(1), locality="riverside-valley")
@@ -330,3 +359,12 @@ def test_an_answer_counts_under_each_theme_it_raises_and_copies_are_one_quote(
     assert page.text.count("heart of our community") == 1
     # Each theme says how many of its answers mention its key phrase.
     assert any("mention “" in th.get_text() for th in page.soup.select("tbody th"))
+    # The further theme's page lists the answers whose main theme it is and says how many
+    # more raise it, so its key-phrase count is out of all of them.
+    further = themes[1]
+    detail = officer.get(f"/staff/surveys/{SLUG}/themes/one_change/t/{further}")
+    listed = len(detail.soup.select("tbody tr"))
+    counts = detail.soup.select_one("#counts").get_text(" ", strip=True)  # type: ignore[union-attr]
+    more = sizes[further] - listed
+    assert counts.startswith(f"{listed} answers (listed below), and {more} more that raise it")
+    assert f"of all {sizes[further]} mention" in counts
