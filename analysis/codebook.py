@@ -1,10 +1,11 @@
 """The officers' codebook: versioned, replayable edits to the machine's themes.
 
 Every edit (rename, merge, split, move an answer, pin a seed theme, make a theme from
-chosen answers, mark a theme not relevant, add new answers) is a small frozen operation with a version number, an author
-and a timestamp supplied by the caller. Replaying the operations on the same fitted
-model always gives the same themes, so any earlier version can be reproduced exactly,
-and new answers are placed against fixed theme centres so earlier answers never move.
+chosen answers, mark a theme not relevant, add new answers) is a small frozen operation
+with a version number, an author and a timestamp supplied by the caller. Replaying the
+operations on the same fitted model always gives the same themes, so any earlier version
+can be reproduced exactly, and new answers are placed against fixed theme centres so
+earlier answers never move.
 """
 
 from __future__ import annotations
@@ -104,10 +105,16 @@ class SplitTheme(Operation):
 
 @dataclass(frozen=True)
 class MoveAnswer(Operation):
-    """Put one answer in another theme (or "unassigned"); later edits leave it there."""
+    """Put one answer in a theme (or "unassigned"); later edits leave it there.
+
+    An officer reviewing answers records each decision as one of these: ``review`` is
+    "accepted" (kept in ``from_theme``, which is ``theme_id``), "moved" or "not_relevant";
+    empty for a plain move (codebooks written before reviews have neither field)."""
 
     answer_id: str = ""
     theme_id: str = ""
+    review: str = ""
+    from_theme: str = ""
     kind: ClassVar[str] = "move_answer"
 
 
@@ -220,8 +227,25 @@ class Codebook:
             SplitTheme, author, at, theme_id=theme_id, new_theme_ids=ids, random_state=random_state
         )
 
-    def move_answer(self, answer_id: str, theme_id: str, *, author: str, at: str | None = None) -> Operation:
-        return self._add(MoveAnswer, author, at, answer_id=answer_id, theme_id=theme_id)
+    def move_answer(
+        self,
+        answer_id: str,
+        theme_id: str,
+        *,
+        author: str,
+        at: str | None = None,
+        review: str = "",
+        from_theme: str = "",
+    ) -> Operation:
+        return self._add(
+            MoveAnswer,
+            author,
+            at,
+            answer_id=answer_id,
+            theme_id=theme_id,
+            review=review,
+            from_theme=from_theme,
+        )
 
     def pin_seed_theme(
         self, theme_id: str, label: str, seed_text: str, *, author: str, at: str | None = None

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 
 from analysis.model import UNASSIGNED
 from engage.platform import inputs
@@ -107,6 +107,32 @@ class MoveAnswersForm(Form):
         if here != UNASSIGNED:
             others.append((UNASSIGNED, "Not relevant (no theme)"))
         self.into.choices = choices([("", "Choose a theme"), *others])
+
+
+class ReviewForm(Form):
+    """One answer's review: where it belongs. The radios are drawn in ``themes/review.html``:
+    "accept", "to:<theme id>" for a suggested theme, "move" (with ``target``) or
+    "not_relevant"."""
+
+    text_labels: ClassVar[dict[str, str]] = {}
+    answer = HiddenField()
+    decision = RadioField("Where does this answer belong?", choices=[], validate_choice=False)
+    target = SelectField("Which theme?", widget=GovSelect(), choices=[], validate_choice=False)
+
+    def __init__(
+        self, *args: Any, themes: Iterable[SnapshotTheme] = (), here: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.target.choices = choices(
+            [("", "Choose a theme"), *((t.id, f"{t.label} ({t.size})") for t in themes if t.id != here)]
+        )
+
+    def chosen(self) -> tuple[str, str]:
+        """(decision, target theme) as :func:`engage.themes.services.review_answer` takes them."""
+        decision = self.decision.data or ""
+        if decision.startswith("to:"):
+            return "move", decision.removeprefix("to:")
+        return decision, (self.target.data or "") if decision == "move" else ""
 
 
 CODEBOOK_FORMS: dict[str, type[CodebookForm]] = {

@@ -7,6 +7,8 @@ and their quotes through this module; only :mod:`engage.themes.services` changes
 from __future__ import annotations
 
 import hashlib
+import math
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -77,6 +79,97 @@ def reviewed_share(analysis: ThemeAnalysis) -> float:
         return 0.0
     done = sum(1 for answer, theme in assignments.items() if theme in touched_themes or answer in placed)
     return done / len(assignments)
+
+
+# A theme counts as reviewed when an officer has confirmed its name and checked this many
+# of its answers, least sure first (docs/themes-and-actions.md says why).
+REVIEW_SAMPLE = 5
+REVIEW_SHARE = 0.1
+
+
+def review_sample(size: int) -> int:
+    """How many of a theme's answers an officer checks: 5 (all, if fewer), or one in ten of
+    a theme of more than 50."""
+    return min(size, max(REVIEW_SAMPLE, math.ceil(size * REVIEW_SHARE)))
+
+
+@dataclass(frozen=True)
+class ThemeReview:
+    """How far officers have checked one theme."""
+
+    answers: int  # answers whose main theme it is
+    accepted: int  # of those, kept in it by an officer
+    moved_in: int  # of those, put in it by an officer from elsewhere
+    moved_out: int  # answers an officer took out of it
+    name_confirmed: bool
+
+    @property
+    def checked(self) -> int:
+        return self.accepted + self.moved_in + self.moved_out
+
+    @property
+    def sample(self) -> int:
+        return review_sample(self.answers + self.moved_out)
+
+    @property
+    def reviewed(self) -> bool:
+        return self.name_confirmed and self.checked >= self.sample
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An officer's last decision about one answer (the codebook's last move of it)."""
+
+    theme_id: str  # where it is now, by the officer's hand
+    review: str  # "accepted", "moved", "not_relevant", or "" for a plain move
+    from_theme: str  # the theme it was in when decided ("" for moves before reviews)
+
+
+def decisions(analysis: ThemeAnalysis) -> dict[str, Decision]:
+    """Answer id -> the officer's last decision about it, from the codebook."""
+    found: dict[str, Decision] = {}
+    for op in analysis.codebook or []:
+        if op.get("kind") == "move_answer":
+            found[str(op["answer_id"])] = Decision(
+                str(op["theme_id"]), str(op.get("review", "")), str(op.get("from_theme", ""))
+            )
+        elif op.get("kind") == "new_theme":
+            for answer in op.get("answer_ids", []):
+                found[str(answer)] = Decision(str(op["theme_id"]), "moved", "")
+    return found
+
+
+def review_progress(analysis: ThemeAnalysis) -> dict[str, ThemeReview]:
+    """Theme id -> how far officers have checked it (every current theme)."""
+    decided = decisions(analysis)
+    named: set[str] = set()
+    for op in analysis.codebook or []:
+        if op.get("kind") in ("rename", "new_theme", "pin_seed_theme"):
+            named.add(str(op["theme_id"]))
+    assignments = analysis.snapshot.assignments
+    sizes = Counter(assignments.values())
+    accepted: Counter[str] = Counter()
+    moved_in: Counter[str] = Counter()
+    moved_out: Counter[str] = Counter()
+    for answer, decision in decided.items():
+        now_in = assignments.get(answer)
+        if now_in is None:
+            continue
+        (accepted if decision.review == "accepted" else moved_in)[now_in] += 1
+        if decision.from_theme and decision.from_theme != now_in:
+            moved_out[decision.from_theme] += 1
+    return {
+        t.id: ThemeReview(sizes[t.id], accepted[t.id], moved_in[t.id], moved_out[t.id], t.id in named)
+        for t in analysis.snapshot.themes
+    }
+
+
+def review_queue(analysis: ThemeAnalysis, theme_id: str) -> list[str]:
+    """The theme's answers no officer has decided about, least sure first."""
+    decided = decisions(analysis)
+    scores = analysis.snapshot.scores
+    waiting = [a for a, t in analysis.snapshot.assignments.items() if t == theme_id and a not in decided]
+    return sorted(waiting, key=lambda a: (scores.get(a, 0.0), a))
 
 
 def shown_quotes(theme: SnapshotTheme) -> list[str]:

@@ -262,6 +262,7 @@ def _snapshot(session: Session, analysis: ThemeAnalysis, state: ThemeState, answ
         themes=sorted(themes, key=lambda t: -t.size),
         assignments=assignment,
         further=further,
+        scores={a: round(float(v), 3) for a, v in zip(state.answer_ids, state.scores(), strict=True)},
         representation=state.model.representation_,
         answers=len(state.answer_ids),
         unassigned=sum(1 for t in state.assignment if t == UNASSIGNED),
@@ -456,6 +457,51 @@ def move_answers(
         by=by,
     )
     return Moved([str(origin) for origin in origins], name)
+
+
+REVIEW_DECISIONS = ("accept", "move", "not_relevant")
+
+
+def review_answer(
+    session: Session,
+    analysis: ThemeAnalysis,
+    theme_id: str,
+    answer_id: str,
+    decision: str,
+    target: str = "",
+    *,
+    by: StaffUser,
+    now: datetime,
+) -> str:
+    """An officer's decision about one answer of ``theme_id`` while reviewing it: keep it
+    there ("accept"), put it in ``target`` ("move") or in no theme ("not_relevant").
+    The answer then stays where the officer put it. Returns the name of where it is now."""
+    if analysis.snapshot.assignments.get(answer_id) != theme_id:
+        raise ThemeError("That answer is no longer in this theme: someone may have moved it")
+    if decision not in REVIEW_DECISIONS:
+        raise ThemeError(errors={"decision": "Select where this answer belongs"})
+    if decision == "move" and not target:
+        raise ThemeError(errors={"target": "Select the theme this answer belongs to"})
+    place = {"accept": theme_id, "move": target, "not_relevant": UNASSIGNED}[decision]
+    review = {"accept": "accepted", "move": "moved", "not_relevant": "not_relevant"}[decision]
+    if place == theme_id:
+        review = "accepted"
+    name = theme_label(analysis, place)
+    summary = {
+        "accepted": f"Checked an answer in '{name}' and kept it there",
+        "moved": f"Checked an answer and moved it to '{name}'",
+        "not_relevant": "Checked an answer and marked it not relevant",
+    }[review]
+    edit(
+        session,
+        analysis,
+        lambda book, _state: book.move_answer(
+            answer_id, place, review=review, from_theme=theme_id, **stamp(by, now)
+        ),
+        summary=summary,
+        by=by,
+    )
+    return name
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,9 @@ class Snapshot:
     assignments: dict[str, str] = field(default_factory=dict)
     #: Answer id -> the further themes its other points raise.
     further: dict[str, list[str]] = field(default_factory=dict)
+    #: Answer id -> how sure the engine is of its main theme (0 to 1: the cosine to the
+    #: theme's centre). Snapshots saved before reviews have none: every answer counts as 0.
+    scores: dict[str, float] = field(default_factory=dict)
     representation: str = ""
     answers: int = 0
     unassigned: int = 0
@@ -119,6 +122,7 @@ class Snapshot:
             # Read, never changed: the (possibly large) maps are used as stored, not copied.
             assignments=result.get("assignments") or {},
             further=result.get("further") or {},
+            scores=result.get("scores") or {},
             representation=str(result.get("representation", "")),
             answers=int(result.get("answers", 0)),
             unassigned=int(result.get("unassigned", 0)),
@@ -130,6 +134,7 @@ class Snapshot:
             "themes": [t.to_dict() for t in self.themes],
             "assignments": dict(self.assignments),
             "further": {k: list(v) for k, v in self.further.items()},
+            "scores": dict(self.scores),
             "representation": self.representation,
             "answers": self.answers,
             "unassigned": self.unassigned,

@@ -28,6 +28,7 @@ from engage.themes.forms import (
     NoteForm,
     QuoteForm,
     RenameForm,
+    ReviewForm,
     SplitForm,
 )
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
@@ -229,6 +230,7 @@ def _theme_page(
         equality=definition.equality_section and current_user.has_role(Role.OFFICER),
         small_group=SMALL_GROUP,
         actions=action_queries.actions_for_theme(db(), analysis, theme_id),
+        review=queries.review_progress(analysis).get(theme_id),
         note_form=note_form,
         move_form=move_form,
         rename_form=rename_form,
@@ -351,7 +353,8 @@ def change(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     try:
         if isinstance(form, RenameForm):
             old, label = services.rename(db(), analysis, theme_id, form.label.data or "", by=by, now=now)
-            done, target = f"Renamed '{old}' to '{label}'", here
+            done = f"Confirmed the name '{label}'" if old == label else f"Renamed '{old}' to '{label}'"
+            target = here
         else:
             into = form.into.data or ""
             names = services.merge(db(), analysis, theme_id, into, by=by, now=now)
@@ -364,6 +367,97 @@ def change(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     db().commit()
     flash(done, "success")
     return redirect(target), 303
+
+
+def _review_page(
+    slug: str, question_id: str, theme_id: str, form: ReviewForm | None = None, position: int = 0
+) -> ResponseReturnValue:
+    survey, definition = _survey(slug)
+    asked = _question(definition, question_id)
+    analysis = _analysis(survey, question_id)
+    details = analysis.theme(theme_id)
+    if details is None:
+        abort(404)
+    queue = queries.review_queue(analysis, theme_id)
+    position = max(0, min(position, len(queue) - 1))
+    answer_id = (
+        form.answer.data if form is not None and form.answer.data else (queue[position] if queue else None)
+    )
+    answer = services.coded_answers(db(), analysis, [answer_id])[0] if answer_id else None
+    if form is None:
+        form = ReviewForm(formdata=None, themes=analysis.snapshot.themes, here=theme_id)
+        form.answer.data = answer_id
+    labels = analysis.snapshot.labels()
+    suggested = [
+        (t, labels[t])
+        for t in analysis.snapshot.further.get(answer_id or "", [])
+        if t in labels and t != theme_id
+    ]
+    page_errors = summary(form)
+    return render_template(
+        "themes/review.html",
+        title=f"Review: {details.label}",
+        survey=survey,
+        question=asked,
+        theme_id=theme_id,
+        details=details,
+        answer=answer,
+        score=analysis.snapshot.scores.get(answer_id or ""),
+        suggested=suggested,
+        waiting=len(queue),
+        position=position,
+        progress=queries.review_progress(analysis)[theme_id],
+        localities=services.localities(definition),
+        form=form,
+        page_errors=page_errors,
+    ), form_status(page_errors=page_errors)
+
+
+@bp.get("/<slug>/themes/<question_id>/t/<theme_id>/review")
+@role_required(Role.OFFICER)
+def review(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
+    """Check a theme's answers one at a time, least sure first."""
+    return _review_page(slug, question_id, theme_id, position=request.args.get("position", 0, type=int) or 0)
+
+
+@bp.post("/<slug>/themes/<question_id>/t/<theme_id>/review")
+@role_required(Role.OFFICER)
+def review_decide(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
+    survey, definition = _survey(slug)
+    _question(definition, question_id)
+    analysis = _analysis(survey, question_id)
+    if analysis.theme(theme_id) is None:
+        abort(404)
+    form = ReviewForm(themes=analysis.snapshot.themes, here=theme_id)
+    position = request.args.get("position", 0, type=int) or 0
+    if not form.validate():
+        return _review_page(slug, question_id, theme_id, form, position)
+    decision, target = form.chosen()
+    try:
+        name = services.review_answer(
+            db(),
+            analysis,
+            theme_id,
+            form.answer.data or "",
+            decision,
+            target,
+            by=current_staff(),
+            now=clock.now(),
+        )
+    except queries.ThemeError as error:
+        db().rollback()
+        refuse(form, error)
+        return _review_page(slug, question_id, theme_id, form, position)
+    db().commit()
+    said = {
+        "accept": f"Kept the answer in '{name}'",
+        "move": f"Moved the answer to '{name}'",
+        "not_relevant": "Marked the answer not relevant",
+    }[decision]
+    flash(said, "success")
+    # The next answer waiting takes this one's place in the queue.
+    target_url = url_for("staff.themes.review", slug=slug, question_id=question_id, theme_id=theme_id)
+    return redirect(f"{target_url}?position={position}" if position else target_url), 303
 
 
 def _analysis(survey: Survey, question_id: str) -> ThemeAnalysis:

@@ -16,7 +16,13 @@ from engage.platform.database import db
 from engage.platform.models import AuditEvent
 from engage.themes import services
 from engage.themes.models import ThemeAnalysis
-from engage.themes.queries import ThemeError, reviewed_share
+from engage.themes.queries import (
+    ThemeError,
+    review_progress,
+    review_queue,
+    review_sample,
+    reviewed_share,
+)
 from tests.support.actions import themed
 
 __all__ = ["themed"]
@@ -129,6 +135,52 @@ def test_an_officer_makes_a_theme_from_chosen_answers(
             after.codebook[-1]["kind"] == "new_theme"
             and after.codebook[-1]["author"] == f"staff:{officer_id}"
         )
+
+
+def test_reviewing_answers_least_sure_first(
+    app: Flask, themed: list[dict[str, object]], officer_id: int
+) -> None:
+    first, second = str(themed[0]["id"]), str(themed[1]["id"])
+    with app.app_context():
+        analysis = _analysis()
+        queue = review_queue(analysis, first)
+        scores = analysis.snapshot.scores
+        assert queue and [scores[a] for a in queue] == sorted(scores[a] for a in queue), "least sure first"
+        before = review_progress(analysis)[first]
+        assert (before.checked, before.reviewed, before.sample) == (0, False, review_sample(before.answers))
+        with pytest.raises(ThemeError) as refused:
+            services.review_answer(db(), analysis, first, queue[0], "", **_by(officer_id))
+        assert refused.value.errors == {"decision": "Select where this answer belongs"}
+        with pytest.raises(ThemeError) as refused:
+            services.review_answer(db(), analysis, first, queue[0], "move", "", **_by(officer_id))
+        assert refused.value.errors == {"target": "Select the theme this answer belongs to"}
+        with pytest.raises(ThemeError, match="no longer in this theme"):
+            services.review_answer(db(), analysis, second, queue[0], "accept", **_by(officer_id))
+        assert (
+            services.review_answer(db(), analysis, first, queue[0], "accept", **_by(officer_id))
+            == (themed[0]["label"])
+        )
+        services.review_answer(db(), _analysis(), first, queue[1], "move", second, **_by(officer_id))
+        services.review_answer(db(), _analysis(), first, queue[2], "not_relevant", **_by(officer_id))
+        db().commit()
+        after = _analysis()
+        assert review_queue(after, first) == queue[3:], "checked answers leave the queue"
+        assert after.snapshot.assignments[queue[1]] == second
+        assert after.snapshot.assignments[queue[2]] == "unassigned"
+        progress = review_progress(after)
+        assert (progress[first].accepted, progress[first].moved_out, progress[first].checked) == (1, 2, 3)
+        assert progress[second].moved_in == 1
+        assert [op["review"] for op in after.codebook[-3:]] == ["accepted", "moved", "not_relevant"]
+        # Reviewed: the name confirmed and the sample checked.
+        services.rename(db(), after, first, str(themed[0]["label"]), **_by(officer_id))
+        for answer in review_queue(_analysis(), first)[: max(0, before.sample - 3)]:
+            services.review_answer(db(), _analysis(), first, answer, "accept", **_by(officer_id))
+        db().commit()
+        assert review_progress(_analysis())[first].reviewed
+
+
+def test_the_review_sample() -> None:
+    assert [review_sample(n) for n in (0, 3, 5, 30, 50, 51, 200)] == [0, 3, 5, 5, 5, 6, 20]
 
 
 @pytest.mark.parametrize("parts", [0, 1, 6])

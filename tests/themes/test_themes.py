@@ -306,6 +306,38 @@ def test_officers_rename_and_merge_a_theme_from_its_own_page(
         assert officer.client.post(f"{URL}/t/{theme}/change", data=forged).status_code == 404
 
 
+def test_officers_review_a_themes_answers_one_at_a_time(
+    app: Flask, survey: str, officer: PageClient, make_staff: Callable[..., StaffUser]
+) -> None:
+    add_responses(app, corpus())
+    run(officer)
+    first, second = analysed(app).result["themes"][:2]
+    detail = officer.get(f"{URL}/t/{first['id']}")
+    assert "Not reviewed yet" in detail.soup.select_one("#review").get_text()  # type: ignore[union-attr]
+    review = officer.get(str(detail.soup.select_one("#review a")["href"]))  # type: ignore[index]
+    shown = review.soup.select_one("#answer-text").get_text(strip=True)  # type: ignore[union-attr]
+    answer = review.soup.select_one("input[name=answer]")["value"]  # type: ignore[index]
+    nothing = officer.submit(review, expected_status=400)
+    assert nothing.error_summary() == ["Select where this answer belongs"]
+    nowhere = officer.submit(review, {"decision": "move"}, expected_status=400)
+    assert nowhere.error_summary() == ["Select the theme this answer belongs to"]
+    assert nowhere.soup.select_one("#answer-text").get_text(strip=True) == shown  # type: ignore[union-attr]
+    assert nowhere.soup.select_one("#decision-move").has_attr("checked")  # type: ignore[union-attr]
+    kept = officer.submit(review, {"decision": "accept"})
+    assert f"Kept the answer in '{first['label']}'" in kept.text
+    assert kept.soup.select_one("input[name=answer]")["value"] != answer, "the next answer"  # type: ignore[index]
+    assert analysed(app).result["assignments"][answer] == first["id"]
+    moved = officer.submit(kept, {"decision": "move", "target": second["id"]})
+    assert f"Moved the answer to '{second['label']}'" in moved.text
+    skip = moved.soup.select_one("a:-soup-contains('Skip this answer')")
+    assert skip is not None, "more than one answer is waiting"
+    assert "This is number 2" in officer.get(str(skip["href"])).text
+    assert "Checked 2 of the" in moved.soup.select_one("#progress").get_text(" ", strip=True)  # type: ignore[union-attr]
+    viewer = client_for(app, make_staff, Role.VIEWER)
+    assert viewer.client.get(f"{URL}/t/{first['id']}/review").status_code == 403
+    assert viewer.get(f"{URL}/t/{first['id']}").soup.select("#review a") == []
+
+
 def test_theme_counts_can_be_filtered(app: Flask, survey: str, officer: PageClient) -> None:
     add_responses(app, corpus())
     add_responses(app, corpus(1), locality="riverside-valley")
