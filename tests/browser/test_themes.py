@@ -73,6 +73,10 @@ def test_an_officer_themes_and_merges(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Kept the answer in")
     expect(page.locator("#progress")).to_contain_text("Checked 1 of the")
     check_axe(page)
+    # With JavaScript, single keys: K keeps the next answer too.
+    expect(page.locator("#review-keys")).to_be_visible()
+    page.keyboard.press("k")
+    expect(page.locator("#progress")).to_contain_text("Checked 2 of the")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(themes_server.url + f"/staff/surveys/{SLUG}/themes/one_change")
     page.locator("tbody a[href*='theme=']").first.click()
