@@ -164,6 +164,30 @@ def review_progress(analysis: ThemeAnalysis) -> dict[str, ThemeReview]:
     }
 
 
+@dataclass(frozen=True)
+class ReviewSummary:
+    """The whole question's review, for the themes page."""
+
+    themes: int
+    reviewed: int  # themes that count as reviewed
+    checked: int  # answers an officer has decided about
+    accepted: int
+    moved: int  # to another theme, or to none
+
+
+def review_summary(analysis: ThemeAnalysis) -> ReviewSummary:
+    progress = review_progress(analysis)
+    decided = decisions(analysis).values()
+    accepted = sum(1 for d in decided if d.review == "accepted")
+    return ReviewSummary(
+        themes=len(progress),
+        reviewed=sum(1 for p in progress.values() if p.reviewed),
+        checked=len(decided),
+        accepted=accepted,
+        moved=len(decided) - accepted,
+    )
+
+
 def review_queue(analysis: ThemeAnalysis, theme_id: str) -> list[str]:
     """The theme's answers no officer has decided about, least sure first."""
     decided = decisions(analysis)

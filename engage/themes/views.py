@@ -119,6 +119,8 @@ def _page(
         new_answers=sum(1 for a in answers if a not in analysed) if analysis else 0,
         localities=services.localities(definition),
         reviewed=queries.reviewed_share(analysis) if analysis else 0.0,
+        review=queries.review_progress(analysis) if analysis else {},
+        review_summary=queries.review_summary(analysis) if analysis else None,
         actions=_actions_by_theme(analysis),
         quotes=_quotes_by_theme(analysis),
         min_answers=services.MIN_ANSWERS,

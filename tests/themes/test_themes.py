@@ -332,6 +332,9 @@ def test_officers_review_a_themes_answers_one_at_a_time(
     skip = moved.soup.select_one("a:-soup-contains('Skip this answer')")
     assert skip is not None, "more than one answer is waiting"
     assert "This is number 2" in officer.get(str(skip["href"])).text
+    summary = officer.get(URL).text
+    assert f"0 of {len(analysed(app).result['themes'])} themes reviewed" in summary
+    assert "2 answers checked: 1 kept, 1 moved or not relevant." in summary
     assert "Checked 2 of the" in moved.soup.select_one("#progress").get_text(" ", strip=True)  # type: ignore[union-attr]
     viewer = client_for(app, make_staff, Role.VIEWER)
     assert viewer.client.get(f"{URL}/t/{first['id']}/review").status_code == 403
