@@ -1,6 +1,6 @@
 """The officers' codebook: versioned, replayable edits to the machine's themes.
 
-Every edit (rename, merge, split, move an answer, pin a seed theme, make a theme from
+Every edit (rename, describe, merge, split, move an answer, pin a seed theme, make a theme from
 chosen answers, mark a theme not relevant, add new answers) is a small frozen operation
 with a version number, an author and a timestamp supplied by the caller. Replaying the
 operations on the same fitted model always gives the same themes, so any earlier version
@@ -41,6 +41,7 @@ __all__ = [
     "AddAnswers",
     "Codebook",
     "CodebookError",
+    "DescribeTheme",
     "MarkNotRelevant",
     "MergeThemes",
     "MoveAnswer",
@@ -82,6 +83,15 @@ class RenameTheme(Operation):
     theme_id: str = ""
     label: str = ""
     kind: ClassVar[str] = "rename"
+
+
+@dataclass(frozen=True)
+class DescribeTheme(Operation):
+    """An officer's description of what a theme is about ("" removes it)."""
+
+    theme_id: str = ""
+    description: str = ""
+    kind: ClassVar[str] = "describe"
 
 
 @dataclass(frozen=True)
@@ -161,6 +171,7 @@ OPERATIONS: dict[str, type[Operation]] = {
     cls.kind: cls
     for cls in (
         RenameTheme,
+        DescribeTheme,
         MergeThemes,
         SplitTheme,
         MoveAnswer,
@@ -208,6 +219,9 @@ class Codebook:
 
     def rename(self, theme_id: str, label: str, *, author: str, at: str | None = None) -> Operation:
         return self._add(RenameTheme, author, at, theme_id=theme_id, label=label)
+
+    def describe(self, theme_id: str, description: str, *, author: str, at: str | None = None) -> Operation:
+        return self._add(DescribeTheme, author, at, theme_id=theme_id, description=description)
 
     def merge(self, theme_ids: Sequence[str], into: str, *, author: str, at: str | None = None) -> Operation:
         return self._add(MergeThemes, author, at, theme_ids=tuple(theme_ids), into=into)
@@ -295,6 +309,7 @@ class _ThemeEntry:
     label: str | None = None  # an officer's label; None means use the keywords
     relevant: bool = True
     pinned: bool = False
+    description: str = ""
 
 
 class ThemeState:
@@ -378,6 +393,8 @@ class ThemeState:
             raise CodebookError(f"operation version {op.version} does not follow {self.version}")
         if isinstance(op, RenameTheme):
             self._theme(op.theme_id).label = op.label.strip() or None
+        elif isinstance(op, DescribeTheme):
+            self._theme(op.theme_id).description = op.description.strip()
         elif isinstance(op, MergeThemes):
             self._merge(op)
         elif isinstance(op, SplitTheme):
@@ -603,13 +620,16 @@ class ThemeState:
     def themes_list(self, redact_quotes: bool = True) -> list[Theme]:
         """Current relevant themes with sizes, keywords, labels, quotes and duplicates."""
         active, about = self._described()
-        return describe(
+        themes = describe(
             about,
             [t.id for t in active],
             self.model.n_quotes,
             officer_labels=[t.label for t in active],
             redacted=redact_quotes,
         )
+        for theme in themes:
+            theme.description = self.themes[theme.id].description
+        return themes
 
     def further_themes(self) -> dict[str, list[str]]:
         """Answer id -> the themes its points raise besides its main theme (best first)."""

@@ -95,6 +95,8 @@ class Theme:
     primary: int = 0
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     not_english: int = 0
+    #: What the theme is about, in an officer's words ("" until one writes it).
+    description: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +111,7 @@ class Theme:
             "quote_counts": list(self.quote_counts),
             "duplicates": [dict(d) for d in self.duplicates],
             "not_english": self.not_english,
+            "description": self.description,
         }
 
 

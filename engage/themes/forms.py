@@ -53,6 +53,13 @@ class RenameForm(CodebookForm):
     label = StringField("New name", widget=GovTextInput())
 
 
+class DescribeForm(CodebookForm):
+    action_name = "describe"
+    text_labels: ClassVar[dict[str, str]] = {"description": "The description"}
+    theme = _theme_select("Theme")
+    description = TextAreaField("Description (optional)", widget=GovTextArea())
+
+
 class MergeForm(CodebookForm):
     action_name = "merge"
     theme = _theme_select("Merge this theme")

@@ -402,6 +402,34 @@ def rename(
     return old, label
 
 
+DESCRIPTION_MAX = 500
+
+
+def describe(
+    session: Session, analysis: ThemeAnalysis, theme_id: str, typed: str, *, by: StaffUser, now: datetime
+) -> str:
+    """Say what a theme is about, in an officer's words (kept as one paragraph of at most
+    :data:`DESCRIPTION_MAX` characters; empty removes it). Returns the theme's name."""
+    name = theme_label(analysis, theme_id)
+    typed = text_rule.normalise(typed, multiline=True)
+    problem = text_rule.problem("The description", typed, multiline=True)
+    if problem:
+        raise ThemeError(errors={"description": problem})
+    text = " ".join(typed.split())
+    if len(text) > DESCRIPTION_MAX:
+        raise ThemeError(
+            errors={"description": f"The description must be {DESCRIPTION_MAX} characters or fewer"}
+        )
+    edit(
+        session,
+        analysis,
+        lambda book, _state: book.describe(theme_id, text, **stamp(by, now)),
+        summary=f"Described theme '{name}'" if text else f"Removed the description of theme '{name}'",
+        by=by,
+    )
+    return name
+
+
 def move_answer(
     session: Session, analysis: ThemeAnalysis, answer_id: str, target: str, *, by: StaffUser, now: datetime
 ) -> tuple[str, str]:

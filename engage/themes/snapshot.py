@@ -60,6 +60,8 @@ class SnapshotTheme:
     quote_counts: list[int] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     not_english: int = 0
+    #: What the theme is about, in an officer's words ("" until one writes it).
+    description: str = ""
     by_locality: dict[str, int] = field(default_factory=dict)
     by_branch: dict[str, int] = field(default_factory=dict)
     by_channel: dict[str, int] = field(default_factory=dict)
@@ -81,6 +83,7 @@ class SnapshotTheme:
             quote_counts=[int(c) for c in data.get("quote_counts", [])],
             duplicates=[dict(d) for d in data.get("duplicates", [])],
             not_english=int(data.get("not_english", 0)),
+            description=str(data.get("description", "")),
             by_locality={str(k): int(v) for k, v in data.get("by_locality", {}).items()},
             by_branch={str(k): int(v) for k, v in data.get("by_branch", {}).items()},
             by_channel={str(k): int(v) for k, v in data.get("by_channel", {}).items()},

@@ -23,6 +23,7 @@ from engage.themes import queries, services
 from engage.themes.forms import (
     CODEBOOK_FORMS,
     CodebookForm,
+    DescribeForm,
     MergeForm,
     MoveAnswersForm,
     NoteForm,
@@ -179,7 +180,7 @@ def _theme_page(
     theme_id: str,
     note_form: NoteForm | None = None,
     move_form: MoveAnswersForm | None = None,
-    change: RenameForm | MergeForm | None = None,
+    change: RenameForm | DescribeForm | MergeForm | None = None,
 ) -> ResponseReturnValue:
     note_form = note_form or NoteForm(formdata=None)
     survey, definition = _survey(slug)
@@ -203,6 +204,11 @@ def _theme_page(
         change
         if isinstance(change, RenameForm)
         else RenameForm(formdata=None, data={"label": label}, themes=themes)
+    )
+    describe_form = (
+        change
+        if isinstance(change, DescribeForm)
+        else DescribeForm(formdata=None, data={"description": details.description if details else ""})
     )
     merge_form = (
         change
@@ -236,10 +242,11 @@ def _theme_page(
         note_form=note_form,
         move_form=move_form,
         rename_form=rename_form,
+        describe_form=describe_form,
         merge_form=merge_form,
         ticked=set(move_form.answer.data or []),
-        page_errors=summary(note_form, move_form, rename_form, merge_form),
-    ), form_status(page_errors=summary(note_form, move_form, rename_form, merge_form))
+        page_errors=summary(note_form, move_form, rename_form, describe_form, merge_form),
+    ), form_status(page_errors=summary(note_form, move_form, rename_form, describe_form, merge_form))
 
 
 @bp.post("/<slug>/themes/<question_id>/quotes")
@@ -339,11 +346,13 @@ def move(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
 @bp.post("/<slug>/themes/<question_id>/t/<theme_id>/change")
 @role_required(Role.OFFICER)
 def change(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
-    """Rename this theme, or merge it into another, from its own page."""
+    """Rename this theme, describe it, or merge it into another, from its own page."""
     survey, definition = _survey(slug)
     _question(definition, question_id)
     analysis = _analysis(survey, question_id)
-    kind = {"rename": RenameForm, "merge": MergeForm}.get(request.form.get("action", ""))
+    kind = {"rename": RenameForm, "describe": DescribeForm, "merge": MergeForm}.get(
+        request.form.get("action", "")
+    )
     if kind is None:
         abort(400)
     form = kind(themes=[t for t in analysis.snapshot.themes if kind is RenameForm or t.id != theme_id])
@@ -356,6 +365,15 @@ def change(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         if isinstance(form, RenameForm):
             old, label = services.rename(db(), analysis, theme_id, form.label.data or "", by=by, now=now)
             done = f"Confirmed the name '{label}'" if old == label else f"Renamed '{old}' to '{label}'"
+            target = here
+        elif isinstance(form, DescribeForm):
+            text = form.description.data or ""
+            name = services.describe(db(), analysis, theme_id, text, by=by, now=now)
+            done = (
+                f"Saved the description of '{name}'"
+                if text.strip()
+                else f"Removed the description of '{name}'"
+            )
             target = here
         else:
             into = form.into.data or ""

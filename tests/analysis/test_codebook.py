@@ -141,3 +141,16 @@ def test_an_officer_makes_a_new_theme_from_chosen_answers(fitted: ThemeModel) ->
         bad(wrong)
         with pytest.raises(CodebookError, match=message):
             apply(fitted, wrong)
+
+
+def test_an_officer_describes_a_theme(fitted: ThemeModel) -> None:
+    parking = _theme_of(fitted, 0)
+    book = Codebook()
+    book.describe(parking, "  Residents want somewhere to park near the library. ", author="a", at=AT)
+    state = apply(fitted, book)
+    described = {t["id"]: t["description"] for t in state.result()["themes"]}
+    assert described[parking] == "Residents want somewhere to park near the library."
+    assert set(described.values()) == {"", "Residents want somewhere to park near the library."}
+    book.describe(parking, "", author="a", at=AT)
+    assert {t["description"] for t in apply(fitted, book).result()["themes"]} == {""}
+    assert Codebook.from_json(book.to_json()) == book

@@ -293,6 +293,16 @@ def test_officers_rename_and_merge_a_theme_from_its_own_page(
     renamed = officer.submit(page, {"label": "Later opening on weekdays"}, selector=rename)
     assert renamed.h1 == "Later opening on weekdays"
     assert renamed.response.request.path.endswith(f"/t/{first['id']}")
+    describe = "form:has(input[value=describe])"
+    long = officer.submit(renamed, {"description": "x" * 501}, selector=describe, expected_status=400)
+    assert long.error_summary() == ["The description must be 500 characters or fewer"]
+    assert long.soup.select_one(f"{describe} textarea").get_text() == "x" * 501  # type: ignore[union-attr]
+    typed = {"description": "People want to visit after work,\nmost of all in winter."}
+    described = officer.submit(renamed, typed, selector=describe)
+    assert described.soup.select_one("#description").get_text() == (  # type: ignore[union-attr]
+        "People want to visit after work, most of all in winter."
+    )
+    assert "Saved the description of 'Later opening on weekdays'" in described.text
     nowhere = officer.submit(renamed, selector=merge, expected_status=400)
     assert nowhere.error_summary() == ["Select the theme to merge and the theme to merge it into"]
     merged = officer.submit(renamed, {"into": second["id"]}, selector=merge)
