@@ -492,6 +492,21 @@ class ThemeState:
             self.assignment[row] = op.theme_id
             self.placed.add(answer)
 
+    def subgroups(self, theme_id: str, parts: int = 2, random_state: int = 0) -> list[list[str]]:
+        """How the engine would split a theme: its answers (main theme) in ``parts`` groups
+        by k-means on their vectors, largest first. Nothing changes; an officer can make a
+        theme of a group (:class:`NewTheme`). [] when the theme has too few different answers."""
+        members = self._members(self._theme(theme_id).id)
+        vectors = self.vectors[members]
+        if len(members) < 2 * parts or len(np.unique(np.round(vectors, 5), axis=0)) < parts:
+            return []
+        labels = KMeans(n_clusters=parts, n_init=10, random_state=random_state).fit_predict(vectors)
+        groups = [
+            [self.answer_ids[r] for r, lab in zip(members, labels, strict=True) if lab == g]
+            for g in range(parts)
+        ]
+        return sorted(groups, key=lambda g: (-len(g), g[0]))
+
     def add_answers(
         self, answer_ids: Sequence[str], texts: Sequence[str], *, version: int | None = None
     ) -> list[str]:

@@ -104,7 +104,10 @@ class MoveAnswersForm(Form):
 
     @property
     def making_a_theme(self) -> bool:
-        return bool(self.do.data == "new")
+        # Enter in the name box sends the form with its first button ("move"): a name typed
+        # and no theme chosen to move to means a new theme all the same.
+        named = bool((self.label.data or "").strip()) and not self.into.data
+        return self.do.data == "new" or named
 
     def __init__(
         self, *args: Any, themes: Iterable[SnapshotTheme] = (), here: str = "", **kwargs: Any

@@ -533,6 +533,29 @@ def review_answer(
 
 
 @dataclass(frozen=True)
+class SuggestedGroup:
+    answer_ids: list[str]
+    examples: list[str]  # two of its answers, redacted, the shortest first
+
+
+def suggested_groups(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[SuggestedGroup]:
+    """The two groups the engine would split a theme into, for an officer to make a theme
+    of one of them by hand (:func:`new_theme`). Changes nothing."""
+    if analysis.status != AnalysisStatus.DONE or analysis.theme(theme_id) is None:
+        return []
+    _book, state = _load(analysis)
+    try:
+        groups = state.subgroups(theme_id)
+    finally:
+        _keep(analysis, state)
+    texts = dict(zip(state.answer_ids, state.texts, strict=True))
+    return [
+        SuggestedGroup(group, [redact(t) for t in sorted((texts[a] for a in group), key=len)[:2]])
+        for group in groups
+    ]
+
+
+@dataclass(frozen=True)
 class Made:
     theme_id: str
     label: str

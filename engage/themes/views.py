@@ -196,6 +196,7 @@ def _theme_page(
     if not 1 <= page <= pages:
         abort(404)
     details = analysis.theme(theme_id)
+    can_change = current_staff().has_role(Role.OFFICER) and details is not None
     themes = analysis.snapshot.themes
     if move_form is None:
         move_form = MoveAnswersForm(formdata=None, themes=themes, here=theme_id)
@@ -239,6 +240,10 @@ def _theme_page(
         small_group=SMALL_GROUP,
         actions=action_queries.actions_for_theme(db(), analysis, theme_id),
         review=queries.review_progress(analysis).get(theme_id),
+        # Asked for with ?suggest=1: the engine's two sub-groups, to make a theme of one.
+        suggested=services.suggested_groups(db(), analysis, theme_id)
+        if request.args.get("suggest") and can_change
+        else None,
         note_form=note_form,
         move_form=move_form,
         rename_form=rename_form,

@@ -154,3 +154,17 @@ def test_an_officer_describes_a_theme(fitted: ThemeModel) -> None:
     book.describe(parking, "", author="a", at=AT)
     assert {t["description"] for t in apply(fitted, book).result()["themes"]} == {""}
     assert Codebook.from_json(book.to_json()) == book
+
+
+def test_the_engine_suggests_how_to_split_a_theme_without_changing_it(fitted: ThemeModel) -> None:
+    parking, hours = _theme_of(fitted, 0), _theme_of(fitted, 6)
+    book = Codebook()
+    book.merge([parking, hours], into=parking, author="a", at=AT)
+    state = apply(fitted, book)
+    before = state.result()
+    groups = state.subgroups(parking)
+    assert len(groups) == 2 and len(groups[0]) >= len(groups[1])
+    assert sorted(a for g in groups for a in g) == sorted(IDS[:12])
+    assert {frozenset(g) for g in groups} == {frozenset(IDS[:6]), frozenset(IDS[6:12])}, "undoes the merge"
+    assert state.result() == before, "nothing changed"
+    assert state.subgroups(parking) == groups, "the same every time"

@@ -229,9 +229,8 @@ def test_officers_check_answers_move_them_split_themes_and_leave_notes(
     chosen = [str(box["value"]) for box in detail.soup.select("tbody input[name=answer]")[:2]]
     nameless = officer.submit(detail, {"answer": chosen, "do": "new"}, selector=move, expected_status=400)
     assert nameless.error_summary() == ["Enter a name for the new theme, 80 characters or fewer"]
-    detail = officer.submit(
-        detail, {"answer": chosen, "do": "new", "label": " Quiet  study space "}, selector=move
-    )
+    # Enter in the name box sends no button: a name and no theme to move to makes a theme.
+    detail = officer.submit(detail, {"answer": chosen, "label": " Quiet  study space "}, selector=move)
     assert "Made the theme 'Quiet study space' from 2 answers" in detail.text
     made = analysed(app).result
     assert made["assignments"][chosen[0]] == made["assignments"][chosen[1]] != first["id"]
@@ -314,6 +313,34 @@ def test_officers_rename_and_merge_a_theme_from_its_own_page(
     for theme in ("unassigned", first["id"]):  # answers in no theme, a theme merged away
         forged = {"action": "rename", "label": "X", "csrf_token": token}
         assert officer.client.post(f"{URL}/t/{theme}/change", data=forged).status_code == 404
+
+
+def test_the_engine_suggests_two_groups_and_an_officer_makes_a_theme_of_one(
+    app: Flask, survey: str, officer: PageClient
+) -> None:
+    add_responses(app, corpus())
+    run(officer)
+    first, second = analysed(app).result["themes"][:2]
+    page = officer.get(f"{URL}/t/{first['id']}")
+    assert page.soup.select("#suggested ~ .govuk-inset-text") == [], "only when asked"
+    one_text = officer.get(f"{URL}/t/{first['id']}?suggest=1")
+    assert "The engine cannot split this theme: it has too few different answers." in one_text.text
+    # Two themes merged: the engine suggests the two groups again.
+    merged = officer.submit(page, {"into": second["id"]}, selector="form:has(input[value=merge])")
+    suggest = merged.soup.select_one("a[href*='suggest=1']")
+    assert suggest is not None
+    page = officer.get(str(suggest["href"]))
+    groups = page.soup.select("form:has(input[id^=label-group])")
+    assert len(groups) == 2
+    chosen = [str(box["value"]) for box in groups[1].select("input[name=answer]")]
+    assert sorted(len(g.select("input[name=answer]")) for g in groups) == sorted(
+        [first["primary"], second["primary"]]
+    )
+    made = officer.submit(page, {"label": "Evening opening"}, selector="form:has(#label-group-2)")
+    assert f"Made the theme 'Evening opening' from {len(chosen)} answers" in made.text
+    after = analysed(app).result
+    new_id = after["assignments"][chosen[0]]
+    assert new_id != second["id"] and all(after["assignments"][a] == new_id for a in chosen)
 
 
 def test_officers_review_a_themes_answers_one_at_a_time(
