@@ -535,7 +535,7 @@ def review_answer(
 @dataclass(frozen=True)
 class SuggestedGroup:
     answer_ids: list[str]
-    examples: list[str]  # two of its answers, redacted, the shortest first
+    examples: list[str]  # two of its answers that differ, redacted, the shortest first
 
 
 def suggested_groups(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[SuggestedGroup]:
@@ -549,10 +549,15 @@ def suggested_groups(session: Session, analysis: ThemeAnalysis, theme_id: str) -
     finally:
         _keep(analysis, state)
     texts = dict(zip(state.answer_ids, state.texts, strict=True))
-    return [
-        SuggestedGroup(group, [redact(t) for t in sorted((texts[a] for a in group), key=len)[:2]])
-        for group in groups
-    ]
+
+    def examples(group: list[str]) -> list[str]:
+        """Its two shortest answers that say different things (not one text twice)."""
+        seen: dict[str, str] = {}
+        for text in sorted((texts[a] for a in group), key=len):
+            seen.setdefault(" ".join(text.casefold().strip(" .!?").split()), text)
+        return [redact(t) for t in list(seen.values())[:2]]
+
+    return [SuggestedGroup(group, examples(group)) for group in groups]
 
 
 @dataclass(frozen=True)
