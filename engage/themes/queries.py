@@ -10,6 +10,8 @@ import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -186,6 +188,51 @@ def review_summary(analysis: ThemeAnalysis) -> ReviewSummary:
         accepted=accepted,
         moved=len(decided) - accepted,
     )
+
+
+@dataclass(frozen=True)
+class Stability:
+    """How much a question's themes changed since a moment, from the codebook."""
+
+    themes: int  # themes now
+    changed: int  # of those, renamed, described, merged, split, made, or given or losing answers
+    edits: int  # officers' codebook operations since then
+    new_answers: int  # answers added since then (placed without moving earlier ones)
+
+
+def _touched(op: dict[str, Any], assignments: dict[str, str]) -> set[str]:
+    """The themes one codebook operation changed."""
+    kind = op.get("kind")
+    if kind == "merge":
+        return {str(op.get("into", "")), *map(str, op.get("theme_ids", []))}
+    if kind == "split":
+        return {str(op.get("theme_id", "")), *map(str, op.get("new_theme_ids", []))}
+    if kind == "move_answer":
+        return {str(op.get("theme_id", "")), str(op.get("from_theme", ""))}
+    if kind == "add_answers":
+        return {assignments[a] for a in op.get("answer_ids", []) if a in assignments}
+    return {str(op.get("theme_id", ""))}
+
+
+def stability(analysis: ThemeAnalysis, since: datetime) -> Stability:
+    """Since ``since``: how many of the themes changed, by officers' edits or by new answers."""
+    assignments = analysis.snapshot.assignments
+    changed: set[str] = set()
+    edits = new_answers = 0
+    for op in analysis.codebook or []:
+        try:
+            at = datetime.fromisoformat(str(op.get("at", "")))
+        except ValueError:
+            continue
+        if at.tzinfo is None or at < since:
+            continue
+        changed |= _touched(op, assignments)
+        if op.get("kind") == "add_answers":
+            new_answers += len(op.get("answer_ids", []))
+        else:
+            edits += 1
+    current = {t.id for t in analysis.snapshot.themes}
+    return Stability(len(current), len(changed & current), edits, new_answers)
 
 
 def review_queue(analysis: ThemeAnalysis, theme_id: str) -> list[str]:

@@ -480,7 +480,10 @@ def move_answers(
     edit(
         session,
         analysis,
-        lambda book, _state: [book.move_answer(a, target, **stamp(by, now)) for a in answer_ids],
+        lambda book, _state: [
+            book.move_answer(a, target, from_theme=str(origin), **stamp(by, now))
+            for a, origin in zip(answer_ids, origins, strict=True)
+        ],
         summary=f"Moved {noun} to '{name}'",
         by=by,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -122,6 +123,8 @@ def _page(
         reviewed=queries.reviewed_share(analysis) if analysis else 0.0,
         review=queries.review_progress(analysis) if analysis else {},
         review_summary=queries.review_summary(analysis) if analysis else None,
+        week_ago=clock.now() - timedelta(days=7),
+        stability=queries.stability(analysis, clock.now() - timedelta(days=7)) if analysis else None,
         actions=_actions_by_theme(analysis),
         quotes=_quotes_by_theme(analysis),
         min_answers=services.MIN_ANSWERS,

@@ -4,7 +4,7 @@ split) apply their own rules, whatever page calls them (no pages, one app contex
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,11 +17,13 @@ from engage.platform.models import AuditEvent
 from engage.themes import services
 from engage.themes.models import ThemeAnalysis
 from engage.themes.queries import (
+    Stability,
     ThemeError,
     review_progress,
     review_queue,
     review_sample,
     reviewed_share,
+    stability,
 )
 from tests.support.actions import themed
 
@@ -177,6 +179,22 @@ def test_reviewing_answers_least_sure_first(
             services.review_answer(db(), _analysis(), first, answer, "accept", **_by(officer_id))
         db().commit()
         assert review_progress(_analysis())[first].reviewed
+
+
+def test_how_much_the_themes_changed_in_a_week(
+    app: Flask, themed: list[dict[str, object]], officer_id: int
+) -> None:
+    first, second = str(themed[0]["id"]), str(themed[1]["id"])
+    with app.app_context():
+        analysis = _analysis()
+        week_ago = NOW - timedelta(days=7)
+        assert stability(analysis, week_ago) == Stability(len(themed), 0, 0, 0)
+        answer = next(a for a, t in analysis.snapshot.assignments.items() if t == first)
+        services.move_answer(db(), analysis, answer, second, **_by(officer_id))
+        services.describe(db(), _analysis(), second, "Children's activities", **_by(officer_id))
+        db().commit()
+        assert stability(_analysis(), week_ago) == Stability(len(themed), 2, 2, 0)
+        assert stability(_analysis(), NOW + timedelta(days=1)).changed == 0, "nothing since tomorrow"
 
 
 def test_the_review_sample() -> None:
