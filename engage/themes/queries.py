@@ -177,8 +177,8 @@ class ReviewSummary:
     moved: int  # to another theme, or to none
 
 
-def review_summary(analysis: ThemeAnalysis) -> ReviewSummary:
-    progress = review_progress(analysis)
+def review_summary(analysis: ThemeAnalysis, progress: dict[str, ThemeReview]) -> ReviewSummary:
+    """The question's review from its themes' (``review_progress``) and the officers' decisions."""
     decided = decisions(analysis).values()
     accepted = sum(1 for d in decided if d.review == "accepted")
     return ReviewSummary(

@@ -10,7 +10,6 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from analysis.model import UNASSIGNED
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
 from engage.actions import queries as action_queries
@@ -34,6 +33,7 @@ from engage.themes.forms import (
     SplitForm,
 )
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
+from engage.themes.snapshot import SnapshotTheme
 from surveys.definition import Question, SurveyDefinition
 from surveys.equality import SMALL_GROUP
 from surveys.models import Survey
@@ -95,6 +95,7 @@ def _page(
     survey, definition = _survey(slug)
     asked = _question(definition, question_id)
     analysis = queries.get(db(), survey, question_id)
+    progress = queries.review_progress(analysis) if analysis else {}
     answers = services.answer_ids(db(), survey, question_id)
     analysed = set(analysis.snapshot.assignments) if analysis else set()
     filters = Filters.read(request.args, definition)
@@ -121,8 +122,8 @@ def _page(
         new_answers=sum(1 for a in answers if a not in analysed) if analysis else 0,
         localities=services.localities(definition),
         reviewed=queries.reviewed_share(analysis) if analysis else 0.0,
-        review=queries.review_progress(analysis) if analysis else {},
-        review_summary=queries.review_summary(analysis) if analysis else None,
+        review=progress,
+        review_summary=queries.review_summary(analysis, progress) if analysis else None,
         week_ago=clock.now() - timedelta(days=7),
         stability=queries.stability(analysis, clock.now() - timedelta(days=7)) if analysis else None,
         actions=_actions_by_theme(analysis),
@@ -261,9 +262,7 @@ def _theme_page(
 @role_required(Role.OFFICER)
 def quote(slug: str, question_id: str) -> ResponseReturnValue:
     """Show one quote on public pages, or hide it (from a theme's page or the publication page)."""
-    survey, definition = _survey(slug)
-    _question(definition, question_id)
-    analysis = _analysis(survey, question_id)
+    analysis = _analysed(slug, question_id)
     form = QuoteForm()
     theme_id, show = form.theme.data or "", form.show
     for attempt in (1, 2):
@@ -299,9 +298,7 @@ def quote(slug: str, question_id: str) -> ResponseReturnValue:
 @bp.post("/<slug>/themes/<question_id>/t/<theme_id>/notes")
 @role_required(Role.OFFICER)
 def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
-    survey, definition = _survey(slug)
-    _question(definition, question_id)
-    analysis = _analysis(survey, question_id)
+    analysis = _analysed(slug, question_id)
     form = NoteForm()
     if not form.validate():
         return _theme_page(slug, question_id, theme_id, form)
@@ -321,9 +318,7 @@ def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
 def move(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     """Move the answers ticked on a theme's page to another theme or to none, or make a new
     theme of them (a split by hand)."""
-    survey, definition = _survey(slug)
-    _question(definition, question_id)
-    analysis = _analysis(survey, question_id)
+    analysis = _analysed(slug, question_id)
     form = MoveAnswersForm(themes=analysis.snapshot.themes, here=theme_id)
     if not form.validate():
         return _theme_page(slug, question_id, theme_id, move_form=form)
@@ -355,17 +350,14 @@ def move(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def change(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     """Rename this theme, describe it, or merge it into another, from its own page."""
-    survey, definition = _survey(slug)
-    _question(definition, question_id)
-    analysis = _analysis(survey, question_id)
+    analysis = _analysed(slug, question_id)
+    _theme_or_404(analysis, theme_id)
     kind = {"rename": RenameForm, "describe": DescribeForm, "merge": MergeForm}.get(
         request.form.get("action", "")
     )
     if kind is None:
         abort(400)
     form = kind(themes=[t for t in analysis.snapshot.themes if kind is RenameForm or t.id != theme_id])
-    if theme_id == UNASSIGNED or analysis.theme(theme_id) is None:
-        abort(404)
     form.theme.data = theme_id  # the page's theme, whatever was sent
     by, now = current_staff(), clock.now()
     here = url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)
@@ -403,18 +395,17 @@ def _review_page(
     survey, definition = _survey(slug)
     asked = _question(definition, question_id)
     analysis = _analysis(survey, question_id)
-    details = analysis.theme(theme_id)
-    if details is None:
-        abort(404)
+    details = _theme_or_404(analysis, theme_id)
     queue = queries.review_queue(analysis, theme_id)
     position = max(0, min(position, len(queue) - 1))
-    answer_id = (
-        form.answer.data if form is not None and form.answer.data else (queue[position] if queue else None)
-    )
-    answer = services.coded_answers(db(), analysis, [answer_id])[0] if answer_id else None
+    # A refused decision shows the same answer again while it is still waiting here;
+    # otherwise (and on a first visit) the one at ``position``.
+    sent = form.answer.data if form is not None else None
+    answer_id = sent if sent in queue else (queue[position] if queue else None)
+    found = services.coded_answers(db(), analysis, [answer_id]) if answer_id else []
+    answer = found[0] if found else None
     if form is None:
         form = ReviewForm(formdata=None, themes=analysis.snapshot.themes, here=theme_id)
-        form.answer.data = answer_id
     labels = analysis.snapshot.labels()
     suggested = [
         (t, labels[t])
@@ -430,7 +421,6 @@ def _review_page(
         theme_id=theme_id,
         details=details,
         answer=answer,
-        score=analysis.snapshot.scores.get(answer_id or ""),
         suggested=suggested,
         waiting=len(queue),
         position=position,
@@ -451,11 +441,8 @@ def review(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
 @bp.post("/<slug>/themes/<question_id>/t/<theme_id>/review")
 @role_required(Role.OFFICER)
 def review_decide(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
-    survey, definition = _survey(slug)
-    _question(definition, question_id)
-    analysis = _analysis(survey, question_id)
-    if analysis.theme(theme_id) is None:
-        abort(404)
+    analysis = _analysed(slug, question_id)
+    _theme_or_404(analysis, theme_id)
     form = ReviewForm(themes=analysis.snapshot.themes, here=theme_id)
     position = request.args.get("position", 0, type=int) or 0
     if not form.validate():
@@ -488,6 +475,21 @@ def review_decide(slug: str, question_id: str, theme_id: str) -> ResponseReturnV
     return redirect(f"{target_url}?position={position}" if position else target_url), 303
 
 
+def _analysed(slug: str, question_id: str) -> ThemeAnalysis:
+    """The analysis of a free-text question of a published survey, or 404."""
+    survey, definition = _survey(slug)
+    _question(definition, question_id)
+    return _analysis(survey, question_id)
+
+
+def _theme_or_404(analysis: ThemeAnalysis, theme_id: str) -> SnapshotTheme:
+    """One of the analysis's themes (not "unassigned"), or 404."""
+    theme = analysis.theme(theme_id)
+    if theme is None:
+        abort(404)
+    return theme
+
+
 def _analysis(survey: Survey, question_id: str) -> ThemeAnalysis:
     analysis = queries.get(db(), survey, question_id)
     if analysis is None:
@@ -500,9 +502,7 @@ def _analysis(survey: Survey, question_id: str) -> ThemeAnalysis:
 def edit(slug: str, question_id: str) -> ResponseReturnValue:
     """One codebook edit on the question's page: rename, merge, split, or set a theme aside.
     (Answers are moved from a theme's own page: :func:`move`.)"""
-    survey, definition = _survey(slug)
-    _question(definition, question_id)
-    analysis = _analysis(survey, question_id)
+    analysis = _analysed(slug, question_id)
     kind = CODEBOOK_FORMS.get(request.form.get("action", ""))
     if kind is None:
         abort(400)

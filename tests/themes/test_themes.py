@@ -360,6 +360,9 @@ def test_officers_review_a_themes_answers_one_at_a_time(
     assert nowhere.error_summary() == ["Select the theme this answer belongs to"]
     assert nowhere.soup.select_one("#answer-text").get_text(strip=True) == shown  # type: ignore[union-attr]
     assert nowhere.soup.select_one("#decision-move").has_attr("checked")  # type: ignore[union-attr]
+    gone = officer.submit(review, {"answer": "no-such-answer", "decision": "accept"}, expected_status=400)
+    assert gone.error_summary() == ["That answer is no longer in this theme: someone may have moved it"]
+    assert gone.soup.select_one("input[name=answer]")["value"] == answer, "the next waiting answer"  # type: ignore[index]
     kept = officer.submit(review, {"decision": "accept"})
     assert f"Kept the answer in '{first['label']}'" in kept.text
     assert kept.soup.select_one("input[name=answer]")["value"] != answer, "the next answer"  # type: ignore[index]
