@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from surveys.definition import (
@@ -323,55 +323,28 @@ def page_of_question(definition: SurveyDefinition, question_id: str) -> Page:
     return definition.pages[pi]
 
 
-@dataclass(frozen=True)
-class QuestionFields:
-    """What the question editor sends besides the type and text. A field the type does not
-    take is dropped by :func:`build_question`."""
-
-    hint: str = ""
-    required: bool = True
-    options: tuple[Option, ...] = ()
-    other_label: str | None = None
-    other_max_length: int = OTHER_MAX_LENGTH
-    statements: tuple[Statement, ...] = ()
-    top_n: int | None = None
-    max_length: int | None = None
-    min: float | None = None
-    max: float | None = None
-    integer: bool = True
-    suffix: str = ""
-    earliest: date | None = None
-    latest: date | None = None
-    kiosk_skip: bool = False
-    show_if: Condition | None = None
-
-
-def build_question(question_id: str, kind: str, text: str, given: QuestionFields) -> Question:
-    """A question of ``kind`` from the editor's fields, keeping only those the type takes."""
+def build_question(draft: Question) -> Question:
+    """The question the editor sent (``draft``, every field as typed), keeping only the
+    fields its type takes; a text question without a limit gets its type's default."""
+    kind = draft.type
     if kind not in TYPE_LABELS:
         raise EditError(f"Unknown question type {kind!r}")
-    has_other = kind in OTHER_TYPES and given.other_label is not None
+    has_other = kind in OTHER_TYPES and draft.other_label is not None
     number = kind == "number"
-    return Question(
-        id=question_id,
-        type=kind,
-        text=text,
-        hint=given.hint,
-        required=given.required,
-        options=given.options if kind in CHOICE_TYPES else (),
-        other_label=given.other_label if has_other else None,
-        other_max_length=given.other_max_length if has_other else OTHER_MAX_LENGTH,
-        statements=given.statements if kind == "grid" else (),
-        top_n=(given.top_n or 0) if kind == "ranking" else 0,
-        max_length=(given.max_length or DEFAULT_MAX_LENGTH[kind]) if kind in TEXT_TYPES else 0,
-        min=given.min if number else None,
-        max=given.max if number else None,
-        integer=given.integer if number else True,
-        suffix=given.suffix if number else "",
-        earliest=given.earliest if kind == "date" else None,
-        latest=given.latest if kind == "date" else None,
-        kiosk_skip=given.kiosk_skip,
-        show_if=given.show_if,
+    return replace(
+        draft,
+        options=draft.options if kind in CHOICE_TYPES else (),
+        other_label=draft.other_label if has_other else None,
+        other_max_length=draft.other_max_length if has_other else OTHER_MAX_LENGTH,
+        statements=draft.statements if kind == "grid" else (),
+        top_n=draft.top_n if kind == "ranking" else 0,
+        max_length=(draft.max_length or DEFAULT_MAX_LENGTH[kind]) if kind in TEXT_TYPES else 0,
+        min=draft.min if number else None,
+        max=draft.max if number else None,
+        integer=draft.integer if number else True,
+        suffix=draft.suffix if number else "",
+        earliest=draft.earliest if kind == "date" else None,
+        latest=draft.latest if kind == "date" else None,
     )
 
 
@@ -382,23 +355,20 @@ def _with_questions(
     return _with_page(definition, page_index, replace(page, questions=tuple(questions)))
 
 
-def add_question(
-    definition: SurveyDefinition, page_id: str, kind: str, text: str, given: QuestionFields
-) -> tuple[SurveyDefinition, str]:
-    """The definition with a question added at the end of a page, and the question's new id."""
+def add_question(definition: SurveyDefinition, page_id: str, draft: Question) -> tuple[SurveyDefinition, str]:
+    """The definition with a question added at the end of a page (its id made from its
+    text), and the question's new id."""
     index = page_index(definition, page_id)
-    question_id = make_id(text, [*question_ids(definition), *RESERVED_QUESTION_IDS])
-    question = build_question(question_id, kind, text, given)
+    question_id = make_id(draft.text, [*question_ids(definition), *RESERVED_QUESTION_IDS])
+    question = build_question(replace(draft, id=question_id))
     return _with_questions(definition, index, [*definition.pages[index].questions, question]), question_id
 
 
-def update_question(
-    definition: SurveyDefinition, question_id: str, kind: str, text: str, given: QuestionFields
-) -> SurveyDefinition:
+def update_question(definition: SurveyDefinition, question_id: str, draft: Question) -> SurveyDefinition:
     """Replace a question's content; its id (which answers are stored under) stays."""
     pi, qi = find_question(definition, question_id)
     questions = list(definition.pages[pi].questions)
-    questions[qi] = build_question(question_id, kind, text, given)
+    questions[qi] = build_question(replace(draft, id=question_id))
     return _with_questions(definition, pi, questions)
 
 

@@ -644,8 +644,9 @@ NEW_QUESTION_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _question_fields(form: QuestionForm, kind: str, existing: Question | None) -> editing.QuestionFields:
-    """The form's answers as :func:`editing.build_question` fields."""
+def _question_draft(form: QuestionForm, kind: str, existing: Question | None) -> Question:
+    """The question as the editor sent it, for :func:`editing.build_question` (which drops
+    what its type does not take; the id is set by the edit)."""
     same_type = existing is not None and existing.type == kind
     old_options = existing.options if existing is not None and same_type else ()
     other_label = form.other_label.data if form.other.data and kind in editing.OTHER_TYPES else None
@@ -661,7 +662,10 @@ def _question_fields(form: QuestionForm, kind: str, existing: Question | None) -
         if kind == "grid"
         else []
     )
-    return editing.QuestionFields(
+    return Question(
+        id=existing.id if existing else "",
+        type=kind,
+        text=form.text.data or "",
         hint=form.hint.data or "",
         required=form.optional.data != "yes",
         options=tuple(options),
@@ -669,8 +673,8 @@ def _question_fields(form: QuestionForm, kind: str, existing: Question | None) -
         # A longer 'other' box set in an imported file is kept.
         other_max_length=existing.other_max_length if existing else OTHER_MAX_LENGTH,
         statements=tuple(statements),
-        top_n=form.top_n.number,
-        max_length=form.max_length.number,
+        top_n=form.top_n.number or 0,
+        max_length=form.max_length.number or 0,
         min=form.min.number,
         max=form.max.number,
         integer=bool(form.integer.data),
@@ -726,9 +730,7 @@ def question_new(slug: str, page_id: str) -> ResponseReturnValue:
 
     def add() -> _Change:
         text = form.text.data or ""
-        added, question_id = editing.add_question(
-            definition, page_id, kind, text, _question_fields(form, kind, None)
-        )
+        added, question_id = editing.add_question(definition, page_id, _question_draft(form, kind, None))
         added, replaced = _drop_placeholder(added, page_id, question_id)
         return _Change(
             added,
@@ -798,8 +800,7 @@ def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
     _setup_routing(form, definition, page.id, existing)
 
     def update() -> _Change | str:
-        fields = _question_fields(form, kind, question)
-        changed = editing.update_question(definition, question_id, kind, form.text.data or "", fields)
+        changed = editing.update_question(definition, question_id, _question_draft(form, kind, question))
         after = editing.get_question(changed, question_id)
         if after == question:
             return f"question-{question_id}"

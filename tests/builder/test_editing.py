@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -190,9 +191,8 @@ def test_pages_add_update_move_delete(data: SurveyDefinition) -> None:
 
 
 def test_questions_add_update_move_delete(data: SurveyDefinition) -> None:
-    data, qid = editing.add_question(
-        data, "use", "number", "How old are you?", editing.QuestionFields(min=0, max=120, integer=False)
-    )
+    asked = Question(id="", type="number", text="How old are you?", min=0, max=120, integer=False)
+    data, qid = editing.add_question(data, "use", asked)
     assert qid == "how_old_are_you"
     assert editing.get_question(data, qid).to_data() == {
         "id": qid,
@@ -203,7 +203,7 @@ def test_questions_add_update_move_delete(data: SurveyDefinition) -> None:
         "integer": False,
     }
     data = editing.update_question(
-        data, qid, "short_text", "Your age", editing.QuestionFields(max_length=10, min=5, required=False)
+        data, qid, Question(id="", type="short_text", text="Your age", max_length=10, min=5, required=False)
     )
     assert editing.get_question(data, qid).to_data() == {
         "id": qid,
@@ -223,7 +223,10 @@ def test_questions_add_update_move_delete(data: SurveyDefinition) -> None:
 
 
 def test_build_question_drops_fields_of_other_types() -> None:
-    given = editing.QuestionFields(
+    given = Question(
+        id="q",
+        type="likert",
+        text="Q",
         options=(Option("a", "A"),),
         other_label="Other",
         statements=(Statement("s", "S"),),
@@ -234,13 +237,13 @@ def test_build_question_drops_fields_of_other_types() -> None:
         earliest=date(2020, 1, 1),
         kiosk_skip=True,
     )
-    assert editing.build_question("q", "likert", "Q", given).to_data() == {
+    assert editing.build_question(given).to_data() == {
         "id": "q",
         "type": "likert",
         "text": "Q",
         "kiosk": "skip",
     }
-    assert set(editing.build_question("q", "multiple_choice", "Q", given).to_data()) == {
+    assert set(editing.build_question(replace(given, type="multiple_choice")).to_data()) == {
         "id",
         "type",
         "text",
@@ -248,10 +251,10 @@ def test_build_question_drops_fields_of_other_types() -> None:
         "other",
         "kiosk",
     }
-    long_text = editing.build_question("q", "long_text", "Q", editing.QuestionFields())
+    long_text = editing.build_question(Question(id="q", type="long_text", text="Q"))
     assert long_text.max_length == 2000, "a text question without a limit gets its type's default"
     with pytest.raises(editing.EditError):
-        editing.build_question("q", "essay", "Q", editing.QuestionFields())
+        editing.build_question(Question(id="q", type="essay", text="Q"))
 
 
 def test_conditions_in_words(data: SurveyDefinition) -> None:
