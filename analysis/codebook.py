@@ -25,6 +25,7 @@ from analysis.cluster import FloatArray, IntArray
 from analysis.duplicates import duplicate_groups, duplicate_key
 from analysis.labels import PhraseIndex
 from analysis.language import language_of
+from analysis.learn import relearn
 from analysis.model import (
     UNASSIGNED,
     Described,
@@ -48,9 +49,11 @@ __all__ = [
     "NewTheme",
     "Operation",
     "PinSeedTheme",
+    "Relearn",
     "RenameTheme",
     "SplitTheme",
     "ThemeState",
+    "UndoRelearn",
     "apply",
 ]
 
@@ -167,6 +170,24 @@ class AddAnswers(Operation):
     kind: ClassVar[str] = "add_answers"
 
 
+@dataclass(frozen=True)
+class Relearn(Operation):
+    """Re-place every answer no officer has placed, learning from those they have
+    (accepted, moved, chosen for a new theme) and from the themes' centres (a pinned
+    seed theme's and a split's parts' included): see :mod:`analysis.learn`."""
+
+    kind: ClassVar[str] = "relearn"
+
+
+@dataclass(frozen=True)
+class UndoRelearn(Operation):
+    """Put back the answers a :class:`Relearn` (version ``undoes``) moved, unless an
+    officer has placed them since, and the themes' centres from before it."""
+
+    undoes: int = 0
+    kind: ClassVar[str] = "undo_relearn"
+
+
 OPERATIONS: dict[str, type[Operation]] = {
     cls.kind: cls
     for cls in (
@@ -179,6 +200,8 @@ OPERATIONS: dict[str, type[Operation]] = {
         NewTheme,
         MarkNotRelevant,
         AddAnswers,
+        Relearn,
+        UndoRelearn,
     )
 }
 
@@ -279,6 +302,12 @@ class Codebook:
     ) -> Operation:
         return self._add(AddAnswers, author, at, answer_ids=tuple(answer_ids), texts=tuple(texts))
 
+    def relearn(self, *, author: str, at: str | None = None) -> Operation:
+        return self._add(Relearn, author, at)
+
+    def undo_relearn(self, undoes: int, *, author: str, at: str | None = None) -> Operation:
+        return self._add(UndoRelearn, author, at, undoes=undoes)
+
     def to_list(self) -> list[dict[str, Any]]:
         return [op.to_dict() for op in self.operations]
 
@@ -343,6 +372,12 @@ class ThemeState:
             tid: _ThemeEntry(tid, model.cluster_centers_[i].copy()) for i, tid in enumerate(model.theme_ids_)
         }
         self.placed: set[str] = set()  # answers an officer moved by hand
+        self.kept: set[str] = set()  # ... of which the officer first left where the engine had them
+        # What each Relearn moved: version -> {answer id: (from theme, to theme)}, and the
+        # centres it replaced (for UndoRelearn); versions undone since.
+        self.relearned: dict[int, dict[str, tuple[str, str]]] = {}
+        self._centres_before: dict[int, dict[str, FloatArray]] = {}
+        self.undone: set[int] = set()
         self.version = 0
         self._index = {a: i for i, a in enumerate(self.answer_ids)}
         # Each answer's word counts, for theme keywords: made once, kept while the state
@@ -404,7 +439,11 @@ class ThemeState:
                 raise CodebookError(f"no answer {op.answer_id!r}")
             if op.theme_id != UNASSIGNED:
                 self._theme(op.theme_id)
-            self.assignment[self._index[op.answer_id]] = op.theme_id
+            row = self._index[op.answer_id]
+            if op.answer_id not in self.placed:
+                # Whether the officer agreed with the engine, for learning (first decision).
+                (self.kept.add if self.assignment[row] == op.theme_id else self.kept.discard)(op.answer_id)
+            self.assignment[row] = op.theme_id
             self.placed.add(op.answer_id)
         elif isinstance(op, PinSeedTheme):
             self._pin(op)
@@ -416,6 +455,10 @@ class ThemeState:
             self.assignment = [UNASSIGNED if t == theme.id else t for t in self.assignment]
         elif isinstance(op, AddAnswers):
             self.add_answers(op.answer_ids, op.texts, version=op.version)
+        elif isinstance(op, Relearn):
+            self._relearn(op)
+        elif isinstance(op, UndoRelearn):
+            self._undo_relearn(op)
         else:  # pragma: no cover - every kind is handled above
             raise CodebookError(f"cannot apply {op.kind}")
         self.version = op.version
@@ -491,6 +534,59 @@ class ThemeState:
         for row, answer in zip(rows, op.answer_ids, strict=True):
             self.assignment[row] = op.theme_id
             self.placed.add(answer)
+
+    def learnt_from(self) -> dict[int, str]:
+        """The answers a relearn learns from: row -> theme, for every answer an officer
+        placed in a theme that is still in use."""
+        return {
+            self._index[a]: self.assignment[self._index[a]]
+            for a in self.placed
+            if self.assignment[self._index[a]] in self.themes
+            and self.themes[self.assignment[self._index[a]]].relevant
+        }
+
+    def _relearn(self, op: Relearn) -> None:
+        ids = [t.id for t in self.themes.values() if t.relevant]
+        column = {t: j for j, t in enumerate(ids)}
+        rows = np.array([r for r, t in enumerate(self.assignment) if t in column], dtype=np.int64)
+        position = {int(r): i for i, r in enumerate(rows)}
+        learnt_from = self.learnt_from()
+        labelled = {position[r]: column[t] for r, t in learnt_from.items()}
+        if not labelled:
+            raise CodebookError("accept or move some answers first: there is nothing to learn from yet")
+        centres: FloatArray = np.vstack([self.themes[t].centre for t in ids]).astype(np.float32)
+        agreement = sum(self.answer_ids[r] in self.kept for r in learnt_from) / len(learnt_from)
+        try:
+            learnt = relearn(self.vectors[rows], centres, labelled, agreement)
+        except ValueError as error:
+            raise CodebookError(str(error)) from None
+        moved: dict[str, tuple[str, str]] = {}
+        for i, row in enumerate(rows.tolist()):
+            before, after = self.assignment[row], ids[int(learnt.labels[i])]
+            if before != after:
+                moved[self.answer_ids[row]] = (before, after)
+                self.assignment[row] = after
+        self.relearned[op.version] = moved
+        self._centres_before[op.version] = {t: self.themes[t].centre for t in ids}
+        for j, t in enumerate(ids):
+            self.themes[t].centre = learnt.centres[j]
+
+    def _undo_relearn(self, op: UndoRelearn) -> None:
+        moved = self.relearned.get(op.undoes)
+        if moved is None:
+            raise CodebookError(f"version {op.undoes} is not a relearn")
+        if op.undoes in self.undone:
+            raise CodebookError(f"version {op.undoes} has already been undone")
+        for answer_id, (before, after) in moved.items():
+            row = self._index[answer_id]
+            if answer_id in self.placed or self.assignment[row] != after:
+                continue
+            if before in self.themes and self.themes[before].relevant:
+                self.assignment[row] = before
+        for theme_id, centre in self._centres_before[op.undoes].items():
+            if theme_id in self.themes:
+                self.themes[theme_id].centre = centre
+        self.undone.add(op.undoes)
 
     def subgroups(self, theme_id: str, parts: int = 2, random_state: int = 0) -> list[list[str]]:
         """How the engine would split a theme: its answers (main theme) in ``parts`` groups

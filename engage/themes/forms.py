@@ -150,6 +150,18 @@ CODEBOOK_FORMS: dict[str, type[CodebookForm]] = {
 }
 
 
+class UndoLearnForm(Form):
+    """Undo the engine's latest re-placing of answers: ``version`` is the codebook
+    version that did it, so a stale page cannot undo a later one."""
+
+    version = HiddenField()
+
+    @property
+    def version_number(self) -> int:
+        value = self.version.data or ""
+        return int(value) if value.isdigit() else 0
+
+
 class NoteForm(Form):
     text_labels: ClassVar[dict[str, str]] = {"note": "The note"}
     note = TextAreaField("Add a note", widget=GovTextArea())

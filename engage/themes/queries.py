@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from analysis.model import UNASSIGNED
 from analysis.redact import redact
 from engage.themes.models import QuoteReview, ThemeAnalysis
-from engage.themes.snapshot import SnapshotTheme
+from engage.themes.snapshot import Relearnt, SnapshotTheme
 from surveys import services as survey_services
 from surveys.definition import Question, SurveyDefinition
 from surveys.models import Survey
@@ -164,6 +164,34 @@ def review_progress(analysis: ThemeAnalysis) -> dict[str, ThemeReview]:
         t.id: ThemeReview(sizes[t.id], accepted[t.id], moved_in[t.id], moved_out[t.id], t.id in named)
         for t in analysis.snapshot.themes
     }
+
+
+@dataclass(frozen=True)
+class Learning:
+    """What the engine can learn from: answers officers placed (in a theme), how many of
+    them since it last re-placed answers, and that last re-placing."""
+
+    placed: int
+    since_last: int
+    last: Relearnt | None
+    last_at: datetime | None
+
+
+def learning(analysis: ThemeAnalysis) -> Learning:
+    last = analysis.snapshot.relearnt
+    assignments = analysis.snapshot.assignments
+    in_theme = {a for a, d in decisions(analysis).items() if assignments.get(a, UNASSIGNED) != UNASSIGNED}
+    recent: set[str] = set()
+    last_at: datetime | None = None
+    for op in analysis.codebook or []:
+        if last is not None and op.get("version") == last.version:
+            last_at = datetime.fromisoformat(str(op["at"]))
+        after = last is None or int(op.get("version", 0)) > last.version
+        if after and op.get("kind") == "move_answer":
+            recent.add(str(op["answer_id"]))
+        elif after and op.get("kind") == "new_theme":
+            recent.update(str(a) for a in op.get("answer_ids", []))
+    return Learning(len(in_theme), len(recent & in_theme), last, last_at)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from engage.themes.queries import (
     quotes_with_state,
     theme_label,
 )
-from engage.themes.snapshot import EqualityTable, Snapshot, SnapshotTheme
+from engage.themes.snapshot import EqualityTable, Relearnt, Snapshot, SnapshotTheme
 from surveys import reporting
 from surveys import text as text_rule
 from surveys.definition import SurveyDefinition
@@ -267,7 +267,16 @@ def _snapshot(session: Session, analysis: ThemeAnalysis, state: ThemeState, answ
         answers=len(state.answer_ids),
         unassigned=sum(1 for t in state.assignment if t == UNASSIGNED),
         version=state.version,
+        relearnt=_relearnt(state),
     ).to_result()
+
+
+def _relearnt(state: ThemeState) -> Relearnt | None:
+    if not state.relearned:
+        return None
+    last = max(state.relearned)
+    moved = {a: [before, after] for a, (before, after) in state.relearned[last].items()}
+    return Relearnt(last, moved, last in state.undone)
 
 
 def run(analysis_id: int) -> None:
@@ -533,6 +542,52 @@ def review_answer(
         by=by,
     )
     return name
+
+
+@dataclass(frozen=True)
+class Learnt:
+    moved: int  # answers the engine moved
+    into: list[tuple[str, int]]  # (theme name, answers moved into it), most first
+
+
+def _learnt(analysis: ThemeAnalysis) -> Learnt:
+    last = analysis.snapshot.relearnt
+    labels = analysis.snapshot.labels()
+    into = last.into().most_common() if last else []
+    return Learnt(len(last.moved) if last else 0, [(labels.get(t, t), n) for t, n in into])
+
+
+def learn(session: Session, analysis: ThemeAnalysis, *, by: StaffUser, now: datetime) -> Learnt:
+    """Re-place every answer no officer has placed, learning from the answers officers
+    have accepted, moved or made themes of (:class:`analysis.codebook.Relearn`). Returns
+    what moved, which :func:`undo_learn` can put back."""
+    edit(
+        session,
+        analysis,
+        lambda book, _state: book.relearn(**stamp(by, now)),
+        summary="Re-placed the answers nobody has checked, learning from officers' decisions",
+        by=by,
+    )
+    return _learnt(analysis)
+
+
+def undo_learn(
+    session: Session, analysis: ThemeAnalysis, version: int, *, by: StaffUser, now: datetime
+) -> Learnt:
+    """Put back what the latest re-placing (codebook ``version``) moved, except answers
+    an officer has placed since. Returns what it had moved."""
+    last = analysis.snapshot.relearnt
+    if last is None or last.version != version or last.undone:
+        raise ThemeError("That re-placing has already been undone or is no longer the latest")
+    undone = _learnt(analysis)
+    edit(
+        session,
+        analysis,
+        lambda book, _state: book.undo_relearn(version, **stamp(by, now)),
+        summary="Undid the last re-placing of answers from officers' decisions",
+        by=by,
+    )
+    return undone
 
 
 @dataclass(frozen=True)

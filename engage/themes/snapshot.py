@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["EqualityTable", "Snapshot", "SnapshotTheme"]
+__all__ = ["EqualityTable", "Relearnt", "Snapshot", "SnapshotTheme"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,32 @@ class SnapshotTheme:
 
 
 @dataclass(frozen=True)
+class Relearnt:
+    """The latest time the engine re-placed answers from officers' corrections: the
+    codebook version that did it, each answer it moved (id -> [from theme, to theme]),
+    and whether it has been undone since."""
+
+    version: int
+    moved: dict[str, list[str]] = field(default_factory=dict)
+    undone: bool = False
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Relearnt:
+        return cls(
+            version=int(data["version"]),
+            moved={str(a): [str(t) for t in pair] for a, pair in data.get("moved", {}).items()},
+            undone=bool(data.get("undone", False)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "moved": self.moved, "undone": self.undone}
+
+    def into(self) -> Counter[str]:
+        """How many answers it moved into each theme."""
+        return Counter(to for _from, to in self.moved.values())
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What a theme analysis found: its themes (largest first) and which answer raises which."""
 
@@ -115,6 +141,7 @@ class Snapshot:
     answers: int = 0
     unassigned: int = 0
     version: int = 0
+    relearnt: Relearnt | None = None
 
     @classmethod
     def from_result(cls, result: Mapping[str, Any] | None) -> Snapshot:
@@ -130,6 +157,7 @@ class Snapshot:
             answers=int(result.get("answers", 0)),
             unassigned=int(result.get("unassigned", 0)),
             version=int(result.get("version", 0)),
+            relearnt=Relearnt.from_dict(result["relearnt"]) if result.get("relearnt") else None,
         )
 
     def to_result(self) -> dict[str, Any]:
@@ -142,6 +170,7 @@ class Snapshot:
             "answers": self.answers,
             "unassigned": self.unassigned,
             "version": self.version,
+            **({"relearnt": self.relearnt.to_dict()} if self.relearnt else {}),
         }
 
     def theme(self, theme_id: str) -> SnapshotTheme | None:

@@ -31,6 +31,7 @@ from engage.themes.forms import (
     RenameForm,
     ReviewForm,
     SplitForm,
+    UndoLearnForm,
 )
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from engage.themes.snapshot import SnapshotTheme
@@ -124,6 +125,7 @@ def _page(
         reviewed=queries.reviewed_share(analysis) if analysis else 0.0,
         review=progress,
         review_summary=queries.review_summary(analysis, progress) if analysis else None,
+        learning=queries.learning(analysis) if analysis else None,
         week_ago=clock.now() - timedelta(days=7),
         stability=queries.stability(analysis, clock.now() - timedelta(days=7)) if analysis else None,
         actions=_actions_by_theme(analysis),
@@ -166,6 +168,49 @@ def run(slug: str, question_id: str) -> ResponseReturnValue:
     if analysis.status == AnalysisStatus.QUEUED:
         jobs.enqueue(services.run, analysis.id, retries=0)
     return redirect(url_for("staff.themes.question", slug=slug, question_id=question_id)), 303
+
+
+@bp.post("/<slug>/themes/<question_id>/learn")
+@role_required(Role.OFFICER)
+def learn(slug: str, question_id: str) -> ResponseReturnValue:
+    """Re-place the answers nobody has checked, learning from officers' decisions."""
+    analysis = _analysed(slug, question_id)
+    try:
+        done = services.learn(db(), analysis, by=current_staff(), now=clock.now())
+    except queries.ThemeError as error:
+        db().rollback()
+        return _page(slug, question_id, message=str(error), anchor="learn")
+    db().commit()
+    flash(_learnt_message(done), "success")
+    return redirect(url_for("staff.themes.question", slug=slug, question_id=question_id) + "#learn"), 303
+
+
+@bp.post("/<slug>/themes/<question_id>/learn/undo")
+@role_required(Role.OFFICER)
+def undo_learn(slug: str, question_id: str) -> ResponseReturnValue:
+    analysis = _analysed(slug, question_id)
+    form = UndoLearnForm()
+    if not form.validate():
+        abort(400)
+    try:
+        undone = services.undo_learn(db(), analysis, form.version_number, by=current_staff(), now=clock.now())
+    except queries.ThemeError as error:
+        db().rollback()
+        return _page(slug, question_id, message=str(error), anchor="learn")
+    db().commit()
+    noun = "answer" if undone.moved == 1 else "answers"
+    flash(f"Undone: {undone.moved} {noun} went back to the themes they were in", "success")
+    return redirect(url_for("staff.themes.question", slug=slug, question_id=question_id) + "#learn"), 303
+
+
+def _learnt_message(done: services.Learnt) -> str:
+    if not done.moved:
+        return "The engine learned from your decisions and no other answer needed to move"
+    parts = [f"{n} to '{label}'" for label, n in done.into[:3]]
+    if len(done.into) > 3:
+        parts.append(f"{sum(n for _, n in done.into[3:])} to other themes")
+    noun = "answer" if done.moved == 1 else "answers"
+    return f"{done.moved} {noun} moved after your corrections: " + ", ".join(parts)
 
 
 PAGE_SIZE = 50

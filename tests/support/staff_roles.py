@@ -114,6 +114,8 @@ LEAST_ROLE: dict[str, Role] = {
     "POST staff.themes.change": Role.OFFICER,
     "GET staff.themes.review": Role.OFFICER,
     "POST staff.themes.review_decide": Role.OFFICER,
+    "POST staff.themes.learn": Role.OFFICER,
+    "POST staff.themes.undo_learn": Role.OFFICER,
     "POST staff.themes.quote": Role.OFFICER,
     "POST staff.themes.run": Role.OFFICER,
     # Staff accounts and the audit log.

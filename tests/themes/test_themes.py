@@ -446,3 +446,49 @@ def test_an_answer_counts_under_each_theme_it_raises_and_copies_are_one_quote(
     more = sizes[further] - listed
     assert counts.startswith(f"{listed} answers (listed below), and {more} more that raise it")
     assert f"of all {sizes[further]} mention" in counts
+
+
+def test_the_engine_learns_from_officers_checks_and_it_can_be_undone(
+    app: Flask, survey: str, officer: PageClient, make_staff: Callable[..., StaffUser]
+) -> None:
+    add_responses(app, corpus())
+    page = run(officer)
+    assert "Start by reviewing a theme below" in page.soup.select_one("#learn ~ p").get_text()  # type: ignore[union-attr]
+    assert page.soup.select("form[action$='/learn']") == []
+    token = page.soup.select_one("input[name=csrf_token]")["value"]  # type: ignore[index]
+    refused = officer.post(f"{URL}/learn", data={"csrf_token": token})
+    assert refused.status_code == 400, "nothing to learn from yet"
+    assert "there is nothing to learn from yet" in refused.get_data(as_text=True)
+    first, second = analysed(app).result["themes"][:2]
+    # An officer decides that half of the first theme belongs with the second.
+    members = [a for a, t in analysed(app).result["assignments"].items() if t == first["id"]]
+    chosen = members[: len(members) // 2]
+    detail = officer.get(f"{URL}/t/{first['id']}")
+    officer.submit(detail, {"answer": chosen, "into": second["id"]}, selector="form:has(input[name=answer])")
+    page = officer.get(URL)
+    said = page.soup.select_one("#learn ~ p").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert f"Officers have placed {len(chosen)} answers in themes" in said
+    before = dict(analysed(app).result["assignments"])
+    learnt = officer.submit(page, selector=f"form[action='{URL}/learn']")
+    analysis = analysed(app)
+    last = analysis.snapshot.relearnt
+    assert last is not None and not last.undone
+    moved = last.moved
+    assert all(
+        before[a] == old and analysis.result["assignments"][a] == new for a, (old, new) in moved.items()
+    )
+    assert not set(moved) & set(chosen), "an answer an officer placed never moves"
+    assert moved, "learning moved some of the first theme's other answers"
+    assert f"{len(moved)} answer" in learnt.text and "moved after your corrections" in learnt.text
+    assert f"moved {len(moved)} answer" in learnt.soup.select_one("#learnt").get_text(" ", strip=True)  # type: ignore[union-attr]
+    # Undo puts every moved answer back; a second (stale) undo is refused.
+    undo_form = f"form[action='{URL}/learn/undo']"
+    undone = officer.submit(learnt, selector=undo_form)
+    assert f"Undone: {len(moved)} answer" in undone.text
+    after = analysed(app).result["assignments"]
+    assert all(after[a] == before[a] for a in moved)
+    assert "last re-placing of answers was undone" in undone.text
+    again = officer.submit(learnt, selector=undo_form, expected_status=400)
+    assert again.error_summary() == ["That re-placing has already been undone or is no longer the latest"]
+    viewer = client_for(app, make_staff, Role.VIEWER)
+    assert viewer.get(URL).soup.select(undo_form) == []

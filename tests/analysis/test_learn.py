@@ -1,0 +1,103 @@
+"""Learning from officers' corrections (analysis.learn and the Relearn operation)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.preprocessing import normalize
+
+from analysis.codebook import Codebook, CodebookError, apply
+from analysis.learn import relearn
+from analysis.model import ThemeModel
+from tests.analysis.conftest import IDS
+
+AT = "2025-01-01T09:00:00+00:00"
+
+
+def _blobs(rng: np.random.Generator, axis: int, n: int, dims: int = 16) -> np.ndarray:
+    centre = np.zeros(dims, dtype=np.float32)
+    centre[axis] = 1.0
+    return normalize(centre + 0.25 * rng.standard_normal((n, dims)).astype(np.float32))
+
+
+def test_a_few_corrections_pull_a_lumped_theme_apart() -> None:
+    rng = np.random.default_rng(0)
+    a, b, c = _blobs(rng, 0, 30), _blobs(rng, 1, 30), _blobs(rng, 2, 30)
+    vectors = np.vstack([a, b, c]).astype(np.float32)
+    # The machine lumped b and c together and made a theme nobody is in.
+    centres = normalize(np.array([[1, 0, 0, 0.0], [0, 1, 1, 0], [0, 0, 0, 1]], dtype=np.float32))
+    centres = np.hstack([centres, np.zeros((3, 12), dtype=np.float32)])
+    before = (vectors @ centres.T).argmax(axis=1)
+    assert (before[60:] == 1).mean() > 0.8  # most of c is in the lumped theme
+    labelled = {60: 2, 61: 2, 62: 2, 30: 1, 31: 1, 0: 0}
+    out = relearn(vectors, centres, labelled, agreement=0.5)
+    assert (out.labels[63:] == 2).mean() > 0.8
+    assert (out.labels[32:60] == 1).mean() > 0.9
+    assert (out.labels[1:30] == 0).mean() > 0.9
+    assert all(out.labels[r] == t for r, t in labelled.items())
+    assert np.allclose(np.linalg.norm(out.centres, axis=1), 1.0, atol=1e-5)
+
+
+def test_an_officers_label_always_wins() -> None:
+    rng = np.random.default_rng(1)
+    vectors = np.vstack([_blobs(rng, 0, 20), _blobs(rng, 1, 20)]).astype(np.float32)
+    centres = np.eye(2, 16, dtype=np.float32)
+    # An officer put an answer that looks like theme 0 in theme 1: it stays there.
+    out = relearn(vectors, centres, {0: 1, 25: 1}, agreement=0.5)
+    assert out.labels[0] == 1
+
+
+def test_nothing_to_learn_from_is_refused() -> None:
+    vectors = np.eye(3, 8, dtype=np.float32)
+    with pytest.raises(ValueError, match="placed"):
+        relearn(vectors, np.eye(2, 8, dtype=np.float32), {}, 0.5)
+    with pytest.raises(ValueError, match="two themes"):
+        relearn(vectors, np.eye(1, 8, dtype=np.float32), {0: 0}, 0.5)
+    with pytest.raises(ValueError, match="not one of the centres"):
+        relearn(vectors, np.eye(2, 8, dtype=np.float32), {0: 5}, 0.5)
+
+
+def _theme_of(model: ThemeModel, answer: int) -> str:
+    return model.theme_ids_[model.labels_[answer]]
+
+
+def test_relearn_replaces_untouched_answers_records_them_and_can_be_undone(fitted: ThemeModel) -> None:
+    book = Codebook()
+    parking, hours = _theme_of(fitted, 0), _theme_of(fitted, 6)
+    # An officer decides the opening-hours answers belong with parking (a deliberately
+    # odd choice, so that learning from it must move answers nobody touched).
+    for row in (6, 7, 8, 9, 10):
+        book.move_answer(IDS[row], parking, author="o", at=AT, review="moved", from_theme=hours)
+    book.move_answer(IDS[0], parking, author="o", at=AT, review="accepted", from_theme=parking)
+    learn = book.relearn(author="o", at=AT)
+    state = apply(fitted, book)
+    moved = state.relearned[learn.version]
+    assert moved, "learning from the moves re-placed some answers"
+    assert all(state.assignment[IDS.index(a)] == after for a, (_, after) in moved.items())
+    assert IDS[11] in moved, "the last opening-hours answer follows the other five"
+    assert {IDS[i] for i in (6, 7, 8, 9, 10, 0)} == state.placed  # placed answers are not in `moved`
+    assert not set(moved) & state.placed
+    # Undo puts every moved answer back where it was.
+    book.undo_relearn(learn.version, author="o", at=AT)
+    undone = apply(fitted, book)
+    assert all(undone.assignment[IDS.index(a)] == before for a, (before, _) in moved.items())
+    with pytest.raises(CodebookError, match="already been undone"):
+        apply(
+            fitted, Codebook.from_list([*book.to_list(), {**book.to_list()[-1], "version": book.version + 1}])
+        )
+    # The codebook round-trips through JSON and replays to the same state.
+    again = Codebook.from_json(book.to_json())
+    assert again == book
+    assert apply(fitted, again).result() == undone.result()
+
+
+def test_relearn_needs_an_officers_answers(fitted: ThemeModel) -> None:
+    book = Codebook()
+    book.relearn(author="o", at=AT)
+    with pytest.raises(CodebookError, match="nothing to learn from"):
+        apply(fitted, book)
+    book = Codebook()
+    book.rename(_theme_of(fitted, 0), "Parking", author="o", at=AT)
+    book.undo_relearn(1, author="o", at=AT)
+    with pytest.raises(CodebookError, match="not a relearn"):
+        apply(fitted, book)
