@@ -111,9 +111,10 @@ def _theme_choice(ref: ThemeRef) -> str:
 
 
 class PublicationForm(Form):
-    text_labels: ClassVar[dict[str, str]] = {"intro": "The introduction"}
+    text_labels: ClassVar[dict[str, str]] = {"intro": "The introduction", "open_reason": "The reason"}
 
     intro = TextAreaField("Introduction", widget=GovTextArea())
+    open_reason = TextAreaField("Why are you publishing before the survey closes?", widget=GovTextArea())
     # Which of the page's buttons was pressed: "publish", "unpublish" or "save".
     publish = HiddenField()
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.accounts.models import StaffUser
@@ -140,6 +141,11 @@ class Publication(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), unique=True)
     intro: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: What the public page showed when last published (see ``services.publish_content``);
+    #: ``None`` for pages published before snapshots were kept.
+    content: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: Why the page was published while the survey was still open ("" if it was closed).
+    open_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True

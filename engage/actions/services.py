@@ -356,14 +356,36 @@ def publication(session: Session, survey: Survey) -> Publication | None:
 
 
 def save_publication(
-    session: Session, survey: Survey, intro: str, publish: bool | None, now: datetime, by: StaffUser | None
+    session: Session,
+    survey: Survey,
+    intro: str,
+    publish: bool | None,
+    now: datetime,
+    by: StaffUser | None,
+    open_reason: str = "",
 ) -> Publication:
+    """Save the introduction, and publish (a snapshot of the page as it is now: later
+    theme edits wait for the next publish), unpublish, or neither. Publishing while the
+    survey is still open needs a reason."""
     intro = _clean(intro, TEXT_MAX, multiline=True)
+    open_reason = _clean(open_reason, TEXT_MAX, multiline=True)
+    problems: dict[str, str] = {}
     problem = text_rule.problem("The introduction", intro, multiline=True)
     if problem:
-        raise ActionError({"intro": problem})
-    if len(intro) > TEXT_MAX:
-        raise ActionError({"intro": f"Shorten the introduction to {TEXT_MAX} characters or fewer"})
+        problems["intro"] = problem
+    elif len(intro) > TEXT_MAX:
+        problems["intro"] = f"Shorten the introduction to {TEXT_MAX} characters or fewer"
+    still_open = survey_services.availability(survey, now).open
+    if publish is True and still_open:
+        problem = text_rule.problem("The reason", open_reason, multiline=True)
+        if problem:
+            problems["open_reason"] = problem
+        elif not open_reason:
+            problems["open_reason"] = (
+                "The survey is still open: say why you are publishing before it closes, or close it first"
+            )
+    if problems:
+        raise ActionError(problems)
     page = publication(session, survey)
     if page is None:
         page = Publication(survey_id=survey.id, intro="", updated_at=now)
@@ -371,6 +393,8 @@ def save_publication(
     page.intro, page.updated_at = intro, now
     if publish is True:
         page.published_at, page.published_by = now, by
+        page.content = publish_content(session, survey)
+        page.open_reason = open_reason if still_open else ""
     elif publish is False:
         page.published_at = None
     session.flush()
@@ -381,9 +405,49 @@ def save_publication(
         object_type="survey",
         object_id=survey.id,
         summary=f"'You said, we did' for {survey.title} {state}",
+        details={"open_reason": page.open_reason} if publish and page.open_reason else None,
         actor=by,
     )
     return page
+
+
+def _analyses(session: Session, survey: Survey) -> list[ThemeAnalysis]:
+    return list(
+        session.scalars(
+            select(ThemeAnalysis)
+            .where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == AnalysisStatus.DONE)
+            .order_by(ThemeAnalysis.id)
+        )
+    )
+
+
+def publish_content(session: Session, survey: Survey) -> dict[str, Any]:
+    """What the public page would show if published now: every theme of every analysed
+    question with its count (and by locality), whether an officer has reviewed it, the
+    officer's name and description, the quotes an officer has chosen to show (reviewed
+    themes only) and the actions linked to it; and how many people answered."""
+    themes: list[dict[str, Any]] = []
+    analyses = _analyses(session, survey)
+    reviews = theme_queries.quote_reviews(session, [analysis.id for analysis in analyses])
+    for analysis in analyses:
+        progress = theme_queries.review_progress(analysis)
+        for theme in analysis.snapshot.themes:
+            review = progress.get(theme.id)
+            reviewed = review is not None and review.reviewed
+            themes.append(
+                {
+                    "analysis": analysis.id,
+                    "theme": theme.id,
+                    "label": theme.label,
+                    "description": theme.description if reviewed else "",
+                    "count": theme.size,
+                    "by_locality": dict(theme.by_locality),
+                    "reviewed": reviewed,
+                    "quotes": theme_queries.public_quotes(analysis, theme, reviews) if reviewed else [],
+                    "actions": [a.id for a in actions_for_theme(session, analysis, theme.id)],
+                }
+            )
+    return {"themes": themes, "respondents": survey_services.count_submitted(session, survey)}
 
 
 @dataclass
@@ -392,63 +456,126 @@ class PublicTheme:
     count: int
     quotes: list[str]
     actions: list[Action]
+    description: str = ""
 
 
 @dataclass
 class PublicPage:
     survey: Survey
-    page: Publication
+    intro: str
+    updated: datetime | None
     respondents: int
-    themes: list[PublicTheme]
+    themes: list[PublicTheme]  # reviewed by an officer: shown in full
+    unreviewed: list[PublicTheme]  # not yet reviewed: name and count only
     doing: list[Action]
     not_doing: list[Action]
     localities: dict[str, str]
+    preview: bool = False
 
 
 PUBLIC_QUOTES = 3
 
 
-def public_page(session: Session, survey: Survey, locality: str | None = None) -> PublicPage | None:
-    """What residents may see: only for a published page; counts, never a respondent's
-    answers; for one locality when asked. Quotes: up to three a theme, redacted again with
-    today's rules, and only those an officer has chosen to show (never one nobody has read)."""
+def public_page(
+    session: Session, survey: Survey, locality: str | None = None, *, preview: bool = False
+) -> PublicPage | None:
+    """What residents may see: only for a published page, as it was when published (or,
+    with ``preview``, as it would be if published now); counts, never a respondent's
+    answers; for one locality when asked. Only themes an officer has reviewed show
+    quotes and wording; the rest are listed as not yet reviewed. Quotes: up to three a
+    theme, redacted again with today's rules, only those an officer chose to show, and
+    never one hidden since publishing."""
     page = publication(session, survey)
-    if page is None or page.published_at is None or survey.published is None:
+    if survey.published is None:
+        return None
+    if not preview and (page is None or page.published_at is None):
         return None
     definition = survey_services.definition_of(survey.published)
     localities = {loc.code: loc.name for loc in definition.localities}
     if locality is not None and locality not in localities:
         return None
+    stored = page.content if page is not None and not preview else None
+    content = stored if stored is not None else publish_content(session, survey)
+    items = [dict(item) for item in content.get("themes", [])]
+    reviews = theme_queries.quote_reviews(session, sorted({int(item["analysis"]) for item in items}))
+    wanted = {int(a) for item in items for a in item.get("actions", [])}
+    known = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(wanted)))} if wanted else {}
     themes: list[PublicTheme] = []
-    actions: dict[int, Action] = {}
-    analyses = list(
-        session.scalars(
-            select(ThemeAnalysis).where(
-                ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == AnalysisStatus.DONE
+    unreviewed: list[PublicTheme] = []
+    shown_actions: dict[int, Action] = {}
+    for item in items:
+        count = int(item["count"]) if locality is None else int(item.get("by_locality", {}).get(locality, 0))
+        if count == 0:
+            continue
+        linked = [known[int(a)] for a in item.get("actions", []) if int(a) in known]
+        shown_actions.update({a.id: a for a in linked})
+        if not item.get("reviewed"):
+            unreviewed.append(PublicTheme(str(item["label"]), count, [], linked))
+            continue
+        # A quote hidden since publishing leaves the page at once.
+        quotes = theme_queries.still_shown(int(item["analysis"]), item.get("quotes", []), reviews)
+        themes.append(
+            PublicTheme(
+                str(item["label"]), count, quotes[:PUBLIC_QUOTES], linked, str(item.get("description", ""))
             )
         )
-    )
-    reviews = theme_queries.quote_reviews(session, [analysis.id for analysis in analyses])
-    for analysis in analyses:
-        for theme in analysis.snapshot.themes:
-            count = theme.size if locality is None else theme.by_locality.get(locality, 0)
-            if count == 0:
-                continue
-            linked = actions_for_theme(session, analysis, theme.id)
-            actions.update({a.id: a for a in linked})
-            quotes = theme_queries.public_quotes(analysis, theme, reviews)[:PUBLIC_QUOTES]
-            themes.append(PublicTheme(theme.label, count, quotes, linked))
     themes.sort(key=lambda t: -t.count)
-    chosen = sorted(actions.values(), key=lambda a: (a.priority.title, a.id))
-    respondents = survey_services.count_submitted(session, survey)
+    unreviewed.sort(key=lambda t: -t.count)
+    chosen = sorted(shown_actions.values(), key=lambda a: (a.priority.title, a.id))
     return PublicPage(
         survey=survey,
-        page=page,
-        respondents=respondents,
+        intro=page.intro if page is not None else "",
+        updated=page.published_at if page is not None and not preview else None,
+        respondents=int(content.get("respondents", 0)),
         themes=themes,
+        unreviewed=unreviewed,
         doing=[a for a in chosen if a.status != ActionStatus.NOT_TAKEN_FORWARD],
         not_doing=[a for a in chosen if a.status == ActionStatus.NOT_TAKEN_FORWARD],
         localities=localities,
+        preview=preview,
+    )
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """What an officer checks before publishing "You said, we did"."""
+
+    themes: int
+    reviewed: int
+    quotes_shown: int
+    quotes_unchecked: int  # in reviewed themes: not public until shown
+    themes_without_action: int  # reviewed themes no action answers
+    survey_open: bool
+    changed_since_published: bool  # the page would differ from the published one
+
+    @property
+    def all_reviewed(self) -> bool:
+        return self.themes > 0 and self.reviewed == self.themes
+
+
+def checklist(session: Session, survey: Survey, page: Publication | None, now: datetime) -> Checklist:
+    content = publish_content(session, survey)
+    items = content["themes"]
+    analyses = {a.id: a for a in _analyses(session, survey)}
+    reviews = theme_queries.quote_reviews(session, list(analyses))
+    unchecked = 0
+    for item in items:
+        if not item["reviewed"]:
+            continue
+        analysis = analyses[item["analysis"]]
+        theme = analysis.theme(item["theme"])
+        if theme is not None:
+            states = theme_queries.quotes_with_state(analysis, theme, reviews)
+            unchecked += sum(1 for q in states if q.state == "unchecked")
+    published = page.content if page is not None and page.published_at is not None else None
+    return Checklist(
+        themes=len(items),
+        reviewed=sum(1 for item in items if item["reviewed"]),
+        quotes_shown=sum(len(item["quotes"]) for item in items),
+        quotes_unchecked=unchecked,
+        themes_without_action=sum(1 for item in items if item["reviewed"] and not item["actions"]),
+        survey_open=survey_services.availability(survey, now).open,
+        changed_since_published=published is not None and published != content,
     )
 
 
@@ -465,13 +592,7 @@ class QuoteSection:
 def quotes_to_publish(session: Session, survey: Survey) -> list[QuoteSection]:
     """Every quote the public page could show, theme by theme, with its state: what an
     officer checks before (and after) publishing."""
-    analyses = list(
-        session.scalars(
-            select(ThemeAnalysis)
-            .where(ThemeAnalysis.survey_id == survey.id, ThemeAnalysis.status == AnalysisStatus.DONE)
-            .order_by(ThemeAnalysis.id)
-        )
-    )
+    analyses = _analyses(session, survey)
     if not analyses or survey.published is None:
         return []
     questions = {q.id: q.text for q in survey_services.definition_of(survey.published).questions()}

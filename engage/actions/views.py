@@ -282,7 +282,13 @@ def edit_publication(slug: str) -> ResponseReturnValue:
         publish = form.publishing
         try:
             page = services.save_publication(
-                db(), survey, form.intro.data or "", publish, clock.now(), current_staff()
+                db(),
+                survey,
+                form.intro.data or "",
+                publish,
+                clock.now(),
+                current_staff(),
+                open_reason=form.open_reason.data or "",
             )
         except services.ActionError as error:
             db().rollback()
@@ -306,7 +312,27 @@ def edit_publication(slug: str) -> ResponseReturnValue:
         form=form,
         waiting=follow_up_queries.waiting(db(), survey),
         quote_sections=services.quotes_to_publish(db(), survey),
+        checklist=services.checklist(db(), survey, page, clock.now()),
     ), form_status(form)
+
+
+@bp.get("/surveys/<slug>/you-said-we-did/preview")
+@role_required(Role.OFFICER)
+def preview_publication(slug: str) -> ResponseReturnValue:
+    """The public page exactly as residents would see it if the officer published now."""
+    survey = survey_or_404(slug, published=True)
+    locality = request.args.get("locality") or None
+    shown = services.public_page(db(), survey, locality, preview=True)
+    if shown is None:
+        abort(404)
+    place = shown.localities.get(locality, "") if locality else ""
+    return render_template(
+        "yswd/page.html",
+        title=f"Preview: You said, we did: {survey.title}" + (f" in {place}" if place else ""),
+        shown=shown,
+        locality=locality,
+        place=place,
+    )
 
 
 @bp.post("/surveys/<slug>/responses/<public_id>/actions")

@@ -322,6 +322,17 @@ def public_quotes(
     return [quote.text for quote in quotes_with_state(analysis, theme, reviews) if quote.state == "shown"]
 
 
+def still_shown(analysis_id: int, quotes: list[str], reviews: dict[tuple[int, str], bool]) -> list[str]:
+    """Of quotes saved when a page was published, those an officer still shows, redacted
+    with today's rules (a quote whose redaction changed needs checking again)."""
+    out = []
+    for quote in quotes:
+        text = redact(quote)
+        if reviews.get((analysis_id, quote_key(text))) is True:
+            out.append(text)
+    return out
+
+
 def definition_for(survey: Survey) -> SurveyDefinition:
     version = survey.published
     if version is None:

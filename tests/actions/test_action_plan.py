@@ -179,9 +179,32 @@ def test_you_said_we_did_shows_only_what_is_published_and_nothing_personal(
     editor = officer.get(f"/staff/surveys/{SLUG}/you-said-we-did")
     viewer = client_for(app, make_staff, Role.VIEWER)
     assert viewer.client.get(f"/staff/surveys/{SLUG}/you-said-we-did").status_code == 403
-    published = officer.submit(
+    checks = editor.soup.select_one("#checks").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert f"0 of {len(analysis.result['themes'])} themes reviewed by an officer" in checks
+    assert "The survey is still open" in checks
+    # The preview is the public page as it would be now, marked as not public.
+    preview = officer.get(f"/staff/surveys/{SLUG}/you-said-we-did/preview")
+    assert "This is not public" in preview.text and str(themed[0]["label"]) in preview.text
+    assert "Evening opening pilot" in preview.text
+    assert viewer.client.get(f"/staff/surveys/{SLUG}/you-said-we-did/preview").status_code == 403
+    # Publishing while the survey is open needs a reason.
+    refused = officer.submit(
         editor,
         {"intro": "Thank you to the 430 people who took part.", "publish": "publish"},
+        selector="main form",
+        expected_status=400,
+    )
+    assert refused.error_summary() == [
+        "The survey is still open: say why you are publishing before it closes, or close it first"
+    ]
+    public.get(f"/you-said-we-did/{SLUG}", expected_status=404)
+    published = officer.submit(
+        refused,
+        {
+            "intro": "Thank you to the 430 people who took part.",
+            "publish": "publish",
+            "open_reason": "An interim update for the committee",
+        },
         selector="main form",
     )
     assert "Published" in published.text
@@ -191,6 +214,8 @@ def test_you_said_we_did_shows_only_what_is_published_and_nothing_personal(
     assert str(themed[0]["label"]) in text and "Evening opening pilot" in text and "In progress" in text
     assert "What we decided not to do, and why" in text and "Too costly this year" in text
     assert "jo.bloggs@example.com" not in text and "example.com" not in text
+    # Nobody has reviewed the themes: they are listed by name and count, without quotes.
+    assert "Themes not yet reviewed" in text
     # One locality: counts are that locality's.
     local = public.get(f"/you-said-we-did/{SLUG}?locality=riverside-valley")
     assert "Riverside Valley" in local.h1 + local.text

@@ -22,7 +22,7 @@ from engage.themes.models import QuoteReview, ThemeAnalysis
 from engage.themes.queries import quote_key
 from tests.support.actions import pdf_text, themed
 from tests.support.pages import Page, PageClient
-from tests.support.themes import SLUG, URL, add_responses, analysed, client_for
+from tests.support.themes import SLUG, URL, add_responses, analysed, client_for, review_theme
 
 __all__ = ["themed"]
 PUBLIC = f"/you-said-we-did/{SLUG}"
@@ -31,7 +31,9 @@ EDITOR = f"/staff/surveys/{SLUG}/you-said-we-did"
 
 def publish(officer: PageClient) -> Page:
     return officer.submit(
-        officer.get(EDITOR), {"intro": "Thank you.", "publish": "publish"}, selector="main form"
+        officer.get(EDITOR),
+        {"intro": "Thank you.", "publish": "publish", "open_reason": "An interim update"},
+        selector="main form",
     )
 
 
@@ -62,9 +64,10 @@ def feed_text(app: Flask) -> str:
     return app.test_client().get("/you-said-we-did/feed.atom").get_data(as_text=True)
 
 
-def test_no_quote_is_public_until_an_officer_shows_it(
+def test_no_quote_is_public_until_an_officer_shows_it_and_publishes_again(
     app: Flask, themed: list[dict[str, object]], officer: PageClient
 ) -> None:
+    review_theme(officer, str(analysed(app).result["themes"][0]["id"]))
     published = publish(officer)
     quotes = all_quotes(app)
     assert quotes
@@ -79,27 +82,47 @@ def test_no_quote_is_public_until_an_officer_shows_it(
     after = decide(officer, published, offered[0], "show")
     assert after.response.request.path == EDITOR, "back on the publication page"
     assert "The quote will be shown on the public page" in after.text
+    # The public page is a snapshot: the quote waits for the next publish.
+    assert first not in public_text(app)
+    assert "Changes not published" in officer.get(EDITOR).text
+    publish(officer)
     assert first in public_text(app)
     assert not [q for q in quotes if q != first and q in public_text(app)]
     assert first not in feed_text(app), "the feed carries no quotes"
 
 
-def test_a_hidden_quote_leaves_the_public_page_and_decisions_are_audited(
+def test_a_quote_of_a_theme_nobody_has_reviewed_is_never_public(
     app: Flask, themed: list[dict[str, object]], officer: PageClient
 ) -> None:
-    publish(officer)
     theme = analysed(app).result["themes"][0]
+    page = officer.get(f"{URL}/t/{theme['id']}")
+    key = quote_forms(page, "show")[0]
+    decide(officer, page, key, "show")
+    publish(officer)
+    shown = PageClient(app.test_client()).get(PUBLIC)
+    assert text_of(key, theme["quotes"]) not in shown.text
+    listed = shown.soup.select_one("#not-reviewed + p + ul")
+    assert listed is not None and str(theme["label"]) in listed.get_text()
+
+
+def test_a_hidden_quote_leaves_the_public_page_at_once_and_decisions_are_audited(
+    app: Flask, themed: list[dict[str, object]], officer: PageClient
+) -> None:
+    theme = analysed(app).result["themes"][0]
+    review_theme(officer, str(theme["id"]))
     page = officer.get(f"{URL}/t/{theme['id']}")
     key = quote_forms(page, "show")[0]
     quote = text_of(key, theme["quotes"])
     page = decide(officer, page, key, "show")
     assert page.response.request.path == f"{URL}/t/{theme['id']}"
+    publish(officer)
     assert quote in public_text(app)
+    page = officer.get(f"{URL}/t/{theme['id']}")
     assert quote_forms(page, "hide")[0] == key and key not in quote_forms(page, "show")
     page = decide(officer, page, key, "hide")
     assert "The quote is hidden from the public page" in page.text
-    assert quote not in public_text(app)
-    decide(officer, page, key, "show")  # un-hidden
+    assert quote not in public_text(app), "hiding takes effect without publishing again"
+    decide(officer, page, key, "show")  # un-hidden: it was published, so it is back at once
     assert quote in public_text(app)
     with app.app_context():
         events = (
@@ -175,13 +198,15 @@ def test_a_quote_no_longer_in_the_theme_is_refused(
 def test_quotes_that_appear_later_are_not_public_until_seen(
     app: Flask, themed: list[dict[str, object]], officer: PageClient
 ) -> None:
-    publish(officer)
     themes = analysed(app).result["themes"]
     first, second = themes[0], themes[1]
+    review_theme(officer, str(first["id"]))
+    first = analysed(app).result["themes"][0]
     page = officer.get(EDITOR)
     for quote in first["quotes"]:
         page = decide(officer, page, quote_key(quote), "show")
     shown = set(first["quotes"])
+    publish(officer)
     merge_page = officer.get(URL)
     form = next(
         f for f in merge_page.soup.select("main form") if f.select_one("input[name=action][value=merge]")
@@ -197,11 +222,13 @@ def test_quotes_that_appear_later_are_not_public_until_seen(
     )
     merged = next(t for t in analysed(app).result["themes"] if t["id"] == first["id"])
     assert set(merged["quotes"]) - shown, "the merge brought quotes nobody has checked"
+    publish(officer)
     text = public_text(app)
     assert [q for q in merged["quotes"] if q in shown][:3] == [q for q in merged["quotes"] if q in text]
     # New answers: a new quote is not public either.
     add_responses(app, ["Open later in the evenings please, I am Sarah Jones and I work late"] * 3)
     officer.submit(officer.get(URL), selector="form#run")
+    publish(officer)
     text = public_text(app)
     quotes = [q for theme in analysed(app).result["themes"] for q in theme["quotes"]]
     assert not [q for q in quotes if q in text and q not in shown]
@@ -214,18 +241,19 @@ def test_quotes_stored_with_weaker_redaction_are_redacted_again_when_shown(
 ) -> None:
     """Snapshots made before redaction improved hold quotes redacted by the old rules."""
     stale = "I am Sarah Jones of 14 Mill Lane, ring 0 7 7 0 0 9 0 0 1 2 3, open later please"
+    review_theme(officer, str(analysed(app).result["themes"][0]["id"]))
     with app.app_context():
         analysis = db().scalars(select(ThemeAnalysis)).one()
         theme = analysis.result["themes"][0]
         theme["quotes"] = [stale, *theme["quotes"][1:]]
         flag_modified(analysis, "result")
         db().commit()
-    publish(officer)
     for page in (officer.get(URL), officer.get(f"{URL}/t/{theme['id']}"), officer.get(EDITOR)):
         assert "Sarah Jones" not in page.text and "Mill Lane" not in page.text, page.response.request.path
         assert "I am [name] of [address], ring [phone], open later please" in page.text
     page = officer.get(EDITOR)
     decide(officer, page, quote_key("I am [name] of [address], ring [phone], open later please"), "show")
+    publish(officer)
     text = public_text(app)
     assert "I am [name] of [address], ring [phone], open later please" in text
     assert "Sarah" not in text and "Mill Lane" not in text and "0 7 7" not in text

@@ -99,6 +99,7 @@ def test_a_resident_asks_confirms_hears_and_stops(
     officer.goto(live_server.url + "/staff/surveys/tell-me-test/you-said-we-did")
     expect(officer.locator("#waiting")).to_contain_text("1 resident asked to hear what happened")
     check_axe(officer)
+    officer.get_by_label("Why are you publishing before the survey closes?").fill("An interim update")
     officer.get_by_role("button", name="Publish", exact=True).click()
     news = latest(live_server, "follow_up_published")
     assert news.to_address == "reader@example.org"

@@ -3,6 +3,7 @@ number to the responses behind it; axe checks each page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -117,15 +118,65 @@ def test_from_a_theme_to_a_published_action(
     check_axe(page)
     page.goto(themes_server.url + "/staff/actions/coverage")
     check_axe(page)
-    page.goto(themes_server.url + f"/staff/surveys/{SLUG}/you-said-we-did")
-    check_axe(page)
-    page.get_by_label("Introduction").fill("Thank you to everyone who took part.")
-    page.get_by_role("button", name="Publish", exact=True).click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Published")
-    # No quote is public until an officer has read it and chosen to show it.
+    # Review the linked theme: confirm its name, describe it, check its answers (keep,
+    # move one, mark one not relevant), show one of its quotes.
+    page.goto(themes_server.url + f"/staff/surveys/{SLUG}/themes/one_change")
+    page.locator("tbody a[href*='/t/']").first.click()
+    theme_url = page.url
+    page.get_by_role("button", name="Save name").click()
+    page.get_by_label("What this theme is about (optional)").fill(
+        "Residents who work want the library open in the evenings and at weekends."
+    )
+    page.get_by_role("button", name="Save description").click()
+    expect(page.locator("#description")).to_contain_text("open in the evenings")
+    page.get_by_role("button", name="Review answers, least sure first").click()
+    page.get_by_label("It does not answer the question").check()
+    page.get_by_role("button", name="Save and check the next answer").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Marked the answer not relevant")
+    page.get_by_label("No, it belongs in another theme").check()
+    page.locator("#target").select_option(index=2)
+    page.get_by_role("button", name="Save and check the next answer").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Moved the answer to")
+    for _ in range(8):
+        if page.locator("#answer-text").count() == 0:
+            break
+        page.get_by_label("Yes, keep it in this theme").check()
+        page.get_by_role("button", name="Save and check the next answer").click()
+        if "Reviewed" in page.locator("#progress").inner_text():
+            break
+    page.goto(theme_url)
+    expect(page.locator("#review")).to_contain_text("Reviewed")
     quote = page.locator("#quotes ~ ol blockquote").first.inner_text()
     page.get_by_role("button", name="Show on the public page").first.click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("The quote will be shown")
+    check_axe(page)
+    # The engine learns from those checks and re-places the rest; it can be undone.
+    page.goto(themes_server.url + f"/staff/surveys/{SLUG}/themes/one_change")
+    page.get_by_role("button", name="Re-place the other answers").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        re.compile("moved after your corrections|no other answer needed to move")
+    )
+    check_axe(page)
+
+    page.goto(themes_server.url + f"/staff/surveys/{SLUG}/you-said-we-did")
+    expect(page.locator("#checks")).to_contain_text("themes reviewed by an officer")
+    expect(page.locator("#checks")).to_contain_text("The survey is still open")
+    check_axe(page)
+    page.get_by_role("link", name="Preview the public page").click()
+    expect(page.locator("#preview")).to_contain_text("This is not public")
+    expect(page.locator("main")).to_contain_text("open in the evenings")
+    expect(page.locator("main blockquote")).to_have_text(quote)
+    check_axe(page)
+    page.get_by_role("link", name="Back to publishing").click()
+    page.get_by_label("Introduction").fill("Thank you to everyone who took part.")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The survey is still open")
+    check_axe(page)
+    page.get_by_label("Why are you publishing before the survey closes?").fill(
+        "An interim update for the library committee"
+    )
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Published")
     expect(page.locator("#quote-counts")).to_contain_text("1 quote shown on the public page")
     check_axe(page)
 
@@ -137,5 +188,7 @@ def test_from_a_theme_to_a_published_action(
     expect(phone.locator("main")).to_contain_text("In progress")
     expect(phone.locator("main blockquote")).to_have_count(1)
     expect(phone.locator("main blockquote")).to_have_text(quote)
+    expect(phone.locator("main")).to_contain_text("open in the evenings and at weekends")
+    expect(phone.locator("#not-reviewed")).to_be_visible()  # the other themes: names and counts only
     check_axe(phone)
     no_horizontal_scroll(phone)

@@ -30,6 +30,8 @@ from tests.support.themes import SLUG, add_responses, analysed, corpus, run
 CONFIRM = re.compile(r"http://[^/\s]+(/hear-back/confirm/[\w-]+)")
 STOP = re.compile(r"http://[^/\s]+(/hear-back/stop/[\w.-]+)")
 
+PUBLISH = {"publish": "publish", "open_reason": "An interim update"}
+
 
 def outbox(app: Flask, purpose: str) -> list[OutboundEmail]:
     with app.app_context():
@@ -202,7 +204,7 @@ def test_only_consenting_residents_hear_once_each_and_can_stop(
     assert delivered(inbox, "Update:") == []
     editor = officer.get(f"/staff/surveys/{SLUG}/you-said-we-did")
     assert f"{len(everyone_confirmed)} residents asked to hear what happened" in editor.text
-    officer.submit(editor, {"publish": "publish"}, selector="main form")
+    officer.submit(editor, PUBLISH, selector="main form")
     published = delivered(inbox, "What happened after")
     assert {m["To"] for m in published} == everyone_confirmed, "confirmed residents only"
     assert all(f"/you-said-we-did/{SLUG}" in body(m) for m in published)
@@ -211,7 +213,9 @@ def test_only_consenting_residents_hear_once_each_and_can_stop(
     editor = officer.get(f"/staff/surveys/{SLUG}/you-said-we-did")
     officer.submit(editor, {"publish": "unpublish"}, selector="main form")
     officer.submit(
-        officer.get(f"/staff/surveys/{SLUG}/you-said-we-did"), {"publish": "publish"}, selector="main form"
+        officer.get(f"/staff/surveys/{SLUG}/you-said-we-did"),
+        PUBLISH,
+        selector="main form",
     )
     assert len(delivered(inbox, "What happened after")) == len(everyone_confirmed)
     # A status change on an action linked to their theme: only those residents.
@@ -255,7 +259,7 @@ def test_a_response_linked_directly_hears_about_its_action(
         page, {"action": str(action_id(app, "Repair the lift"))}, selector="form[action$='/actions']"
     )
     editor = officer.get(f"/staff/surveys/{SLUG}/you-said-we-did")
-    officer.submit(editor, {"publish": "publish"}, selector="main form")
+    officer.submit(editor, PUBLISH, selector="main form")
     officer.submit(
         officer.get(f"/staff/actions/{action_id(app, 'Repair the lift')}"),
         {"status": "not_taken_forward", "reason": "The building is being replaced in 2027."},
@@ -271,7 +275,9 @@ def test_confirming_after_publication_sends_the_published_email(
 ) -> None:
     add_responses(app, ["More books in Polish please"])
     officer.submit(
-        officer.get(f"/staff/surveys/{SLUG}/you-said-we-did"), {"publish": "publish"}, selector="main form"
+        officer.get(f"/staff/surveys/{SLUG}/you-said-we-did"),
+        PUBLISH,
+        selector="main form",
     )
     with app.app_context():
         response = db().scalars(select(Response)).one()

@@ -50,6 +50,7 @@ LEAST_ROLE: dict[str, Role] = {
     # Changing surveys, themes, the action plan and forums; personal data in forums and the outbox.
     "GET staff.actions.edit_publication": Role.OFFICER,
     "POST staff.actions.edit_publication": Role.OFFICER,
+    "GET staff.actions.preview_publication": Role.OFFICER,
     "GET staff.actions.import_plan": Role.OFFICER,
     "POST staff.actions.import_plan": Role.OFFICER,
     "POST staff.actions.link_response": Role.OFFICER,
