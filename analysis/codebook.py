@@ -11,6 +11,7 @@ earlier answers never move.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ from analysis.model import (
     other_themes,
     redacted,
 )
+from analysis.stance import STANCES, stances, statements
 from analysis.text import is_meaningless
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "PinSeedTheme",
     "Relearn",
     "RenameTheme",
+    "SetStatements",
     "SplitTheme",
     "ThemeState",
     "UndoRelearn",
@@ -171,6 +174,17 @@ class AddAnswers(Operation):
 
 
 @dataclass(frozen=True)
+class SetStatements(Operation):
+    """An officer's wording (or acceptance, unchanged) of a theme's two sentences about
+    support and opposition; they are then no longer machine-drafted."""
+
+    theme_id: str = ""
+    majority: str = ""
+    minority: str = ""
+    kind: ClassVar[str] = "statements"
+
+
+@dataclass(frozen=True)
 class Relearn(Operation):
     """Re-place every answer no officer has placed, learning from those they have
     (accepted, moved, chosen for a new theme) and from the themes' centres (a pinned
@@ -200,6 +214,7 @@ OPERATIONS: dict[str, type[Operation]] = {
         NewTheme,
         MarkNotRelevant,
         AddAnswers,
+        SetStatements,
         Relearn,
         UndoRelearn,
     )
@@ -302,6 +317,11 @@ class Codebook:
     ) -> Operation:
         return self._add(AddAnswers, author, at, answer_ids=tuple(answer_ids), texts=tuple(texts))
 
+    def set_statements(
+        self, theme_id: str, majority: str, minority: str, *, author: str, at: str | None = None
+    ) -> Operation:
+        return self._add(SetStatements, author, at, theme_id=theme_id, majority=majority, minority=minority)
+
     def relearn(self, *, author: str, at: str | None = None) -> Operation:
         return self._add(Relearn, author, at)
 
@@ -339,6 +359,7 @@ class _ThemeEntry:
     relevant: bool = True
     pinned: bool = False
     description: str = ""
+    statements: tuple[str, str] | None = None  # an officer's; None: machine-drafted
 
 
 class ThemeState:
@@ -386,6 +407,8 @@ class ThemeState:
         # What each add_answers operation embedded: version -> (first id, answer vectors,
         # point vectors, each point's answer as a row among the added answers).
         self.embedded: dict[int, tuple[Any, ...]] = dict((prepared or {}).get("embedded", {}))
+        # Each answer's stance (analysis.stance), made on first use and extended.
+        self._stances: list[str] | None = (prepared or {}).get("stances")
         self._stored_words: Any = (prepared or {}).get("words")
 
     # -- helpers ----------------------------------------------------------------------
@@ -455,6 +478,8 @@ class ThemeState:
             self.assignment = [UNASSIGNED if t == theme.id else t for t in self.assignment]
         elif isinstance(op, AddAnswers):
             self.add_answers(op.answer_ids, op.texts, version=op.version)
+        elif isinstance(op, SetStatements):
+            self._theme(op.theme_id).statements = (op.majority.strip(), op.minority.strip())
         elif isinstance(op, Relearn):
             self._relearn(op)
         elif isinstance(op, UndoRelearn):
@@ -638,6 +663,8 @@ class ThemeState:
                 [self.point_owner, np.asarray(owners, dtype=np.int64) + rows_before]
             )
             clean = redacted([t for _, t in new_rows])
+            if self._stances is not None and len(self._stances) == rows_before:
+                self._stances.extend(stances([t for _, t in new_rows]))
             if self._clean is not None:
                 self._clean.extend(clean)
             if self.phrases is not None:
@@ -675,7 +702,13 @@ class ThemeState:
     def prepared(self) -> dict[str, Any]:
         """The slow-to-make parts of this replay, to pass to the next :class:`ThemeState` of
         the same model and codebook (see ``__init__``)."""
-        return {"embedded": dict(self.embedded), "words": self._words}
+        return {"embedded": dict(self.embedded), "words": self._words, "stances": self.stances()}
+
+    def stances(self) -> list[str]:
+        """Each answer's stance toward the question (support, oppose, mixed, neither)."""
+        if self._stances is None or len(self._stances) != len(self.texts):
+            self._stances = stances(self.texts)
+        return self._stances
 
     def scores(self) -> FloatArray:
         out = np.zeros(len(self.answer_ids), dtype=np.float32)
@@ -738,8 +771,26 @@ class ThemeState:
             officer_labels=[t.label for t in active],
             redacted=redact_quotes,
         )
-        for theme in themes:
-            theme.description = self.themes[theme.id].description
+        stance = self.stances()
+        scores = about.scores
+        clean = self._redacted()
+        for index, theme in enumerate(themes):
+            entry = self.themes[theme.id]
+            theme.description = entry.description
+            members = np.flatnonzero(about.primary == index).tolist()
+            counts = Counter(stance[r] for r in members)
+            theme.stance = {s: counts.get(s, 0) for s in STANCES}
+            if entry.statements is not None:
+                theme.statements, theme.statements_by_officer = list(entry.statements), True
+            else:
+                # Each side's example: its most typical answer (nearest the centre) that is
+                # short enough to quote in a sentence.
+                examples: dict[str, str] = {}
+                for row in sorted(members, key=lambda r: (-float(scores[r]), r)):
+                    if stance[row] not in examples and len(clean[row]) <= 200:
+                        examples[stance[row]] = clean[row]
+                drafted = statements(counts, examples)
+                theme.statements = [drafted.majority, drafted.minority]
         return themes
 
     def further_themes(self) -> dict[str, list[str]]:

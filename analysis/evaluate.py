@@ -69,6 +69,7 @@ __all__ = [
     "nmf_baseline",
     "read_labelled",
     "score",
+    "stance_report",
 ]
 
 DEFAULT_FILES = ("nhs_fft_v6_single_label.csv", "agnews_8000.csv", "biomedical_5000.csv", "tweet.csv")
@@ -412,6 +413,75 @@ def learning_gain(model: ThemeModel, gold: Sequence[str], per_theme: int = CORRE
         moved=len(state.relearned[op.version]),
         seconds=seconds,
     )
+
+
+# -- support and opposition ------------------------------------------------------------
+
+STANCE_CASES = Path(__file__).parent / "data" / "stance_cases.csv"
+
+
+@dataclass
+class StanceReport:
+    rows: int
+    accuracy: dict[str, float]  # source -> accuracy, and "all"
+    plain_vader: float  # VADER's compound score alone (±0.05), no "mixed"
+    majority: float  # always the commonest label
+    confusion: dict[tuple[str, str], int]
+
+
+def stance_report(path: Path = STANCE_CASES) -> StanceReport:
+    """Accuracy of :func:`analysis.stance.stance_of` on a hand-labelled set (columns
+    source, question, text, stance), per source and overall, beside two baselines."""
+    from collections import Counter
+
+    from analysis.stance import _analyzer, stance_of
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    predicted = [stance_of(r["text"]) for r in rows]
+    right: dict[str, list[bool]] = {}
+    for row, guess in zip(rows, predicted, strict=True):
+        right.setdefault(row["source"], []).append(guess == row["stance"])
+    accuracy = {source: float(np.mean(v)) for source, v in right.items()}
+    accuracy["all"] = float(np.mean([g == r["stance"] for g, r in zip(predicted, rows, strict=True)]))
+    vader = _analyzer()
+
+    def plain(text: str) -> str:
+        score = float(vader.polarity_scores(text)["compound"])
+        return "support" if score >= 0.05 else "oppose" if score <= -0.05 else "neither"
+
+    plain_acc = float(np.mean([plain(r["text"]) == r["stance"] for r in rows]))
+    commonest = Counter(r["stance"] for r in rows).most_common(1)[0][1] / len(rows)
+    confusion = Counter((r["stance"], g) for r, g in zip(rows, predicted, strict=True))
+    return StanceReport(len(rows), accuracy, plain_acc, commonest, dict(confusion))
+
+
+def render_stance(report: StanceReport) -> str:
+    from analysis.stance import STANCES
+
+    lines = [
+        "## Support and opposition",
+        "",
+        f"Stance of {report.rows} hand-labelled answers (analysis/data/stance_cases.csv): "
+        "accuracy of the four-way label (support, oppose, mixed, neither).",
+        "",
+        "| source | accuracy |",
+        "|---|---:|",
+    ]
+    for source, acc in report.accuracy.items():
+        lines.append(f"| {source} | {acc:.3f} |")
+    lines += [
+        "",
+        f"Baselines on all rows: VADER's compound score alone {report.plain_vader:.3f}; always the "
+        f"commonest label {report.majority:.3f}.",
+        "",
+        "| gold \\ predicted | " + " | ".join(STANCES) + " |",
+        "|---|" + "---:|" * len(STANCES),
+    ]
+    for gold in STANCES:
+        cells = " | ".join(str(report.confusion.get((gold, p), 0)) for p in STANCES)
+        lines.append(f"| {gold} | {cells} |")
+    return "\n".join(lines) + "\n"
 
 
 # -- stability ----------------------------------------------------------------------------
@@ -820,6 +890,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(render_set(reports[-1]), flush=True)
             _progress(f"scored {path.name} in {time.perf_counter() - start:.0f} s")
     print(render_loso(reports))
+    print(render_stance(stance_report()))
     print(render_summary(reports), end="")
     _progress(f"embedded {cache.embedded:,} distinct texts in {cache.seconds:.0f} s")
     return 0

@@ -97,6 +97,12 @@ class Theme:
     not_english: int = 0
     #: What the theme is about, in an officer's words ("" until one writes it).
     description: str = ""
+    #: How many of its answers (main theme) support, oppose, are mixed or take no side.
+    stance: dict[str, int] = field(default_factory=dict)
+    #: Two sentences about support and opposition ("Most who raised this …", "A minority
+    #: …"): machine-drafted unless ``statements_by_officer``.
+    statements: list[str] = field(default_factory=list)
+    statements_by_officer: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +118,9 @@ class Theme:
             "duplicates": [dict(d) for d in self.duplicates],
             "not_english": self.not_english,
             "description": self.description,
+            "stance": dict(self.stance),
+            "statements": list(self.statements),
+            "statements_by_officer": self.statements_by_officer,
         }
 
 

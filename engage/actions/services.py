@@ -440,6 +440,8 @@ def publish_content(session: Session, survey: Survey) -> dict[str, Any]:
                     "theme": theme.id,
                     "label": theme.label,
                     "description": theme.description if reviewed else "",
+                    # Only an officer's wording: machine drafts are never published.
+                    "statements": list(theme.statements) if reviewed and theme.statements_by_officer else [],
                     "count": theme.size,
                     "by_locality": dict(theme.by_locality),
                     "reviewed": reviewed,
@@ -457,6 +459,7 @@ class PublicTheme:
     quotes: list[str]
     actions: list[Action]
     description: str = ""
+    statements: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -516,7 +519,12 @@ def public_page(
         quotes = theme_queries.still_shown(int(item["analysis"]), item.get("quotes", []), reviews)
         themes.append(
             PublicTheme(
-                str(item["label"]), count, quotes[:PUBLIC_QUOTES], linked, str(item.get("description", ""))
+                str(item["label"]),
+                count,
+                quotes[:PUBLIC_QUOTES],
+                linked,
+                str(item.get("description", "")),
+                [str(x) for x in item.get("statements", [])],
             )
         )
     themes.sort(key=lambda t: -t.count)

@@ -60,6 +60,19 @@ class DescribeForm(CodebookForm):
     description = TextAreaField("Description (optional)", widget=GovTextArea())
 
 
+class StatementsForm(CodebookForm):
+    """A theme's two sentences about support and opposition (from its own page)."""
+
+    action_name = "statements"
+    text_labels: ClassVar[dict[str, str]] = {
+        "majority": "The first sentence",
+        "minority": "The second sentence",
+    }
+    theme = _theme_select("Theme")
+    majority = TextAreaField("What most who raised this say", widget=GovTextArea())
+    minority = TextAreaField("What a minority say", widget=GovTextArea())
+
+
 class MergeForm(CodebookForm):
     action_name = "merge"
     theme = _theme_select("Merge this theme")

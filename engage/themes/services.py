@@ -439,6 +439,52 @@ def describe(
     return name
 
 
+STATEMENT_MAX = 300
+
+
+def set_statements(
+    session: Session,
+    analysis: ThemeAnalysis,
+    theme_id: str,
+    majority: str,
+    minority: str,
+    *,
+    by: StaffUser,
+    now: datetime,
+) -> str:
+    """An officer's wording of a theme's two sentences about support and opposition
+    (saving the machine's draft unchanged accepts it). Both are needed, one line each of
+    at most :data:`STATEMENT_MAX` characters. Returns the theme's name."""
+    name = theme_label(analysis, theme_id)
+    problems: dict[str, str] = {}
+    said: dict[str, str] = {}
+    for field_name, noun, typed in (
+        ("majority", "The first sentence", majority),
+        ("minority", "The second sentence", minority),
+    ):
+        text = " ".join(text_rule.normalise(typed, multiline=True).split())
+        problem = text_rule.problem(noun, text, multiline=True)
+        if problem:
+            problems[field_name] = problem
+        elif not text:
+            problems[field_name] = f"Enter {noun.lower()}, or put back the draft"
+        elif len(text) > STATEMENT_MAX:
+            problems[field_name] = f"{noun} must be {STATEMENT_MAX} characters or fewer"
+        said[field_name] = text
+    if problems:
+        raise ThemeError(errors=problems)
+    edit(
+        session,
+        analysis,
+        lambda book, _state: book.set_statements(
+            theme_id, said["majority"], said["minority"], **stamp(by, now)
+        ),
+        summary=f"Checked the support and opposition sentences of theme '{name}'",
+        by=by,
+    )
+    return name
+
+
 def move_answer(
     session: Session, analysis: ThemeAnalysis, answer_id: str, target: str, *, by: StaffUser, now: datetime
 ) -> tuple[str, str]:

@@ -67,6 +67,12 @@ class SnapshotTheme:
     by_channel: dict[str, int] = field(default_factory=dict)
     #: ``None`` when the snapshot was saved before equality splits were kept.
     by_equality: list[EqualityTable] | None = None
+    #: Its answers by stance (support, oppose, mixed, neither); {} in older snapshots.
+    stance: dict[str, int] = field(default_factory=dict)
+    #: "Most who raised this …" and "A minority …": machine-drafted unless
+    #: ``statements_by_officer``.
+    statements: list[str] = field(default_factory=list)
+    statements_by_officer: bool = False
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SnapshotTheme:
@@ -88,6 +94,9 @@ class SnapshotTheme:
             by_branch={str(k): int(v) for k, v in data.get("by_branch", {}).items()},
             by_channel={str(k): int(v) for k, v in data.get("by_channel", {}).items()},
             by_equality=None if equality is None else [EqualityTable.from_dict(t) for t in equality],
+            stance={str(k): int(v) for k, v in data.get("stance", {}).items()},
+            statements=[str(x) for x in data.get("statements", [])],
+            statements_by_officer=bool(data.get("statements_by_officer", False)),
         )
 
     def to_dict(self) -> dict[str, Any]:

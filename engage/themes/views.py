@@ -31,6 +31,7 @@ from engage.themes.forms import (
     RenameForm,
     ReviewForm,
     SplitForm,
+    StatementsForm,
     UndoLearnForm,
 )
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
@@ -229,7 +230,7 @@ def _theme_page(
     theme_id: str,
     note_form: NoteForm | None = None,
     move_form: MoveAnswersForm | None = None,
-    change: RenameForm | DescribeForm | MergeForm | None = None,
+    change: RenameForm | DescribeForm | MergeForm | StatementsForm | None = None,
 ) -> ResponseReturnValue:
     note_form = note_form or NoteForm(formdata=None)
     survey, definition = _survey(slug)
@@ -265,6 +266,13 @@ def _theme_page(
         if isinstance(change, MergeForm)
         else MergeForm(formdata=None, themes=[t for t in themes if t.id != theme_id])
     )
+    drafted = details.statements if details and len(details.statements) == 2 else ["", ""]
+    statements_form = (
+        change
+        if isinstance(change, StatementsForm)
+        else StatementsForm(formdata=None, data={"majority": drafted[0], "minority": drafted[1]})
+    )
+    forms = (note_form, move_form, rename_form, describe_form, merge_form, statements_form)
     return render_template(
         "themes/theme.html",
         title=f"Theme: {label}",
@@ -298,9 +306,10 @@ def _theme_page(
         rename_form=rename_form,
         describe_form=describe_form,
         merge_form=merge_form,
+        statements_form=statements_form,
         ticked=set(move_form.answer.data or []),
-        page_errors=summary(note_form, move_form, rename_form, describe_form, merge_form),
-    ), form_status(page_errors=summary(note_form, move_form, rename_form, describe_form, merge_form))
+        page_errors=summary(*forms),
+    ), form_status(page_errors=summary(*forms))
 
 
 @bp.post("/<slug>/themes/<question_id>/quotes")
@@ -394,12 +403,16 @@ def move(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
 @bp.post("/<slug>/themes/<question_id>/t/<theme_id>/change")
 @role_required(Role.OFFICER)
 def change(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
-    """Rename this theme, describe it, or merge it into another, from its own page."""
+    """Rename this theme, describe it, word its support and opposition sentences, or merge
+    it into another, from its own page."""
     analysis = _analysed(slug, question_id)
     _theme_or_404(analysis, theme_id)
-    kind = {"rename": RenameForm, "describe": DescribeForm, "merge": MergeForm}.get(
-        request.form.get("action", "")
-    )
+    kind = {
+        "rename": RenameForm,
+        "describe": DescribeForm,
+        "merge": MergeForm,
+        "statements": StatementsForm,
+    }.get(request.form.get("action", ""))
     if kind is None:
         abort(400)
     form = kind(themes=[t for t in analysis.snapshot.themes if kind is RenameForm or t.id != theme_id])
@@ -419,6 +432,12 @@ def change(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
                 if text.strip()
                 else f"Removed the description of '{name}'"
             )
+            target = here
+        elif isinstance(form, StatementsForm):
+            name = services.set_statements(
+                db(), analysis, theme_id, form.majority.data or "", form.minority.data or "", by=by, now=now
+            )
+            done = f"Saved the support and opposition sentences of '{name}'"
             target = here
         else:
             into = form.into.data or ""

@@ -23,6 +23,7 @@ from tests.support.themes import (
     analysed,
     client_for,
     corpus,
+    review_theme,
     run,
     theme_rows,
 )
@@ -492,3 +493,32 @@ def test_the_engine_learns_from_officers_checks_and_it_can_be_undone(
     assert again.error_summary() == ["That re-placing has already been undone or is no longer the latest"]
     viewer = client_for(app, make_staff, Role.VIEWER)
     assert viewer.get(URL).soup.select(undo_form) == []
+
+
+def test_support_and_opposition_sentences_are_drafted_then_worded_by_an_officer(
+    app: Flask, survey: str, officer: PageClient
+) -> None:
+    add_responses(app, corpus())
+    run(officer)
+    first = analysed(app).result["themes"][0]
+    page = officer.get(f"{URL}/t/{first['id']}")
+    stance = page.soup.select_one("#stance + p").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert f"Of the {first['primary']} answers whose main theme this is" in stance
+    drafted = page.soup.select_one("#statements").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert "Machine-drafted" in drafted and "raised this" in drafted
+    form = "form:has(input[name=action][value=statements])"
+    empty = officer.submit(page, {"majority": "  "}, selector=form, expected_status=400)
+    assert empty.error_summary() == ["Enter the first sentence, or put back the draft"]
+    saved = officer.submit(
+        page,
+        {"majority": "Most want the library open later.", "minority": "A few want it as it is."},
+        selector=form,
+    )
+    assert "Saved the support and opposition sentences" in saved.text
+    shown = saved.soup.select_one("#statements").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert "Checked by an officer" in shown and "Most want the library open later." in shown
+    # Residents see an officer's sentences, and only on a theme an officer has reviewed.
+    editor = f"/staff/surveys/{SLUG}/you-said-we-did/preview"
+    assert "Most want the library open later." not in officer.get(editor).text
+    review_theme(officer, str(first["id"]))
+    assert "Most want the library open later." in officer.get(editor).text

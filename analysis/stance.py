@@ -1,0 +1,168 @@
+"""Support and opposition: each answer's stance toward what the question asks about.
+
+An answer is **support** (agrees with, or speaks well of, the service or proposal the
+question is about), **oppose** (disagrees, or complains), **mixed** (both, in different
+points or either side of a "but") or **neither** (a suggestion, a fact, "n/a").
+
+It runs offline and needs no training data: the VADER sentiment lexicon (shipped inside
+the ``vaderSentiment`` wheel) scores each point of an answer, with a short list of cues
+that sentiment alone misreads in consultations ("no objection", "not a bad idea", "I'd
+rather you didn't", "too long", "please" as a politeness word, a leading "yes" or "no").
+"Please don't close it" is left to the lexicon (neither): whether it supports or opposes
+depends on what the question proposes. An answer's
+stance is the set of its points' stances. docs/analysis.md ("Support and opposition")
+has its accuracy on a hand-labelled set; read it as a first sort for an officer to check,
+never as a count of votes.
+
+:func:`statements` drafts the two sentences a theme shows ("Most who raised this …",
+"A minority …") from the stances of its answers and a short example of each; an officer
+edits or accepts them before they are published.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from analysis.points import split_points
+from analysis.text import is_meaningless
+
+__all__ = ["STANCES", "Statements", "stance_of", "stances", "statements"]
+
+SUPPORT, OPPOSE, MIXED, NEITHER = "support", "oppose", "mixed", "neither"
+STANCES = (SUPPORT, OPPOSE, MIXED, NEITHER)
+
+# |compound| below this is neutral: VADER gives mild scores to many plain suggestions.
+THRESHOLD = 0.3
+# Words VADER scores that, in an answer to a council, carry no stance.
+NEUTRAL_WORDS = ("please", "thanks", "thank", "help", "helpful", "like", "want", "better", "improve")
+# Cues that decide a point on their own, whatever its sentiment (checked in this order).
+_NOT = r"(?:\bnot|n't|\bnever|\bno)"
+_SUPPORT_CUES = (
+    rf"{_NOT}\s+(?:\w+\s+){{0,3}}(?:a\s+)?bad\s+idea\b",
+    r"\bno\s+(?:objections?|problem|issue)s?\b",
+    r"\b(?:i|we)\s+(?:fully\s+|totally\s+|strongly\s+|would\s+)?(?:agree|support|welcome)\b",
+    r"\bin\s+favou?r\b",
+    r"\b(?:good|great|brilliant|excellent|sensible|fantastic)\s+idea\b",
+    r"\b(?:go\s+for\s+it|go\s+ahead|sounds\s+good|makes\s+sense|about\s+time|fine\s+by\s+me)\b",
+)
+_OPPOSE_CUES = (
+    rf"{_NOT}\s+(?:\w+\s+){{0,2}}(?:agree|support)\b",
+    r"\b(?:i|we)\s+(?:strongly\s+)?(?:disagree|oppose|object)\b",
+    r"\b(?:disagree|against\s+(?:this|it|the)|opposed)\b",
+    r"\b(?:bad|terrible|awful|stupid|silly|poor)\s+idea\b",
+    r"\brather\s+you\s+(?:did\s*n[o']?t|would\s*n[o']?t|didn't)\b",
+    r"\b(?:waste\s+of|short[- ]sighted|ridiculous|disgrace(?:ful)?)\b",
+    # Complaints with no sentiment word in them.
+    r"\btoo\s+(?:long|slow|short|expensive|far|busy|noisy|cold|hot|small|few|late|early)\b",
+    r"\bnot\s+enough\b|\b(?:could|should)\s+(?:be|have\s+been)\s+better\b",
+)
+_YES = re.compile(r"^\s*(?:yes|yeah|yep|absolutely|definitely|of course)\b", re.IGNORECASE)
+_NO = re.compile(r"^\s*(?:no|nope|definitely not|absolutely not)\b(?!\s+(?:comment|idea|opinion|objection))")
+_BUT = re.compile(r"[,;]?\s+\b(?:but|however|although|though|except)\b\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    analyzer = SentimentIntensityAnalyzer()
+    for word in NEUTRAL_WORDS:
+        analyzer.lexicon.pop(word, None)
+    return analyzer
+
+
+def _cue(text: str) -> str:
+    lowered = " " + text.casefold().replace("’", "'") + " "
+    if any(re.search(p, lowered) for p in _SUPPORT_CUES):
+        return SUPPORT
+    if any(re.search(p, lowered) for p in _OPPOSE_CUES):
+        return OPPOSE
+    return ""
+
+
+def _clause(text: str, first: bool) -> str:
+    """One clause's stance: support, oppose, or neither."""
+    cue = _cue(text)
+    if cue:
+        return cue
+    if first and _YES.match(text):
+        return SUPPORT
+    if first and _NO.match(text.casefold()):
+        return OPPOSE
+    score = float(_analyzer().polarity_scores(text)["compound"])
+    if score >= THRESHOLD:
+        return SUPPORT
+    if score <= -THRESHOLD:
+        return OPPOSE
+    return NEITHER
+
+
+def stance_of(text: str) -> str:
+    """One answer's stance toward what the question asks about."""
+    if is_meaningless(text):
+        return NEITHER
+    found: set[str] = set()
+    points = split_points(text) or [text.strip()]
+    for i, point in enumerate(points):
+        clauses = [c for c in _BUT.split(point) if c.strip()]
+        for j, clause in enumerate(clauses):
+            found.add(_clause(clause, first=i == 0 and j == 0))
+    found.discard(NEITHER)
+    if found == {SUPPORT, OPPOSE}:
+        return MIXED
+    return found.pop() if found else NEITHER
+
+
+def stances(texts: Sequence[str]) -> list[str]:
+    return [stance_of(t) for t in texts]
+
+
+@dataclass(frozen=True)
+class Statements:
+    """A theme's two machine-drafted sentences about support and opposition."""
+
+    majority: str
+    minority: str
+
+
+_SAY = {
+    SUPPORT: "are in favour or speak well of it",
+    OPPOSE: "are against it or unhappy with it",
+    MIXED: "see both good and bad in it",
+    NEITHER: "make a suggestion or a comment without taking a side",
+}
+
+
+def _example(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 140 else text[:137].rsplit(" ", 1)[0] + "…"
+
+
+def statements(counts: Counter[str], examples: dict[str, str]) -> Statements:
+    """The two sentences for a theme: its commonest stance and the next one that has any
+    answers, each with a share and a short example (``examples``: stance -> one of its
+    answers, already redacted, the theme's most typical first)."""
+    total = sum(counts.values())
+    if not total:
+        return Statements("", "")
+    ranked = [s for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], STANCES.index(kv[0]))) if n]
+    first = ranked[0]
+
+    def sentence(opening: str, stance: str) -> str:
+        n = counts[stance]
+        example = examples.get(stance, "")
+        said = f"{opening} ({n} of {total}) {_SAY[stance]}"
+        return f"{said}, for example: “{_example(example)}”" if example else said + "."
+
+    majority = sentence("Most who raised this" if counts[first] * 2 > total else "The largest group", first)
+    others = [s for s in ranked[1:] if s != NEITHER] or ranked[1:]
+    if not others:
+        minority = "Nobody who raised this took another side."
+    else:
+        minority = sentence("A minority", others[0])
+    return Statements(majority, minority)

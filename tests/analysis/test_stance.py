@@ -1,0 +1,71 @@
+"""Support and opposition (analysis.stance) and the theme sentences built from it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from analysis.codebook import Codebook, apply
+from analysis.evaluate import stance_report
+from analysis.model import ThemeModel
+from analysis.stance import STANCES, stance_of, statements
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("Great idea, I fully support this", "support"),
+        ("The staff were rude and unhelpful", "oppose"),
+        ("No objection from me", "support"),  # "no" and "objection" read as negative alone
+        ("I don't think this is a bad idea", "support"),
+        ("I'd rather you didn't, I come in every Monday", "oppose"),
+        ("The wait was far too long", "oppose"),  # a complaint with no sentiment word
+        ("More parking please", "neither"),  # "please" is politeness, not praise
+        ("Good idea but it will be a disaster for people who work", "mixed"),
+        ("Staff were lovely. Also, the waiting time was far too long.", "mixed"),
+        ("Yes, absolutely", "support"),
+        ("No, this would hurt older people", "oppose"),
+        ("No comment", "neither"),
+        ("n/a", "neither"),
+        ("Open on Sunday afternoons", "neither"),
+    ],
+)
+def test_stance_of_an_answer(text: str, stance: str) -> None:
+    assert stance_of(text) == stance
+
+
+def test_statements_name_the_largest_side_and_the_next() -> None:
+    said = statements(
+        Counter({"support": 6, "oppose": 3, "neither": 1}),
+        {"support": "Brilliant staff", "oppose": "Too far to walk"},
+    )
+    assert (
+        said.majority
+        == "Most who raised this (6 of 10) are in favour or speak well of it, for example: “Brilliant staff”"
+    )
+    assert said.minority.startswith("A minority (3 of 10) are against it or unhappy with it")
+    alone = statements(Counter({"neither": 4}), {"neither": "Open later"})
+    assert alone.minority == "Nobody who raised this took another side."
+    assert statements(Counter(), {}).majority == ""
+    long = statements(Counter({"oppose": 1}), {"oppose": "word " * 60})
+    assert long.majority.endswith("…”") and len(long.majority) < 250
+
+
+def test_themes_carry_their_stance_and_an_officers_sentences(fitted: ThemeModel) -> None:
+    state = apply(fitted, Codebook())
+    themes = state.themes_list()
+    for theme in themes:
+        assert set(theme.stance) == set(STANCES) and sum(theme.stance.values()) == theme.primary
+        assert len(theme.statements) == 2 and not theme.statements_by_officer
+    book = Codebook()
+    book.set_statements(themes[0].id, "Most want free parking.", "A few want none.", author="o")
+    first = next(t for t in apply(fitted, book).themes_list() if t.id == themes[0].id)
+    assert first.statements == ["Most want free parking.", "A few want none."] and first.statements_by_officer
+    assert first.to_dict()["statements_by_officer"] is True
+
+
+def test_the_labelled_set_is_read_and_scored() -> None:
+    report = stance_report()
+    assert report.rows >= 200 and set(report.accuracy) >= {"nhs", "library", "written", "all"}
+    assert report.accuracy["all"] > report.majority, "better than always saying the commonest label"
