@@ -1,5 +1,8 @@
-"""An officer themes the answers to a question in a browser, merges two themes, and follows a
-number to the responses behind it; axe checks each page."""
+"""An officer themes the answers to a question in a browser, merges two themes, follows a
+number to the responses behind it, reviews a theme (keep, move, not relevant), words its
+support and opposition sentences, lets the engine re-place the rest, previews and
+publishes; a resident on a phone sees only the reviewed theme's wording and quote. axe
+checks each page."""
 
 from __future__ import annotations
 
@@ -129,6 +132,13 @@ def test_from_a_theme_to_a_published_action(
     )
     page.get_by_role("button", name="Save description").click()
     expect(page.locator("#description")).to_contain_text("open in the evenings")
+    expect(page.locator("#statements")).to_contain_text("Machine-drafted")
+    page.get_by_text("Check and edit these sentences").click()
+    page.get_by_label("What most who raised this say").fill("Most who raised this want later opening.")
+    page.get_by_label("What a minority say").fill("A few are happy with the hours as they are.")
+    page.get_by_role("button", name="Save sentences").click()
+    expect(page.locator("#statements")).to_contain_text("Checked by an officer")
+    check_axe(page)
     page.get_by_role("button", name="Review answers, least sure first").click()
     page.get_by_label("It does not answer the question").check()
     page.get_by_role("button", name="Save and check the next answer").click()
@@ -149,6 +159,15 @@ def test_from_a_theme_to_a_published_action(
     quote = page.locator("#quotes ~ ol blockquote").first.inner_text()
     page.get_by_role("button", name="Show on the public page").first.click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("The quote will be shown")
+    check_axe(page)
+    # Split another theme by hand: choose two of its answers and make a theme of them.
+    page.goto(themes_server.url + f"/staff/surveys/{SLUG}/themes/one_change")
+    page.locator("tbody a[href*='/t/']").nth(1).click()
+    page.locator("input[name=answer]").nth(0).check()
+    page.locator("input[name=answer]").nth(1).check()
+    page.get_by_label("Or make a new theme of the selected answers, named").fill("Quiet study space")
+    page.get_by_role("button", name="Make a new theme").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Made the theme 'Quiet study space'")
     check_axe(page)
     # The engine learns from those checks and re-places the rest; it can be undone.
     page.goto(themes_server.url + f"/staff/surveys/{SLUG}/themes/one_change")
@@ -189,6 +208,7 @@ def test_from_a_theme_to_a_published_action(
     expect(phone.locator("main blockquote")).to_have_count(1)
     expect(phone.locator("main blockquote")).to_have_text(quote)
     expect(phone.locator("main")).to_contain_text("open in the evenings and at weekends")
+    expect(phone.locator("main")).to_contain_text("Most who raised this want later opening.")
     expect(phone.locator("#not-reviewed")).to_be_visible()  # the other themes: names and counts only
     check_axe(phone)
     no_horizontal_scroll(phone)
