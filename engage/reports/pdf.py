@@ -46,7 +46,7 @@ class ThemeSection:
     analysis: ThemeAnalysis | None
     answered: int = 0
     unassigned: int = 0
-    reviewed: float = 0.0
+    reviewed: int = 0  # themes an officer has reviewed (name confirmed, a sample checked)
     rows: list[ThemeRow] = field(default_factory=list)
 
 
@@ -69,7 +69,8 @@ def theme_sections(
         sizes = saved.counts(allowed)
         section.answered = sum(1 for answer in saved.assignments if answer in allowed)
         section.unassigned = sizes.get("unassigned", 0)
-        section.reviewed = theme_queries.reviewed_share(section.analysis)
+        progress = theme_queries.review_progress(section.analysis)
+        section.reviewed = sum(1 for review in progress.values() if review.reviewed)
         reviews = theme_queries.quote_reviews(session, [section.analysis.id])
         for theme in saved.themes:
             count = sizes.get(theme.id, 0)

@@ -56,33 +56,6 @@ def theme_label(analysis: ThemeAnalysis, theme_id: str) -> str:
     return theme.label
 
 
-def reviewed_share(analysis: ThemeAnalysis) -> float:
-    """Share of analysed answers in a theme an officer has renamed, merged, split, pinned or
-    made, or placed by hand: the part of the coding a person has looked at."""
-    touched_themes: set[str] = set()
-    placed: set[str] = set()
-    for op in analysis.codebook:
-        kind = op.get("kind")
-        if kind == "rename":
-            touched_themes.add(op["theme_id"])
-        elif kind == "merge":
-            touched_themes.add(op["into"])
-        elif kind == "split":
-            touched_themes.update(op["new_theme_ids"])
-        elif kind == "pin_seed_theme":
-            touched_themes.add(op["theme_id"])
-        elif kind == "new_theme":
-            touched_themes.add(op["theme_id"])
-            placed.update(op["answer_ids"])
-        elif kind in ("move_answer",):
-            placed.add(op["answer_id"])
-    assignments = analysis.snapshot.assignments
-    if not assignments:
-        return 0.0
-    done = sum(1 for answer, theme in assignments.items() if theme in touched_themes or answer in placed)
-    return done / len(assignments)
-
-
 # A theme counts as reviewed when an officer has confirmed its name and checked this many
 # of its answers, least sure first (docs/themes-and-actions.md says why).
 REVIEW_SAMPLE = 5

@@ -123,7 +123,6 @@ def _page(
         answers=len(answers),
         new_answers=sum(1 for a in answers if a not in analysed) if analysis else 0,
         localities=services.localities(definition),
-        reviewed=queries.reviewed_share(analysis) if analysis else 0.0,
         review=progress,
         review_summary=queries.review_summary(analysis, progress) if analysis else None,
         learning=queries.learning(analysis) if analysis else None,

@@ -19,10 +19,10 @@ from engage.themes.models import ThemeAnalysis
 from engage.themes.queries import (
     Stability,
     ThemeError,
+    decisions,
     review_progress,
     review_queue,
     review_sample,
-    reviewed_share,
     stability,
 )
 from tests.support.actions import themed
@@ -132,7 +132,7 @@ def test_an_officer_makes_a_theme_from_chosen_answers(
         after = _analysis()
         assert [after.snapshot.assignments[a] for a in answers] == [made.theme_id] * 2
         assert after.theme(made.theme_id).label == "Quiet space"  # type: ignore[union-attr]
-        assert reviewed_share(after) == 2 / len(after.snapshot.assignments), "chosen by a person"
+        assert decisions(after)[answers[0]].review == "moved", "placed by a person"
         assert (
             after.codebook[-1]["kind"] == "new_theme"
             and after.codebook[-1]["author"] == f"staff:{officer_id}"
