@@ -9,6 +9,7 @@ from engage.actions import services
 from engage.platform.database import db
 from engage.platform.links import external_url
 from surveys import services as survey_services
+from surveys.models import Survey
 
 bp = Blueprint("yswd", __name__, url_prefix="/you-said-we-did")
 
@@ -23,14 +24,23 @@ def index() -> ResponseReturnValue:
 @bp.get("/<slug>")
 def page(slug: str) -> ResponseReturnValue:
     survey = survey_services.get_survey(db(), slug)
+    if survey is None:
+        abort(404)
+    return render_page(survey)
+
+
+def render_page(survey: Survey, *, preview: bool = False) -> ResponseReturnValue:
+    """The public page (for ``?locality=`` when asked), or 404 when there is none. With
+    ``preview``, the page as it would be if published now (the officers' preview)."""
     locality = request.args.get("locality") or None
-    shown = services.public_page(db(), survey, locality) if survey is not None else None
+    shown = services.public_page(db(), survey, locality, preview=preview)
     if shown is None:
         abort(404)
     place = shown.localities.get(locality, "") if locality else ""
+    title = f"You said, we did: {survey.title}" + (f" in {place}" if place else "")
     return render_template(
         "yswd/page.html",
-        title=f"You said, we did: {shown.survey.title}" + (f" in {place}" if place else ""),
+        title=f"Preview: {title}" if preview else title,
         shown=shown,
         locality=locality,
         place=place,

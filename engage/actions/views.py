@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
-from engage.actions import queries, services
+from engage.actions import public, queries, services
 from engage.actions.forms import (
     ActionForm,
     ImportForm,
@@ -320,19 +320,7 @@ def edit_publication(slug: str) -> ResponseReturnValue:
 @role_required(Role.OFFICER)
 def preview_publication(slug: str) -> ResponseReturnValue:
     """The public page exactly as residents would see it if the officer published now."""
-    survey = survey_or_404(slug, published=True)
-    locality = request.args.get("locality") or None
-    shown = services.public_page(db(), survey, locality, preview=True)
-    if shown is None:
-        abort(404)
-    place = shown.localities.get(locality, "") if locality else ""
-    return render_template(
-        "yswd/page.html",
-        title=f"Preview: You said, we did: {survey.title}" + (f" in {place}" if place else ""),
-        shown=shown,
-        locality=locality,
-        place=place,
-    )
+    return public.render_page(survey_or_404(slug, published=True), preview=True)
 
 
 @bp.post("/surveys/<slug>/responses/<public_id>/actions")
