@@ -86,6 +86,9 @@ class Settings:
     outbox_retention_days: int = 30
     resume_emails_per_client_per_hour: int = 20
     resume_emails_per_address_per_hour: int = 3
+    # Officers' theme edits to analyses of at least this many answers are applied by a
+    # background job (with progress) instead of inside the request.
+    theme_edits_in_background_from: int = 20_000
 
     @property
     def is_production(self) -> bool:

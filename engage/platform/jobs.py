@@ -23,6 +23,12 @@ from rq import Queue, Retry
 log = logging.getLogger(__name__)
 
 
+def setting(name: str) -> Any:
+    """One of the running application's settings (``ENGAGE_<NAME>``), for services that
+    decide whether work is big enough to run as a job."""
+    return getattr(current_app.config["ENGAGE_SETTINGS"], name)
+
+
 def queue_name(app: Flask) -> str:
     return str(app.config["ENGAGE_SETTINGS"].redis_namespace)
 

@@ -26,7 +26,7 @@ from analysis.codebook import Codebook, CodebookError, Operation, SplitTheme, Th
 from analysis.model import UNASSIGNED, ThemeModel
 from analysis.redact import redact
 from engage.accounts.models import StaffUser
-from engage.platform import audit, clock, events
+from engage.platform import audit, clock, events, jobs
 from engage.platform.database import db
 from engage.themes.models import AnalysisStatus, QuoteReview, ThemeAnalysis, ThemeNote
 from engage.themes.queries import (
@@ -174,7 +174,9 @@ def _digest(operations: list[dict[str, Any]]) -> str:
 def _load(analysis: ThemeAnalysis) -> tuple[Codebook, ThemeState]:
     """The codebook and its replay on the model. The replay is the cached state of this
     process when its operations are exactly the codebook's first ones (other workers'
-    later edits are then applied on top); otherwise it is made afresh."""
+    later edits are then applied on top); otherwise it is made afresh. An operation that
+    cannot be applied raises :class:`CodebookError` with the state (at the version
+    before it) as ``error.state``."""
     global _last
     book = Codebook.from_list(analysis.codebook)
     cached, _last = _last, None  # taken out while in use: a failed edit leaves no half-changed state
@@ -187,8 +189,7 @@ def _load(analysis: ThemeAnalysis) -> tuple[Codebook, ThemeState]:
     ):
         done = cached.state.version
         if done <= len(analysis.codebook) and _digest(analysis.codebook[:done]) == cached.digest:
-            for op in book.operations[done:]:
-                cached.state.apply(op)
+            _replay(cached.state, book.operations[done:])
             return book, cached.state
     if analysis.model is None:
         raise ThemeError("This question has not been analysed yet")
@@ -196,9 +197,17 @@ def _load(analysis: ThemeAnalysis) -> tuple[Codebook, ThemeState]:
     model: ThemeModel = pickle.loads(analysis.model)  # noqa: S301
     prepared = pickle.loads(analysis.prepared) if analysis.prepared else None  # noqa: S301
     state = ThemeState(model, prepared)
-    for op in book.operations:
-        state.apply(op)
+    _replay(state, book.operations)
     return book, state
+
+
+def _replay(state: ThemeState, operations: list[Operation]) -> None:
+    for op in operations:
+        try:
+            state.apply(op)
+        except CodebookError as error:
+            error.state = state  # type: ignore[attr-defined]
+            raise
 
 
 def _keep(analysis: ThemeAnalysis, state: ThemeState) -> None:
@@ -340,7 +349,9 @@ def edit(
     An edit may be several operations (moving several answers at once): they are applied
     in order, saved together and audited as one row. Returns the last."""
     if analysis.status != AnalysisStatus.DONE:
-        raise ThemeError("Wait for the analysis to finish before changing its themes")
+        raise ThemeError("Wait for the analysis (or the last change) to finish before changing its themes")
+    if in_background(analysis):
+        return _edit_later(session, analysis, change, summary=summary, by=by)
     book, state = _load(analysis)
     try:
         made = change(book, state)
@@ -355,20 +366,95 @@ def edit(
     _keep(analysis, state)
     answers = answers_for(session, analysis.survey, analysis.question_id)
     _snapshot(session, analysis, state, answers)
+    _audit_edit(session, analysis, ops, summary, by)
+    return op
+
+
+def _audit_edit(
+    session: Session,
+    analysis: ThemeAnalysis,
+    ops: list[Operation],
+    summary: str,
+    by: StaffUser | None,
+    **extra: Any,
+) -> None:
+    """One audit row for an edit, however many operations it made."""
+    recorded = (
+        {"operation": ops[0].to_dict()} if len(ops) == 1 else {"operations": [o.to_dict() for o in ops]}
+    )
     audit.record(
         session,
         "themes.edited",
         object_type="theme_analysis",
         object_id=analysis.id,
         summary=summary,
-        details={
-            **({"operation": op.to_dict()} if len(ops) == 1 else {"operations": [o.to_dict() for o in ops]}),
-            "survey": analysis.survey.slug,
-            "question": analysis.question_id,
-        },
+        details={**recorded, "survey": analysis.survey.slug, "question": analysis.question_id, **extra},
         actor=by,
     )
-    return op
+
+
+def in_background(analysis: ThemeAnalysis) -> bool:
+    """Whether officers' edits to this analysis are applied by a job: at
+    ``ENGAGE_THEME_EDITS_IN_BACKGROUND_FROM`` answers or more, where replaying and saving
+    the themes takes seconds."""
+    return analysis.snapshot.answers >= int(jobs.setting("theme_edits_in_background_from"))
+
+
+def _edit_later(
+    session: Session,
+    analysis: ThemeAnalysis,
+    change: Callable[[Codebook, ThemeState], Operation | list[Operation]],
+    *,
+    summary: str,
+    by: StaffUser | None,
+) -> Operation:
+    """Record the edit in the codebook now and leave applying it to :func:`apply_changes`
+    (queued by :func:`start_changes` once the request commits). The officer sees the
+    change's progress; a change the job cannot apply is taken out again, with a message."""
+    book = Codebook.from_list(analysis.codebook)
+    made = change(book, None)  # type: ignore[arg-type]  # recording needs no replay
+    ops = made if isinstance(made, list) else [made]
+    analysis.codebook = book.to_list()
+    analysis.status, analysis.progress = AnalysisStatus.QUEUED, 10
+    analysis.message = f"Applying your change to {analysis.snapshot.answers:,} answers"
+    _audit_edit(session, analysis, ops, summary, by, in_background=True)
+    return ops[-1]
+
+
+def start_changes(analysis: ThemeAnalysis) -> None:
+    """After the request that recorded a background edit commits: queue the job that
+    applies it (without Redis it runs now, in this process)."""
+    if analysis.status == AnalysisStatus.QUEUED and analysis.model is not None:
+        jobs.enqueue(apply_changes, analysis.id, retries=0)
+
+
+def apply_changes(analysis_id: int) -> None:
+    """The background job for officers' edits: replay the codebook (the last replay of
+    this worker is reused), save the snapshot. An edit that cannot be applied is taken
+    out of the codebook, with every edit after it, and the officers' page says why."""
+    session = db()
+    analysis = session.get(ThemeAnalysis, analysis_id)
+    if analysis is None or analysis.status != AnalysisStatus.QUEUED:
+        return
+    analysis.status, analysis.progress = AnalysisStatus.RUNNING, 30
+    session.commit()
+    problem = ""
+    try:
+        _book, state = _load(analysis)
+    except CodebookError as error:
+        found: ThemeState | None = getattr(error, "state", None)
+        if found is None:
+            raise
+        state = found
+        analysis.codebook = list(analysis.codebook[: state.version])
+        problem = f"Your last change could not be made and was undone: {error}"
+    analysis.progress, analysis.message = 70, "Saving the themes"
+    session.commit()
+    answers = answers_for(session, analysis.survey, analysis.question_id)
+    _snapshot(session, analysis, state, answers)
+    analysis.status, analysis.progress, analysis.message = AnalysisStatus.DONE, 100, problem
+    session.commit()
+    _keep(analysis, state)
 
 
 class Stamp(TypedDict):
@@ -594,6 +680,7 @@ def review_answer(
 class Learnt:
     moved: int  # answers the engine moved
     into: list[tuple[str, int]]  # (theme name, answers moved into it), most first
+    later: bool = False  # applied by a background job: the page shows what moved
 
 
 def _learnt(analysis: ThemeAnalysis) -> Learnt:
@@ -614,6 +701,8 @@ def learn(session: Session, analysis: ThemeAnalysis, *, by: StaffUser, now: date
         summary="Re-placed the answers nobody has checked, learning from officers' decisions",
         by=by,
     )
+    if analysis.status != AnalysisStatus.DONE:
+        return Learnt(0, [], later=True)
     return _learnt(analysis)
 
 

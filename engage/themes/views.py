@@ -180,7 +180,7 @@ def learn(slug: str, question_id: str) -> ResponseReturnValue:
     except queries.ThemeError as error:
         db().rollback()
         return _page(slug, question_id, message=str(error), anchor="learn")
-    db().commit()
+    _committed(analysis)
     flash(_learnt_message(done), "success")
     return redirect(url_for("staff.themes.question", slug=slug, question_id=question_id) + "#learn"), 303
 
@@ -197,13 +197,28 @@ def undo_learn(slug: str, question_id: str) -> ResponseReturnValue:
     except queries.ThemeError as error:
         db().rollback()
         return _page(slug, question_id, message=str(error), anchor="learn")
-    db().commit()
+    _committed(analysis)
     noun = "answer" if undone.moved == 1 else "answers"
     flash(f"Undone: {undone.moved} {noun} went back to the themes they were in", "success")
     return redirect(url_for("staff.themes.question", slug=slug, question_id=question_id) + "#learn"), 303
 
 
+def _busy(analysis: ThemeAnalysis) -> str:
+    """What the analysis is doing, while a job works on it ("" when it is not)."""
+    if analysis.status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING):
+        return f"{analysis.message or 'Working'} ({analysis.progress}%)"
+    return ""
+
+
+def _committed(analysis: ThemeAnalysis) -> None:
+    """Commit an officer's edit; a large analysis's edit then starts its job."""
+    db().commit()
+    services.start_changes(analysis)
+
+
 def _learnt_message(done: services.Learnt) -> str:
+    if done.later:
+        return "Re-placing the answers nobody has checked: this page shows what moved when it is done"
     if not done.moved:
         return "The engine learned from your decisions and no other answer needed to move"
     parts = [f"{n} to '{label}'" for label, n in done.into[:3]]
@@ -274,6 +289,7 @@ def _theme_page(
     forms = (note_form, move_form, rename_form, describe_form, merge_form, statements_form)
     return render_template(
         "themes/theme.html",
+        busy=_busy(analysis),
         title=f"Theme: {label}",
         survey=survey,
         question=asked,
@@ -389,7 +405,7 @@ def move(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         db().rollback()
         refuse(form, error)
         return _theme_page(slug, question_id, theme_id, move_form=form)
-    db().commit()
+    _committed(analysis)
     flash(done, "success")
     # Back to the page of this theme the officer was reading (or its last page, if the
     # move emptied that one).
@@ -447,7 +463,7 @@ def change(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         db().rollback()
         refuse(form, error)
         return _theme_page(slug, question_id, theme_id, change=form)
-    db().commit()
+    _committed(analysis)
     flash(done, "success")
     return redirect(target), 303
 
@@ -478,6 +494,7 @@ def _review_page(
     page_errors = summary(form)
     return render_template(
         "themes/review.html",
+        busy=_busy(analysis),
         title=f"Review: {details.label}",
         survey=survey,
         question=asked,
@@ -526,7 +543,7 @@ def review_decide(slug: str, question_id: str, theme_id: str) -> ResponseReturnV
         db().rollback()
         refuse(form, error)
         return _review_page(slug, question_id, theme_id, form, position)
-    db().commit()
+    _committed(analysis)
     said = {
         "accept": f"Kept the answer in '{name}'",
         "move": f"Moved the answer to '{name}'",
@@ -595,7 +612,7 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
         db().rollback()
         refuse(form, error)
         return _page(slug, question_id, sent=form)
-    db().commit()
+    _committed(analysis)
     return redirect(back), 303
 
 

@@ -522,3 +522,61 @@ def test_support_and_opposition_sentences_are_drafted_then_worded_by_an_officer(
     assert "Most want the library open later." not in officer.get(editor).text
     review_theme(officer, str(first["id"]))
     assert "Most want the library open later." in officer.get(editor).text
+
+
+def test_edits_to_a_large_analysis_run_as_a_job_and_a_failed_one_is_taken_back(
+    app: Flask, survey: str, officer: PageClient
+) -> None:
+    add_responses(app, corpus())
+    page = run(officer)
+    app.config["ENGAGE_SETTINGS"].theme_edits_in_background_from = 1  # every analysis is "large"
+    first = analysed(app).result["themes"][0]
+    renamed = officer.submit(
+        page, {"theme": first["id"], "label": "Opening hours"}, selector="form:has(input[value=rename])"
+    )
+    assert "Renamed" in renamed.text
+    after = analysed(app)
+    assert after.theme(first["id"]).label == "Opening hours"  # type: ignore[union-attr]
+    assert after.status == "done" and after.snapshot.version == len(after.codebook)
+    with app.app_context():
+        row = db().scalars(select(AuditEvent).where(AuditEvent.action == "themes.edited")).one()
+        assert row.details["in_background"] is True
+    # While the job works, the theme's pages say so and refresh themselves.
+    with app.app_context():
+        analysis = db().get(type(after), after.id)
+        assert analysis is not None
+        analysis.status, analysis.message, analysis.progress = "running", "Applying your change", 30
+        db().commit()
+    busy = officer.get(f"{URL}/t/{first['id']}")
+    assert "Applying your change (30%)" in busy.soup.select_one("#busy").get_text()  # type: ignore[union-attr]
+    assert busy.soup.select_one("meta[http-equiv=refresh]") is not None
+    refused = officer.submit(
+        busy, {"label": "Hours"}, selector="form:has(input[name=action][value=rename])", expected_status=400
+    )
+    assert "Wait for the analysis (or the last change) to finish" in refused.error_summary()[0]
+    with app.app_context():
+        analysis = db().get(type(after), after.id)
+        assert analysis is not None
+        analysis.status, analysis.message = "done", ""
+        db().commit()
+    # An edit the job cannot apply (a new theme from an answer the job no longer has) is
+    # taken out of the codebook, and the officers' page says why.
+    with app.app_context():
+        from engage.themes import services
+
+        analysis = db().get(type(after), after.id)
+        assert analysis is not None
+        before = len(analysis.codebook)
+        services.edit(
+            db(),
+            analysis,
+            lambda book, _state: book.new_theme("o99", "Ghost", ["no-such-answer"], author="test"),
+            summary="A bad edit",
+        )
+        db().commit()
+        services.start_changes(analysis)
+        analysis = db().get(type(after), after.id)
+        assert analysis is not None and len(analysis.codebook) == before
+        assert analysis.status == "done" and "could not be made" in analysis.message
+    shown = officer.get(URL).soup.select_one("#change-problem")
+    assert shown is not None and "no answer 'no-such-answer'" in shown.get_text()
