@@ -90,6 +90,10 @@ class Response(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("survey_version.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(10))
     locality_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    #: Where ``locality_code`` came from: "library" (a branch's poster, kiosk or paper
+    #: entry), "link" (a locality link) or "answer" (the resident's own answer to an area
+    #: or library question); ``None`` while it is not known.
+    locality_source: Mapped[str | None] = mapped_column(String(12), nullable=True)
     branch_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     status: Mapped[str] = mapped_column(String(12))  # ResponseStatus
     # jsonb on PostgreSQL: parsed once when saved, so reports that count answers in SQL

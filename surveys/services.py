@@ -180,6 +180,7 @@ def start_response(
         version_id=version.id,
         channel=channel,
         locality_code=locality_code,
+        locality_source="library" if branch else "link" if locality_code else None,
         branch_code=branch.code if branch else None,
         status=ResponseStatus.IN_PROGRESS,
         answers={},
@@ -264,6 +265,23 @@ class SubmitResult:
     first_time: bool
 
 
+def locality_from_answers(definition: SurveyDefinition, answers: dict[str, Any]) -> str | None:
+    """The area a resident said they live in: their answer to the survey's first area
+    question, or else the area of the library they chose in its first library question;
+    ``None`` when they answered neither (or with a code the survey does not have)."""
+    for kind in ("locality", "branch"):
+        for question in definition.questions():
+            given = answers.get(question.id) if question.type == kind else None
+            if not isinstance(given, str):
+                continue
+            if kind == "locality" and definition.locality(given) is not None:
+                return given
+            branch = definition.branch(given) if kind == "branch" else None
+            if branch is not None:
+                return branch.locality_code
+    return None
+
+
 def submit(session: Session, response: Response, definition: SurveyDefinition, now: datetime) -> SubmitResult:
     """Submit exactly once. A repeat (double click, Back and resubmit, a retry, or a
     concurrent request) gets the original reference; the unique constraint on
@@ -289,6 +307,9 @@ def submit(session: Session, response: Response, definition: SurveyDefinition, n
         return SubmitResult(winner.reference, first_time=False)
     response.status = ResponseStatus.SUBMITTED
     response.answers = survey_answers
+    if response.locality_code is None:
+        response.locality_code = locality_from_answers(definition, survey_answers)
+        response.locality_source = "answer" if response.locality_code else None
     response.updated_at = now
     response.expires_at = None
     response.resume_code_hash = None

@@ -143,3 +143,95 @@ def test_who_did_it_becomes_the_staff_account_and_back(empty_database: str) -> N
         (1, "Sam Officer"),
         (2, ""),
     ]
+
+
+def test_a_responses_locality_comes_from_its_answer(empty_database: str) -> None:
+    """0021: submitted responses with no locality get it from their answer to the area
+    question (or the library question); each response says where its locality came from."""
+    from sqlalchemy import JSON, column, table
+
+    database.upgrade(empty_database, "0020")
+    now = "2026-12-01 09:00:00"
+    definition = {
+        "localities": [
+            {"code": "north", "name": "Northgate", "branches": [{"code": "north-lib", "name": "N"}]},
+            {"code": "river", "name": "Riverside"},
+        ],
+        "pages": [
+            {
+                "id": "p1",
+                "questions": [
+                    {"id": "library", "type": "branch", "text": "Which library?"},
+                    {"id": "home", "type": "locality", "text": "Which area do you live in?"},
+                ],
+            }
+        ],
+    }
+    version = table(
+        "survey_version",
+        column("id"),
+        column("survey_id"),
+        column("number"),
+        column("status"),
+        column("definition", JSON()),
+        column("created_at"),
+    )
+    response = table(
+        "response",
+        *(column(c) for c in ("id", "public_id", "survey_id", "version_id", "channel", "locality_code")),
+        *(column(c) for c in ("branch_code", "status", "resume_token_hash", "created_at", "updated_at")),
+        column("answers", JSON()),
+        column("pages_done", JSON()),
+    )
+    engine = database.make_engine(empty_database, pooled=False)
+    with engine.begin() as db:
+        db.execute(
+            text("INSERT INTO survey (id, slug, title, created_at) VALUES (1, 's', 'S', :now)"), {"now": now}
+        )
+        db.execute(
+            version.insert().values(
+                id=1, survey_id=1, number=1, status="published", definition=definition, created_at=now
+            )
+        )
+        rows = (  # id, locality, branch, status, answers
+            (
+                1,
+                None,
+                None,
+                "submitted",
+                {"home": "river", "library": "north-lib"},
+            ),  # the area question first
+            (2, None, None, "submitted", {"library": "north-lib"}),  # the library's area
+            (3, None, None, "submitted", {"home": "atlantis"}),  # not one of the survey's areas
+            (4, None, None, "in_progress", {"home": "river"}),  # not sent yet
+            (5, "north", "north-lib", "submitted", {"home": "river"}),  # a poster's library wins
+            (6, "river", None, "submitted", {}),  # a locality link
+        )
+        for id_, locality, branch, status, answers in rows:
+            db.execute(
+                response.insert().values(
+                    id=id_,
+                    public_id=f"r{id_}",
+                    survey_id=1,
+                    version_id=1,
+                    channel="online",
+                    locality_code=locality,
+                    branch_code=branch,
+                    status=status,
+                    answers=answers,
+                    pages_done=[],
+                    resume_token_hash=f"h{id_}",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    engine.dispose()
+    database.upgrade(empty_database, "0021")
+    assert _rows(empty_database, "SELECT id, locality_code, locality_source FROM response ORDER BY id") == [
+        (1, "river", "answer"),
+        (2, "north", "answer"),
+        (3, None, None),
+        (4, None, None),
+        (5, "north", "library"),
+        (6, "river", "link"),
+    ]

@@ -178,7 +178,8 @@ def _respond(
         when - timedelta(minutes=rng.randint(4, 25)),
         channel=channel,
         branch_code=branch,
-        locality_code=None if branch else locality,
+        # Online answers without a library's link get their locality from the resident's
+        # own answer to "Which area do you live in?", as real ones do.
     )
     response = started.response
     state = {"locality": locality, "now": when}

@@ -67,12 +67,16 @@ def test_complete_journey(client: PageClient, app: Flask, publish_survey: Callab
         response = db().scalar(select(Response))
         assert response is not None and response.status == "submitted"
         assert response.submission is not None and response.submission.reference == reference
-        assert response.locality_code is None and response.channel == "online"
+        assert response.channel == "online"
+        # No poster, kiosk or locality link: the locality comes from their own answer
+        # (the library they use most is in Riverside).
+        assert (response.locality_code, response.locality_source) == ("river", "answer")
         assert response.answers["idea"] == "Open on Sundays <script>alert(1)</script> 📚"
         assert response.answers["household"] == 3
         assert "eq_age" not in response.answers
         equality = db().scalar(select(EqualityRecord))
         assert equality is not None and equality.answers == {"eq_age": "35_44"}
+        assert equality.locality_code == "river"
         # Stored apart, but tied to the response so themes can be split by group (in
         # suppressed totals only) and erasing the response erases them too.
         assert equality.response_id == response.id
@@ -89,6 +93,7 @@ def test_branch_entry_link_is_recorded(
         response = db().scalar(select(Response))
         assert response is not None
         assert (response.branch_code, response.locality_code) == ("north-central", "north")
+        assert response.locality_source == "library"
 
 
 def test_routing_branch_for_non_visitors(client: PageClient, publish_survey: Callable[..., Survey]) -> None:

@@ -94,6 +94,8 @@ def test_responses_list_filters_and_detail(
     assert detail.h1 == f"Response {reference}"
     assert "Open on Sundays <script>alert(1)</script> 📚" in detail.text
     assert "What is your age?" not in detail.text, "equality answers are not shown with the response"
+    assert "Riverside (from their own answer)" in detail.text
+    assert "1 submitted response" in client.get("/staff/surveys/test-survey/responses?locality=river").text
     assert detail.response.headers["Cache-Control"] == "no-store"
     client.get("/staff/surveys/test-survey/responses/not-a-response", expected_status=404)
     client.get("/staff/surveys/nope/responses", expected_status=404)

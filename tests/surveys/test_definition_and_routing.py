@@ -231,3 +231,20 @@ def test_half_posted_dates_and_digits_from_other_scripts() -> None:
     assert read_joined({"joined-day": " 9 ", "joined-month": "09", "joined-year": "2021"}).answers == {
         "joined": "2021-09-09"
     }
+
+
+def test_the_locality_a_resident_gave_in_their_answers() -> None:
+    from surveys.definition import parse
+    from surveys.services import locality_from_answers
+
+    data = example()
+    # A library question before the area question: the area question still wins.
+    data["pages"][0]["questions"].insert(
+        0, {"id": "library", "type": "branch", "text": "Which library do you use most?", "required": False}
+    )
+    definition = parse(data)
+    both = {"home_locality": "riverside-valley", "library": "eastfield"}
+    assert locality_from_answers(definition, both) == "riverside-valley"
+    assert locality_from_answers(definition, {"library": "eastfield"}) == "northgate", "the library's area"
+    assert locality_from_answers(definition, {"home_locality": "atlantis"}) is None
+    assert locality_from_answers(definition, {}) is None
