@@ -213,7 +213,6 @@ def _page_context(
             for key, message in errors.items()
         ],
         "page_number": number,
-        "page_count": len(pages),
         "back_url": url_for("residents.page", slug=journey.survey.slug, page_id=back.id)
         if back
         else url_for("residents.start", slug=journey.survey.slug),

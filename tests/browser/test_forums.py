@@ -97,7 +97,7 @@ def test_register_confirm_download_and_withdraw_on_a_phone(
     # First an error: nothing ticked, nothing lost.
     page.fill("#name", "Grace Adeyemi")
     page.fill("#email", "grace@example.org")
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Register interest").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select the type of organisation")
     assert page.title().startswith("Error: ")
     visit(page)
@@ -108,7 +108,7 @@ def test_register_confirm_download_and_withdraw_on_a_phone(
     page.get_by_label("Digital inclusion").check()
     page.fill("#organisation", "River Mill Digital Buddies")
     page.locator("input[name=purposes][value=membership]").check()
-    page.get_by_role("button", name="Send").click()
+    page.get_by_role("button", name="Register interest").click()
     expect(page.locator("h1")).to_have_text("Check your email")
     visit(page)
     officer_sees(officer, url, "Grace Adeyemi", present=False)  # not active until confirmed
