@@ -228,8 +228,12 @@ def rotate_token(response: Response) -> str:
     return token
 
 
-def issue_resume_code(response: Response) -> str:
-    """A short code to type in later; issuing a new one replaces the old."""
+def issue_resume_code(response: Response, keep: str = "") -> str:
+    """A short code to type in later; issuing a new one replaces the old. ``keep`` is the
+    code the resident was last shown: if it is still this response's code it is kept
+    (asking for it by email must not undo the code they wrote down)."""
+    if keep and response.resume_code_hash == _hash(normalise_code(keep)):
+        return normalise_code(keep)
     code = make_code()
     response.resume_code_hash = _hash(code)
     return code

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextInput
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, HiddenField, StringField
 
 from engage.followups.asking import EMAIL_MAX, Ask
 from engage.platform.forms import Form
@@ -26,6 +26,13 @@ class EmailForm(Form):
     @property
     def address(self) -> str:
         return (self.email.data or "").strip()[:EMAIL_MAX]
+
+
+class ResumeEmailForm(EmailForm):
+    """The resume link and code by email: ``code`` is the code already on the page, so the
+    email repeats it instead of replacing the one the resident may have written down."""
+
+    code = HiddenField()
 
 
 class AskForm(EmailForm):

@@ -36,7 +36,7 @@ from engage.platform.forms import add_problems, form_status
 from engage.platform.links import external_url
 from engage.platform.ratelimit import Limit, Verdict
 from engage.platform.security import mark_private
-from engage.residents.forms import AskForm, EmailForm, ResumeCodeForm
+from engage.residents.forms import AskForm, ResumeCodeForm, ResumeEmailForm
 from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY, field_anchor
 from surveys import question_types, runner, services
 from surveys.definition import Page, SurveyDefinition
@@ -402,7 +402,7 @@ def saved(slug: str) -> ResponseReturnValue:
     journey = _journey(slug)
     response = journey.response
     assert response is not None
-    form = EmailForm()
+    form = ResumeEmailForm()
     email, sent_to = "", None
     status, headers = 200, {}
     if form.validate_on_submit():
@@ -419,7 +419,8 @@ def saved(slug: str) -> ResponseReturnValue:
     errors = bool(form.email.errors)
     if errors and status == 200:
         status = 400
-    code = services.issue_resume_code(response)
+    # A visit shows a fresh code; sending it by email keeps the one on the page.
+    code = services.issue_resume_code(response, keep=form.code.data or "" if request.method == "POST" else "")
     token = _token(slug)
     link = external_url("residents.resume_link", slug=slug, token=token)
     message = None
@@ -437,7 +438,7 @@ def saved(slug: str) -> ResponseReturnValue:
             expires=clock.local(response.expires_at).strftime("%-d %B %Y") if response.expires_at else "",
         )
         sent_to = email
-        form = EmailForm(formdata=None)  # sent: the box is empty for another address
+        form = ResumeEmailForm(formdata=None)  # sent: the box is empty for another address
     db().commit()
     if message is not None:
         mail.dispatch(message)

@@ -186,3 +186,39 @@ def test_smtp_failure_is_recorded_not_lost(
         assert message.last_error and "ConnectionRefusedError" in message.last_error
     assert any("Email" in r.getMessage() and "failed" in r.getMessage() for r in caplog.records)
     assert port
+
+
+def test_emailing_the_link_keeps_the_code_already_on_the_page(
+    client: PageClient, app: Flask, publish_survey: Callable[..., Survey]
+) -> None:
+    """A resident who wrote the code down and then asked for it by email can still use it."""
+    from tests.support.residents import start
+
+    publish_survey()
+    page = client.submit(start(client), {"visits": "weekly"})
+    saved = client.submit(page, {"action": "save"})
+    written_down = saved.soup.select_one("#resume-code").get_text(strip=True)  # type: ignore[union-attr]
+    sent = client.submit(
+        saved, {"email": "resident@example.org"}, selector="main form:has(input[name=email])"
+    )
+    assert sent.soup.select_one("#resume-code").get_text(strip=True) == written_down  # type: ignore[union-attr]
+    with app.app_context():
+        message = db().scalar(select(OutboundEmail))
+        assert message is not None and written_down in message.text_body
+    # The code written down opens the answers in another browser.
+    other = PageClient(app.test_client())
+    resume = other.get("/s/test-survey/resume")
+    back = other.submit(resume, {"code": written_down}, expected_status=(200, 400))
+    assert back.response.status_code == 200 and "Enter the code" not in back.text
+
+
+def test_a_code_is_kept_only_if_it_is_the_responses_code() -> None:
+    from surveys.models import Response
+    from surveys.services import issue_resume_code
+
+    response = Response()
+    first = issue_resume_code(response)
+    assert issue_resume_code(response, keep=first) == first
+    assert issue_resume_code(response, keep=first.lower().replace("-", " ")) == first, "as typed"
+    forged = issue_resume_code(response, keep="AAAA-BBBB")
+    assert forged != "AAAA-BBBB" and issue_resume_code(response, keep=first) != first
