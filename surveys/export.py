@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from surveys.definition import SurveyDefinition
+from surveys.definition import Question, SurveyDefinition
 from surveys.models import Response, Submission, Survey
+from surveys.question_types import answer_text, choices
 from surveys.services import definition_of
 
 FIXED_COLUMNS = ["response_id", "reference", "channel", "locality", "branch", "version", "submitted_at"]
@@ -100,3 +101,104 @@ def to_csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
 
 def to_json(rows: list[dict[str, Any]]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+# --- Readable: question text and answer labels ------------------------------------------
+
+READABLE_FIXED = [
+    "Response ID",
+    "Reference",
+    "Channel",
+    "Area (locality)",
+    "Library",
+    "Survey version",
+    "Sent",
+]
+_ORDINALS = ("1st", "2nd", "3rd")
+
+
+def _ordinal(n: int) -> str:
+    return _ORDINALS[n - 1] if n <= len(_ORDINALS) else f"{n}th"
+
+
+def _readable_columns(question: Question) -> list[str]:
+    """A question's columns in the readable export: one per grid statement, one per
+    ranked place, otherwise one."""
+    if question.type == "grid":
+        return [f"{question.text}: {s.text}" for s in question.statements]
+    if question.type == "ranking":
+        places = question.top_n or len(question.options)
+        return [f"{question.text} ({_ordinal(n)} choice)" for n in range(1, places + 1)]
+    return [question.text]
+
+
+def _readable_cells(
+    column: Question, question: Question, answers: dict[str, Any], definition: SurveyDefinition
+) -> list[Any]:
+    """``column`` is the question as the export's header has it (the latest version),
+    ``question`` as the resident answered it, in ``definition``: its labels are used, in
+    the header's columns."""
+    value = answers.get(question.id)
+    if column.type == "grid":
+        labels = choices(question, definition) if question.type == "grid" else {}
+        given = value if isinstance(value, dict) else {}
+        return [labels.get(given.get(s.id, ""), "") for s in column.statements]
+    if column.type == "ranking":
+        labels = choices(question, definition) if question.type == "ranking" else {}
+        places = len(_readable_columns(column))
+        ranked = (value if isinstance(value, list) else [])[:places]
+        return [labels.get(v, str(v)) for v in ranked] + [""] * (places - len(ranked))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [value]
+    return [answer_text(question, answers, definition)]
+
+
+def readable_rows(session: Session, survey: Survey) -> tuple[list[str], list[list[Any]], list[list[str]]]:
+    """Every submitted response for people to read: headers are the questions' text,
+    values the answers' labels (in the wording of the version each resident answered),
+    a ranking is spread over a column per place and a grid over a column per statement.
+    Also a data dictionary: each column's header, its code in the codes export, the
+    question's type and its answers (code = label)."""
+    definition = definition_of(survey.published or survey.latest)
+    questions = definition.questions()
+    header = list(READABLE_FIXED)
+    dictionary: list[list[str]] = [
+        [name, code, "", ""] for name, code in zip(READABLE_FIXED, FIXED_COLUMNS, strict=True)
+    ]
+    for question in questions:
+        codes = (
+            [f"{question.id}.{s.id}" for s in question.statements]
+            if question.type == "grid"
+            else [question.id] * len(_readable_columns(question))
+        )
+        listed = "; ".join(f"{c} = {label}" for c, label in choices(question, definition).items())
+        for name, code in zip(_readable_columns(question), codes, strict=True):
+            header.append(name)
+            dictionary.append([name, code, question.type, listed])
+    versions: dict[int, SurveyDefinition] = {}
+    rows: list[list[Any]] = []
+    query = (
+        select(Response, Submission)
+        .join(Submission, Submission.response_id == Response.id)
+        .where(Response.survey_id == survey.id)
+        .order_by(Submission.submitted_at, Response.id)
+    )
+    for response, submission in session.execute(query):
+        answered = versions.setdefault(response.version_id, definition_of(response.version))
+        locality = answered.locality(response.locality_code) if response.locality_code else None
+        branch = answered.branch(response.branch_code) if response.branch_code else None
+        row: list[Any] = [
+            response.public_id,
+            submission.reference,
+            response.channel.capitalize(),
+            locality.name if locality else "",
+            branch.name if branch else "",
+            response.version.number,
+            submission.submitted_at.isoformat().replace("+00:00", "Z"),
+        ]
+        for question in questions:
+            # Labels from the version the resident answered (codes are stable across versions).
+            own = answered.question(question.id) or question
+            row.extend(_readable_cells(question, own, response.answers, answered))
+        rows.append(row)
+    return header, rows, dictionary

@@ -15,7 +15,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def spreadsheet(
-    header: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, filename: str, sheet: str
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    fmt: str,
+    filename: str,
+    sheet: str,
+    more: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]] = (),
 ) -> Response:
     """``rows`` as ``filename.csv`` (UTF-8 with a BOM, for Excel) or ``filename.xlsx``.
 
@@ -39,6 +44,12 @@ def spreadsheet(
         page.append(list(header))
         for row in safe:
             page.append(row)
+        # Further sheets (a data dictionary); a CSV has room for one table only.
+        for title, more_header, more_rows in more:
+            extra = book.create_sheet(title[:31])
+            extra.append(list(more_header))
+            for values in more_rows:
+                extra.append([neutralise(value) for value in values])
         buffer = io.BytesIO()
         book.save(buffer)
         body, mimetype = buffer.getvalue(), XLSX

@@ -39,7 +39,7 @@ from engage.themes.models import AnalysisStatus
 from surveys import posters as poster_art
 from surveys import question_types, reporting, runner, services
 from surveys.equality import SMALL_GROUP
-from surveys.export import response_rows
+from surveys.export import readable_rows, response_rows
 from surveys.models import Response, ResponseStatus, Submission, Survey
 
 bp = Blueprint("responses", __name__, url_prefix="/surveys")
@@ -206,11 +206,13 @@ def _staff_names(ids: set[int]) -> dict[int, str]:
 @bp.get("/<slug>/responses.<fmt>")
 @role_required(Role.OFFICER)
 def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
-    """Every submitted response, one row each, with a theme column per analysed question."""
+    """Every submitted response, one row each, with a theme column per analysed question:
+    for people (question text, answer labels, and in XLSX a data dictionary) or, with
+    ``?codes=1``, for analysts (question ids and option codes, stable across rewording)."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
     survey = _survey(slug)
-    columns, rows = response_rows(db(), survey)
+    codes = request.args.get("codes") == "1"
     analyses = (
         [
             a
@@ -220,26 +222,46 @@ def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
         if survey.published is not None
         else []
     )
-    saved = [(snap, snap.labels()) for snap in (a.snapshot for a in analyses)]
-    header = [*columns, *(f"theme:{a.question_id}" for a in analyses)]
-    table = []
-    for row in rows:
-        flat = {**{k: v for k, v in row.items() if k != "answers"}, **row["answers"]}
-        themed = [
-            "; ".join(names.get(t, "") for t in snap.themes_of(row["response_id"])) for snap, names in saved
+    saved = [(a, a.snapshot, a.snapshot.labels()) for a in analyses]
+    more: list[tuple[str, list[str], list[list[Any]]]] = []
+    if codes:
+        columns, rows = response_rows(db(), survey)
+        header = [*columns, *(f"theme:{a.question_id}" for a in analyses)]
+        ids = [row["response_id"] for row in rows]
+        table = [[*({**row, **row["answers"]}.get(column, "") for column in columns)] for row in rows]
+    else:
+        header, table, dictionary = readable_rows(db(), survey)
+        texts = {q.id: q.text for q in themes.definition_for(survey).questions()} if survey.published else {}
+        header = [*header, *(f"Themes: {texts.get(a.question_id, a.question_id)}" for a in analyses)]
+        dictionary += [
+            [f"Themes: {texts.get(a.question_id, a.question_id)}", f"theme:{a.question_id}", "themes", ""]
+            for a in analyses
         ]
-        table.append([*(flat.get(column, "") for column in columns), *themed])
+        more.append(
+            (
+                "Data dictionary",
+                ["Column", "Code in the codes export", "Question type", "Answers (code = label)"],
+                dictionary,
+            )
+        )
+        ids = [row[0] for row in table]
+    for row, response_id in zip(table, ids, strict=True):
+        row.extend(
+            "; ".join(names.get(t, "") for t in snap.themes_of(response_id)) for _a, snap, names in saved
+        )
     audit.record(
         db(),
         "responses.exported",
         object_type="survey",
         object_id=survey.id,
-        summary=f"Exported {len(table)} responses to {survey.title} as {fmt.upper()}",
+        summary=f"Exported {len(table)} responses to {survey.title} as {fmt.upper()}"
+        + (" (codes)" if codes else ""),
         actor=current_staff(),
     )
     db().commit()
     stamp = clock.today().strftime("%Y-%m-%d")
-    return spreadsheet(header, table, fmt, f"{survey.slug}-responses-{stamp}", "Responses")
+    name = f"{survey.slug}-responses-{'codes-' if codes else ''}{stamp}"
+    return spreadsheet(header, table, fmt, name, "Responses", more)
 
 
 @bp.get("/<slug>/responses/<public_id>")

@@ -151,24 +151,45 @@ def test_responses_download_with_their_themes_and_no_formulas(
     add_responses(app, [*corpus(), '=HYPERLINK("http://evil.example") open later please'])
     run(officer)
     analysis = analysed(app)
-    body = officer.client.get(f"/staff/surveys/{SLUG}/responses.csv")
+    labels = {t["id"]: t["label"] for t in analysis.result["themes"]}
+    # For analysts: question ids and answer codes.
+    body = officer.client.get(f"/staff/surveys/{SLUG}/responses.csv?codes=1")
     assert body.status_code == 200 and body.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(body.get_data(as_text=True).lstrip("\ufeff"))))
     assert len(rows) == len(corpus()) + 1
-    labels = {t["id"]: t["label"] for t in analysis.result["themes"]}
     for row in rows:
         theme = analysis.result["assignments"][row["response_id"]]
         assert row["theme:one_change"] == labels.get(theme, "")
     evil = next(row for row in rows if "HYPERLINK" in row["one_change"])
     assert evil["one_change"].startswith("'=")
+    # For people: question text and answer labels.
+    question = "What one change would most improve the library service where you live?"
+    readable = officer.client.get(f"/staff/surveys/{SLUG}/responses.csv")
+    people = list(csv.DictReader(io.StringIO(readable.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(people) == len(rows)
+    first = people[0]
+    assert first["Area (locality)"] == "Northgate" and first["Channel"] == "Online"
+    assert first[f"Themes: {question}"] == labels.get(
+        analysis.result["assignments"][first["Response ID"]], ""
+    )
+    assert next(p for p in people if "HYPERLINK" in p[question])[question].startswith("'=")
     xlsx = officer.client.get(f"/staff/surveys/{SLUG}/responses.xlsx")
     assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(xlsx.get_data()))
+    assert book.sheetnames == ["Responses", "Data dictionary"]
+    terms = {row[0]: row for row in book["Data dictionary"].iter_rows(min_row=2, values_only=True)}
+    assert terms[question][1:3] == ("one_change", "long_text")
+    often = next(row for name, row in terms.items() if row[1] == "visit_frequency")
+    assert "weekly = " in str(often[3])
     officer.get(f"/staff/surveys/{SLUG}/responses.pdf", expected_status=404)
     viewer = client_for(app, make_staff, Role.VIEWER)
     assert viewer.client.get(f"/staff/surveys/{SLUG}/responses.csv").status_code == 403
     with app.app_context():
+        survey_title = "Shaping your library: Northgate and Riverside Valley"
         assert db().scalar(select(AuditEvent.summary).where(AuditEvent.action == "responses.exported")) == (
-            f"Exported {len(rows)} responses to Shaping your library: Northgate and Riverside Valley as CSV"
+            f"Exported {len(rows)} responses to {survey_title} as CSV (codes)"
         )
 
 
