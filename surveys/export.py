@@ -112,7 +112,7 @@ READABLE_FIXED = [
     "Area (locality)",
     "Library",
     "Survey version",
-    "Sent",
+    "Sent (UTC)",
 ]
 _ORDINALS = ("1st", "2nd", "3rd")
 
