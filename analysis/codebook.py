@@ -11,7 +11,6 @@ earlier answers never move.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -36,7 +35,7 @@ from analysis.model import (
     other_themes,
     redacted,
 )
-from analysis.stance import STANCES, stances, statements
+from analysis.stance import stances, theme_stance
 from analysis.text import is_meaningless
 
 __all__ = [
@@ -408,7 +407,10 @@ class ThemeState:
         # point vectors, each point's answer as a row among the added answers).
         self.embedded: dict[int, tuple[Any, ...]] = dict((prepared or {}).get("embedded", {}))
         # Each answer's stance (analysis.stance), made on first use and extended.
-        self._stances: list[str] | None = (prepared or {}).get("stances")
+        fitted: list[str] | None = getattr(model, "stances_", None)
+        self._stances: list[str] | None = (prepared or {}).get("stances") or (
+            list(fitted) if fitted is not None else None
+        )
         self._stored_words: Any = (prepared or {}).get("words")
 
     # -- helpers ----------------------------------------------------------------------
@@ -778,18 +780,10 @@ class ThemeState:
             entry = self.themes[theme.id]
             theme.description = entry.description
             members = np.flatnonzero(about.primary == index).tolist()
-            counts = Counter(stance[r] for r in members)
-            theme.stance = {s: counts.get(s, 0) for s in STANCES}
+            theme.stance, drafted = theme_stance(members, stance, scores.tolist(), clean)
             if entry.statements is not None:
                 theme.statements, theme.statements_by_officer = list(entry.statements), True
             else:
-                # Each side's example: its most typical answer (nearest the centre) that is
-                # short enough to quote in a sentence.
-                examples: dict[str, str] = {}
-                for row in sorted(members, key=lambda r: (-float(scores[r]), r)):
-                    if stance[row] not in examples and len(clean[row]) <= 200:
-                        examples[stance[row]] = clean[row]
-                drafted = statements(counts, examples)
                 theme.statements = [drafted.majority, drafted.minority]
         return themes
 

@@ -39,6 +39,7 @@ from analysis.labels import PhraseIndex
 from analysis.language import language_of
 from analysis.points import split_points
 from analysis.redact import redact
+from analysis.stance import stances, theme_stance
 from analysis.text import SurfaceForms, is_meaningless, normalise, tokenise
 
 __all__ = [
@@ -432,6 +433,7 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
     point_owner_: IntArray | None
     groups_: IntArray | None
     languages_: list[str]
+    stances_: list[str] | None
 
     def __init__(
         self,
@@ -473,6 +475,7 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             "languages_": [language_of(t) for t in state.get("texts_", [])],
             "others_": {},
             "cluster_method_": "",
+            "stances_": None,
         }
         for name, value in defaults.items():
             if not hasattr(self, name):
@@ -695,7 +698,14 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             phrases=self.phrases_,
             surface=self.surface_,
         )
-        return describe(about, self.theme_ids_, self.n_quotes)
+        themes = describe(about, self.theme_ids_, self.n_quotes)
+        # Each answer's stance, kept for the codebook's replays (analysis.stance).
+        self.stances_ = stances(texts)
+        for index, theme in enumerate(themes):
+            members = np.flatnonzero(labels == index).tolist()
+            theme.stance, drafted = theme_stance(members, self.stances_, scores.tolist(), clean)
+            theme.statements = [drafted.majority, drafted.minority]
+        return themes
 
     # -- prediction -------------------------------------------------------------------
 

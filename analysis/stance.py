@@ -31,7 +31,7 @@ from typing import Any
 from analysis.points import split_points
 from analysis.text import is_meaningless
 
-__all__ = ["STANCES", "Statements", "stance_of", "stances", "statements"]
+__all__ = ["STANCES", "Statements", "stance_of", "stances", "statements", "theme_stance"]
 
 SUPPORT, OPPOSE, MIXED, NEITHER = "support", "oppose", "mixed", "neither"
 STANCES = (SUPPORT, OPPOSE, MIXED, NEITHER)
@@ -166,3 +166,18 @@ def statements(counts: Counter[str], examples: dict[str, str]) -> Statements:
     else:
         minority = sentence("A minority", others[0])
     return Statements(majority, minority)
+
+
+def theme_stance(
+    members: Sequence[int], stance: Sequence[str], scores: Sequence[float], clean: Sequence[str]
+) -> tuple[dict[str, int], Statements]:
+    """A theme's split by stance and its drafted sentences, from its answers (``members``:
+    rows whose main theme it is) given every answer's ``stance``, how typical it is of
+    its theme (``scores``) and its redacted text (``clean``). Each side's example is its
+    most typical answer short enough to quote in a sentence."""
+    counts = Counter(stance[r] for r in members)
+    examples: dict[str, str] = {}
+    for row in sorted(members, key=lambda r: (-float(scores[r]), r)):
+        if stance[row] not in examples and len(clean[row]) <= 200:
+            examples[stance[row]] = clean[row]
+    return {s: counts.get(s, 0) for s in STANCES}, statements(counts, examples)

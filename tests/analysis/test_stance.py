@@ -52,6 +52,12 @@ def test_statements_name_the_largest_side_and_the_next() -> None:
     assert long.majority.endswith("…”") and len(long.majority) < 250
 
 
+def test_the_fitted_models_output_has_each_themes_stance(fitted: ThemeModel) -> None:
+    for theme in fitted.result()["themes"]:
+        assert sum(theme["stance"].values()) == theme["primary"] and len(theme["statements"]) == 2
+    assert fitted.stances_ is not None and len(fitted.stances_) == len(fitted.texts_)
+
+
 def test_themes_carry_their_stance_and_an_officers_sentences(fitted: ThemeModel) -> None:
     state = apply(fitted, Codebook())
     themes = state.themes_list()
