@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -42,6 +43,17 @@ def _cell(value: Any) -> str | int | float:
     return str(value)
 
 
+def _submitted(session: Session, survey: Survey) -> Iterator[tuple[Response, Submission]]:
+    """Every submitted response with its submission, oldest first."""
+    query = (
+        select(Response, Submission)
+        .join(Submission, Submission.response_id == Response.id)
+        .where(Response.survey_id == survey.id)
+        .order_by(Submission.submitted_at, Response.id)
+    )
+    yield from session.execute(query).tuples()
+
+
 def response_rows(session: Session, survey: Survey) -> tuple[list[str], list[dict[str, Any]]]:
     """Columns and rows for every submitted response, oldest first.
 
@@ -52,13 +64,7 @@ def response_rows(session: Session, survey: Survey) -> tuple[list[str], list[dic
     version = survey.published or survey.latest
     columns = answer_columns(definition_of(version))
     rows = []
-    query = (
-        select(Response, Submission)
-        .join(Submission, Submission.response_id == Response.id)
-        .where(Response.survey_id == survey.id)
-        .order_by(Submission.submitted_at, Response.id)
-    )
-    for response, submission in session.execute(query):
+    for response, submission in _submitted(session, survey):
         answers: dict[str, Any] = {}
         for column in columns:
             head, _, tail = column.partition(".")
@@ -177,13 +183,7 @@ def readable_rows(session: Session, survey: Survey) -> tuple[list[str], list[lis
             dictionary.append([name, code, question.type, listed])
     versions: dict[int, SurveyDefinition] = {}
     rows: list[list[Any]] = []
-    query = (
-        select(Response, Submission)
-        .join(Submission, Submission.response_id == Response.id)
-        .where(Response.survey_id == survey.id)
-        .order_by(Submission.submitted_at, Response.id)
-    )
-    for response, submission in session.execute(query):
+    for response, submission in _submitted(session, survey):
         answered = versions.setdefault(response.version_id, definition_of(response.version))
         locality = answered.locality(response.locality_code) if response.locality_code else None
         branch = answered.branch(response.branch_code) if response.branch_code else None
