@@ -87,6 +87,12 @@ def test_demo_load_is_idempotent(app: Flask) -> None:
     assert staff == 4
     assert count(app, Action) == 4 and count(app, ThemeAnalysis) == 1
     assert "Action plan already loaded." in second.output
+    # The loop is closed in the demo: reviewed themes on a published "You said, we did".
+    assert '"You said, we did" already published.' in second.output
+    public = app.test_client().get("/you-said-we-did/library-co-design")
+    assert public.status_code == 200
+    text = public.get_data(as_text=True)
+    assert "Themes not yet reviewed" in text and "<blockquote" in text
     # The demo kiosk: one tablet, and each run prints a fresh one-time code that enrols a browser.
     assert count(app, KioskDevice) == 1
     code = second.output.split("one-time code ")[1].split()[0]

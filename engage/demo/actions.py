@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engage.accounts.models import StaffUser
+from engage.actions import queries as action_queries
 from engage.actions import services as actions
 from engage.actions.models import ActionStatus, Priority
 from engage.themes import queries as theme_queries
@@ -103,3 +104,50 @@ def load_demo_actions(session: Session, now: datetime, officer: StaffUser | None
                 actions.change_status(session, action, ActionStatus.AGREED, "", now, who)
     session.commit()
     yield "Loaded the demo action plan (3 priorities, 4 actions)."
+
+
+INTRO = (
+    "Thank you to everyone who told us what would improve their library. This is an interim "
+    "update: officers have checked the themes below and linked them to the actions in our plan."
+)
+
+
+def load_demo_publication(session: Session, now: datetime, officer: StaffUser | None) -> Iterator[str]:
+    """Close the loop in the demo: the officer reviews the themes the plan's actions answer
+    (confirms each name, checks a sample of answers, accepts the support and opposition
+    sentences, shows two quotes) and publishes "You said, we did" as an interim update."""
+    survey = survey_services.get_survey(session, SLUG)
+    analysis = theme_queries.get(session, survey, "one_change") if survey is not None else None
+    if survey is None or analysis is None or officer is None:
+        return
+    if actions.publication(session, survey) is not None:
+        yield '"You said, we did" already published.'
+        return
+    linked = [
+        t for t in analysis.snapshot.themes if action_queries.actions_for_theme(session, analysis, t.id)
+    ]
+    for theme in linked:
+        themes.rename(session, analysis, theme.id, theme.label, by=officer, now=now)
+        for answer in theme_queries.review_queue(analysis, theme.id)[
+            : theme_queries.review_sample(theme.primary)
+        ]:
+            themes.review_answer(session, analysis, theme.id, answer, "accept", by=officer, now=now)
+        drafted = analysis.theme(theme.id)
+        if drafted is not None and len(drafted.statements) == 2:
+            themes.set_statements(session, analysis, theme.id, *drafted.statements, by=officer, now=now)
+        shown = analysis.theme(theme.id)
+        for quote in theme_queries.shown_quotes(shown)[:2] if shown is not None else []:
+            themes.review_quote(
+                session, analysis, theme.id, theme_queries.quote_key(quote), True, officer, now
+            )
+    actions.save_publication(
+        session,
+        survey,
+        INTRO,
+        True,
+        now,
+        officer,
+        open_reason="An interim update for the library committee while the survey is open.",
+    )
+    session.commit()
+    yield f'Reviewed {len(linked)} themes and published "You said, we did" for the demo survey.'
