@@ -434,7 +434,9 @@ def stance_report(path: Path = STANCE_CASES) -> StanceReport:
     source, question, text, stance), per source and overall, beside two baselines."""
     from collections import Counter
 
-    from analysis.stance import _analyzer, stance_of
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from analysis.stance import stance_of
 
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -444,7 +446,7 @@ def stance_report(path: Path = STANCE_CASES) -> StanceReport:
         right.setdefault(row["source"], []).append(guess == row["stance"])
     accuracy = {source: float(np.mean(v)) for source, v in right.items()}
     accuracy["all"] = float(np.mean([g == r["stance"] for g, r in zip(predicted, rows, strict=True)]))
-    vader = _analyzer()
+    vader = SentimentIntensityAnalyzer()  # as shipped: none of the engine's changes to its lexicon
 
     def plain(text: str) -> str:
         score = float(vader.polarity_scores(text)["compound"])
@@ -755,7 +757,6 @@ def render_set(report: SetReport) -> str:
         "|---|---:|---:|",
     ]
     runs = [("gold", report.stable_gold), ("auto", report.stable_auto)]
-    learn = report.learning
     for label, st in runs:
         if st is None:
             lines.append(f"| {label} | skipped (--quick) | skipped (--quick) |")
@@ -764,6 +765,7 @@ def render_set(report: SetReport) -> str:
             f"| {label} | {st.seeds:.3f} {_mark(st.seeds >= STABLE_SEEDS)} | "
             f"{st.subsample:.3f} {_mark(st.subsample >= STABLE_SUBSAMPLE)} |"
         )
+    learn = report.learning
     if learn is not None:
         lines += [
             "",
