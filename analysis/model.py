@@ -606,6 +606,8 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         self._check(texts, ids)
         self.texts_ = texts
         self.languages_ = [language_of(t) for t in texts]
+        # Each answer's stance (analysis.stance), kept for the codebook's replays.
+        self.stances_ = stances(texts)
         meaningful = np.array([not is_meaningless(t) for t in texts], dtype=bool)
         rows = np.flatnonzero(meaningful)
         kept = [texts[i] for i in rows]
@@ -699,11 +701,10 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             surface=self.surface_,
         )
         themes = describe(about, self.theme_ids_, self.n_quotes)
-        # Each answer's stance, kept for the codebook's replays (analysis.stance).
-        self.stances_ = stances(texts)
+        answer_stances = self.stances_ if self.stances_ is not None else stances(texts)
         for index, theme in enumerate(themes):
             members = np.flatnonzero(labels == index).tolist()
-            theme.stance, drafted = theme_stance(members, self.stances_, scores.tolist(), clean)
+            theme.stance, drafted = theme_stance(members, answer_stances, scores.tolist(), clean)
             theme.statements = [drafted.majority, drafted.minority]
         return themes
 
