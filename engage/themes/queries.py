@@ -98,6 +98,7 @@ class Decision:
     theme_id: str  # where it is now, by the officer's hand
     review: str  # "accepted", "moved", "not_relevant", or "" for a plain move
     from_theme: str  # the theme it was in when decided ("" for moves before reviews)
+    version: int = 0  # the codebook operation that made it
 
 
 def decisions(analysis: ThemeAnalysis) -> dict[str, Decision]:
@@ -106,11 +107,14 @@ def decisions(analysis: ThemeAnalysis) -> dict[str, Decision]:
     for op in analysis.codebook or []:
         if op.get("kind") == "move_answer":
             found[str(op["answer_id"])] = Decision(
-                str(op["theme_id"]), str(op.get("review", "")), str(op.get("from_theme", ""))
+                str(op["theme_id"]),
+                str(op.get("review", "")),
+                str(op.get("from_theme", "")),
+                int(op.get("version", 0)),
             )
         elif op.get("kind") == "new_theme":
             for answer in op.get("answer_ids", []):
-                found[str(answer)] = Decision(str(op["theme_id"]), "moved", "")
+                found[str(answer)] = Decision(str(op["theme_id"]), "moved", "", int(op.get("version", 0)))
     return found
 
 
@@ -153,18 +157,15 @@ class Learning:
 def learning(analysis: ThemeAnalysis) -> Learning:
     last = analysis.snapshot.relearnt
     assignments = analysis.snapshot.assignments
-    in_theme = {a for a, d in decisions(analysis).items() if assignments.get(a, UNASSIGNED) != UNASSIGNED}
-    recent: set[str] = set()
-    last_at: datetime | None = None
-    for op in analysis.codebook or []:
-        if last is not None and op.get("version") == last.version:
-            last_at = datetime.fromisoformat(str(op["at"]))
-        after = last is None or int(op.get("version", 0)) > last.version
-        if after and op.get("kind") == "move_answer":
-            recent.add(str(op["answer_id"]))
-        elif after and op.get("kind") == "new_theme":
-            recent.update(str(a) for a in op.get("answer_ids", []))
-    return Learning(len(in_theme), len(recent & in_theme), last, last_at)
+    in_theme = [
+        decision
+        for answer, decision in decisions(analysis).items()
+        if assignments.get(answer, UNASSIGNED) != UNASSIGNED
+    ]
+    since = sum(1 for decision in in_theme if last is None or decision.version > last.version)
+    made = next((op for op in analysis.codebook or [] if last and op.get("version") == last.version), None)
+    at = datetime.fromisoformat(str(made["at"])) if made else None
+    return Learning(len(in_theme), since, last, at)
 
 
 @dataclass(frozen=True)
