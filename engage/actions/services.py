@@ -426,7 +426,14 @@ def publish_content(session: Session, survey: Survey) -> dict[str, Any]:
     question with its count (and by locality), whether an officer has reviewed it, the
     officer's name and description, the quotes an officer has chosen to show (reviewed
     themes only) and the actions linked to it; and how many people answered."""
+    return _draft(session, survey)[0]
+
+
+def _draft(session: Session, survey: Survey) -> tuple[dict[str, Any], int]:
+    """:func:`publish_content`, and how many quotes of reviewed themes nobody has checked
+    yet (the checklist's figure, from the same pass)."""
     themes: list[dict[str, Any]] = []
+    unchecked = 0
     analyses = _analyses(session, survey)
     reviews = theme_queries.quote_reviews(session, [analysis.id for analysis in analyses])
     for analysis in analyses:
@@ -434,6 +441,8 @@ def publish_content(session: Session, survey: Survey) -> dict[str, Any]:
         for theme in analysis.snapshot.themes:
             review = progress.get(theme.id)
             reviewed = review is not None and review.reviewed
+            states = theme_queries.quotes_with_state(analysis, theme, reviews) if reviewed else []
+            unchecked += sum(1 for quote in states if quote.state == "unchecked")
             themes.append(
                 {
                     "analysis": analysis.id,
@@ -445,11 +454,11 @@ def publish_content(session: Session, survey: Survey) -> dict[str, Any]:
                     "count": theme.size,
                     "by_locality": dict(theme.by_locality),
                     "reviewed": reviewed,
-                    "quotes": theme_queries.public_quotes(analysis, theme, reviews) if reviewed else [],
+                    "quotes": [quote.text for quote in states if quote.state == "shown"],
                     "actions": [a.id for a in actions_for_theme(session, analysis, theme.id)],
                 }
             )
-    return {"themes": themes, "respondents": survey_services.count_submitted(session, survey)}
+    return {"themes": themes, "respondents": survey_services.count_submitted(session, survey)}, unchecked
 
 
 @dataclass
@@ -562,19 +571,8 @@ class Checklist:
 
 
 def checklist(session: Session, survey: Survey, page: Publication | None, now: datetime) -> Checklist:
-    content = publish_content(session, survey)
+    content, unchecked = _draft(session, survey)
     items = content["themes"]
-    analyses = {a.id: a for a in _analyses(session, survey)}
-    reviews = theme_queries.quote_reviews(session, list(analyses))
-    unchecked = 0
-    for item in items:
-        if not item["reviewed"]:
-            continue
-        analysis = analyses[item["analysis"]]
-        theme = analysis.theme(item["theme"])
-        if theme is not None:
-            states = theme_queries.quotes_with_state(analysis, theme, reviews)
-            unchecked += sum(1 for q in states if q.state == "unchecked")
     published = page.content if page is not None and page.published_at is not None else None
     return Checklist(
         themes=len(items),
