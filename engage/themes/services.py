@@ -500,21 +500,26 @@ def rename(
 DESCRIPTION_MAX = 500
 
 
+def _paragraph(noun: str, typed: str, maximum: int) -> tuple[str, str]:
+    """An officer's text kept as one paragraph (spaces and line breaks tidied to single
+    spaces) and what is wrong with it ("" if nothing): the one text rule, then the length."""
+    typed = text_rule.normalise(typed, multiline=True)
+    problem = text_rule.problem(noun, typed, multiline=True) or ""
+    text = " ".join(typed.split())
+    if not problem and len(text) > maximum:
+        problem = f"{noun} must be {maximum} characters or fewer"
+    return text, problem
+
+
 def describe(
     session: Session, analysis: ThemeAnalysis, theme_id: str, typed: str, *, by: StaffUser, now: datetime
 ) -> str:
     """Say what a theme is about, in an officer's words (kept as one paragraph of at most
     :data:`DESCRIPTION_MAX` characters; empty removes it). Returns the theme's name."""
     name = theme_label(analysis, theme_id)
-    typed = text_rule.normalise(typed, multiline=True)
-    problem = text_rule.problem("The description", typed, multiline=True)
+    text, problem = _paragraph("The description", typed, DESCRIPTION_MAX)
     if problem:
         raise ThemeError(errors={"description": problem})
-    text = " ".join(typed.split())
-    if len(text) > DESCRIPTION_MAX:
-        raise ThemeError(
-            errors={"description": f"The description must be {DESCRIPTION_MAX} characters or fewer"}
-        )
     edit(
         session,
         analysis,
@@ -548,14 +553,11 @@ def set_statements(
         ("majority", "The first sentence", majority),
         ("minority", "The second sentence", minority),
     ):
-        text = " ".join(text_rule.normalise(typed, multiline=True).split())
-        problem = text_rule.problem(noun, text, multiline=True)
+        text, problem = _paragraph(noun, typed, STATEMENT_MAX)
+        if not problem and not text:
+            problem = f"Enter {noun.lower()}, or put back the draft"
         if problem:
             problems[field_name] = problem
-        elif not text:
-            problems[field_name] = f"Enter {noun.lower()}, or put back the draft"
-        elif len(text) > STATEMENT_MAX:
-            problems[field_name] = f"{noun} must be {STATEMENT_MAX} characters or fewer"
         said[field_name] = text
     if problems:
         raise ThemeError(errors=problems)
