@@ -222,7 +222,7 @@ def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
         if survey.published is not None
         else []
     )
-    saved = [(a, a.snapshot, a.snapshot.labels()) for a in analyses]
+    saved = [(a.snapshot, a.snapshot.labels()) for a in analyses]
     more: list[tuple[str, list[str], list[list[Any]]]] = []
     if codes:
         columns, rows = response_rows(db(), survey)
@@ -232,11 +232,9 @@ def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
     else:
         header, table, dictionary = readable_rows(db(), survey)
         texts = {q.id: q.text for q in themes.definition_for(survey).questions()} if survey.published else {}
-        header = [*header, *(f"Themes: {texts.get(a.question_id, a.question_id)}" for a in analyses)]
-        dictionary += [
-            [f"Themes: {texts.get(a.question_id, a.question_id)}", f"theme:{a.question_id}", "themes", ""]
-            for a in analyses
-        ]
+        named = [(f"Themes: {texts.get(a.question_id, a.question_id)}", a.question_id) for a in analyses]
+        header = [*header, *(name for name, _ in named)]
+        dictionary += [[name, f"theme:{question}", "themes", ""] for name, question in named]
         more.append(
             (
                 "Data dictionary",
@@ -246,9 +244,7 @@ def export_responses(slug: str, fmt: str) -> ResponseReturnValue:
         )
         ids = [row[0] for row in table]
     for row, response_id in zip(table, ids, strict=True):
-        row.extend(
-            "; ".join(names.get(t, "") for t in snap.themes_of(response_id)) for _a, snap, names in saved
-        )
+        row.extend("; ".join(names.get(t, "") for t in snap.themes_of(response_id)) for snap, names in saved)
     audit.record(
         db(),
         "responses.exported",

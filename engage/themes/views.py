@@ -286,7 +286,7 @@ def _theme_page(
         if isinstance(change, StatementsForm)
         else StatementsForm(formdata=None, data={"majority": drafted[0], "minority": drafted[1]})
     )
-    forms = (note_form, move_form, rename_form, describe_form, merge_form, statements_form)
+    page_errors = summary(note_form, move_form, rename_form, describe_form, merge_form, statements_form)
     return render_template(
         "themes/theme.html",
         busy=_busy(analysis),
@@ -323,8 +323,8 @@ def _theme_page(
         merge_form=merge_form,
         statements_form=statements_form,
         ticked=set(move_form.answer.data or []),
-        page_errors=summary(*forms),
-    ), form_status(page_errors=summary(*forms))
+        page_errors=page_errors,
+    ), form_status(page_errors=page_errors)
 
 
 @bp.post("/<slug>/themes/<question_id>/quotes")
