@@ -465,9 +465,9 @@ class ThemeState:
             if op.theme_id != UNASSIGNED:
                 self._theme(op.theme_id)
             row = self._index[op.answer_id]
-            if op.answer_id not in self.placed:
-                # Whether the officer agreed with the engine, for learning (first decision).
-                (self.kept.add if self.assignment[row] == op.theme_id else self.kept.discard)(op.answer_id)
+            if op.answer_id not in self.placed and self.assignment[row] == op.theme_id:
+                # The officer's first decision kept it where the engine had it (for learning).
+                self.kept.add(op.answer_id)
             self.assignment[row] = op.theme_id
             self.placed.add(op.answer_id)
         elif isinstance(op, PinSeedTheme):

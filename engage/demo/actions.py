@@ -132,11 +132,11 @@ def load_demo_publication(session: Session, now: datetime, officer: StaffUser | 
             : theme_queries.review_sample(theme.primary)
         ]:
             themes.review_answer(session, analysis, theme.id, answer, "accept", by=officer, now=now)
-        drafted = analysis.theme(theme.id)
-        if drafted is not None and len(drafted.statements) == 2:
-            themes.set_statements(session, analysis, theme.id, *drafted.statements, by=officer, now=now)
-        shown = analysis.theme(theme.id)
-        for quote in theme_queries.shown_quotes(shown)[:2] if shown is not None else []:
+        reviewed = analysis.theme(theme.id)
+        if reviewed is None:
+            continue
+        themes.set_statements(session, analysis, theme.id, *reviewed.statements, by=officer, now=now)
+        for quote in theme_queries.shown_quotes(reviewed)[:2]:
             themes.review_quote(
                 session, analysis, theme.id, theme_queries.quote_key(quote), True, officer, now
             )
