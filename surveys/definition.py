@@ -214,6 +214,9 @@ class SurveyDefinition:
     resume_days: int = DEFAULT_RESUME_DAYS
     equality_section: bool = False
     kiosk_keeps_unfinished: bool = False
+    # Shown where residents find consultations: who it is for, and the topics to filter by.
+    audience: str = ""
+    topics: tuple[str, ...] = ()
     offers_follow_up: bool = True
     localities: tuple[Locality, ...] = ()
 
@@ -233,6 +236,10 @@ class SurveyDefinition:
             data["what_happens"] = self.what_happens
         if self.duration_minutes is not None:
             data["duration_minutes"] = self.duration_minutes
+        if self.audience:
+            data["audience"] = self.audience
+        if self.topics:
+            data["topics"] = list(self.topics)
         if self.opens_at is not None:
             data["opens_at"] = _format_datetime(self.opens_at)
         if self.closes_at is not None:
@@ -574,6 +581,8 @@ def parse(data: Any) -> SurveyDefinition:
         purpose=data["purpose"],
         what_happens=data.get("what_happens", ""),
         duration_minutes=data.get("duration_minutes"),
+        audience=data.get("audience", ""),
+        topics=tuple(data.get("topics", ())),
         opens_at=_parse_datetime(data.get("opens_at")),
         closes_at=_parse_datetime(data.get("closes_at")),
         resume_days=data.get("resume_days", DEFAULT_RESUME_DAYS),

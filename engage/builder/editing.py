@@ -147,6 +147,8 @@ class Details:
     resume_days: int = DEFAULT_RESUME_DAYS
     equality_section: bool = False
     offers_follow_up: bool = True
+    audience: str = ""
+    topics: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, definition: SurveyDefinition) -> Details:
@@ -159,6 +161,30 @@ def update_details(definition: SurveyDefinition, details: Details) -> SurveyDefi
         if not getattr(details, name):
             raise EditError(f"The survey's {name} cannot be empty")
     return replace(definition, **{f.name: getattr(details, f.name) for f in fields(Details)})
+
+
+MAX_TOPICS = 6
+MAX_TOPIC_LENGTH = 40
+
+
+def topics_from_text(text: str) -> tuple[str, ...]:
+    """Topics typed as "Opening hours, Children and families": tidied, each once.
+
+    Raises :class:`EditError` when there are too many or one is too long.
+    """
+    topics: list[str] = []
+    for raw in text.split(","):
+        topic = " ".join(raw.split())
+        if not topic or topic.casefold() in {t.casefold() for t in topics}:
+            continue
+        if len(topic) > MAX_TOPIC_LENGTH:
+            raise EditError(
+                f"Each topic must be {MAX_TOPIC_LENGTH} characters or fewer ('{topic[:20]}…' is longer)"
+            )
+        topics.append(topic)
+    if len(topics) > MAX_TOPICS:
+        raise EditError(f"Enter {MAX_TOPICS} topics or fewer")
+    return tuple(topics)
 
 
 # --- Localities -----------------------------------------------------------------------
@@ -580,6 +606,8 @@ _FIELD_WORDS = {
     "closes_at": "closing date",
     "opens_at": "opening date",
     "duration_minutes": "time it takes",
+    "audience": "who it is for",
+    "topics": "topics",
     "resume_days": "days to keep unfinished answers",
     "label": "label",
     "exclusive": "'none of these' option",

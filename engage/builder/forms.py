@@ -27,6 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from engage.builder.editing import EditError, topics_from_text
 from engage.platform.forms import Form, OptionalDateField
 from surveys.definition import Condition, Question
 
@@ -183,6 +184,8 @@ class DetailsForm(Form):
     duration_minutes = WholeNumberField(
         "How many minutes it takes (optional)", minimum=1, maximum=120, noun="The time it takes"
     )
+    audience = _optional_text("Who is it for? (optional)", 300, "Who it is for")
+    topics = _optional_text("Topics (optional)", 400, "The topics")
     opens_on = OptionalDateField(
         "Opens on (optional)", noun="The opening date", description="For example, 1 12 2026"
     )
@@ -211,6 +214,12 @@ class DetailsForm(Form):
         ],
     )
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    def validate_topics(self, field: StringField) -> None:
+        try:
+            topics_from_text(field.data or "")
+        except EditError as error:
+            raise ValidationError(str(error)) from error
 
     def validate_closes_on(self, field: OptionalDateField) -> None:
         opens = self.opens_on.data

@@ -2,18 +2,105 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy import select
 
 from engage import __version__
+from engage.actions.models import Publication
+from engage.platform import clock
+from engage.platform.database import db
 from engage.platform.health import database_status, redis_status
+from surveys import listing
 
 bp = Blueprint("public", __name__)
+
+CLOSED_PER_PAGE = 20
+
+
+def _with_results() -> set[int]:
+    """The surveys whose "You said, we did" page is published."""
+    return set(db().scalars(select(Publication.survey_id).where(Publication.published_at.is_not(None))))
 
 
 @bp.get("/")
 def home() -> str:
-    return render_template("public/home.html", title="Home")
+    found = listing.consultations(db(), clock.now())
+    results = _with_results()
+    return render_template(
+        "public/home.html",
+        title="Home",
+        open_now=[c for c in found if c.status == listing.OPEN],
+        forthcoming=[c for c in found if c.status == listing.FORTHCOMING],
+        recent_results=[c for c in found if c.status == listing.CLOSED and c.survey.id in results][:3],
+        results=results,
+    )
+
+
+@bp.get("/consultations")
+def consultations() -> ResponseReturnValue:
+    """Find a consultation: open, then forthcoming, then closed ones with their results;
+    filtered by area and topic and searched by word, all in the query string (no JavaScript)."""
+    found = listing.consultations(db(), clock.now())
+    area = request.args.get("area", "").strip()
+    topic = request.args.get("topic", "").strip()
+    text = " ".join(request.args.get("q", "").split())[:100]
+    area_options = listing.areas(found)
+    topic_options = listing.topics(found)
+    # An area or topic no consultation has (an old link, a typed address) is ignored, not an error.
+    if area not in {code for code, _ in area_options}:
+        area = ""
+    if topic.casefold() not in {t.casefold() for t in topic_options}:
+        topic = ""
+    words = listing.query_words(text)
+    shown = [c for c in found if c.matches(area or None, topic or None, words)]
+    closed = [c for c in shown if c.status == listing.CLOSED]
+    pages = max(1, -(-len(closed) // CLOSED_PER_PAGE))
+    try:
+        page = min(max(int(request.args.get("page", "1")), 1), pages)
+    except ValueError:
+        page = 1
+    return render_template(
+        "public/consultations.html",
+        title="Find a consultation",
+        open_now=[c for c in shown if c.status == listing.OPEN],
+        forthcoming=[c for c in shown if c.status == listing.FORTHCOMING],
+        closed=closed[(page - 1) * CLOSED_PER_PAGE : page * CLOSED_PER_PAGE],
+        closed_total=len(closed),
+        page=page,
+        pages=pages,
+        area=area,
+        topic=topic,
+        text=text,
+        area_options=area_options,
+        topic_options=topic_options,
+        area_name=dict(area_options).get(area, ""),
+        filtered=bool(area or topic or words),
+        results=_with_results(),
+    )
+
+
+@bp.get("/consultations/<slug>")
+def consultation(slug: str) -> ResponseReturnValue:
+    """A consultation's own page, kept after it closes: what was asked, how many took part,
+    and the link to its results."""
+    found = listing.consultation(db(), slug, clock.now())
+    if found is None:
+        abort(404)
+    return render_template(
+        "public/consultation.html",
+        title=found.definition.title,
+        c=found,
+        has_results=found.survey.id in _with_results(),
+    )
+
+
+@bp.get("/surveys")
+@bp.get("/s")
+@bp.get("/s/")
+def find_redirect() -> ResponseReturnValue:
+    """Addresses people guess for the list of surveys."""
+    return redirect(url_for("public.consultations"), 301)
 
 
 @bp.get("/privacy")

@@ -102,6 +102,8 @@ def test_details(client: PageClient, app: Flask, draft: str) -> None:
             "resume_days": "14",
             "equality_section": "yes",
             "follow_up": "no",
+            "audience": "Anyone who uses a library",
+            "topics": " Opening hours,children ,, Opening HOURS, Families ",
         },
     )
     assert page.h1 == "Opening hours 2027"
@@ -118,6 +120,8 @@ def test_details(client: PageClient, app: Flask, draft: str) -> None:
     assert data["closes_at"] == "2027-01-31T23:59:59+00:00"
     assert data["equality_section"] is True
     assert data["follow_up"] is False
+    assert data["audience"] == "Anyone who uses a library"
+    assert data["topics"] == ["Opening hours", "children", "Families"]  # tidied, each once
     assert "Offer to tell residents what happened" in page.text and "Not offered" in page.text
     [event] = audit_rows(app, "survey.details_updated")
     assert event.details["follow_up"] == {"before": None, "after": False}
@@ -125,6 +129,7 @@ def test_details(client: PageClient, app: Flask, draft: str) -> None:
 
     again = client.get(f"/staff/surveys/{draft}/details")
     assert [i["value"] for i in again.soup.select("input[name=opens_on]")] == ["01", "12", "2026"]
+    assert again.soup.select_one("input[name=topics]")["value"] == "Opening hours, children, Families"
     cleared = client.submit(
         again,
         {
@@ -200,6 +205,12 @@ def test_dates_typed_in_summer_mean_that_day_in_london(client: PageClient, app: 
         ({"closes_on": ["1", "2", "2027", "4"]}, []),
         ({"duration_minutes": "9" * 5000}, ["The time it takes must be between 1 and 120"]),
         ({"duration_minutes": "٣"}, []),
+        ({"topics": "a, b, c, d, e, f, g"}, ["Enter 6 topics or fewer"]),
+        (
+            {"topics": "x" * 41},
+            ["Each topic must be 40 characters or fewer ('xxxxxxxxxxxxxxxxxxxx…' is longer)"],
+        ),
+        ({"audience": "y" * 301}, ["Who it is for must be 300 characters or fewer"]),
         (
             {"opens_on": ["2", "1", "2027"], "closes_on": ["1", "1", "2027"]},
             ["The closing date must be the same as or after the opening date"],

@@ -35,6 +35,8 @@ def _everything() -> dict[str, Any]:
     data.update(
         what_happens="We publish what we did.",
         duration_minutes=7,
+        audience="Anyone who uses a library in Anyshire",
+        topics=["Opening hours", "Children and families"],
         opens_at="2027-03-01T09:00:00+00:00",
         closes_at="2027-06-30T23:59:59+01:00",
         resume_days=12,
