@@ -96,7 +96,7 @@ def _titles(page: Any, section: str) -> list[str]:
     if heading is None:
         return []
     listing = heading.find_next_sibling("ul")
-    return [h.get_text(strip=True) for h in listing.select("li.app-consultation > h3")] if listing else []
+    return [h.get_text(strip=True) for h in listing.select("li.engage-consultation > h3")] if listing else []
 
 
 def test_the_home_page_lists_open_consultations_with_a_start_link(client: PageClient, consult: Any) -> None:
@@ -105,7 +105,7 @@ def test_the_home_page_lists_open_consultations_with_a_start_link(client: PageCl
     consult("old", "Heritage review", closed=True, responses=2, results=True)
     page = client.get("/")
     main = _one(page.soup, "main")
-    titles = [h.get_text(strip=True) for h in main.select("li.app-consultation h3")]
+    titles = [h.get_text(strip=True) for h in main.select("li.engage-consultation h3")]
     assert titles == ["Opening hours", "Heritage review"]  # open to have your say; closed with results
     text = main.get_text(" ", strip=True)
     assert "Closes 4 December 2026" in text
