@@ -42,6 +42,12 @@ class Consultation:
         return self.survey.slug
 
     @property
+    def opened_on(self) -> datetime | None:
+        """Its opening date, or else when it was published."""
+        version = self.survey.published
+        return self.definition.opens_at or (version.published_at if version else None)
+
+    @property
     def area_names(self) -> tuple[str, ...]:
         return tuple(loc.name for loc in self.definition.localities)
 

@@ -85,7 +85,8 @@ def test_demo_load_is_idempotent(app: Flask) -> None:
     assert f"password: {password}" in second.output, "the same printed password every run"
     assert (count(app, StaffUser), count(app, AuditEvent)) == (staff, events)
     assert staff == 4
-    assert count(app, Action) == 4 and count(app, ThemeAnalysis) == 1
+    # The open survey's plan (4 actions) and the closed consultation's (3: done, in progress, agreed).
+    assert count(app, Action) == 7 and count(app, ThemeAnalysis) == 2
     assert "Action plan already loaded." in second.output
     # The loop is closed in the demo: reviewed themes on a published "You said, we did".
     assert '"You said, we did" already published.' in second.output
@@ -93,6 +94,12 @@ def test_demo_load_is_idempotent(app: Flask) -> None:
     assert public.status_code == 200
     text = public.get_data(as_text=True)
     assert "Themes not yet reviewed" in text and "<blockquote" in text
+    # A closed consultation with its results, reached from the home page.
+    home = app.test_client().get("/").get_data(as_text=True)
+    assert 'href="/you-said-we-did/archives-and-local-history"' in home
+    closed = app.test_client().get("/you-said-we-did/archives-and-local-history").get_data(as_text=True)
+    assert all(status in closed for status in ("Done", "In progress", "Agreed"))
+    assert '"You said, we did" for archives-and-local-history already published.' in second.output
     # The demo kiosk: one tablet, and each run prints a fresh one-time code that enrols a browser.
     assert count(app, KioskDevice) == 1
     code = second.output.split("one-time code ")[1].split()[0]

@@ -11,6 +11,7 @@ from engage.accounts import services as accounts
 from engage.accounts.models import Role
 from engage.demo.actions import load_demo_actions, load_demo_publication
 from engage.demo.forums import load_demo_forums
+from engage.demo.heritage import load_demo_closed_consultation
 from engage.demo.kiosk import load_demo_kiosk
 from engage.demo.surveys import load_demo_surveys
 from engage.platform import audit, clock
@@ -64,6 +65,7 @@ def load_demo(session: Session, instance_path: str, base_url: str = "http://127.
     officer = accounts.find_by_email(session, DEMO_STAFF[1][0])
     yield from load_demo_actions(session, clock.now(), officer)
     yield from load_demo_publication(session, clock.now(), officer)
+    yield from load_demo_closed_consultation(session, clock.now(), officer)
     yield from load_demo_kiosk(session, clock.now(), base_url)
     yield ""
     yield f"Demo staff sign in: {base_url}/staff/sign-in"

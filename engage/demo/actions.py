@@ -16,7 +16,9 @@ from engage.actions import services as actions
 from engage.actions.models import ActionStatus, Priority
 from engage.themes import queries as theme_queries
 from engage.themes import services as themes
+from engage.themes.models import ThemeAnalysis
 from surveys import services as survey_services
+from surveys.models import Survey
 
 SLUG = "library-co-design"
 Step = tuple[str, str, str, str | None]  # action, timescale, measures, a keyword to find its theme
@@ -114,8 +116,7 @@ INTRO = (
 
 def load_demo_publication(session: Session, now: datetime, officer: StaffUser | None) -> Iterator[str]:
     """Close the loop in the demo: the officer reviews the themes the plan's actions answer
-    (confirms each name, checks a sample of answers, accepts the support and opposition
-    sentences, shows two quotes) and publishes "You said, we did" as an interim update."""
+    and publishes "You said, we did" as an interim update while the survey is open."""
     survey = survey_services.get_survey(session, SLUG)
     analysis = theme_queries.get(session, survey, "one_change") if survey is not None else None
     if survey is None or analysis is None or officer is None:
@@ -123,6 +124,31 @@ def load_demo_publication(session: Session, now: datetime, officer: StaffUser | 
     if actions.publication(session, survey) is not None:
         yield '"You said, we did" already published.'
         return
+    reviewed = review_and_publish(
+        session,
+        survey,
+        analysis,
+        officer,
+        now,
+        INTRO,
+        open_reason="An interim update for the library committee while the survey is open.",
+    )
+    session.commit()
+    yield f'Reviewed {reviewed} themes and published "You said, we did" for the demo survey.'
+
+
+def review_and_publish(
+    session: Session,
+    survey: Survey,
+    analysis: ThemeAnalysis,
+    officer: StaffUser,
+    now: datetime,
+    intro: str,
+    open_reason: str = "",
+) -> int:
+    """As an officer would: review each theme an action answers (confirm its name, check a
+    sample of its answers, accept the support and opposition sentences, show two quotes),
+    then publish "You said, we did". Returns how many themes were reviewed."""
     linked = [
         t for t in analysis.snapshot.themes if action_queries.actions_for_theme(session, analysis, t.id)
     ]
@@ -140,14 +166,5 @@ def load_demo_publication(session: Session, now: datetime, officer: StaffUser | 
             themes.review_quote(
                 session, analysis, theme.id, theme_queries.quote_key(quote), True, officer, now
             )
-    actions.save_publication(
-        session,
-        survey,
-        INTRO,
-        True,
-        now,
-        officer,
-        open_reason="An interim update for the library committee while the survey is open.",
-    )
-    session.commit()
-    yield f'Reviewed {len(linked)} themes and published "You said, we did" for the demo survey.'
+    actions.save_publication(session, survey, intro, True, now, officer, open_reason=open_reason)
+    return len(linked)
