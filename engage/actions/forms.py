@@ -22,7 +22,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 
-from engage.actions.models import STATUSES, TIMESCALES, Priority
+from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
 from engage.actions.queries import ThemeRef
 from engage.actions.services import NewAction
 from engage.platform.forms import Form, choices
@@ -79,6 +79,25 @@ class ActionForm(Form):
             outputs=self.outputs.data or "",
             outcomes=self.outcomes.data or "",
         )
+
+
+class EditActionForm(ActionForm):
+    """The same fields and checks as adding an action, filled in with the action as it is."""
+
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    @staticmethod
+    def data_of(action: Action) -> dict[str, str]:
+        return {
+            "priority": str(action.priority_id),
+            "title": action.title,
+            "description": action.description,
+            "lead_officer": action.lead_officer,
+            "timescale": action.timescale,
+            "due_on": action.due_on or "",
+            "outputs": action.outputs,
+            "outcomes": action.outcomes,
+        }
 
 
 class StatusForm(Form):

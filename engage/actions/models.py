@@ -1,5 +1,5 @@
-"""The action plan (priorities → actions, with a status history), the links from themes to
-actions, and the public "You said, we did" page of each survey."""
+"""The action plan (priorities → actions, with their status changes and edits), the links
+from themes to actions, and the public "You said, we did" page of each survey."""
 
 from __future__ import annotations
 
@@ -42,6 +42,27 @@ TIMESCALES = {
     "date": "By a date",
 }
 
+#: What an officer may edit, in the order the history and the audit log name the changes:
+#: each field and its name in a sentence. The history quotes short fields' values and only
+#: names the long ones (``LONG_TEXT``).
+EDITABLE = {
+    "priority": "priority",
+    "title": "title",
+    "lead_officer": "lead officer",
+    "timescale": "timescale",
+    "description": "description",
+    "outputs": "output measures",
+    "outcomes": "impact outcomes",
+}
+LONG_TEXT = ("description", "outputs", "outcomes")
+
+
+def timescale_label(timescale: str, due_on: str | None) -> str:
+    """How a timescale reads: "Pilot", or "By 2027-03-31" for a date."""
+    if timescale == "date" and due_on:
+        return f"By {due_on}"
+    return TIMESCALES.get(timescale, timescale)
+
 
 class Priority(Base):
     __tablename__ = "action_priority"
@@ -78,6 +99,9 @@ class Action(Base):
     links: Mapped[list[ThemeLink]] = relationship(
         back_populates="action", order_by="ThemeLink.id", cascade="all, delete-orphan"
     )
+    edits: Mapped[list[ActionEdit]] = relationship(
+        back_populates="action", order_by="ActionEdit.id", cascade="all, delete-orphan"
+    )
 
     @property
     def status_label(self) -> str:
@@ -85,9 +109,7 @@ class Action(Base):
 
     @property
     def timescale_label(self) -> str:
-        if self.timescale == "date" and self.due_on:
-            return f"By {self.due_on}"
-        return TIMESCALES.get(self.timescale, self.timescale)
+        return timescale_label(self.timescale, self.due_on)
 
 
 class StatusChange(Base):
@@ -110,6 +132,25 @@ class StatusChange(Base):
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+
+class ActionEdit(Base):
+    """Every edit of an action's wording, priority, timescale or measures: dated, attributed,
+    and what changed, as ``{field: [before, after]}`` (the fields are ``EDITABLE``); the
+    timescale and the priority as they read then ("By 2027-03-31", the priority's title)."""
+
+    __tablename__ = "action_edit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id", ondelete="CASCADE"), index=True)
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    edited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
+    )
+    changes: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+
+    action: Mapped[Action] = relationship(back_populates="edits")
+    edited_by: Mapped[StaffUser | None] = relationship()
 
 
 class ThemeLink(Base):

@@ -7,12 +7,17 @@ the plan.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engage.accounts.models import StaffUser
 from engage.actions.models import (
+    EDITABLE,
+    LONG_TEXT,
     Action,
     ResponseLink,
     ThemeLink,
@@ -96,3 +101,64 @@ def actions_for_response(session: Session, response: Response) -> list[Action]:
 
 def all_actions(session: Session) -> list[Action]:
     return list(session.scalars(select(Action).order_by(Action.priority_id, Action.id)))
+
+
+# --- an action's history ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One thing that happened to an action: when, who, and what they did, as the words
+    after their name ("changed the title from 'A' to 'B'"); a status change's reason."""
+
+    at: datetime
+    by: StaffUser | None
+    did: str
+    reason: str = ""
+
+
+def history(action: Action) -> list[HistoryItem]:
+    """The action's status changes and edits in one list, newest first."""
+    dated: list[tuple[datetime, int, int, HistoryItem]] = []
+    for index, change in enumerate(action.history):
+        did = (
+            f"added the action ({change.status_label})"
+            if index == 0
+            else f"changed the status to '{change.status_label}'"
+        )
+        item = HistoryItem(change.changed_at, change.changed_by, did, change.reason)
+        dated.append((change.changed_at, 0 if index == 0 else 1, change.id, item))
+    for edit in action.edits:
+        item = HistoryItem(edit.edited_at, edit.edited_by, describe_edit(edit.changes))
+        dated.append((edit.edited_at, 1, edit.id, item))
+    return [item for *_, item in sorted(dated, key=lambda row: row[:3], reverse=True)]
+
+
+def describe_edit(changes: Mapping[str, Sequence[str | None]]) -> str:
+    """An edit in plain English: short fields with their values, long text only named.
+
+    ``{"title": ["A", "B"], "description": ["", "…"]}`` reads "changed the title from 'A'
+    to 'B' and added a description".
+    """
+    parts = []
+    for name in [*EDITABLE, *sorted(set(changes) - set(EDITABLE))]:
+        if name not in changes:
+            continue
+        old, new = (str(value or "") for value in changes[name])
+        noun = EDITABLE.get(name, name.replace("_", " "))
+        if name == "priority":
+            parts.append(f"moved it from the priority '{old}' to '{new}'")
+        elif name in LONG_TEXT or name not in EDITABLE:
+            if not old:
+                parts.append(f"added {'a ' if name == 'description' else ''}{noun}")
+            else:
+                parts.append(f"removed the {noun}" if not new else f"changed the {noun}")
+        elif not old:
+            parts.append(f"set the {noun} to '{new}'")
+        elif not new:
+            parts.append(f"removed the {noun} ('{old}')")
+        else:
+            parts.append(f"changed the {noun} from '{old}' to '{new}'")
+    if len(parts) < 2:
+        return "".join(parts) or "made no change"
+    return ", ".join(parts[:-1]) + " and " + parts[-1]

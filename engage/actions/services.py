@@ -18,15 +18,18 @@ from sqlalchemy.orm import Session
 from engage.accounts.models import StaffUser
 from engage.actions import tables
 from engage.actions.models import (
+    EDITABLE,
     STATUSES,
     TIMESCALES,
     Action,
+    ActionEdit,
     ActionStatus,
     Priority,
     Publication,
     ResponseLink,
     StatusChange,
     ThemeLink,
+    timescale_label,
 )
 from engage.actions.queries import (
     ThemeRef,
@@ -123,7 +126,9 @@ class NewAction:
 MULTI_LINE_FIELDS = ("description", "outputs", "outcomes")
 
 
-def add_action(session: Session, data: NewAction, now: datetime, by: StaffUser | None) -> Action:
+def check_action(session: Session, data: NewAction) -> tuple[NewAction, Priority]:
+    """The action as it will be saved (cleaned) and its priority; ``ActionError`` with every
+    problem, by field, when it cannot be. Adding and editing check the same way."""
     data = data.cleaned()
     errors: dict[str, str] = {}
     priority_id = inputs.record_id(data.priority_id)
@@ -151,6 +156,11 @@ def add_action(session: Session, data: NewAction, now: datetime, by: StaffUser |
     if errors:
         raise ActionError(errors)
     assert priority is not None
+    return data, priority
+
+
+def add_action(session: Session, data: NewAction, now: datetime, by: StaffUser | None) -> Action:
+    data, priority = check_action(session, data)
     action = Action(
         priority=priority,
         title=data.title,
@@ -179,6 +189,54 @@ def add_action(session: Session, data: NewAction, now: datetime, by: StaffUser |
         actor=by,
     )
     return action
+
+
+def edit_action(
+    session: Session, action: Action, data: NewAction, now: datetime, by: StaffUser | None
+) -> ActionEdit | None:
+    """Save an officer's edit of an action, checked as a new action is; ``None`` when nothing
+    differs (nothing is saved). The edit records each changed field's before and after."""
+    data, priority = check_action(session, data)
+    due_on = data.due_on if data.timescale == "date" else None
+    before = {
+        "priority": action.priority.title,
+        "title": action.title,
+        "lead_officer": action.lead_officer,
+        "timescale": action.timescale_label,
+        "description": action.description,
+        "outputs": action.outputs,
+        "outcomes": action.outcomes,
+    }
+    after = {
+        "priority": priority.title,
+        "title": data.title,
+        "lead_officer": data.lead_officer,
+        "timescale": timescale_label(data.timescale, due_on),
+        "description": data.description,
+        "outputs": data.outputs,
+        "outcomes": data.outcomes,
+    }
+    # Priorities' titles are unique, so a move always shows as a changed title.
+    changes = {name: [before[name], after[name]] for name in EDITABLE if before[name] != after[name]}
+    if not changes:
+        return None
+    action.priority = priority
+    action.title, action.lead_officer = data.title, data.lead_officer
+    action.description, action.outputs, action.outcomes = data.description, data.outputs, data.outcomes
+    action.timescale, action.due_on, action.updated_at = data.timescale, due_on, now
+    edit = ActionEdit(edited_at=now, edited_by=by, changes=changes)
+    action.edits.append(edit)
+    session.flush()
+    audit.record(
+        session,
+        "action_plan.action_edited",
+        object_type="action",
+        object_id=action.id,
+        summary=f"Edited action '{action.title}': " + ", ".join(EDITABLE[name] for name in changes),
+        details=changes,
+        actor=by,
+    )
+    return edit
 
 
 def change_status(

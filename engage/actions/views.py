@@ -13,6 +13,7 @@ from engage.accounts.models import Role
 from engage.actions import public, queries, services
 from engage.actions.forms import (
     ActionForm,
+    EditActionForm,
     ImportForm,
     LinkResponseForm,
     LinkThemeForm,
@@ -26,7 +27,7 @@ from engage.followups import queries as follow_up_queries
 from engage.platform import clock, events
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
-from engage.platform.forms import form_status, refuse, starting_from, summary
+from engage.platform.forms import add_problems, form_status, refuse, starting_from, summary
 from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from surveys import services as survey_services
 
@@ -93,6 +94,37 @@ def _action(action_id: int) -> Action:
     return action
 
 
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def edit_action(action_id: int) -> ResponseReturnValue:
+    """Change an action's priority, wording, timescale or measures; each edit is kept."""
+    action = _action(action_id)
+    form = EditActionForm(priorities=_priorities(), **starting_from(EditActionForm.data_of(action)))
+    back = url_for("staff.actions.detail", action_id=action.id)
+    if form.is_submitted() and not form.validate():
+        # Every problem at once: the service's too, beside the fields the form passed.
+        try:
+            services.check_action(db(), form.new_action())
+        except services.ActionError as error:
+            add_problems(form, error.errors)
+    elif form.is_submitted():
+        try:
+            edit = services.edit_action(db(), action, form.new_action(), clock.now(), current_staff())
+        except services.ActionError as error:
+            db().rollback()
+            refuse(form, error)
+        else:
+            if edit is None:
+                flash("You did not change anything, so nothing was saved", "info")
+                return redirect(back)
+            db().commit()
+            flash("Saved your changes to the action", "success")
+            return redirect(back)
+    return render_template(
+        "actions/action_edit.html", title=f"Edit: {action.title}", action=action, form=form
+    ), form_status(form)
+
+
 def _unlinked_themes(action: Action) -> list[ThemeRef]:
     """Themes an officer may still link to the action."""
     taken = {(item.analysis_id, item.theme_id) for item in action.links}
@@ -124,6 +156,7 @@ def _detail(
     return render_template(
         "actions/detail.html",
         title=action.title,
+        history=queries.history(action),
         direct=services.responses_for_action(db(), action),
         action=action,
         residents=residents,

@@ -68,9 +68,11 @@ def test_status_changes_are_dated_attributed_and_need_a_reason_to_drop(
     assert hidden.error_summary() == ["The reason must not contain hidden control characters"]
     page = officer.submit(page, {"status": "in_progress"}, selector="form[action$='/status']")
     assert "The action is now 'In progress'" in page.text
-    rows = [r.get_text(" ", strip=True) for r in page.soup.select("table")[-1].select("tbody tr")]
-    assert rows[0].startswith(tuple("0123456789MTWFS")) and rows[0].endswith("In progress Sam Test")
-    assert "Proposed" in rows[1]
+    rows = [" ".join(item.get_text().split()) for item in page.soup.select("#history li")]
+    assert rows[0].startswith(tuple("0123456789")) and rows[0].endswith(
+        ", Sam Test changed the status to 'In progress'"
+    )
+    assert rows[1].endswith("Sam Test added the action (Proposed)")
     with app.app_context():
         assert db().scalar(
             select(AuditEvent.summary).where(AuditEvent.action == "action_plan.status_changed")

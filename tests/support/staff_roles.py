@@ -48,6 +48,8 @@ LEAST_ROLE: dict[str, Role] = {
     "GET staff.responses.poster_file": Role.BRANCH_STAFF,
     "GET staff.responses.posters": Role.BRANCH_STAFF,
     # Changing surveys, themes, the action plan and forums; personal data in forums and the outbox.
+    "GET staff.actions.edit_action": Role.OFFICER,
+    "POST staff.actions.edit_action": Role.OFFICER,
     "GET staff.actions.edit_publication": Role.OFFICER,
     "POST staff.actions.edit_publication": Role.OFFICER,
     "GET staff.actions.preview_publication": Role.OFFICER,
