@@ -94,7 +94,7 @@ def generated() -> str:
             name = (
                 "the staff area's own pages import no feature's pages or services (staff.area composes them)"
             )
-            sources = ["engage.staff.views", "engage.staff.surveys"]
+            sources = ["engage.staff.views", "engage.staff.surveys", "engage.staff.dashboard"]
         else:
             name = f"{feature} does not import another feature's pages or services ({FEATURE_REASON})"
             sources = [f"engage.{feature}"]

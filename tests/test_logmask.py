@@ -148,7 +148,7 @@ def test_the_dashboard_shows_officers_only_events_about_their_work(
     )
     me = make_staff(role)
     dashboard = sign_in(client, me.email)
-    activity = dashboard.soup.select_one("main ul.govuk-list:has(span.engage-nowrap)")
+    activity = dashboard.soup.select_one("#recent-activity")
     assert activity is not None
     shown = activity.get_text(" ", strip=True)
     assert "Opening hours" in shown or "survey" in shown.lower()

@@ -36,6 +36,25 @@ def officer_work() -> ColumnElement[bool]:
     )
 
 
+#: Plain words for events recorded without a summary; the audit log itself keeps the codes.
+PLAIN_WORDS = {
+    "staff.signed_in": "Signed in",
+    "staff.signed_out": "Signed out",
+    "staff.sign_in_failed": "A sign-in failed",
+}
+
+
+def describe(event: AuditEvent) -> str:
+    """What happened, in words for a dashboard: the event's summary, or else plain words
+    for its code ("staff.signed_in" becomes "Signed in"), never the code itself."""
+    if event.summary:
+        return event.summary
+    if event.action in PLAIN_WORDS:
+        return PLAIN_WORDS[event.action]
+    words = event.action.rsplit(".", 1)[-1].replace("_", " ").strip() or "Made a change"
+    return words[:1].upper() + words[1:]
+
+
 def client_address() -> str | None:
     return request.remote_addr if has_request_context() else None
 

@@ -11,10 +11,11 @@ from sqlalchemy import func, select, true
 
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role, StaffUser
-from engage.platform import audit, logmask
+from engage.platform import audit, clock, logmask
 from engage.platform.database import db
 from engage.platform.health import database_status, redis_status
 from engage.platform.models import AuditEvent, OutboundEmail
+from engage.staff import dashboard as dashboard_data
 from surveys import text
 
 bp = Blueprint("home", __name__)
@@ -35,24 +36,35 @@ def _names(events: list[AuditEvent]) -> dict[int, str]:
 @bp.get("/")
 @role_required(Role.VIEWER)
 def dashboard() -> str:
+    """The officer's dashboard: their surveys first, today's and all responses, and what
+    is waiting for someone (see :mod:`engage.staff.dashboard`)."""
     session = db()
+    user = current_staff()
     recent = []
-    if current_staff().has_role(Role.OFFICER):
-        visible = true() if current_staff().has_role(Role.ADMIN) else audit.officer_work()
+    if user.has_role(Role.OFFICER):
+        visible = true() if user.has_role(Role.ADMIN) else audit.officer_work()
         recent = list(
             session.scalars(select(AuditEvent).where(visible).order_by(AuditEvent.id.desc()).limit(10))
         )
-    active_staff = session.scalar(
-        select(func.count()).select_from(StaffUser).where(StaffUser.is_active_account.is_(True))
+    is_admin = user.has_role(Role.ADMIN)
+    active_staff = (
+        session.scalar(
+            select(func.count()).select_from(StaffUser).where(StaffUser.is_active_account.is_(True))
+        )
+        if is_admin
+        else None
     )
     return render_template(
         "staff/dashboard.html",
         names=_names(recent),
         title="Dashboard",
+        board=dashboard_data.build(session, user.id, clock.now()),
+        today=clock.today(),
         recent=recent,
+        describe=audit.describe,
         active_staff=active_staff,
-        database=database_status() if current_staff().has_role(Role.ADMIN) else None,
-        redis=redis_status() if current_staff().has_role(Role.ADMIN) else None,
+        database=database_status() if is_admin else None,
+        redis=redis_status() if is_admin else None,
     )
 
 
