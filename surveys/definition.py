@@ -208,6 +208,8 @@ class SurveyDefinition:
     purpose: str
     pages: tuple[Page, ...]
     what_happens: str = ""
+    # "Your privacy": what the council keeps from this survey and why, on the start page.
+    privacy: str = ""
     duration_minutes: int | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
@@ -234,6 +236,8 @@ class SurveyDefinition:
         }
         if self.what_happens:
             data["what_happens"] = self.what_happens
+        if self.privacy:
+            data["privacy"] = self.privacy
         if self.duration_minutes is not None:
             data["duration_minutes"] = self.duration_minutes
         if self.audience:
@@ -491,7 +495,7 @@ def _allowed_values(question: dict[str, Any]) -> set[str] | None:
 
 # The only strings in a definition that may run over several lines; every other one (titles,
 # question text, hints, labels, ids, codes) is one line (surveys.text).
-MULTI_LINE_KEYS = frozenset({"purpose", "what_happens", "intro"})
+MULTI_LINE_KEYS = frozenset({"purpose", "what_happens", "privacy", "intro"})
 
 
 def _text_problems(value: Any, path: str = "$", key: str = "") -> list[Problem]:
@@ -580,6 +584,7 @@ def parse(data: Any) -> SurveyDefinition:
         title=data["title"],
         purpose=data["purpose"],
         what_happens=data.get("what_happens", ""),
+        privacy=data.get("privacy", ""),
         duration_minutes=data.get("duration_minutes"),
         audience=data.get("audience", ""),
         topics=tuple(data.get("topics", ())),

@@ -51,7 +51,8 @@ def _submitted(session: Session, survey: Survey) -> Iterator[tuple[Response, Sub
         .where(Response.survey_id == survey.id)
         .order_by(Submission.submitted_at, Response.id)
     )
-    yield from session.execute(query).tuples()
+    for response, submission in session.execute(query):
+        yield response, submission
 
 
 def response_rows(session: Session, survey: Survey) -> tuple[list[str], list[dict[str, Any]]]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from surveys.definition import Page, Question, SurveyDefinition
-from surveys.question_types import TYPES, FormData, PageResult, answered
+from surveys.question_types import TYPES, FormData, PageResult, answer_text, answered
 
 CHANNELS = ("online", "kiosk", "paper", "event")
 
@@ -96,6 +96,49 @@ def prune(definition: SurveyDefinition, answers: dict[str, Any], channel: str = 
         for question in visible_questions(page, answers, channel):
             keep.add(question.id)
     return {key: value for key, value in answers.items() if key.split(".", 1)[0] in keep}
+
+
+def merge_page(
+    definition: SurveyDefinition,
+    answers: dict[str, Any],
+    page: Page,
+    given: dict[str, Any],
+    channel: str = "online",
+) -> dict[str, Any]:
+    """``answers`` with ``page``'s answers replaced by ``given``, less what routing now skips."""
+    ids = {question.id for question in page.questions}
+    merged = {key: value for key, value in answers.items() if key.split(".", 1)[0] not in ids}
+    merged.update(given)
+    return prune(definition, merged, channel)
+
+
+def check_sections(
+    definition: SurveyDefinition, answers: dict[str, Any], channel: str = "online"
+) -> list[dict[str, Any]]:
+    """Check your answers: each page the resident saw, with each question and its answer in words."""
+    return [
+        {
+            "page": page,
+            "rows": [
+                {"question": q, "answer": answer_text(q, answers, definition)}
+                for q in visible_questions(page, answers, channel)
+            ],
+        }
+        for page in visible_pages(definition, answers, channel)
+    ]
+
+
+def form_values(definition: SurveyDefinition, answers: dict[str, Any]) -> dict[str, Any]:
+    """Saved answers in the shape the page's form fields want (a date as day, month, year)."""
+    values: dict[str, Any] = {}
+    for key, value in answers.items():
+        question = definition.question(key)
+        if question is not None and question.type == "date" and isinstance(value, str) and len(value) == 10:
+            year, month, day = value.split("-")
+            values[key] = {"day": str(int(day)), "month": str(int(month)), "year": year}
+        else:
+            values[key] = value
+    return values
 
 
 def read_page(

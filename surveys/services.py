@@ -251,12 +251,7 @@ def save_page(
     page = definition.page(page_id)
     if page is None or response.status != ResponseStatus.IN_PROGRESS:
         raise SurveyError("that page cannot be saved")
-    merged = dict(response.answers)
-    for question in page.questions:
-        for key in [k for k in merged if k == question.id or k.startswith(f"{question.id}.")]:
-            del merged[key]
-    merged.update(answers)
-    response.answers = runner.prune(definition, merged, response.channel)
+    response.answers = runner.merge_page(definition, response.answers, page, answers, response.channel)
     done = [p for p in response.pages_done if p != page_id]
     response.pages_done = [*done, page_id]
     response.updated_at = now

@@ -141,6 +141,7 @@ class Details:
     title: str
     purpose: str
     what_happens: str = ""
+    privacy: str = ""
     duration_minutes: int | None = None
     opens_at: datetime | None = None
     closes_at: datetime | None = None
@@ -603,6 +604,7 @@ _FIELD_WORDS = {
     "name": "name",
     "purpose": "purpose",
     "what_happens": "what happens to the answers",
+    "privacy": "your privacy",
     "closes_at": "closing date",
     "opens_at": "opening date",
     "duration_minutes": "time it takes",

@@ -181,6 +181,7 @@ class DetailsForm(Form):
     what_happens = _optional_text(
         "What happens to the answers (optional)", 2000, "What happens to the answers", area=True
     )
+    privacy = _optional_text("Your privacy (optional)", 2000, "Your privacy", area=True)
     duration_minutes = WholeNumberField(
         "How many minutes it takes (optional)", minimum=1, maximum=120, noun="The time it takes"
     )
@@ -487,6 +488,18 @@ class QuestionForm(RoutingMixin, Form):
     def validate_latest(self, field: OptionalDateField) -> None:
         if field.data and self.earliest.data and field.data < self.earliest.data:
             raise ValidationError("The latest date must be the same as or after the earliest date")
+
+
+class PublishForm(Form):
+    reason = TextAreaField(
+        "Why are you publishing before every check is done?",
+        widget=GovTextArea(),
+        filters=[_strip],
+        description="Kept in the audit log with the publication, for example: "
+        "the closing date will be set when the committee agrees it.",
+        validators=[Length(max=1000, message="The reason must be 1,000 characters or fewer")],
+    )
+    submit = SubmitField("Publish", widget=GovSubmitInput())
 
 
 class ConfirmForm(Form):

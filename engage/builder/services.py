@@ -111,8 +111,17 @@ def save_draft(
     return Saved(version, before if before.status != VersionStatus.DRAFT else None)
 
 
-def publish(session: Session, survey: Survey, *, by: StaffUser, now: datetime) -> SurveyVersion | None:
-    """Publish the draft; ``None`` when there is none (the latest version is published)."""
+def publish(
+    session: Session,
+    survey: Survey,
+    *,
+    by: StaffUser,
+    now: datetime,
+    unmet: list[str] | None = None,
+    reason: str = "",
+) -> SurveyVersion | None:
+    """Publish the draft; ``None`` when there is none (the latest version is published).
+    ``unmet`` names the publishing checks not met, and ``reason`` why it was published anyway."""
     draft = survey.draft
     if draft is None:
         return None
@@ -124,8 +133,9 @@ def publish(session: Session, survey: Survey, *, by: StaffUser, now: datetime) -
         session,
         survey,
         "survey.published",
-        f"Published version {version.number} of {survey.slug}",
-        {"version": version.number},
+        f"Published version {version.number} of {survey.slug}"
+        + (f" without: {', '.join(unmet)} ({reason})" if unmet else ""),
+        {"version": version.number, **({"unmet": unmet, "reason": reason} if unmet else {})},
         by,
     )
     return version

@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
-from engage.builder import editing
+from engage.builder import checklist, editing
 from engage.builder import services as builder
 from engage.builder.forms import (
     ConfirmForm,
@@ -41,6 +41,7 @@ from engage.builder.forms import (
     LocalitiesForm,
     NewSurveyForm,
     PageForm,
+    PublishForm,
     QuestionForm,
     check_slug,
 )
@@ -299,6 +300,7 @@ _DETAIL_KEYS = (
     "title",
     "purpose",
     "what_happens",
+    "privacy",
     "duration_minutes",
     "audience",
     "topics",
@@ -330,6 +332,7 @@ def details(slug: str) -> ResponseReturnValue:
                 "title": definition.title,
                 "purpose": definition.purpose,
                 "what_happens": definition.what_happens,
+                "privacy": definition.privacy,
                 "duration_minutes": str(definition.duration_minutes or ""),
                 "audience": definition.audience,
                 "topics": ", ".join(definition.topics),
@@ -354,6 +357,7 @@ def details(slug: str) -> ResponseReturnValue:
                     title=form.title.data or "",
                     purpose=form.purpose.data or "",
                     what_happens=form.what_happens.data or "",
+                    privacy=form.privacy.data or "",
                     duration_minutes=form.duration_minutes.number,
                     audience=form.audience.data or "",
                     topics=editing.topics_from_text(form.topics.data or ""),
@@ -1042,22 +1046,48 @@ def preview(slug: str, page_id: str) -> ResponseReturnValue:
     )
 
 
-@bp.post("/<slug>/publish")
+@bp.route("/<slug>/publish", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def publish(slug: str) -> ResponseReturnValue:
+    """The publishing checklist; publishing is refused until every check is met or the
+    officer says why they are publishing without it."""
     survey = _survey(slug)
-    try:
-        version = builder.publish(db(), survey, by=current_staff(), now=clock.now())
-    except builder.DraftError as refused:
-        db().rollback()
-        return _render_overview(survey, refused.problems)
-    if version is None:
+    draft = survey.draft
+    if draft is None:
         flash("There is no draft to publish: the latest version is already published.", "info")
         return redirect(_overview_url(survey))
-    db().commit()
-    link = external_url("residents.start", slug=survey.slug)
-    _saved(f"Version {version.number} of '{survey.title}' is published. Its link is {link}")
-    return redirect(_overview_url(survey))
+    definition = parse(draft.definition)
+    found = checklist.checks(definition, checklist.tried(db(), survey, draft.definition))
+    unmet = [check.key for check in found if not check.met]
+    form = PublishForm()
+    if form.validate_on_submit():
+        reason = form.reason.data or ""
+        if unmet and not reason:
+            form.reason.errors = [
+                "Say why you are publishing before every check is done, or go back and finish them"
+            ]
+        else:
+            try:
+                version = builder.publish(
+                    db(), survey, by=current_staff(), now=clock.now(), unmet=unmet, reason=reason
+                )
+            except builder.DraftError as refused:
+                db().rollback()
+                return _render_overview(survey, refused.problems)
+            db().commit()
+            assert version is not None
+            link = external_url("residents.start", slug=survey.slug)
+            _saved(f"Version {version.number} of '{survey.title}' is published. Its link is {link}")
+            return redirect(_overview_url(survey))
+    return render_template(
+        "builder/publish.html",
+        title="Before you publish",
+        survey=survey,
+        version=draft,
+        checks=found,
+        unmet=unmet,
+        form=form,
+    ), form_status(form)
 
 
 @bp.post("/<slug>/close")

@@ -38,7 +38,7 @@ from engage.platform.ratelimit import Limit, Verdict
 from engage.platform.security import mark_private
 from engage.residents.forms import AskForm, ResumeCodeForm, ResumeEmailForm
 from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY, field_anchor
-from surveys import question_types, runner, services
+from surveys import runner, services
 from surveys.definition import Page, SurveyDefinition
 from surveys.models import Response, ResponseStatus, Survey, SurveyVersion
 
@@ -285,17 +285,7 @@ def _has_raw_value(raw: dict[str, Any], key: str) -> bool:
 
 
 def _stored_values(response: Response) -> dict[str, Any]:
-    """Saved answers in the shape the form fields want."""
-    values: dict[str, Any] = {}
-    definition = services.definition_of(response.version)
-    for key, value in response.answers.items():
-        question = definition.question(key)
-        if question is not None and question.type == "date" and isinstance(value, str) and len(value) == 10:
-            year, month, day = value.split("-")
-            values[key] = {"day": str(int(day)), "month": str(int(month)), "year": year}
-        else:
-            values[key] = value
-    return values
+    return runner.form_values(services.definition_of(response.version), response.answers)
 
 
 @bp.get("/<slug>/check")
@@ -304,25 +294,12 @@ def check(slug: str) -> ResponseReturnValue:
     journey = _journey(slug)
     response = journey.response
     assert response is not None
-    pages = runner.visible_pages(journey.definition, response.answers, response.channel)
     missing = runner.first_unanswered_page(
         journey.definition, response.answers, response.pages_done, response.channel
     )
     if missing is not None:
         return redirect(url_for("residents.page", slug=slug, page_id=missing.id))
-    sections = [
-        {
-            "page": p,
-            "rows": [
-                {
-                    "question": q,
-                    "answer": question_types.answer_text(q, response.answers, journey.definition),
-                }
-                for q in runner.visible_questions(p, response.answers, response.channel)
-            ],
-        }
-        for p in pages
-    ]
+    sections = runner.check_sections(journey.definition, response.answers, response.channel)
     return render_template(
         "residents/check.html",
         title="Check your answers",

@@ -266,15 +266,11 @@ def response_detail(slug: str, public_id: str) -> ResponseReturnValue:
     survey = _survey(slug)
     response = submitted_response_or_404(survey, public_id)
     definition = services.definition_of(response.version)
-    sections: list[dict[str, Any]] = []
-    for page in runner.visible_pages(definition, response.answers, response.channel):
-        if page.is_equality:
-            continue
-        rows = [
-            {"question": q, "answer": question_types.answer_text(q, response.answers, definition)}
-            for q in runner.visible_questions(page, response.answers, response.channel)
-        ]
-        sections.append({"page": page, "rows": rows})
+    sections = [
+        section
+        for section in runner.check_sections(definition, response.answers, response.channel)
+        if not section["page"].is_equality
+    ]
     entered_by = db().get(StaffUser, response.entered_by_id) if response.entered_by_id else None
     return render_template(
         "responses/detail.html",

@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
     from engage.accounts.admin import bp as staff_accounts
     from engage.accounts.views import bp as auth
     from engage.actions.views import bp as actions
+    from engage.builder.trial import bp as trial
     from engage.builder.views import bp as builder
     from engage.forums.officers import bp as forums
     from engage.kiosk.views import admin as kiosks
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
             home,
             staff_accounts,
             builder,
+            trial,
             responses,
             themes,
             reports,

@@ -18,9 +18,9 @@ from engage.platform import clock
 from engage.platform.database import db
 from surveys import services
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
-from tests.browser.test_survey_journey import CHECK, answer_page
 from tests.conftest import PASSWORD
 from tests.residents.conftest import SURVEY
+from tests.support.journey import CHECK, answer_page
 
 pytestmark = pytest.mark.browser
 

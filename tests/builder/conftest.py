@@ -17,6 +17,8 @@ from surveys import services
 from surveys.models import Survey, SurveyVersion
 from tests.support.pages import Page, PageClient
 
+FIRST_QUESTION = "what_would_you_like_to_tell_us"
+
 
 @pytest.fixture(autouse=True)
 def builder_registered(app: Flask) -> Flask:
@@ -51,6 +53,13 @@ def draft(client: PageClient, officer: StaffUser) -> str:
     return "opening-hours"
 
 
+def publish(client: PageClient, slug: str, reason: str = "Testing the builder") -> Page:
+    """Publish through the checklist, saying why when a check is not done; the survey's page."""
+    checklist = client.get(f"/staff/surveys/{slug}/publish")
+    data = {"reason": reason} if checklist.soup.select_one("textarea[name=reason]") else {}
+    return client.submit(checklist, data)
+
+
 def latest(app: Flask, slug: str) -> SurveyVersion:
     with app.app_context():
         survey = services.get_survey(db(), slug)
@@ -81,3 +90,29 @@ def audit_rows(app: Flask, action: str) -> list[AuditEvent]:
         rows = list(db().scalars(select(AuditEvent).where(AuditEvent.action == action)))
         db().expunge_all()
         return rows
+
+
+def question_form(client: PageClient, slug: str, page_id: str, kind: str) -> Page:
+    chooser = client.get(f"/staff/surveys/{slug}/pages/{page_id}/questions/new")
+    assert chooser.h1 == "What type of question is it?"
+    assert chooser.form()["method"] == "get"
+    assert chooser.soup.select_one(f"input[name=type][value={kind}]")
+    return client.get(f"/staff/surveys/{slug}/pages/{page_id}/questions/new?type={kind}")
+
+
+def add_question(
+    client: PageClient, slug: str, page_id: str, kind: str, data: dict[str, Any], expected_status: int = 200
+) -> Page:
+    return client.submit(question_form(client, slug, page_id, kind), data, expected_status=expected_status)
+
+
+def survey_with_choice(client: PageClient, draft: str) -> None:
+    client.submit(
+        client.get(f"/staff/surveys/{draft}/localities"), {"localities": "North: Central\nSouth: Mill"}
+    )
+    client.submit(
+        client.get(f"/staff/surveys/{draft}/questions/{FIRST_QUESTION}?type=single_choice"),
+        {"text": "How often do you visit?", "options": "Every week\nEvery month\nNever"},
+    )
+    add_question(client, draft, "your_views", "number", {"text": "How many books?"})
+    add_question(client, draft, "your_views", "locality", {"text": "Where do you live?"})

@@ -7,10 +7,18 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.builder.conftest import audit_actions, audit_rows, definition, versions
+from tests.builder.conftest import (
+    FIRST_QUESTION,
+    add_question,
+    audit_actions,
+    audit_rows,
+    definition,
+    publish,
+    question_form,
+    survey_with_choice,
+    versions,
+)
 from tests.support.pages import Page, PageClient
-
-FIRST_QUESTION = "what_would_you_like_to_tell_us"
 
 
 def add_page(client: PageClient, slug: str, data: dict[str, Any], expected_status: int = 200) -> Page:
@@ -18,20 +26,6 @@ def add_page(client: PageClient, slug: str, data: dict[str, Any], expected_statu
     form = client.get(overview.soup.select_one(f"a[href='/staff/surveys/{slug}/pages/new']")["href"])
     assert form.page_title == "Add a page"
     return client.submit(form, data, expected_status=expected_status)
-
-
-def question_form(client: PageClient, slug: str, page_id: str, kind: str) -> Page:
-    chooser = client.get(f"/staff/surveys/{slug}/pages/{page_id}/questions/new")
-    assert chooser.h1 == "What type of question is it?"
-    assert chooser.form()["method"] == "get"
-    assert chooser.soup.select_one(f"input[name=type][value={kind}]")
-    return client.get(f"/staff/surveys/{slug}/pages/{page_id}/questions/new?type={kind}")
-
-
-def add_question(
-    client: PageClient, slug: str, page_id: str, kind: str, data: dict[str, Any], expected_status: int = 200
-) -> Page:
-    return client.submit(question_form(client, slug, page_id, kind), data, expected_status=expected_status)
 
 
 def questions(app: Flask, slug: str, page: int = 0) -> list[dict[str, Any]]:
@@ -478,20 +472,8 @@ def test_page_validation(client: PageClient, app: Flask, draft: str) -> None:
     client.get(f"/staff/surveys/{draft}/questions/nope", expected_status=404)
 
 
-def _survey_with_choice(client: PageClient, draft: str) -> None:
-    client.submit(
-        client.get(f"/staff/surveys/{draft}/localities"), {"localities": "North: Central\nSouth: Mill"}
-    )
-    client.submit(
-        client.get(f"/staff/surveys/{draft}/questions/{FIRST_QUESTION}?type=single_choice"),
-        {"text": "How often do you visit?", "options": "Every week\nEvery month\nNever"},
-    )
-    add_question(client, draft, "your_views", "number", {"text": "How many books?"})
-    add_question(client, draft, "your_views", "locality", {"text": "Where do you live?"})
-
-
 def test_page_routing_in_two_steps_without_javascript(client: PageClient, app: Flask, draft: str) -> None:
-    _survey_with_choice(client, draft)
+    survey_with_choice(client, draft)
     form = client.get(f"/staff/surveys/{draft}/pages/new")
     assert [o.get_text() for o in form.soup.select("select[name=route_question] option")] == [
         "Choose a question",
@@ -557,7 +539,7 @@ def test_page_routing_in_two_steps_without_javascript(client: PageClient, app: F
 
 
 def test_question_routing(client: PageClient, app: Flask, draft: str) -> None:
-    _survey_with_choice(client, draft)
+    survey_with_choice(client, draft)
     add_page(client, draft, {"title": "More"})
     form = question_form(client, draft, "more", "short_text")
     step2 = client.submit(
@@ -580,7 +562,7 @@ def test_question_routing(client: PageClient, app: Flask, draft: str) -> None:
 
 
 def test_routing_errors(client: PageClient, app: Flask, draft: str) -> None:
-    _survey_with_choice(client, draft)
+    survey_with_choice(client, draft)
     form = client.get(f"/staff/surveys/{draft}/pages/new")
     page = client.submit(form, {"title": "X", "route": "only_if"}, expected_status=400)
     assert page.error_summary() == ["Select the earlier question that decides who sees this"]
@@ -593,7 +575,7 @@ def test_routing_errors(client: PageClient, app: Flask, draft: str) -> None:
 
 
 def test_changed_options_that_break_routing_are_explained(client: PageClient, app: Flask, draft: str) -> None:
-    _survey_with_choice(client, draft)
+    survey_with_choice(client, draft)
     step2 = client.submit(
         client.get(f"/staff/surveys/{draft}/pages/new"),
         {"title": "Why not", "route": "only_if", "route_question": FIRST_QUESTION, "action": "pick"},
@@ -619,7 +601,7 @@ def test_deleting_a_page_that_routing_depends_on_is_refused(
 ) -> None:
     # The page was taken out of the survey before the check failed, so the refusal page
     # looked for it and raised KeyError: a 500.
-    _survey_with_choice(client, draft)
+    survey_with_choice(client, draft)
     step2 = client.submit(
         client.get(f"/staff/surveys/{draft}/pages/new"),
         {"title": "Why not", "route": "only_if", "route_question": FIRST_QUESTION, "action": "pick"},
@@ -636,7 +618,7 @@ def test_deleting_a_page_that_routing_depends_on_is_refused(
 def test_moving_a_page_above_its_routing_question_is_refused(
     client: PageClient, app: Flask, draft: str
 ) -> None:
-    _survey_with_choice(client, draft)
+    survey_with_choice(client, draft)
     step2 = client.submit(
         client.get(f"/staff/surveys/{draft}/pages/new"),
         {"title": "Why not", "route": "only_if", "route_question": FIRST_QUESTION, "action": "pick"},
@@ -650,15 +632,15 @@ def test_moving_a_page_above_its_routing_question_is_refused(
 
 
 def test_built_survey_publishes_and_residents_can_answer(client: PageClient, app: Flask, draft: str) -> None:
-    _survey_with_choice(client, draft)
+    survey_with_choice(client, draft)
     step2 = client.submit(
         client.get(f"/staff/surveys/{draft}/pages/new"),
         {"title": "Why not", "route": "only_if", "route_question": FIRST_QUESTION, "action": "pick"},
     )
     client.submit(step2, {"route_answers": "never"})
     add_question(client, draft, "why_not", "long_text", {"text": "What stops you?"})
-    overview = client.get(f"/staff/surveys/{draft}")
-    client.submit(overview, selector=f"form[action='/staff/surveys/{draft}/publish']")
+    client.get(f"/staff/surveys/{draft}")
+    publish(client, draft)
     assert [(n, s) for n, s, _ in versions(app, draft)] == [(1, "published")]
 
     resident = PageClient(app.test_client())

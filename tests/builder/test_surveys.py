@@ -9,7 +9,15 @@ import pytest
 from flask import Flask
 
 from engage.accounts.models import Role, StaffUser
-from tests.builder.conftest import audit_actions, audit_rows, create_survey, definition, latest, versions
+from tests.builder.conftest import (
+    audit_actions,
+    audit_rows,
+    create_survey,
+    definition,
+    latest,
+    publish,
+    versions,
+)
 from tests.conftest import FrozenClock
 from tests.support.pages import PageClient
 
@@ -257,17 +265,16 @@ def test_localities_form(client: PageClient, app: Flask, draft: str) -> None:
 def test_publish_then_edit_makes_a_new_draft(
     client: PageClient, app: Flask, draft: str, frozen_clock: FrozenClock
 ) -> None:
-    overview = client.get(f"/staff/surveys/{draft}")
-    published = client.submit(overview, selector=f"form[action='/staff/surveys/{draft}/publish']")
+    published = publish(client, draft)
     assert (
         f"Version 1 of 'Library opening hours' is published. Its link is http://127.0.0.1:5000/s/{draft}"
         in published.text
     )
     assert "Open" in published.text and "Version 1 (published)" in published.text
-    assert not published.soup.select(f"form[action='/staff/surveys/{draft}/publish']")
+    assert not published.soup.select(f"a[href='/staff/surveys/{draft}/publish']")
     client.get(f"/s/{draft}")  # residents can see it
     [event] = audit_rows(app, "survey.published")
-    assert event.details == {"version": 1}
+    assert event.details["version"] == 1
     v1 = definition(app, draft)
 
     details = client.get(f"/staff/surveys/{draft}/details")
@@ -283,9 +290,7 @@ def test_publish_then_edit_makes_a_new_draft(
     start = client.get(f"/s/{draft}")
     assert start.h1 == "Library opening hours", "residents still see version 1"
 
-    republished = client.submit(
-        client.get(f"/staff/surveys/{draft}"), selector=f"form[action='/staff/surveys/{draft}/publish']"
-    )
+    republished = publish(client, draft)
     assert "Version 2 of 'Changed title' is published" in republished.text
     assert [(n, s) for n, s, _ in versions(app, draft)] == [(1, "superseded"), (2, "published")]
 
@@ -293,7 +298,7 @@ def test_publish_then_edit_makes_a_new_draft(
 def test_close(client: PageClient, app: Flask, draft: str) -> None:
     overview = client.get(f"/staff/surveys/{draft}")
     assert not overview.soup.select(f"form[action='/staff/surveys/{draft}/close']"), "drafts cannot be closed"
-    overview = client.submit(overview, selector=f"form[action='/staff/surveys/{draft}/publish']")
+    overview = publish(client, draft)
     closed = client.submit(overview, selector=f"form[action='/staff/surveys/{draft}/close']")
     assert "is closed. People can no longer answer it." in closed.text
     assert "Closed" in [t.get_text(strip=True) for t in closed.soup.select(".govuk-tag")]
@@ -305,9 +310,7 @@ def test_close(client: PageClient, app: Flask, draft: str) -> None:
 
 def test_scheduled_state(client: PageClient, app: Flask, draft: str, frozen_clock: FrozenClock) -> None:
     client.submit(client.get(f"/staff/surveys/{draft}/details"), {"opens_on": ["1", "1", "2027"]})
-    page = client.submit(
-        client.get(f"/staff/surveys/{draft}"), selector=f"form[action='/staff/surveys/{draft}/publish']"
-    )
+    page = publish(client, draft)
     assert "Scheduled" in [t.get_text(strip=True) for t in page.soup.select(".govuk-tag")]
 
 

@@ -34,6 +34,7 @@ def _everything() -> dict[str, Any]:
     data = copy.deepcopy(SURVEY)
     data.update(
         what_happens="We publish what we did.",
+        privacy="We keep your answers for two years.\n\nWe never ask your name.",
         duration_minutes=7,
         audience="Anyone who uses a library in Anyshire",
         topics=["Opening hours", "Children and families"],

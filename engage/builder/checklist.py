@@ -1,0 +1,108 @@
+"""What a survey should have before it is published, and whether its draft has been tried.
+
+Publishing is refused until every check is met or an officer records why they are
+publishing without it (kept in the audit log with the publication).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engage.platform import clock
+from engage.platform.models import AuditEvent
+from surveys.definition import SurveyDefinition
+from surveys.models import Survey
+
+TRIED = "survey.tried"
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    met: bool
+    done: str  # what is in place, when met
+    missing: str  # what to do, when not
+    fix: str  # the builder's endpoint that puts it right
+    anchor: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.done if self.met else self.missing
+
+
+def fingerprint(data: dict[str, Any]) -> str:
+    """Names a definition's exact content, so "tried" means this content, not an earlier one."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
+
+
+def tried(session: Session, survey: Survey, data: dict[str, Any]) -> bool:
+    """Whether someone went through the survey as it is now, to the confirmation page."""
+    mark = fingerprint(data)
+    events: Iterable[dict[str, Any] | None] = session.scalars(
+        select(AuditEvent.details).where(
+            AuditEvent.action == TRIED,
+            AuditEvent.object_type == "survey",
+            AuditEvent.object_id == str(survey.id),
+        )
+    )
+    return any((details or {}).get("definition") == mark for details in events)
+
+
+def checks(definition: SurveyDefinition, was_tried: bool) -> list[Check]:
+    closes = definition.closes_at
+    return [
+        Check(
+            "closing_date",
+            closes is not None,
+            f"It closes on {clock.local(closes):%-d %B %Y}." if closes else "",
+            "Set a closing date, so residents know how long they have to answer.",
+            "staff.builder.details",
+            "closes_on",
+        ),
+        Check(
+            "what_happens",
+            bool(definition.what_happens),
+            "The start page says what happens to the answers.",
+            "Say what happens to the answers (who reads them, and when you will publish what you heard).",
+            "staff.builder.details",
+            "what_happens",
+        ),
+        Check(
+            "duration",
+            definition.duration_minutes is not None,
+            f"The start page says it takes about {definition.duration_minutes} minutes.",
+            "Say how many minutes it takes.",
+            "staff.builder.details",
+            "duration_minutes",
+        ),
+        Check(
+            "privacy",
+            bool(definition.privacy),
+            "The start page has its 'Your privacy' text.",
+            "Write the 'Your privacy' text: what you keep from this survey, why, and for how long.",
+            "staff.builder.details",
+            "privacy",
+        ),
+        Check(
+            "areas",
+            bool(definition.localities),
+            f"It has {len(definition.localities)} area{'s' if len(definition.localities) != 1 else ''}, "
+            "so answers can be reported by area.",
+            "Add at least one area, so answers can be reported by area.",
+            "staff.builder.localities",
+        ),
+        Check(
+            "tried",
+            was_tried,
+            "Someone has tried it from start to finish since the last change.",
+            "Try it from start to finish, as a resident would, after your last change.",
+            "staff.trial.start",
+        ),
+    ]
