@@ -155,3 +155,17 @@ class EqualityRecord(Base):
     locality_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     submitted_on: Mapped[date] = mapped_column(Date)
+
+
+class PostcodeArea(Base):
+    """The council's table from postcodes to the areas it reports by, uploaded by an officer.
+
+    ``prefix`` is a whole postcode ("NG1 5AB"), a sector ("NG1 5"), a district ("NG1") or
+    an area ("NG"), written with its single space; the longest prefix that matches a
+    resident's postcode wins. ``area`` is matched to a survey's locality by name or code.
+    """
+
+    __tablename__ = "postcode_area"
+
+    prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
+    area: Mapped[str] = mapped_column(String(100))
