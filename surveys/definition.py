@@ -30,8 +30,13 @@ QUESTION_TYPES = (
     "date",
     "locality",
     "branch",
+    "scale",
+    "email",
+    "phone",
+    "postcode",
 )
-CHOICE_TYPES = {"single_choice", "multiple_choice", "ranking"}
+CHOICE_TYPES = {"single_choice", "multiple_choice", "ranking", "scale"}
+MAX_SCALE_POINTS = 11
 TEXT_TYPES = {"short_text", "long_text"}
 DEFAULT_MAX_LENGTH = {"short_text": 200, "long_text": 2000}
 OTHER_MAX_LENGTH = 200
@@ -113,6 +118,9 @@ class Question:
     latest: date | None = None
     kiosk_skip: bool = False
     show_if: Condition | None = None
+    # What to tell a resident who leaves a required question empty, in the GOV.UK pattern
+    # ("Select how often you visit a library"); blank: the type's own message.
+    error: str = ""
 
     def to_data(self) -> dict[str, Any]:
         """The question in the schema's JSON shape, leaving out what is at its default."""
@@ -151,6 +159,8 @@ class Question:
             data["kiosk"] = "skip"
         if self.show_if is not None:
             data["show_if"] = self.show_if
+        if self.error:
+            data["error"] = self.error
         return data
 
     def option_labels(self) -> dict[str, str]:
@@ -434,6 +444,8 @@ def _question_problems(
             add(Problem(f"{path}.statements", f"statement id {dup!r} is used twice"))
     elif "statements" in q:
         add(Problem(f"{path}.statements", "only grid questions have statements"))
+    if kind == "scale" and len(options) > MAX_SCALE_POINTS:
+        add(Problem(f"{path}.options", f"a scale has at most {MAX_SCALE_POINTS} points"))
     if kind == "ranking":
         if "top_n" not in q:
             add(Problem(f"{path}.top_n", "a ranking question needs top_n: how many to put in order"))
@@ -571,6 +583,7 @@ def _question(q: dict[str, Any]) -> Question:
         latest=_parse_date(q.get("latest")),
         kiosk_skip=q.get("kiosk") == "skip",
         show_if=q.get("show_if"),
+        error=q.get("error", ""),
     )
 
 

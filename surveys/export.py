@@ -51,7 +51,8 @@ def _submitted(session: Session, survey: Survey) -> Iterator[tuple[Response, Sub
         .where(Response.survey_id == survey.id)
         .order_by(Submission.submitted_at, Response.id)
     )
-    for response, submission in session.execute(query):
+    for row in session.execute(query):
+        response, submission = row
         yield response, submission
 
 

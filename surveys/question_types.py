@@ -15,21 +15,28 @@ short/long_text    the text as typed (see surveys.text: a short answer is one li
 number             int or float
 date               ``"YYYY-MM-DD"``
 locality / branch  the locality or branch code
+scale              option value (the officer's points, in order)
+email              the address, normalised (``validate_email``)
+phone              the number as typed, spaces tidied
+postcode           ``"NG1 5AB"``: upper case with its one space
 =================  ==========================================================
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from email_validator import EmailNotValidError, validate_email
+
 from surveys import text as text_rule
 from surveys.definition import CHOICE_TYPES, LIKERT_SCALE, QUESTION_TYPES, Question, SurveyDefinition
 
 __all__ = ["TYPES", "FormData", "PageResult", "QuestionType", "answer_text", "choices", "clean_text"]
-__all__ += ["answered", "parse_date_parts"]
+__all__ += ["answered", "normal_postcode", "parse_date_parts"]
 
 
 class FormData(Protocol):
@@ -115,7 +122,7 @@ def _read_single(q: Question, form: FormData, definition: SurveyDefinition, resu
     if not value:
         if q.required:
             noun = TYPES[q.type].noun
-            result.errors[q.id] = f"Select {noun} for '{_label(q)}'"
+            result.errors[q.id] = q.error or f"Select {noun} for '{_label(q)}'"
         return
     if value not in allowed:
         result.errors[q.id] = f"Select one of the answers listed for '{_label(q)}'"
@@ -131,7 +138,9 @@ def _read_multiple(q: Question, form: FormData, definition: SurveyDefinition, re
     allowed = choices(q, definition)
     if not values:
         if q.required:
-            result.errors[q.id] = f"Select all that apply for '{_label(q)}', or select the option for none"
+            result.errors[q.id] = (
+                q.error or f"Select all that apply for '{_label(q)}', or select the option for none"
+            )
         return
     if any(v not in allowed for v in values):
         result.errors[q.id] = f"Select from the answers listed for '{_label(q)}'"
@@ -205,7 +214,7 @@ def _read_text(q: Question, form: FormData, definition: SurveyDefinition, result
     result.raw[q.id] = text
     if not stripped:
         if q.required:
-            result.errors[q.id] = f"Enter your answer to '{_label(q)}'"
+            result.errors[q.id] = q.error or f"Enter your answer to '{_label(q)}'"
         return
     if len(stripped) > q.max_length:
         result.errors[q.id] = (
@@ -224,7 +233,7 @@ def _read_number(q: Question, form: FormData, definition: SurveyDefinition, resu
     result.raw[q.id] = _first(form, q.id)
     if not text:
         if q.required:
-            result.errors[q.id] = f"Enter a number for '{_label(q)}'"
+            result.errors[q.id] = q.error or f"Enter a number for '{_label(q)}'"
         return
     try:
         number: float | int = int(text) if q.integer else float(text)
@@ -247,7 +256,7 @@ def _read_date(q: Question, form: FormData, definition: SurveyDefinition, result
     result.raw[q.id] = parts
     if not any(parts.values()):
         if q.required:
-            result.errors[q.id] = f"Enter the date for '{_label(q)}'"
+            result.errors[q.id] = q.error or f"Enter the date for '{_label(q)}'"
         return
     value = parse_date_parts(parts["day"], parts["month"], parts["year"])
     if isinstance(value, str):
@@ -258,6 +267,59 @@ def _read_date(q: Question, form: FormData, definition: SurveyDefinition, result
         result.errors[q.id] = f"The date must be on or before {q.latest.strftime('%-d %B %Y')}"
     else:
         result.answers[q.id] = value.isoformat()
+
+
+POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()-]+$")
+
+
+def normal_postcode(text: str) -> str | None:
+    """A UK postcode written the standard way ("NG1 5AB"), or ``None`` when it is not one."""
+    squashed = "".join(text.split()).upper()
+    found = POSTCODE.match(squashed)
+    return f"{found.group(1)} {found.group(2)}" if found else None
+
+
+def _read_contact(q: Question, form: FormData, definition: SurveyDefinition, result: PageResult) -> None:
+    """An email address, a telephone number or a UK postcode, checked and tidied; messages
+    follow the GOV.UK Design System's patterns for each."""
+    typed, had_control = clean_text(_first(form, q.id), multiline=False)
+    result.raw[q.id] = typed
+    text = " ".join(typed.split())
+    if not text:
+        if q.required:
+            result.errors[q.id] = q.error or CONTACT_EMPTY[q.type]
+        return
+    if had_control or len(text) > 254:
+        result.errors[q.id] = CONTACT_FORMAT[q.type]
+        return
+    value: str | None
+    if q.type == "email":
+        try:
+            value = validate_email(text, check_deliverability=False).normalized
+        except EmailNotValidError:
+            value = None
+    elif q.type == "phone":
+        digits = re.sub(r"[^0-9]", "", text)
+        value = text if PHONE_CHARACTERS.match(text) and 10 <= len(digits) <= 15 else None
+    else:
+        value = normal_postcode(text)
+    if value is None:
+        result.errors[q.id] = CONTACT_FORMAT[q.type]
+    else:
+        result.answers[q.id] = value
+
+
+CONTACT_EMPTY = {
+    "email": "Enter an email address",
+    "phone": "Enter a telephone number",
+    "postcode": "Enter a postcode",
+}
+CONTACT_FORMAT = {
+    "email": "Enter an email address in the correct format, like name@example.com",
+    "phone": "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
+    "postcode": "Enter a full UK postcode, like AA3 1AB",
+}
 
 
 def parse_date_parts(
@@ -496,6 +558,44 @@ TYPES: dict[str, QuestionType] = {
             counted=True,
             answers=_libraries,
             noun="the library",
+        ),
+        QuestionType(
+            "scale",
+            "A scale with your own labels",
+            "Points in order, such as 'Very satisfied' to 'Very dissatisfied' or 0 to 10.",
+            _read_single,
+            _describe_one,
+            "scale",
+            has_options=True,
+            listed=True,
+            counted=True,
+        ),
+        QuestionType(
+            "email",
+            "Email address",
+            "Checked as an email address. Personal data: say why you ask.",
+            _read_contact,
+            _describe_text,
+            "contact",
+            typed=True,
+        ),
+        QuestionType(
+            "phone",
+            "Telephone number",
+            "UK or international. Personal data: say why you ask.",
+            _read_contact,
+            _describe_text,
+            "contact",
+            typed=True,
+        ),
+        QuestionType(
+            "postcode",
+            "UK postcode",
+            "Checked as a UK postcode; it can set the response's area from the council's postcode table.",
+            _read_contact,
+            _describe_text,
+            "contact",
+            typed=True,
         ),
     )
 }

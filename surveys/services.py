@@ -6,8 +6,10 @@ import copy
 import functools
 import hashlib
 import json
+import re
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +23,7 @@ from surveys.definition import SurveyDefinition, parse
 from surveys.equality import EQUALITY_QUESTION_IDS
 from surveys.models import (
     EqualityRecord,
+    PostcodeArea,
     Response,
     ResponseStatus,
     Submission,
@@ -264,21 +267,59 @@ class SubmitResult:
     first_time: bool
 
 
-def locality_from_answers(definition: SurveyDefinition, answers: dict[str, Any]) -> str | None:
-    """The area a resident said they live in: their answer to the survey's first area
-    question, or else the area of the library they chose in its first library question;
-    ``None`` when they answered neither (or with a code the survey does not have)."""
+def locality_from_answers(
+    definition: SurveyDefinition,
+    answers: dict[str, Any],
+    postcode_area: Callable[[str], str | None] | None = None,
+) -> tuple[str, str] | None:
+    """The area a resident said they live in, and how we know (``"answer"`` or
+    ``"postcode"``): their answer to the survey's first area question, or else the area of
+    the library they chose in its first library question, or else the area the council's
+    postcode table (``postcode_area``) gives their postcode; ``None`` when none of these
+    names one of the survey's areas."""
     for kind in ("locality", "branch"):
         for question in definition.questions():
             given = answers.get(question.id) if question.type == kind else None
             if not isinstance(given, str):
                 continue
             if kind == "locality" and definition.locality(given) is not None:
-                return given
+                return given, "answer"
             branch = definition.branch(given) if kind == "branch" else None
             if branch is not None:
-                return branch.locality_code
+                return branch.locality_code, "answer"
+    if postcode_area is None:
+        return None
+    for question in definition.questions():
+        given = answers.get(question.id) if question.type == "postcode" else None
+        area = postcode_area(given) if isinstance(given, str) else None
+        if area is None:
+            continue
+        wanted = area.casefold()
+        found = next(
+            (loc for loc in definition.localities if wanted in {loc.code.casefold(), loc.name.casefold()}),
+            None,
+        )
+        if found is not None:
+            return found.code, "postcode"
     return None
+
+
+def postcode_prefixes(postcode: str) -> list[str]:
+    """Where a postcode sits, most precise first: "NG1 5AB", "NG1 5", "NG1", "NG"."""
+    outward, _, inward = postcode.partition(" ")
+    letters = re.match(r"[A-Z]+", outward)
+    found = [postcode, f"{outward} {inward[:1]}", outward, letters.group() if letters else ""]
+    return [p for p in dict.fromkeys(found) if p.strip()]
+
+
+def area_for_postcode(session: Session, postcode: str) -> str | None:
+    """The area the council's postcode table gives ``postcode`` (longest prefix wins)."""
+    prefixes = postcode_prefixes(postcode)
+    rows = session.execute(
+        select(PostcodeArea.prefix, PostcodeArea.area).where(PostcodeArea.prefix.in_(prefixes))
+    )
+    areas: dict[str, str] = dict(iter(rows))
+    return next((areas[p] for p in prefixes if p in areas), None)
 
 
 def submit(session: Session, response: Response, definition: SurveyDefinition, now: datetime) -> SubmitResult:
@@ -307,8 +348,10 @@ def submit(session: Session, response: Response, definition: SurveyDefinition, n
     response.status = ResponseStatus.SUBMITTED
     response.answers = survey_answers
     if response.locality_code is None:
-        response.locality_code = locality_from_answers(definition, survey_answers)
-        response.locality_source = "answer" if response.locality_code else None
+        found = locality_from_answers(
+            definition, survey_answers, lambda postcode: area_for_postcode(session, postcode)
+        )
+        response.locality_code, response.locality_source = found if found else (None, None)
     response.updated_at = now
     response.expires_at = None
     response.resume_code_hash = None

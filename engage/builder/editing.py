@@ -399,6 +399,41 @@ def update_question(definition: SurveyDefinition, question_id: str, draft: Quest
     return _with_questions(definition, pi, questions)
 
 
+def taken_question_ids(definition: SurveyDefinition, question_id: str) -> frozenset[str]:
+    """The ids ``question_id`` may not be renamed to: every other question's, and the
+    equality questions' and pages' (answers and form fields share one namespace)."""
+    others = {q.id for q in definition.questions() if q.id != question_id}
+    return frozenset(others | set(EQUALITY_QUESTION_IDS) | {"equality", "check", "start"})
+
+
+def rename_question(definition: SurveyDefinition, old: str, new: str) -> SurveyDefinition:
+    """The definition with question ``old`` called ``new``, and routing that tested ``old``
+    testing ``new``. Only for a survey never published: answers are stored under the id."""
+    if new in taken_question_ids(definition, old):
+        raise EditError(f"The id '{new}' is already used in this survey")
+
+    def condition(found: Condition | None) -> Condition | None:
+        if found is None:
+            return None
+        if "all" in found or "any" in found:
+            key = "all" if "all" in found else "any"
+            return {key: [condition(part) for part in found[key]]}
+        return {**found, "question": new} if found.get("question") == old else found
+
+    pages = tuple(
+        replace(
+            page,
+            show_if=condition(page.show_if),
+            questions=tuple(
+                replace(q, id=new if q.id == old else q.id, show_if=condition(q.show_if))
+                for q in page.questions
+            ),
+        )
+        for page in definition.pages
+    )
+    return replace(definition, pages=pages)
+
+
 def delete_question(definition: SurveyDefinition, question_id: str) -> SurveyDefinition:
     pi, qi = find_question(definition, question_id)
     questions = definition.pages[pi].questions

@@ -29,7 +29,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from engage.builder.editing import EditError, topics_from_text
 from engage.platform.forms import Form, OptionalDateField
-from surveys.definition import Condition, Question
+from surveys.definition import MAX_SCALE_POINTS, Condition, Question
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
@@ -371,6 +371,9 @@ class PageForm(RoutingMixin, Form):
         return self.check_routing() and ok
 
 
+QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
 class QuestionForm(RoutingMixin, Form):
     text = _text("Question", "Enter the question", 300, "The question")
     hint = _optional_text("Hint (optional)", 500, "The hint", description="Help shown under the question.")
@@ -380,6 +383,22 @@ class QuestionForm(RoutingMixin, Form):
         choices=[SelectChoice("no", "No, they must answer it"), SelectChoice("yes", "Yes, it is optional")],
         default="no",
         validators=[DataRequired(message="Select whether people can leave this question unanswered")],
+    )
+    error = _optional_text(
+        "Error message if it is left empty (optional)",
+        200,
+        "The error message",
+        description="Say what to do, as the GOV.UK Design System advises, for example 'Select how "
+        "often you visit a library' or 'Enter what would make your library better'. "
+        "If you leave it blank, the message names the question.",
+    )
+    question_id = StringField(
+        "Question id",
+        widget=GovTextInput(),
+        filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
+        description="The column name in downloads: lower-case letters, numbers and underscores, "
+        "starting with a letter. You can change it until the survey is first published.",
+        validators=[Length(max=40, message="The question id must be 40 characters or fewer")],
     )
     options = TextAreaField(
         "Answer options",
@@ -431,11 +450,25 @@ class QuestionForm(RoutingMixin, Form):
     submit = SubmitField("Save question", widget=GovSubmitInput())
 
     kind: str = "long_text"
+    #: Ids the question may not take (other questions', the equality questions').
+    taken_ids: frozenset[str] = frozenset()
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = bool(super().validate(extra_validators))
         ok = self.check_type() and ok
         return self.check_routing() and ok
+
+    def validate_question_id(self, field: StringField) -> None:
+        value = field.data or ""
+        if not value:
+            return
+        if not QUESTION_ID.match(value):
+            raise ValidationError(
+                "The question id must start with a letter and use only lower-case letters a to z, "
+                "numbers and underscores"
+            )
+        if value in self.taken_ids:
+            raise ValidationError(f"The id '{value}' is already used in this survey. Choose another")
 
     def option_lines(self) -> list[str]:
         return [" ".join(line.split()) for line in (self.options.data or "").splitlines() if line.strip()]
@@ -447,11 +480,13 @@ class QuestionForm(RoutingMixin, Form):
         """The checks that depend on the question type."""
         errors_before = sum(len(f.errors) for f in self)
         kind = self.kind
-        if kind in {"single_choice", "multiple_choice", "ranking"}:
+        if kind in {"single_choice", "multiple_choice", "ranking", "scale"}:
             labels = self.option_lines()
             folded = [label.casefold() for label in labels]
             if len(labels) < 2:
                 self.options.errors.append("Enter at least 2 answer options, one on each line")
+            elif kind == "scale" and len(labels) > MAX_SCALE_POINTS:
+                self.options.errors.append(f"A scale can have up to {MAX_SCALE_POINTS} points")
             elif any(len(label) > 200 for label in labels):
                 self.options.errors.append("Each answer option must be 200 characters or fewer")
             elif len(set(folded)) != len(folded):

@@ -643,6 +643,8 @@ def _question_defaults(question: Question) -> dict[str, Any]:
         "earliest": question.earliest,
         "latest": question.latest,
         "kiosk_skip": question.kiosk_skip,
+        "error": question.error,
+        "question_id": question.id,
     }
 
 
@@ -693,6 +695,7 @@ def _question_draft(form: QuestionForm, kind: str, existing: Question | None) ->
         latest=form.latest.data,
         kiosk_skip=bool(form.kiosk_skip.data),
         show_if=form.condition,
+        error=form.error.data or "",
     )
 
 
@@ -715,6 +718,8 @@ def _question_form_response(
         page=page,
         question=question,
         change_type_url=change_type_url,
+        # A question's id names its answers; once residents have answered, it stays.
+        can_rename=survey.published is None,
         page_errors=_errors(page_errors),
     ), form_status(form, page_errors)
 
@@ -807,11 +812,15 @@ def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
     else:
         form = QuestionForm()
     form.kind = kind
+    form.taken_ids = editing.taken_question_ids(definition, question_id)
     _setup_routing(form, definition, page.id, existing)
 
     def update() -> _Change | str:
         changed = editing.update_question(definition, question_id, _question_draft(form, kind, question))
-        after = editing.get_question(changed, question_id)
+        new_id = form.question_id.data or question_id
+        if survey.published is None and new_id != question_id:
+            changed = editing.rename_question(changed, question_id, new_id)
+        after = editing.get_question(changed, new_id)
         if after == question:
             return f"question-{question_id}"
         return _Change(
@@ -820,7 +829,7 @@ def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
             f"Changed the question {after.text!r}",
             {"question": question_id, "before": question.to_data(), "after": after.to_data()},
             f"The question '{after.text}' has been saved.",
-            f"question-{question_id}",
+            f"question-{new_id}",
         )
 
     change_type = url_for("staff.builder.question_type", slug=slug, question_id=question_id)

@@ -504,6 +504,7 @@ def bundle_pages(definition: SurveyDefinition) -> list[dict[str, Any]]:
                             "required": q.required,
                             "show_if": q.show_if,
                             "text": q.text,
+                            "error": q.error,
                         }
                         for q in questions
                     ],

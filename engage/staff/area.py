@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
     from engage.accounts.admin import bp as staff_accounts
     from engage.accounts.views import bp as auth
     from engage.actions.views import bp as actions
+    from engage.builder.postcodes import bp as postcodes
     from engage.builder.trial import bp as trial
     from engage.builder.views import bp as builder
     from engage.forums.officers import bp as forums
@@ -72,6 +73,7 @@ def init_app(app: Flask) -> None:
             staff_accounts,
             builder,
             trial,
+            postcodes,
             responses,
             themes,
             reports,

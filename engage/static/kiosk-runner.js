@@ -19,6 +19,13 @@ const esc = (text) => {
   return div.innerHTML;
 };
 
+// The GOV.UK wording for an empty email, telephone or postcode question (surveys.question_types).
+const CONTACT_EMPTY = {
+  email: "Enter an email address",
+  phone: "Enter a telephone number",
+  postcode: "Enter a postcode",
+};
+
 function uuid() {
   if (window.crypto && crypto.randomUUID) {
     return crypto.randomUUID();
@@ -145,11 +152,13 @@ function offlineErrors(page, before, form) {
     if ([...groups.values()].some((filled) => !filled)) {
       const label = question.text.replace(/\?$/, "");
       const message =
-        question.type === "date"
+        question.error ||
+        CONTACT_EMPTY[question.type] ||
+        (question.type === "date"
           ? `Enter the full date for '${label}'`
           : ["short_text", "long_text", "number"].includes(question.type)
             ? `Enter an answer for '${label}'`
-            : `Answer every part of '${label}'`;
+            : `Answer every part of '${label}'`);
       errors.push({ text: message, href: `#${fields[0].id}` });
     }
   }

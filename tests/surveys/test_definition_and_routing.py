@@ -244,7 +244,38 @@ def test_the_locality_a_resident_gave_in_their_answers() -> None:
     )
     definition = parse(data)
     both = {"home_locality": "riverside-valley", "library": "eastfield"}
-    assert locality_from_answers(definition, both) == "riverside-valley"
-    assert locality_from_answers(definition, {"library": "eastfield"}) == "northgate", "the library's area"
+    assert locality_from_answers(definition, both) == ("riverside-valley", "answer")
+    assert locality_from_answers(definition, {"library": "eastfield"}) == ("northgate", "answer"), (
+        "the library's area"
+    )
     assert locality_from_answers(definition, {"home_locality": "atlantis"}) is None
     assert locality_from_answers(definition, {}) is None
+
+
+def test_a_postcode_sets_the_area_from_the_councils_table() -> None:
+    from surveys.definition import parse
+    from surveys.services import locality_from_answers, postcode_prefixes
+
+    assert postcode_prefixes("NG1 5AB") == ["NG1 5AB", "NG1 5", "NG1", "NG"]
+    assert postcode_prefixes("W1A 1AA") == ["W1A 1AA", "W1A 1", "W1A", "W"]
+    data = example()
+    data["pages"][0]["questions"].insert(
+        0, {"id": "postcode", "type": "postcode", "text": "What is your postcode?", "required": False}
+    )
+    definition = parse(data)
+    table = {"AN1 2": "Northgate", "AN9": "riverside-valley", "ZZ1": "Atlantis"}
+
+    def lookup(postcode: str) -> str | None:
+        return next((table[p] for p in postcode_prefixes(postcode) if p in table), None)
+
+    # By the area's name or its code, case aside; an area the survey does not have is no area.
+    assert locality_from_answers(definition, {"postcode": "AN1 2XY"}, lookup) == ("northgate", "postcode")
+    assert locality_from_answers(definition, {"postcode": "AN9 9ZZ"}, lookup) == (
+        "riverside-valley",
+        "postcode",
+    )
+    assert locality_from_answers(definition, {"postcode": "ZZ1 1AA"}, lookup) is None
+    assert locality_from_answers(definition, {"postcode": "AN1 2XY"}) is None, "no table, no area"
+    # The resident's own answer to the area question still wins.
+    both = {"postcode": "AN1 2XY", "home_locality": "riverside-valley"}
+    assert locality_from_answers(definition, both, lookup) == ("riverside-valley", "answer")
