@@ -20,6 +20,7 @@ END = "[tool.pytest.ini_options]"
 
 FEATURES = (
     "actions",
+    "alerts",
     "builder",
     "followups",
     "forums",

@@ -147,6 +147,7 @@ def test_a_signed_in_officer_still_reaches_their_pages(
 
 STAFF_TEMPLATE_DIRS = (
     "actions",
+    "alerts",
     "auth",
     "builder",
     "forum_admin",

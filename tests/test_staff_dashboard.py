@@ -177,7 +177,16 @@ def test_no_audit_code_appears_and_only_admins_see_the_staff_account_count(
         (Role.BRANCH_STAFF, ["Dashboard", "Surveys", "Action plan", "Forums", "Kiosks", "Your password"]),
         (
             Role.OFFICER,
-            ["Dashboard", "Surveys", "Action plan", "Forums", "Kiosks", "Outbox", "Your password"],
+            [
+                "Dashboard",
+                "Surveys",
+                "Action plan",
+                "Forums",
+                "Kiosks",
+                "Outbox",
+                "Email alerts",
+                "Your password",
+            ],
         ),
         (
             Role.ADMIN,
@@ -190,6 +199,7 @@ def test_no_audit_code_appears_and_only_admins_see_the_staff_account_count(
                 "Outbox",
                 "Staff accounts",
                 "Audit log",
+                "Email alerts",
                 "Your password",
             ],
         ),

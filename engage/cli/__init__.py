@@ -15,12 +15,13 @@ from sqlalchemy import select
 
 from engage.accounts import services as accounts
 from engage.accounts.models import Role, StaffUser
+from engage.alerts.cli import alerts_cli
 from engage.cli.surveys import surveys_cli
 from engage.demo import load_demo
 from engage.forums.cli import forums_cli
 from engage.platform import audit, backup, clock, database
 from engage.platform.jobs import queue_name
-from engage.platform.maintenance import run_maintenance
+from engage.platform.maintenance import report, run_maintenance
 
 staff_cli = AppGroup("staff", help="Manage staff accounts.")
 db_cli = AppGroup("db", help="Apply or inspect database migrations.")
@@ -83,7 +84,7 @@ def maintenance_run() -> None:
     """Run every housekeeping step now (for cron, or when no job worker runs)."""
 
     for name, removed in run_maintenance().items():
-        click.echo(f"Removed {removed} {name}.")
+        click.echo(report(name, removed))
 
 
 def _url() -> str:
@@ -233,5 +234,6 @@ def register_commands(app: Flask) -> None:
         backup_cli,
         surveys_cli,
         forums_cli,
+        alerts_cli,
     ):
         app.cli.add_command(group)

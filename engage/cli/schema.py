@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from engage.accounts import models as staff_models
 from engage.actions import models as action_models
+from engage.alerts import models as alert_models
 from engage.followups import models as follow_up_models
 from engage.forums import models as forum_models
 from engage.kiosk import models as kiosk_models
@@ -23,6 +24,7 @@ MODEL_MODULES = (
     staff_models,
     platform_models,
     action_models,
+    alert_models,
     follow_up_models,
     forum_models,
     kiosk_models,

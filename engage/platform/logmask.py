@@ -27,7 +27,8 @@ HIDDEN = "[hidden]"
 SECRET_PATH = re.compile(
     r"(/s/[^/\s?#\"'<>]+/resume/"
     r"|/forums/(?:confirm|manage|change-email|unsubscribe)/"
-    r"|/hear-back/(?:confirm|stop)/)"
+    r"|/hear-back/(?:confirm|stop)/"
+    r"|/staff/email-alerts/stop/)"
     r"(?!\[hidden\])[^/\s?#\"'<>]+"
 )
 

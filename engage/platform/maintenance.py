@@ -1,4 +1,5 @@
-"""Housekeeping that must happen even when nobody is looking: purging expired data.
+"""Housekeeping that must happen even when nobody is looking: purging expired data (and
+the hourly work features register with it, such as queueing officers' email alerts).
 
 ``run_maintenance()`` is what ``flask --app wsgi maintenance run`` (for cron) calls,
 and the job worker schedules it every hour on its own, re-queueing itself. A Redis
@@ -23,18 +24,28 @@ log = logging.getLogger(__name__)
 
 INTERVAL = timedelta(hours=1)
 TASKS: list[tuple[str, Callable[[], int]]] = []
+#: What each step's count is of, when it is not records removed: "Queued" (alert emails).
+OUTCOMES: dict[str, str] = {}
 
 
-def task(name: str) -> Callable[[Callable[[], int]], Callable[[], int]]:
-    """Register a housekeeping step; it returns how many records it removed. Features
-    register their own steps (forums' sign-ups, follow-up addresses) when they are
-    imported, so housekeeping imports no feature; the app factory imports them all."""
+def task(name: str, *, outcome: str = "Removed") -> Callable[[Callable[[], int]], Callable[[], int]]:
+    """Register a housekeeping step; it returns how many records it removed (or, with
+    ``outcome``, how many it did that to: "Queued"). Features register their own steps
+    (forums' sign-ups, follow-up addresses, officers' alerts) when they are imported, so
+    housekeeping imports no feature; the app factory imports them all."""
 
     def register(func: Callable[[], int]) -> Callable[[], int]:
         TASKS.append((name, func))
+        if outcome != "Removed":
+            OUTCOMES[name] = outcome
         return func
 
     return register
+
+
+def report(name: str, count: int) -> str:
+    """One step's result as a sentence: "Removed 3 expired unfinished survey responses."."""
+    return f"{OUTCOMES.get(name, 'Removed')} {count} {name}."
 
 
 @task("expired unfinished survey responses")
@@ -65,7 +76,7 @@ def run_maintenance() -> dict[str, int]:
     results = {}
     for name, func in TASKS:
         results[name] = func()
-        log.info("Maintenance: removed %s %s", results[name], name)
+        log.info("Maintenance: %s", report(name, results[name]))
     return results
 
 

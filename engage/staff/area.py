@@ -24,8 +24,9 @@ from engage.platform.security import mark_private
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-#: Pages anyone may open: signing in.
-OPEN_ENDPOINTS = frozenset({"staff.auth.login"})
+#: Pages anyone may open: signing in, and the unsubscribe link in an alert email (its
+#: signed token names the account and the alert).
+OPEN_ENDPOINTS = frozenset({"staff.auth.login", "staff.alerts.unsubscribe"})
 #: Pages an account that must change its password may still use.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"staff.auth.change_password", "staff.auth.logout"})
 
@@ -56,6 +57,7 @@ def init_app(app: Flask) -> None:
     from engage.accounts.admin import bp as staff_accounts
     from engage.accounts.views import bp as auth
     from engage.actions.views import bp as actions
+    from engage.alerts.views import bp as alerts
     from engage.builder.postcodes import bp as postcodes
     from engage.builder.trial import bp as trial
     from engage.builder.views import bp as builder
@@ -80,6 +82,7 @@ def init_app(app: Flask) -> None:
             actions,
             forums,
             kiosks,
+            alerts,
         ):
             bp.register_blueprint(child)
     app.register_blueprint(bp)

@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from engage.accounts.models import Role
 
-#: Open to anyone (the sign-in page), and to any signed-in account (sign out).
-OPEN = frozenset({"GET staff.auth.login", "POST staff.auth.login"})
+#: Open to anyone (the sign-in page, an alert email's unsubscribe link), and to any
+#: signed-in account (sign out).
+OPEN = frozenset(
+    {
+        "GET staff.auth.login",
+        "POST staff.auth.login",
+        "GET staff.alerts.unsubscribe",
+        "POST staff.alerts.unsubscribe",
+    }
+)
 SIGNED_IN = frozenset({"POST staff.auth.logout"})
 
 LEAST_ROLE: dict[str, Role] = {
@@ -57,6 +65,8 @@ LEAST_ROLE: dict[str, Role] = {
     "GET staff.responses.posters": Role.BRANCH_STAFF,
     # Changing surveys, themes, the action plan and forums; personal data in forums and the outbox.
     "GET staff.actions.edit_action": Role.OFFICER,
+    "GET staff.alerts.settings": Role.OFFICER,
+    "POST staff.alerts.settings": Role.OFFICER,
     "POST staff.actions.edit_action": Role.OFFICER,
     "GET staff.actions.edit_publication": Role.OFFICER,
     "POST staff.actions.edit_publication": Role.OFFICER,
