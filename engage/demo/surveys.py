@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engage.platform.config import PROJECT_ROOT
-from surveys import runner, services
+from surveys import postcodes, runner, services
 from surveys.definition import LIKERT_SCALE, Question, SurveyDefinition
 
 EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
@@ -127,6 +127,18 @@ def _answer(
         return _one_change(rng)
     if kind == "short_text":
         return f"resident{rng.randint(100, 999)}@example.org" if rng.random() < 0.3 else None
+    if kind == "postcode":
+        # Made-up postcodes in the demo postcode table's districts (DEMO_POSTCODES).
+        district = {"northgate": "AN1", "riverside-valley": "AN7"}.get(state["locality"], "AN1")
+        letters = "ABDEFGHJLNPQRSTUWXYZ"
+        return f"{district} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+    if kind == "scale":
+        return rng.choices(
+            [o.value for o in question.options], weights=[4, 5, 2, 1, 1][: len(question.options)]
+        )[0]
+    if kind == "phone":
+        # Ofcom's numbers for drama: never a real person's.
+        return f"07700 900{rng.randint(0, 999):03d}" if rng.random() < 0.3 else None
     if kind == "branch":
         branches = [
             b for b in definition.branches() if b.locality_code == state["locality"]
@@ -197,7 +209,14 @@ def _respond(
     services.submit(session, response, definition, when)
 
 
+# The demo council's postcode table: made-up districts ("AN" is no real postcode area).
+DEMO_POSTCODES = [("AN1", "Northgate"), ("AN2", "Northgate"), ("AN7", "Riverside Valley")]
+
+
 def load_demo_surveys(session: Session, now: datetime) -> Iterator[str]:
+    if not postcodes.all_rows(session):
+        postcodes.replace_table(session, DEMO_POSTCODES)
+        yield f"Loaded the demo postcode table ({len(DEMO_POSTCODES)} districts)."
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     survey = services.get_survey(session, data["slug"])
     if survey is not None and survey.published is not None:

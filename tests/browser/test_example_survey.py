@@ -47,6 +47,8 @@ def answer_whatever_is_shown(page: Page) -> None:
         if not page.locator(f"main textarea[name='{name}']").is_visible():
             continue
         page.locator(f"main textarea[name='{name}']").fill("Longer opening hours on Saturdays, please 📚")
+    for name in names(page, "input[type=tel]"):
+        page.locator(f"main input[name='{name}']").first.fill("07700 900 982")
     for name in names(page, "input[type=text], input[type=number], input:not([type])"):
         field = page.locator(f"main input[name='{name}']").first
         if not field.is_visible():
@@ -59,6 +61,8 @@ def answer_whatever_is_shown(page: Page) -> None:
             field.fill("2025")
         elif field.get_attribute("inputmode") == "numeric" or field.get_attribute("type") == "number":
             field.fill("2")
+        elif field.get_attribute("autocomplete") == "postal-code":
+            field.fill("an1 2ab")
         elif "email" not in name and not field.input_value():
             field.fill("Help with online forms")
     with page.expect_navigation():

@@ -23,7 +23,12 @@ def test_the_bundle_holds_every_page_but_no_personal_question(tablet: PageClient
     assert ids[:3] == ["visiting", "not_visiting", "your_library"]
     assert bundle["handoff"] is True and bundle["keep_unfinished"] is False
     about = next(page for page in bundle["pages"] if page["id"] == "about_you")
-    assert [q["id"] for q in about["questions"]] == ["home_locality", "children_at_home"]
+    assert [q["id"] for q in about["questions"]] == [
+        "home_locality",
+        "home_postcode",
+        "community_group",
+        "children_at_home",
+    ]
     assert not any('name="callback_phone"' in page["html"] for page in bundle["pages"])
     assert 'name="home_locality"' in about["html"]
     page = tablet.get("/kiosk/run/library-co-design")
@@ -156,7 +161,7 @@ def test_a_page_is_checked_by_the_server_rules(tablet: PageClient) -> None:
     assert empty["ok"] is False
     assert empty["errors"] == [
         {
-            "text": "Select an answer for 'How often do you visit a library or heritage centre in Anyshire'",
+            "text": "Select how often you visit a library or heritage centre",
             "href": "#visit_frequency",
         }
     ]

@@ -15,7 +15,7 @@ from engage.platform import clock
 from engage.platform.config import PROJECT_ROOT
 from engage.platform.database import db
 from surveys import export, services
-from surveys.definition import loads
+from surveys.definition import QUESTION_TYPES, loads
 from surveys.models import Response, Submission
 
 EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
@@ -23,19 +23,9 @@ EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
 
 def test_example_uses_every_question_type_and_routing() -> None:
     definition = loads(EXAMPLE.read_text())
-    assert {q.type for q in definition.questions()} == {
-        "single_choice",
-        "multiple_choice",
-        "likert",
-        "grid",
-        "ranking",
-        "short_text",
-        "long_text",
-        "number",
-        "date",
-        "locality",
-        "branch",
-    }
+    # Every type but email: the example asks who wants to hear back after it is sent, with
+    # the address kept apart from the answers (engage.followups), not as an answer.
+    assert {q.type for q in definition.questions()} == set(QUESTION_TYPES) - {"email"}
     assert len(definition.localities) == 2
     assert sum(q.type == "long_text" for q in definition.questions()) >= 3
     assert definition.equality_section
@@ -124,7 +114,10 @@ def test_import_hostile_files_get_one_line_and_status_1(app: Flask, tmp_path: Pa
 def test_demo_responses_export_and_formula_safety(app: Flask) -> None:
     with app.app_context():
         lines = list(load_demo_surveys(db(), clock.now()))
-        assert lines == ["Loaded survey library-co-design with 360 responses."]
+        assert lines == [
+            "Loaded the demo postcode table (3 districts).",
+            "Loaded survey library-co-design with 360 responses.",
+        ]
         assert next(iter(load_demo_surveys(db(), clock.now()))).startswith(
             "Survey library-co-design already loaded"
         )
