@@ -128,3 +128,33 @@ def tally(survey: Survey, definition: SurveyDefinition, filters: Filters) -> Tal
     total = db().scalar(select(func.count()).select_from(matching.subquery())) or 0
     values = reporting.answer_value_counts(db(), matching, reporting.closed_keys(definition))
     return Tally(total, reporting.closed_counts_from(definition, values))
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Who took part: the filtered submitted responses by locality and by channel, each
+    as ``(code, count)`` in the survey's own order ("" is a response with no locality)."""
+
+    total: int
+    by_locality: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]
+
+
+def participation(survey: Survey, definition: SurveyDefinition, filters: Filters) -> Participation:
+    """Counted in the database, grouped by locality and by channel."""
+
+    def grouped(column: Any) -> dict[str, int]:
+        query = _submitted(column, survey, filters).add_columns(func.count()).group_by(column)
+        return {str(row[0] or ""): int(row[1]) for row in db().execute(query)}
+
+    localities = grouped(Response.locality_code)
+    channels = grouped(Response.channel)
+    order = [loc.code for loc in definition.localities]
+    by_locality = [(code, localities.pop(code, 0)) for code in order]
+    # A locality the survey no longer lists, then responses with none, keep their count.
+    by_locality += sorted((code, n) for code, n in localities.items() if code)
+    if localities.get(""):
+        by_locality.append(("", localities[""]))
+    by_channel = [(channel, channels.pop(channel, 0)) for channel in runner.CHANNELS]
+    by_channel += sorted(channels.items())
+    return Participation(sum(n for _, n in by_channel), by_locality, by_channel)

@@ -48,6 +48,7 @@ LEAST_ROLE: dict[str, Role] = {
     "GET staff.home.dashboard": Role.VIEWER,
     "GET staff.reports.report": Role.VIEWER,
     "GET staff.reports.report_pdf": Role.VIEWER,
+    "GET staff.reports.prepare_pdf": Role.VIEWER,
     "GET staff.responses.list_responses": Role.VIEWER,
     "GET staff.responses.response_detail": Role.VIEWER,
     "GET staff.themes.index": Role.VIEWER,
