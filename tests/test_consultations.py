@@ -227,3 +227,13 @@ def test_the_list_is_small_enough_for_a_slow_phone(client: PageClient, consult: 
         consult(f"survey-{n:02d}", f"Survey number {n:02d}", localities=NORTH, topics=["Opening hours"])
     html = client.get("/consultations").response.get_data()
     assert len(gzip.compress(html)) < 15_000
+
+
+def test_residents_navigation_leads_to_consultations_results_and_forums(client: PageClient) -> None:
+    page = client.get("/consultations")
+    nav = {" ".join(a.get_text().split()): a["href"] for a in page.soup.select(".govuk-service-navigation a")}
+    assert nav["Consultations"] == "/consultations"
+    assert nav["You said, we did"] == "/you-said-we-did"
+    assert nav["Forums"] == "/forums"
+    active = page.soup.select_one(".govuk-service-navigation__item--active")
+    assert active is not None and "Consultations" in active.get_text()
