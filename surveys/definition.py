@@ -37,6 +37,8 @@ QUESTION_TYPES = (
 )
 CHOICE_TYPES = {"single_choice", "multiple_choice", "ranking", "scale"}
 MAX_SCALE_POINTS = 11
+#: Questions whose answer can give a response its area.
+AREA_TYPES = ("locality", "branch", "postcode")
 TEXT_TYPES = {"short_text", "long_text"}
 DEFAULT_MAX_LENGTH = {"short_text": 200, "long_text": 2000}
 OTHER_MAX_LENGTH = 200
@@ -229,6 +231,9 @@ class SurveyDefinition:
     # Shown where residents find consultations: who it is for, and the topics to filter by.
     audience: str = ""
     topics: tuple[str, ...] = ()
+    # The question whose answer gives a response its area (an area, library or postcode
+    # question); blank: the first area question, else library, else postcode.
+    area_question: str = ""
     offers_follow_up: bool = True
     localities: tuple[Locality, ...] = ()
 
@@ -254,6 +259,8 @@ class SurveyDefinition:
             data["audience"] = self.audience
         if self.topics:
             data["topics"] = list(self.topics)
+        if self.area_question:
+            data["area_question"] = self.area_question
         if self.opens_at is not None:
             data["opens_at"] = _format_datetime(self.opens_at)
         if self.closes_at is not None:
@@ -404,6 +411,15 @@ def _semantic_problems(data: dict[str, Any]) -> list[Problem]:
                 problems.extend(_condition_problems(question["show_if"], f"{qpath}.show_if", seen_questions))
             on_this_page[qid] = question
         seen_questions.update(on_this_page)
+    if "area_question" in data:
+        marked = seen_questions.get(data["area_question"])
+        if marked is None or marked["type"] not in AREA_TYPES:
+            add(
+                Problem(
+                    "$.area_question",
+                    f"{data['area_question']!r} is not an area, library or postcode question in this survey",
+                )
+            )
     return problems
 
 
@@ -601,6 +617,7 @@ def parse(data: Any) -> SurveyDefinition:
         duration_minutes=data.get("duration_minutes"),
         audience=data.get("audience", ""),
         topics=tuple(data.get("topics", ())),
+        area_question=data.get("area_question", ""),
         opens_at=_parse_datetime(data.get("opens_at")),
         closes_at=_parse_datetime(data.get("closes_at")),
         resume_days=data.get("resume_days", DEFAULT_RESUME_DAYS),

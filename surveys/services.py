@@ -273,12 +273,16 @@ def locality_from_answers(
     postcode_area: Callable[[str], str | None] | None = None,
 ) -> tuple[str, str] | None:
     """The area a resident said they live in, and how we know (``"answer"`` or
-    ``"postcode"``): their answer to the survey's first area question, or else the area of
-    the library they chose in its first library question, or else the area the council's
-    postcode table (``postcode_area``) gives their postcode; ``None`` when none of these
-    names one of the survey's areas."""
+    ``"postcode"``): their answer to the question the survey marks as its area question
+    (``area_question``), or, when none is marked, to its first area question, else the
+    area of the library they chose in its first library question, else the area the
+    council's postcode table (``postcode_area``) gives their postcode; ``None`` when none
+    of these names one of the survey's areas."""
+    questions = definition.questions()
+    if definition.area_question:
+        questions = [q for q in questions if q.id == definition.area_question]
     for kind in ("locality", "branch"):
-        for question in definition.questions():
+        for question in questions:
             given = answers.get(question.id) if question.type == kind else None
             if not isinstance(given, str):
                 continue
@@ -289,7 +293,7 @@ def locality_from_answers(
                 return branch.locality_code, "answer"
     if postcode_area is None:
         return None
-    for question in definition.questions():
+    for question in questions:
         given = answers.get(question.id) if question.type == "postcode" else None
         area = postcode_area(given) if isinstance(given, str) else None
         if area is None:

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from surveys.definition import (
+    AREA_TYPES,
     DEFAULT_MAX_LENGTH,
     DEFAULT_RESUME_DAYS,
     LIKERT_SCALE,
@@ -307,7 +308,10 @@ def delete_page(definition: SurveyDefinition, page_id: str) -> SurveyDefinition:
     index = page_index(definition, page_id)
     if len(definition.pages) == 1:
         raise EditError("A survey must have at least one page, so you cannot delete its only page")
-    return _with_pages(definition, definition.pages[:index] + definition.pages[index + 1 :])
+    kept = _with_pages(definition, definition.pages[:index] + definition.pages[index + 1 :])
+    if kept.question(definition.area_question) is None:
+        kept = replace(kept, area_question="")
+    return kept
 
 
 T = TypeVar("T")
@@ -431,7 +435,8 @@ def rename_question(definition: SurveyDefinition, old: str, new: str) -> SurveyD
         )
         for page in definition.pages
     )
-    return replace(definition, pages=pages)
+    area = new if definition.area_question == old else definition.area_question
+    return replace(definition, pages=pages, area_question=area)
 
 
 def delete_question(definition: SurveyDefinition, question_id: str) -> SurveyDefinition:
@@ -441,7 +446,20 @@ def delete_question(definition: SurveyDefinition, question_id: str) -> SurveyDef
         raise EditError(
             "A page must have at least one question. Delete the page instead, or add another question first"
         )
-    return _with_questions(definition, pi, questions[:qi] + questions[qi + 1 :])
+    return set_area_question(
+        _with_questions(definition, pi, questions[:qi] + questions[qi + 1 :]), question_id, False
+    )
+
+
+def set_area_question(definition: SurveyDefinition, question_id: str, marked: bool) -> SurveyDefinition:
+    """Mark (or unmark) the question whose answer gives a response its area; marking one
+    unmarks any other, and a question that cannot give an area is never marked."""
+    found = definition.question(question_id)
+    if marked and found is not None and found.type in AREA_TYPES:
+        return replace(definition, area_question=question_id)
+    if definition.area_question == question_id:
+        return replace(definition, area_question="")
+    return definition
 
 
 def move_question(definition: SurveyDefinition, question_id: str, direction: int) -> SurveyDefinition | None:

@@ -440,6 +440,12 @@ class QuestionForm(RoutingMixin, Form):
     )
     earliest = OptionalDateField("Earliest date allowed (optional)", noun="The earliest date")
     latest = OptionalDateField("Latest date allowed (optional)", noun="The latest date")
+    sets_area = BooleanField(
+        "Use the answer to give each response its area",
+        widget=GovCheckboxInput(),
+        description="For reports by area, when no library link, tablet or paper entry gave one. "
+        "Only one question in a survey can do this.",
+    )
     kiosk_skip = BooleanField(
         "Do not ask on library tablets (personal question)",
         widget=GovCheckboxInput(),

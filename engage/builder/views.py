@@ -648,6 +648,10 @@ def _question_defaults(question: Question) -> dict[str, Any]:
     }
 
 
+def _question_defaults_in(definition: SurveyDefinition, question: Question) -> dict[str, Any]:
+    return {**_question_defaults(question), "sets_area": definition.area_question == question.id}
+
+
 NEW_QUESTION_DEFAULTS: dict[str, Any] = {
     "optional": "no",
     "other_label": "Other",
@@ -747,6 +751,8 @@ def question_new(slug: str, page_id: str) -> ResponseReturnValue:
         text = form.text.data or ""
         added, question_id = editing.add_question(definition, page_id, _question_draft(form, kind, None))
         added, replaced = _drop_placeholder(added, page_id, question_id)
+        if form.sets_area.data:
+            added = editing.set_area_question(added, question_id, True)
         return _Change(
             added,
             "survey.question_added",
@@ -807,7 +813,7 @@ def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
         )
     existing = question.show_if
     if request.method == "GET":
-        form = QuestionForm(data=_question_defaults(question))
+        form = QuestionForm(data=_question_defaults_in(definition, question))
         form.load_routing(existing)
     else:
         form = QuestionForm()
@@ -817,11 +823,12 @@ def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
 
     def update() -> _Change | str:
         changed = editing.update_question(definition, question_id, _question_draft(form, kind, question))
+        changed = editing.set_area_question(changed, question_id, bool(form.sets_area.data))
         new_id = form.question_id.data or question_id
         if survey.published is None and new_id != question_id:
             changed = editing.rename_question(changed, question_id, new_id)
         after = editing.get_question(changed, new_id)
-        if after == question:
+        if after == question and changed.area_question == definition.area_question:
             return f"question-{question_id}"
         return _Change(
             changed,

@@ -230,7 +230,10 @@ def test_a_response_gets_its_area_from_the_postcode_table(
 
 def test_residents_see_the_new_types_with_the_right_inputs(app: Flask, client: PageClient) -> None:
     points = [{"value": str(n), "label": str(n)} for n in range(11)]
-    words = [{"value": w.lower().replace(" ", "-"), "label": w} for w in ("Very satisfied", "Satisfied", "Dissatisfied")]
+    words = [
+        {"value": w.lower().replace(" ", "-"), "label": w}
+        for w in ("Very satisfied", "Satisfied", "Dissatisfied")
+    ]
     data = {
         "schema_version": 1,
         "slug": "new-types",
@@ -256,7 +259,9 @@ def test_residents_see_the_new_types_with_the_right_inputs(app: Flask, client: P
         db().commit()
     start = client.get("/s/new-types")
     page = client.submit(start, selector="main form[action$='/start']")
-    inputs = {i["name"]: (i.get("type"), i.get("autocomplete")) for i in page.soup.select("input.govuk-input")}
+    inputs = {
+        i["name"]: (i.get("type"), i.get("autocomplete")) for i in page.soup.select("input.govuk-input")
+    }
     assert inputs == {"mail": ("email", "email"), "tel": ("tel", "tel"), "pc": ("text", "postal-code")}
     radios = page.soup.select(".govuk-radios")
     assert "govuk-radios--inline" in radios[0]["class"], "0 to 10 side by side"
@@ -268,3 +273,35 @@ def test_residents_see_the_new_types_with_the_right_inputs(app: Flask, client: P
         "Select an answer for 'Recommend'",
     ]
     assert refused.soup.select_one("input[name=mail]")["value"] == "nope"
+
+
+def test_the_marked_area_question_gives_the_area(client: PageClient, app: Flask, built: str) -> None:
+    from surveys.definition import DefinitionError
+    from surveys.services import locality_from_answers
+
+    # A second area question ("Where do you work?") marked as the one that gives the area.
+    add_question(
+        client,
+        built,
+        "your_views",
+        "locality",
+        {"text": "Where do you work?", "sets_area": "y", "optional": "yes"},
+    )
+    data = definition(app, built)
+    assert data["area_question"] == "where_do_you_work"
+    parsed = parse(data)
+    both = {"where_do_you_live": "north", "where_do_you_work": "south"}
+    assert locality_from_answers(parsed, both) == ("south", "answer")
+    assert locality_from_answers(parsed, {"where_do_you_live": "north"}) is None, "only the marked one counts"
+    # Unticking it on the question's page goes back to the first area question.
+    page = client.get(f"/staff/surveys/{built}/questions/where_do_you_work")
+    assert page.soup.select_one("input[name=sets_area]").has_attr("checked")
+    client.submit(page, {"sets_area": []})
+    assert "area_question" not in definition(app, built)
+    # Marking, then deleting the question, unmarks it.
+    client.submit(client.get(f"/staff/surveys/{built}/questions/where_do_you_work"), {"sets_area": "y"})
+    delete = client.get(f"/staff/surveys/{built}/questions/where_do_you_work/delete")
+    client.submit(delete)
+    assert "area_question" not in definition(app, built)
+    with pytest.raises(DefinitionError, match="is not an area, library or postcode question"):
+        parse({**data, "area_question": "how_many_books"})

@@ -38,6 +38,7 @@ def _everything() -> dict[str, Any]:
         duration_minutes=7,
         audience="Anyone who uses a library in Anyshire",
         topics=["Opening hours", "Children and families"],
+        area_question="area",
         opens_at="2027-03-01T09:00:00+00:00",
         closes_at="2027-06-30T23:59:59+01:00",
         resume_days=12,
