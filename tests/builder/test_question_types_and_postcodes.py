@@ -305,3 +305,16 @@ def test_the_marked_area_question_gives_the_area(client: PageClient, app: Flask,
     assert "area_question" not in definition(app, built)
     with pytest.raises(DefinitionError, match="is not an area, library or postcode question"):
         parse({**data, "area_question": "how_many_books"})
+
+
+def test_every_fieldset_in_the_builder_has_its_legend(client: PageClient, built: str) -> None:
+    """Styling a legend from the template must not drop its words (a govuk-frontend-wtf quirk)."""
+    for url in (
+        f"/staff/surveys/{built}/details",
+        f"/staff/surveys/{built}/questions/{FIRST_QUESTION}",
+        f"/staff/surveys/{built}/pages/your_views/questions/new?type=date",
+    ):
+        page = client.get(url)
+        for fieldset in page.soup.select("main form fieldset"):
+            legend = fieldset.find("legend")
+            assert legend is not None and legend.get_text(strip=True), (url, str(fieldset)[:200])
