@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,8 @@ from engage.actions.models import (
     EDITABLE,
     LONG_TEXT,
     Action,
+    ActionStatus,
+    Priority,
     ResponseLink,
     ThemeLink,
 )
@@ -162,3 +164,55 @@ def describe_edit(changes: Mapping[str, Sequence[str | None]]) -> str:
     if len(parts) < 2:
         return "".join(parts) or "made no change"
     return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+#: Statuses after which an action is no longer due.
+FINISHED = (ActionStatus.DONE, ActionStatus.NOT_TAKEN_FORWARD)
+
+
+@dataclass(frozen=True)
+class DueAction:
+    """An action with a date that is past or soon, not finished (the dashboard, the alerts)."""
+
+    id: int
+    title: str
+    priority: str
+    due_on: date
+    overdue: bool
+    status_label: str
+    lead_officer: str
+
+
+def actions_due(session: Session, today: date, within_days: int) -> list[DueAction]:
+    """Actions whose date is past or within ``within_days`` of ``today`` and that are not
+    finished, soonest first. Only actions with a date ("by a date" timescale) can be due."""
+    until = (today + timedelta(days=within_days)).isoformat()
+    rows = session.execute(
+        select(Action, Priority.title)
+        .join(Priority, Priority.id == Action.priority_id)
+        .where(
+            Action.timescale == "date",
+            Action.due_on.is_not(None),
+            Action.due_on <= until,
+            Action.status.not_in(FINISHED),
+        )
+        .order_by(Action.due_on, Action.id)
+    )
+    due = []
+    for action, priority in rows:
+        try:
+            due_on = date.fromisoformat(action.due_on or "")
+        except ValueError:
+            continue
+        due.append(
+            DueAction(
+                action.id,
+                action.title,
+                priority,
+                due_on,
+                due_on < today,
+                action.status_label,
+                action.lead_officer,
+            )
+        )
+    return due

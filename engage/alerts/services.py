@@ -33,7 +33,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
@@ -43,7 +43,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from engage.accounts.models import Role, StaffUser
-from engage.actions.models import Action, ActionStatus, Priority
+from engage.actions import queries as action_queries
+from engage.actions.queries import DueAction
 from engage.alerts.models import AlertKind, AlertSent, StaffAlert
 from engage.forums.models import Forum, ForumMember, MemberStatus
 from engage.platform import clock, mail, maintenance
@@ -66,7 +67,6 @@ LINK_DAYS = 90
 #: A sign-up confirmed this long before the last run is looked at again, in case its
 #: transaction committed after that run read the table (its key stops a second alert).
 SIGN_UP_OVERLAP = timedelta(days=1)
-FINISHED_ACTIONS = (ActionStatus.DONE, ActionStatus.NOT_TAKEN_FORWARD)
 UNSUBSCRIBE_SALT = "engage.alerts.unsubscribe"
 KINDS = frozenset(kind.value for kind in AlertKind)
 
@@ -195,17 +195,6 @@ class ClosingSurvey:
 
 
 @dataclass(frozen=True)
-class DueAction:
-    id: int
-    title: str
-    priority: str
-    due_on: date
-    overdue: bool
-    status_label: str
-    lead_officer: str
-
-
-@dataclass(frozen=True)
 class AreaCount:
     name: str
     count: int
@@ -269,35 +258,7 @@ class Facts:
     @property
     def actions(self) -> list[DueAction]:
         if self._actions is None:
-            until = (self.today + timedelta(days=SOON_DAYS)).isoformat()
-            rows = self.session.execute(
-                select(Action, Priority.title)
-                .join(Priority, Priority.id == Action.priority_id)
-                .where(
-                    Action.timescale == "date",
-                    Action.due_on.is_not(None),
-                    Action.due_on <= until,
-                    Action.status.not_in(FINISHED_ACTIONS),
-                )
-                .order_by(Action.due_on, Action.id)
-            )
-            self._actions = []
-            for action, priority in rows:
-                try:
-                    due_on = date.fromisoformat(action.due_on or "")
-                except ValueError:
-                    continue
-                self._actions.append(
-                    DueAction(
-                        action.id,
-                        action.title,
-                        priority,
-                        due_on,
-                        due_on < self.today,
-                        action.status_label,
-                        action.lead_officer,
-                    )
-                )
+            self._actions = action_queries.actions_due(self.session, self.today, SOON_DAYS)
         return self._actions
 
 

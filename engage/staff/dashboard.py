@@ -16,7 +16,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from engage.actions.models import Action, ActionStatus, Priority, Publication
+from engage.actions import queries as action_queries
+from engage.actions.models import Publication
+from engage.actions.queries import DueAction
 from engage.forums.models import Forum, ForumMember, MemberStatus
 from engage.platform import clock
 from engage.themes import queries as theme_queries
@@ -29,7 +31,6 @@ CLOSING_SOON_DAYS = 7
 #: An action due within this many days (or already past its date) is on the to-do list.
 ACTION_DUE_DAYS = 14
 #: Statuses after which an action needs nothing more.
-FINISHED_ACTIONS = (ActionStatus.DONE, ActionStatus.NOT_TAKEN_FORWARD)
 
 
 @dataclass(frozen=True)
@@ -67,16 +68,6 @@ class SurveyRow:
             and not self.said_we_did_published
             and (self.status == "closed" or self.reviewed > 0)
         )
-
-
-@dataclass(frozen=True)
-class DueAction:
-    id: int
-    title: str
-    priority: str
-    due_on: date
-    status_label: str
-    overdue: bool
 
 
 @dataclass(frozen=True)
@@ -139,26 +130,7 @@ def themes_by_survey(session: Session) -> tuple[Counter[int], Counter[int]]:
 
 def actions_due(session: Session, today: date) -> list[DueAction]:
     """Actions with a date that is past or within :data:`ACTION_DUE_DAYS`, not yet finished."""
-    until = (today + timedelta(days=ACTION_DUE_DAYS)).isoformat()
-    rows = session.execute(
-        select(Action, Priority.title)
-        .join(Priority, Priority.id == Action.priority_id)
-        .where(
-            Action.timescale == "date",
-            Action.due_on.is_not(None),
-            Action.due_on <= until,
-            Action.status.not_in(FINISHED_ACTIONS),
-        )
-        .order_by(Action.due_on, Action.id)
-    )
-    due = []
-    for action, priority in rows:
-        try:
-            due_on = date.fromisoformat(action.due_on or "")
-        except ValueError:
-            continue
-        due.append(DueAction(action.id, action.title, priority, due_on, action.status_label, due_on < today))
-    return due
+    return action_queries.actions_due(session, today, ACTION_DUE_DAYS)
 
 
 def waiting_lists(session: Session) -> list[WaitingList]:
