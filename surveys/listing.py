@@ -14,12 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from surveys import services
 from surveys.definition import SurveyDefinition
-from surveys.models import Response, ResponseStatus, Survey
+from surveys.models import Survey
 
 OPEN = "open"
 FORTHCOMING = "forthcoming"
@@ -91,12 +91,7 @@ def consultations(session: Session, now: datetime) -> list[Consultation]:
     """Every published survey, open first (closing soonest first), then forthcoming (opening
     soonest first), then closed (most recently closed first)."""
     surveys = session.scalars(select(Survey).options(selectinload(Survey.versions))).all()
-    counted = session.execute(
-        select(Response.survey_id, func.count())
-        .where(Response.status == ResponseStatus.SUBMITTED)
-        .group_by(Response.survey_id)
-    )
-    counts: dict[int, int] = dict(iter(counted))
+    counts = services.submitted_counts(session)
     found = [_entry(survey, now, counts.get(survey.id, 0)) for survey in surveys]
     return sorted((c for c in found if c is not None), key=_order)
 

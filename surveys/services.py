@@ -9,7 +9,8 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -381,6 +382,18 @@ def purge_expired(session: Session, now: datetime) -> int:
         delete(Response).where(Response.status == ResponseStatus.IN_PROGRESS, Response.expires_at < now)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def submitted_counts(session: Session, survey_ids: Iterable[int] | None = None) -> Counter[int]:
+    """Sent responses per survey id, in one grouped query (every survey, or ``survey_ids``)."""
+    query = (
+        select(Response.survey_id, func.count())
+        .where(Response.status == ResponseStatus.SUBMITTED)
+        .group_by(Response.survey_id)
+    )
+    if survey_ids is not None:
+        query = query.where(Response.survey_id.in_(list(survey_ids)))
+    return Counter({survey_id: int(number) for survey_id, number in session.execute(query)})
 
 
 def count_submitted(session: Session, survey: Survey) -> int:

@@ -21,6 +21,7 @@ from engage.actions.models import (
     Action,
     ActionStatus,
     Priority,
+    Publication,
     ResponseLink,
     ThemeLink,
 )
@@ -164,6 +165,11 @@ def describe_edit(changes: Mapping[str, Sequence[str | None]]) -> str:
     if len(parts) < 2:
         return "".join(parts) or "made no change"
     return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def published_survey_ids(session: Session) -> set[int]:
+    """The surveys whose "You said, we did" page is published."""
+    return set(session.scalars(select(Publication.survey_id).where(Publication.published_at.is_not(None))))
 
 
 #: Statuses after which an action is no longer due.

@@ -52,7 +52,7 @@ from engage.platform.database import db
 from engage.platform.links import external_url
 from engage.platform.models import OutboundEmail
 from surveys import services as survey_services
-from surveys.models import Response, ResponseStatus, Submission, Survey
+from surveys.models import Response, Submission, Survey
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +248,7 @@ class Facts:
                 closes_at = survey_services.definition_of(version).closes_at
                 if closes_at is not None and self.now < closes_at <= until:
                     found.append((survey, closes_at))
-            totals = _submitted(self.session, [survey.id for survey, _ in found])
+            totals = survey_services.submitted_counts(self.session, [survey.id for survey, _ in found])
             self._closing = [
                 ClosingSurvey(s.id, s.slug, s.title, closes_at, s.created_by_id, totals[s.id])
                 for s, closes_at in sorted(found, key=lambda pair: (pair[1], pair[0].title))
@@ -260,17 +260,6 @@ class Facts:
         if self._actions is None:
             self._actions = action_queries.actions_due(self.session, self.today, SOON_DAYS)
         return self._actions
-
-
-def _submitted(session: Session, survey_ids: list[int]) -> Counter[int]:
-    if not survey_ids:
-        return Counter()
-    rows = session.execute(
-        select(Response.survey_id, func.count())
-        .where(Response.survey_id.in_(survey_ids), Response.status == ResponseStatus.SUBMITTED)
-        .group_by(Response.survey_id)
-    )
-    return Counter({row[0]: int(row[1]) for row in rows})
 
 
 def _sent(session: Session, user: StaffUser, kind: AlertKind) -> set[str]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from engage import __version__
-from engage.actions.models import Publication
+from engage.actions import queries as action_queries
 from engage.platform import clock
 from engage.platform.database import db
 from engage.platform.health import database_status, redis_status
@@ -19,8 +18,7 @@ CLOSED_PER_PAGE = 20
 
 
 def _with_results() -> set[int]:
-    """The surveys whose "You said, we did" page is published."""
-    return set(db().scalars(select(Publication.survey_id).where(Publication.published_at.is_not(None))))
+    return action_queries.published_survey_ids(db())
 
 
 @bp.get("/")

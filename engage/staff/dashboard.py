@@ -17,14 +17,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from engage.actions import queries as action_queries
-from engage.actions.models import Publication
 from engage.actions.queries import DueAction
 from engage.forums.models import Forum, ForumMember, MemberStatus
 from engage.platform import clock
 from engage.themes import queries as theme_queries
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from surveys import services as survey_services
-from surveys.models import Response, ResponseStatus, Submission, Survey
+from surveys.models import Response, Submission, Survey
 
 #: An open survey closing within this many days is "closing soon".
 CLOSING_SOON_DAYS = 7
@@ -109,12 +108,7 @@ def responses_by_survey(session: Session, since: datetime) -> tuple[Counter[int]
         .where(Submission.submitted_at >= since)
         .group_by(Response.survey_id)
     )
-    total = session.execute(
-        select(Response.survey_id, func.count())
-        .where(Response.status == ResponseStatus.SUBMITTED)
-        .group_by(Response.survey_id)
-    )
-    return Counter({row[0]: int(row[1]) for row in today}), Counter({row[0]: int(row[1]) for row in total})
+    return Counter({row[0]: int(row[1]) for row in today}), survey_services.submitted_counts(session)
 
 
 def themes_by_survey(session: Session) -> tuple[Counter[int], Counter[int]]:
@@ -155,9 +149,7 @@ def build(session: Session, user_id: int, now: datetime) -> Dashboard:
     today = clock.local(now).date()
     responses_today, responses = responses_by_survey(session, clock.start_of_day(today))
     themes, reviewed = themes_by_survey(session)
-    published_pages = set(
-        session.scalars(select(Publication.survey_id).where(Publication.published_at.is_not(None)))
-    )
+    published_pages = action_queries.published_survey_ids(session)
     surveys = session.scalars(
         select(Survey)
         .options(selectinload(Survey.versions))
