@@ -19,7 +19,7 @@ from engage.builder.checklist import TRIED, fingerprint
 from engage.platform import audit
 from engage.platform.database import db
 from engage.platform.security import mark_private
-from engage.residents.session import field_anchor
+from engage.residents.session import error_summary
 from engage.staff.surveys import survey_or_404
 from surveys import runner, services
 from surveys.definition import Page, SurveyDefinition
@@ -92,7 +92,7 @@ def _render_page(
         questions=runner.visible_questions(page, answers, CHANNEL),
         values=values,
         errors=errors,
-        page_errors=[{"text": m, "href": f"#{field_anchor(k, definition)}"} for k, m in errors.items()],
+        page_errors=error_summary(errors, definition),
         page_number=1,
         back_url=url_for(".page", slug=survey.slug, page_id=back.id)
         if back

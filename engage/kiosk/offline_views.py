@@ -40,7 +40,7 @@ from engage.platform.extensions import csrf, rate_limiter
 from engage.platform.links import external_url
 from engage.platform.ratelimit import Limit
 from engage.platform.security import mark_private
-from engage.residents.session import SESSION_KEY, field_anchor
+from engage.residents.session import SESSION_KEY, error_summary
 from surveys import services as survey_services
 from surveys.definition import Page, SurveyDefinition
 from surveys.models import ResponseStatus
@@ -162,7 +162,7 @@ def check(device: KioskDevice, data: Any) -> ResponseReturnValue:
         return jsonify(ok=True, errors=[])
     return jsonify(
         ok=False,
-        errors=[{"text": text, "href": f"#{field_anchor(key, definition)}"} for key, text in errors.items()],
+        errors=error_summary(errors, definition),
         html=_fragment(definition, page, rebuilt.raw.get(page.id, {}), errors),
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from surveys.definition import SurveyDefinition
 
-__all__ = ["DONE_KEY", "ENTRY_KEY", "SESSION_KEY", "field_anchor"]
+__all__ = ["DONE_KEY", "ENTRY_KEY", "SESSION_KEY", "error_summary", "field_anchor"]
 
 #: slug -> the in-progress response's resume token.
 SESSION_KEY = "responses"
@@ -26,3 +26,8 @@ def field_anchor(key: str, definition: SurveyDefinition) -> str:
     if question is not None and question.type == "date" and "." not in key:
         return f"{key}-day"
     return key
+
+
+def error_summary(errors: dict[str, str], definition: SurveyDefinition) -> list[dict[str, str]]:
+    """A page's errors for the error summary, each linking to its field."""
+    return [{"text": text, "href": f"#{field_anchor(key, definition)}"} for key, text in errors.items()]

@@ -37,7 +37,7 @@ from engage.platform.links import external_url
 from engage.platform.ratelimit import Limit, Verdict
 from engage.platform.security import mark_private
 from engage.residents.forms import AskForm, ResumeCodeForm, ResumeEmailForm
-from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY, field_anchor
+from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY, error_summary
 from surveys import runner, services
 from surveys.definition import Page, SurveyDefinition
 from surveys.models import Response, ResponseStatus, Survey, SurveyVersion
@@ -208,10 +208,7 @@ def _page_context(
         "questions": questions,
         "values": values,
         "errors": errors,
-        "page_errors": [
-            {"text": message, "href": f"#{field_anchor(key, journey.definition)}"}
-            for key, message in errors.items()
-        ],
+        "page_errors": error_summary(errors, journey.definition),
         "page_number": number,
         "back_url": url_for("residents.page", slug=journey.survey.slug, page_id=back.id)
         if back
