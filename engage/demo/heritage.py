@@ -20,11 +20,12 @@ from engage.accounts.models import StaffUser
 from engage.actions import services as actions
 from engage.actions.models import ActionStatus, Priority
 from engage.demo.actions import review_and_publish
+from engage.demo.surveys import answer_and_send
 from engage.platform.config import PROJECT_ROOT
 from engage.themes import queries as theme_queries
 from engage.themes import services as themes
 from engage.themes.snapshot import SnapshotTheme
-from surveys import runner, services
+from surveys import services
 from surveys.models import Survey, SurveyVersion
 
 EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "archives-and-local-history.json"
@@ -122,7 +123,6 @@ def _respond(session: Session, version: SurveyVersion, rng: random.Random, when:
     started = services.start_response(
         session, version, when - timedelta(minutes=rng.randint(3, 12)), channel=channel
     )
-    response = started.response
     answers = {
         "last_heritage_visit": rng.choices(
             ["last_month", "last_year", "longer", "never"], weights=[3, 4, 3, 1]
@@ -131,13 +131,7 @@ def _respond(session: Session, version: SurveyVersion, rng: random.Random, when:
     }
     if rng.random() < 0.85:
         answers["home_area"] = rng.choices([loc.code for loc in definition.localities], weights=[50, 50])[0]
-    page = runner.next_page(definition, {}, None, channel)
-    while page is not None:
-        shown = {q.id for q in runner.visible_questions(page, response.answers, channel)}
-        given = {key: value for key, value in answers.items() if key in shown}
-        services.save_page(session, response, definition, page.id, given, when)
-        page = runner.next_page(definition, response.answers, page.id, channel)
-    services.submit(session, response, definition, when)
+    answer_and_send(session, definition, started.response, when, lambda _page, q: answers.get(q.id))
 
 
 def _load_survey(session: Session, now: datetime) -> Iterator[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from engage.platform.config import PROJECT_ROOT
 from surveys import postcodes, runner, services
-from surveys.definition import LIKERT_SCALE, Question, SurveyDefinition
+from surveys.definition import LIKERT_SCALE, Page, Question, SurveyDefinition
+from surveys.models import Response
 
 EXAMPLE = PROJECT_ROOT / "examples" / "surveys" / "library-co-design.json"
 RESPONSES = 360
@@ -193,19 +194,33 @@ def _respond(
         # Online answers without a library's link get their locality from the resident's
         # own answer to "Which area do you live in?", as real ones do.
     )
-    response = started.response
     state = {"locality": locality, "now": when}
     wants_equality = rng.random() < 0.5
-    page = runner.next_page(definition, {}, None, channel)
+
+    def answer(page: Page, question: Question) -> Any:
+        return _answer(question, definition, rng, state) if wants_equality or not page.is_equality else None
+
+    answer_and_send(session, definition, started.response, when, answer)
+
+
+def answer_and_send(
+    session: Session,
+    definition: SurveyDefinition,
+    response: Response,
+    when: datetime,
+    answer: Callable[[Page, Question], Any],
+) -> None:
+    """Answer each page the routing shows, as a resident would (``answer`` gives each
+    question's answer, or ``None`` to leave it), then send the response."""
+    page = runner.next_page(definition, {}, None, response.channel)
     while page is not None:
-        answers: dict[str, Any] = {}
-        if not page.is_equality or wants_equality:
-            for question in runner.visible_questions(page, response.answers, channel):
-                value = _answer(question, definition, rng, state)
-                if value is not None:
-                    answers[question.id] = value
-        services.save_page(session, response, definition, page.id, answers, when)
-        page = runner.next_page(definition, response.answers, page.id, channel)
+        given: dict[str, Any] = {}
+        for question in runner.visible_questions(page, response.answers, response.channel):
+            value = answer(page, question)
+            if value is not None:
+                given[question.id] = value
+        services.save_page(session, response, definition, page.id, given, when)
+        page = runner.next_page(definition, response.answers, page.id, response.channel)
     services.submit(session, response, definition, when)
 
 
