@@ -37,7 +37,19 @@ engage/static/build/engage.css: engage/assets/engage.scss node_modules/.installe
 	node scripts/build-assets.mjs
 
 .PHONY: install
-install: system-libs $(VENV)/.installed node_modules/.installed engage/static/build/engage.css ## Create .venv, install Python and front-end packages, build the branded assets
+install: system-libs $(VENV)/.installed node_modules/.installed engage/static/build/engage.css translations ## Create .venv, install Python and front-end packages, build the branded assets, compile the translations
+
+.PHONY: translations
+translations: $(VENV)/.installed ## Compile the interface's translation catalogues (engage/translations/*/LC_MESSAGES/messages.po → .mo)
+	$(BIN)/python scripts/i18n.py compile
+
+.PHONY: messages
+messages: $(VENV)/.installed ## Extract every marked string and update each language's catalogue (then translate what is new)
+	$(BIN)/python scripts/i18n.py update
+
+.PHONY: i18n-check
+i18n-check: install ## Every resident-facing string translated in each complete language (Welsh), survey pages in the others
+	$(BIN)/python scripts/i18n.py check
 
 .PHONY: system-libs
 system-libs: ## Install Debian's Pango and fonts (text and emoji) for PDF reports (WeasyPrint) when missing
@@ -103,7 +115,7 @@ test-postgres: install chromium ## The whole pytest suite on PostgreSQL (a fresh
 	fi
 
 .PHONY: test
-test: lint types contracts chromium ## Everything CI runs: lint, types, contracts, all tests on SQLite and PostgreSQL
+test: lint types contracts i18n-check chromium ## Everything CI runs: lint, types, contracts, all tests on SQLite and PostgreSQL
 	@# The two databases' runs are independent (own databases, free ports), so they share the
 	@# machine's cores; each run's output is printed whole when it finishes.
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres

@@ -64,13 +64,14 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     # Imported here: these modules import the engage package themselves, so the factory
     # imports them when it runs rather than when engage is first imported.
     from engage.accounts import login
-    from engage.platform import database, errors, extensions, links, security
+    from engage.platform import database, errors, extensions, i18n, links, security
 
     database.init_app(app)
     _init_redis(app, settings)
     extensions.init_app(app)
     login.init_app(app)
     security.init_app(app)
+    i18n.init_app(app)
     errors.init_app(app)
     links.init_app(app)
 
@@ -186,17 +187,18 @@ def _configure_templates(app: Flask) -> None:
 
 
 def london_time(value: datetime | None) -> str:
-    """A UTC time as people in the council's area read it: "Tuesday 3 March 2026, 6:30pm"."""
-    if value is None:
-        return ""
-    local = clock.local(value)
-    hour = local.strftime("%-I:%M%p").lower().replace(":00", "")
-    return f"{local.strftime('%A %-d %B %Y')}, {hour}"
+    """A UTC time as people in the council's area read it, in the page's language:
+    "Tuesday 3 March 2026, 6:30pm", "Dydd Mawrth 3 Mawrth 2026, 6:30yh"."""
+    from engage.platform import i18n
+
+    return "" if value is None else i18n.long_time(clock.local(value))
 
 
 def london_date(value: datetime | None) -> str:
-    """The day of a UTC time in the council's area: "3 March 2026"."""
-    return local_format(value, "%-d %B %Y")
+    """The day of a UTC time in the council's area, in the page's language: "3 March 2026"."""
+    from engage.platform import i18n
+
+    return "" if value is None else i18n.long_date(clock.local(value))
 
 
 def local_format(value: datetime | None, fmt: str) -> str:

@@ -69,10 +69,15 @@ class Page:
         return found
 
 
+# English pages say en-GB; others their own code.
+PAGE_LANGS = {"en-GB", "cy", "pl", "ur", "ar"}
+
+
 def check_html(response: TestResponse) -> BeautifulSoup:
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     html = soup.find("html")
-    assert isinstance(html, Tag) and html.get("lang") == "en-GB", "page must declare lang=en-GB"
+    assert isinstance(html, Tag) and html.get("lang") in PAGE_LANGS, "page must declare its language"
+    assert html.get("dir") in {"ltr", "rtl"}, "page must declare its direction"
     assert soup.title is not None, "page has no <title>"
     title = soup.title.get_text(strip=True)
     assert TITLE_PATTERN.match(title), f"title {title!r} does not follow the GOV.UK pattern"

@@ -1,0 +1,226 @@
+"""Languages: which one a page is in, how a resident chooses it, and dates in it.
+
+The interface is translated with Flask-Babel from gettext catalogues under
+``engage/translations`` (``make messages`` extracts and updates them; ``make test`` checks
+that every resident-facing string has its translation in each complete language).
+
+How a page's language is chosen, first match wins:
+
+1. a page that must be in one language (a survey answered in the language it exists in,
+   staff pages, which are English-only for now) sets it with :func:`use_language`;
+2. ``?lang=cy`` on any address (the language toggle's links, a resume link), which is
+   also remembered in the ``engage_lang`` cookie: a strictly necessary cookie, since it
+   only carries the resident's own choice, so it needs no consent. A language whose
+   catalogue covers only the survey pages (Urdu, say) is used where a survey offers it
+   (:func:`choose_from`); elsewhere the site falls back to the browser's or English;
+3. that cookie;
+4. the browser's ``Accept-Language``;
+5. English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from flask import Flask, Response, g, has_request_context, request
+from flask_babel import Babel, get_locale, get_translations, refresh
+
+from surveys import i18n as survey_messages
+
+COOKIE = "engage_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+DEFAULT = "en"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    # The language's name in itself, as the toggle shows it ("Cymraeg").
+    name: str
+    # Its name in English, for staff pages and docs.
+    english_name: str
+    rtl: bool = False
+    # Complete: every resident-facing string is translated (checked by make test). A
+    # partial language covers the survey pages only, so a survey may be offered in it.
+    complete: bool = True
+
+
+# The languages with an interface catalogue. English and Welsh are complete; the others
+# translate what a resident sees while answering a survey (start page, questions, errors,
+# check your answers, confirmation), so a survey may be written in them.
+LANGUAGES: dict[str, Language] = {
+    "en": Language("en", "English", "English"),
+    "cy": Language("cy", "Cymraeg", "Welsh"),
+    "pl": Language("pl", "Polski", "Polish", complete=False),
+    "ur": Language("ur", "اردو", "Urdu", rtl=True, complete=False),
+    "ar": Language("ar", "العربية", "Arabic", rtl=True, complete=False),
+}
+
+# The languages the whole site can be switched to (the header's toggle).
+SITE_LANGUAGES: tuple[str, ...] = tuple(code for code, lang in LANGUAGES.items() if lang.complete)
+
+
+def language(code: str) -> Language:
+    return LANGUAGES.get(code) or LANGUAGES[DEFAULT]
+
+
+def asked() -> str | None:
+    """The language the resident asked for, by link or cookie (None: not asked)."""
+    if not has_request_context():
+        return None
+    code = request.args.get("lang", "")
+    if code in LANGUAGES:
+        return code
+    remembered = request.cookies.get(COOKIE, "")
+    return remembered if remembered in LANGUAGES else None
+
+
+def preferred() -> str:
+    """The site language this visitor wants: chosen, else their browser's, else English."""
+    if not has_request_context():
+        return DEFAULT
+    code = asked()
+    if code in SITE_LANGUAGES:
+        return str(code)
+    return request.accept_languages.best_match(SITE_LANGUAGES, default=DEFAULT) or DEFAULT
+
+
+def choose_from(available: Sequence[str], base: str) -> tuple[str, str | None]:
+    """For something that exists in ``available`` languages (a survey), the one to show.
+
+    Returns the language and, when the resident asked for one it is not in, that code
+    (so the page can say "This survey is not available in Cymraeg"). Asked for, else the
+    browser's first that is available, else ``base``.
+    """
+    code = asked()
+    if code in available:
+        return str(code), None
+    best = request.accept_languages.best_match(available) if has_request_context() else None
+    if code is None and best:
+        return best, None
+    return base, code
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return DEFAULT
+    forced = g.get("page_language")
+    if forced:
+        return str(forced)
+    endpoint = request.endpoint or ""
+    if endpoint.startswith("staff."):
+        return DEFAULT  # staff pages are English-only for now (translatable, not translated)
+    return preferred()
+
+
+def use_language(code: str) -> None:
+    """Put the rest of this request (page, messages, dates) in ``code``."""
+    g.page_language = code if code in LANGUAGES else DEFAULT
+    refresh()
+
+
+def current() -> str:
+    """The language of the page being made."""
+    if not has_request_context():
+        return DEFAULT
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT
+
+
+def direction() -> str:
+    return "rtl" if language(current()).rtl else "ltr"
+
+
+def switch_url(code: str) -> str:
+    """This page's address with ``lang`` set to ``code`` (the language toggle's links)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    args.append(("lang", code))
+    return f"{request.path}?{urlencode(args)}"
+
+
+def offer(codes: Sequence[str]) -> None:
+    """The header's toggle on this page offers ``codes`` (a survey's languages)."""
+    g.page_languages = tuple(code for code in codes if code in LANGUAGES)
+
+
+def toggle() -> list[dict[str, object]]:
+    """The header's language links: the site's languages (or those the page offers), the
+    current one not a link. Empty when there is nothing to switch to."""
+    here = current()
+    codes = g.get("page_languages") or SITE_LANGUAGES
+    if len(codes) < 2:
+        return []
+    return [
+        {"code": code, "name": LANGUAGES[code].name, "href": switch_url(code), "current": code == here}
+        for code in codes
+    ]
+
+
+def _remember(response: Response) -> Response:
+    code = request.args.get("lang", "")
+    if code in LANGUAGES and request.cookies.get(COOKIE) != code:
+        response.set_cookie(
+            COOKIE,
+            code,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    return response
+
+
+# Dates and times as people in the council's area read them, in the page's language.
+def long_date(value: date | datetime | None) -> str:
+    """ "3 March 2026", "3 Mawrth 2026"."""
+    if value is None:
+        return ""
+    return format_date(value, "d MMMM y", locale=current())
+
+
+def long_time(value: datetime) -> str:
+    """ "Tuesday 3 March 2026, 6:30pm": ``value`` is already in local time."""
+    code = current()
+    day = format_datetime(value, "EEEE d MMMM y", locale=code)
+    minutes = "" if value.minute == 0 else f":{value.minute:02d}"
+    hour = value.hour % 12 or 12
+    if code == "cy":
+        suffix = "yb" if value.hour < 12 else "yh"
+    elif code == "en":
+        suffix = "am" if value.hour < 12 else "pm"
+    else:
+        return f"{day}, {format_datetime(value, 'HH:mm', locale=code)}"
+    return f"{day}, {hour}{minutes}{suffix}"
+
+
+def locale_name(code: str) -> str:
+    """A language's name in itself, for any code Babel knows ("pa" → "ਪੰਜਾਬੀ")."""
+    if code in LANGUAGES:
+        return LANGUAGES[code].name
+    try:
+        return Locale.parse(code).display_name or code
+    except (ValueError, TypeError):
+        return code
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/London")
+    Babel(app, locale_selector=select_locale)
+    # Messages made in surveys/ (an empty required question...) in the page's language.
+    survey_messages.install(
+        lambda message: get_translations().gettext(message),
+        lambda singular, plural, n: get_translations().ngettext(singular, plural, n),
+    )
+    app.after_request(_remember)
+    app.jinja_env.globals.update(
+        page_language=current,
+        page_direction=direction,
+        language_toggle=toggle,
+        language_name=locale_name,
+    )

@@ -1,0 +1,42 @@
+"""Translated messages for survey pages, without Flask.
+
+``surveys`` builds the messages a resident reads (an empty required question, a number
+out of range) but does not use Flask, so it cannot ask Flask-Babel for the page's language
+itself. The web app installs its translator at start-up (:func:`install`); until then, and
+in the command line tools, messages are English. The strings are extracted into the same
+catalogue as the templates (``make messages``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Translate = Callable[[str], str]
+TranslatePlural = Callable[[str, str, int], str]
+
+_translate: Translate = lambda message: message  # noqa: E731
+_translate_plural: TranslatePlural = lambda singular, plural, n: singular if n == 1 else plural  # noqa: E731
+
+
+def install(translate: Translate, translate_plural: TranslatePlural) -> None:
+    """Use ``translate`` (gettext) and ``translate_plural`` (ngettext) from now on."""
+    global _translate, _translate_plural
+    _translate = translate
+    _translate_plural = translate_plural
+
+
+def _(message: str, **variables: object) -> str:
+    """``message`` in the page's language, with ``%(name)s`` filled from ``variables``."""
+    text = _translate(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+    """The form of ``singular``/``plural`` for ``n`` (Welsh has six), ``%(num)d`` filled."""
+    text = _translate_plural(singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
+    """Mark ``message`` for the catalogue; it is translated where it is shown."""
+    return message

@@ -1,0 +1,87 @@
+"""How a page's language is chosen: link, cookie, browser, English; staff pages English."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask
+
+from engage import london_date, london_time
+from engage.platform import i18n
+from tests.support.pages import PageClient
+
+
+def _footer(page: object) -> list[str]:
+    return [a.get_text(strip=True) for a in page.soup.select("footer a")]  # type: ignore[attr-defined]
+
+
+def test_english_by_default_with_lang_and_dir(client: PageClient) -> None:
+    page = client.get("/")
+    html = page.soup.select_one("html")
+    assert html["lang"] == "en-GB"
+    assert html["dir"] == "ltr"
+    assert "Privacy notice" in _footer(page)
+
+
+def test_lang_link_gives_welsh_and_is_remembered(client: PageClient) -> None:
+    page = client.get("/?lang=cy")
+    assert page.soup.select_one("html")["lang"] == "cy"
+    assert "Hysbysiad preifatrwydd" in _footer(page)
+    assert page.soup.select_one("a.govuk-skip-link").get_text(strip=True) == "Neidio i'r prif gynnwys"
+    cookie = page.response.headers["Set-Cookie"]
+    assert cookie.startswith(f"{i18n.COOKIE}=cy") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # The next page, with no link parameter, is still Welsh: the cookie remembers.
+    again = client.get("/privacy")
+    assert again.soup.select_one("html")["lang"] == "cy"
+    assert "Set-Cookie" not in again.response.headers
+    # And English again when asked.
+    back = client.get("/privacy?lang=en")
+    assert back.soup.select_one("html")["lang"] == "en-GB"
+
+
+def test_browser_language_picks_the_first_default(client: PageClient) -> None:
+    page = client.get("/", headers={"Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"})
+    assert page.soup.select_one("html")["lang"] == "cy"
+    page = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert page.soup.select_one("html")["lang"] == "en-GB"
+
+
+def test_unknown_language_is_ignored(client: PageClient) -> None:
+    page = client.get("/?lang=xx")
+    assert page.response.status_code == 200
+    assert page.soup.select_one("html")["lang"] == "en-GB"
+    assert i18n.COOKIE not in page.response.headers.get("Set-Cookie", "")
+
+
+def test_toggle_links_keep_the_query_and_mark_the_current_language(client: PageClient) -> None:
+    page = client.get("/consultations?topic=Libraries&lang=cy")
+    toggle = page.soup.select_one("nav.engage-language")
+    assert toggle["aria-label"] == "Iaith"
+    current = toggle.select_one("[aria-current]")
+    assert current.get_text(strip=True) == "Cymraeg" and current["lang"] == "cy"
+    link = toggle.select_one("a")
+    assert link.get_text(strip=True) == "English"
+    assert link["hreflang"] == "en" and link["lang"] == "en"
+    assert link["href"] == "/consultations?topic=Libraries&lang=en"
+
+
+def test_staff_pages_stay_english_and_have_no_toggle(client: PageClient, signed_in: object) -> None:
+    from engage.accounts.models import Role
+
+    signed_in(Role.OFFICER)  # type: ignore[operator]
+    client.get("/?lang=cy")
+    page = client.get("/staff/")
+    assert page.soup.select_one("html")["lang"] == "en-GB"
+    assert page.soup.select_one("nav.engage-language") is None
+
+
+def test_dates_follow_the_page_language(app: Flask) -> None:
+    moment = datetime(2026, 3, 3, 18, 30, tzinfo=UTC)
+    with app.test_request_context("/?lang=cy"):
+        assert london_date(moment) == "3 Mawrth 2026"
+        assert london_time(moment) == "Dydd Mawrth 3 Mawrth 2026, 6:30yh"
+    with app.test_request_context("/"):
+        assert london_date(moment) == "3 March 2026"
+        assert london_time(moment) == "Tuesday 3 March 2026, 6:30pm"
+    with app.test_request_context("/"):
+        assert london_time(datetime(2026, 7, 1, 11, 0, tzinfo=UTC)) == "Wednesday 1 July 2026, 12pm"
