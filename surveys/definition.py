@@ -7,7 +7,8 @@ officer (or the ``surveys import`` command) can fix a file in one go.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -51,6 +52,8 @@ LIKERT_SCALE: tuple[tuple[str, str], ...] = (
 )
 DEFAULT_RESUME_DAYS = 30
 SCHEMA_VERSION = 1
+#: The language a definition's own text is in when it does not say.
+DEFAULT_LANGUAGE = "en"
 
 # A routing rule exactly as the schema writes it: {"question", "equals" | "any_of" |
 # "not_answered"} or {"all" | "any": [rules]}. surveys.runner evaluates it.
@@ -236,19 +239,92 @@ class SurveyDefinition:
     area_question: str = ""
     offers_follow_up: bool = True
     localities: tuple[Locality, ...] = ()
+    # The language the definition's own text is in, and its text in other languages:
+    # ((code, ((key, text), ...)), ...), each key a TextField.key ("pages.about.title").
+    language: str = DEFAULT_LANGUAGE
+    translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # Set on the copy localised() returns: the language its text is shown in, and the
+    # definition as stored (what to_data() writes and localised() starts from).
+    text_language: str = ""
+    base: SurveyDefinition | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the survey is offered in: its own language first, then its translations'."""
+        return (self.language, *(code for code, _ in self.translations))
+
+    @property
+    def shown_language(self) -> str:
+        """The language this definition's text is in (a localised copy's, else the base)."""
+        return self.text_language or self.language
+
+    def translation(self, code: str) -> dict[str, str]:
+        """The text translated into ``code``, by TextField key (empty if there is none)."""
+        source = self.base or self
+        return dict(dict(source.translations).get(code, ()))
+
+    def text_fields(self) -> list[TextField]:
+        """Every piece of survey text that has base text, in the order a resident meets it."""
+        return list(_text_fields(self.base or self))
+
+    def missing_text(self, code: str) -> list[str]:
+        """Readable paths of every text field with base text but no translation into ``code``."""
+        source = self.base or self
+        if code == source.language:
+            return []
+        translated = source.translation(code)
+        return [f.label for f in source.text_fields() if f.key not in translated]
+
+    def localised(self, code: str) -> SurveyDefinition:
+        """The same survey with its text in ``code``; base text wherever a translation is missing.
+
+        Ids, values and routing are shared, so answers mean the same in every language.
+        ``localised(language)`` returns the base definition itself.
+        """
+        source = self.base or self
+        texts = source.translation(code)
+        if code == source.language or not texts:
+            return source
+        return _localise(source, code, texts)
+
+    def with_translation(self, code: str, texts: Mapping[str, str]) -> SurveyDefinition:
+        """This definition with its ``code`` translation replaced by ``texts`` (blank ones dropped).
+
+        Keys that name no text field are left out; a new language is added at the end.
+        """
+        source = self.base or self
+        known = {f.key for f in source.text_fields()}
+        kept = tuple((k, v) for k, v in sorted(texts.items()) if k in known and v.strip())
+        entries = dict(source.translations)
+        entries[code] = kept
+        order = [c for c, _ in source.translations] + ([] if code in dict(source.translations) else [code])
+        return replace(source, translations=tuple((c, entries[c]) for c in order))
+
+    def with_languages(self, codes: list[str] | tuple[str, ...]) -> SurveyDefinition:
+        """This definition offered in its own language and ``codes``: new ones start empty,
+        dropped ones lose their text."""
+        source = self.base or self
+        entries = dict(source.translations)
+        wanted = [c for c in dict.fromkeys(codes) if c != source.language]
+        return replace(source, translations=tuple((c, entries.get(c, ())) for c in wanted))
 
     def to_data(self) -> dict[str, Any]:
         """The definition in the schema's JSON shape (what is stored and downloaded).
 
         Values at their defaults are left out, so ``parse(d.to_data()) == d`` and a
-        definition written by hand keeps its shape through the builder.
+        definition written by hand keeps its shape through the builder. A localised copy
+        writes the definition it came from.
         """
+        if self.base is not None:
+            return self.base.to_data()
         data: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "slug": self.slug,
             "title": self.title,
             "purpose": self.purpose,
         }
+        if self.language != DEFAULT_LANGUAGE:
+            data["language"] = self.language
         if self.what_happens:
             data["what_happens"] = self.what_happens
         if self.privacy:
@@ -276,6 +352,8 @@ class SurveyDefinition:
         if self.localities:
             data["localities"] = [loc.to_data() for loc in self.localities]
         data["pages"] = [p.to_data() for p in self.pages]
+        if self.translations:
+            data["translations"] = {code: _nest(dict(texts)) for code, texts in self.translations}
         return data
 
     @property
@@ -302,6 +380,241 @@ class SurveyDefinition:
 
     def locality(self, code: str) -> Locality | None:
         return next((loc for loc in self.localities if loc.code == code), None)
+
+
+@dataclass(frozen=True)
+class TextField:
+    """One piece of survey text a translation can give: where it is and what it says."""
+
+    key: str  # the path in a translation, dotted: "questions.visit_frequency.options.weekly.label"
+    label: str  # readable: "Question 'visit_frequency': option 'weekly'"
+    text: str  # the base text
+    multiline: bool = False
+    max_length: int = 300
+
+
+def _text_fields(d: SurveyDefinition) -> Iterator[TextField]:
+    def one(key: str, label: str, text: str, max_length: int, multiline: bool = False) -> Iterator[TextField]:
+        if text:
+            yield TextField(key, label, text, multiline, max_length)
+
+    yield from one("title", "Title", d.title, 150)
+    yield from one("purpose", "Why we are asking", d.purpose, 2000, True)
+    yield from one("what_happens", "What happens to the answers", d.what_happens, 2000, True)
+    yield from one("privacy", "Your privacy", d.privacy, 2000, True)
+    yield from one("audience", "Who it is for", d.audience, 300)
+    for i, topic in enumerate(d.topics):
+        yield from one(f"topics.{i}", f"Topic {i + 1}", topic, 40)
+    for loc in d.localities:
+        yield from one(f"localities.{loc.code}", f"Area '{loc.code}'", loc.name, 100)
+        for b in loc.branches:
+            yield from one(f"branches.{b.code}", f"Library '{b.code}'", b.name, 100)
+    for p in d.pages:
+        where = f"Page '{p.id}'"
+        yield from one(f"pages.{p.id}.title", f"{where}: title", p.title, 150)
+        yield from one(f"pages.{p.id}.intro", f"{where}: introduction", p.intro, 2000, True)
+        for q in p.questions:
+            key, where = f"questions.{q.id}", f"Question '{q.id}'"
+            yield from one(f"{key}.text", f"{where}: question", q.text, 300)
+            yield from one(f"{key}.hint", f"{where}: hint", q.hint, 500)
+            yield from one(f"{key}.error", f"{where}: error message", q.error, 200)
+            for o in q.options:
+                yield from one(f"{key}.options.{o.value}.label", f"{where}: option '{o.value}'", o.label, 200)
+                yield from one(
+                    f"{key}.options.{o.value}.hint", f"{where}: option '{o.value}' hint", o.hint, 300
+                )
+            yield from one(f"{key}.other", f"{where}: 'other' label", q.other_label or "", 100)
+            for st in q.statements:
+                yield from one(f"{key}.statements.{st.id}", f"{where}: statement '{st.id}'", st.text, 300)
+            yield from one(f"{key}.suffix", f"{where}: suffix", q.suffix, 20)
+
+
+def _localise(d: SurveyDefinition, code: str, t: dict[str, str]) -> SurveyDefinition:
+    def question(q: Question) -> Question:
+        key = f"questions.{q.id}"
+        return replace(
+            q,
+            text=t.get(f"{key}.text", q.text),
+            hint=t.get(f"{key}.hint", q.hint),
+            error=t.get(f"{key}.error", q.error),
+            suffix=t.get(f"{key}.suffix", q.suffix),
+            other_label=t.get(f"{key}.other", q.other_label) if q.other_label is not None else None,
+            options=tuple(
+                replace(
+                    o,
+                    label=t.get(f"{key}.options.{o.value}.label", o.label),
+                    hint=t.get(f"{key}.options.{o.value}.hint", o.hint),
+                )
+                for o in q.options
+            ),
+            statements=tuple(
+                replace(s, text=t.get(f"{key}.statements.{s.id}", s.text)) for s in q.statements
+            ),
+        )
+
+    return replace(
+        d,
+        title=t.get("title", d.title),
+        purpose=t.get("purpose", d.purpose),
+        what_happens=t.get("what_happens", d.what_happens),
+        privacy=t.get("privacy", d.privacy),
+        audience=t.get("audience", d.audience),
+        topics=tuple(t.get(f"topics.{i}", topic) for i, topic in enumerate(d.topics)),
+        localities=tuple(
+            replace(
+                loc,
+                name=t.get(f"localities.{loc.code}", loc.name),
+                branches=tuple(replace(b, name=t.get(f"branches.{b.code}", b.name)) for b in loc.branches),
+            )
+            for loc in d.localities
+        ),
+        pages=tuple(
+            replace(
+                p,
+                title=t.get(f"pages.{p.id}.title", p.title),
+                intro=t.get(f"pages.{p.id}.intro", p.intro),
+                questions=tuple(question(q) for q in p.questions),
+            )
+            for p in d.pages
+        ),
+        text_language=code,
+        base=d,
+    )
+
+
+def _flatten(translation: dict[str, Any]) -> dict[str, str]:
+    """A translation as JSON writes it, as {TextField.key: text}."""
+    flat: dict[str, str] = {}
+    for key in ("title", "purpose", "what_happens", "privacy", "audience"):
+        if key in translation:
+            flat[key] = translation[key]
+    for i, topic in enumerate(translation.get("topics", [])):
+        flat[f"topics.{i}"] = topic
+    for group in ("localities", "branches"):
+        for code, name in translation.get(group, {}).items():
+            flat[f"{group}.{code}"] = name
+    for page_id, page in translation.get("pages", {}).items():
+        for key, text in page.items():
+            flat[f"pages.{page_id}.{key}"] = text
+    for question_id, q in translation.get("questions", {}).items():
+        base = f"questions.{question_id}"
+        for key in ("text", "hint", "error", "other", "suffix"):
+            if key in q:
+                flat[f"{base}.{key}"] = q[key]
+        for value, option in q.get("options", {}).items():
+            if isinstance(option, str):
+                flat[f"{base}.options.{value}.label"] = option
+            else:
+                for key, text in option.items():
+                    flat[f"{base}.options.{value}.{key}"] = text
+        for statement_id, text in q.get("statements", {}).items():
+            flat[f"{base}.statements.{statement_id}"] = text
+    return flat
+
+
+def _nest(flat: dict[str, str]) -> dict[str, Any]:
+    """{TextField.key: text} back in the JSON shape (an option with only a label as a string)."""
+    data: dict[str, Any] = {}
+    topics = sorted((int(k.split(".")[1]), v) for k, v in flat.items() if k.startswith("topics."))
+    for key, text in flat.items():
+        parts = key.split(".")
+        if parts[0] == "topics":
+            continue
+        if parts[0] == "questions" and len(parts) == 5:  # questions.q.options.value.label|hint
+            option = data.setdefault("questions", {}).setdefault(parts[1], {}).setdefault("options", {})
+            option.setdefault(parts[3], {})[parts[4]] = text
+            continue
+        node = data
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = text
+    if topics:
+        data["topics"] = [v for _, v in topics]
+    for q in data.get("questions", {}).values():
+        for value, option in q.get("options", {}).items():
+            if set(option) == {"label"}:
+                q["options"][value] = option["label"]
+    return data
+
+
+def _translation_problems(data: dict[str, Any]) -> list[Problem]:
+    """Translations name only this survey's text: its pages, questions, options and statements."""
+    translations = data.get("translations")
+    if not isinstance(translations, dict):
+        return []
+    problems: list[Problem] = []
+    base_language = data.get("language", DEFAULT_LANGUAGE)
+    stripped = {k: v for k, v in data.items() if k not in ("translations", "language")}
+    try:
+        fields = {f.key for f in parse(stripped).text_fields()}
+    except DefinitionError:
+        return []
+    pages = {p["id"] for p in data["pages"]}
+    questions = {q["id"]: q for p in data["pages"] for q in p["questions"]}
+    for code, translation in translations.items():
+        path = f"$.translations.{code}"
+        if code == base_language:
+            problems.append(
+                Problem(path, f"{code!r} is the survey's own language, so it needs no translation")
+            )
+            continue
+        if not isinstance(translation, dict):
+            continue
+        topics = translation.get("topics")
+        if isinstance(topics, list) and len(topics) != len(data.get("topics", [])):
+            problems.append(
+                Problem(
+                    f"{path}.topics",
+                    f"give one translation for each of the survey's {len(data.get('topics', []))} "
+                    "topics, in order",
+                )
+            )
+        for page_id in translation.get("pages", {}):
+            if page_id not in pages:
+                problems.append(
+                    Problem(f"{path}.pages.{page_id}", f"there is no page {page_id!r} in this survey")
+                )
+        for question_id, q in translation.get("questions", {}).items():
+            if question_id not in questions:
+                problems.append(
+                    Problem(
+                        f"{path}.questions.{question_id}",
+                        f"there is no question {question_id!r} in this survey",
+                    )
+                )
+                continue
+            base = questions[question_id]
+            values = {o["value"] for o in base.get("options", [])}
+            for value in q.get("options", {}):
+                if value not in values:
+                    problems.append(
+                        Problem(
+                            f"{path}.questions.{question_id}.options.{value}",
+                            f"question {question_id!r} has no option {value!r}",
+                        )
+                    )
+            statements = {s["id"] for s in base.get("statements", [])}
+            for statement_id in q.get("statements", {}):
+                if statement_id not in statements:
+                    problems.append(
+                        Problem(
+                            f"{path}.questions.{question_id}.statements.{statement_id}",
+                            f"question {question_id!r} has no statement {statement_id!r}",
+                        )
+                    )
+        for group, noun in (("localities", "area"), ("branches", "library")):
+            for item in translation.get(group, {}):
+                if f"{group}.{item}" not in fields:
+                    problems.append(
+                        Problem(f"{path}.{group}.{item}", f"there is no {noun} {item!r} in this survey")
+                    )
+        reported = [p.path for p in problems]
+        for key in _flatten(translation):
+            where = f"{path}.{key}"
+            if key in fields or key.startswith("topics.") or any(where.startswith(r) for r in reported):
+                continue
+            problems.append(Problem(where, "there is no text here in the survey's own language to translate"))
+    return problems
 
 
 @cache
@@ -552,6 +865,8 @@ def validate(data: Any) -> list[Problem]:
         # The file is too broken in places for the cross-checks to finish; list what
         # they found in the parts that were well-formed, page by page.
         semantic = _semantic_problems_per_page(data)
+    if not problems and not semantic:
+        semantic = _translation_problems(data)
     return problems + [p for p in semantic if p not in problems]
 
 
@@ -641,6 +956,11 @@ def parse(data: Any) -> SurveyDefinition:
                 questions=tuple(_question(q) for q in p["questions"]),
             )
             for p in data["pages"]
+        ),
+        language=data.get("language", DEFAULT_LANGUAGE),
+        translations=tuple(
+            (code, tuple(sorted(_flatten(translation).items())))
+            for code, translation in data.get("translations", {}).items()
         ),
     )
 
