@@ -18,12 +18,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from sqlalchemy import ColumnElement, Select, func, select
 
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role, StaffUser
 from engage.actions import queries as action_queries
-from engage.platform import audit, clock
+from engage.platform import audit, clock, i18n
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
@@ -38,6 +39,7 @@ from engage.themes import queries as themes
 from engage.themes.models import AnalysisStatus
 from surveys import posters as poster_art
 from surveys import question_types, reporting, runner, services
+from surveys.definition import SurveyDefinition
 from surveys.equality import SMALL_GROUP
 from surveys.export import readable_rows, response_rows
 from surveys.models import Response, ResponseStatus, Submission, Survey
@@ -338,6 +340,19 @@ def posters(slug: str) -> ResponseReturnValue:
     )
 
 
+def _poster_texts(definition: SurveyDefinition) -> list[poster_art.PosterText]:
+    """A poster's words: bilingual, Welsh first, when the survey is in Welsh (as Welsh
+    councils' signs are); otherwise in the survey's own language. Only languages the whole
+    site is in (English, Welsh): Pillow does not shape right-to-left scripts."""
+    codes = [code for code in definition.languages if code in i18n.SITE_LANGUAGES]
+    codes.sort(key=lambda code: code != "cy")
+    texts = []
+    for code in codes or ["en"]:
+        with force_locale(code):
+            texts.append(poster_art.in_language(code, definition.localised(code).title))
+    return texts
+
+
 @bp.get("/<slug>/posters/<branch_code>.<fmt>")
 @role_required(Role.BRANCH_STAFF)
 def poster_file(slug: str, branch_code: str, fmt: str) -> ResponseReturnValue:
@@ -352,7 +367,7 @@ def poster_file(slug: str, branch_code: str, fmt: str) -> ResponseReturnValue:
     data = poster_art.render_poster(
         url=url,
         council=settings.council_name,
-        title=definition.title,
+        texts=_poster_texts(definition),
         place=f"{branch.name}{', ' + locality.name if locality else ''}",
         fmt=fmt,
     )
