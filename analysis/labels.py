@@ -16,6 +16,11 @@ phrase* if it
 * ends with a content word (never with a stop word or a negator), and
 * so holds at least one content word.
 
+Answers in Welsh (:func:`analysis.text.is_welsh`) are read with the Welsh stop words
+and negators of :mod:`analysis.stopwords` as well as the English ones, with clitics
+("mae'r", "i'r", "dwi'n") set aside, so a Welsh theme is labelled by a Welsh phrase
+("Dim digon o le parcio", "Oriau agor hirach") and not by "Yn y" or "Mae'r staff".
+
 A phrase is matched by its *key*: the stems of its content words in order, with any
 negator kept as "not". So "parking spaces", "Parking space" and "parking-spaces" are the
 same phrase, and "opening hours on Sundays" matches "opening hours on a Sunday" but not
@@ -58,7 +63,9 @@ but "Winter evening" rather than "Winter evening would bring".
 
 When no phrase qualifies, the label joins the two most distinctive single words as
 residents wrote them, "Parking and buses", and its mentions count the answers with
-either word. If only one word is left it is "Comments on parking"; a theme with nothing
+either word. If only one word is left it is "Comments on parking"; a theme of answers
+mostly in Welsh gets these in Welsh ("Parcio a thrafnidiaeth", "Sylwadau ynghylch
+parcio"). A theme with nothing
 but weak words gets its shortest phrase; a theme without any words is "Other comments",
 with no mentions. A theme of one answer is labelled by that answer's most distinctive
 phrase.
@@ -84,7 +91,9 @@ from typing import Any, Final, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from analysis.text import _REPEATS, _URL, _US_UK, NEGATORS, STOP_WORDS, US_TO_UK, normalise, stem
+from analysis.language import language_of
+from analysis.stopwords import WELSH_NEGATORS, WELSH_STOP_WORDS, welsh_base
+from analysis.text import _REPEATS, _URL, _US_UK, NEGATORS, STOP_WORDS, US_TO_UK, is_welsh, normalise, stem
 
 __all__ = ["LONGER_SHARE", "MIN_SHARE", "Label", "PhraseIndex"]
 
@@ -174,9 +183,11 @@ _AUXILIARIES = frozenset(
     {"is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does", "did"}
     | {"will", "would", "can", "could", "should", "shall", "may", "might", "must"}
 )
-# Conjunctions that start a new clause: a phrase never runs across them.
+# Conjunctions that start a new clause: a phrase never runs across them (Welsh "ond" but,
+# "oherwydd" and "achos" because).
 _CLAUSE_WORDS = frozenset(
     {"but", "because", "although", "though", "however", "whereas", "unless", "cos", "coz"}
+    | {"ond", "oherwydd", "achos"}
 )
 # Words that read well at the start of a label ("More parking", "Very helpful staff")
 # but leave it hanging at the end ("Parking more", "Staff very").
@@ -185,6 +196,15 @@ _WEAK_END = frozenset(
     # and prepositions the stop list lacks ("Parking near")
     | {"near", "past", "till", "til", "regarding", "including", "plus", "versus", "vs"}
 )
+
+# The same for answers in Welsh: thanks, please, perhaps, think/believe/feel, thing(s),
+# want, see ("Hoffwn weld mwy o lyfrau": the label is "Mwy o lyfrau", not "Weld mwy o
+# lyfrau"); and more, less, enough, too much, too, which may start a label but not end it.
+_WEAK_EDGE_CY = frozenset(
+    {"diolch", "plis", "efallai", "falle", "meddwl", "credu", "teimlo", "peth", "pethau", "bethau"}
+    | {"eisiau", "isio", "moyn", "gweld", "weld", "gwybod", "wybod", "dweud", "ddweud", "wirioneddol"}
+)
+_WEAK_END_CY = frozenset({"mwy", "llai", "digon", "ddigon", "gormod", "rhy"})
 
 # Word flags.
 _STOP: Final = 1  # left out of the key; may sit inside a phrase only
@@ -242,6 +262,40 @@ def _word(word: str) -> tuple[int, int]:
     return flags, _word_id(stem(bare))
 
 
+@lru_cache(maxsize=200_000)
+def _word_cy(word: str) -> tuple[int, int]:
+    """:func:`_word` for a word of an answer in Welsh: Welsh function words are stop words,
+    Welsh negators ("dim", "ddim", "heb") are negators, and a clitic joined by an
+    apostrophe ("mae'r", "i'r", "dwi'n") is set aside. English words keep their English
+    flags, since Welsh answers often mix in English ones."""
+    base = welsh_base(word)
+    if base in WELSH_NEGATORS:
+        return _NEGATOR, _word_id("\x00not")
+    if base in WELSH_STOP_WORDS:
+        return _STOP, 0
+    flags, wid = _word(base)
+    if flags & _END:
+        if base in _WEAK_EDGE_CY:
+            flags |= _WEAK_AT_START | _WEAK_AT_END
+        elif base in _WEAK_END_CY:
+            flags |= _WEAK_AT_END
+    return flags, wid
+
+
+_CY: Final = "\x01"  # marks a word of an answer in Welsh in _read_words' vocabulary
+
+
+def _info(word: str, cy: bool) -> tuple[int, int]:
+    return _word_cy(word) if cy else _word(word)
+
+
+def _key_token(word: str, cy: bool) -> str:
+    """The key word a word stands for: "not" for a negator, else the stem of the bare word."""
+    if _info(word, cy)[0] == _NEGATOR:
+        return "not"
+    return stem(welsh_base(word) if cy else word.replace("'", ""))
+
+
 def _word_id(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
 
@@ -283,9 +337,10 @@ def _code(n_keys: int, weak: bool) -> int:
     return n_keys * 2 + int(weak)
 
 
-def _phrases(words: Sequence[str]) -> Iterator[tuple[int, int, int, int]]:
-    """(hash, code, first, last) of every candidate phrase in one clause."""
-    info = [_word(w) for w in words]
+def _phrases(words: Sequence[str], cy: bool = False) -> Iterator[tuple[int, int, int, int]]:
+    """(hash, code, first, last) of every candidate phrase in one clause (``cy``: of an
+    answer in Welsh)."""
+    info = [_info(w, cy) for w in words]
     n = len(info)
     for i in range(n):
         flags, wid = info[i]
@@ -306,40 +361,50 @@ def _phrases(words: Sequence[str]) -> Iterator[tuple[int, int, int, int]]:
                 yield h, _code(k, weak_start or bool(f & _WEAK_AT_END)), i, j
 
 
-def _read_words(texts: Sequence[str]) -> tuple[IntArray, IntArray, IntArray, list[str]]:
+def _read_words(
+    texts: Sequence[str],
+) -> tuple[IntArray, IntArray, IntArray, list[str], npt.NDArray[np.bool_]]:
     """All answers as one long run of words: (word number, clause number) of each word, the row
-    of each clause, and the distinct words (lower case, as normalised)."""
+    of each clause, the distinct words (lower case, as normalised; a word of an answer in
+    Welsh starts with _CY) and whether each answer is in Welsh."""
     vocab: dict[str, int] = {}
     tokens: array[int] = array("q")
     clauses: array[int] = array("q")
     owners: array[int] = array("q")  # the row of each clause
+    welsh = np.zeros(len(texts), dtype=bool)
     for row, text in enumerate(texts):
         owners.append(row)
-        for word, mark in _TOKENS.findall(_normalise(text)):
+        found = _TOKENS.findall(_normalise(text))
+        cy = is_welsh(text, [word for word, _ in found])
+        welsh[row] = cy
+        for word, mark in found:
             if mark or word in _CLAUSE_WORDS:
                 clauses.append(-1)  # a clause mark, dropped below
                 tokens.append(-1)
                 owners.append(row)
             else:
-                tokens.append(vocab.setdefault(word, len(vocab)))
+                tokens.append(vocab.setdefault(_CY + word if cy else word, len(vocab)))
                 clauses.append(len(owners) - 1)
         clauses.append(-1)
         tokens.append(-1)
     tok = np.frombuffer(tokens, dtype=np.int64)
     cl = np.frombuffer(clauses, dtype=np.int64)
     words = tok >= 0
-    return tok[words], cl[words], np.frombuffer(owners, dtype=np.int64).copy(), list(vocab)
+    return tok[words], cl[words], np.frombuffer(owners, dtype=np.int64).copy(), list(vocab), welsh
 
 
-def _index_texts(texts: Sequence[str]) -> tuple[IntArray, HashArray, npt.NDArray[np.uint8]]:
-    """(row, hash, code) of every candidate phrase of every answer (repeats included).
+def _index_texts(
+    texts: Sequence[str],
+) -> tuple[IntArray, HashArray, npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
+    """(row, hash, code) of every candidate phrase of every answer (repeats included), and
+    whether each answer is in Welsh.
 
     The same phrases as :func:`_phrases`, found for all answers at once with numpy:
     phrases of 1 to 6 words are grown from every word that may start one, one word at a
     time, while they stay inside one clause.
     """
-    tok, cl, row_of_clause, vocab = _read_words(texts)
-    infos = [_word(w) for w in vocab]
+    tok, cl, row_of_clause, vocab, welsh = _read_words(texts)
+    infos = [_word_cy(w[1:]) if w[:1] == _CY else _word(w) for w in vocab]
     flags = np.fromiter((f for f, _ in infos), dtype=np.uint8, count=len(infos))[tok]
     ids = np.fromiter((w for _, w in infos), dtype=np.uint64, count=len(infos))[tok]
     n = len(tok)
@@ -363,7 +428,7 @@ def _index_texts(texts: Sequence[str]) -> tuple[IntArray, HashArray, npt.NDArray
         found_hashes.append(h[end])
         found_codes.append(k[end] * 2 + (weak_start[end] | ((f[end] & _WEAK_AT_END) > 0)))
     codes = np.concatenate(found_codes).astype(np.uint8)
-    return np.concatenate(found_rows), np.concatenate(found_hashes), codes
+    return np.concatenate(found_rows), np.concatenate(found_hashes), codes, welsh
 
 
 def _starts_of_runs(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
@@ -375,14 +440,16 @@ def _starts_of_runs(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
 
 def _key_of(phrase: str) -> tuple[int, int, int, bool]:
     """(hash, number of key words, number of words, whether the last key word is a negator)
-    of a whole phrase, ignoring clause marks."""
+    of a whole phrase, ignoring clause marks. A phrase in Welsh ("Dim digon o le parcio")
+    is read with the Welsh stop words."""
     h = _BASIS
     k = n = 0
     last = 0
+    cy = language_of(phrase) == "cy"
     for words in _clauses(phrase):
         for word in words:
             n += 1
-            flags, wid = _word(word)
+            flags, wid = _info(word, cy)
             if not flags & _STOP:
                 h = ((h ^ wid) * _PRIME) & _MASK
                 k += 1
@@ -416,6 +483,15 @@ class PhraseIndex:
         self._vocab: HashArray = np.zeros(0, dtype=np.uint64)  # sorted phrase hashes
         self._df: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)  # answers containing each phrase
         self._codes: npt.NDArray[np.uint8] = np.zeros(0, dtype=np.uint8)  # see _code
+        self._welsh: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)  # each answer: in Welsh?
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Indexes pickled before Welsh answers were told apart read every answer as English.
+        state.setdefault("_welsh", np.zeros(len(state.get("_texts", [])), dtype=bool))
+        self.__dict__.update(state)
+
+    def _cy(self, row: int) -> bool:
+        return bool(self._welsh[row])
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> PhraseIndex:
@@ -433,7 +509,7 @@ class PhraseIndex:
         texts = [str(t) for t in texts]
         if not texts:
             return
-        rows, hashes, codes = _index_texts(texts)
+        rows, hashes, codes, welsh = _index_texts(texts)
         # Distinct phrases of the new answers (np.unique is avoided: sorting is much quicker).
         order = np.argsort(hashes, kind="stable")
         first = _starts_of_runs(hashes[order])
@@ -466,6 +542,7 @@ class PhraseIndex:
         self._vocab = vocab
         self._codes = all_codes
         self._df = df
+        self._welsh = np.concatenate([self._welsh, welsh])
         self._texts.extend(texts)
 
     # -- reading the index -------------------------------------------------------------
@@ -512,8 +589,9 @@ class PhraseIndex:
 
     def _contains(self, row: int, target: int) -> bool:
         """Whether an answer holds a key of any length (for phrases longer than the index keeps)."""
+        cy = self._cy(row)
         for words in _clauses(self._texts[row]):
-            info = [_word(w) for w in words]
+            info = [_info(w, cy) for w in words]
             for i, (flags, wid) in enumerate(info):
                 if not flags & _START:
                     continue
@@ -529,14 +607,11 @@ class PhraseIndex:
 
     def _key_words(self, row: int, h: int) -> tuple[str, ...]:
         """The key words (stems, "not" for a negator) of the phrase with hash ``h`` in one answer."""
+        cy = self._cy(row)
         for words in _clauses(self._texts[row]):
-            for ph, _, i, j in _phrases(words):
+            for ph, _, i, j in _phrases(words, cy):
                 if ph == h:
-                    return tuple(
-                        "not" if _word(w)[0] == _NEGATOR else stem(w.replace("'", ""))
-                        for w in words[i : j + 1]
-                        if not _word(w)[0] & _STOP
-                    )
+                    return tuple(_key_token(w, cy) for w in words[i : j + 1] if not _info(w, cy)[0] & _STOP)
         return ()
 
     def _surface(self, rows: IntArray, h: int) -> str:
@@ -544,7 +619,7 @@ class PhraseIndex:
         forms: Counter[str] = Counter()
         for r in rows[:SURFACE_SAMPLE]:
             for words in _clauses(self._texts[int(r)]):
-                for ph, _, i, j in _phrases(words):
+                for ph, _, i, j in _phrases(words, self._cy(int(r))):
                     if ph == h:
                         forms[" ".join(words[i : j + 1])] += 1
         if not forms:
@@ -664,7 +739,7 @@ class PhraseIndex:
         if len(words) == 1:
             # One word is not a label on its own.
             word, _stem, holders = words[0]
-            text = f"Comments on {word}"
+            text = f"Sylwadau ynghylch {word}" if theme.welsh else f"Comments on {word}"
             return Label(text, word.lower(), len(holders)) if used.free(text, word) else None
         # The two most distinctive words, skipping a word that only repeats the first
         # ("staff" and "staffed"); if that pair is taken, the next pair in order.
@@ -673,7 +748,7 @@ class PhraseIndex:
                 (word1, stem1, rows1), (word2, stem2, rows2) = words[first], words[second]
                 if stem1.startswith(stem2) or stem2.startswith(stem1):
                     continue
-                text = _capitalise(f"{word1} and {word2}")
+                text = _capitalise(_and_cy(word1, word2) if theme.welsh else f"{word1} and {word2}")
                 if used.free(text):
                     return Label(text, text.lower(), len(np.union1d(rows1, rows2)))
         return None
@@ -684,7 +759,7 @@ class PhraseIndex:
         found: list[tuple[int, str, int]] = []
         for r in rows[:SURFACE_SAMPLE]:
             for words in _clauses(self._texts[int(r)]):
-                for h, _c, i, j in _phrases(words):
+                for h, _c, i, j in _phrases(words, self._cy(int(r))):
                     text = " ".join(words[i : j + 1])
                     if j > i and used.free(text) and h not in used.keys:
                         found.append((j - i, text, int(r)))
@@ -719,6 +794,8 @@ class _Theme:
 
     def __init__(self, index: PhraseIndex, rows: IntArray) -> None:
         self.rows = rows
+        # A theme of answers mostly in Welsh gets its fallback labels in Welsh.
+        self.welsh = bool(np.count_nonzero(index._welsh[rows]) * 2 > len(rows))
         occ_rows, occ_cols = index._occurrences(rows)
         order = np.argsort(occ_cols, kind="stable")
         self._rows_by_col = occ_rows[order]
@@ -782,6 +859,19 @@ def _other(used: _Taken) -> Label:
         n += 1
         text = f"{OTHER} {n}"
     return Label(text, text.lower(), 0)
+
+
+def _and_cy(word1: str, word2: str) -> str:
+    """ "X a Y" in Welsh: "ac" before a vowel, and the aspirate mutation "a" causes in a
+    following c, p or t ("Parcio a thrafnidiaeth", "Llyfrau a phapurau newydd")."""
+    if word2[:1].lower() in set("aeiouwyâêîôûŵŷ") and not word2.lower().startswith(
+        ("wy", "wa", "we", "wi", "wo")
+    ):
+        return f"{word1} ac {word2}"
+    lower = word2.lower()
+    if lower[:1] in {"c", "p", "t"} and lower[1:2] != "h":
+        return f"{word1} a {word2[0]}h{word2[1:]}"
+    return f"{word1} a {word2}"
 
 
 def _verbs(surface: str) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from analysis.text import STOP_WORDS
+from analysis.stopwords import STOP_WORDS
 
 __all__ = ["is_english", "language_of"]
 

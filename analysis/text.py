@@ -14,13 +14,24 @@ from functools import lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from analysis.language import language_of
+from analysis.stopwords import (
+    NEGATORS,
+    STOP_WORDS,
+    WELSH_MARKERS,
+    WELSH_NEGATORS,
+    WELSH_STOP_WORDS,
+    welsh_base,
+)
 
 __all__ = [
     "NEGATORS",
     "STOP_WORDS",
+    "WELSH_STOP_WORDS",
     "SurfaceForms",
     "is_meaningless",
+    "is_welsh",
     "normalise",
     "stem",
     "tokenise",
@@ -128,38 +139,6 @@ EMOJI_WORDS: dict[str, str] = {
     "♿": " accessible ",
 }
 
-NEGATORS = frozenset(
-    {
-        "not",
-        "no",
-        "never",
-        "cannot",
-        "cant",
-        "dont",
-        "doesnt",
-        "didnt",
-        "isnt",
-        "arent",
-        "wasnt",
-        "werent",
-        "wont",
-        "wouldnt",
-        "couldnt",
-        "shouldnt",
-        "hasnt",
-        "havent",
-        "hadnt",
-        "aint",
-        "without",
-        "lack",
-        "lacking",
-    }
-)
-
-# Words that matter in consultation answers even though generic stop lists drop them.
-_KEEP = frozenset({"nothing", "none", "more", "less", "few", "too", "much", "very", "enough", "only"})
-STOP_WORDS = frozenset((set(ENGLISH_STOP_WORDS) - _KEEP - NEGATORS) | {"s", "t", "im", "ive", "ll", "d", "m"})
-
 _TOKENISER = RegexpTokenizer(r"[^\W_]+(?:'[^\W_]+)*")
 _STEMMER = SnowballStemmer("english")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -211,6 +190,34 @@ MEANINGLESS = frozenset(
         "same",
         "as above",
         "see above",
+        # Welsh: "nothing", "nothing at all", "no comment(s)", "don't know", "no idea",
+        # "not applicable" (dim yn berthnasol, d/b), "no thanks", "nothing to add"
+        "dim",
+        "dim byd",
+        "dim byd o gwbl",
+        "dim o gwbl",
+        "dim sylw",
+        "dim sylwadau",
+        "dim sylwadau pellach",
+        "dim diolch",
+        "dim byd diolch",
+        "nac oes",
+        "naddo",
+        "ddim yn gwybod",
+        "dwi ddim yn gwybod",
+        "dw i ddim yn gwybod",
+        "dim syniad",
+        "dim yn berthnasol",
+        "amherthnasol",
+        "d b",
+        "dim iw ychwanegu",
+        "dim byd iw ychwanegu",
+        "dim mwy iw ddweud",
+        "dim byd arall",
+        "ddim yn siwr",
+        "ddim yn siŵr",
+        "fel uchod",
+        "yr un peth",
     }
 )
 
@@ -235,18 +242,47 @@ def stem(word: str) -> str:
     return str(_STEMMER.stem(word))
 
 
+def _raw_words(text: str) -> list[str]:
+    """Words as normalised, apostrophes kept ("mae'r", "don't")."""
+    return list(_TOKENISER.tokenize(normalise(text)))
+
+
 def _words(text: str) -> list[str]:
-    return [w.replace("'", "") for w in _TOKENISER.tokenize(normalise(text))]
+    return [w.replace("'", "") for w in _raw_words(text)]
 
 
-def tokenise(text: str, surface: SurfaceForms | None = None) -> list[str]:
+def is_welsh(text: str, words: list[str] | None = None) -> bool:
+    """Whether an answer is in Welsh, so Welsh stop words apply to it.
+
+    A quick look for a Welsh function word that English lacks ("mae", "yn", "wedi", "ddim")
+    comes first, so English answers cost almost nothing; only then is
+    :func:`analysis.language.language_of` asked.
+    """
+    words = _raw_words(text) if words is None else words
+    if WELSH_MARKERS.isdisjoint(words) and (
+        "'" not in text or not any(welsh_base(w) in WELSH_MARKERS for w in words if "'" in w)
+    ):
+        return False
+    return language_of(text) == "cy"
+
+
+def tokenise(text: str, surface: SurfaceForms | None = None, welsh: bool | None = None) -> list[str]:
     """Stemmed content tokens, with negators joined to the following word ("not_enough").
 
     ``surface`` collects the un-stemmed forms, so that labels read as real words.
+    ``welsh`` says whether the answer is in Welsh (found with :func:`is_welsh` when
+    None): a Welsh answer loses its Welsh function words as well as English ones (answers
+    mix the two), its negators ("ddim", "dim", "heb") are joined to the next content word
+    ("ddim yn ddigon" gives "not_ddigon"), and clitics are split off ("i'r llyfrgell").
     """
+    raw = _raw_words(text)
+    if welsh is None:
+        welsh = is_welsh(text, raw)
+    if welsh:
+        return _tokenise_welsh(raw, surface)
     tokens: list[str] = []
     negate = False
-    for word in _words(text):
+    for word in (w.replace("'", "") for w in raw):
         if word in NEGATORS:
             negate = True
             continue
@@ -264,6 +300,32 @@ def tokenise(text: str, surface: SurfaceForms | None = None) -> list[str]:
             surface.add(token, word)
         tokens.append(token)
     if negate:
+        tokens.append("not")
+    return tokens
+
+
+def _tokenise_welsh(raw: list[str], surface: SurfaceForms | None) -> list[str]:
+    tokens: list[str] = []
+    negator = ""  # the negator waiting for its word, as written
+    for written in raw:
+        word = welsh_base(written)
+        if word in WELSH_NEGATORS or word in NEGATORS:
+            negator = negator or word
+            continue
+        if word in WELSH_STOP_WORDS or word in STOP_WORDS:
+            continue  # "ddim yn ddigon": the negator waits past "yn"
+        if word.isdigit() and len(word) > 4:
+            continue
+        token = stem(word)
+        if negator:
+            token = "not_" + token
+            if surface is not None:
+                surface.add(token, f"{negator} {word}")
+            negator = ""
+        elif surface is not None:
+            surface.add(token, word)
+        tokens.append(token)
+    if negator:
         tokens.append("not")
     return tokens
 

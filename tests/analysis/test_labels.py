@@ -481,7 +481,7 @@ def test_index_finds_the_same_phrases_as_reading_clause_by_clause() -> None:
         "a b c d e f g h parking spaces",
         "Opening at 9.30 is too late, A&E and children's events",
     ]
-    rows, hashes, _codes = _index_texts(texts)
+    rows, hashes, _codes, _welsh = _index_texts(texts)
     for row, text in enumerate(texts):
         expected = {h for words in _clauses(text) for h, _c, _i, _j in _phrases(words)}
         assert set(hashes[rows == row].tolist()) == expected
