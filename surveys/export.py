@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,9 +17,27 @@ from surveys.models import Response, Submission, Survey
 from surveys.question_types import answer_text, choices
 from surveys.services import definition_of
 
-FIXED_COLUMNS = ["response_id", "reference", "channel", "locality", "branch", "version", "submitted_at"]
+FIXED_COLUMNS = [
+    "response_id",
+    "reference",
+    "channel",
+    "language",
+    "locality",
+    "branch",
+    "version",
+    "submitted_at",
+]
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def language_name(code: str) -> str:
+    """A language's name in English ("cy" → "Welsh"), for staff's exports; the code if unknown."""
+    try:
+        name = Locale.parse(code).get_language_name("en")
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code
 
 
 def answer_columns(definition: SurveyDefinition) -> list[str]:
@@ -80,6 +99,7 @@ def response_rows(session: Session, survey: Survey) -> tuple[list[str], list[dic
                 "response_id": response.public_id,
                 "reference": submission.reference,
                 "channel": response.channel,
+                "language": response.language,
                 "locality": response.locality_code or "",
                 "branch": response.branch_code or "",
                 "version": response.version.number,
@@ -117,6 +137,7 @@ READABLE_FIXED = [
     "Response ID",
     "Reference",
     "Channel",
+    "Language",
     "Area (locality)",
     "Library",
     "Survey version",
@@ -193,6 +214,7 @@ def readable_rows(session: Session, survey: Survey) -> tuple[list[str], list[lis
             response.public_id,
             submission.reference,
             response.channel.capitalize(),
+            language_name(response.language),
             locality.name if locality else "",
             branch.name if branch else "",
             response.version.number,

@@ -89,6 +89,9 @@ class Response(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"))
     version_id: Mapped[int] = mapped_column(ForeignKey("survey_version.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(10))
+    #: The language code of the survey text the resident answered in ("en", "cy", …): the
+    #: survey's own language unless they chose one of its translations.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     locality_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     #: Where ``locality_code`` came from: "library" (a branch's poster, kiosk or paper
     #: entry), "link" (a locality link) or "answer" (the resident's own answer to an area

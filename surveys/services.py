@@ -168,7 +168,10 @@ def start_response(
     locality_code: str | None = None,
     branch_code: str | None = None,
     entered_by_id: int | None = None,
+    language: str | None = None,
 ) -> StartedResponse:
+    """A new unfinished response. ``language``: the language the resident is answering in
+    (one the survey offers; anything else, or None, is the survey's own language)."""
     if channel not in runner.CHANNELS:
         raise SurveyError(f"unknown channel {channel!r}")
     definition = definition_of(version)
@@ -183,6 +186,7 @@ def start_response(
         survey_id=version.survey_id,
         version_id=version.id,
         channel=channel,
+        language=response_language(definition, language),
         locality_code=locality_code,
         locality_source="library" if branch else "link" if locality_code else None,
         branch_code=branch.code if branch else None,
@@ -198,6 +202,18 @@ def start_response(
     session.add(response)
     session.flush()
     return StartedResponse(response, token)
+
+
+def response_language(definition: SurveyDefinition, language: str | None) -> str:
+    """The language a response is recorded in: ``language`` when the survey offers it,
+    else the survey's own language (the text the resident saw)."""
+    return language if language in definition.languages else definition.language
+
+
+def set_language(response: Response, definition: SurveyDefinition, language: str | None) -> None:
+    """Record that the resident now answers in ``language`` (they switched mid-survey)."""
+    if response.status == ResponseStatus.IN_PROGRESS:
+        response.language = response_language(definition, language)
 
 
 def find_by_token(session: Session, survey: Survey, token: str) -> Response | None:
@@ -250,11 +266,19 @@ def save_page(
     page_id: str,
     answers: dict[str, Any],
     now: datetime,
+    *,
+    language: str | None = None,
 ) -> None:
-    """Merge a page's answers, forget answers the routing now skips, and keep the response alive."""
+    """Merge a page's answers, forget answers the routing now skips, and keep the response alive.
+
+    ``language``, when given, is the language the page was answered in (recorded as the
+    response's language).
+    """
     page = definition.page(page_id)
     if page is None or response.status != ResponseStatus.IN_PROGRESS:
         raise SurveyError("that page cannot be saved")
+    if language is not None:
+        set_language(response, definition, language)
     response.answers = runner.merge_page(definition, response.answers, page, answers, response.channel)
     done = [p for p in response.pages_done if p != page_id]
     response.pages_done = [*done, page_id]
@@ -327,10 +351,20 @@ def area_for_postcode(session: Session, postcode: str) -> str | None:
     return next((areas[p] for p in prefixes if p in areas), None)
 
 
-def submit(session: Session, response: Response, definition: SurveyDefinition, now: datetime) -> SubmitResult:
+def submit(
+    session: Session,
+    response: Response,
+    definition: SurveyDefinition,
+    now: datetime,
+    *,
+    language: str | None = None,
+) -> SubmitResult:
     """Submit exactly once. A repeat (double click, Back and resubmit, a retry, or a
     concurrent request) gets the original reference; the unique constraint on
     ``submission.response_id`` makes this hold across processes.
+
+    ``language``, when given, is the language the answers were sent in (the response's
+    language from then on); None keeps the one recorded when it started or last changed.
     """
     existing = session.scalar(select(Submission).where(Submission.response_id == response.id))
     if existing is not None:
@@ -350,6 +384,8 @@ def submit(session: Session, response: Response, definition: SurveyDefinition, n
         if winner is None:
             return submit(session, response, definition, now)
         return SubmitResult(winner.reference, first_time=False)
+    if language is not None:
+        set_language(response, definition, language)
     response.status = ResponseStatus.SUBMITTED
     response.answers = survey_answers
     if response.locality_code is None:

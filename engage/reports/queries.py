@@ -1,4 +1,4 @@
-"""The survey report's read model: filters by locality, branch, channel and date, and
+"""The survey report's read model: filters by locality, branch, channel, language and date, and
 counts of every closed question over the submitted responses that pass them.
 
 Other features' staff pages (themes, responses) narrow their lists with the same
@@ -30,6 +30,8 @@ class Filters:
     channel: str = ""
     since: str = ""
     until: str = ""
+    # The language the response was answered in (a survey offered in more than one).
+    language: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -37,7 +39,11 @@ class Filters:
         def arg(key: str) -> str:
             return str(args.get(key, "")).strip()
 
-        chosen = cls(arg("locality"), arg("branch"), arg("channel"), arg("since"), arg("until"))
+        chosen = cls(
+            arg("locality"), arg("branch"), arg("channel"), arg("since"), arg("until"), arg("language")
+        )
+        if chosen.language and chosen.language not in definition.languages:
+            chosen.errors["language"], chosen.language = "Select a language from the list", ""
         if chosen.locality and definition.locality(chosen.locality) is None:
             chosen.errors["locality"], chosen.locality = "Select a locality from the list", ""
         if chosen.branch and definition.branch(chosen.branch) is None:
@@ -71,6 +77,8 @@ class Filters:
             query = query.where(Response.branch_code == self.branch)
         if self.channel:
             query = query.where(Response.channel == self.channel)
+        if self.language:
+            query = query.where(Response.language == self.language)
         if self.since:
             start = clock.start_of_day(date.fromisoformat(self.since))
             query = query.where(Submission.submitted_at >= start)
@@ -86,6 +94,7 @@ class Filters:
                 ("locality", self.locality),
                 ("branch", self.branch),
                 ("channel", self.channel),
+                ("language", self.language),
                 ("since", self.since),
                 ("until", self.until),
             )
@@ -132,12 +141,14 @@ def tally(survey: Survey, definition: SurveyDefinition, filters: Filters) -> Tal
 
 @dataclass(frozen=True)
 class Participation:
-    """Who took part: the filtered submitted responses by locality and by channel, each
-    as ``(code, count)`` in the survey's own order ("" is a response with no locality)."""
+    """Who took part: the filtered submitted responses by locality, by channel and by
+    language, each as ``(code, count)`` in the survey's own order ("" is a response with
+    no locality)."""
 
     total: int
     by_locality: list[tuple[str, int]]
     by_channel: list[tuple[str, int]]
+    by_language: list[tuple[str, int]] = field(default_factory=list)
 
 
 def participation(survey: Survey, definition: SurveyDefinition, filters: Filters) -> Participation:
@@ -157,4 +168,16 @@ def participation(survey: Survey, definition: SurveyDefinition, filters: Filters
         by_locality.append(("", localities[""]))
     by_channel = [(channel, channels.pop(channel, 0)) for channel in runner.CHANNELS]
     by_channel += sorted(channels.items())
-    return Participation(sum(n for _, n in by_channel), by_locality, by_channel)
+    return Participation(
+        sum(n for _, n in by_channel), by_locality, by_channel, by_language(survey, definition, filters)
+    )
+
+
+def by_language(survey: Survey, definition: SurveyDefinition, filters: Filters) -> list[tuple[str, int]]:
+    """The filtered submitted responses by the language they were answered in: each of the
+    survey's languages in its order (0 when none), then any other language responses have."""
+    column = Response.language
+    query = _submitted(column, survey, filters).add_columns(func.count()).group_by(column)
+    counts = {str(row[0]): int(row[1]) for row in db().execute(query)}
+    found = [(code, counts.pop(code, 0)) for code in definition.languages]
+    return found + sorted(counts.items())

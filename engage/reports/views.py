@@ -22,10 +22,11 @@ from engage.platform.database import db
 from engage.platform.errors import summary_items
 from engage.platform.security import mark_private
 from engage.reports import pdf
-from engage.reports.queries import Filters, participation, submitted_ids, tally
+from engage.reports.queries import Filters, by_language, participation, submitted_ids, tally
 from engage.staff.surveys import survey_or_404
 from surveys import runner, services
 from surveys.definition import SurveyDefinition
+from surveys.export import language_name
 from surveys.models import Survey
 
 bp = Blueprint("reports", __name__, url_prefix="/surveys")
@@ -45,8 +46,12 @@ def _report(slug: str) -> tuple[Survey, SurveyDefinition, Filters]:
 
 def _render_report(survey: Survey, definition: SurveyDefinition, filters: Filters) -> ResponseReturnValue:
     counted = tally(survey, definition, filters)
+    languages = by_language(survey, definition, filters)
     return render_template(
         "reports/survey.html",
+        # Only a survey offered in more than one language (or with responses in another) is split.
+        language_counts=languages if len(languages) > 1 else [],
+        language_names={code: language_name(code) for code, _ in languages},
         title=f"Report: {survey.title}",
         survey=survey,
         definition=definition,
@@ -102,6 +107,7 @@ def report_pdf(slug: str) -> ResponseReturnValue:
         summary=pdf.summary(sections),
         chart_themes=pdf.CHART_THEMES,
         took_part=participation(survey, definition, filters),
+        language_names={code: language_name(code) for code in definition.languages},
         localities={loc.code: loc.name for loc in definition.localities},
         made_at=clock.local(clock.now()),
     )

@@ -9,6 +9,7 @@ from wtforms import RadioField, SelectField, ValidationError
 
 from engage.platform.forms import Form, choices
 from surveys.definition import SurveyDefinition
+from surveys.export import language_name
 
 #: Where a questionnaire typed in by staff was filled in (``Response.channel``).
 STAFF_CHANNELS = {"paper": "On a paper questionnaire", "event": "At a consultation event or workshop"}
@@ -25,11 +26,27 @@ class PaperEntryForm(Form):
     branch = SelectField(
         "Which library was it handed in at?", widget=GovSelect(), choices=[], validate_choice=False
     )
+    # Asked only when the survey is offered in more than one language.
+    language = RadioField(
+        "Which language was the questionnaire in?", widget=GovRadioInput(), choices=[], validate_choice=False
+    )
 
     def __init__(self, *args: Any, definition: SurveyDefinition | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.branches = {b.code: b.name for b in definition.branches()} if definition else {}
         self.branch.choices = choices([("", "Not known"), *self.branches.items()])
+        self.languages = {code: language_name(code) for code in definition.languages} if definition else {}
+        self.language.choices = choices(self.languages.items())
+        if not self.language.data and definition is not None:
+            self.language.data = definition.language
+
+    @property
+    def asks_language(self) -> bool:
+        return len(self.languages) > 1
+
+    def validate_language(self, field: RadioField) -> None:
+        if self.asks_language and field.data not in self.languages:
+            raise ValidationError("Select the language the questionnaire was in")
 
     def validate_channel(self, field: RadioField) -> None:
         if field.data not in STAFF_CHANNELS:

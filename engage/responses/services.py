@@ -21,11 +21,18 @@ def start_paper_entry(
     branch: str | None,
     by: StaffUser,
     now: datetime,
+    language: str | None = None,
 ) -> surveys.StartedResponse:
     """A response typed in by ``by`` from a questionnaire filled in on paper or at an event
     (``channel``), handed in at ``branch`` if known; audited."""
     started = surveys.start_response(
-        session, version, now, channel=channel, branch_code=branch or None, entered_by_id=by.id
+        session,
+        version,
+        now,
+        channel=channel,
+        branch_code=branch or None,
+        entered_by_id=by.id,
+        language=language,
     )
     audit.record(
         session,
@@ -33,7 +40,11 @@ def start_paper_entry(
         object_type="survey",
         object_id=survey.id,
         summary=f"Started entering a {channel} questionnaire for {survey.slug}",
-        details={"response": started.response.public_id, "branch": branch or None},
+        details={
+            "response": started.response.public_id,
+            "branch": branch or None,
+            "language": started.response.language,
+        },
         actor=by,
     )
     return started

@@ -41,7 +41,7 @@ from surveys import posters as poster_art
 from surveys import question_types, reporting, runner, services
 from surveys.definition import SurveyDefinition
 from surveys.equality import SMALL_GROUP
-from surveys.export import readable_rows, response_rows
+from surveys.export import language_name, readable_rows, response_rows
 from surveys.models import Response, ResponseStatus, Submission, Survey
 
 bp = Blueprint("responses", __name__, url_prefix="/surveys")
@@ -94,8 +94,12 @@ def list_responses(slug: str) -> ResponseReturnValue:
     )
     definition = services.definition_of(survey.latest)
     staff_names = _staff_names({r.entered_by_id for r, _ in rows if r.entered_by_id})
+    several = len(definition.languages) > 1
     return render_template(
         "responses/list.html",
+        # A survey offered in more than one language is filtered and listed by language.
+        survey_languages=[(code, language_name(code)) for code in definition.languages] if several else [],
+        language_names={r.language: language_name(r.language) for r, _ in rows},
         title=f"Responses to {survey.title}",
         survey=survey,
         definition=definition,
@@ -119,7 +123,7 @@ def list_responses(slug: str) -> ResponseReturnValue:
         },
         # A bad filter is ignored, and said so; dates come from the report, so point at the form.
         page_errors=[
-            {"text": text, "href": f"#{key}" if key in ("channel", "locality") else "#filters"}
+            {"text": text, "href": f"#{key}" if key in ("channel", "locality", "language") else "#filters"}
             for key, text in filters.errors.items()
         ],
     ), (400 if filters.errors else 200)
@@ -310,6 +314,7 @@ def paper_entry(slug: str) -> ResponseReturnValue:
             branch=form.branch.data,
             by=current_staff(),
             now=clock.now(),
+            language=form.language.data if form.asks_language else None,
         )
         db().commit()
         tokens = dict(session.get(SESSION_KEY) or {})
@@ -317,7 +322,11 @@ def paper_entry(slug: str) -> ResponseReturnValue:
         session[SESSION_KEY] = tokens
         first = runner.next_page(definition, {}, None, channel)
         assert first is not None
-        return redirect(url_for("residents.page", slug=slug, page_id=first.id))
+        # The residents' pages in the questionnaire's language, so the answers are typed
+        # against the same wording.
+        shown = started.response.language
+        extra: dict[str, Any] = {"lang": shown} if shown != definition.language else {}
+        return redirect(url_for("residents.page", slug=slug, page_id=first.id, **extra))
     return render_template(
         "responses/paper.html",
         title="Enter a paper questionnaire",
