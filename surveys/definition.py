@@ -353,7 +353,12 @@ class SurveyDefinition:
             data["localities"] = [loc.to_data() for loc in self.localities]
         data["pages"] = [p.to_data() for p in self.pages]
         if self.translations:
-            data["translations"] = {code: _nest(dict(texts)) for code, texts in self.translations}
+            # Only text the survey still has: an edit that removes a question, an option or
+            # a hint takes its translations with it.
+            known = {f.key for f in self.text_fields()}
+            data["translations"] = {
+                code: _nest({k: v for k, v in texts if k in known}) for code, texts in self.translations
+            }
         return data
 
     @property
@@ -528,8 +533,14 @@ def _nest(flat: dict[str, str]) -> dict[str, Any]:
         for part in parts[:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = text
-    if topics:
-        data["topics"] = [v for _, v in topics]
+    # Topics are matched by position, so only those up to the first one not translated.
+    given: list[str] = []
+    for position, (index, topic) in enumerate(topics):
+        if index != position:
+            break
+        given.append(topic)
+    if given:
+        data["topics"] = given
     for q in data.get("questions", {}).values():
         for value, option in q.get("options", {}).items():
             if set(option) == {"label"}:
@@ -561,12 +572,12 @@ def _translation_problems(data: dict[str, Any]) -> list[Problem]:
         if not isinstance(translation, dict):
             continue
         topics = translation.get("topics")
-        if isinstance(topics, list) and len(topics) != len(data.get("topics", [])):
+        if isinstance(topics, list) and len(topics) > len(data.get("topics", [])):
             problems.append(
                 Problem(
                     f"{path}.topics",
-                    f"give one translation for each of the survey's {len(data.get('topics', []))} "
-                    "topics, in order",
+                    f"there are more translated topics than the survey's {len(data.get('topics', []))}: "
+                    "give them in the same order as the survey's",
                 )
             )
         for page_id in translation.get("pages", {}):

@@ -246,3 +246,31 @@ def test_with_translation_drops_blank_and_unknown_fields() -> None:
     welsh = definition.with_translation("cy", {"title": "Teitl", "purpose": "  ", "nowhere.title": "X"})
     assert welsh.translation("cy") == {"title": "Teitl"}
     assert welsh.languages == ("en", "cy")
+
+
+def test_removing_text_from_the_survey_takes_its_translations_with_it() -> None:
+    """An edit (in the builder) that drops an option or a topic still saves."""
+    from dataclasses import replace
+
+    data = _bilingual()
+    data["translations"]["cy"]["questions"]["services"] = {"options": {"books": "Benthyg llyfrau"}}
+    definition = parse(data)
+    pages = list(definition.pages)
+    index = next(i for i, p in enumerate(pages) if p.id == "details")
+    services = pages[index].questions[0]
+    fewer = replace(services, options=services.options[1:])
+    pages[index] = replace(pages[index], questions=(fewer, *pages[index].questions[1:]))
+    saved = parse(replace(definition, topics=(), pages=tuple(pages)).to_data())
+    cy = saved.translation("cy")
+    assert "questions.services.options.books.label" not in cy and "topics.0" not in cy
+    assert cy["questions.visits.options.weekly.label"] == "Bob wythnos"
+
+
+def test_topics_are_translated_in_order_up_to_the_first_gap() -> None:
+    data = copy.deepcopy(SURVEY)
+    data["topics"] = ["Opening hours", "Events", "Books"]
+    definition = parse(data).with_translation("cy", {"topics.0": "Oriau agor", "topics.2": "Llyfrau"})
+    assert definition.to_data()["translations"]["cy"]["topics"] == ["Oriau agor"]
+    data["translations"] = {"cy": {"topics": ["Oriau agor", "Digwyddiadau"]}}
+    assert parse(data).missing_text("cy")[:2] == ["Title", "Why we are asking"]
+    assert "Topic 3" in parse(data).missing_text("cy")
