@@ -175,6 +175,23 @@ def _complete(lang: str) -> bool:
     return bool(language and language.complete)
 
 
+BARE_PERCENT = re.compile(r"%(?!\()")
+
+
+def source_problems(template: Catalog) -> list[str]:
+    """Marked strings that would break a page: in a template, Jinja formats every
+    translated string with ``%``, so a literal per cent sign must be written ``%%``."""
+    found = []
+    for message in template:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        for filename, line in message.locations:
+            if filename.startswith("templates/") and any(
+                BARE_PERCENT.search(i.replace("%%", "")) for i in ids if i
+            ):
+                found.append(f"{filename}:{line}: write a per cent sign as %% in {ids[0]!r}")
+    return found
+
+
 def problems(lang: str, template: Catalog | None = None) -> list[str]:
     """What LANG lacks in its scope: untranslated strings and lost placeholders."""
     template = template or extract()
@@ -257,7 +274,10 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
     else:
         template = extract()
-        failed = False
+        broken = source_problems(template)
+        for line in broken:
+            print(line, file=sys.stderr)
+        failed = bool(broken)
         for lang in languages():
             if lang == "en":
                 continue
