@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -40,6 +40,18 @@ class Consultation:
     @property
     def slug(self) -> str:
         return self.survey.slug
+
+    @property
+    def language(self) -> str:
+        """The language its title, purpose and questions are shown in."""
+        return self.definition.shown_language
+
+    def localised(self, code: str) -> Consultation:
+        """The entry with its text in ``code`` when the survey is written in it; otherwise as
+        it is (the page then marks it as being in its own language)."""
+        if code == self.language or code not in self.definition.languages:
+            return self
+        return replace(self, definition=self.definition.localised(code))
 
     @property
     def opened_on(self) -> datetime | None:

@@ -237,3 +237,80 @@ def test_residents_navigation_leads_to_consultations_results_and_forums(client: 
     assert nav["Forums"] == "/forums"
     active = page.soup.select_one(".govuk-service-navigation__item--active")
     assert active is not None and "Consultations" in active.get_text()
+
+
+# --- in Welsh ---------------------------------------------------------------------------
+
+WELSH = {
+    "cy": {
+        "title": "Oriau agor",
+        "purpose": "Dywedwch wrthym am oriau agor.",
+        "pages": {"views": {"title": "Eich barn"}},
+        "questions": {"idea": {"text": "Beth fyddech chi'n ei newid?"}},
+    }
+}
+
+
+def test_the_list_in_welsh_shows_welsh_surveys_in_welsh_and_marks_english_only_ones(
+    client: PageClient, consult: Any
+) -> None:
+    consult("hours", "Opening hours", localities=NORTH, translations=WELSH, duration_minutes=2)
+    consult("archive", "Archive review", localities=SOUTH)
+    consult("old", "Heritage review", closed=True, responses=3, results=True)
+    page = client.get("/consultations?lang=cy")
+    assert page.soup.select_one("html")["lang"] == "cy"
+    assert page.h1 == "Dod o hyd i ymgynghoriad"
+    assert _titles(page, "open") == ["Oriau agor", "Archive review(Saesneg yn unig)"]
+    welsh = page.soup.select_one("a[href='/consultations/hours']")
+    assert welsh.get("lang") is None  # in the page's language
+    english = page.soup.select_one("a[href='/consultations/archive']")
+    assert english["lang"] == "en"  # read with an English voice, and labelled
+    text = page.text
+    assert "Dywedwch wrthym am oriau agor." in text
+    assert "Yn cymryd tua 2 funud" in text  # two: soft mutation
+    assert "Cymerodd 3 o bobl ran" in text
+    assert "3 ymgynghoriad." in text
+    # The filter, in Welsh, keeps the page in Welsh.
+    north = client.get("/consultations?area=north")
+    assert north.soup.select_one("label[for='area']").get_text(strip=True) == "Ardal"
+    assert "Daethpwyd o hyd i 2 ymgynghoriad yn Northgate." in north.text  # one is for every area
+    assert _titles(north, "open") == ["Oriau agor"]
+    # In English the same list is in English, and nothing is marked.
+    english_page = client.get("/consultations?lang=en")
+    assert _titles(english_page, "open") == ["Opening hours", "Archive review"]
+
+
+def test_a_consultation_page_in_welsh(client: PageClient, consult: Any) -> None:
+    consult("hours", "Opening hours", translations=WELSH, duration_minutes=5)
+    page = client.get("/consultations/hours?lang=cy")
+    assert page.h1 == "Oriau agor"
+    assert "Beth fyddech chi'n ei newid?" in page.text
+    assert _one(page.soup, "a.govuk-button--start").get_text(strip=True) == "Cymryd rhan"
+    assert "Tua 5 munud" in page.text
+    assert page.soup.select_one("#language-notice") is None
+
+    consult("archive", "Archive review", closed=True, responses=1)
+    other = client.get("/consultations/archive")  # still Welsh: the cookie remembers
+    assert other.soup.select_one("h1")["lang"] == "en"
+    assert "Nid yw'r ymgynghoriad hwn ar gael yn Gymraeg" in _one(other.soup, "#language-notice").get_text()
+    assert "Daeth yr ymgynghoriad hwn i ben ar 24 Tachwedd 2026. Cymerodd 1 person ran." in other.text
+
+
+def test_you_said_we_did_in_welsh(client: PageClient, consult: Any) -> None:
+    consult("old", "Heritage review", closed=True, responses=3, results=True, translations=WELSH_OLD)
+    index = client.get("/you-said-we-did?lang=cy")
+    assert index.h1 == "Dywedoch chi, gwnaethom ni"
+    assert "Dilyn y diweddariadau (ffrwd Atom)" in index.text
+    assert "Cyhoeddwyd Dydd Mawrth 24 Tachwedd 2026, 9yb" in index.text
+    page = client.get("/you-said-we-did/old")
+    assert page.soup.select_one("html")["lang"] == "cy"
+    text = page.text
+    for phrase in ("Beth ddywedoch chi wrthym", "Beth rydym yn ei wneud", "Atebodd 3 o bobl yr arolwg hwn."):
+        assert phrase in text, phrase
+    assert "No actions have been agreed yet" not in text
+    feed = client.client.get("/you-said-we-did/feed.atom").get_data(as_text=True)
+    assert 'xml:lang="cy"' in feed
+    assert "<title>Anyshire County Council: Dywedoch chi, gwnaethom ni</title>" in feed
+
+
+WELSH_OLD = {"cy": {"title": "Adolygiad treftadaeth", "purpose": "Dywedwch wrthym am dreftadaeth."}}

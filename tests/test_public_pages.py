@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from engage.platform.config import PROJECT_ROOT
 from tests.support.pages import PageClient
@@ -80,3 +81,59 @@ def test_assets_are_not_committed() -> None:
     assert "/engage/static/build/" in gitignore
     assert "node_modules/" in gitignore
     assert Path(PROJECT_ROOT / "package-lock.json").exists()
+
+
+# --- in Welsh ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "phrases"),
+    [
+        ("/", "Hafan", ("Dweud eich dweud", "Sut y defnyddir eich barn", "Angen help neu fformat arall?")),
+        (
+            "/privacy",
+            "Hysbysiad preifatrwydd",
+            (
+                "rheolydd data",
+                "Am ba hyd rydym yn ei chadw",
+                "Eich hawliau",
+                "Swyddfa'r Comisiynydd Gwybodaeth",
+            ),
+        ),
+        (
+            "/accessibility",
+            "Datganiad hygyrchedd",
+            ("Y weithdrefn orfodi", "Statws cydymffurfio", "chwyddo hyd at 400% heb"),
+        ),
+        ("/cookies", "Cwcis", ("Cwcis hanfodol", "Pan fyddwch yn cau eich porwr")),
+    ],
+)
+def test_public_pages_in_welsh(
+    client: PageClient, app: Flask, url: str, title: str, phrases: tuple[str, ...]
+) -> None:
+    service_name = app.jinja_env.globals["service_name"]
+    page = client.get(f"{url}?lang=cy")
+    assert page.soup.select_one("html")["lang"] == "cy"
+    assert page.page_title == title
+    if url != "/":  # the home page's heading is the service's name
+        assert page.h1 == title
+    for phrase in phrases:
+        assert phrase in page.text, phrase
+    # None of the page's own English is left behind (the service's configured name aside).
+    main = page.soup.select_one("main").get_text(" ", strip=True).replace(service_name, "")
+    for english in (
+        "Have your say",
+        "How long we keep it",
+        "Enforcement procedure",
+        "Essential cookie",
+        " the ",
+    ):
+        assert english not in main
+
+
+def test_the_cookies_page_lists_the_language_cookie(client: PageClient) -> None:
+    for url, expires in (("/cookies", "1 year"), ("/cookies?lang=cy", "1 flwyddyn")):
+        rows = client.get(url).soup.select("table tbody tr")
+        cells = {row.select_one("th").get_text(strip=True): row.get_text(" ", strip=True) for row in rows}
+        assert set(cells) == {"engage_session", "engage_lang"}
+        assert expires in cells["engage_lang"]

@@ -14,6 +14,8 @@ from datetime import date
 from functools import cache
 from typing import Any, ClassVar
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -162,6 +164,50 @@ class ConsentForm(Form):
 
 # --- the public side: signing up and managing your membership --------------------------
 
+# The choices' words as a member reads them, in the page's language (the models' own
+# labels are the officers' English).
+ORGANISATION_WORDS: dict[str, Any] = {
+    "resident": _l("Resident, not representing an organisation"),
+    "community-group": _l("Community or voluntary group"),
+    "charity": _l("Charity or social enterprise"),
+    "school-college": _l("School, college or university"),
+    "health-care": _l("Health or care provider"),
+    "business": _l("Business"),
+    "arts-heritage": _l("Arts, culture or heritage organisation"),
+    "public-body": _l("Council or other public body"),
+    "volunteer": _l("Library or heritage volunteer"),
+    "other": _l("Other"),
+}
+INTEREST_WORDS: dict[str, Any] = {
+    "learning-skills": _l("Learning and skills"),
+    "health-wellbeing": _l("Health and wellbeing"),
+    "culture-creativity": _l("Culture and creativity"),
+    "digital-inclusion": _l("Digital inclusion"),
+    "community-cohesion": _l("Community cohesion"),
+    "economic-development": _l("Economic development"),
+}
+STATUS_WORDS: dict[str, Any] = {
+    "pending": _l("Waiting for email confirmation"),
+    "active": _l("Member"),
+    "waiting": _l("On the waiting list"),
+    "erased": _l("Left and erased"),
+    "lapsed": _l("Lapsed and erased"),
+}
+
+
+def organisation_words() -> dict[str, str]:
+    return {key: str(ORGANISATION_WORDS.get(key, label)) for key, label in ORGANISATION_TYPES.items()}
+
+
+def interest_words() -> dict[str, str]:
+    return {key: str(INTEREST_WORDS.get(key, label)) for key, label in INTEREST_AREAS.items()}
+
+
+def consent_words(text: str) -> str:
+    """A consent statement in the page's language when it is the default wording (which the
+    catalogues translate); an officer's own wording as written."""
+    return _(text) if text else text
+
 
 class SignUpForm(Form):
     """Registering interest in a forum, and changing your details later (without ``purposes``).
@@ -172,40 +218,46 @@ class SignUpForm(Form):
 
     text_labels: ClassVar[dict[str, str]] = dict(LABELS)
 
-    name = StringField("Your name", widget=GovTextInput())
-    email = StringField("Email address", widget=GovTextInput())
-    organisation = StringField("Organisation (optional)", widget=GovTextInput())
-    role = StringField("Your role in the organisation (optional)", widget=GovTextInput())
+    name = StringField(_l("Your name"), widget=GovTextInput())
+    email = StringField(_l("Email address"), widget=GovTextInput())
+    organisation = StringField(_l("Organisation (optional)"), widget=GovTextInput())
+    role = StringField(_l("Your role in the organisation (optional)"), widget=GovTextInput())
     organisation_type = RadioField(
-        "Who are you joining as?",
+        _l("Who are you joining as?"),
         widget=GovRadioInput(),
-        choices=choices(ORGANISATION_TYPES.items()),
+        choices=[],
         validate_choice=False,
     )
     localities = SelectMultipleField(
-        "Which areas are you interested in?", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+        _l("Which areas are you interested in?"),
+        widget=GovCheckboxesInput(),
+        choices=[],
+        validate_choice=False,
     )
     interests = SelectMultipleField(
-        "What are you interested in?", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+        _l("What are you interested in?"), widget=GovCheckboxesInput(), choices=[], validate_choice=False
     )
     access_needs = TextAreaField(
-        "Do you have any accessibility needs for meetings? (optional)", widget=GovTextArea()
+        _l("Do you have any accessibility needs for meetings? (optional)"), widget=GovTextArea()
     )
     purposes = SelectMultipleField(
-        "How we use your details", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+        _l("How we use your details"), widget=GovCheckboxesInput(), choices=[], validate_choice=False
     )
     # Never shown to people (hidden by CSS): a bot that fills it in is ignored.
-    website = StringField("Leave this field empty", widget=GovTextInput())
+    website = StringField(_l("Leave this field empty"), widget=GovTextInput())
 
     def __init__(
         self, *args: Any, forum: Forum | None = None, wording: ConsentWording | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Made per request, so the words are in the page's language.
+        self.organisation_type.choices = choices(organisation_words().items())
         if forum is not None:
+            words = interest_words()
             self.localities.choices = choices((name, name) for name in forum.localities)
-            self.interests.choices = choices((key, INTEREST_AREAS.get(key, key)) for key in forum.interests)
+            self.interests.choices = choices((key, words.get(key, key)) for key in forum.interests)
         if wording is not None:
-            self.purposes.choices = choices((p["key"], p["text"]) for p in wording.purposes)
+            self.purposes.choices = choices((p["key"], consent_words(p["text"])) for p in wording.purposes)
 
     @classmethod
     def of(cls, data: SignUp) -> dict[str, Any]:
@@ -234,18 +286,18 @@ class StayForm(Form):
     """Staying a member for another period: agreeing to the wording as it is now."""
 
     purposes = SelectMultipleField(
-        "How we use your details", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+        _l("How we use your details"), widget=GovCheckboxesInput(), choices=[], validate_choice=False
     )
 
     def __init__(self, *args: Any, wording: ConsentWording | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if wording is not None:
-            self.purposes.choices = choices((p["key"], p["text"]) for p in wording.purposes)
+            self.purposes.choices = choices((p["key"], consent_words(p["text"])) for p in wording.purposes)
 
 
 class LinkRequestForm(Form):
     text_labels: ClassVar[dict[str, str]] = {"email": LABELS["email"]}
-    email = StringField("Email address", widget=GovTextInput())
+    email = StringField(_l("Email address"), widget=GovTextInput())
 
 
 class UpdatesForm(Form):

@@ -26,13 +26,25 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from engage.forums import links, services
-from engage.forums.forms import BookingForm, LinkRequestForm, SignUpForm, StayForm, UpdatesForm
+from engage.forums.forms import (
+    STATUS_WORDS,
+    BookingForm,
+    LinkRequestForm,
+    SignUpForm,
+    StayForm,
+    UpdatesForm,
+    consent_words,
+    interest_words,
+    organisation_words,
+)
 from engage.forums.models import (
-    INTEREST_AREAS,
-    ORGANISATION_TYPES,
     BookingStatus,
     ConsentWording,
     Forum,
@@ -40,7 +52,7 @@ from engage.forums.models import (
     ForumMember,
     MemberStatus,
 )
-from engage.platform import clock, mail
+from engage.platform import clock, i18n, mail
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.extensions import csrf, rate_limiter
@@ -83,13 +95,28 @@ def _no_referrer(response: Response) -> Response:
     return response
 
 
+@bp.context_processor
+def _words() -> dict[str, Any]:
+    """Dates and the default consent wording in the page's language."""
+    return {"day": i18n.long_date, "consent_text": _consent_text}
+
+
+def _consent_text(text: str) -> Markup:
+    """A consent statement as HTML: translated when it is the default wording; an officer's
+    own wording that has no translation is marked as English on a page in another language."""
+    shown = consent_words(text)
+    if shown == text and i18n.current() != "en":
+        return Markup('<span lang="en">%s</span>') % text
+    return escape(shown)
+
+
 @bp.get("")
 def index() -> ResponseReturnValue:
     today = clock.now().date()
     forums = db().scalars(select(Forum).order_by(Forum.name)).all()
     return render_template(
         "forums/index.html",
-        title="Stakeholder forums",
+        title=_("Stakeholder forums"),
         open_forums=[f for f in forums if f.is_open(today)],
     )
 
@@ -103,7 +130,7 @@ def forum(slug: str) -> ResponseReturnValue:
         forum=item,
         is_open=item.is_open(clock.now().date()),
         today=clock.now().date(),
-        interest_labels=INTEREST_AREAS,
+        interest_labels=interest_words(),
     )
 
 
@@ -114,16 +141,23 @@ def _form_context(item: Forum, form: SignUpForm, wording: ConsentWording) -> dic
         # In the order the fields are on the page (the form's own order).
         "page_errors": summary(form),
         "wording": wording,
-        "introduction": wording.introduction.replace("{membership}", _membership_words()),
+        "introduction": _introduction(wording),
     }
 
 
+def _introduction(wording: ConsentWording) -> Markup:
+    """The consent wording's introduction, with how often members are asked to stay."""
+    shown = _consent_text(wording.introduction)
+    return shown.replace("{membership}", _membership_words())
+
+
 def _membership_words() -> str:
+    """How often members are asked to stay, as it reads after "every": "year", "2 years"."""
     days = _settings().forum_membership_days
     if days % 365 == 0:
         years = days // 365
-        return "year" if years == 1 else f"{years} years"
-    return f"{days} days"
+        return str(ngettext("year", "%(num)d years", years))
+    return str(ngettext("%(num)d day", "%(num)d days", days))
 
 
 @bp.route("/<slug>/register", methods=["GET", "POST"])
@@ -155,8 +189,10 @@ def register(slug: str) -> ResponseReturnValue:
                     form,
                     RefusedError(
                         errors={
-                            "email": "There have been too many sign-ups from here in the last hour. "
-                            "Your answers are still below: wait an hour and send them again"
+                            "email": _(
+                                "There have been too many sign-ups from here in the last hour. "
+                                "Your answers are still below: wait an hour and send them again"
+                            )
                         }
                     ),
                 )
@@ -170,7 +206,7 @@ def register(slug: str) -> ResponseReturnValue:
         status = status if status != 200 else 400
     return render_template(
         "forums/register.html",
-        title=f"Register your interest in {item.name}",
+        title=_("Register your interest in %(forum)s", forum=item.name),
         **_form_context(item, form, wording),
     ), status
 
@@ -183,7 +219,7 @@ def _sign_up_email(outcome: services.SignUpOutcome) -> Any:
         assert outcome.manage_token is not None
         return mail.send(
             member.email,
-            f"You are already registered for {forum.name}",
+            _("You are already registered for %(forum)s", forum=forum.name),
             "forum_already",
             purpose="forum_already_registered",
             forum_member_id=member.id,
@@ -195,7 +231,7 @@ def _sign_up_email(outcome: services.SignUpOutcome) -> Any:
     assert outcome.confirm_token is not None
     return mail.send(
         member.email,
-        f"Confirm you want to join {forum.name}",
+        _("Confirm you want to join %(forum)s", forum=forum.name),
         "forum_confirm",
         purpose="forum_confirm",
         forum_member_id=member.id,
@@ -211,14 +247,14 @@ def check_email(slug: str) -> ResponseReturnValue:
     item = _forum_or_404(slug)
     return render_template(
         "forums/check_email.html",
-        title="Check your email",
+        title=_("Check your email"),
         forum=item,
         days=_settings().forum_unconfirmed_days,
     )
 
 
 def _expired_link(kind: str) -> ResponseReturnValue:
-    return render_template("forums/link_expired.html", title="That link has expired", kind=kind), 404
+    return render_template("forums/link_expired.html", title=_("That link has expired"), kind=kind), 404
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -231,13 +267,15 @@ def confirm(token: str) -> ResponseReturnValue:
         return _expired_link("confirm")
     if request.method == "GET":
         return render_template(
-            "forums/confirm.html", title=f"Confirm you want to join {member.forum.name}", member=member
+            "forums/confirm.html",
+            title=_("Confirm you want to join %(forum)s", forum=member.forum.name),
+            member=member,
         )
     manage_token = services.confirm(db(), member, now, _retention())
     assert member.email is not None
     message = mail.send(
         member.email,
-        f"Welcome to {member.forum.name}",
+        _("Welcome to %(forum)s", forum=member.forum.name),
         "forum_welcome",
         purpose="forum_welcome",
         forum_member_id=member.id,
@@ -269,7 +307,7 @@ def manage(token: str) -> ResponseReturnValue:
     upcoming = [m for m in member.forum.meetings if m.starts_at > now]
     return render_template(
         "forums/manage.html",
-        title="Your forum membership",
+        title=_("Your forum membership"),
         member=member,
         token=token,
         confirmed=request.args.get("confirmed") == "1",
@@ -277,8 +315,9 @@ def manage(token: str) -> ResponseReturnValue:
         wording=wording,
         needs_reconfirm=any(c.wording_id != wording.id for c in member.current_consents()),
         ends=services.membership_ends(member, _retention()),
-        organisation_types=ORGANISATION_TYPES,
-        interest_labels=INTEREST_AREAS,
+        organisation_types=organisation_words(),
+        interest_labels=interest_words(),
+        status_labels={key: str(label) for key, label in STATUS_WORDS.items()},
         meetings=upcoming,
         bookings={b.meeting_id: b for b in member.bookings},
     )
@@ -301,7 +340,7 @@ def update(token: str) -> ResponseReturnValue:
         if new_email:
             clash = services.find_member(db(), member.forum, data.email)
             if clash is not None and clash.id != member.id:
-                message = "That email address is already used for another sign-up to this forum"
+                message = _("That email address is already used for another sign-up to this forum")
                 add_problems(form, {"email": message})
         status = 400
         if new_email and not form.errors:
@@ -309,7 +348,7 @@ def update(token: str) -> ResponseReturnValue:
             _client_limit, email_limit = _limits()
             key = f"{member.forum.slug}:{data.email.lower()}"
             if not rate_limiter().hit(email_limit, key).allowed:
-                message = (
+                message = _(
                     "Too many links have been sent to that address in the last hour. "
                     "Your changes are still below: wait an hour and save them again"
                 )
@@ -329,7 +368,7 @@ def update(token: str) -> ResponseReturnValue:
             return redirect(url_for("forums.manage", token=token, done=done))
     return render_template(
         "forums/update.html",
-        title="Change your details",
+        title=_("Change your details"),
         member=member,
         token=token,
         **_form_context(member.forum, form, wording),
@@ -342,7 +381,7 @@ def _email_change_emails(member: ForumMember, token: str) -> list[Any]:
     forum = member.forum
     confirm = mail.send(
         member.new_email,
-        f"Confirm your new email address for {forum.name}",
+        _("Confirm your new email address for %(forum)s", forum=forum.name),
         "forum_email_change",
         purpose="forum_email_change",
         forum_member_id=member.id,
@@ -353,7 +392,7 @@ def _email_change_emails(member: ForumMember, token: str) -> list[Any]:
     )
     notice = mail.send(
         member.email,
-        f"Your email address for {forum.name} is being changed",
+        _("Your email address for %(forum)s is being changed", forum=forum.name),
         "forum_email_notice",
         purpose="forum_email_notice",
         forum_member_id=member.id,
@@ -381,7 +420,7 @@ def change_email(token: str) -> ResponseReturnValue:
             return redirect(url_for("forums.manage", token=manage_token, done="email-changed"))
     return render_template(
         "forums/change_email.html",
-        title="Confirm your new email address",
+        title=_("Confirm your new email address"),
         member=member,
         problem=problem,
     ), (409 if problem else 200)
@@ -423,11 +462,11 @@ def reconfirm(token: str) -> ResponseReturnValue:
             return redirect(url_for("forums.manage", token=token, done="stayed"))
     return render_template(
         "forums/reconfirm.html",
-        title="Stay in the forum",
+        title=_("Stay in the forum"),
         member=member,
         token=token,
         wording=wording,
-        introduction=wording.introduction.replace("{membership}", _membership_words()),
+        introduction=_introduction(wording),
         form=form,
     ), form_status(form)
 
@@ -437,7 +476,7 @@ def download(token: str, fmt: str) -> ResponseReturnValue:
     member = _member_or_expired(token)
     if member is None:
         return _expired_link("manage")
-    held = services.export_member(member)
+    held = _held(member)
     if fmt == "json":
         body = json.dumps(held, ensure_ascii=False, indent=2)
         mimetype = "application/json"
@@ -452,22 +491,73 @@ def download(token: str, fmt: str) -> ResponseReturnValue:
     return response
 
 
+def _held(member: ForumMember) -> dict[str, Any]:
+    """Everything held about a member, its labels (status, organisation type, interests,
+    consent wording) in the page's language; the keys stay as they are, for programs."""
+    held = services.export_member(member)
+    held["status"] = str(STATUS_WORDS.get(member.status, held["status"]))
+    held["organisation_type"] = organisation_words().get(member.organisation_type, held["organisation_type"])
+    words = interest_words()
+    held["interests"] = [words.get(key, key) for key in member.interests]
+    for consent in held["consents"]:
+        consent["wording"] = consent_words(consent["wording"])
+    return held
+
+
+# The download's column headings and each item's name, in the page's language. In English
+# they are the JSON download's keys, so the two files match.
+CSV_HEADINGS = (_l("section"), _l("item"), _l("value"))
+CSV_ITEMS: dict[str, Any] = {
+    "forum": _l("forum"),
+    "status": _l("status"),
+    "name": _l("name"),
+    "email": _l("email"),
+    "new_email_waiting_for_confirmation": _l("new_email_waiting_for_confirmation"),
+    "organisation": _l("organisation"),
+    "role": _l("role"),
+    "organisation_type": _l("organisation_type"),
+    "localities": _l("localities"),
+    "interests": _l("interests"),
+    "accessibility_needs": _l("accessibility_needs"),
+    "signed_up_at": _l("signed_up_at"),
+    "signed_up_by": _l("signed_up_by"),
+    "confirmed_at": _l("confirmed_at"),
+    "last_confirmed_at": _l("last_confirmed_at"),
+    "emails_stopped": _l("emails_stopped"),
+    "purpose": _l("purpose"),
+    "wording_version": _l("wording_version"),
+    "wording": _l("wording"),
+    "given_at": _l("given_at"),
+    "given_by": _l("given_by"),
+    "withdrawn_at": _l("withdrawn_at"),
+    "meeting": _l("meeting"),
+    "starts_at": _l("starts_at"),
+    "booking": _l("booking"),
+}
+
+
+def _item(key: str) -> str:
+    return str(CSV_ITEMS.get(key, key))
+
+
 def _member_csv(held: dict[str, Any]) -> str:
     """One row per fact, so nested consents and bookings read naturally in a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["section", "item", "value"])
+    writer.writerow([str(heading) for heading in CSV_HEADINGS])
     for key, value in held.items():
         if key == "consents":
             for number, consent in enumerate(value, 1):
                 for field, text in consent.items():
-                    writer.writerow([f"consent {number}", field, neutralise(_text(text))])
+                    section = _("consent %(num)d", num=number)
+                    writer.writerow([section, _item(field), neutralise(_text(text))])
         elif key == "meetings":
             for number, booking in enumerate(value, 1):
                 for field, text in booking.items():
-                    writer.writerow([f"meeting {number}", field, neutralise(_text(text))])
+                    section = _("meeting %(num)d", num=number)
+                    writer.writerow([section, _item(field), neutralise(_text(text))])
         else:
-            writer.writerow(["details", key, neutralise(_text(value))])
+            writer.writerow([_("details"), _item(key), neutralise(_text(value))])
     return out.getvalue()
 
 
@@ -477,7 +567,7 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return str(_("yes") if value else _("no"))
     return str(value)
 
 
@@ -508,7 +598,7 @@ def leave(token: str) -> ResponseReturnValue:
     if member is None:
         return _expired_link("manage")
     if request.method == "GET":
-        return render_template("forums/leave.html", title="Leave the forum", member=member, token=token)
+        return render_template("forums/leave.html", title=_("Leave the forum"), member=member, token=token)
     forum = member.forum
     email = member.email
     # Erasing deletes every email about them; the goodbye, which names only the forum, is
@@ -518,7 +608,7 @@ def leave(token: str) -> ResponseReturnValue:
     if email:
         message = mail.send(
             email,
-            f"You have left {forum.name}",
+            _("You have left %(forum)s", forum=forum.name),
             "forum_left",
             purpose="forum_left",
             forum_member_id=member.id,
@@ -534,7 +624,7 @@ def leave(token: str) -> ResponseReturnValue:
 @bp.get("/<slug>/left")
 def left(slug: str) -> ResponseReturnValue:
     item = _forum_or_404(slug)
-    return render_template("forums/left.html", title="You have left the forum", forum=item)
+    return render_template("forums/left.html", title=_("You have left the forum"), forum=item)
 
 
 @bp.route("/manage", methods=["GET", "POST"])
@@ -554,17 +644,17 @@ def request_link() -> ResponseReturnValue:
             )
             if not allowed:
                 form.email.errors = [
-                    "Too many links have been asked for from here. Wait an hour and try again"
+                    _("Too many links have been asked for from here. Wait an hour and try again")
                 ]
                 return render_template(
-                    "forums/request_link.html", title="Get a link to your forum details", form=form
+                    "forums/request_link.html", title=_("Get a link to your forum details"), form=form
                 ), 429
             # The same work whether or not the address is registered (a token, one email
             # rendered, stored and sent, a commit), so the time taken does not tell.
             issued = services.issue_manage_links(db(), email, clock.now(), _retention())
             message = mail.send(
                 email,
-                "Your forum details",
+                _("Your forum details"),
                 "forum_link",
                 purpose="forum_link" if issued else "forum_link_unregistered",
                 forum_member_id=issued[0][0].id if issued else None,
@@ -576,10 +666,10 @@ def request_link() -> ResponseReturnValue:
             )
             db().commit()
             mail.dispatch(message)
-            return render_template("forums/link_sent.html", title="Check your email", email=email)
+            return render_template("forums/link_sent.html", title=_("Check your email"), email=email)
         form._errors = None  # the address's problem was added after validating
     return render_template(
-        "forums/request_link.html", title="Get a link to your forum details", form=form
+        "forums/request_link.html", title=_("Get a link to your forum details"), form=form
     ), form_status(form)
 
 
@@ -596,6 +686,8 @@ def unsubscribe(token: str) -> ResponseReturnValue:
         services.unsubscribe(member, clock.now())
         db().commit()
         return render_template(
-            "forums/unsubscribed.html", title="You will not get forum emails", member=member
+            "forums/unsubscribed.html", title=_("You will not get forum emails"), member=member
         )
-    return render_template("forums/unsubscribe.html", title="Stop forum emails", member=member, token=token)
+    return render_template(
+        "forums/unsubscribe.html", title=_("Stop forum emails"), member=member, token=token
+    )

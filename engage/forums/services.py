@@ -17,6 +17,8 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
@@ -42,8 +44,15 @@ from engage.platform.models import OutboundEmail
 from surveys import text
 from surveys.refusal import RefusedError
 
+
+def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+    """Marks text for the catalogues that is translated where it is shown (the default
+    consent wording: stored in English, shown in the member's language when it is unchanged)."""
+    return message
+
+
 DEFAULT_WORDING: dict[str, Any] = {
-    "introduction": (
+    "introduction": N_(
         "Anyshire County Council's library and heritage service will use the details you give "
         "here only for the forum you are joining. We keep them while you are a member: we will "
         "ask you to confirm you want to stay every {membership} and delete them if you do not. "
@@ -52,7 +61,7 @@ DEFAULT_WORDING: dict[str, Any] = {
     "purposes": [
         {
             "key": "membership",
-            "text": (
+            "text": N_(
                 "Keep my details so that officers can invite me to forum meetings and events, "
                 "contact me about the forum's work, and plan for my accessibility needs."
             ),
@@ -60,7 +69,7 @@ DEFAULT_WORDING: dict[str, Any] = {
         },
         {
             "key": "updates",
-            "text": (
+            "text": N_(
                 "Send me occasional emails about what the service has done with what residents "
                 "and forum members told it (\u201cYou said, we did\u201d)."
             ),
@@ -137,22 +146,23 @@ class SignUp:
         )
 
 
-LABELS = {
-    "name": "Your name",
-    "email": "Email address",
-    "organisation": "Organisation",
-    "role": "Your role",
-    "access_needs": "Accessibility needs",
+# Each field's name in a sentence, in the page's language (lazy: made when used).
+LABELS: dict[str, Any] = {
+    "name": _l("Your name"),
+    "email": _l("Email address"),
+    "organisation": _l("Organisation"),
+    "role": _l("Your role"),
+    "access_needs": _l("Accessibility needs"),
 }
 
 
 def _clean(value: str, key: str, errors: dict[str, str], *, multiline: bool = False) -> str:
     value = text.normalise(value, multiline=multiline).strip()
-    problem = text.problem(LABELS[key], value, multiline=multiline)
+    problem = text.problem(str(LABELS[key]), value, multiline=multiline)
     if problem:
         errors[key] = problem
     elif len(value) > LIMITS[key]:
-        errors[key] = f"{LABELS[key]} must be {LIMITS[key]} characters or fewer"
+        errors[key] = _("%(label)s must be %(num)d characters or fewer", label=LABELS[key], num=LIMITS[key])
     return value
 
 
@@ -163,11 +173,11 @@ def check_email(value: str) -> tuple[str, str | None]:
     if errors:
         return email, errors["email"]
     if not email:
-        return email, "Enter your email address"
+        return email, _("Enter your email address")
     try:
         return validate_email(email, check_deliverability=False).normalized, None
     except EmailNotValidError:
-        return email, "Enter an email address in the correct format, like name@example.com"
+        return email, _("Enter an email address in the correct format, like name@example.com")
 
 
 def validate(
@@ -177,7 +187,7 @@ def validate(
     errors: dict[str, str] = {}
     name = _clean(data.name, "name", errors)
     if not name and "name" not in errors:
-        errors["name"] = "Enter your name"
+        errors["name"] = _("Enter your name")
     email, problem = check_email(data.email)
     if problem:
         errors["email"] = problem
@@ -185,18 +195,18 @@ def validate(
     role = _clean(data.role, "role", errors)
     access_needs = _clean(data.access_needs, "access_needs", errors, multiline=True)
     if data.organisation_type not in ORGANISATION_TYPES:
-        errors["organisation_type"] = "Select the type of organisation you represent, or 'Resident'"
+        errors["organisation_type"] = _("Select the type of organisation you represent, or 'Resident'")
     localities = [item for item in data.localities if item in forum.localities]
     if forum.localities and not localities:
-        errors["localities"] = "Select at least one area you are interested in"
+        errors["localities"] = _("Select at least one area you are interested in")
     interests = [item for item in data.interests if item in forum.interests]
     if forum.interests and not interests:
-        errors["interests"] = "Select at least one interest"
+        errors["interests"] = _("Select at least one interest")
     purposes = [p["key"] for p in wording.purposes if p["key"] in data.purposes]
     if need_consent:
         missing = [p for p in wording.purposes if p["required"] and p["key"] not in purposes]
         if missing:
-            errors["purposes"] = "To join the forum, tick the box to say we can keep your details"
+            errors["purposes"] = _("To join the forum, tick the box to say we can keep your details")
     cleaned = SignUp(
         name=name,
         email=email,
@@ -477,7 +487,7 @@ def confirm_email_change(session: Session, member: ForumMember, now: datetime) -
     assert new is not None
     clash = find_member(session, member.forum, new)
     if clash is not None and clash.id != member.id:
-        return "That email address is already used for another sign-up to this forum"
+        return str(_("That email address is already used for another sign-up to this forum"))
     member.email, member.email_key = new, email_key(new)
     _forget_email_change(member)
     member.updated_at = now
@@ -528,8 +538,10 @@ def reconfirm(
     if any(p["required"] and p["key"] not in purposes for p in wording.purposes):
         raise RefusedError(
             errors={
-                "purposes": "To stay in the forum, tick the box to say we can keep your details. "
-                "If you want to leave instead, use the link below"
+                "purposes": _(
+                    "To stay in the forum, tick the box to say we can keep your details. "
+                    "If you want to leave instead, use the link below"
+                )
             }
         )
     for consent in member.current_consents():

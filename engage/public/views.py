@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from engage import __version__
 from engage.actions import queries as action_queries
 from engage.platform import clock
 from engage.platform.database import db
 from engage.platform.health import database_status, redis_status
+from engage.platform.i18n import current
 from surveys import listing
 
 bp = Blueprint("public", __name__)
@@ -21,13 +23,19 @@ def _with_results() -> set[int]:
     return action_queries.published_survey_ids(db())
 
 
+def _found() -> list[listing.Consultation]:
+    """Every consultation, each in the page's language where its survey is written in it."""
+    code = current()
+    return [c.localised(code) for c in listing.consultations(db(), clock.now())]
+
+
 @bp.get("/")
 def home() -> str:
-    found = listing.consultations(db(), clock.now())
+    found = _found()
     results = _with_results()
     return render_template(
         "public/home.html",
-        title="Home",
+        title=_("Home"),
         open_now=[c for c in found if c.status == listing.OPEN],
         forthcoming=[c for c in found if c.status == listing.FORTHCOMING],
         recent_results=[c for c in found if c.status == listing.CLOSED and c.survey.id in results][:3],
@@ -39,14 +47,14 @@ def home() -> str:
 def consultations() -> ResponseReturnValue:
     """Find a consultation: open, then forthcoming, then closed ones with their results;
     filtered by area and topic and searched by word, all in the query string (no JavaScript)."""
-    found = listing.consultations(db(), clock.now())
+    found = _found()
     area = request.args.get("area", "").strip()
     topic = request.args.get("topic", "").strip()
     text = " ".join(request.args.get("q", "").split())[:100]
     area_options = listing.areas(found)
     topic_options = listing.topics(found)
     # An area or topic no consultation has (an old link, a typed address) is ignored, not an error.
-    if area not in {code for code, _ in area_options}:
+    if area not in {code for code, _name in area_options}:
         area = ""
     if topic.casefold() not in {t.casefold() for t in topic_options}:
         topic = ""
@@ -60,7 +68,7 @@ def consultations() -> ResponseReturnValue:
         page = 1
     return render_template(
         "public/consultations.html",
-        title="Find a consultation",
+        title=_("Find a consultation"),
         open_now=[c for c in shown if c.status == listing.OPEN],
         forthcoming=[c for c in shown if c.status == listing.FORTHCOMING],
         closed=closed[(page - 1) * CLOSED_PER_PAGE : page * CLOSED_PER_PAGE],
@@ -85,6 +93,7 @@ def consultation(slug: str) -> ResponseReturnValue:
     found = listing.consultation(db(), slug, clock.now())
     if found is None:
         abort(404)
+    found = found.localised(current())
     return render_template(
         "public/consultation.html",
         title=found.definition.title,
@@ -103,17 +112,17 @@ def find_redirect() -> ResponseReturnValue:
 
 @bp.get("/privacy")
 def privacy() -> str:
-    return render_template("public/privacy.html", title="Privacy notice")
+    return render_template("public/privacy.html", title=_("Privacy notice"))
 
 
 @bp.get("/accessibility")
 def accessibility() -> str:
-    return render_template("public/accessibility.html", title="Accessibility statement")
+    return render_template("public/accessibility.html", title=_("Accessibility statement"))
 
 
 @bp.get("/cookies")
 def cookies() -> str:
-    return render_template("public/cookies.html", title="Cookies")
+    return render_template("public/cookies.html", title=_("Cookies"))
 
 
 @bp.get("/healthz")
