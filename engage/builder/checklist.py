@@ -1,7 +1,9 @@
 """What a survey should have before it is published, and whether its draft has been tried.
 
 Publishing is refused until every check is met or an officer records why they are
-publishing without it (kept in the audit log with the publication).
+publishing without it (kept in the audit log with the publication). A blocking check (every
+language the survey offers is complete) cannot be published without: a resident who
+chooses Welsh must never meet a page half in English.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 from engage.platform import clock
 from engage.platform.models import AuditEvent
 from surveys.definition import SurveyDefinition
+from surveys.export import language_name
 from surveys.models import Survey
 
 TRIED = "survey.tried"
@@ -31,6 +34,12 @@ class Check:
     missing: str  # what to do, when not
     fix: str  # the builder's endpoint that puts it right
     anchor: str = ""
+    # Refuses publishing until met, whatever reason is given.
+    blocking: bool = False
+    # What is missing, one line each (shown under the check).
+    details: tuple[str, ...] = ()
+    # The fix endpoint's other arguments ({"code": "cy"}).
+    fix_args: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -55,9 +64,41 @@ def tried(session: Session, survey: Survey, data: dict[str, Any]) -> bool:
     return any((details or {}).get("definition") == mark for details in events)
 
 
+MISSING_SHOWN = 10
+
+
+def languages_check(definition: SurveyDefinition) -> Check:
+    """Every language the survey offers has all of its text (SurveyDefinition.missing_text)."""
+    names = [language_name(code) for code in definition.languages]
+    incomplete = [(code, definition.missing_text(code)) for code in definition.languages[1:]]
+    incomplete = [(code, missing) for code, missing in incomplete if missing]
+    details: list[str] = []
+    for code, missing in incomplete:
+        name = language_name(code)
+        details += [f"{name}: {item}" for item in missing[:MISSING_SHOWN]]
+        if len(missing) > MISSING_SHOWN:
+            details.append(f"{name}: and {len(missing) - MISSING_SHOWN} more")
+    todo = "; ".join(
+        f"{language_name(code)} has {len(missing)} text{'s' if len(missing) != 1 else ''} to translate"
+        for code, missing in incomplete
+    )
+    return Check(
+        "languages",
+        not incomplete,
+        f"Every language the survey offers is complete: {', '.join(names)}.",
+        f"Every language the survey offers is complete: {todo}.",
+        "staff.builder.translations",
+        blocking=True,
+        details=tuple(details),
+        fix_args=(("code", incomplete[0][0]),) if incomplete else (),
+    )
+
+
 def checks(definition: SurveyDefinition, was_tried: bool) -> list[Check]:
     closes = definition.closes_at
-    return [
+    # Only a survey offered in more than one language has the languages check.
+    several = [languages_check(definition)] if len(definition.languages) > 1 else []
+    found = [
         Check(
             "closing_date",
             closes is not None,
@@ -106,3 +147,5 @@ def checks(definition: SurveyDefinition, was_tried: bool) -> list[Check]:
             "staff.trial.start",
         ),
     ]
+    # Before "tried": trying it is the last thing to do.
+    return found[:-1] + several + found[-1:]

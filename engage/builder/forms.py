@@ -214,7 +214,19 @@ class DetailsForm(Form):
             DataRequired(message="Select yes to offer residents an email when you publish what happened")
         ],
     )
+    # The survey's languages besides its own; the choices are set by the view (engage.builder.translations).
+    languages = SelectMultipleField(
+        "Which other languages is the survey offered in? (optional)",
+        widget=GovCheckboxesInput(),
+        choices=[],
+        validate_choice=False,
+    )
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    def validate_languages(self, field: SelectMultipleField) -> None:
+        offered = {str(choice.value) for choice in field.choices or [] if isinstance(choice, SelectChoice)}
+        if any(code not in offered for code in field.data or []):
+            raise ValidationError("Select languages from the list")
 
     def validate_topics(self, field: StringField) -> None:
         try:
@@ -550,3 +562,9 @@ class ConfirmForm(Form):
 
 
 ROUTING_FIELDS = ("route", "route_question", "route_test", "route_answers", "route_value")
+
+
+class TranslationForm(Form):
+    """The translation page: its text fields are read by engage.builder.translations.read."""
+
+    submit = SubmitField("Save translation", widget=GovSubmitInput())

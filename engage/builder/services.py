@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engage.accounts.models import StaffUser
 from engage.builder import editing
+from engage.builder.checklist import languages_check
 from engage.platform import audit
 from surveys import services as surveys
 from surveys.definition import DefinitionError, SurveyDefinition, parse, validate
@@ -128,6 +129,11 @@ def publish(
     problems = problems_in(draft.definition)
     if problems:
         raise DraftError(problems)
+    incomplete = languages_check(surveys.definition_of(draft))
+    if not incomplete.met:
+        raise DraftError(
+            [f"You cannot publish until {incomplete.missing[0].lower()}{incomplete.missing[1:]}"]
+        )
     version = surveys.publish(session, survey, now)
     _audit(
         session,

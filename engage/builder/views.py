@@ -34,6 +34,7 @@ from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
 from engage.builder import checklist, editing
 from engage.builder import services as builder
+from engage.builder import translations as languages
 from engage.builder.forms import (
     ConfirmForm,
     DetailsForm,
@@ -43,11 +44,12 @@ from engage.builder.forms import (
     PageForm,
     PublishForm,
     QuestionForm,
+    TranslationForm,
     check_slug,
 )
 from engage.platform import clock
 from engage.platform.database import db
-from engage.platform.forms import form_status
+from engage.platform.forms import choices, form_status
 from engage.platform.links import external_url
 from engage.staff.surveys import survey_or_404
 from surveys import services
@@ -62,6 +64,7 @@ from surveys.definition import (
     SurveyDefinition,
     parse,
 )
+from surveys.export import language_name
 from surveys.models import Survey, SurveyVersion
 
 bp = Blueprint("builder", __name__, url_prefix="/surveys")
@@ -279,6 +282,8 @@ def _render_overview(survey: Survey, page_errors: list[str] | None = None) -> Re
         opens_on=_to_date(definition.opens_at),
         closes_on=_to_date(definition.closes_at),
         pages=_page_summaries(definition),
+        base_language=language_name(definition.language),
+        translations=languages.progress(definition),
         can_edit=current_staff().has_role(Role.OFFICER),
         endpoints=set(current_app.view_functions),
         public_url=external_url("residents.start", slug=survey.slug),
@@ -344,10 +349,12 @@ def details(slug: str) -> ResponseReturnValue:
                 else str(definition.resume_days),
                 "equality_section": "yes" if definition.equality_section else "no",
                 "follow_up": "yes" if definition.offers_follow_up else "no",
+                "languages": list(definition.languages[1:]),
             }
         )
     else:
         form = DetailsForm()
+    form.languages.choices = choices(languages.offerable(definition))
     page_errors: list[str] = []
     if form.validate_on_submit():
         try:
@@ -371,7 +378,13 @@ def details(slug: str) -> ResponseReturnValue:
         except editing.EditError as error:
             page_errors = [str(error)]
         else:
+            changed_to = changed_to.with_languages(form.languages.data or [])
             changed = _changed(definition.to_data(), changed_to.to_data(), _DETAIL_KEYS)
+            if changed_to.languages != definition.languages:
+                changed["languages"] = {
+                    "before": list(definition.languages),
+                    "after": list(changed_to.languages),
+                }
             if not changed:
                 return redirect(_overview_url(survey))
             page_errors = _save(
@@ -384,6 +397,7 @@ def details(slug: str) -> ResponseReturnValue:
         "builder/details.html",
         title="Survey details",
         survey=survey,
+        base_language=language_name(definition.language),
         form=form,
         page_errors=_errors(page_errors),
     ), form_status(form, page_errors)
@@ -424,6 +438,71 @@ def localities(slug: str) -> ResponseReturnValue:
         form=form,
         page_errors=_errors(page_errors),
     ), form_status(form, page_errors)
+
+
+# --- Translations ---------------------------------------------------------------------------
+
+
+@bp.route("/<slug>/translations/<code>", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def translations(slug: str, code: str) -> ResponseReturnValue:
+    """The survey's text in one of its other languages, beside its own, field by field;
+    what is still missing is listed first and marked."""
+    survey = _survey(slug)
+    definition = builder.latest(survey)
+    if code not in definition.languages[1:]:
+        abort(404)
+    name = language_name(code)
+    form = TranslationForm()
+    values = definition.translation(code)
+    errors: dict[str, str] = {}
+    refused: list[str] = []
+    if form.validate_on_submit():
+        values, errors = languages.read(definition, request.form)
+        if not errors:
+            before = definition.translation(code)
+            if values == before:
+                return redirect(url_for(".translations", slug=slug, code=code))
+            changed = sorted(k for k in {*before, *values} if before.get(k) != values.get(k))
+            problems = _save(
+                survey,
+                definition.with_translation(code, values),
+                "survey.translation_updated",
+                f"Changed the {name} translation",
+                {"language": code, "changed": changed},
+            )
+            if not problems:
+                left = len(builder.latest(survey).missing_text(code))
+                still = f"{left} texts still need {name}." if left != 1 else f"1 text still needs {name}."
+                _saved(
+                    f"The {name} translation has been saved. "
+                    + (still if left else f"Every text has its {name} translation.")
+                )
+                return redirect(url_for(".translations", slug=slug, code=code))
+            refused = problems
+    fields = definition.text_fields()
+    ids = {f.key: f"text-{n}" for n, f in enumerate(fields, start=1)}
+    missing = [f for f in fields if f.key not in definition.translation(code)]
+    return render_template(
+        "builder/translations.html",
+        title=f"{name} translation",
+        survey=survey,
+        form=form,
+        code=code,
+        name=name,
+        base_code=definition.language,
+        base_name=language_name(definition.language),
+        rtl=languages.is_rtl(code),
+        sections=languages.sections(definition),
+        values=values,
+        errors=errors,
+        ids=ids,
+        missing=missing,
+        total=len(fields),
+        page_errors=[{"text": message, "href": f"#{ids[key]}"} for key, message in errors.items()]
+        + _errors(refused)
+        or None,
+    ), (400 if errors or refused or form.errors else 200)
 
 
 # --- Routing fields shared by pages and questions ----------------------------------------------
@@ -1075,10 +1154,15 @@ def publish(slug: str) -> ResponseReturnValue:
     definition = parse(draft.definition)
     found = checklist.checks(definition, checklist.tried(db(), survey, draft.definition))
     unmet = [check.key for check in found if not check.met]
+    blocked = [check for check in found if check.blocking and not check.met]
     form = PublishForm()
     if form.validate_on_submit():
         reason = form.reason.data or ""
-        if unmet and not reason:
+        if blocked:
+            form.reason.errors = [
+                f"You cannot publish until {blocked[0].missing[0].lower()}{blocked[0].missing[1:]}"
+            ]
+        elif unmet and not reason:
             form.reason.errors = [
                 "Say why you are publishing before every check is done, or go back and finish them"
             ]
@@ -1102,6 +1186,7 @@ def publish(slug: str) -> ResponseReturnValue:
         version=draft,
         checks=found,
         unmet=unmet,
+        blocked=blocked,
         form=form,
     ), form_status(form)
 

@@ -109,6 +109,8 @@ LEAST_ROLE: dict[str, Role] = {
     "GET staff.builder.question_new": Role.OFFICER,
     "POST staff.builder.question_new": Role.OFFICER,
     "GET staff.builder.question_type": Role.OFFICER,
+    "GET staff.builder.translations": Role.OFFICER,
+    "POST staff.builder.translations": Role.OFFICER,
     "POST staff.forums.ask_to_reconfirm": Role.OFFICER,
     "GET staff.forums.consent": Role.OFFICER,
     "POST staff.forums.consent": Role.OFFICER,
