@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import SelectField, StringField, SubmitField, ValidationError
 from wtforms.validators import InputRequired, Length
@@ -52,8 +53,8 @@ class EnrolForm(Form):
     """The one-time code a member of staff made on the staff kiosk page."""
 
     code = StringField(
-        "Set up this tablet as a kiosk",
+        _l("Set up this tablet as a kiosk"),
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter the enrolment code from the staff kiosk page")],
+        validators=[InputRequired(message=_l("Enter the enrolment code from the staff kiosk page"))],
     )
-    submit = SubmitField("Set up kiosk", widget=GovSubmitInput())
+    submit = SubmitField(_l("Set up kiosk"), widget=GovSubmitInput())

@@ -39,12 +39,14 @@ from engage.kiosk.models import KioskDevice, KioskRefusal
 from surveys import runner
 from surveys import services as survey_services
 from surveys.definition import Page, Question, SurveyDefinition
+from surveys.i18n import N_
 from surveys.models import Response, SurveyVersion, VersionStatus
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "kiosk"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}$")
 SLUG_PATTERN = re.compile(r"^(?=.{3,60}$)[a-z0-9]+(-[a-z0-9]+)*$")  # as surveys/schema/survey.schema.json
 MAX_PAGES = 100
 MAX_FIELDS_PER_PAGE = 400
@@ -63,13 +65,15 @@ class PayloadError(ValueError):
     """A queued response the server cannot read at all (not a resident's mistake)."""
 
 
+# Why a response was refused: recorded in English for staff, shown to the resident who sent
+# it in their language (the API's ``message``).
 REFUSALS = {
-    "closed": "The survey had closed when these answers were finished, so they were not kept",
-    "not_open_yet": "The survey had not opened when these answers were finished, so they were not kept",
-    "not_published": "The survey is no longer published, so these answers were not kept",
-    "version": "That survey version is not one residents can answer, so these answers were not kept",
-    "branch": "This survey is not offered at this kiosk's branch, so these answers were not kept",
-    "empty": "No answers that pass the survey's checks were sent, so there is nothing to keep",
+    "closed": N_("The survey had closed when these answers were finished, so they were not kept"),
+    "not_open_yet": N_("The survey had not opened when these answers were finished, so they were not kept"),
+    "not_published": N_("The survey is no longer published, so these answers were not kept"),
+    "version": N_("That survey version is not one residents can answer, so these answers were not kept"),
+    "branch": N_("This survey is not offered at this kiosk's branch, so these answers were not kept"),
+    "empty": N_("No answers that pass the survey's checks were sent, so there is nothing to keep"),
 }
 
 
@@ -90,6 +94,8 @@ class Payload:
     pages: dict[str, Pairs]
     complete: bool
     finished_at: datetime | None = None
+    # The language the resident answered in (the runner's bundle's); None: the survey's own.
+    language: str | None = None
 
     @property
     def answers_sent(self) -> int:
@@ -146,7 +152,10 @@ def read_payload(data: Any) -> Payload:
     if not isinstance(complete, bool):
         raise PayloadError("complete must be true or false")
     finished = read_finished_at(data.get("finished_at"))
-    return Payload(key, slug, version, read_pages(data.get("pages")), complete, finished)
+    language = data.get("lang")
+    if language is not None and (not isinstance(language, str) or not LANGUAGE_PATTERN.match(language)):
+        raise PayloadError("lang must be a language code, like cy")
+    return Payload(key, slug, version, read_pages(data.get("pages")), complete, finished, language)
 
 
 def read_finished_at(value: Any) -> datetime | None:
@@ -362,7 +371,7 @@ def accept(session: Session, device: KioskDevice, payload: Payload, now: datetim
             rebuilt.missing if payload.complete else [],
         )
     started = survey_services.start_response(
-        session, version, now, channel=CHANNEL, branch_code=device.branch_code
+        session, version, now, channel=CHANNEL, branch_code=device.branch_code, language=payload.language
     )
     response = started.response
     response.client_key = payload.key
@@ -384,7 +393,7 @@ def accept(session: Session, device: KioskDevice, payload: Payload, now: datetim
         device.flagged_count = (device.flagged_count or 0) + 1
     if not payload.complete:
         return Accepted("stored", flagged=note is not None)
-    result = survey_services.submit(session, response, definition, now)
+    result = survey_services.submit(session, response, definition, now, language=payload.language)
     return Accepted("stored", result.reference, note is not None)
 
 
@@ -485,6 +494,13 @@ def kiosk_questions(page: Page) -> list[Question]:
     return [q for q in page.questions if not q.kiosk_skip]
 
 
+def empty_messages(page: Page, question: Question, definition: SurveyDefinition) -> dict[str, str]:
+    """What the server says when a required question is left empty, by form field (a grid's
+    statement, a ranking's place) or question id: the offline runner says the same, in the
+    page's language, since these come from the ordinary journey's own checks."""
+    return runner.read_page(page, [question], MultiDict(), definition).errors
+
+
 def bundle_pages(definition: SurveyDefinition) -> list[dict[str, Any]]:
     """The pages a kiosk asks, with their routing, as the runner's bundle carries them
     (questions marked ``"kiosk": "skip"`` left out, and pages left with none)."""
@@ -505,6 +521,7 @@ def bundle_pages(definition: SurveyDefinition) -> list[dict[str, Any]]:
                             "show_if": q.show_if,
                             "text": q.text,
                             "error": q.error,
+                            "empty": empty_messages(page, q, definition) if q.required else {},
                         }
                         for q in questions
                     ],

@@ -10,6 +10,7 @@ would have expired by the time a queued response is sent).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -17,6 +18,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from flask import (
     Blueprint,
     Response,
@@ -30,11 +32,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_translations
+from flask_babel import gettext as _
 
 from engage.kiosk import offline
-from engage.kiosk.channel import current_kiosk
+from engage.kiosk.channel import current_kiosk, default_language
 from engage.kiosk.models import KioskDevice
-from engage.platform import clock, inputs
+from engage.platform import clock, i18n, inputs
 from engage.platform.database import db
 from engage.platform.extensions import csrf, rate_limiter
 from engage.platform.links import external_url
@@ -54,7 +58,103 @@ HEADER = "X-Engage-Kiosk"
 
 
 def _not_enrolled() -> ResponseReturnValue:
-    return render_template("kiosk/not_enrolled.html", title="This tablet is not set up"), 403
+    return render_template("kiosk/not_enrolled.html", title=_("This tablet is not set up")), 403
+
+
+def _in_survey_language(definition: SurveyDefinition) -> SurveyDefinition:
+    """The survey in this request's language when it is written in it, else in its own, with
+    the whole page in that language (never a Welsh page around English questions)."""
+    language = i18n.current()
+    if language not in definition.languages:
+        language = definition.language
+        i18n.use_language(language)
+    return definition.localised(language)
+
+
+def _plural(forms: Callable[[int], str]) -> dict[str, str]:
+    """A message's forms in the page's language by plural category (Welsh has six: zero,
+    one, two, few, many, other), for the JavaScript to pick with ``Intl.PluralRules``."""
+    locale = Locale.parse(i18n.current())
+    chosen: dict[str, str] = {}
+    for n in range(1000):
+        chosen.setdefault(str(locale.plural_form(n)), forms(n))
+    return chosen
+
+
+def kiosk_messages() -> dict[str, Any]:
+    """Every message the kiosk's JavaScript shows, in the page's language.
+
+    The kiosk pages carry them (and the service worker keeps ``/kiosk/messages.json`` in each
+    language), so the offline runner says exactly what the server says, in Welsh too.
+    ``%(name)s`` placeholders are filled in by the JavaScript.
+    """
+    translations = get_translations()
+    return {
+        "lang": i18n.current(),
+        # kiosk.js: the queue of answers kept on the tablet, the idle warning
+        "queue": _plural(
+            lambda n: translations.ngettext(
+                "%(num)d set of answers is waiting to be sent.",
+                "%(num)d sets of answers are waiting to be sent.",
+                n,
+            )
+        ),
+        "not_kept": _("The council could not keep these answers"),
+        "still_there": _("Are you still there?"),
+        "countdown": _plural(
+            lambda n: translations.ngettext(
+                "This tablet will clear your answers and start again in %(num)d second.",
+                "This tablet will clear your answers and start again in %(num)d seconds.",
+                n,
+            )
+        ),
+        "still_here": _("Yes, I am still here"),
+        # kiosk-runner.js: the pages, check your answers, sending, continuing on a phone
+        "back": _("Back"),
+        "error": _("Error:"),
+        "problem": _("There is a problem"),
+        "page_of": _("%(title)s: page %(page)s of %(pages)s"),
+        "save_continue": _("Save and continue"),
+        "check_title": _("Check your answers"),
+        "check_heading": _("Check your answers before sending them"),
+        "not_answered": _("Not answered"),
+        "change": _("Change"),
+        "not_asked_here": _(
+            "Some questions, like your email address for updates, are not asked on this shared tablet."
+        ),
+        "continue_phone": _("Continue on my own phone"),
+        "send_heading": _("Now send your answers"),
+        "declaration": _(
+            "By sending your answers you agree that %(council)s can use them to plan its library "
+            "and heritage services, as described in our %(privacy_notice)s."
+        ),
+        "privacy_notice": _("privacy notice"),
+        "send": _("Send answers"),
+        "thank_you": _("Thank you"),
+        "answers_sent": _("Answers sent"),
+        "your_reference": _("Your reference"),
+        "taking_part": _("Thank you for taking part in %(title)s."),
+        "answers_saved": _("Answers saved"),
+        "kept_here": _(
+            "Thank you. This tablet cannot reach the council just now, so it is keeping your answers "
+            "and will send them as soon as it can. You do not need to do anything else."
+        ),
+        "finish": _("Finish"),
+        "clears_soon": _("This tablet clears your answers and starts again in 30 seconds."),
+        "not_recorded": _("Your answers were not recorded"),
+        "ask_staff": _("Ask a member of library staff if you would like to know more."),
+        "cannot_reach": _(
+            "This tablet cannot reach the council just now. Please send your answers here instead."
+        ),
+        "phone_title": _("Continue on your own phone"),
+        "phone_scan": _("Scan this code with your phone's camera to carry on where you left off."),
+        "phone_kept": _(
+            "Your answers so far are kept for you, and this tablet has forgotten them. The code works once."
+        ),
+        "phone_done": _("Done: clear this tablet"),
+        "unavailable": _("This survey is not available on this tablet just now"),
+        "go_back": _("Go back to the start"),
+    }
 
 
 def _open_survey(slug: str) -> tuple[Any, SurveyDefinition]:
@@ -72,13 +172,21 @@ def run(slug: str) -> ResponseReturnValue:
     if current_kiosk() is None:
         return _not_enrolled()
     survey, definition = _open_survey(slug)
+    shown = _in_survey_language(definition)
+    language = i18n.current()
+    # Switching language here would reload the page and lose the answers kept in it, so the
+    # header's toggle is not offered: the resident chose on the attract screen.
+    i18n.offer([language])
     return render_template(
         "kiosk/run.html",
-        title=definition.title,
+        title=shown.title,
         survey=survey,
-        definition=definition,
-        bundle_url=url_for("kiosk_offline.bundle", slug=slug),
-        journey_url=url_for("residents.start", slug=slug),
+        definition=shown,
+        bundle_url=url_for("kiosk_offline.bundle", slug=slug, lang=language),
+        journey_url=url_for("residents.start", slug=slug, lang=language),
+        check_url=url_for("kiosk_offline.check", lang=language),
+        handoff_url=url_for("kiosk_offline.handoff", lang=language),
+        attract_url=url_for("kiosk.attract"),
     )
 
 
@@ -102,6 +210,7 @@ def bundle(slug: str) -> ResponseReturnValue:
         abort(403)
     survey, definition = _open_survey(slug)
     assert survey.published is not None
+    definition = _in_survey_language(definition)
     by_id = {page.id: page for page in definition.all_pages}
     pages = [
         {**entry, "html": _fragment(definition, by_id[entry["id"]], {}, {})}
@@ -111,6 +220,7 @@ def bundle(slug: str) -> ResponseReturnValue:
         {
             "slug": survey.slug,
             "version": survey.published.id,
+            "lang": i18n.current(),
             "title": definition.title,
             "keep_unfinished": definition.kiosk_keeps_unfinished,
             "handoff": bool(offline.personal_pages(definition)),
@@ -152,7 +262,7 @@ def check(device: KioskDevice, data: Any) -> ResponseReturnValue:
     if not isinstance(data, dict) or not isinstance(data.get("page"), str):
         raise offline.PayloadError("page is missing")
     version = offline.answerable_version(db(), *offline.read_version(data))
-    definition = survey_services.definition_of(version)
+    definition = _in_survey_language(survey_services.definition_of(version))
     page = definition.page(data["page"])
     if page is None:
         raise offline.PayloadError("that page is not in the survey")
@@ -189,7 +299,16 @@ def receive(device: KioskDevice, data: Any) -> ResponseReturnValue:
         offline.record_refusal(db(), device, data, refusal, payload, now)
         _report_queue(device, data, now)
         db().commit()
-        return jsonify(status="refused", reason=refusal.reason, error=refusal.message, reference=None), 422
+        # ``error`` is what staff are told; ``message`` is for the resident, in their language.
+        message = (
+            _(offline.REFUSALS[refusal.reason])
+            if refusal.reason in offline.REFUSALS
+            else _("These answers could not be read, so they were not kept")
+        )
+        refused = jsonify(
+            status="refused", reason=refusal.reason, error=refusal.message, message=message, reference=None
+        )
+        return refused, 422
     _report_queue(device, data, now)
     db().commit()
     status = 201 if outcome.status == "stored" else 200
@@ -242,7 +361,7 @@ def handoff_page(slug: str) -> ResponseReturnValue:
         survey_services.find_by_token(db(), survey, tokens[slug]) if survey and slug in tokens else None
     )
     if survey is None or response is None or response.status != ResponseStatus.IN_PROGRESS:
-        return render_template("kiosk/handoff.html", title="Nothing to continue", link=None, svg=None), 404
+        return render_template("kiosk/handoff.html", title=_("Nothing to continue"), link=None, svg=None), 404
     token = offline.hand_over_response(response, clock.now())
     db().commit()
     # The tablet forgets the response: it now belongs to whoever scans the code.
@@ -250,7 +369,7 @@ def handoff_page(slug: str) -> ResponseReturnValue:
     session[SESSION_KEY] = tokens
     link = external_url("residents.resume_link", slug=slug, token=token)
     return render_template(
-        "kiosk/handoff.html", title="Continue on your own phone", link=link, svg=qr_svg(link)
+        "kiosk/handoff.html", title=_("Continue on your own phone"), link=link, svg=qr_svg(link)
     )
 
 
@@ -258,7 +377,9 @@ def handoff_page(slug: str) -> ResponseReturnValue:
 def service_worker() -> Response:
     """The service worker, served from /kiosk/ but allowed to look after the whole kiosk."""
     script = Path(current_app.static_folder or "", "kiosk-sw.js").read_text(encoding="utf-8")
-    response = make_response(script)
+    # The languages a kiosk offers, so the worker keeps the offline page in each of them.
+    config = {"languages": list(i18n.SITE_LANGUAGES), "default": default_language()}
+    response = make_response(f"self.KIOSK_CONFIG = {json.dumps(config)};\n{script}")
     response.mimetype = "text/javascript"
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
@@ -268,9 +389,15 @@ def service_worker() -> Response:
 @bp.get("/offline")
 def unavailable() -> ResponseReturnValue:
     """Cached by the service worker and shown when a page cannot be reached."""
-    return render_template("kiosk/offline.html", title="This tablet is temporarily unavailable"), (
+    return render_template("kiosk/offline.html", title=_("This tablet is temporarily unavailable")), (
         200 if current_kiosk() is not None else 403
     )
+
+
+@bp.get("/messages.json")
+def messages() -> ResponseReturnValue:
+    """The kiosk JavaScript's messages in ``?lang``'s language (kept by the service worker)."""
+    return jsonify(kiosk_messages())
 
 
 def init_app(app: Any) -> None:
@@ -278,3 +405,13 @@ def init_app(app: Any) -> None:
     app.jinja_env.globals.setdefault(
         "kiosk_handoff_possible", lambda definition: bool(offline.personal_pages(definition))
     )
+    app.jinja_env.globals.update(kiosk_messages=kiosk_messages, language_in_page=language_in_page)
+
+
+def language_in_page(code: str) -> str:
+    """A language's name in the page's language ("Saesneg" on a Welsh page)."""
+    try:
+        name = Locale.parse(i18n.current()).languages.get(code)
+    except (ValueError, TypeError):
+        name = None
+    return str(name or i18n.locale_name(code))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -13,6 +14,7 @@ from engage.accounts.models import StaffUser
 from engage.kiosk.models import KioskDevice
 from engage.platform import audit
 from surveys import services as survey_services
+from surveys.definition import SurveyDefinition
 from surveys.models import Response, ResponseStatus, Survey
 
 ENROL_CODE_LIFETIME = timedelta(hours=24)
@@ -150,6 +152,28 @@ def surveys_for_branch(session: Session, branch_code: str, now: datetime) -> lis
         if survey_services.definition_of(survey.published).branch(branch_code) is not None:
             chosen.append(survey)
     return chosen
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A survey as the attract screen offers it to a resident who chose ``language``."""
+
+    slug: str
+    title: str
+    # The language it will be asked in: the resident's, when the survey is written in it.
+    language: str
+    duration_minutes: int | None
+    # True when the survey is not available in the resident's language (it is offered in
+    # its own language instead, and says so).
+    other_language: bool
+
+
+def offer_in(definition: SurveyDefinition, slug: str, language: str) -> Offer:
+    """The survey in the resident's language if it has it, else in its own language."""
+    if language in definition.languages:
+        shown = definition.localised(language)
+        return Offer(slug, shown.title, language, shown.duration_minutes, False)
+    return Offer(slug, definition.title, definition.language, definition.duration_minutes, True)
 
 
 def discard_unfinished(session: Session, survey: Survey, token: str) -> bool:

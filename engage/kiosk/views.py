@@ -16,6 +16,7 @@ from flask import (
     abort,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -23,15 +24,17 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy import func, select
+from werkzeug.wrappers import Response as BaseResponse
 
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
 from engage.kiosk import offline_views, services
-from engage.kiosk.channel import current_kiosk
+from engage.kiosk.channel import current_kiosk, kiosk_language
 from engage.kiosk.forms import EnrolForm, KioskForm
 from engage.kiosk.models import KioskDevice, KioskRefusal
-from engage.platform import audit, clock
+from engage.platform import audit, clock, i18n
 from engage.platform.database import db
 from engage.platform.extensions import rate_limiter
 from engage.platform.forms import form_status
@@ -48,6 +51,16 @@ COOKIE = "engage_kiosk"
 COOKIE_LIFETIME = timedelta(days=400)
 CONTACT_EVERY = timedelta(minutes=1)
 ENROL_LIMIT = Limit("kiosk:enrol", 10, 900)
+# Kiosk pages reached from the residents' pages (no JavaScript), which follow the
+# resident's language choice like those pages do.
+FOLLOW_RESIDENT = frozenset({"kiosk_offline.handoff_page"})
+
+
+def _forget_language(response: BaseResponse) -> BaseResponse:
+    """The next resident starts in the kiosk's default: drop the language cookie."""
+    if request.cookies.get(i18n.COOKIE) is not None:
+        response.delete_cookie(i18n.COOKIE, samesite="Lax", secure=request.is_secure, httponly=True)
+    return response
 
 
 def _load_kiosk() -> ResponseReturnValue | None:
@@ -59,11 +72,33 @@ def _load_kiosk() -> ResponseReturnValue | None:
     g.kiosk = device
     if device is None:
         return None
+    endpoint = request.endpoint or ""
+    if endpoint.startswith(("kiosk.", "kiosk_offline.")) and endpoint not in FOLLOW_RESIDENT:
+        # Kiosk pages are in the language their address asks for, else the kiosk's default:
+        # never a language a previous resident left behind in a cookie.
+        i18n.use_language(kiosk_language())
     now = clock.now()
     if device.last_contact_at is None or now - device.last_contact_at > CONTACT_EVERY:
         device.last_contact_at = now
         db().commit()
     return None
+
+
+def _no_language_cookie(response: Response) -> Response:
+    """Kiosk pages never remember a language: their addresses carry it (``?lang=cy``), and
+    the service worker fetching every language's pages in the background must not leave
+    one behind. (Runs after the language hook, which would otherwise set the cookie.)"""
+    endpoint = request.endpoint or ""
+    if g.get("kiosk") is None or not endpoint.startswith(("kiosk.", "kiosk_offline.")):
+        return response
+    cookies = response.headers.getlist("Set-Cookie")
+    setting = f"{i18n.COOKIE}="
+    kept = [c for c in cookies if not c.startswith(setting) or c.startswith(f"{setting};")]
+    if len(kept) != len(cookies):
+        response.headers.remove("Set-Cookie")
+        for cookie in kept:
+            response.headers.add("Set-Cookie", cookie)
+    return response
 
 
 def _kiosk_headers(response: Response) -> Response:
@@ -82,15 +117,56 @@ def attract() -> ResponseReturnValue:
     mark_private()
     device = current_kiosk()
     if device is None:
-        return render_template("kiosk/not_enrolled.html", title="This tablet is not set up"), 403
-    surveys = services.surveys_for_branch(db(), device.branch_code, clock.now())
-    return render_template(
-        "kiosk/attract.html",
-        title=f"Have your say at {device.branch_name}",
-        device=device,
-        surveys=[(s, survey_services.definition_of(s.published)) for s in surveys if s.published],
-        reset=request.args.get("reset") == "1",
+        return render_template("kiosk/not_enrolled.html", title=_("This tablet is not set up")), 403
+    language = kiosk_language()
+    # The big English / Cymraeg buttons choose the language here, not the header's toggle.
+    i18n.offer([language])
+    shown = services.surveys_for_branch(db(), device.branch_code, clock.now())
+    offers = [
+        services.offer_in(survey_services.definition_of(s.published), s.slug, language)
+        for s in shown
+        if s.published
+    ]
+    response = make_response(
+        render_template(
+            "kiosk/attract.html",
+            title=_("Have your say at %(branch)s", branch=device.branch_name),
+            device=device,
+            surveys=offers,
+            reset=request.args.get("reset") == "1",
+            language_choices=[
+                {
+                    "code": code,
+                    "name": i18n.LANGUAGES[code].name,
+                    "href": url_for("kiosk.attract", lang=code),
+                    "current": code == language,
+                }
+                for code in i18n.SITE_LANGUAGES
+            ],
+            # What the service worker keeps for offline use: every survey's runner and bundle
+            # in every language, so a resident who chooses Cymraeg offline still gets Welsh.
+            cache_urls=[
+                url
+                for code in i18n.SITE_LANGUAGES
+                for url in (
+                    url_for("kiosk.attract", lang=code),
+                    url_for("kiosk_offline.unavailable", lang=code),
+                    url_for("kiosk_offline.messages", lang=code),
+                    *(
+                        u
+                        for s in shown
+                        for u in (
+                            url_for("kiosk_offline.run", slug=s.slug, lang=code),
+                            url_for("kiosk_offline.bundle", slug=s.slug, lang=code),
+                        )
+                    ),
+                )
+            ],
+        )
     )
+    if not request.args.get("lang"):
+        _forget_language(response)
+    return response
 
 
 @bp.route("/enrol", methods=["GET", "POST"])
@@ -100,14 +176,16 @@ def enrol() -> ResponseReturnValue:
     status = 200
     if request.method == "POST":
         if not rate_limiter().hit(ENROL_LIMIT, request.remote_addr or "unknown").allowed:
-            form.code.errors = ["Too many codes have been tried here. Wait 15 minutes and try again"]
+            form.code.errors = [_("Too many codes have been tried here. Wait 15 minutes and try again")]
             status = 429
         elif form.validate_on_submit():
             enrolled = services.enrol(db(), (form.code.data or "").strip()[:20], clock.now())
             if enrolled is None:
                 form.code.errors = [
-                    "That code is not right, has been used or has expired. "
-                    "Check it, or make a new one on the staff kiosk page"
+                    _(
+                        "That code is not right, has been used or has expired. "
+                        "Check it, or make a new one on the staff kiosk page"
+                    )
                 ]
             else:
                 device, token = enrolled
@@ -132,7 +210,7 @@ def enrol() -> ResponseReturnValue:
                     samesite="Strict",
                 )
                 return response
-    return render_template("kiosk/enrol.html", title="Set up this tablet as a kiosk", form=form), (
+    return render_template("kiosk/enrol.html", title=_("Set up this tablet as a kiosk"), form=form), (
         status if status != 200 else form_status(form)
     )
 
@@ -155,7 +233,7 @@ def reset() -> ResponseReturnValue:
     if current_kiosk() is None:
         return redirect(url_for("kiosk.attract"))
     _discard_visitor()
-    return redirect(url_for("kiosk.attract", reset="1"))
+    return _forget_language(redirect(url_for("kiosk.attract", reset="1")))
 
 
 @bp.get("/timeout")
@@ -164,7 +242,7 @@ def timeout() -> ResponseReturnValue:
     if current_kiosk() is None:
         return redirect(url_for("kiosk.attract"))
     _discard_visitor()
-    return redirect(url_for("kiosk.attract", reset="1"))
+    return _forget_language(redirect(url_for("kiosk.attract", reset="1")))
 
 
 # --- staff ----------------------------------------------------------------------------
@@ -250,5 +328,7 @@ def init_app(app: Flask) -> None:
 
     app.before_request(_load_kiosk)
     app.after_request(_kiosk_headers)
+    # After-request hooks run last-registered first: this one must run after every other.
+    app.after_request_funcs.setdefault(None, []).insert(0, _no_language_cookie)
     app.register_blueprint(bp)
     offline_views.init_app(app)

@@ -4,7 +4,7 @@
 // can (the same rules as the ordinary journey), and puts finished responses in the tablet's
 // queue with a random key, which the server stores exactly once.
 import { initAll } from "./build/govuk-frontend.min.js";
-import { beforeReset, enqueue, flush, post, reset, setIdle } from "./kiosk.js";
+import { beforeReset, enqueue, flush, post, reset, setIdle, t, tHtml } from "./kiosk.js";
 import { conditionMet, route } from "./kiosk-routing.js";
 
 const root = document.getElementById("kiosk-runner");
@@ -17,13 +17,6 @@ const esc = (text) => {
   const div = document.createElement("div");
   div.textContent = text == null ? "" : String(text);
   return div.innerHTML;
-};
-
-// The GOV.UK wording for an empty email, telephone or postcode question (surveys.question_types).
-const CONTACT_EMPTY = {
-  email: "Enter an email address",
-  phone: "Enter a telephone number",
-  postcode: "Enter a postcode",
 };
 
 function uuid() {
@@ -60,7 +53,7 @@ function summary(errors) {
   const items = errors.map((e) => `<li><a href="${esc(e.href)}">${esc(e.text)}</a></li>`).join("");
   return (
     '<div class="govuk-error-summary" data-module="govuk-error-summary" tabindex="-1" id="runner-errors"><div role="alert">' +
-    '<h2 class="govuk-error-summary__title">There is a problem</h2>' +
+    `<h2 class="govuk-error-summary__title">${tHtml("problem")}</h2>` +
     `<div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">${items}</ul></div></div></div>`
   );
 }
@@ -94,7 +87,7 @@ function applyVisibility(container, page, before) {
 }
 
 function setTitle(text, hasErrors) {
-  document.title = `${hasErrors ? "Error: " : ""}${text} – ${bundle.title}`;
+  document.title = `${hasErrors ? `${t("error")} ` : ""}${text} – ${bundle.title}`;
 }
 
 function showPage(pageId, { errors = null, html = null } = {}) {
@@ -102,13 +95,13 @@ function showPage(pageId, { errors = null, html = null } = {}) {
   const index = visible.findIndex(({ page }) => page.id === pageId);
   const { page, before } = visible[index];
   root.innerHTML =
-    '<a href="#" class="govuk-back-link" id="runner-back">Back</a>' +
+    `<a href="#" class="govuk-back-link" id="runner-back">${tHtml("back")}</a>` +
     (errors ? summary(errors) : "") +
     '<form novalidate id="runner-form">' +
-    `<span class="govuk-caption-l">${esc(bundle.title)}: page ${index + 1} of ${visible.length}</span>` +
+    `<span class="govuk-caption-l">${tHtml("page_of", { title: esc(bundle.title), page: index + 1, pages: visible.length })}</span>` +
     `<h1 class="govuk-heading-l" tabindex="-1">${esc(page.title)}</h1>` +
     '<div id="runner-fields"></div>' +
-    '<div class="govuk-button-group"><button type="submit" class="govuk-button" data-module="govuk-button" name="action" value="continue">Save and continue</button></div>' +
+    `<div class="govuk-button-group"><button type="submit" class="govuk-button" data-module="govuk-button" name="action" value="continue">${tHtml("save_continue")}</button></div>` +
     "</form>";
   const fields = root.querySelector("#runner-fields");
   fields.innerHTML = html || page.html;
@@ -134,7 +127,9 @@ function showPage(pageId, { errors = null, html = null } = {}) {
   });
 }
 
-// Used only when the server cannot be asked: the checks that need nothing but the form.
+// Used only when the server cannot be asked: the checks that need nothing but the form. The
+// messages are the server's own for an empty answer (the bundle's "empty", by field or question,
+// in the resident's language), so offline the resident reads what they would read online.
 function offlineErrors(page, before, form) {
   const errors = [];
   for (const question of page.questions) {
@@ -147,19 +142,18 @@ function offlineErrors(page, before, form) {
     for (const field of fields) {
       const filled = field.type === "radio" || field.type === "checkbox" ? field.checked : field.value.trim() !== "";
       const group = question.type === "multiple_choice" ? question.id : field.name;
-      groups.set(group, (groups.get(group) || false) || filled);
+      const seen = groups.get(group) || { filled: false, field };
+      groups.set(group, { filled: seen.filled || filled, field: seen.field });
     }
-    if ([...groups.values()].some((filled) => !filled)) {
-      const label = question.text.replace(/\?$/, "");
-      const message =
-        question.error ||
-        CONTACT_EMPTY[question.type] ||
-        (question.type === "date"
-          ? `Enter the full date for '${label}'`
-          : ["short_text", "long_text", "number"].includes(question.type)
-            ? `Enter an answer for '${label}'`
-            : `Answer every part of '${label}'`);
-      errors.push({ text: message, href: `#${fields[0].id}` });
+    const empty = question.empty || {};
+    const shown = new Set();
+    for (const [group, { filled, field }] of groups) {
+      const message = empty[group] || empty[question.id] || Object.values(empty)[0];
+      if (filled || !message || shown.has(message)) {
+        continue;
+      }
+      shown.add(message);
+      errors.push({ text: message, href: `#${field.id}` });
     }
   }
   return errors;
@@ -256,7 +250,7 @@ function answerText(page, question) {
 function showCheck() {
   returnToCheck = true;
   const visible = walk();
-  let html = `<span class="govuk-caption-l">${esc(bundle.title)}</span><h1 class="govuk-heading-l" tabindex="-1">Check your answers before sending them</h1>`;
+  let html = `<span class="govuk-caption-l">${esc(bundle.title)}</span><h1 class="govuk-heading-l" tabindex="-1">${tHtml("check_heading")}</h1>`;
   for (const { page, before } of visible) {
     html += `<h2 class="govuk-heading-m">${esc(page.title)}</h2><dl class="govuk-summary-list govuk-!-margin-bottom-9">`;
     for (const question of page.questions.filter((q) => conditionMet(q.show_if, before))) {
@@ -264,23 +258,24 @@ function showCheck() {
       html +=
         '<div class="govuk-summary-list__row">' +
         `<dt class="govuk-summary-list__key">${esc(question.text)}</dt>` +
-        `<dd class="govuk-summary-list__value engage-pre-line">${esc(text || "Not answered")}</dd>` +
-        `<dd class="govuk-summary-list__actions"><a class="govuk-link" href="#" data-change="${esc(page.id)}">Change<span class="govuk-visually-hidden"> ${esc(question.text)}</span></a></dd>` +
+        `<dd class="govuk-summary-list__value engage-pre-line">${esc(text || t("not_answered"))}</dd>` +
+        `<dd class="govuk-summary-list__actions"><a class="govuk-link" href="#" data-change="${esc(page.id)}">${tHtml("change")}<span class="govuk-visually-hidden"> ${esc(question.text)}</span></a></dd>` +
         "</div>";
     }
     html += "</dl>";
   }
   if (bundle.handoff) {
     html +=
-      '<div class="govuk-inset-text"><p class="govuk-body">Some questions, like your email address for updates, are not asked on this shared tablet.</p>' +
-      '<button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" id="runner-handoff">Continue on my own phone</button></div>';
+      `<div class="govuk-inset-text"><p class="govuk-body">${tHtml("not_asked_here")}</p>` +
+      `<button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" id="runner-handoff">${tHtml("continue_phone")}</button></div>`;
   }
+  const privacy = `<a class="govuk-link" href="${esc(root.dataset.privacy)}">${tHtml("privacy_notice")}</a>`;
   html +=
-    '<h2 class="govuk-heading-m">Now send your answers</h2>' +
-    `<p class="govuk-body">By sending your answers you agree that ${esc(root.dataset.council)} can use them to plan its library and heritage services, as described in our <a class="govuk-link" href="${esc(root.dataset.privacy)}">privacy notice</a>.</p>` +
-    '<button type="button" class="govuk-button" data-module="govuk-button" id="runner-send">Send answers</button>';
+    `<h2 class="govuk-heading-m">${tHtml("send_heading")}</h2>` +
+    `<p class="govuk-body">${tHtml("declaration", { council: esc(root.dataset.council), privacy_notice: privacy })}</p>` +
+    `<button type="button" class="govuk-button" data-module="govuk-button" id="runner-send">${tHtml("send")}</button>`;
   root.innerHTML = html;
-  setTitle("Check your answers", false);
+  setTitle(t("check_title"), false);
   window.scrollTo(0, 0);
   root.querySelector("h1").focus();
   for (const link of root.querySelectorAll("[data-change]")) {
@@ -300,8 +295,8 @@ function finished(panelTitle, panelBody, message) {
     (panelBody ? `<div class="govuk-panel__body">${panelBody}</div>` : "") +
     "</div>" +
     message +
-    '<button type="button" class="govuk-button" data-module="govuk-button" id="runner-finish">Finish</button>' +
-    '<p class="govuk-body">This tablet clears your answers and starts again in 30 seconds.</p>';
+    `<button type="button" class="govuk-button" data-module="govuk-button" id="runner-finish">${tHtml("finish")}</button>` +
+    `<p class="govuk-body">${tHtml("clears_soon")}</p>`;
   root.querySelector("h1").focus();
   root.querySelector("#runner-finish").addEventListener("click", () => reset());
   setIdle(30);
@@ -310,11 +305,11 @@ function finished(panelTitle, panelBody, message) {
 // The server refused the answers for good (say the survey closed while they were being given).
 function notRecorded(reason) {
   root.innerHTML =
-    '<h1 class="govuk-heading-l" tabindex="-1">Your answers were not recorded</h1>' +
+    `<h1 class="govuk-heading-l" tabindex="-1">${tHtml("not_recorded")}</h1>` +
     `<p class="govuk-body" id="runner-refused">${esc(reason)}.</p>` +
-    '<p class="govuk-body">Ask a member of library staff if you would like to know more.</p>' +
-    '<button type="button" class="govuk-button" data-module="govuk-button" id="runner-finish">Finish</button>' +
-    '<p class="govuk-body">This tablet clears your answers and starts again in 30 seconds.</p>';
+    `<p class="govuk-body">${tHtml("ask_staff")}</p>` +
+    `<button type="button" class="govuk-button" data-module="govuk-button" id="runner-finish">${tHtml("finish")}</button>` +
+    `<p class="govuk-body">${tHtml("clears_soon")}</p>`;
   root.querySelector("h1").focus();
   root.querySelector("#runner-finish").addEventListener("click", () => reset());
   setIdle(30);
@@ -328,27 +323,24 @@ async function send() {
     pages: sentPages(walk()),
     complete: true,
     finished_at: new Date().toISOString(),
+    lang: bundle.lang,
   };
   await enqueue(item);
   pages = {}; // the answers now live only in the queue, until the server has them
   const { sent, refused } = await flush();
   const outcome = sent[item.key];
   const refusal = refused && refused[item.key];
-  setTitle(refusal ? "Your answers were not recorded" : "Thank you", false);
+  setTitle(refusal ? t("not_recorded") : t("thank_you"), false);
   if (refusal) {
-    notRecorded(refusal.error);
+    notRecorded(refusal.message || refusal.error);
   } else if (outcome && outcome.reference) {
     finished(
-      "Answers sent",
-      `Your reference<br><strong id="reference">${esc(outcome.reference)}</strong>`,
-      `<p class="govuk-body">Thank you for taking part in ${esc(bundle.title)}.</p>`,
+      t("answers_sent"),
+      `${tHtml("your_reference")}<br><strong id="reference">${esc(outcome.reference)}</strong>`,
+      `<p class="govuk-body">${tHtml("taking_part", { title: esc(bundle.title) })}</p>`,
     );
   } else {
-    finished(
-      "Answers saved",
-      "",
-      '<p class="govuk-body" id="runner-queued">Thank you. This tablet cannot reach the council just now, so it is keeping your answers and will send them as soon as it can. You do not need to do anything else.</p>',
-    );
+    finished(t("answers_saved"), "", `<p class="govuk-body" id="runner-queued">${tHtml("kept_here")}</p>`);
   }
 }
 
@@ -363,17 +355,17 @@ async function continueOnPhone() {
   if (!result) {
     const note = document.createElement("p");
     note.className = "govuk-error-message";
-    note.textContent = "This tablet cannot reach the council just now. Please send your answers here instead.";
+    note.textContent = t("cannot_reach");
     root.querySelector("#runner-handoff").replaceWith(note);
     return;
   }
   pages = {};
   root.innerHTML =
-    '<h1 class="govuk-heading-l" tabindex="-1">Continue on your own phone</h1>' +
-    "<p class=\"govuk-body-l\">Scan this code with your phone's camera to carry on where you left off.</p>" +
+    `<h1 class="govuk-heading-l" tabindex="-1">${tHtml("phone_title")}</h1>` +
+    `<p class="govuk-body-l">${tHtml("phone_scan")}</p>` +
     `<div class="engage-qr-box">${result.svg}</div>` +
-    '<p class="govuk-body">Your answers so far are kept for you, and this tablet has forgotten them. The code works once.</p>' +
-    '<button type="button" class="govuk-button" data-module="govuk-button" id="runner-finish">Done: clear this tablet</button>';
+    `<p class="govuk-body">${tHtml("phone_kept")}</p>` +
+    `<button type="button" class="govuk-button" data-module="govuk-button" id="runner-finish">${tHtml("phone_done")}</button>`;
   root.querySelector("h1").focus();
   root.querySelector("#runner-finish").addEventListener("click", () => reset());
   setIdle(60);
@@ -389,6 +381,7 @@ beforeReset(async () => {
       pages: sentPages(walk()),
       complete: false,
       finished_at: new Date().toISOString(),
+      lang: bundle.lang,
     });
   }
   pages = {};
@@ -408,6 +401,6 @@ async function load() {
 
 load().catch(() => {
   root.innerHTML =
-    '<h1 class="govuk-heading-l">This survey is not available on this tablet just now</h1>' +
-    `<p class="govuk-body"><a class="govuk-link" href="${esc(root.dataset.attract)}">Go back to the start</a></p>`;
+    `<h1 class="govuk-heading-l">${tHtml("unavailable")}</h1>` +
+    `<p class="govuk-body"><a class="govuk-link" href="${esc(root.dataset.attract)}">${tHtml("go_back")}</a></p>`;
 });

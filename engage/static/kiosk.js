@@ -5,10 +5,80 @@ const body = document.body;
 const timeoutUrl = body.dataset.kioskTimeout || "/kiosk/timeout";
 const resetHooks = [];
 
+// --- messages, in the page's language ----------------------------------------------
+// The server translates every message (engage.kiosk.offline_views.kiosk_messages): the attract
+// screen and the runner carry them in the page, other pages fetch /kiosk/messages.json, which
+// the service worker keeps in each language. No message is written here.
+
+export const language = (document.documentElement.lang || "en").split("-")[0];
+
+async function loadMessages() {
+  const embedded = document.getElementById("kiosk-messages");
+  if (embedded) {
+    try {
+      return JSON.parse(embedded.textContent);
+    } catch {
+      // fall through to the copy the server or the service worker has
+    }
+  }
+  try {
+    const response = await fetch(`/kiosk/messages.json?lang=${encodeURIComponent(language)}`, {
+      credentials: "same-origin",
+    });
+    if (response.ok) {
+      return await response.json();
+    }
+  } catch {
+    // offline and not kept
+  }
+  return {};
+}
+
+export const messages = await loadMessages();
+
+const escapeHtml = (text) =>
+  String(text == null ? "" : text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function fill(message, values, html) {
+  const text = html ? escapeHtml(message) : message;
+  return text.replace(/%\((\w+)\)[sd]/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+/** A message as plain text, with %(name)s filled from values. */
+export function t(key, values = {}) {
+  return fill(messages[key] ?? key, values, false);
+}
+
+/** A message as HTML: the message is escaped, the values (already HTML) are not. */
+export function tHtml(key, values = {}) {
+  return fill(messages[key] ?? key, values, true);
+}
+
+/** The form of a counted message for n (Welsh has six), with %(num)d filled. */
+export function plural(key, n, values = {}, html = false) {
+  const forms = messages[key] || {};
+  let category = "other";
+  try {
+    category = new Intl.PluralRules(messages.lang || language).select(n);
+  } catch {
+    // an engine without the language's rules: the "other" form
+  }
+  return fill(forms[category] ?? forms.other ?? key, { num: n, ...values }, html);
+}
+
+/** A kiosk API address with the page's language, so its messages are in the resident's. */
+export function withLanguage(url) {
+  const address = new URL(url, window.location.origin);
+  if (!address.searchParams.has("lang")) {
+    address.searchParams.set("lang", language);
+  }
+  return address.pathname + address.search;
+}
+
 // --- talking to the server ----------------------------------------------------------
 
 export function post(url, data) {
-  return fetch(url, {
+  return fetch(withLanguage(url), {
     method: "POST",
     credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-Engage-Kiosk": "1" },
@@ -52,10 +122,7 @@ function showQueue(count) {
   const note = document.getElementById("kiosk-queue");
   if (note) {
     note.hidden = count === 0;
-    note.textContent =
-      count === 1
-        ? "1 set of answers is waiting to be sent."
-        : `${count} sets of answers are waiting to be sent.`;
+    note.textContent = plural("queue", count);
   }
   body.dataset.kioskQueued = String(count);
 }
@@ -66,7 +133,7 @@ async function reason(response) {
   try {
     return await response.json();
   } catch {
-    return { status: "refused", error: "The council could not keep these answers" };
+    return { status: "refused", error: t("not_kept"), message: t("not_kept") };
   }
 }
 
@@ -153,18 +220,22 @@ dialog.setAttribute("aria-describedby", "kiosk-warning-text");
 dialog.hidden = true;
 dialog.innerHTML =
   '<div class="engage-kiosk-warning__box">' +
-  '<h2 class="govuk-heading-l" id="kiosk-warning-title">Are you still there?</h2>' +
-  '<p class="govuk-body-l" id="kiosk-warning-text">This tablet will clear your answers and start again in ' +
-  '<strong id="kiosk-countdown"></strong> seconds.</p>' +
-  '<button type="button" class="govuk-button engage-kiosk-button" data-module="govuk-button" id="kiosk-continue">Yes, I am still here</button>' +
+  `<h2 class="govuk-heading-l" id="kiosk-warning-title">${tHtml("still_there")}</h2>` +
+  '<p class="govuk-body-l" id="kiosk-warning-text"></p>' +
+  `<button type="button" class="govuk-button engage-kiosk-button" data-module="govuk-button" id="kiosk-continue">${tHtml("still_here")}</button>` +
   "</div>";
 body.appendChild(dialog);
-const countdown = dialog.querySelector("#kiosk-countdown");
+const warningText = dialog.querySelector("#kiosk-warning-text");
 const keepGoing = dialog.querySelector("#kiosk-continue");
+
+function showCountdown() {
+  const count = `<strong id="kiosk-countdown">${remainingSeconds}</strong>`;
+  warningText.innerHTML = plural("countdown", remainingSeconds, { num: count }, true);
+}
 
 const tick = () => {
   remainingSeconds -= 1;
-  countdown.textContent = String(remainingSeconds);
+  showCountdown();
   if (remainingSeconds <= 0) {
     reset();
   } else {
@@ -174,7 +245,7 @@ const tick = () => {
 
 const warn = () => {
   remainingSeconds = warnFor();
-  countdown.textContent = String(remainingSeconds);
+  showCountdown();
   dialog.hidden = false;
   keepGoing.focus();
   countdownTimer = window.setTimeout(tick, 1000);
@@ -216,9 +287,23 @@ if ("serviceWorker" in navigator && body.dataset.kioskWorker) {
     .register(body.dataset.kioskWorker, { scope: "/" })
     .then(() => navigator.serviceWorker.ready)
     .then((registration) => {
-      const urls = runnerLinks.flatMap((link) => [link.dataset.kioskRunner, link.dataset.kioskBundle]);
-      if (registration.active && urls.length) {
-        registration.active.postMessage({ type: "cache", urls });
+      let everyLanguage = [];
+      const holder = document.querySelector("[data-kiosk-cache]");
+      try {
+        everyLanguage = holder ? JSON.parse(holder.dataset.kioskCache) : [];
+      } catch {
+        everyLanguage = [];
+      }
+      const urls = [
+        ...runnerLinks.flatMap((link) => [link.dataset.kioskRunner, link.dataset.kioskBundle]),
+        ...everyLanguage,
+      ];
+      if (registration.active) {
+        // The language in use, for the offline page of a page the worker does not keep.
+        registration.active.postMessage({ type: "language", lang: language });
+        if (urls.length) {
+          registration.active.postMessage({ type: "cache", urls });
+        }
       }
     })
     .catch(() => {

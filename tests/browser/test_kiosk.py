@@ -92,9 +92,10 @@ def wait_until_cached(tablet: Page) -> None:
     tablet.wait_for_function(
         """async () => {
             await navigator.serviceWorker.ready;
-            const cache = await caches.open('engage-kiosk-v2');
-            return Boolean(await cache.match('/kiosk/run/library-co-design'))
-                && Boolean(await cache.match('/kiosk/run/library-co-design/bundle.json'))
+            const cache = await caches.open('engage-kiosk-v3');
+            return Boolean(await cache.match('/kiosk/run/library-co-design?lang=en'))
+                && Boolean(await cache.match('/kiosk/run/library-co-design/bundle.json?lang=en'))
+                && Boolean(await cache.match('/kiosk/offline?lang=en'))
                 && Boolean(await cache.match('/kiosk'));
         }""",
         polling=250,

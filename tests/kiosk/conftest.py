@@ -13,6 +13,7 @@ from engage.platform import clock
 from engage.platform.config import PROJECT_ROOT
 from engage.platform.database import db
 from surveys import services
+from surveys.definition import SurveyDefinition, parse
 from tests.conftest import sign_in
 from tests.support.kiosk import keeps_unfinished
 from tests.support.pages import PageClient
@@ -55,3 +56,18 @@ def tablet(app: Flask, example_survey: str, staff_client: PageClient) -> PageCli
     attract = device.submit(device.get("/kiosk/enrol"), {"code": code})
     assert attract.h1 == "Have your say about Northgate Central Library"
     return device
+
+
+@pytest.fixture
+def welsh_survey(app: Flask, tablet: PageClient) -> SurveyDefinition:
+    """The example survey published with its Welsh (a stand-in Welsh if the example has none)."""
+    definition = parse(json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    if "cy" not in definition.languages:
+        definition = definition.with_translation(
+            "cy", {field.key: f"{field.text} (yn Gymraeg)" for field in definition.text_fields()}
+        )
+    with app.app_context():
+        version = services.save_definition(db(), definition.to_data(), clock.now())
+        services.publish(db(), version.survey, clock.now())
+        db().commit()
+    return definition

@@ -33,7 +33,7 @@ def test_the_bundle_holds_every_page_but_no_personal_question(tablet: PageClient
     assert 'name="home_locality"' in about["html"]
     page = tablet.get("/kiosk/run/library-co-design")
     runner = page.soup.select_one("#kiosk-runner")
-    assert runner is not None and runner["data-bundle"] == "/kiosk/run/library-co-design/bundle.json"
+    assert runner is not None and runner["data-bundle"] == "/kiosk/run/library-co-design/bundle.json?lang=en"
 
 
 def test_a_queued_response_is_stored_once_however_often_it_is_sent(app: Flask, tablet: PageClient) -> None:
