@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from analysis.codebook import Codebook, CodebookError, Operation, SplitTheme, ThemeState
+from analysis.language import language_of
 from analysis.model import UNASSIGNED, ThemeModel
 from analysis.redact import redact
 from engage.accounts.models import StaffUser
@@ -277,6 +278,9 @@ def _snapshot(session: Session, analysis: ThemeAnalysis, state: ThemeState, answ
         unassigned=sum(1 for t in state.assignment if t == UNASSIGNED),
         version=state.version,
         relearnt=_relearnt(state),
+        languages={
+            a: lang for a, lang in zip(state.answer_ids, state.languages, strict=True) if lang != "en"
+        },
     ).to_result()
 
 
@@ -883,6 +887,25 @@ class CodedAnswer:
     text: str  # always redacted
     locality: str | None
     channel: str
+    #: The language the answer is written in: "en", "cy" (Welsh) or "other".
+    language: str = "en"
+
+
+#: The languages an answer is told to be in (analysis.language), as the theme page's
+#: filter names them.
+ANSWER_LANGUAGES = {"en": "English", "cy": "Welsh", "other": "Other languages"}
+
+
+def answer_languages(session: Session, analysis: ThemeAnalysis, public_ids: list[str]) -> dict[str, str]:
+    """The language of each of these answers: "en", "cy" or "other".
+
+    Read from the snapshot; a snapshot saved before languages were kept has none, so
+    the answers themselves are read (their redacted text, as the engine would).
+    """
+    known = analysis.snapshot.languages
+    if known is not None:
+        return {public_id: known.get(public_id, "en") for public_id in public_ids}
+    return {answer.id: language_of(answer.text) for answer in coded_answers(session, analysis, public_ids)}
 
 
 def theme_members(session: Session, analysis: ThemeAnalysis, theme_id: str) -> list[str]:
@@ -895,8 +918,14 @@ def theme_members(session: Session, analysis: ThemeAnalysis, theme_id: str) -> l
     ]
 
 
-def coded_answers(session: Session, analysis: ThemeAnalysis, public_ids: list[str]) -> list[CodedAnswer]:
-    """These answers to the analysed question, redacted, in the order given."""
+def coded_answers(
+    session: Session,
+    analysis: ThemeAnalysis,
+    public_ids: list[str],
+    languages: dict[str, str] | None = None,
+) -> list[CodedAnswer]:
+    """These answers to the analysed question, redacted, in the order given (with their
+    languages, from :func:`answer_languages`, when given)."""
     text: ColumnElement[str] = Response.answers[analysis.question_id].as_string()
     found: dict[str, CodedAnswer] = {}
     for start in range(0, len(public_ids), 1000):
@@ -907,7 +936,13 @@ def coded_answers(session: Session, analysis: ThemeAnalysis, public_ids: list[st
             )
         )
         for public_id, value, locality, channel in rows:
-            found[public_id] = CodedAnswer(public_id, redact(str(value or "")), locality, channel)
+            found[public_id] = CodedAnswer(
+                public_id,
+                redact(str(value or "")),
+                locality,
+                channel,
+                (languages or {}).get(public_id, "en"),
+            )
     return [found[i] for i in public_ids if i in found]
 
 

@@ -151,6 +151,10 @@ class Snapshot:
     unassigned: int = 0
     version: int = 0
     relearnt: Relearnt | None = None
+    #: Answer id -> the language of an answer not in English: "cy" (Welsh) or "other"
+    #: (analysis.language); English answers are left out. None in snapshots saved before
+    #: languages were kept (the theme page then reads the answers).
+    languages: dict[str, str] | None = None
 
     @classmethod
     def from_result(cls, result: Mapping[str, Any] | None) -> Snapshot:
@@ -167,6 +171,7 @@ class Snapshot:
             unassigned=int(result.get("unassigned", 0)),
             version=int(result.get("version", 0)),
             relearnt=Relearnt.from_dict(result["relearnt"]) if result.get("relearnt") else None,
+            languages=result["languages"] if isinstance(result.get("languages"), dict) else None,
         )
 
     def to_result(self) -> dict[str, Any]:
@@ -180,6 +185,7 @@ class Snapshot:
             "unassigned": self.unassigned,
             "version": self.version,
             **({"relearnt": self.relearnt.to_dict()} if self.relearnt else {}),
+            **({"languages": dict(self.languages)} if self.languages is not None else {}),
         }
 
     def theme(self, theme_id: str) -> SnapshotTheme | None:

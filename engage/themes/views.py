@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -255,6 +256,18 @@ def _theme_page(
     except queries.ThemeError:
         abort(404)
     members = services.theme_members(db(), analysis, theme_id)
+    # The officers' filter by the language an answer is written in (?language=cy); an
+    # unknown value is refused (400) and every answer shown.
+    languages = services.answer_languages(db(), analysis, members)
+    language_counts = Counter(languages.values())
+    language = request.args.get("language", "")
+    language_error = ""
+    if language and language not in services.ANSWER_LANGUAGES:
+        language_error = "Select a language from the list"
+    if language_error:
+        language = ""
+    if language:
+        members = [m for m in members if languages.get(m) == language]
     pages = max(1, (len(members) + PAGE_SIZE - 1) // PAGE_SIZE)
     page = request.args.get("page", default=1, type=int) or 1
     if not 1 <= page <= pages:
@@ -287,6 +300,8 @@ def _theme_page(
         else StatementsForm(formdata=None, data={"majority": drafted[0], "minority": drafted[1]})
     )
     page_errors = summary(note_form, move_form, rename_form, describe_form, merge_form, statements_form)
+    if language_error:
+        page_errors = [*summary_items({"language-any": language_error}), *(page_errors or [])]
     return render_template(
         "themes/theme.html",
         busy=_busy(analysis),
@@ -300,8 +315,15 @@ def _theme_page(
         quotes=queries.quotes_with_state(analysis, details, queries.quote_reviews(db(), [analysis.id]))
         if details
         else [],
-        answers=services.coded_answers(db(), analysis, members[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]),
-        total=len(members),
+        answers=services.coded_answers(
+            db(), analysis, members[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], languages
+        ),
+        total=sum(language_counts.values()),
+        shown=len(members),
+        language=language,
+        language_error=language_error,
+        answer_languages=services.ANSWER_LANGUAGES,
+        language_counts=language_counts,
         page=page,
         pages=pages,
         notes=services.notes_for(db(), analysis, theme_id),
@@ -411,8 +433,16 @@ def move(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     # move emptied that one).
     left = len(services.theme_members(db(), analysis, theme_id))
     page = min(request.args.get("page", default=1, type=int) or 1, max(1, -(-left // PAGE_SIZE)))
-    target = url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)
-    return redirect(f"{target}?page={page}" if page > 1 else target), 303
+    language = request.args.get("language", "")
+    target = url_for(
+        "staff.themes.theme",
+        slug=slug,
+        question_id=question_id,
+        theme_id=theme_id,
+        page=page if page > 1 else None,
+        language=language if language in services.ANSWER_LANGUAGES else None,
+    )
+    return redirect(target), 303
 
 
 @bp.post("/<slug>/themes/<question_id>/t/<theme_id>/change")
