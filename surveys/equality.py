@@ -11,108 +11,126 @@ from __future__ import annotations
 from functools import cache
 
 from surveys.definition import Option, Page, Question
+from surveys.i18n import N_, _
 
 SMALL_GROUP = 5
-PREFER_NOT = ("prefer_not_to_say", "Prefer not to say")
+PREFER_NOT = ("prefer_not_to_say", N_("Prefer not to say"))
 
 _QUESTIONS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
     (
         "eq_age",
-        "What is your age?",
+        N_("What is your age?"),
         "",
         [
-            ("under_16", "Under 16"),
-            ("16_24", "16 to 24"),
-            ("25_34", "25 to 34"),
-            ("35_44", "35 to 44"),
-            ("45_54", "45 to 54"),
-            ("55_64", "55 to 64"),
-            ("65_74", "65 to 74"),
-            ("75_plus", "75 or over"),
+            ("under_16", N_("Under 16")),
+            ("16_24", N_("16 to 24")),
+            ("25_34", N_("25 to 34")),
+            ("35_44", N_("35 to 44")),
+            ("45_54", N_("45 to 54")),
+            ("55_64", N_("55 to 64")),
+            ("65_74", N_("65 to 74")),
+            ("75_plus", N_("75 or over")),
         ],
     ),
     (
         "eq_sex",
-        "What is your sex?",
+        N_("What is your sex?"),
         "",
-        [("female", "Female"), ("male", "Male")],
+        [("female", N_("Female")), ("male", N_("Male"))],
     ),
     (
         "eq_gender_same",
-        "Is the gender you identify with the same as your sex registered at birth?",
+        N_("Is the gender you identify with the same as your sex registered at birth?"),
         "",
-        [("yes", "Yes"), ("no", "No")],
+        [("yes", N_("Yes")), ("no", N_("No"))],
     ),
     (
         "eq_disability",
-        "Do you have any physical or mental health conditions or illnesses lasting "
-        "or expected to last 12 months or more?",
+        N_(
+            "Do you have any physical or mental health conditions or illnesses lasting "
+            "or expected to last 12 months or more?"
+        ),
         "",
-        [("yes", "Yes"), ("no", "No")],
+        [("yes", N_("Yes")), ("no", N_("No"))],
     ),
     (
         "eq_ethnicity",
-        "What is your ethnic group?",
+        N_("What is your ethnic group?"),
         "",
         [
-            ("asian", "Asian or Asian British"),
-            ("black", "Black, Black British, Caribbean or African"),
-            ("mixed", "Mixed or multiple ethnic groups"),
-            ("white", "White"),
-            ("other_ethnic_group", "Another ethnic group"),
+            ("asian", N_("Asian or Asian British")),
+            ("black", N_("Black, Black British, Caribbean or African")),
+            ("mixed", N_("Mixed or multiple ethnic groups")),
+            ("white", N_("White")),
+            ("other_ethnic_group", N_("Another ethnic group")),
         ],
     ),
     (
         "eq_religion",
-        "What is your religion?",
+        N_("What is your religion?"),
         "",
         [
-            ("no_religion", "No religion"),
-            ("christian", "Christian"),
-            ("buddhist", "Buddhist"),
-            ("hindu", "Hindu"),
-            ("jewish", "Jewish"),
-            ("muslim", "Muslim"),
-            ("sikh", "Sikh"),
-            ("other_religion", "Any other religion"),
+            ("no_religion", N_("No religion")),
+            ("christian", N_("Christian")),
+            ("buddhist", N_("Buddhist")),
+            ("hindu", N_("Hindu")),
+            ("jewish", N_("Jewish")),
+            ("muslim", N_("Muslim")),
+            ("sikh", N_("Sikh")),
+            ("other_religion", N_("Any other religion")),
         ],
     ),
     (
         "eq_carer",
-        "Do you look after, or give any help or support to, anyone because of a "
-        "long-term condition or problems related to old age?",
+        N_(
+            "Do you look after, or give any help or support to, anyone because of a "
+            "long-term condition or problems related to old age?"
+        ),
         "",
-        [("yes", "Yes"), ("no", "No")],
+        [("yes", N_("Yes")), ("no", N_("No"))],
     ),
 ]
 
+TITLE = N_("About you (optional)")
+INTRO = N_(
+    "These questions help us check that we hear from everyone in the community. "
+    "They are optional. Your answers are kept separately from the rest of your "
+    "answers, are never shown with them, and are only reported as totals of "
+    "%(number)s or more people."
+)
+
+
+def equality_page() -> Page:
+    """The equality page appended to surveys that switch the section on, in the page's
+    language (English outside a web request: the reports and exports)."""
+    words = [_(TITLE), _(INTRO, number=SMALL_GROUP)]
+    for _qid, text, _hint, options in _QUESTIONS:
+        words.append(_(text))
+        words.extend(_(label) for _value, label in [*options, PREFER_NOT])
+    return _equality_page(tuple(words))
+
 
 @cache
-def equality_page() -> Page:
-    """The equality page appended to surveys that switch the section on."""
-    return Page(
-        id="equality",
-        title="About you (optional)",
-        intro=(
-            "These questions help us check that we hear from everyone in the community. "
-            "They are optional. Your answers are kept separately from the rest of your "
-            "answers, are never shown with them, and are only reported as totals of "
-            f"{SMALL_GROUP} or more people."
-        ),
-        is_equality=True,
-        questions=tuple(
+def _equality_page(words: tuple[str, ...]) -> Page:
+    """The page from its words in one language (built once per language)."""
+    said = iter(words)
+    title, intro = next(said), next(said)
+    questions = []
+    for qid, _text, hint, options in _QUESTIONS:
+        text = next(said)
+        choices = [(value, next(said)) for value, _label in [*options, PREFER_NOT]]
+        questions.append(
             Question(
                 id=qid,
                 type="single_choice",
                 text=text,
                 hint=hint,
                 required=False,
-                options=tuple(Option(v, label) for v, label in [*options, PREFER_NOT]),
+                options=tuple(Option(value, label) for value, label in choices),
                 kiosk_skip=False,
             )
-            for qid, text, hint, options in _QUESTIONS
-        ),
-    )
+        )
+    return Page(id="equality", title=title, intro=intro, is_equality=True, questions=tuple(questions))
 
 
 EQUALITY_QUESTION_IDS = tuple(q[0] for q in _QUESTIONS)

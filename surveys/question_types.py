@@ -34,6 +34,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from surveys import text as text_rule
 from surveys.definition import CHOICE_TYPES, LIKERT_SCALE, QUESTION_TYPES, Question, SurveyDefinition
+from surveys.i18n import N_, _
 
 __all__ = ["TYPES", "FormData", "PageResult", "QuestionType", "answer_text", "choices", "clean_text"]
 __all__ += ["answered", "normal_postcode", "parse_date_parts"]
@@ -66,9 +67,39 @@ def clean_text(value: str, *, multiline: bool = True) -> tuple[str, bool]:
     return cleaned, cleaned != value
 
 
-def _removed_message(whose: str, multiline: bool) -> str:
-    what = "hidden control characters" if multiline else "line breaks or hidden control characters"
-    return f"{whose} contained {what}. We removed them: check it and continue"
+def _removed_message(other: bool, multiline: bool) -> str:
+    if other:
+        return _(
+            "Your other answer contained line breaks or hidden control characters. "
+            "We removed them: check it and continue"
+        )
+    if multiline:
+        return _("Your answer contained hidden control characters. We removed them: check it and continue")
+    return _(
+        "Your answer contained line breaks or hidden control characters. "
+        "We removed them: check it and continue"
+    )
+
+
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
+
+
+def long_date(value: date) -> str:
+    """ "3 March 2026", in the page's language ("3 Mawrth 2026")."""
+    return f"{value.day} {_(MONTHS[value.month - 1])} {value.year}"
 
 
 def _first(form: FormData, key: str) -> str:
@@ -90,8 +121,20 @@ def _options(q: Question, _definition: SurveyDefinition) -> dict[str, str]:
     return q.option_labels()
 
 
+# The agree-disagree scale's labels (surveys.definition.LIKERT_SCALE), for the catalogue:
+# shown in the page's language wherever the scale is drawn or described.
+SCALE_LABELS = (
+    N_("Strongly agree"),
+    N_("Agree"),
+    N_("Neither agree nor disagree"),
+    N_("Disagree"),
+    N_("Strongly disagree"),
+)
+assert tuple(label for _value, label in LIKERT_SCALE) == SCALE_LABELS
+
+
 def _scale(_q: Question, _definition: SurveyDefinition) -> dict[str, str]:
-    return dict(LIKERT_SCALE)
+    return {value: _(label) for value, label in LIKERT_SCALE}
 
 
 def _areas(_q: Question, definition: SurveyDefinition) -> dict[str, str]:
@@ -106,11 +149,13 @@ def _read_other(q: Question, form: FormData, result: PageResult) -> None:
     text, had_control = clean_text(_first(form, f"{q.id}.other").strip(), multiline=False)
     result.raw[f"{q.id}.other"] = text
     if not text:
-        result.errors[f"{q.id}.other"] = f"Enter your other answer to '{_label(q)}'"
+        result.errors[f"{q.id}.other"] = _("Enter your other answer to '%(label)s'", label=_label(q))
     elif len(text) > q.other_max_length:
-        result.errors[f"{q.id}.other"] = f"Your other answer must be {q.other_max_length} characters or fewer"
+        result.errors[f"{q.id}.other"] = _(
+            "Your other answer must be %(max)s characters or fewer", max=format(q.other_max_length, ",")
+        )
     elif had_control:
-        result.errors[f"{q.id}.other"] = _removed_message("Your other answer", multiline=False)
+        result.errors[f"{q.id}.other"] = _removed_message(other=True, multiline=False)
     else:
         result.answers[f"{q.id}.other"] = text
 
@@ -121,11 +166,10 @@ def _read_single(q: Question, form: FormData, definition: SurveyDefinition, resu
     allowed = choices(q, definition)
     if not value:
         if q.required:
-            noun = TYPES[q.type].noun
-            result.errors[q.id] = q.error or f"Select {noun} for '{_label(q)}'"
+            result.errors[q.id] = q.error or _(TYPES[q.type].empty, label=_label(q))
         return
     if value not in allowed:
-        result.errors[q.id] = f"Select one of the answers listed for '{_label(q)}'"
+        result.errors[q.id] = _("Select one of the answers listed for '%(label)s'", label=_label(q))
         return
     result.answers[q.id] = value
     if value == "other" and q.other_label:
@@ -138,17 +182,19 @@ def _read_multiple(q: Question, form: FormData, definition: SurveyDefinition, re
     allowed = choices(q, definition)
     if not values:
         if q.required:
-            result.errors[q.id] = (
-                q.error or f"Select all that apply for '{_label(q)}', or select the option for none"
+            result.errors[q.id] = q.error or _(
+                "Select all that apply for '%(label)s', or select the option for none", label=_label(q)
             )
         return
     if any(v not in allowed for v in values):
-        result.errors[q.id] = f"Select from the answers listed for '{_label(q)}'"
+        result.errors[q.id] = _("Select from the answers listed for '%(label)s'", label=_label(q))
         return
     exclusive = {o.value for o in q.options if o.exclusive}
     if exclusive & set(values) and len(values) > 1:
         label = next(o.label for o in q.options if o.value in exclusive)
-        result.errors[q.id] = f"Select '{label}' on its own, or untick it and select the answers that apply"
+        result.errors[q.id] = _(
+            "Select '%(label)s' on its own, or untick it and select the answers that apply", label=label
+        )
         return
     ordered = [o for o in allowed if o in set(values)]
     result.answers[q.id] = ordered
@@ -167,15 +213,17 @@ def _read_grid(q: Question, form: FormData, definition: SurveyDefinition, result
         if not value:
             missing.append(statement)
         elif value not in scale:
-            result.errors[f"{q.id}.{statement.id}"] = (
-                f"Select one of the answers listed for '{statement.text}'"
+            result.errors[f"{q.id}.{statement.id}"] = _(
+                "Select one of the answers listed for '%(label)s'", label=statement.text
             )
         else:
             answers[statement.id] = value
     result.raw[q.id] = raw
     if q.required:
         for statement in missing:
-            result.errors[f"{q.id}.{statement.id}"] = f"Select how much you agree with '{statement.text}'"
+            result.errors[f"{q.id}.{statement.id}"] = _(
+                "Select how much you agree with '%(label)s'", label=statement.text
+            )
     if answers:
         result.answers[q.id] = answers
 
@@ -191,14 +239,17 @@ def _read_ranking(q: Question, form: FormData, definition: SurveyDefinition, res
         key = f"{q.id}.{position}"
         if not value:
             if q.required:
-                result.errors[key] = f"Choose what you would put at number {position}"
+                result.errors[key] = _("Choose what you would put at number %(position)s", position=position)
             continue
         if value not in allowed:
-            result.errors[key] = f"Choose one of the options listed for number {position}"
+            result.errors[key] = _(
+                "Choose one of the options listed for number %(position)s", position=position
+            )
         elif value in picked:
-            result.errors[key] = (
-                f"You have already chosen '{allowed[value]}'. "
-                f"Choose something different for number {position}"
+            result.errors[key] = _(
+                "You have already chosen '%(label)s'. Choose something different for number %(position)s",
+                label=allowed[value],
+                position=position,
             )
         else:
             picked.append(value)
@@ -214,16 +265,17 @@ def _read_text(q: Question, form: FormData, definition: SurveyDefinition, result
     result.raw[q.id] = text
     if not stripped:
         if q.required:
-            result.errors[q.id] = q.error or f"Enter your answer to '{_label(q)}'"
+            result.errors[q.id] = q.error or _("Enter your answer to '%(label)s'", label=_label(q))
         return
     if len(stripped) > q.max_length:
-        result.errors[q.id] = (
-            f"Your answer must be {q.max_length:,} characters or fewer. "
-            f"It is {len(stripped):,} characters now"
+        result.errors[q.id] = _(
+            "Your answer must be %(max)s characters or fewer. It is %(length)s characters now",
+            max=format(q.max_length, ","),
+            length=format(len(stripped), ","),
         )
         return
     if had_control:
-        result.errors[q.id] = _removed_message("Your answer", multiline)
+        result.errors[q.id] = _removed_message(other=False, multiline=multiline)
         return
     result.answers[q.id] = stripped
 
@@ -233,20 +285,28 @@ def _read_number(q: Question, form: FormData, definition: SurveyDefinition, resu
     result.raw[q.id] = _first(form, q.id)
     if not text:
         if q.required:
-            result.errors[q.id] = q.error or f"Enter a number for '{_label(q)}'"
+            result.errors[q.id] = q.error or _("Enter a number for '%(label)s'", label=_label(q))
         return
     try:
         number: float | int = int(text) if q.integer else float(text)
     except ValueError:
-        result.errors[q.id] = f"'{_label(q)}' must be a {'whole ' if q.integer else ''}number, like 3"
+        result.errors[q.id] = (
+            _("'%(label)s' must be a whole number, like 3", label=_label(q))
+            if q.integer
+            else _("'%(label)s' must be a number, like 3", label=_label(q))
+        )
         return
     if number != number or number in (float("inf"), float("-inf")):
-        result.errors[q.id] = f"'{_label(q)}' must be a number, like 3"
+        result.errors[q.id] = _("'%(label)s' must be a number, like 3", label=_label(q))
         return
     if q.min is not None and number < q.min:
-        result.errors[q.id] = f"'{_label(q)}' must be {q.min:g} or more"
+        result.errors[q.id] = _(
+            "'%(label)s' must be %(min)s or more", label=_label(q), min=format(q.min, "g")
+        )
     elif q.max is not None and number > q.max:
-        result.errors[q.id] = f"'{_label(q)}' must be {q.max:g} or less"
+        result.errors[q.id] = _(
+            "'%(label)s' must be %(max)s or less", label=_label(q), max=format(q.max, "g")
+        )
     else:
         result.answers[q.id] = number
 
@@ -256,15 +316,15 @@ def _read_date(q: Question, form: FormData, definition: SurveyDefinition, result
     result.raw[q.id] = parts
     if not any(parts.values()):
         if q.required:
-            result.errors[q.id] = q.error or f"Enter the date for '{_label(q)}'"
+            result.errors[q.id] = q.error or _("Enter the date for '%(label)s'", label=_label(q))
         return
     value = parse_date_parts(parts["day"], parts["month"], parts["year"])
     if isinstance(value, str):
         result.errors[q.id] = value
     elif q.earliest and value < q.earliest:
-        result.errors[q.id] = f"The date must be on or after {q.earliest.strftime('%-d %B %Y')}"
+        result.errors[q.id] = _("The date must be on or after %(date)s", date=long_date(q.earliest))
     elif q.latest and value > q.latest:
-        result.errors[q.id] = f"The date must be on or before {q.latest.strftime('%-d %B %Y')}"
+        result.errors[q.id] = _("The date must be on or before %(date)s", date=long_date(q.latest))
     else:
         result.answers[q.id] = value.isoformat()
 
@@ -288,10 +348,10 @@ def _read_contact(q: Question, form: FormData, definition: SurveyDefinition, res
     text = " ".join(typed.split())
     if not text:
         if q.required:
-            result.errors[q.id] = q.error or CONTACT_EMPTY[q.type]
+            result.errors[q.id] = q.error or _(CONTACT_EMPTY[q.type])
         return
     if had_control or len(text) > 254:
-        result.errors[q.id] = CONTACT_FORMAT[q.type]
+        result.errors[q.id] = _(CONTACT_FORMAT[q.type])
         return
     value: str | None
     if q.type == "email":
@@ -305,20 +365,40 @@ def _read_contact(q: Question, form: FormData, definition: SurveyDefinition, res
     else:
         value = normal_postcode(text)
     if value is None:
-        result.errors[q.id] = CONTACT_FORMAT[q.type]
+        result.errors[q.id] = _(CONTACT_FORMAT[q.type])
     else:
         result.answers[q.id] = value
 
 
 CONTACT_EMPTY = {
-    "email": "Enter an email address",
-    "phone": "Enter a telephone number",
-    "postcode": "Enter a postcode",
+    "email": N_("Enter an email address"),
+    "phone": N_("Enter a telephone number"),
+    "postcode": N_("Enter a postcode"),
 }
 CONTACT_FORMAT = {
-    "email": "Enter an email address in the correct format, like name@example.com",
-    "phone": "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
-    "postcode": "Enter a full UK postcode, like AA3 1AB",
+    "email": N_("Enter an email address in the correct format, like name@example.com"),
+    "phone": N_("Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"),
+    "postcode": N_("Enter a full UK postcode, like AA3 1AB"),
+}
+
+
+DATE_MISSING: dict[tuple[str, ...], str] = {
+    ("day",): N_("The date must include a day"),
+    ("month",): N_("The date must include a month"),
+    ("year",): N_("The date must include a year"),
+    ("day", "month"): N_("The date must include a day and month"),
+    ("day", "year"): N_("The date must include a day and year"),
+    ("month", "year"): N_("The date must include a month and year"),
+    ("day", "month", "year"): N_("The date must include a day and month and year"),
+}
+NOUN_MISSING: dict[tuple[str, ...], str] = {
+    ("day",): N_("%(noun)s must include a day"),
+    ("month",): N_("%(noun)s must include a month"),
+    ("year",): N_("%(noun)s must include a year"),
+    ("day", "month"): N_("%(noun)s must include a day and month"),
+    ("day", "year"): N_("%(noun)s must include a day and year"),
+    ("month", "year"): N_("%(noun)s must include a month and year"),
+    ("day", "month", "year"): N_("%(noun)s must include a day and month and year"),
 }
 
 
@@ -335,14 +415,21 @@ def parse_date_parts(
     for the caller to decide.
     """
     parts = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
-    missing = [name for name, value in parts.items() if not value]
+    missing = tuple(name for name, value in parts.items() if not value)
+    # Whole sentences, so that each language can word them its own way ("Rhaid i'r dyddiad
+    # gynnwys diwrnod"): the survey's own noun, "The date", has its own; others a placeholder.
+    own = noun == "The date"
     if missing:
-        return f"{noun} must include a {' and '.join(missing)}"
-    real = f"{noun} must be a real date, like {example}"
+        wording = (DATE_MISSING if own else NOUN_MISSING).get(missing, NOUN_MISSING[("day", "month", "year")])
+        return _(wording, noun=noun) if not own else _(wording)
+    if own:
+        real = _("The date must be a real date, like %(example)s", example=example)
+    else:
+        real = _("%(noun)s must be a real date, like %(example)s", noun=noun, example=example)
     if not all(value.isdecimal() for value in parts.values()):
         return real
     if len(parts["year"]) != 4:
-        return "The year must include 4 numbers, like 2026"
+        return _("The year must include 4 numbers, like 2026")
     if len(parts["day"]) > 2 or len(parts["month"]) > 2:
         return real
     try:
@@ -361,7 +448,7 @@ def answered(value: Any) -> bool:
 def _describe_one(question: Question, value: Any, answers: Mapping[str, Any], allowed: dict[str, str]) -> str:
     other = answers.get(f"{question.id}.other")
     if value == "other" and other:
-        return f"{allowed.get('other', 'Other')}: {other}"
+        return f"{allowed.get('other', _('Other'))}: {other}"
     return allowed.get(value, str(value))
 
 
@@ -401,7 +488,7 @@ def _describe_number(
 def _describe_date(
     question: Question, value: Any, answers: Mapping[str, Any], allowed: dict[str, str]
 ) -> str:
-    return date.fromisoformat(value).strftime("%-d %B %Y")
+    return long_date(date.fromisoformat(value))
 
 
 # --- the table -------------------------------------------------------------------------
@@ -437,8 +524,8 @@ class QuestionType:
     typed: bool = False
     #: Where a listed question's answers come from: value → label, in order.
     answers: Callable[[Question, SurveyDefinition], dict[str, str]] = _options
-    #: What a resident is asked to select when a required one-answer question is left empty.
-    noun: str = "an answer"
+    #: What a resident is told when a required one-answer question is left empty.
+    empty: str = N_("Select an answer for '%(label)s'")
 
 
 TYPES: dict[str, QuestionType] = {
@@ -545,7 +632,7 @@ TYPES: dict[str, QuestionType] = {
             listed=True,
             counted=True,
             answers=_areas,
-            noun="the area",
+            empty=N_("Select the area for '%(label)s'"),
         ),
         QuestionType(
             "branch",
@@ -557,7 +644,7 @@ TYPES: dict[str, QuestionType] = {
             listed=True,
             counted=True,
             answers=_libraries,
-            noun="the library",
+            empty=N_("Select the library for '%(label)s'"),
         ),
         QuestionType(
             "scale",

@@ -35,6 +35,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from surveys.i18n import _
+
 LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
 _HIDDEN = (
     "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f"  # Cc, less tab and the line breaks above
@@ -60,15 +62,18 @@ def refused(value: str, *, multiline: bool = False) -> bool:
 
 
 def requirement(*, multiline: bool = False) -> str:
-    """What the rule asks, as the end of a sentence."""
+    """What the rule asks, as the end of a sentence (English: staff tools build on it)."""
     if multiline:
         return "must not contain hidden control characters"
     return "must not contain line breaks or hidden control characters"
 
 
 def message(label: str, *, multiline: bool = False) -> str:
-    """The error message, in the GOV.UK pattern: ``label`` is the field's name, like "Your name"."""
-    return f"{label} {requirement(multiline=multiline)}"
+    """The error message, in the GOV.UK pattern: ``label`` is the field's name, like "Your name".
+    In the page's language (a whole sentence per language, so the words can be ordered)."""
+    if multiline:
+        return _("%(label)s must not contain hidden control characters", label=label)
+    return _("%(label)s must not contain line breaks or hidden control characters", label=label)
 
 
 def problem(label: str, value: str, *, multiline: bool = False) -> str | None:

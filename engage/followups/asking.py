@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 
 from engage.followups import services
 from engage.platform import clock, mail
@@ -33,20 +34,22 @@ class Ask:
     sent_to: str | None = None
 
     def check(self, client: str) -> None:
-        problem = text.problem("Email address", self.email)
+        problem = text.problem(_("Email address"), self.email)
         if problem:
             self.errors["email"] = problem
         elif not self.email:
-            self.errors["email"] = "Enter your email address"
+            self.errors["email"] = _("Enter your email address")
         elif len(self.email) > EMAIL_MAX:
-            self.errors["email"] = f"Email address must be {EMAIL_MAX} characters or fewer"
+            self.errors["email"] = _("Email address must be %(max)d characters or fewer", max=EMAIL_MAX)
         else:
             try:
                 self.email = validate_email(self.email, check_deliverability=False).normalized
             except EmailNotValidError:
-                self.errors["email"] = "Enter an email address in the correct format, like name@example.com"
+                self.errors["email"] = _(
+                    "Enter an email address in the correct format, like name@example.com"
+                )
         if not self.consent:
-            self.errors["consent"] = "Tick the box to agree to us keeping your email address for this"
+            self.errors["consent"] = _("Tick the box to agree to us keeping your email address for this")
         if self.errors:
             return
         limiter = rate_limiter()
@@ -54,7 +57,7 @@ class Ask:
         if not (
             limiter.hit(client_limit, client).allowed and limiter.hit(email_limit, self.email.lower()).allowed
         ):
-            self.errors["email"] = (
+            self.errors["email"] = _(
                 "There have been too many requests from here in the last hour. "
                 "Wait an hour and try again: your answers are already sent"
             )

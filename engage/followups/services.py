@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -48,10 +49,14 @@ NEWS_STATUSES = set(ActionStatus) - {ActionStatus.PROPOSED}
 
 
 def consent_text(council_name: str) -> str:
-    return (
-        f"Email me when {council_name} publishes what it is doing because of this survey, "
-        "and when an action linked to my answers changes. Keep my email address apart from my "
-        "answers, use it for nothing else, and delete it after two years or as soon as I unsubscribe."
+    # In the language of the page it is agreed on: the words kept are the words shown.
+    return str(
+        _(
+            "Email me when %(council)s publishes what it is doing because of this survey, "
+            "and when an action linked to my answers changes. Keep my email address apart from my "
+            "answers, use it for nothing else, and delete it after two years or as soon as I unsubscribe.",
+            council=council_name,
+        )
     )
 
 
@@ -154,7 +159,7 @@ def _settings() -> Settings:
 def send_confirmation(follow_up: FollowUp, token: str, survey_title: str) -> OutboundEmail:
     return mail.send(
         follow_up.email,
-        f"Confirm you want to hear what happens after {survey_title}",
+        _("Confirm you want to hear what happens after %(survey)s", survey=survey_title),
         "follow_up_confirm",
         purpose="follow_up_confirm",
         follow_up_id=follow_up.id,
@@ -230,7 +235,7 @@ def notify_published(survey_id: int) -> int:
             follow_up,
             "published",
             now,
-            subject=f"What happened after {title}",
+            subject=_("What happened after %(survey)s", survey=title),
             template="follow_up_published",
             purpose="follow_up_published",
             survey_title=title,
@@ -286,7 +291,11 @@ def notify_status_change(change_id: int) -> int:
                 follow_up,
                 f"status:{change.id}",
                 now,
-                subject=f"Update: {action.title} is now {change.status_label.lower()}",
+                subject=_(
+                    "Update: %(action)s is now %(status)s",
+                    action=action.title,
+                    status=change.status_label.lower(),
+                ),
                 template="follow_up_status",
                 purpose="follow_up_status",
                 survey_title=title,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from engage.followups import services
 from engage.platform import clock, jobs
@@ -24,11 +25,11 @@ def _no_referrer(response: Response) -> Response:
 
 def _page(state: str, survey: Survey | None = None, status: int = 200) -> ResponseReturnValue:
     titles = {
-        "confirm": "Confirm you want to hear what happens",
-        "confirmed": "You will hear what happens",
-        "unsubscribe": "Stop emails about this survey",
-        "unsubscribed": "You will not get any more emails",
-        "expired": "That link has expired",
+        "confirm": _("Confirm you want to hear what happens"),
+        "confirmed": _("You will hear what happens"),
+        "unsubscribe": _("Stop emails about this survey"),
+        "unsubscribed": _("You will not get any more emails"),
+        "expired": _("That link has expired"),
     }
     return render_template("followups/page.html", title=titles[state], state=state, survey=survey), status
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, render_template, request
 from flask.globals import request_ctx
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
@@ -26,15 +28,16 @@ SECRET_FIELD_MARKERS = ("password", "csrf_token", "token", "secret")
 
 RETRY_AFTER_SECONDS = 30
 
-ERROR_TITLES: dict[int, str] = {
-    400: "There is a problem with your request",
-    403: "You do not have permission to see this page",
-    404: "Page not found",
-    405: "That action is not available on this page",
-    413: "What you sent is too large",
-    429: "Too many attempts",
-    500: "Sorry, there is a problem with the service",
-    503: "Sorry, the service is unavailable",
+# In the page's language when shown (lazy: the language is chosen per request).
+ERROR_TITLES: dict[int, Any] = {
+    400: _l("There is a problem with your request"),
+    403: _l("You do not have permission to see this page"),
+    404: _l("Page not found"),
+    405: _l("That action is not available on this page"),
+    413: _l("What you sent is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Sorry, there is a problem with the service"),
+    503: _l("Sorry, the service is unavailable"),
 }
 
 
@@ -45,12 +48,12 @@ def summary_items(errors: Iterable[tuple[str, str]] | dict[str, str]) -> list[di
 
 
 def _render(status: int, **context: Any) -> tuple[str, int]:
-    title = ERROR_TITLES[status]
+    title = str(ERROR_TITLES[status])
     if status >= 500 and "_login_user" not in g:
         # Do not ask a possibly broken database who is signed in.
         g._login_user = AnonymousUserMixin()
     if context.get("csrf"):
-        title = "Your form timed out"
+        title = _("Your form timed out")
     if request_ctx and request_ctx.url_adapter is None:
         # The request's Host was refused (not in TRUSTED_HOSTS), so Flask has no URL adapter:
         # build the page's links against the public address instead.
@@ -91,7 +94,9 @@ def handle_http(error: HTTPException) -> tuple[str, int] | HTTPException | Respo
         return error
     if status == 429:
         retry_after = getattr(error, "retry_after", None)
-        body, code = _render(429, retry_after=retry_after, description=error.description)
+        # Werkzeug's own wording is English and says little: the page's own sentence instead.
+        description = error.description if error.description != type(error).description else None
+        body, code = _render(429, retry_after=retry_after, description=description)
         return _with_retry_after(body, code, retry_after)
     if status == 405:
         return _render(405, allowed=getattr(error, "valid_methods", None))

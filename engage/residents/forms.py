@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovTextInput
 from wtforms import BooleanField, HiddenField, StringField
 
@@ -20,8 +21,8 @@ from engage.platform.forms import Form
 class EmailForm(Form):
     """An email address to send the resume link and code to."""
 
-    text_labels: ClassVar[dict[str, str]] = {"email": "Email address"}
-    email = StringField("Email address", widget=GovTextInput())
+    text_labels: ClassVar[dict[str, str]] = {"email": _l("Email address")}
+    email = StringField(_l("Email address"), widget=GovTextInput())
 
     @property
     def address(self) -> str:
@@ -38,15 +39,15 @@ class ResumeEmailForm(EmailForm):
 class AskForm(EmailForm):
     """An email address, and agreement to keep it, to hear what happened after the survey."""
 
-    consent = BooleanField("Your agreement", widget=GovCheckboxInput())
+    consent = BooleanField(_l("Your agreement"), widget=GovCheckboxInput())
 
     def ask(self) -> Ask:
         return Ask(email=(self.email.data or "").strip(), consent=bool(self.consent.data))
 
 
 class ResumeCodeForm(Form):
-    text_labels: ClassVar[dict[str, str]] = {"code": "The code"}
-    code = StringField("Enter your code to continue your answers", widget=GovTextInput())
+    text_labels: ClassVar[dict[str, str]] = {"code": _l("The code")}
+    code = StringField(_l("Enter your code to continue your answers"), widget=GovTextInput())
 
     @property
     def typed(self) -> str:

@@ -3,6 +3,12 @@
 Views stay thin: they load the response, ask :mod:`surveys.runner` where to go and
 whether a page's answers are valid, and hand the rest to templates. Answers are
 saved on every page, so nothing typed is lost when someone leaves.
+
+Every page is in one of the survey's languages (:func:`_in_language`): the one the
+resident asked for if the survey has it, else the survey's own, with a notice in the
+language they asked for saying it is not available in it. Answers are stored by value,
+so switching language part-way keeps them; the response records the language of the
+page it was sent from.
 """
 
 from __future__ import annotations
@@ -24,11 +30,14 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import Gone
 
 from engage.followups import asking as follow_up
 from engage.kiosk.channel import start_channel
-from engage.platform import clock, mail
+from engage.platform import clock, i18n, mail
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.extensions import rate_limiter
@@ -40,6 +49,7 @@ from engage.residents.forms import AskForm, ResumeCodeForm, ResumeEmailForm
 from engage.residents.session import DONE_KEY, ENTRY_KEY, SESSION_KEY, error_summary
 from surveys import runner, services
 from surveys.definition import Page, SurveyDefinition
+from surveys.i18n import N_
 from surveys.models import Response, ResponseStatus, Survey, SurveyVersion
 
 bp = Blueprint("residents", __name__, url_prefix="/s")
@@ -49,10 +59,27 @@ bp = Blueprint("residents", __name__, url_prefix="/s")
 RESUME_GUESSES = Limit("resume:client", 20, 3600)
 # "Email me the link" is limited per client and per address (ENGAGE_RESUME_EMAILS_PER_*),
 # so the page cannot be used to send the council's email to anyone, over and over.
-TOO_MANY_RESUME_EMAILS = (
+TOO_MANY_RESUME_EMAILS = _l(
     "Too many emails have been sent from here or to that address in the last hour. "
     "Wait an hour and try again, or keep the code on this page"
 )
+
+# When a resident asks for a language the survey is not written in, a notice in the
+# language they asked for: that it is not available in it, and which one the page is in.
+NOT_AVAILABLE = {
+    "en": N_("This survey is not available in English."),
+    "cy": N_("This survey is not available in Welsh."),
+    "pl": N_("This survey is not available in Polish."),
+    "ur": N_("This survey is not available in Urdu."),
+    "ar": N_("This survey is not available in Arabic."),
+}
+SHOWN_IN = {
+    "en": N_("It is available in English."),
+    "cy": N_("It is available in Welsh."),
+    "pl": N_("It is available in Polish."),
+    "ur": N_("It is available in Urdu."),
+    "ar": N_("It is available in Arabic."),
+}
 
 
 @dataclass
@@ -61,6 +88,41 @@ class Journey:
     version: SurveyVersion
     definition: SurveyDefinition
     response: Response | None
+
+
+def _in_language(definition: SurveyDefinition) -> SurveyDefinition:
+    """Put the rest of this request in the survey's language the resident wants (asked
+    for, else their browser's, else the survey's own); the header offers the survey's
+    languages. Returns the definition with its text in that language."""
+    code, missing = i18n.choose_from(definition.languages, definition.language)
+    i18n.use_language(code)
+    i18n.offer(definition.languages)
+    g.survey_language_missing = (missing, code) if missing else None
+    return definition.localised(code)
+
+
+def missing_notice(missing: str, shown: str) -> dict[str, str] | None:
+    """The notice that the survey is not in ``missing``, in ``missing`` itself (its lang
+    and direction set on the element), saying it is shown in ``shown``."""
+    if missing not in NOT_AVAILABLE or shown not in SHOWN_IN:
+        return None
+    english = f"{NOT_AVAILABLE[missing]} {SHOWN_IN[shown]}"
+    with force_locale(missing):
+        text = f"{_(NOT_AVAILABLE[missing])} {_(SHOWN_IN[shown])}"
+    # A language whose catalogue lacks the notice would show it in English: say so.
+    lang = missing if missing == "en" or text != english else "en"
+    return {"text": text, "lang": lang, "dir": (i18n.language(lang).rtl and "rtl") or "ltr"}
+
+
+@bp.context_processor
+def _language_notice() -> dict[str, Any]:
+    found = g.get("survey_language_missing")
+    return {"missing_notice": missing_notice(*found) if found else None}
+
+
+def _language() -> str:
+    """The language of the page being made (a survey's page: set by :func:`_in_language`)."""
+    return i18n.current()
 
 
 def _survey_or_404(slug: str) -> Survey:
@@ -105,7 +167,7 @@ def _journey(slug: str, *, need_response: bool = True) -> Journey:
         raise NoResponseError(slug)
     version = response.version if response is not None else survey.published
     assert version is not None
-    return Journey(survey, version, services.definition_of(version), response)
+    return Journey(survey, version, _in_language(services.definition_of(version)), response)
 
 
 class NoResponseError(Exception):
@@ -114,12 +176,13 @@ class NoResponseError(Exception):
 
 
 def _closed(survey: Survey, reason: str) -> Gone:
+    definition = _in_language(services.definition_of(survey.published)) if survey.published else None
     page = render_template(
         "residents/closed.html",
-        title=survey.title,
+        title=definition.title if definition else survey.title,
         survey=survey,
         reason=reason,
-        definition=services.definition_of(survey.published) if survey.published else None,
+        definition=definition,
     )
     return Gone(response=make_response(page, 410))
 
@@ -136,10 +199,14 @@ def start(slug: str) -> ResponseReturnValue:
     state = services.availability(survey, now)
     version = survey.published
     assert version is not None
-    definition = services.definition_of(version)
+    definition = _in_language(services.definition_of(version))
     if state.reason == "closed":
         return render_template(
-            "residents/closed.html", title=survey.title, survey=survey, reason="closed", definition=definition
+            "residents/closed.html",
+            title=definition.title,
+            survey=survey,
+            reason="closed",
+            definition=definition,
         ), 410
     entry = {k: request.args[k] for k in ("branch", "locality") if request.args.get(k)}
     if entry:
@@ -171,6 +238,7 @@ def begin(slug: str) -> ResponseReturnValue:
         channel=channel,
         branch_code=kiosk_branch or entry.get("branch"),
         locality_code=entry.get("locality"),
+        language=_language(),
     )
     db().commit()
     _remember(slug, started.token)
@@ -247,6 +315,7 @@ def page(slug: str, page_id: str) -> ResponseReturnValue:
         values = {**_stored_values(response), **result.raw}
         return render_template("residents/page.html", **_page_context(journey, current, values, errors)), 400
     services.save_page(db(), response, definition, current.id, result.answers, clock.now())
+    services.set_language(response, definition, _language())
     if leaving:
         if result.errors:  # some required answers are still to come: not a finished page
             response.pages_done = [p for p in response.pages_done if p != current.id]
@@ -299,7 +368,7 @@ def check(slug: str) -> ResponseReturnValue:
     sections = runner.check_sections(journey.definition, response.answers, response.channel)
     return render_template(
         "residents/check.html",
-        title="Check your answers",
+        title=_("Check your answers"),
         survey=journey.survey,
         definition=journey.definition,
         sections=sections,
@@ -318,13 +387,14 @@ def submit(slug: str) -> ResponseReturnValue:
         state = services.availability(survey, clock.now())
         if not state.open:
             raise _closed(survey, state.reason)
-        definition = services.definition_of(response.version)
+        definition = _in_language(services.definition_of(response.version))
         missing = runner.first_unanswered_page(
             definition, response.answers, response.pages_done, response.channel
         )
         if missing is not None:
             return redirect(url_for("residents.page", slug=slug, page_id=missing.id))
-        result = services.submit(db(), response, definition, clock.now())
+        # The language of the page the answers were sent from.
+        result = services.submit(db(), response, definition, clock.now(), language=_language())
     else:
         assert response.submission is not None
         result = services.SubmitResult(response.submission.reference, first_time=False)
@@ -344,7 +414,7 @@ def done(slug: str) -> ResponseReturnValue:
     submitted = services.find_by_reference(db(), survey, reference) if reference else None
     if submitted is None:
         return redirect(url_for("residents.start", slug=slug))
-    definition = services.definition_of(submitted.version)
+    definition = _in_language(services.definition_of(submitted.version))
     offered = definition.offers_follow_up and submitted.channel == "online" and not g.get("kiosk")
     form, ask = AskForm(), follow_up.Ask()
     if request.method == "POST":
@@ -358,7 +428,7 @@ def done(slug: str) -> ResponseReturnValue:
             follow_up.record(submitted, definition.title, ask)
     return render_template(
         "residents/done.html",
-        title="Thank you",
+        title=_("Thank you"),
         survey=survey,
         definition=definition,
         reference=reference,
@@ -384,11 +454,11 @@ def saved(slug: str) -> ResponseReturnValue:
         try:
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError:
-            form.email.errors = ["Enter an email address in the correct format, like name@example.com"]
+            form.email.errors = [_("Enter an email address in the correct format, like name@example.com")]
         else:
             verdict = _may_email_resume_link(email)
             if not verdict.allowed:
-                form.email.errors = [TOO_MANY_RESUME_EMAILS]
+                form.email.errors = [str(TOO_MANY_RESUME_EMAILS)]
                 status, headers = 429, {"Retry-After": str(verdict.retry_after)}
     errors = bool(form.email.errors)
     if errors and status == 200:
@@ -396,20 +466,24 @@ def saved(slug: str) -> ResponseReturnValue:
     # A visit shows a fresh code; sending it by email keeps the one on the page.
     code = services.issue_resume_code(response, keep=form.code.data or "" if request.method == "POST" else "")
     token = _token(slug)
-    link = external_url("residents.resume_link", slug=slug, token=token)
+    # The links carry the language, so they open the survey in the one it was left in.
+    language = _language()
+    link = external_url("residents.resume_link", slug=slug, token=token, lang=language)
+    resume_page = external_url("residents.resume", slug=slug, lang=language)
     message = None
     if request.method == "POST" and not errors:
+        # Written now, in the page's language: the email is in the resident's language.
         message = mail.send(
             email,
-            f"Continue your answers to {journey.definition.title}",
+            _("Continue your answers to %(survey)s", survey=journey.definition.title),
             "resume",
             purpose="survey_resume",
             response_id=response.id,
             survey_title=journey.definition.title,
             link=link,
             code=code,
-            resume_url=external_url("residents.resume", slug=slug),
-            expires=clock.local(response.expires_at).strftime("%-d %B %Y") if response.expires_at else "",
+            resume_url=resume_page,
+            expires=i18n.long_date(clock.local(response.expires_at)) if response.expires_at else "",
         )
         sent_to = email
         form = ResumeEmailForm(formdata=None)  # sent: the box is empty for another address
@@ -419,11 +493,13 @@ def saved(slug: str) -> ResponseReturnValue:
     return (
         render_template(
             "residents/saved.html",
-            title="Your answers have been saved",
+            title=_("Your answers have been saved"),
             survey=journey.survey,
             definition=journey.definition,
             code=code,
             link=link,
+            resume_page=url_for("residents.resume", slug=slug, lang=language),
+            resume_page_shown=resume_page,
             expires_at=response.expires_at,
             form=form,
             sent_to=sent_to,
@@ -451,6 +527,8 @@ def resume(slug: str) -> ResponseReturnValue:
     state = services.availability(survey, clock.now())
     if not state.open:
         raise _closed(survey, state.reason)
+    assert survey.published is not None
+    definition = _in_language(services.definition_of(survey.published))
     form = ResumeCodeForm()
     status, headers = 200, {}
     if form.validate_on_submit():
@@ -460,27 +538,28 @@ def resume(slug: str) -> ResponseReturnValue:
         # cannot all pass; a code that matches is forgiven afterwards.
         verdict = rate_limiter().hit(RESUME_GUESSES, client) if code else None
         if verdict is None:
-            form.code.errors = ["Enter the code you were given when you saved your answers"]
+            form.code.errors = [_("Enter the code you were given when you saved your answers")]
         elif not verdict.allowed:
             form.code.errors = [
-                "Too many codes that did not match have been tried from here. Wait an hour and try again"
+                _("Too many codes that did not match have been tried from here. Wait an hour and try again")
             ]
             status, headers = 429, {"Retry-After": str(verdict.retry_after)}
         else:
             response = services.find_by_code(db(), survey, code)
             if response is None or (response.expires_at and response.expires_at < clock.now()):
-                form.code.errors = ["We could not find saved answers with that code. Check it and try again"]
+                form.code.errors = [
+                    _("We could not find saved answers with that code. Check it and try again")
+                ]
             else:
                 token = services.rotate_token(response)
                 db().commit()
                 rate_limiter().forgive(RESUME_GUESSES, client)
                 _remember(slug, token)
                 return redirect(_resume_url(_journey(slug)))
-    definition = services.definition_of(survey.published) if survey.published else None
     return (
         render_template(
             "residents/resume.html",
-            title="Continue your answers",
+            title=_("Continue your answers"),
             survey=survey,
             definition=definition,
             form=form,
@@ -497,6 +576,8 @@ def resume_link(slug: str, token: str) -> ResponseReturnValue:
     state = services.availability(survey, clock.now())
     if not state.open:
         raise _closed(survey, state.reason)
+    assert survey.published is not None
+    definition = _in_language(services.definition_of(survey.published))
     response = services.find_by_token(db(), survey, token)
     if (
         response is None
@@ -504,12 +585,12 @@ def resume_link(slug: str, token: str) -> ResponseReturnValue:
         or (response.expires_at is not None and response.expires_at < clock.now())
     ):
         form = ResumeCodeForm(formdata=None)
-        form.code.errors = ["That link has expired or has already been used. Enter your code instead"]
+        form.code.errors = [_("That link has expired or has already been used. Enter your code instead")]
         return render_template(
             "residents/resume.html",
-            title="Continue your answers",
+            title=_("Continue your answers"),
             survey=survey,
-            definition=services.definition_of(survey.published) if survey.published else None,
+            definition=definition,
             form=form,
         ), 404
     # A link works once: it is replaced by a new secret held only in this browser's session,

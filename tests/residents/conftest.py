@@ -183,3 +183,71 @@ def publish_survey(app: Flask) -> Callable[..., Survey]:
             return survey
 
     return publish
+
+
+# The test survey's text in Welsh: every page, question, option and statement, so a
+# resident can answer it wholly in Welsh (ids, values and routing are the English one's).
+WELSH: dict[str, Any] = {
+    "title": "Arolwg llyfrgell prawf",
+    "purpose": "Dywedwch wrthym sut rydych yn defnyddio eich llyfrgell.",
+    "what_happens": "Mae swyddogion yn darllen pob ateb.",
+    "localities": {"north": "Gogledd-dre", "river": "Glan yr Afon"},
+    "branches": {"north-central": "Llyfrgell Ganolog Gogledd-dre", "river-mill": "Llyfrgell Lôn y Felin"},
+    "pages": {
+        "use": {"title": "Defnyddio'r llyfrgell"},
+        "why_not": {"title": "Pam nad ydych yn ymweld"},
+        "details": {"title": "Eich llyfrgell"},
+        "views": {"title": "Eich barn"},
+        "about": {"title": "Ychydig amdanoch chi"},
+        "final": {"title": "Unrhyw beth arall"},
+    },
+    "questions": {
+        "visits": {
+            "text": "Pa mor aml ydych chi'n ymweld?",
+            "other": "Rhywbeth arall",
+            "options": {"weekly": "Bob wythnos", "monthly": "Bob mis", "never": "Nid wyf yn ymweld"},
+        },
+        "barrier": {"text": "Beth sy'n eich atal rhag ymweld?"},
+        "services": {
+            "text": "Pa wasanaethau ydych chi'n eu defnyddio?",
+            "options": {
+                "books": "Benthyg llyfrau",
+                "computers": "Cyfrifiaduron a Wi-Fi",
+                "none": "Dim un o'r rhain",
+            },
+        },
+        "branch": {"text": "Pa lyfrgell ydych chi'n ei defnyddio fwyaf?"},
+        "hours": {"text": "Mae'r oriau agor yn addas i mi"},
+        "agree": {
+            "text": "I ba raddau ydych chi'n cytuno?",
+            "statements": {"welcoming": "Mae'r llyfrgell yn groesawgar", "quiet": "Mae digon o le tawel"},
+        },
+        "priorities": {
+            "text": "Beth sydd bwysicaf?",
+            "options": {
+                "hours": "Oriau agor hirach",
+                "events": "Mwy o ddigwyddiadau",
+                "stock": "Mwy o lyfrau",
+            },
+        },
+        "idea": {"text": "Pa un peth fyddech chi'n ei newid?"},
+        "computer_help": {"text": "Pa help gyda chyfrifiaduron yr hoffech ei gael?"},
+        "household": {"text": "Faint o bobl sy'n byw yn eich cartref?"},
+        "joined": {"text": "Pryd wnaethoch chi ymuno â'r llyfrgell?"},
+        "area": {"text": "Ble rydych chi'n byw?"},
+        "email": {"text": "Cyfeiriad e-bost ar gyfer diweddariadau"},
+        "anything": {"text": "Unrhyw beth arall?"},
+    },
+}
+
+
+@pytest.fixture
+def publish_bilingual(publish_survey: Callable[..., Survey]) -> Callable[[], Survey]:
+    """Publish the test survey in English and Welsh."""
+
+    def publish() -> Survey:
+        data = copy.deepcopy(SURVEY)
+        data["translations"] = {"cy": copy.deepcopy(WELSH)}
+        return publish_survey(data)
+
+    return publish
