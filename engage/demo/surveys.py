@@ -1,4 +1,5 @@
-"""Demo survey data: the example co-design survey and a few hundred realistic responses.
+"""Demo survey data: the example co-design survey and a few hundred realistic responses,
+about one in eight of them answered in Welsh (the example survey has its Welsh translation).
 
 Responses are made through the same services as real ones (start, save each page,
 submit), following the survey's routing, so reports see exactly what they would in
@@ -98,6 +99,46 @@ PERSONAL = [
 ]
 
 
+# What residents who answered in Welsh wrote. Chosen with their own random numbers, so the
+# rest of the demo is the same as before the survey had its Welsh.
+WELSH_SHARE = 0.12
+WELSH_IDEAS = [
+    "Agor ar fore Sul er mwyn i deuluoedd sy'n gweithio allu dod.",
+    "Mwy o lyfrau Cymraeg i blant, yn enwedig i ddysgwyr ifanc.",
+    "Aros ar agor yn hwyrach ar nos Iau, alla i ddim cyrraedd cyn 5 o'r gloch.",
+    "Sesiynau Amser Rhigwm yn Gymraeg yn ystod y gwyliau.",
+    "Mae'r Wi-Fi yn torri o hyd, gwnewch e'n gyflymach os gwelwch yn dda.",
+    "Help i bobl hŷn ddefnyddio'r rhyngrwyd a threfnu apwyntiadau meddyg.",
+    "Peidiwch â chau'r llyfrgell, dyma'r unig le cyhoeddus sydd ar ôl ar y stryd fawr.",
+    "Lle tawel i astudio gyda socedi ar gyfer gliniaduron adeg arholiadau.",
+    "Grŵp sgwrsio i ddysgwyr Cymraeg unwaith yr wythnos.",
+    "Mwy o staff, yn aml does neb i ofyn iddyn nhw.",
+]
+WELSH_HERITAGE = [
+    "Llwybrau cerdded gyda phlaciau am hanes y dyffryn.",
+    "Prosiect hanes llafar gyda thrigolion hŷn cyn i'w straeon gael eu colli.",
+    "Rhoi'r hen ffotograffau ar y cyfryngau cymdeithasol, mae pobl wrth eu boddau gyda nhw.",
+    "Diwrnodau agored yn y ganolfan dreftadaeth gyda gweithgareddau i deuluoedd.",
+]
+WELSH_VOLUNTEER = [
+    "Darllen gyda phlant ar fore Sadwrn.",
+    "Helpu pobl gyda chyfrifiaduron a ffonau.",
+    "Mynd â llyfrau i bobl sy'n methu gadael eu cartrefi.",
+]
+
+
+def _in_welsh(question: Question, value: Any, rng: random.Random) -> Any:
+    """A Welsh resident's free text in place of the English one (other answers are codes,
+    the same in every language)."""
+    if question.type != "long_text" or value is None:
+        return value
+    if question.id == "heritage_ideas":
+        return rng.choice(WELSH_HERITAGE)
+    if question.id == "volunteer_ideas":
+        return rng.choice(WELSH_VOLUNTEER)
+    return rng.choice(WELSH_IDEAS)
+
+
 def _one_change(rng: random.Random) -> str:
     roll = rng.random()
     if roll < 0.06:
@@ -179,9 +220,15 @@ def _answer(
 
 
 def _respond(
-    session: Session, definition: SurveyDefinition, version: Any, rng: random.Random, when: datetime
+    session: Session,
+    definition: SurveyDefinition,
+    version: Any,
+    rng: random.Random,
+    when: datetime,
+    welsh_rng: random.Random | None = None,
 ) -> None:
     channel = rng.choices([c for c, _ in CHANNEL_WEIGHTS], weights=[w for _, w in CHANNEL_WEIGHTS])[0]
+    welsh = welsh_rng is not None and "cy" in definition.languages and welsh_rng.random() < WELSH_SHARE
     locality = rng.choices([loc.code for loc in definition.localities], weights=[55, 45])[0]
     branches = [b for b in definition.branches() if b.locality_code == locality]
     branch = rng.choice(branches).code if channel != "online" or rng.random() < 0.3 else None
@@ -193,14 +240,23 @@ def _respond(
         branch_code=branch,
         # Online answers without a library's link get their locality from the resident's
         # own answer to "Which area do you live in?", as real ones do.
+        language="cy" if welsh else None,
     )
     state = {"locality": locality, "now": when}
     wants_equality = rng.random() < 0.5
 
     def answer(page: Page, question: Question) -> Any:
-        return _answer(question, definition, rng, state) if wants_equality or not page.is_equality else None
+        value = _answer(question, definition, rng, state) if wants_equality or not page.is_equality else None
+        return _in_welsh(question, value, welsh_rng) if welsh and welsh_rng is not None else value
 
-    answer_and_send(session, definition, started.response, when, answer)
+    answer_and_send(
+        session,
+        definition.localised("cy") if welsh else definition,
+        started.response,
+        when,
+        answer,
+        language="cy" if welsh else None,
+    )
 
 
 def answer_and_send(
@@ -209,9 +265,11 @@ def answer_and_send(
     response: Response,
     when: datetime,
     answer: Callable[[Page, Question], Any],
+    language: str | None = None,
 ) -> None:
     """Answer each page the routing shows, as a resident would (``answer`` gives each
-    question's answer, or ``None`` to leave it), then send the response."""
+    question's answer, or ``None`` to leave it), then send the response (in ``language``:
+    None, the survey's own)."""
     page = runner.next_page(definition, {}, None, response.channel)
     while page is not None:
         given: dict[str, Any] = {}
@@ -219,9 +277,9 @@ def answer_and_send(
             value = answer(page, question)
             if value is not None:
                 given[question.id] = value
-        services.save_page(session, response, definition, page.id, given, when)
+        services.save_page(session, response, definition, page.id, given, when, language=language)
         page = runner.next_page(definition, response.answers, page.id, response.channel)
-    services.submit(session, response, definition, when)
+    services.submit(session, response, definition, when, language=language)
 
 
 # The demo council's postcode table: made-up districts ("AN" is no real postcode area).
@@ -241,10 +299,11 @@ def load_demo_surveys(session: Session, now: datetime) -> Iterator[str]:
     services.publish(session, version.survey, now - timedelta(days=45))
     definition = services.definition_of(version)
     rng = random.Random(20261124)  # noqa: S311 - demo data, seeded on purpose
+    welsh_rng = random.Random(20261204)  # noqa: S311 - the same, for who answered in Welsh
     for n in range(RESPONSES):
         when = (
             now - timedelta(days=42) + timedelta(seconds=n * (42 * 86400 // RESPONSES) + rng.randint(0, 3600))
         )
-        _respond(session, definition, version, rng, when)
+        _respond(session, definition, version, rng, when, welsh_rng)
     session.commit()
     yield f"Loaded survey {data['slug']} with {RESPONSES} responses."

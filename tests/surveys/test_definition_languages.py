@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from surveys.definition import DefinitionError, parse, validate
+from surveys.definition import DefinitionError, loads, parse, validate
 from tests.residents.conftest import SURVEY
 
 
@@ -274,3 +275,13 @@ def test_topics_are_translated_in_order_up_to_the_first_gap() -> None:
     data["translations"] = {"cy": {"topics": ["Oriau agor", "Digwyddiadau"]}}
     assert parse(data).missing_text("cy")[:2] == ["Title", "Why we are asking"]
     assert "Topic 3" in parse(data).missing_text("cy")
+
+
+def test_the_example_survey_is_complete_in_welsh() -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "surveys" / "library-co-design.json"
+    definition = loads(example.read_text(encoding="utf-8"))
+    assert definition.languages == ("en", "cy")
+    assert definition.missing_text("cy") == []
+    welsh = definition.localised("cy")
+    assert welsh.title == "Llunio eich llyfrgell: Northgate a Riverside Valley"
+    assert welsh.branch("riverside-heritage").name == "Canolfan Dreftadaeth Riverside"  # type: ignore[union-attr]
