@@ -302,8 +302,11 @@ def test_you_said_we_did_in_welsh(client: PageClient, consult: Any) -> None:
     assert index.h1 == "Dywedoch chi, gwnaethom ni"
     assert "Dilyn y diweddariadau (ffrwd Atom)" in index.text
     assert "Cyhoeddwyd Dydd Mawrth 24 Tachwedd 2026, 9yb" in index.text
+    assert _one(index.soup, "main h2 a").get_text(strip=True) == "Adolygiad treftadaeth"
     page = client.get("/you-said-we-did/old")
     assert page.soup.select_one("html")["lang"] == "cy"
+    assert page.h1 == "Adolygiad treftadaeth"  # the survey's Welsh title
+    assert page.soup.select_one("h1").get("lang") is None
     text = page.text
     for phrase in ("Beth ddywedoch chi wrthym", "Beth rydym yn ei wneud", "Atebodd 3 o bobl yr arolwg hwn."):
         assert phrase in text, phrase

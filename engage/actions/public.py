@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -9,9 +11,11 @@ from flask_babel import lazy_gettext as _l
 
 from engage.actions import services
 from engage.actions.models import Action, ActionStatus
+from engage.platform import i18n
 from engage.platform.database import db
 from engage.platform.links import external_url
 from surveys import services as survey_services
+from surveys.definition import SurveyDefinition
 from surveys.models import Survey
 
 bp = Blueprint("yswd", __name__, url_prefix="/you-said-we-did")
@@ -46,10 +50,41 @@ def action_timescale(action: Action) -> str:
     return str(TIMESCALE_WORDS.get(action.timescale, action.timescale_label))
 
 
+def shown_definition(survey: Survey) -> SurveyDefinition | None:
+    """The survey's published text in the page's language when it is written in it, else in
+    its own (the page then marks it with ``lang``)."""
+    if survey.published is None:
+        return None
+    definition = survey_services.definition_of(survey.published)
+    code = i18n.current()
+    return definition.localised(code) if code in definition.languages else definition
+
+
+@dataclass(frozen=True)
+class Words:
+    """A survey's title and locality names as the page shows them, and their language."""
+
+    title: str
+    places: dict[str, str]
+    language: str
+
+
+def _words_of(survey: Survey) -> Words:
+    definition = shown_definition(survey)
+    if definition is None:
+        return Words(survey.title, {}, i18n.current())
+    places = {loc.code: loc.name for loc in definition.localities}
+    return Words(definition.title, places, definition.shown_language)
+
+
 @bp.get("")
 def index() -> ResponseReturnValue:
+    pages = services.published_surveys(db())
     return render_template(
-        "yswd/index.html", title=_("You said, we did"), pages=services.published_surveys(db())
+        "yswd/index.html",
+        title=_("You said, we did"),
+        pages=pages,
+        words={page.survey_id: _words_of(page.survey) for page in pages},
     )
 
 
@@ -68,17 +103,19 @@ def render_page(survey: Survey, *, preview: bool = False) -> ResponseReturnValue
     shown = services.public_page(db(), survey, locality, preview=preview)
     if shown is None:
         abort(404)
-    place = shown.localities.get(locality, "") if locality else ""
+    words = _words_of(survey)
+    place = words.places.get(locality, shown.localities.get(locality, "")) if locality else ""
     if place:
-        title = _("You said, we did: %(title)s in %(place)s", title=survey.title, place=place)
+        title = _("You said, we did: %(title)s in %(place)s", title=words.title, place=place)
     else:
-        title = _("You said, we did: %(title)s", title=survey.title)
+        title = _("You said, we did: %(title)s", title=words.title)
     return render_template(
         "yswd/page.html",
         title=_("Preview: %(title)s", title=title) if preview else title,
         shown=shown,
         locality=locality,
         place=place,
+        words=words,
         action_status=action_status,
         action_timescale=action_timescale,
     )

@@ -164,6 +164,34 @@ class ConsentForm(Form):
 
 # --- the public side: signing up and managing your membership --------------------------
 
+
+class _InLanguage:
+    """A GOV.UK widget whose error message starts with "Error:" for a screen reader in the
+    page's language ("Gwall:"); the library always says "Error"."""
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)  # type: ignore[misc]
+        if params.get("errorMessage"):
+            params["errorMessage"]["visuallyHiddenText"] = _("Error")
+        return params
+
+
+class TextInput(_InLanguage, GovTextInput):
+    pass
+
+
+class TextArea(_InLanguage, GovTextArea):
+    pass
+
+
+class Radios(_InLanguage, GovRadioInput):
+    pass
+
+
+class Checkboxes(_InLanguage, GovCheckboxesInput):
+    pass
+
+
 # The choices' words as a member reads them, in the page's language (the models' own
 # labels are the officers' English).
 ORGANISATION_WORDS: dict[str, Any] = {
@@ -218,33 +246,33 @@ class SignUpForm(Form):
 
     text_labels: ClassVar[dict[str, str]] = dict(LABELS)
 
-    name = StringField(_l("Your name"), widget=GovTextInput())
-    email = StringField(_l("Email address"), widget=GovTextInput())
-    organisation = StringField(_l("Organisation (optional)"), widget=GovTextInput())
-    role = StringField(_l("Your role in the organisation (optional)"), widget=GovTextInput())
+    name = StringField(_l("Your name"), widget=TextInput())
+    email = StringField(_l("Email address"), widget=TextInput())
+    organisation = StringField(_l("Organisation (optional)"), widget=TextInput())
+    role = StringField(_l("Your role in the organisation (optional)"), widget=TextInput())
     organisation_type = RadioField(
         _l("Who are you joining as?"),
-        widget=GovRadioInput(),
+        widget=Radios(),
         choices=[],
         validate_choice=False,
     )
     localities = SelectMultipleField(
         _l("Which areas are you interested in?"),
-        widget=GovCheckboxesInput(),
+        widget=Checkboxes(),
         choices=[],
         validate_choice=False,
     )
     interests = SelectMultipleField(
-        _l("What are you interested in?"), widget=GovCheckboxesInput(), choices=[], validate_choice=False
+        _l("What are you interested in?"), widget=Checkboxes(), choices=[], validate_choice=False
     )
     access_needs = TextAreaField(
-        _l("Do you have any accessibility needs for meetings? (optional)"), widget=GovTextArea()
+        _l("Do you have any accessibility needs for meetings? (optional)"), widget=TextArea()
     )
     purposes = SelectMultipleField(
-        _l("How we use your details"), widget=GovCheckboxesInput(), choices=[], validate_choice=False
+        _l("How we use your details"), widget=Checkboxes(), choices=[], validate_choice=False
     )
     # Never shown to people (hidden by CSS): a bot that fills it in is ignored.
-    website = StringField(_l("Leave this field empty"), widget=GovTextInput())
+    website = StringField(_l("Leave this field empty"), widget=TextInput())
 
     def __init__(
         self, *args: Any, forum: Forum | None = None, wording: ConsentWording | None = None, **kwargs: Any
@@ -286,7 +314,7 @@ class StayForm(Form):
     """Staying a member for another period: agreeing to the wording as it is now."""
 
     purposes = SelectMultipleField(
-        _l("How we use your details"), widget=GovCheckboxesInput(), choices=[], validate_choice=False
+        _l("How we use your details"), widget=Checkboxes(), choices=[], validate_choice=False
     )
 
     def __init__(self, *args: Any, wording: ConsentWording | None = None, **kwargs: Any) -> None:
@@ -297,7 +325,7 @@ class StayForm(Form):
 
 class LinkRequestForm(Form):
     text_labels: ClassVar[dict[str, str]] = {"email": LABELS["email"]}
-    email = StringField(_l("Email address"), widget=GovTextInput())
+    email = StringField(_l("Email address"), widget=TextInput())
 
 
 class UpdatesForm(Form):

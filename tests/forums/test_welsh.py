@@ -41,6 +41,9 @@ def test_registering_in_welsh_end_to_end(
         "I ymuno â'r fforwm, ticiwch y blwch i ddweud y cawn gadw eich manylion",
     ]
     assert bad.soup.select_one("#email")["value"] == "priya@example.org"  # nothing typed is lost
+    # Each field's message starts "Gwall:" for a screen reader; fields without one have none.
+    assert bad.soup.select_one("#name-error .govuk-visually-hidden").get_text(strip=True) == "Gwall:"
+    assert bad.soup.select_one("#email-error") is None
     assert members(app) == []
 
     done = client.submit(bad, {"name": "Priya Shah", "purposes": ["membership"]})
