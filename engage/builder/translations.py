@@ -97,6 +97,9 @@ def read(definition: SurveyDefinition, posted: Mapping[str, str]) -> tuple[dict[
     errors: dict[str, str] = {}
     for item in definition.text_fields():
         raw = posted.get(f"text:{item.key}", "")
+        if not item.multiline:
+            # Long one-line text is typed in a box that wraps: a press of Enter is a space.
+            raw = " ".join(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
         value = text_rule.normalise(raw, multiline=item.multiline).strip()
         if not value:
             continue

@@ -148,3 +148,12 @@ def test_unticking_a_language_deletes_its_translation(
     assert "translations" not in definition(app, draft)
     checklist = client.get(f"/staff/surveys/{draft}/publish")
     assert "Every language" not in checklist.text
+
+
+def test_a_press_of_enter_in_one_line_text_is_a_space(
+    client: PageClient, app: Flask, draft: str, officer: StaffUser
+) -> None:
+    _offer_welsh(client, draft)
+    page = client.get(f"/staff/surveys/{draft}/translations/cy")
+    client.submit(page, {"text:title": "Oriau agor\r\nllyfrgelloedd "})
+    assert definition(app, draft)["translations"]["cy"] == {"title": "Oriau agor llyfrgelloedd"}
