@@ -73,9 +73,10 @@ def _load_kiosk() -> ResponseReturnValue | None:
     if device is None:
         return None
     endpoint = request.endpoint or ""
-    if endpoint.startswith(("kiosk.", "kiosk_offline.")) and endpoint not in FOLLOW_RESIDENT:
+    if endpoint.startswith(("kiosk.", "kiosk_offline.", "staff.")) and endpoint not in FOLLOW_RESIDENT:
         # Kiosk pages are in the language their address asks for, else the kiosk's default:
-        # never a language a previous resident left behind in a cookie.
+        # never a language a previous resident left behind in a cookie. (A kiosk cannot open
+        # staff pages: the page saying so is a kiosk page too.)
         i18n.use_language(kiosk_language())
     now = clock.now()
     if device.last_contact_at is None or now - device.last_contact_at > CONTACT_EVERY:

@@ -257,8 +257,12 @@ def test_a_welsh_resident_on_a_kiosk(
     shot(tablet, "unavailable")
     tablet.get_by_role("link", name="Mynd yn ôl i'r dechrau").click()
     expect(tablet.get_by_role("heading", level=1)).to_have_text(CY_H1)
+    expect(tablet.locator("#kiosk-queue")).to_have_text("Mae 1 set o atebion yn aros i gael eu hanfon.")
 
     # Back online: the Welsh response is sent once.
     context.set_offline(False)
     expect(tablet.locator("#kiosk-queue")).to_be_hidden(timeout=15_000)
     assert kiosk_responses(server) == ["submitted", "submitted"]
+    with server.app.app_context():
+        languages = db().scalars(select(Response.language).where(Response.channel == "kiosk")).all()
+    assert languages == ["cy", "cy"]

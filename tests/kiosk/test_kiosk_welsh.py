@@ -3,12 +3,18 @@ kiosk screen and message follows, and a reset gives the next person the kiosk's 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
+from bs4 import BeautifulSoup
 from flask import Flask
 
-from surveys.definition import SurveyDefinition
+from engage.platform import clock
+from engage.platform.database import db
+from surveys import services
+from surveys.definition import SurveyDefinition, parse
+from tests.kiosk.conftest import EXAMPLE
 from tests.support.kiosk import HEADERS, api, rows
 from tests.support.pages import Page, PageClient
 
@@ -27,8 +33,6 @@ def language_cookie(tablet: PageClient) -> str | None:
 
 
 def messages(page: Page) -> dict[str, Any]:
-    import json
-
     holder = page.soup.select_one("script#kiosk-messages")
     assert holder is not None
     data: dict[str, Any] = json.loads(holder.get_text())
@@ -73,7 +77,12 @@ def test_the_attract_screen_offers_english_and_cymraeg(
         assert f"/kiosk/offline?lang={code}" in attract["data-kiosk-cache"]
 
 
-def test_a_survey_without_welsh_says_so_and_is_asked_in_english(tablet: PageClient) -> None:
+def test_a_survey_without_welsh_says_so_and_is_asked_in_english(app: Flask, tablet: PageClient) -> None:
+    english_only = parse(json.loads(EXAMPLE.read_text(encoding="utf-8"))).with_languages([])
+    with app.app_context():
+        version = services.save_definition(db(), english_only.to_data(), clock.now())
+        services.publish(db(), version.survey, clock.now())
+        db().commit()
     welsh = tablet.get("/kiosk?lang=cy")
     start = welsh.soup.select_one(".engage-kiosk-surveys a")
     assert start is not None and start["lang"] == "en"
@@ -164,14 +173,14 @@ def test_the_bundle_and_the_server_checks_in_welsh(
     assert question is not None and question.error
     # What the offline runner says for an empty answer: the server's own message, in Welsh.
     assert visiting["questions"][0]["empty"] == {"visit_frequency": question.error}
-    assert question.text in visiting["html"]
+    assert question.text in BeautifulSoup(visiting["html"], "html.parser").get_text(" ")
     checked = api(
         tablet,
         "/kiosk/api/check?lang=cy",
         {"slug": SLUG, "version": bundle["version"], "page": "visiting", "pages": {"visiting": []}},
     ).get_json()
     assert checked["errors"] == [{"text": question.error, "href": "#visit_frequency"}]
-    assert question.error in checked["html"]
+    assert question.error in BeautifulSoup(checked["html"], "html.parser").get_text(" ")
 
 
 def test_a_refused_response_is_explained_in_welsh(tablet: PageClient, welsh_survey: SurveyDefinition) -> None:
@@ -220,3 +229,17 @@ def test_a_response_sent_from_the_welsh_runner_records_welsh(
     assert [row.language for row in rows(app)] == ["cy", "en"]
     odd = api(tablet, "/kiosk/api/responses", {**base, "key": "o" * 20, "pages": pages, "lang": "<b>"})
     assert odd.status_code == 422 and "lang must be a language code" in odd.get_json()["error"]
+
+
+def test_the_staff_pages_refusal_follows_the_kiosk_language(app: Flask, tablet: PageClient) -> None:
+    english = tablet.get("/staff/", expected_status=403)
+    assert lang(english) == "en-GB" and english.h1 == "Staff pages are not available on this tablet"
+    app.config["KIOSK_LANGUAGE"] = "cy"
+    try:
+        welsh = tablet.get("/staff/", expected_status=403)
+    finally:
+        app.config.pop("KIOSK_LANGUAGE")
+    assert lang(welsh) == "cy" and welsh.h1 == "Nid yw tudalennau staff ar gael ar y llechen hon"
+    assert welsh.page_title == welsh.h1
+    back = welsh.soup.select_one("main a")
+    assert back is not None and back["href"] == "/kiosk?lang=cy"
