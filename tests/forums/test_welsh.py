@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from datetime import date
 
 from flask import Flask
 
+from engage.forums import links
 from engage.forums.models import MemberStatus
 from tests.forums.conftest import link_in, members, outbox, sign_up_data
 from tests.support.pages import PageClient
@@ -106,3 +108,46 @@ def test_the_member_pages_and_emails_in_welsh(
 
     expired = client.get("/forums/manage/not-a-token", expected_status=404)
     assert expired.h1 == "Mae'r ddolen honno wedi dod i ben"
+
+
+def test_changing_email_leaving_and_stopping_emails_in_welsh(
+    client: PageClient, app: Flask, make_forum: Callable[..., str], confirmed_member: Callable[..., str]
+) -> None:
+    make_forum()
+    make_forum("old-forum", name="Hen Fforwm", closes_on=date(2025, 12, 31))
+    closed = client.get("/forums/old-forum/register?lang=cy", expected_status=410)
+    assert closed.h1 == "Nid yw Hen Fforwm yn derbyn aelodau newydd"
+    assert "Daeth cofrestru i ben ar 31 Rhagfyr 2025." in closed.text
+
+    token = confirmed_member()
+    form = client.get(f"/forums/manage/{token}/details")
+    done = client.submit(form, {"email": "priya.new@example.org"})
+    assert "Rydym wedi anfon dolen at priya.new@example.org." in done.text
+    [change] = outbox(app, "forum_email_change")
+    assert change.subject == "Cadarnhewch eich cyfeiriad e-bost newydd ar gyfer Northbrook Cultural Forum"
+    assert '<html lang="cy"' in change.html_body
+    [notice] = outbox(app, "forum_email_notice")
+    assert "Os nad chi oedd hyn, cysylltwch â libraries.engagement@anyshire.gov.uk" in notice.text_body
+    page = client.get(link_in(change, "/forums/change-email/"))
+    assert page.h1 == "Cadarnhau eich cyfeiriad e-bost newydd"
+    changed = client.submit(page)
+    assert "Eich cyfeiriad e-bost bellach yw priya.new@example.org." in changed.text
+
+    manage_token = changed.response.request.path.rsplit("/", 1)[-1]
+    member = members(app)[0]
+    with app.test_request_context():
+        assert member.id is not None
+        unsubscribe = links.unsubscribe_url(member).split("://", 1)[1].split("/", 1)[1]
+    stop = client.get(f"/{unsubscribe}")
+    assert stop.h1 == "Atal negeseuon e-bost y fforwm"
+    stopped = client.submit(stop)
+    assert stopped.soup.select_one(".govuk-panel__title").get_text(strip=True) == (
+        "Ni fyddwch yn cael negeseuon e-bost y fforwm"
+    )
+
+    leave = client.get(f"/forums/manage/{manage_token}/leave")
+    left = client.submit(leave)
+    assert left.soup.select_one(".govuk-panel__title").get_text(strip=True) == "Rydych wedi gadael y fforwm"
+    [goodbye] = outbox(app, "forum_left")
+    assert goodbye.subject == "Rydych wedi gadael Northbrook Cultural Forum"
+    assert "Diolch am gymryd rhan." in goodbye.text_body
