@@ -1,4 +1,4 @@
-"""A survey written in English with an Urdu translation, answered in Urdu at 320 px.
+"""A survey written in English with Urdu and Arabic translations, answered in each at 320 px.
 
 The page is right to left (``<html dir="rtl">``) and GOV.UK Frontend's components are
 mirrored by engage.scss's right-to-left section: the radios' and checkboxes' inputs sit on
@@ -60,6 +60,7 @@ SURVEY: dict[str, Any] = {
                         {"value": "rarely", "label": "Less often"},
                         {"value": "never", "label": "Never"},
                     ],
+                    "other": {"label": "Something else"},
                 }
             ],
         },
@@ -130,6 +131,7 @@ SURVEY: dict[str, Any] = {
                         "rarely": "اس سے کم",
                         "never": "کبھی نہیں",
                     },
+                    "other": "کچھ اور",
                 },
                 "services": {
                     "text": "آپ کون سی خدمات استعمال کرتے ہیں؟",
@@ -146,9 +148,55 @@ SURVEY: dict[str, Any] = {
         }
     },
 }
-UR = SURVEY["translations"]["ur"]
-CHECK = "بھیجنے سے پہلے اپنے جوابات چیک کریں"
-SENT = "جوابات بھیج دیے گئے"
+# The same survey in Arabic.
+SURVEY["translations"]["ar"] = {
+    "title": "مكتبتك",
+    "purpose": "أخبرنا كيف تستخدم مكتبتك وما الذي قد يجعلها أفضل.",
+    "what_happens": "يقرأ الموظفون كل إجابة، وسينشرون ما يفعلونه بناءً عليها.",
+    "localities": {"north": "نورثغيت"},
+    "branches": {"north-lib": "مكتبة نورثغيت"},
+    "pages": {"visits": {"title": "زياراتك"}, "use": {"title": "ما تستخدمه"}, "ideas": {"title": "أفكارك"}},
+    "questions": {
+        "visits": {
+            "text": "كم مرة تزور المكتبة؟",
+            "hint": "فكّر في الأشهر الاثني عشر الماضية.",
+            "options": {"weekly": "كل أسبوع", "monthly": "كل شهر", "rarely": "أقل من ذلك", "never": "أبدًا"},
+            "other": "شيء آخر",
+        },
+        "services": {
+            "text": "ما الخدمات التي تستخدمها؟",
+            "options": {
+                "books": "استعارة الكتب",
+                "computers": "أجهزة الحاسوب والإنترنت اللاسلكي",
+                "children": "أنشطة للأطفال",
+                "none": "لا شيء مما سبق",
+            },
+        },
+        "last_visit": {"text": "متى كانت آخر زيارة لك؟", "hint": "يكفي تاريخ تقريبي."},
+        "idea": {"text": "ما التغيير الواحد الذي يجعل المكتبة أفضل بالنسبة لك؟"},
+    },
+}
+# What the pages themselves say (the catalogues), and an answer typed in each language.
+WORDS: dict[str, dict[str, str]] = {
+    "ur": {
+        "start": "ابھی شروع کریں",
+        "error": "غلطی:",
+        "check": "بھیجنے سے پہلے اپنے جوابات چیک کریں",
+        "send": "جوابات بھیجیں",
+        "sent": "جوابات بھیج دیے گئے",
+        "optional": " (اختیاری)",
+        "idea": "اتوار کو بھی لائبریری کھولیں، اور بچوں کے لیے اردو کی مزید کتابیں رکھیں۔",
+    },
+    "ar": {
+        "start": "ابدأ الآن",
+        "error": "خطأ:",
+        "check": "راجع إجاباتك قبل إرسالها",
+        "send": "إرسال الإجابات",
+        "sent": "تم إرسال الإجابات",
+        "optional": " (اختياري)",
+        "idea": "افتحوا المكتبة يوم الأحد، وأضيفوا كتبًا عربية للأطفال.",
+    },
+}
 NARROW: ViewportSize = {"width": 320, "height": 640}
 WIDE: ViewportSize = {"width": 1024, "height": 800}
 PHONE: dict[str, Any] = {"viewport": NARROW, "is_mobile": True, "has_touch": True}
@@ -171,14 +219,14 @@ def _shot(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"rtl-{name}.png"), full_page=True)
 
 
-def _checked(page: Page, name: str) -> None:
-    """What every page is checked for: right to left in Urdu, axe, no sideways scroll."""
+def _checked(page: Page, lang: str, name: str) -> None:
+    """What every page is checked for: right to left in its language, axe, no sideways scroll."""
     html = page.locator("html")
     expect(html).to_have_attribute("dir", "rtl")
-    expect(html).to_have_attribute("lang", "ur")
+    expect(html).to_have_attribute("lang", lang)
     check_axe(page)
     no_horizontal_scroll(page)
-    _shot(page, name)
+    _shot(page, f"{lang}-{name}")
 
 
 def _inputs_on_the_right(page: Page, kind: str) -> None:
@@ -213,43 +261,58 @@ def _text_starts_on_the_right(page: Page, selector: str) -> None:
     assert abs(gap) <= 1, f"{selector}'s text is {gap}px from the right"
 
 
-@pytest.mark.parametrize("scripts", [True, False], ids=["javascript", "no-javascript"])
-def test_an_urdu_survey_is_answered_right_to_left_at_320px(
-    rtl_server: LiveServer, new_context: Callable[..., BrowserContext], scripts: bool
+@pytest.mark.parametrize(
+    ("lang", "scripts"),
+    [("ur", True), ("ur", False), ("ar", False)],
+    ids=["urdu-javascript", "urdu-no-javascript", "arabic-no-javascript"],
+)
+def test_a_survey_is_answered_right_to_left_at_320px(
+    rtl_server: LiveServer, new_context: Callable[..., BrowserContext], lang: str, scripts: bool
 ) -> None:
+    text, words = SURVEY["translations"][lang], WORDS[lang]
+    questions = text["questions"]
     page = new_context(scripts=scripts, **PHONE).new_page()
-    page.goto(f"{rtl_server.url}/s/{SLUG}?lang=ur")
-    expect(page.locator("h1")).to_have_text(UR["title"])
-    _checked(page, "start")
+    page.goto(f"{rtl_server.url}/s/{SLUG}?lang={lang}")
+    expect(page.locator("h1")).to_have_text(text["title"])
+    _checked(page, lang, "start")
     start = page.locator(".govuk-button--start")
-    expect(start).to_contain_text("ابھی شروع کریں")
-    # The start button's arrow points left, the way forward in Urdu.
+    expect(start).to_contain_text(words["start"])
+    # The start button's arrow points left, the way forward.
     arrow = page.locator(".govuk-button__start-icon").evaluate("(svg) => getComputedStyle(svg).transform")
     assert arrow == "matrix(-1, 0, 0, 1, 0, 0)"
     _text_starts_on_the_right(page, "main p.govuk-body")
     start.click()
 
     # A single question: its text is the page's heading. Sent without an answer, it is
-    # refused in Urdu, with the red bar on the right.
-    expect(page.locator("h1")).to_have_text(UR["questions"]["visits"]["text"])
-    _checked(page, "radios")
+    # refused in the resident's language, with the red bar on the right.
+    expect(page.locator("h1")).to_have_text(questions["visits"]["text"])
+    _checked(page, lang, "radios")
     _inputs_on_the_right(page, "radios")
     page.locator("button[value=continue]").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
-    assert page.title().startswith("غلطی:")
+    assert page.title().startswith(words["error"])
     bar = page.locator(".govuk-form-group--error").evaluate(
         "(el) => { const s = getComputedStyle(el); return [s.borderRightWidth, s.borderLeftWidth]; }"
     )
     assert bar == ["5px", "0px"]
-    _checked(page, "radios-error")
+    _checked(page, lang, "radios-error")
     _inputs_on_the_right(page, "radios")
+    # "Something else" reveals a box for the details, its grey bar on the right.
+    page.get_by_text(questions["visits"]["other"], exact=True).click()
+    reveal = page.locator(".govuk-radios__conditional")
+    expect(reveal).to_be_visible()
+    edge = reveal.evaluate(
+        "(el) => { const s = getComputedStyle(el); return [s.borderRightWidth, s.borderLeftWidth]; }"
+    )
+    assert edge == ["4px", "0px"]
+    _shot(page, f"{lang}-radios-other")
     # The error is fixed by choosing an answer (tapping its words) and sending again.
-    page.get_by_text(UR["questions"]["visits"]["options"]["weekly"], exact=True).click()
+    page.get_by_text(questions["visits"]["options"]["weekly"], exact=True).click()
     expect(page.locator("input[name=visits][value=weekly]")).to_be_checked()
     page.locator("button[value=continue]").click()
 
-    expect(page.locator("h1")).to_have_text(UR["pages"]["use"]["title"])
-    _checked(page, "checkboxes")
+    expect(page.locator("h1")).to_have_text(text["pages"]["use"]["title"])
+    _checked(page, lang, "checkboxes")
     _inputs_on_the_right(page, "checkboxes")
     back = page.locator(".govuk-back-link")
     chevron = back.evaluate(
@@ -258,7 +321,7 @@ def test_an_urdu_survey_is_answered_right_to_left_at_320px(
     # 0.1875em from the link's right edge (the left is then whatever is left over).
     assert chevron[0] == "3px" and chevron[1] != "3px", chevron
     assert chevron[2].startswith("matrix(0.707"), "the chevron points right (rotate 45deg)"
-    page.get_by_text(UR["questions"]["services"]["options"]["books"], exact=True).click()
+    page.get_by_text(questions["services"]["options"]["books"], exact=True).click()
     page.locator("input[name=services][value=children]").check()
     # Day, month and year read from the right.
     day = page.locator("input[name=last_visit-day]").bounding_box()
@@ -269,18 +332,17 @@ def test_an_urdu_survey_is_answered_right_to_left_at_320px(
     page.fill("input[name=last_visit-year]", "2026")
     page.locator("button[value=continue]").click()
 
-    expect(page.locator("h1")).to_have_text(UR["questions"]["idea"]["text"] + " (اختیاری)")
-    _checked(page, "long-text")
-    idea = "اتوار کو بھی لائبریری کھولیں، اور بچوں کے لیے اردو کی مزید کتابیں رکھیں۔"
-    page.fill("textarea[name=idea]", idea)
+    expect(page.locator("h1")).to_have_text(questions["idea"]["text"] + words["optional"])
+    _checked(page, lang, "long-text")
+    page.fill("textarea[name=idea]", words["idea"])
     page.locator("button[value=continue]").click()
 
-    expect(page.locator("h1")).to_have_text(CHECK)
-    _checked(page, "check-answers")
+    expect(page.locator("h1")).to_have_text(words["check"])
+    _checked(page, lang, "check-answers")
     answers = page.locator("main")
-    expect(answers).to_contain_text("ہر ہفتے")
-    expect(answers).to_contain_text("کتابیں مستعار لینا")
-    expect(answers).to_contain_text("اتوار کو بھی لائبریری کھولیں")
+    expect(answers).to_contain_text(questions["visits"]["options"]["weekly"])
+    expect(answers).to_contain_text(questions["services"]["options"]["books"])
+    expect(answers).to_contain_text(words["idea"])
     _text_starts_on_the_right(page, ".govuk-summary-list__key")
     # On a wider screen the list is a table: the question on the right, then the answer,
     # then the "Change" link on the left.
@@ -291,16 +353,17 @@ def test_an_urdu_survey_is_answered_right_to_left_at_320px(
     )
     assert key is not None and value is not None and change is not None
     assert change["x"] + change["width"] <= value["x"] + 1 and value["x"] + value["width"] <= key["x"] + 1
-    _checked(page, "check-answers-wide")
+    _checked(page, lang, "check-answers-wide")
     page.set_viewport_size(NARROW)
-    page.get_by_role("button", name="جوابات بھیجیں").click()
+    page.get_by_role("button", name=words["send"]).click()
 
-    expect(page.locator(".govuk-panel__title")).to_have_text(SENT)
-    _checked(page, "sent")
+    expect(page.locator(".govuk-panel__title")).to_have_text(words["sent"])
+    _checked(page, lang, "sent")
     reference = page.locator("#reference").inner_text()
     with rtl_server.app.app_context():
         response = (
             db().scalars(select(Response).join(Submission).where(Submission.reference == reference)).one()
         )
-        assert response.language == "ur"
+        assert response.language == lang
         assert response.answers["visits"] == "weekly"
+        assert response.answers["idea"] == words["idea"]
