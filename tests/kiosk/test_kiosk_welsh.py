@@ -15,7 +15,7 @@ from engage.platform.database import db
 from surveys import services
 from surveys.definition import SurveyDefinition, parse
 from tests.kiosk.conftest import EXAMPLE
-from tests.support.kiosk import HEADERS, api, rows
+from tests.support.kiosk import ANSWERS, HEADERS, api, rows
 from tests.support.pages import Page, PageClient
 
 SLUG = "library-co-design"
@@ -243,3 +243,42 @@ def test_the_staff_pages_refusal_follows_the_kiosk_language(app: Flask, tablet: 
     assert welsh.page_title == welsh.h1
     back = welsh.soup.select_one("main a")
     assert back is not None and back["href"] == "/kiosk?lang=cy"
+
+
+def answer_without_javascript(tablet: PageClient) -> Page:
+    """From the Welsh attract screen's survey link to the check page, with the usual answers."""
+    attract = tablet.get("/kiosk?lang=cy")
+    link = attract.soup.select_one(".engage-kiosk-surveys a")
+    assert link is not None
+    page = tablet.submit(tablet.get(str(link["href"])), selector="main form[action$='/start']")
+    for _ in range(20):
+        if page.soup.select_one("form[action$='/submit']") is not None:
+            return page
+        assert lang(page) == "cy", page.h1
+        page_id = page.response.request.path.rsplit("/", 1)[-1]
+        page = tablet.submit(page, ANSWERS.get(page_id, {}))
+    raise AssertionError("never reached the check page")
+
+
+def test_without_javascript_a_welsh_resident_sends_and_the_tablet_returns_to_english(
+    app: Flask, tablet: PageClient, welsh_survey: SurveyDefinition
+) -> None:
+    check = answer_without_javascript(tablet)
+    assert lang(check) == "cy"
+    done = tablet.submit(check, selector="form[action$='/submit']")
+    assert lang(done) == "cy"
+    ready = tablet.submit(done, selector="main form[action='/kiosk/reset']")
+    assert lang(ready) == "en-GB" and ready.soup.select_one("#ready") is not None
+    assert language_cookie(tablet) is None
+    assert [row.language for row in rows(app)] == ["cy"]
+
+
+def test_without_javascript_continuing_on_a_phone_is_in_welsh(
+    tablet: PageClient, welsh_survey: SurveyDefinition
+) -> None:
+    check = answer_without_javascript(tablet)
+    handed = tablet.submit(check, selector=f"form[action='/kiosk/handoff/{SLUG}']")
+    assert lang(handed) == "cy" and handed.h1 == "Parhau ar eich ffôn eich hun"
+    assert "Sganiwch y cod hwn gyda chamera eich ffôn" in handed.text
+    ready = tablet.submit(handed, selector="main form[action='/kiosk/reset']")
+    assert lang(ready) == "en-GB"
