@@ -314,6 +314,7 @@ def test_you_said_we_did_in_welsh(client: PageClient, consult: Any) -> None:
     feed = client.client.get("/you-said-we-did/feed.atom").get_data(as_text=True)
     assert 'xml:lang="cy"' in feed
     assert "<title>Anyshire County Council: Dywedoch chi, gwnaethom ni</title>" in feed
+    assert "<title>Dywedoch chi, gwnaethom ni: Adolygiad treftadaeth</title>" in feed
 
 
 WELSH_OLD = {"cy": {"title": "Adolygiad treftadaeth", "purpose": "Dywedwch wrthym am dreftadaeth."}}

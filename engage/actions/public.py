@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engage.actions import services
-from engage.actions.models import Action, ActionStatus
+from engage.actions.models import Action, ActionStatus, StatusChange
 from engage.platform import i18n
 from engage.platform.database import db
 from engage.platform.links import external_url
@@ -121,9 +122,29 @@ def render_page(survey: Survey, *, preview: bool = False) -> ResponseReturnValue
     )
 
 
+_ACTION_ENTRY = re.compile(r"action-(\d+)-change-(\d+)")
+
+
+def _in_language(entry: services.FeedEntry) -> services.FeedEntry:
+    """A feed entry's words in the page's language: the survey's title as the page shows it,
+    an action's new status in words (an officer's reason stays as written)."""
+    if entry.id.startswith("page-"):
+        survey = survey_services.get_survey(db(), entry.link_slug)
+        if survey is None:
+            return entry
+        return replace(entry, title=_("You said, we did: %(title)s", title=_words_of(survey).title))
+    found = _ACTION_ENTRY.fullmatch(entry.id)
+    change = db().get(StatusChange, int(found.group(2))) if found else None
+    if change is None:
+        return entry
+    title, status = change.action.title, str(STATUS_WORDS.get(change.status, change.status_label))
+    summary = change.reason or _("%(action)s is now %(status)s.", action=title, status=status.lower())
+    return replace(entry, title=_("%(action)s: %(status)s", action=title, status=status), summary=summary)
+
+
 @bp.get("/feed.atom")
 def feed() -> Response:
-    entries = services.feed_entries(db())
+    entries = [_in_language(entry) for entry in services.feed_entries(db())]
     body = render_template(
         "yswd/feed.xml",
         entries=entries,
