@@ -574,6 +574,7 @@ TYPES: dict[str, QuestionType] = {
             _describe_grid,
             "grid",
             routable=False,
+            answers=_scale,
         ),
         QuestionType(
             "ranking",

@@ -4,16 +4,18 @@ one without says so in Welsh and is shown in English, and the language is record
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask
 from sqlalchemy import select
 
-from engage.platform import i18n
+from engage.platform import clock, i18n
 from engage.platform.database import db
 from engage.platform.models import OutboundEmail
-from engage.residents.views import missing_notice
+from engage.residents.views import RESUME_GUESSES, missing_notice
+from surveys import services
 from surveys.models import Response, Survey
 from tests.support.pages import Page, PageClient
 from tests.support.residents import ANSWERS, start
@@ -177,6 +179,10 @@ def test_every_widget_and_error_is_in_welsh(
     assert rows["Pa mor aml ydych chi'n ymweld?"] == "Bob wythnos"
     assert rows["Pryd wnaethoch chi ymuno â'r llyfrgell?"] == "4 Medi 2019"
     assert rows["Mae'r oriau agor yn addas i mi"] == "Cytuno"
+    assert rows["I ba raddau ydych chi'n cytuno?"] == (
+        "Mae'r llyfrgell yn groesawgar: Cytuno'n gryf; Mae digon o le tawel: Anghytuno"
+    )
+    assert rows["Beth sydd bwysicaf?"] == "1. Oriau agor hirach; 2. Mwy o ddigwyddiadau"
     change = check.soup.select_one(".govuk-summary-list__actions a")
     assert change.get_text(" ", strip=True) == "Newid Pa mor aml ydych chi'n ymweld?"
     assert (
@@ -303,3 +309,39 @@ def test_the_missing_notice_is_written_in_the_language_asked_for(app: Flask) -> 
         "lang": "en",
         "dir": "ltr",
     }
+
+
+def test_a_closed_survey_says_so_in_welsh(
+    app: Flask, client: PageClient, publish_bilingual: Callable[[], Survey]
+) -> None:
+    publish_bilingual()
+    with app.app_context():
+        survey = services.get_survey(db(), "test-survey")
+        assert survey is not None
+        services.close(survey, clock.now() - timedelta(seconds=1))
+        db().commit()
+    closed = client.get(WELSH_START, expected_status=410)
+    assert closed.h1 == "Mae Arolwg llyfrgell prawf wedi cau"
+    assert "Nid yw'r arolwg hwn yn derbyn atebion mwyach." in closed.text
+
+
+def test_a_timed_out_form_and_too_many_codes_are_explained_in_welsh(
+    client: PageClient, publish_bilingual: Callable[[], Survey]
+) -> None:
+    publish_bilingual()
+    client.get(WELSH_START)
+    page = start(client)
+    expired = client.submit(page, {"csrf_token": "expired", "visits": "weekly"}, expected_status=400)
+    assert expired.h1 == "Mae amser eich ffurflen wedi dod i ben"
+    assert "Rydym wedi cadw'r hyn a roesoch." in expired.text
+    kept = {i["name"]: i["value"] for i in expired.soup.select("main form input[type=hidden]")}
+    assert kept["visits"] == "weekly"
+    assert expired.soup.select_one("main form button").get_text(strip=True) == "Parhau"
+    form = client.get("/s/test-survey/resume")
+    for n in range(RESUME_GUESSES.count):
+        form = client.submit(form, {"code": f"ZZZZ-{n:04d}"}, expected_status=400)
+    refused = client.submit(form, {"code": "ZZZZ-9999"}, expected_status=429)
+    assert refused.error_summary() == [
+        "Rhoddwyd cynnig ar ormod o godau nad oeddent yn cyfateb o'r fan hon. "
+        "Arhoswch awr a rhowch gynnig arall arni"
+    ]
