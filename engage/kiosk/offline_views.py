@@ -355,6 +355,8 @@ def handoff_page(slug: str) -> ResponseReturnValue:
     mark_private()
     if current_kiosk() is None:
         return _not_enrolled()
+    # The answer to a form: the toggle's links (GET) could not show it in another language.
+    i18n.offer([i18n.current()])
     survey = survey_services.get_survey(db(), slug)
     tokens = dict(session.get(SESSION_KEY) or {})
     response = (

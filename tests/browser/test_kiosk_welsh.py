@@ -204,6 +204,9 @@ def test_a_welsh_resident_on_a_kiosk(
     check_axe(tablet)
     no_horizontal_scroll(tablet)
     shot(tablet, "attract-cy")
+    tablet.set_viewport_size({"width": 320, "height": 640})  # the narrowest phone
+    no_horizontal_scroll(tablet)
+    tablet.set_viewport_size({"width": 375, "height": 812})
 
     # A resident answers in Welsh (an error on the way) and sends.
     answer_in_welsh(tablet, welsh, axe=True, shots="online")

@@ -280,5 +280,6 @@ def test_without_javascript_continuing_on_a_phone_is_in_welsh(
     handed = tablet.submit(check, selector=f"form[action='/kiosk/handoff/{SLUG}']")
     assert lang(handed) == "cy" and handed.h1 == "Parhau ar eich ffôn eich hun"
     assert "Sganiwch y cod hwn gyda chamera eich ffôn" in handed.text
+    assert handed.soup.select_one("nav.engage-language") is None  # its links could not show it
     ready = tablet.submit(handed, selector="main form[action='/kiosk/reset']")
     assert lang(ready) == "en-GB"
