@@ -144,30 +144,31 @@ def attract() -> ResponseReturnValue:
                 }
                 for code in i18n.SITE_LANGUAGES
             ],
-            # What the service worker keeps for offline use: every survey's runner and bundle
-            # in every language, so a resident who chooses Cymraeg offline still gets Welsh.
-            cache_urls=[
-                url
-                for code in i18n.SITE_LANGUAGES
-                for url in (
-                    url_for("kiosk.attract", lang=code),
-                    url_for("kiosk_offline.unavailable", lang=code),
-                    url_for("kiosk_offline.messages", lang=code),
-                    *(
-                        u
-                        for s in shown
-                        for u in (
-                            url_for("kiosk_offline.run", slug=s.slug, lang=code),
-                            url_for("kiosk_offline.bundle", slug=s.slug, lang=code),
-                        )
-                    ),
-                )
-            ],
+            cache_urls=_offline_urls([s.slug for s in shown]),
         )
     )
     if not request.args.get("lang"):
         _forget_language(response)
     return response
+
+
+def _offline_urls(slugs: list[str]) -> list[str]:
+    """What the service worker keeps for offline use: the attract screen, the offline page,
+    the messages and every survey's runner and bundle, in every language, so a resident
+    who chooses Cymraeg when the network is down still gets Welsh."""
+    urls = []
+    for code in i18n.SITE_LANGUAGES:
+        urls += [
+            url_for("kiosk.attract", lang=code),
+            url_for("kiosk_offline.unavailable", lang=code),
+            url_for("kiosk_offline.messages", lang=code),
+        ]
+        for slug in slugs:
+            urls += [
+                url_for("kiosk_offline.run", slug=slug, lang=code),
+                url_for("kiosk_offline.bundle", slug=slug, lang=code),
+            ]
+    return urls
 
 
 @bp.route("/enrol", methods=["GET", "POST"])
