@@ -367,3 +367,31 @@ def test_a_survey_is_answered_right_to_left_at_320px(
         assert response.language == lang
         assert response.answers["visits"] == "weekly"
         assert response.answers["idea"] == words["idea"]
+
+
+def test_saved_answers_page_right_to_left(
+    rtl_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    """Save and come back later, in Urdu: the panel, the warning's "!" on the right of its
+    words, an email address refused in Urdu with the bar on the right."""
+    page = new_context(scripts=False, **PHONE).new_page()
+    page.goto(f"{rtl_server.url}/s/{SLUG}?lang=ur")
+    page.locator(".govuk-button--start").click()
+    page.locator("input[name=visits][value=monthly]").check()
+    page.get_by_role("button", name="محفوظ کریں اور بعد میں واپس آئیں").click()
+    expect(page.locator(".govuk-panel__title")).to_have_text("آپ کے جوابات محفوظ ہو گئے ہیں")
+    _checked(page, "ur", "saved")
+    icon = page.locator(".govuk-warning-text__icon").bounding_box()
+    words = page.locator(".govuk-warning-text__text").bounding_box()
+    assert icon is not None and words is not None
+    assert icon["x"] >= words["x"] + words["width"] - 46, "the warning's icon is right of its words"
+    email = page.locator("input[name=email]")
+    assert email.evaluate("(el) => getComputedStyle(el).direction") == "ltr"
+    email.fill("not an email address")
+    page.get_by_role("button", name="لنک بھیجیں").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    bar = page.locator(".govuk-form-group--error").evaluate(
+        "(el) => { const s = getComputedStyle(el); return [s.borderRightWidth, s.borderLeftWidth]; }"
+    )
+    assert bar == ["5px", "0px"]
+    _checked(page, "ur", "saved-error")

@@ -51,6 +51,12 @@ def test_officers_filter_a_themes_answers_by_language(app: Flask, survey: str, o
         if not counted[theme_id]:
             assert not page.soup.select("tbody .govuk-tag") and not page.soup.select("#language-filter")
 
+    # The question's page says how many of each theme's answers are not in English, and
+    # links to the theme's filter.
+    question = officer.get(URL)
+    flagged = question.soup.select("a[href$='#language-filter']")
+    assert sum(int(a.get_text(strip=True).split()[0]) for a in flagged) == len(WELSH) + len(POLISH)
+
     theme_id = max(counted, key=lambda t: counted[t].get("Welsh", 0))
     welsh_here = counted[theme_id]["Welsh"]
     assert welsh_here >= 1
