@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
@@ -157,6 +158,8 @@ def _settings() -> Settings:
 
 
 def send_confirmation(follow_up: FollowUp, token: str, survey_title: str) -> OutboundEmail:
+    """Written in the thank-you page's language (the resident's); its link keeps it."""
+    language = _language_of(follow_up)
     return mail.send(
         follow_up.email,
         _("Confirm you want to hear what happens after %(survey)s", survey=survey_title),
@@ -164,9 +167,16 @@ def send_confirmation(follow_up: FollowUp, token: str, survey_title: str) -> Out
         purpose="follow_up_confirm",
         follow_up_id=follow_up.id,
         survey_title=survey_title,
-        link=external_url("followups.confirm", token=token),
+        link=external_url("followups.confirm", token=token, lang=language),
         days=UNCONFIRMED_DAYS,
+        email_language=language,
     )
+
+
+def _language_of(follow_up: FollowUp) -> str:
+    """The language the resident answered in: their emails are written in it."""
+    response = follow_up.response
+    return str(response.language) if response is not None and response.language else "en"
 
 
 def _send_once(
@@ -180,7 +190,8 @@ def _send_once(
     )
     if sent is not None:
         return None
-    unsubscribe = external_url("followups.unsubscribe", token=unsubscribe_token(follow_up))
+    language = str(email.get("email_language") or "en")
+    unsubscribe = external_url("followups.unsubscribe", token=unsubscribe_token(follow_up), lang=language)
     message = mail.send(
         follow_up.email,
         str(email.pop("subject")),
@@ -210,8 +221,8 @@ def _publication(session: Session, survey_id: int) -> Publication | None:
     return page if page is not None and page.published_at is not None else None
 
 
-def _page_url(survey: Survey) -> str:
-    return external_url("yswd.page", slug=survey.slug)
+def _page_url(survey: Survey, language: str = "en") -> str:
+    return external_url("yswd.page", slug=survey.slug, lang=language)
 
 
 def _deliver(session: Session, queued: list[OutboundEmail]) -> None:
@@ -226,21 +237,26 @@ def notify_published(survey_id: int) -> int:
     survey = session.get(Survey, survey_id)
     if survey is None or _publication(session, survey_id) is None:
         return 0
-    title = _title(survey)
     now = clock.now()
     queued: list[OutboundEmail] = []
     for follow_up in _confirmed(session, survey_id):
-        message = _send_once(
-            session,
-            follow_up,
-            "published",
-            now,
-            subject=_("What happened after %(survey)s", survey=title),
-            template="follow_up_published",
-            purpose="follow_up_published",
-            survey_title=title,
-            page_link=_page_url(survey),
-        )
+        # Each resident's email in the language they answered in (a background job has
+        # no page language of its own).
+        language = _language_of(follow_up)
+        with force_locale(language):
+            title = _title(survey, language)
+            message = _send_once(
+                session,
+                follow_up,
+                "published",
+                now,
+                subject=_("What happened after %(survey)s", survey=title),
+                template="follow_up_published",
+                purpose="follow_up_published",
+                survey_title=title,
+                page_link=_page_url(survey, language),
+                email_language=language,
+            )
         if message is not None:
             queued.append(message)
     _deliver(session, queued)
@@ -248,10 +264,11 @@ def notify_published(survey_id: int) -> int:
     return len(queued)
 
 
-def _title(survey: Survey) -> str:
+def _title(survey: Survey, language: str = "en") -> str:
+    """The survey's title in ``language`` when it is written in it."""
     if survey.published is None:
         return survey.title
-    return survey_services.definition_of(survey.published).title
+    return survey_services.definition_of(survey.published).localised(language).title
 
 
 def residents_behind(session: Session, action: Action) -> dict[int, set[str]]:
@@ -284,26 +301,29 @@ def notify_status_change(change_id: int) -> int:
         survey = session.get(Survey, survey_id)
         if survey is None or _publication(session, survey_id) is None or not public_ids:
             continue
-        title = _title(survey)
         for follow_up in _confirmed(session, survey_id, public_ids):
-            message = _send_once(
-                session,
-                follow_up,
-                f"status:{change.id}",
-                now,
-                subject=_(
-                    "Update: %(action)s is now %(status)s",
-                    action=action.title,
-                    status=change.status_label.lower(),
-                ),
-                template="follow_up_status",
-                purpose="follow_up_status",
-                survey_title=title,
-                action=action,
-                status=change.status_label,
-                reason=change.reason,
-                page_link=_page_url(survey),
-            )
+            language = _language_of(follow_up)
+            with force_locale(language):
+                title = _title(survey, language)
+                message = _send_once(
+                    session,
+                    follow_up,
+                    f"status:{change.id}",
+                    now,
+                    subject=_(
+                        "Update: %(action)s is now %(status)s",
+                        action=action.title,
+                        status=change.status_label.lower(),
+                    ),
+                    template="follow_up_status",
+                    purpose="follow_up_status",
+                    survey_title=title,
+                    action=action,
+                    status=change.status_label,
+                    reason=change.reason,
+                    page_link=_page_url(survey, language),
+                    email_language=language,
+                )
             if message is not None:
                 queued.append(message)
     _deliver(session, queued)

@@ -316,3 +316,28 @@ def test_unsubscribe_links_cannot_be_forged(app: Flask) -> None:
     assert visitor.get("/hear-back/stop/1.forged", expected_status=404).h1 == "That link has expired"
     assert visitor.client.post("/hear-back/stop/MQ.forged").status_code == 404
     assert visitor.get("/hear-back/confirm/nonsense", expected_status=404).h1 == "That link has expired"
+
+
+def test_a_resident_who_answered_in_welsh_hears_in_welsh(
+    app: Flask, survey: str, officer: PageClient
+) -> None:
+    add_responses(app, ["Mwy o lyfrau Cymraeg os gwelwch yn dda"])
+    officer.submit(officer.get(f"/staff/surveys/{SLUG}/you-said-we-did"), PUBLISH, selector="main form")
+    with app.app_context():
+        response = db().scalars(select(Response)).one()
+        response.language = "cy"
+        made = follow_ups.request_updates(db(), response, "cymraeg@example.org", "geiriau", clock.now())
+        db().commit()
+        token = made.token
+    assert token is not None
+    visitor = PageClient(app.test_client())
+    visitor.submit(visitor.get(f"/hear-back/confirm/{token}"))
+    [message] = outbox(app, "follow_up_published")
+    assert message.subject.startswith("Beth ddigwyddodd ar ôl ")
+    assert 'lang="cy"' in message.html_body
+    assert "Gofynnoch i ni roi gwybod i chi beth ddigwyddodd ar ôl" in message.text_body
+    assert f"/you-said-we-did/{SLUG}?lang=cy" in message.text_body
+    stop = re.search(r"http://[^/\s]+(/hear-back/stop/\S+)", message.text_body)
+    assert stop is not None and stop.group(1).endswith("?lang=cy")
+    page = visitor.get(stop.group(1))
+    assert page.h1 == "Atal negeseuon e-bost am yr arolwg hwn"
