@@ -191,6 +191,12 @@ def test_every_widget_and_error_is_in_welsh(
     done = client.submit(check, selector="main form[action$='/submit']")
     assert done.soup.select_one(".govuk-panel__title").get_text(strip=True) == "Atebion wedi'u hanfon"
     assert "Diolch am gymryd rhan yn Arolwg llyfrgell prawf." in done.text
+    # Tell me what happened: its checks in Welsh too.
+    asked = client.submit(done, {"email": "nid-cyfeiriad"}, expected_status=400)
+    assert asked.error_summary() == [
+        "Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@enghraifft.com",
+        "Ticiwch y blwch i gytuno i ni gadw eich cyfeiriad e-bost at y diben hwn",
+    ]
 
 
 def test_switching_language_part_way_keeps_every_answer_and_records_the_last(
