@@ -180,6 +180,13 @@ def _configure_templates(app: Flask) -> None:
         question_types=question_types.TYPES,
         likert_scale=LIKERT_SCALE,
     )
+
+    @app.context_processor
+    def _names_in_the_page_language() -> dict[str, str]:
+        from engage.platform import i18n
+
+        return settings.names(i18n.current())
+
     app.jinja_env.filters["london"] = london_time
     app.jinja_env.filters["london_date"] = london_date
     app.jinja_env.filters["local"] = local_format

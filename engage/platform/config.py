@@ -45,6 +45,10 @@ def _int(value: str, name: str, minimum: int = 0) -> int:
     return number
 
 
+DEFAULT_SERVICE_NAME = "Have your say on libraries and heritage"
+WELSH_SERVICE_NAME = "Dweud eich dweud am lyfrgelloedd a threftadaeth"
+
+
 @dataclass
 class Settings:
     """The application's settings. Field names map to ``ENGAGE_<NAME>`` variables."""
@@ -55,9 +59,16 @@ class Settings:
     redis_url: str = ""
     redis_namespace: str = "engage"
     council_name: str = "Anyshire County Council"
-    service_name: str = "Have your say on libraries and heritage"
+    service_name: str = DEFAULT_SERVICE_NAME
     base_url: str = "http://127.0.0.1:5000"
     council_website: str = "https://www.anyshire.gov.uk"
+    # The council's and the service's names, and the council's website, on Welsh pages
+    # (blank: the English ones; the service name's default is its Welsh translation).
+    council_name_cy: str = ""
+    service_name_cy: str = ""
+    council_website_cy: str = ""
+    # The language a library kiosk starts in for each resident: en or cy.
+    kiosk_language: str = "en"
     contact_email: str = "libraries.engagement@anyshire.gov.uk"
     smtp_host: str = ""
     smtp_port: int = 587
@@ -89,6 +100,24 @@ class Settings:
     # Officers' theme edits to analyses of at least this many answers are applied by a
     # background job (with progress) instead of inside the request.
     theme_edits_in_background_from: int = 20_000
+
+    def names(self, language: str) -> dict[str, str]:
+        """The council's and the service's names and the council's website, for pages in
+        ``language``."""
+        if language == "cy":
+            service = self.service_name_cy or (
+                WELSH_SERVICE_NAME if self.service_name == DEFAULT_SERVICE_NAME else self.service_name
+            )
+            return {
+                "council_name": self.council_name_cy or self.council_name,
+                "service_name": service,
+                "council_website": self.council_website_cy or self.council_website,
+            }
+        return {
+            "council_name": self.council_name,
+            "service_name": self.service_name,
+            "council_website": self.council_website,
+        }
 
     @property
     def is_production(self) -> bool:
@@ -187,6 +216,8 @@ class Settings:
                 "ENGAGE_BASE_URL must be the public address only (scheme, host, optional port and path), "
                 f"not {self.base_url!r}."
             )
+        if self.kiosk_language not in {"en", "cy"}:
+            raise ConfigError(f"ENGAGE_KIOSK_LANGUAGE must be en or cy, not {self.kiosk_language!r}.")
         for host in self.allowed_hosts.split(","):
             if host.strip() and not _HOST.fullmatch(host.strip()):
                 raise ConfigError(
@@ -224,6 +255,7 @@ def flask_config(settings: Settings, instance_path: Path) -> dict[str, Any]:
     return {
         "SECRET_KEY": secret,
         "ENGAGE_SETTINGS": settings,
+        "KIOSK_LANGUAGE": settings.kiosk_language,
         "DATABASE_URL": settings.database_url or default_database_url(instance_path),
         "MAX_CONTENT_LENGTH": settings.max_content_length,
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,

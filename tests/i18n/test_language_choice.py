@@ -85,3 +85,45 @@ def test_dates_follow_the_page_language(app: Flask) -> None:
         assert london_time(moment) == "Tuesday 3 March 2026, 6:30pm"
     with app.test_request_context("/"):
         assert london_time(datetime(2026, 7, 1, 11, 0, tzinfo=UTC)) == "Wednesday 1 July 2026, 12pm"
+
+
+def test_welsh_pages_use_the_councils_welsh_names(client: PageClient) -> None:
+    page = client.get("/?lang=cy")
+    assert page.soup.title.get_text().endswith(
+        "– Dweud eich dweud am lyfrgelloedd a threftadaeth – Anyshire County Council"
+    )
+    assert page.soup.select_one(".govuk-service-navigation__service-name").get_text(strip=True) == (
+        "Dweud eich dweud am lyfrgelloedd a threftadaeth"
+    )
+
+
+def test_the_welsh_names_are_settings(database_url: str, tmp_path: object) -> None:
+    from engage import create_app
+    from tests.conftest import make_settings
+
+    settings = make_settings(
+        database_url,
+        council_name_cy="Cyngor Sir Anyshire",
+        service_name_cy="Eich llais",
+        council_website_cy="https://www.anyshire.gov.uk/cy",
+    )
+    app = create_app({"INSTANCE_PATH": str(tmp_path)}, settings=settings)
+    from bs4 import BeautifulSoup
+
+    welsh = BeautifulSoup(app.test_client().get("/?lang=cy").get_data(as_text=True), "html.parser")
+    assert welsh.select_one(".engage-header__council").get_text(strip=True) == "Cyngor Sir Anyshire"
+    assert welsh.title.get_text().endswith("– Eich llais – Cyngor Sir Anyshire")
+    assert welsh.select_one("footer a[href='https://www.anyshire.gov.uk/cy']")
+    english = BeautifulSoup(app.test_client().get("/").get_data(as_text=True), "html.parser")
+    assert english.select_one(".engage-header__council").get_text(strip=True) == "Anyshire County Council"
+    app.extensions["engage.engine"].dispose()
+
+
+def test_the_kiosk_language_is_checked() -> None:
+    import pytest
+
+    from engage.platform.config import ConfigError, Settings
+
+    assert Settings.from_environ({"ENGAGE_KIOSK_LANGUAGE": "cy"}).kiosk_language == "cy"
+    with pytest.raises(ConfigError, match="ENGAGE_KIOSK_LANGUAGE must be en or cy"):
+        Settings.from_environ({"ENGAGE_KIOSK_LANGUAGE": "fr"})

@@ -21,9 +21,11 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import TestResponse
 
 SERVICE_NAME = "Have your say on libraries and heritage"
+WELSH_SERVICE_NAME = "Dweud eich dweud am lyfrgelloedd a threftadaeth"
 COUNCIL_NAME = "Anyshire County Council"
 TITLE_PATTERN = re.compile(
-    rf"^(Error: )?(?P<page>.+) – {re.escape(SERVICE_NAME)} – {re.escape(COUNCIL_NAME)}$"
+    rf"^((Error|Gwall): )?(?P<page>.+) – ({re.escape(SERVICE_NAME)}|{re.escape(WELSH_SERVICE_NAME)})"
+    rf" – {re.escape(COUNCIL_NAME)}$"
 )
 
 
