@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from sqlalchemy import inspect, select, text
 
@@ -210,3 +211,29 @@ def test_migration_0025_adds_the_language_column_as_english(tmp_path: Path) -> N
         assert "language" not in {c["name"] for c in inspect(engine).get_columns("response")}
     finally:
         engine.dispose()
+
+
+def test_the_pdf_report_names_the_language_filter_and_counts_each_language(
+    client: PageClient,
+    bilingual: str,
+    signed_in: Callable[[Role], StaffUser],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from engage.reports import pdf
+
+    made: list[str] = []
+
+    def render(html: str) -> bytes:
+        made.append(html)
+        return b"%PDF-1.7"
+
+    monkeypatch.setattr(pdf, "render", render)
+    signed_in(Role.VIEWER)
+    got = client.client.get(f"/staff/surveys/{bilingual}/report.pdf?language=cy")
+    assert got.status_code == 200
+    page = BeautifulSoup(made[0], "html.parser")
+    assert "This report is narrowed to: Language answered in: Welsh." in page.get_text(" ", strip=True)
+    rows = [
+        [c.get_text(strip=True) for c in tr.select("th, td")] for tr in page.select("#by-language tbody tr")
+    ]
+    assert rows == [["English", "0", "0%"], ["Welsh", "1", "100%"]]
