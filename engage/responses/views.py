@@ -289,6 +289,10 @@ def response_detail(slug: str, public_id: str) -> ResponseReturnValue:
         response=response,
         sections=sections,
         entered_by=entered_by,
+        # Said when the survey is offered in more than one language (or was answered in another).
+        response_language=language_name(response.language)
+        if len(definition.languages) > 1 or response.language != definition.language
+        else None,
     )
 
 

@@ -237,3 +237,18 @@ def test_the_pdf_report_names_the_language_filter_and_counts_each_language(
         [c.get_text(strip=True) for c in tr.select("th, td")] for tr in page.select("#by-language tbody tr")
     ]
     assert rows == [["English", "0", "0%"], ["Welsh", "1", "100%"]]
+
+
+def test_a_responses_page_says_its_language(
+    app: Flask, client: PageClient, bilingual: str, signed_in: Callable[[Role], StaffUser]
+) -> None:
+    with app.app_context():
+        welsh = db().scalars(select(Response).where(Response.language == "cy")).one()
+        public_id = welsh.public_id
+    signed_in(Role.VIEWER)
+    page = client.get(f"/staff/surveys/{bilingual}/responses/{public_id}")
+    rows = {
+        row.select_one("dt").get_text(strip=True): row.select_one("dd").get_text(strip=True)  # type: ignore[union-attr]
+        for row in page.soup.select(".govuk-summary-list__row")
+    }
+    assert rows["Language answered in"] == "Welsh"
