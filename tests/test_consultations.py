@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from engage.actions.models import Publication
+from engage.actions.models import Action, Publication
+from engage.actions.public import action_status, action_timescale
 from engage.platform import clock
 from engage.platform.database import db
 from surveys import services
@@ -318,3 +319,15 @@ def test_you_said_we_did_in_welsh(client: PageClient, consult: Any) -> None:
 
 
 WELSH_OLD = {"cy": {"title": "Adolygiad treftadaeth", "purpose": "Dywedwch wrthym am dreftadaeth."}}
+
+
+def test_action_words_on_you_said_we_did_follow_the_page(app: Flask) -> None:
+    action = Action(status="not_taken_forward", timescale="date", due_on="2027-03-31")
+    with app.test_request_context("/you-said-we-did?lang=cy"):
+        assert action_status(action) == "Heb ei ddatblygu ymhellach"
+        assert action_timescale(action) == "Erbyn 31 Mawrth 2027"
+    with app.test_request_context("/you-said-we-did"):
+        assert action_status(action) == "Not taken forward"
+        assert action_timescale(action) == "By 31 March 2027"
+        action.timescale = "roll_out"
+        assert action_timescale(action) == "Roll-out"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
@@ -47,7 +48,11 @@ def action_status(action: Action) -> str:
 
 def action_timescale(action: Action) -> str:
     if action.timescale == "date" and action.due_on:
-        return str(_("By %(date)s", date=action.due_on))
+        try:
+            due = i18n.long_date(date.fromisoformat(action.due_on))
+        except ValueError:
+            due = action.due_on
+        return str(_("By %(date)s", date=due))
     return str(TIMESCALE_WORDS.get(action.timescale, action.timescale_label))
 
 
