@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, flash, g, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from engage.platform.extensions import login_manager
 from engage.platform.security import mark_private
+from surveys.i18n import N_
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -30,22 +32,21 @@ OPEN_ENDPOINTS = frozenset({"staff.auth.login", "staff.alerts.unsubscribe"})
 #: Pages an account that must change its password may still use.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"staff.auth.change_password", "staff.auth.logout"})
 
-MUST_CHANGE_MESSAGE = "You must choose a new password before you continue."
+MUST_CHANGE_MESSAGE = N_("You must choose a new password before you continue.")
 
 
 @bp.before_request
 def _staff_area_rules() -> ResponseReturnValue | None:
     mark_private()
     if g.get("kiosk") is not None:
-        return make_response(
-            render_template("kiosk/no_staff.html", title="Staff pages are not available on this tablet"), 403
-        )
+        title = _("Staff pages are not available on this tablet")
+        return make_response(render_template("kiosk/no_staff.html", title=title), 403)
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()  # type: ignore[no-any-return]
     if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
-        flash(MUST_CHANGE_MESSAGE, "info")
+        flash(_(MUST_CHANGE_MESSAGE), "info")
         return redirect(url_for("staff.auth.change_password"))
     return None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import func, select, true
 
 from engage.accounts.decorators import current_staff, role_required
@@ -57,7 +58,7 @@ def dashboard() -> str:
     return render_template(
         "staff/dashboard.html",
         names=_names(recent),
-        title="Dashboard",
+        title=_("Dashboard"),
         board=dashboard_data.build(session, user.id, clock.now()),
         today=clock.today(),
         recent=recent,
@@ -89,7 +90,7 @@ def audit_log() -> str:
     )
     return render_template(
         "staff/audit.html",
-        title="Audit log",
+        title=_("Audit log"),
         events=events,
         names=_names(events),
         page=page,
@@ -105,7 +106,7 @@ def outbox() -> str:
     messages = list(db().scalars(select(OutboundEmail).order_by(OutboundEmail.id.desc()).limit(100)))
     return render_template(
         "staff/outbox.html",
-        title="Email outbox",
+        title=_("Email outbox"),
         messages=messages,
         retention_days=current_app.config["ENGAGE_SETTINGS"].outbox_retention_days,
     )
