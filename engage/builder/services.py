@@ -9,14 +9,14 @@ render. What is stored is the definition's JSON, ``SurveyDefinition.to_data()``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from engage.accounts.models import StaffUser
-from engage.builder import editing
+from engage.builder import editing, translations
 from engage.builder.checklist import languages_check
 from engage.platform import audit
 from surveys import services as surveys
@@ -78,6 +78,8 @@ class Saved:
     version: SurveyVersion
     # The published version the change did not touch (the change is in a new draft), if any.
     kept: SurveyVersion | None
+    # Translations taken out because their text's words changed: {language: [TextField keys]}.
+    translations_removed: dict[str, list[str]] = field(default_factory=dict)
 
 
 def save_draft(
@@ -91,7 +93,13 @@ def save_draft(
     by: StaffUser,
     now: datetime,
 ) -> Saved:
-    """Check ``definition`` and save it as the survey's draft (a new one after publishing)."""
+    """Check ``definition`` and save it as the survey's draft (a new one after publishing).
+
+    Translations of text whose words changed are taken out (``Saved.translations_removed``),
+    so every language the survey offers says what its own language says."""
+    definition, removed = translations.drop_stale(latest(survey), definition)
+    if removed:
+        details = {**(details or {}), "translations_removed": removed}
     data = definition.to_data()
     problems = problems_in(data)
     if problems:
@@ -109,7 +117,7 @@ def save_draft(
         {"version": version.number, **(details or {})},
         by,
     )
-    return Saved(version, before if before.status != VersionStatus.DRAFT else None)
+    return Saved(version, before if before.status != VersionStatus.DRAFT else None, removed)
 
 
 def publish(

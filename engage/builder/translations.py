@@ -110,3 +110,20 @@ def read(definition: SurveyDefinition, posted: Mapping[str, str]) -> tuple[dict[
         elif len(value) > item.max_length:
             errors[item.key] = f"{label} must be {item.max_length:,} characters or fewer"
     return texts, errors
+
+
+def drop_stale(
+    before: SurveyDefinition, after: SurveyDefinition
+) -> tuple[SurveyDefinition, dict[str, list[str]]]:
+    """``after`` without the translations of text whose words changed since ``before``
+    (they would say something else), and the keys taken out, by language."""
+    old = {f.key: f.text for f in before.text_fields()}
+    changed = {f.key for f in after.text_fields() if f.key in old and old[f.key] != f.text}
+    removed: dict[str, list[str]] = {}
+    for code in after.languages[1:]:
+        texts = after.translation(code)
+        gone = sorted(k for k in texts if k in changed)
+        if gone:
+            removed[code] = gone
+            after = after.with_translation(code, {k: v for k, v in texts.items() if k not in changed})
+    return after, removed

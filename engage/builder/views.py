@@ -119,11 +119,23 @@ def _save(
         db().rollback()
         return refused.problems
     db().commit()
+    notes = []
     if saved.kept is not None:
-        g.builder_note = (
+        notes.append(
             f"Your change is in a new draft, version {saved.version.number}. "
             f"Version {saved.kept.number} stays as it is until you publish the draft."
         )
+    if saved.translations_removed:
+        labels = {f.key: f.label for f in definition.text_fields()}
+        for code, keys in saved.translations_removed.items():
+            count = f"{len(keys)} text{'s' if len(keys) != 1 else ''}"
+            its = "its English" if definition.language == "en" else "its text"
+            notes.append(
+                f"The {language_name(code)} of {count} was taken out because {its} changed: "
+                f"{', '.join(labels.get(k, k) for k in keys)}."
+            )
+    if notes:
+        g.builder_note = " ".join(notes)
     return []
 
 

@@ -157,3 +157,23 @@ def test_a_press_of_enter_in_one_line_text_is_a_space(
     page = client.get(f"/staff/surveys/{draft}/translations/cy")
     client.submit(page, {"text:title": "Oriau agor\r\nllyfrgelloedd "})
     assert definition(app, draft)["translations"]["cy"] == {"title": "Oriau agor llyfrgelloedd"}
+
+
+def test_changing_the_english_makes_its_translation_missing_again(
+    client: PageClient, app: Flask, draft: str, officer: StaffUser
+) -> None:
+    """A translation of words that have since changed would say something else: it is
+    taken out (and the officer told), so the checklist asks for it again."""
+    _offer_welsh(client, draft)
+    client.submit(
+        client.get(f"/staff/surveys/{draft}/translations/cy"),
+        {"text:title": "Oriau agor llyfrgelloedd", "text:purpose": "Dywedwch wrthym."},
+    )
+    details = client.get(f"/staff/surveys/{draft}/details")
+    saved = client.submit(details, {"title": "Library opening times"})
+    assert "The Welsh of 1 text was taken out because its English changed: Title." in saved.text
+    assert definition(app, draft)["translations"]["cy"] == {"purpose": "Dywedwch wrthym."}
+    [audit] = audit_rows(app, "survey.details_updated")[-1:]
+    assert audit.details["translations_removed"] == {"cy": ["title"]}
+    page = client.get(f"/staff/surveys/{draft}/translations/cy")
+    assert "Title" in [li.get_text(strip=True) for li in page.soup.select("#missing li")]
