@@ -293,7 +293,10 @@ def test_a_consultation_page_in_welsh(client: PageClient, consult: Any) -> None:
     consult("archive", "Archive review", closed=True, responses=1)
     other = client.get("/consultations/archive")  # still Welsh: the cookie remembers
     assert other.soup.select_one("h1")["lang"] == "en"
-    assert "Nid yw'r ymgynghoriad hwn ar gael yn Gymraeg" in _one(other.soup, "#language-notice").get_text()
+    notice = _one(other.soup, "#language-notice")
+    assert "Nid yw'r ymgynghoriad hwn ar gael yn Gymraeg" in notice.get_text()
+    assert _one(notice, "a[hreflang=en]")["href"] == "/consultations/archive?lang=en"
+    assert _one(notice, "a[hreflang=en]").get_text(strip=True) == "Darllen y dudalen hon yn Saesneg"
     assert "Daeth yr ymgynghoriad hwn i ben ar 24 Tachwedd 2026. Cymerodd 1 person ran." in other.text
 
 
