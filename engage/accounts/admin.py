@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from engage.accounts import services
@@ -31,7 +32,7 @@ def _get_user(user_id: int) -> StaffUser:
 @role_required(Role.ADMIN)
 def accounts_list() -> str:
     users = list(db().scalars(select(StaffUser).order_by(StaffUser.is_active_account.desc(), StaffUser.name)))
-    return render_template("staff/accounts.html", title="Staff accounts", users=users)
+    return render_template("staff/accounts.html", title=_("Staff accounts"), users=users)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -53,12 +54,12 @@ def account_new() -> ResponseReturnValue:
             db().commit()
             return render_template(
                 "staff/password_issued.html",
-                title="Account created",
+                title=_("Account created"),
                 user=user,
                 password=password,
                 created=True,
             )
-    return render_template("staff/account_new.html", title="Add a staff account", form=form), form_status(
+    return render_template("staff/account_new.html", title=_("Add a staff account"), form=form), form_status(
         form
     )
 
@@ -82,7 +83,7 @@ def account_detail(user_id: int) -> ResponseReturnValue:
         else:
             if changed:
                 db().commit()
-                flash(f"Changes to {user.name}'s account have been saved.", "success")
+                flash(_("Changes to %(name)s's account have been saved.", name=user.name), "success")
             return redirect(url_for("staff.accounts.account_detail", user_id=user.id))
     sessions_live = sum(1 for s in user.sessions if s.revoked_at is None)
     return render_template(
@@ -97,7 +98,8 @@ def account_deactivate(user_id: int) -> ResponseReturnValue:
     try:
         if services.deactivate(db(), user, by=current_staff()):
             db().commit()
-            flash(f"{user.name}'s account has been deactivated and signed out everywhere.", "success")
+            done = _("%(name)s's account has been deactivated and signed out everywhere.", name=user.name)
+            flash(done, "success")
     except services.AccountError as error:
         flash(f"{error}.", "info")
     return redirect(url_for("staff.accounts.account_detail", user_id=user.id))
@@ -109,7 +111,7 @@ def account_reactivate(user_id: int) -> ResponseReturnValue:
     user = _get_user(user_id)
     if services.reactivate(db(), user, by=current_staff()):
         db().commit()
-        flash(f"{user.name}'s account has been reactivated.", "success")
+        flash(_("%(name)s's account has been reactivated.", name=user.name), "success")
     return redirect(url_for("staff.accounts.account_detail", user_id=user.id))
 
 
@@ -120,5 +122,5 @@ def account_reset_password(user_id: int) -> ResponseReturnValue:
     password = services.reset_password(db(), user, by=current_staff())
     db().commit()
     return render_template(
-        "staff/password_issued.html", title="Password reset", user=user, password=password, created=False
+        "staff/password_issued.html", title=_("Password reset"), user=user, password=password, created=False
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -15,78 +16,78 @@ ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
 class LoginForm(Form):
     email = StringField(
-        "Email address",
+        _l("Email address"),
         widget=GovTextInput(),
         validators=[
-            DataRequired(message="Enter your email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
+            DataRequired(message=_l("Enter your email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
         ],
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         widget=GovPasswordInput(),
         validators=[
-            DataRequired(message="Enter your password"),
-            Length(max=256, message="Password must be 256 characters or fewer"),
+            DataRequired(message=_l("Enter your password")),
+            Length(max=256, message=_l("Password must be 256 characters or fewer")),
         ],
     )
-    submit = SubmitField("Sign in", widget=GovSubmitInput())
+    submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
 
 
 class ChangePasswordForm(Form):
     current_password = PasswordField(
-        "Current password",
+        _l("Current password"),
         widget=GovPasswordInput(),
-        validators=[DataRequired(message="Enter your current password")],
+        validators=[DataRequired(message=_l("Enter your current password"))],
     )
     new_password = PasswordField(
-        "New password",
+        _l("New password"),
         widget=GovPasswordInput(),
-        description="Use 12 characters or more. A few random words together work well.",
-        validators=[DataRequired(message="Enter a new password")],
+        description=_l("Use 12 characters or more. A few random words together work well."),
+        validators=[DataRequired(message=_l("Enter a new password"))],
     )
     confirm_password = PasswordField(
-        "Confirm new password",
+        _l("Confirm new password"),
         widget=GovPasswordInput(),
         validators=[
-            DataRequired(message="Confirm your new password"),
-            EqualTo("new_password", message="The passwords do not match"),
+            DataRequired(message=_l("Confirm your new password")),
+            EqualTo("new_password", message=_l("The passwords do not match")),
         ],
     )
-    submit = SubmitField("Change password", widget=GovSubmitInput())
+    submit = SubmitField(_l("Change password"), widget=GovSubmitInput())
 
 
 class StaffAccountForm(Form):
     name = StringField(
-        "Full name",
+        _l("Full name"),
         widget=GovTextInput(),
         validators=[
-            DataRequired(message="Enter their full name"),
-            Length(max=120, message="Full name must be 120 characters or fewer"),
+            DataRequired(message=_l("Enter their full name")),
+            Length(max=120, message=_l("Full name must be 120 characters or fewer")),
         ],
     )
     email = StringField(
-        "Work email address",
+        _l("Work email address"),
         widget=GovTextInput(),
         validators=[
-            DataRequired(message="Enter their work email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
+            DataRequired(message=_l("Enter their work email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
             Email(
-                message="Enter an email address in the correct format, like name@example.gov.uk",
+                message=_l("Enter an email address in the correct format, like name@example.gov.uk"),
                 check_deliverability=False,
             ),
         ],
     )
     role = RadioField(
-        "Role",
+        _l("Role"),
         widget=GovRadioInput(),
         choices=ROLE_CHOICES,
-        validators=[DataRequired(message="Select a role")],
+        validators=[DataRequired(message=_l("Select a role"))],
     )
-    submit = SubmitField("Create account", widget=GovSubmitInput())
+    submit = SubmitField(_l("Create account"), widget=GovSubmitInput())
 
 
 class EditStaffForm(Form):
     name = StaffAccountForm.name
     role = StaffAccountForm.role
-    submit = SubmitField("Save changes", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save changes"), widget=GovSubmitInput())

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
@@ -19,10 +21,11 @@ from engage.platform.database import db
 from engage.platform.extensions import rate_limiter
 from engage.platform.ratelimit import Limit
 from engage.platform.security import mark_private
+from surveys.i18n import N_
 
 bp = Blueprint("auth", __name__)
 
-WRONG_DETAILS = "Enter the email address and password for your staff account. Check them and try again."
+WRONG_DETAILS = N_("Enter the email address and password for your staff account. Check them and try again.")
 
 
 def _limits() -> tuple[Limit, Limit]:
@@ -37,9 +40,12 @@ def _limits() -> tuple[Limit, Limit]:
 def _too_many(retry_after: int) -> TooManyRequests:
     minutes = max(1, (retry_after + 59) // 60)
     error = TooManyRequests(
-        description=(
-            "There have been too many attempts to sign in. For your security, wait "
-            f"{minutes} minute{'s' if minutes != 1 else ''} and try again."
+        description=ngettext(
+            "There have been too many attempts to sign in. "
+            "For your security, wait %(num)d minute and try again.",
+            "There have been too many attempts to sign in. "
+            "For your security, wait %(num)d minutes and try again.",
+            minutes,
         ),
         retry_after=retry_after,
     )
@@ -96,8 +102,8 @@ def login() -> ResponseReturnValue:
                 actor=None,
             )
             db().commit()
-            form.email.errors = [WRONG_DETAILS]
-            return render_template("auth/login.html", form=form, title="Sign in"), 400
+            form.email.errors = [_(WRONG_DETAILS)]
+            return render_template("auth/login.html", form=form, title=_("Sign in")), 400
         _sign_in(user)
         audit.record(db(), "staff.signed_in", object_type="staff_user", object_id=user.id, actor=user)
         db().commit()
@@ -107,10 +113,10 @@ def login() -> ResponseReturnValue:
         limiter.reset(account_limit, email)
         limiter.forgive(client_limit, client)
         if user.must_change_password:
-            flash("You must choose a new password before you continue.", "info")
+            flash(_("You must choose a new password before you continue."), "info")
             return redirect(url_for("staff.auth.change_password"))
         return redirect(safe_next(request.args.get("next")) or url_for("staff.home.dashboard"))
-    return render_template("auth/login.html", form=form, title="Sign in"), (400 if form.errors else 200)
+    return render_template("auth/login.html", form=form, title=_("Sign in")), (400 if form.errors else 200)
 
 
 def _sign_in(user: StaffUser) -> None:
@@ -131,7 +137,7 @@ def logout() -> ResponseReturnValue:
         db().commit()
     logout_user()
     session.clear()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     return redirect(url_for("staff.auth.login"))
 
 
@@ -144,12 +150,12 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         # The current password is a guess like any sign-in (a session left open on a shared
         # computer must not allow unlimited tries): it shares the account's sign-in limit.
-        account_limit, _ = _limits()
+        account_limit = _limits()[0]
         verdict = rate_limiter().hit(account_limit, accounts.normalise_email(user.email))
         if not verdict.allowed:
             raise _too_many(verdict.retry_after)
         if accounts.authenticate(db(), user.email, form.current_password.data or "") is None:
-            form.current_password.errors = ["Your current password is not right"]
+            form.current_password.errors = [_("Your current password is not right")]
         else:
             try:
                 accounts.set_password(db(), user, form.new_password.data or "", must_change=False)
@@ -167,8 +173,8 @@ def change_password() -> ResponseReturnValue:
                 rate_limiter().reset(account_limit, accounts.normalise_email(user.email))
                 _sign_in(user)
                 db().commit()
-                flash("Your password has been changed. Any other devices have been signed out.", "success")
+                flash(_("Your password has been changed. Any other devices have been signed out."), "success")
                 return redirect(url_for("staff.home.dashboard"))
-    return render_template("auth/change_password.html", form=form, title="Change your password"), (
+    return render_template("auth/change_password.html", form=form, title=_("Change your password")), (
         400 if form.errors else 200
     )
