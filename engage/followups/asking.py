@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from engage.followups import services
-from engage.platform import clock, mail
+from engage.platform import clock, i18n, mail
 from engage.platform.database import db
 from engage.platform.extensions import rate_limiter
 from engage.platform.ratelimit import Limit
@@ -22,7 +22,9 @@ LIMITS = (Limit("follow_up:client", 20, 3600), Limit("follow_up:email", 3, 3600)
 
 
 def wording() -> str:
-    return services.consent_text(current_app.config["ENGAGE_SETTINGS"].council_name)
+    """The consent statement in the page's language, with the council's name in it."""
+    names = current_app.config["ENGAGE_SETTINGS"].names(i18n.current())
+    return services.consent_text(names["council_name"])
 
 
 @dataclass

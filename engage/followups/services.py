@@ -200,11 +200,17 @@ def _send_once(
         follow_up_id=follow_up.id,
         headers=mail.unsubscribe_headers(unsubscribe),
         unsubscribe_link=unsubscribe,
-        **email,
+        **{**_names(language), **email},
     )
     session.add(FollowUpNotice(follow_up_id=follow_up.id, event=event, sent_at=now))
     session.flush()
     return message
+
+
+def _names(language: str) -> dict[str, object]:
+    """The council's and service's names in ``language``: a background job has no page
+    language for the layout to take them from."""
+    return dict(_settings().names(language))
 
 
 def _confirmed(session: Session, survey_id: int, public_ids: set[str] | None = None) -> list[FollowUp]:

@@ -321,6 +321,7 @@ def test_unsubscribe_links_cannot_be_forged(app: Flask) -> None:
 def test_a_resident_who_answered_in_welsh_hears_in_welsh(
     app: Flask, survey: str, officer: PageClient
 ) -> None:
+    app.config["ENGAGE_SETTINGS"].council_name_cy = "Cyngor Sir Anyshire"
     add_responses(app, ["Mwy o lyfrau Cymraeg os gwelwch yn dda"])
     officer.submit(officer.get(f"/staff/surveys/{SLUG}/you-said-we-did"), PUBLISH, selector="main form")
     with app.app_context():
@@ -336,8 +337,10 @@ def test_a_resident_who_answered_in_welsh_hears_in_welsh(
     assert message.subject.startswith("Beth ddigwyddodd ar ôl ")
     assert 'lang="cy"' in message.html_body
     assert "Gofynnoch i ni roi gwybod i chi beth ddigwyddodd ar ôl" in message.text_body
+    assert message.text_body.startswith("Cyngor Sir Anyshire: "), "the council's Welsh name"
     assert f"/you-said-we-did/{SLUG}?lang=cy" in message.text_body
     stop = re.search(r"http://[^/\s]+(/hear-back/stop/\S+)", message.text_body)
     assert stop is not None and stop.group(1).endswith("?lang=cy")
+    app.config["ENGAGE_SETTINGS"].council_name_cy = ""  # the page checks expect the test council's name
     page = visitor.get(stop.group(1))
     assert page.h1 == "Atal negeseuon e-bost am yr arolwg hwn"
