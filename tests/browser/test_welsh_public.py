@@ -7,6 +7,7 @@ for a person to look at, when it is set."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,7 @@ from engage.actions.models import Publication
 from engage.forums.models import Forum
 from engage.platform import clock
 from engage.platform.database import db
+from engage.platform.models import OutboundEmail
 from surveys import services
 from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
 
@@ -131,7 +133,7 @@ def test_the_public_site_in_welsh_on_a_phone(
     page.goto(welsh_site.url + "/")
     assert page.locator("html").get_attribute("lang") == "en-GB"
     page.get_by_role("link", name="Cymraeg").click()
-    expect(page.get_by_role("heading", name="Dweud eich dweud")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dweud eich dweud", exact=True)).to_be_visible()
     look(page, "1-home", scripts)
 
     # The consultations, then a filter by area.
@@ -190,3 +192,22 @@ def test_the_public_site_in_welsh_on_a_phone(
     page.get_by_role("button", name="Cofrestru diddordeb").click()
     expect(page.locator("h1")).to_have_text("Gwiriwch eich e-bost")
     look(page, "10-check-email", scripts)
+
+    # The confirmation email is in Welsh; its link leads to the member's own page.
+    with welsh_site.app.app_context():
+        message = db().scalar(
+            select(OutboundEmail).where(
+                OutboundEmail.to_address == email, OutboundEmail.purpose == "forum_confirm"
+            )
+        )
+        assert message is not None
+        assert message.subject == "Cadarnhewch eich bod am ymuno â Fforwm Diwylliant"
+        link = re.search(r"https?://[^/\s]+(/forums/confirm/\S+)", message.text_body)
+        assert link
+    page.goto(welsh_site.url + link.group(1))
+    expect(page.locator("h1")).to_have_text("Cadarnhewch eich bod am ymuno â Fforwm Diwylliant")
+    look(page, "11-confirm", scripts)
+    page.get_by_role("button", name="Cadarnhau ac ymuno").click()
+    expect(page.locator("h1")).to_have_text("Eich aelodaeth o'r fforwm")
+    expect(page.locator("main")).to_contain_text("Rydych bellach yn aelod o Fforwm Diwylliant.")
+    look(page, "12-manage", scripts)
