@@ -176,7 +176,9 @@ def duplicate(
 ) -> Survey:
     """A draft copy of the survey's latest version under a new address and title."""
     source = survey.latest
-    definition = editing.duplicate(parse(source.definition), slug, title)
+    original = parse(source.definition)
+    # A new title takes its translation out, as any edit of the words does.
+    definition, _ = translations.drop_stale(original, editing.duplicate(original, slug, title))
     copy_of = surveys.save_definition(session, definition.to_data(), now, created_by_id=by.id).survey
     _audit(
         session,

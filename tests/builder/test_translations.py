@@ -177,3 +177,16 @@ def test_changing_the_english_makes_its_translation_missing_again(
     assert audit.details["translations_removed"] == {"cy": ["title"]}
     page = client.get(f"/staff/surveys/{draft}/translations/cy")
     assert "Title" in [li.get_text(strip=True) for li in page.soup.select("#missing li")]
+
+
+def test_a_copy_with_a_new_title_asks_for_its_translated_title_again(
+    client: PageClient, app: Flask, draft: str, officer: StaffUser
+) -> None:
+    _offer_welsh(client, draft)
+    client.submit(
+        client.get(f"/staff/surveys/{draft}/translations/cy"),
+        {"text:title": "Oriau agor llyfrgelloedd", "text:purpose": "Dywedwch wrthym."},
+    )
+    form = client.get(f"/staff/surveys/{draft}/duplicate")
+    client.submit(form, {"title": "Library events", "slug": "library-events"})
+    assert definition(app, "library-events")["translations"]["cy"] == {"purpose": "Dywedwch wrthym."}
