@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
@@ -44,7 +45,7 @@ def settings() -> ResponseReturnValue:
                 actor=user,
             )
         db().commit()
-        flash("Your email alerts have been saved.", "success")
+        flash(_("Your email alerts have been saved."), "success")
         return redirect(url_for("staff.alerts.settings"), code=303)  # See Other: the saved page
     ticked = set(form.kinds.data or [])
     items = [
@@ -52,7 +53,7 @@ def settings() -> ResponseReturnValue:
         for k in AlertKind
     ]
     return render_template(
-        "alerts/settings.html", title="Email alerts", form=form, items=items, email=user.email
+        "alerts/settings.html", title=_("Email alerts"), form=form, items=items, email=user.email
     ), form_status(form)
 
 
@@ -61,7 +62,7 @@ def settings() -> ResponseReturnValue:
 def unsubscribe(token: str) -> ResponseReturnValue:
     found = services.read_unsubscribe(db(), token)
     if found.user is None or found.kind is None:
-        title = "This link has expired" if found.problem == "expired" else "This link does not work"
+        title = _("This link has expired") if found.problem == "expired" else _("This link does not work")
         return render_template(
             "alerts/link_problem.html", title=title, problem=found.problem, link_days=services.LINK_DAYS
         ), 400
@@ -81,10 +82,13 @@ def unsubscribe(token: str) -> ResponseReturnValue:
         db().commit()
         return render_template(
             "alerts/unsubscribed.html",
-            title=f"You will not get {kind.stop_label}",
+            title=_("You will not get %(emails)s", emails=kind.stop_label),
             kind=kind,
             email=user.email,
         )
     return render_template(
-        "alerts/unsubscribe.html", title=f"Stop {kind.stop_label}", kind=kind, email=user.email
+        "alerts/unsubscribe.html",
+        title=_("Stop %(emails)s", emails=kind.stop_label),
+        kind=kind,
+        email=user.email,
     )
