@@ -18,9 +18,8 @@ def test_the_demo_has_responses_in_welsh_with_welsh_free_text(app: Flask) -> Non
         survey = services.get_survey(db(), "library-co-design")
         assert survey is not None and survey.published is not None
         assert services.definition_of(survey.published).languages == ("en", "cy")
-        counts = dict(
-            db().execute(select(Response.language, func.count()).group_by(Response.language)).tuples().all()
-        )
+        grouped = db().execute(select(Response.language, func.count()).group_by(Response.language))
+        counts = {str(language): int(n) for language, n in grouped}
         assert set(counts) == {"en", "cy"}
         assert 20 <= counts["cy"] <= 70 and counts["en"] + counts["cy"] == 360
         welsh_text = set(WELSH_IDEAS) | set(WELSH_HERITAGE) | set(WELSH_VOLUNTEER)
