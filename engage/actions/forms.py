@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
@@ -34,9 +36,9 @@ class PriorityForm(Form):
         "description": "The description",
     }
 
-    title = StringField("Title", widget=GovTextInput())
-    description = TextAreaField("Description (optional)", widget=GovTextArea())
-    submit = SubmitField("Add priority", widget=GovSubmitInput())
+    title = StringField(_l("Title"), widget=GovTextInput())
+    description = TextAreaField(_l("Description (optional)"), widget=GovTextArea())
+    submit = SubmitField(_l("Add priority"), widget=GovSubmitInput())
 
 
 class ActionForm(Form):
@@ -47,25 +49,26 @@ class ActionForm(Form):
         **{name: f"The {name}" for name in ("description", "outputs", "outcomes")},
     }
 
-    priority = SelectField("Priority", widget=GovSelect(), choices=[], validate_choice=False)
-    title = StringField("Action", widget=GovTextInput())
-    description = TextAreaField("Description (optional)", widget=GovTextArea())
-    lead_officer = StringField("Lead officer (optional)", widget=GovTextInput())
+    priority = SelectField(_l("Priority"), widget=GovSelect(), choices=[], validate_choice=False)
+    title = StringField(_l("Action"), widget=GovTextInput())
+    description = TextAreaField(_l("Description (optional)"), widget=GovTextArea())
+    lead_officer = StringField(_l("Lead officer (optional)"), widget=GovTextInput())
     timescale = SelectField(
-        "Timescale",
+        _l("Timescale"),
         widget=GovSelect(),
-        choices=choices([("", "Choose a timescale"), *TIMESCALES.items()]),
+        choices=[],
         validate_choice=False,
     )
-    due_on = StringField("Date (only for “By a date”)", widget=GovTextInput())
-    outputs = TextAreaField("Output measures (optional)", widget=GovTextArea())
-    outcomes = TextAreaField("Impact outcomes (optional)", widget=GovTextArea())
-    submit = SubmitField("Add action", widget=GovSubmitInput())
+    due_on = StringField(_l("Date (only for “By a date”)"), widget=GovTextInput())
+    outputs = TextAreaField(_l("Output measures (optional)"), widget=GovTextArea())
+    outcomes = TextAreaField(_l("Impact outcomes (optional)"), widget=GovTextArea())
+    submit = SubmitField(_l("Add action"), widget=GovSubmitInput())
 
     def __init__(self, *args: Any, priorities: Iterable[Priority] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.timescale.choices = choices([("", _("Choose a timescale")), *TIMESCALES.items()])
         self.priority.choices = choices(
-            [("", "Choose a priority"), *((str(p.id), p.title) for p in priorities)]
+            [("", _("Choose a priority")), *((str(p.id), p.title) for p in priorities)]
         )
 
     def new_action(self) -> NewAction:
@@ -84,7 +87,7 @@ class ActionForm(Form):
 class EditActionForm(ActionForm):
     """The same fields and checks as adding an action, filled in with the action as it is."""
 
-    submit = SubmitField("Save changes", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save changes"), widget=GovSubmitInput())
 
     @staticmethod
     def data_of(action: Action) -> dict[str, str]:
@@ -103,25 +106,24 @@ class EditActionForm(ActionForm):
 class StatusForm(Form):
     text_labels: ClassVar[dict[str, str]] = {"reason": "The reason"}
 
-    status = SelectField("New status", widget=GovSelect(), choices=[], validate_choice=False)
-    reason = TextAreaField("Reason or note", widget=GovTextArea())
+    status = SelectField(_l("New status"), widget=GovSelect(), choices=[], validate_choice=False)
+    reason = TextAreaField(_l("Reason or note"), widget=GovTextArea())
 
     def __init__(self, *args: Any, current: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.status.choices = choices(
-            [("", "Choose a status"), *((code, label) for code, label in STATUSES.items() if code != current)]
-        )
+        others = ((code, label) for code, label in STATUSES.items() if code != current)
+        self.status.choices = choices([("", _("Choose a status")), *others])
 
 
 class LinkThemeForm(Form):
     theme = SelectField(
-        "Link a theme this action answers", widget=GovSelect(), choices=[], validate_choice=False
+        _l("Link a theme this action answers"), widget=GovSelect(), choices=[], validate_choice=False
     )
 
     def __init__(self, *args: Any, themes: Iterable[ThemeRef] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.theme.choices = choices(
-            [("", "Choose a theme"), *((ref.key, _theme_choice(ref)) for ref in themes)]
+            [("", _("Choose a theme")), *((ref.key, _theme_choice(ref)) for ref in themes)]
         )
 
 
@@ -132,8 +134,8 @@ def _theme_choice(ref: ThemeRef) -> str:
 class PublicationForm(Form):
     text_labels: ClassVar[dict[str, str]] = {"intro": "The introduction", "open_reason": "The reason"}
 
-    intro = TextAreaField("Introduction", widget=GovTextArea())
-    open_reason = TextAreaField("Why are you publishing before the survey closes?", widget=GovTextArea())
+    intro = TextAreaField(_l("Introduction"), widget=GovTextArea())
+    open_reason = TextAreaField(_l("Why are you publishing before the survey closes?"), widget=GovTextArea())
     # Which of the page's buttons was pressed: "publish", "unpublish" or "save".
     publish = HiddenField()
 
@@ -145,9 +147,9 @@ class PublicationForm(Form):
 
 class LinkResponseForm(Form):
     action = SelectField(
-        "Action this response speaks to", widget=GovSelect(), choices=[], validate_choice=False
+        _l("Action this response speaks to"), widget=GovSelect(), choices=[], validate_choice=False
     )
 
 
 class ImportForm(Form):
-    file = FileField("Action plan file", widget=GovFileInput())
+    file = FileField(_l("Action plan file"), widget=GovFileInput())

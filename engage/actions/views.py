@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from engage.accounts.decorators import current_staff, role_required
@@ -43,7 +45,7 @@ def _priorities() -> list[Priority]:
 def plan() -> ResponseReturnValue:
     return render_template(
         "actions/plan.html",
-        title="Action plan",
+        title=_("Action plan"),
         priorities=_priorities(),
         uncovered=len(services.uncovered(db())),
     )
@@ -63,9 +65,10 @@ def new_priority() -> ResponseReturnValue:
             refuse(form, error)
         else:
             db().commit()
-            flash(f"Added the priority '{priority.title}'", "success")
+            flash(_("Added the priority '%(title)s'", title=priority.title), "success")
             return redirect(url_for("staff.actions.plan"))
-    return render_template("actions/priority_new.html", title="Add a priority", form=form), form_status(form)
+    title = _("Add a priority")
+    return render_template("actions/priority_new.html", title=title, form=form), form_status(form)
 
 
 @bp.route("/actions/new", methods=["GET", "POST"])
@@ -82,9 +85,9 @@ def new_action() -> ResponseReturnValue:
             refuse(form, error)
         else:
             db().commit()
-            flash(f"Added the action '{action.title}'", "success")
+            flash(_("Added the action '%(title)s'", title=action.title), "success")
             return redirect(url_for("staff.actions.detail", action_id=action.id))
-    return render_template("actions/action_new.html", title="Add an action", form=form), form_status(form)
+    return render_template("actions/action_new.html", title=_("Add an action"), form=form), form_status(form)
 
 
 def _action(action_id: int) -> Action:
@@ -115,13 +118,13 @@ def edit_action(action_id: int) -> ResponseReturnValue:
             refuse(form, error)
         else:
             if edit is None:
-                flash("You did not change anything, so nothing was saved", "info")
+                flash(_("You did not change anything, so nothing was saved"), "info")
                 return redirect(back)
             db().commit()
-            flash("Saved your changes to the action", "success")
+            flash(_("Saved your changes to the action"), "success")
             return redirect(back)
     return render_template(
-        "actions/action_edit.html", title=f"Edit: {action.title}", action=action, form=form
+        "actions/action_edit.html", title=_("Edit: %(title)s", title=action.title), action=action, form=form
     ), form_status(form)
 
 
@@ -193,7 +196,7 @@ def status(action_id: int) -> ResponseReturnValue:
         return _detail(_action(action_id), status_form=form)
     db().commit()
     events.action_status_changed.send(change)
-    flash(f"The action is now '{change.status_label}'", "success")
+    flash(_("The action is now '%(status)s'", status=change.status_label), "success")
     return redirect(url_for("staff.actions.detail", action_id=action.id))
 
 
@@ -208,7 +211,7 @@ def link_theme(action_id: int) -> ResponseReturnValue:
         db().rollback()
         return _detail(_action(action_id), link_refused=error)
     db().commit()
-    flash("Linked the theme to this action", "success")
+    flash(_("Linked the theme to this action"), "success")
     return redirect(url_for("staff.actions.detail", action_id=action.id))
 
 
@@ -222,7 +225,7 @@ def unlink_theme(action_id: int, link_id: int) -> ResponseReturnValue:
         db().rollback()
         return _detail(_action(action_id), link_refused=error)
     db().commit()
-    flash("Removed the link", "success")
+    flash(_("Removed the link"), "success")
     return redirect(url_for("staff.actions.detail", action_id=action.id))
 
 
@@ -230,7 +233,7 @@ def unlink_theme(action_id: int, link_id: int) -> ResponseReturnValue:
 @role_required(Role.VIEWER)
 def coverage() -> ResponseReturnValue:
     return render_template(
-        "actions/coverage.html", title="Themes with no action yet", themes=services.uncovered(db())
+        "actions/coverage.html", title=_("Themes with no action yet"), themes=services.uncovered(db())
     )
 
 
@@ -274,7 +277,7 @@ def import_plan() -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.file.data
         if upload is None or not upload.filename:
-            form.file.errors = ["Choose a CSV or XLSX file to import"]
+            form.file.errors = [_("Choose a CSV or XLSX file to import")]
         else:
             try:
                 rows = services.read_table(upload.filename, upload.read())
@@ -288,17 +291,15 @@ def import_plan() -> ResponseReturnValue:
                     form.file.errors = list(result.errors)
                 else:
                     db().commit()
-                    flash(
-                        f"Imported {result.added} action{'' if result.added == 1 else 's'} "
-                        f"({result.priorities} new priorit{'y' if result.priorities == 1 else 'ies'}); "
-                        f"{result.already} already in the plan were left as they are",
-                        "success",
-                    )
+                    added = ngettext("Imported %(num)d action", "Imported %(num)d actions", result.added)
+                    new = ngettext("(%(num)d new priority);", "(%(num)d new priorities);", result.priorities)
+                    left = _("%(num)d already in the plan were left as they are", num=result.already)
+                    flash(f"{added} {new} {left}", "success")
                     return redirect(url_for("staff.actions.plan"))
     # Every row's problem is listed at the top, each linking to the file field.
     page_errors = [{"text": text, "href": "#file"} for text in form.file.errors]
     return render_template(
-        "actions/import.html", title="Import actions", import_form=form, page_errors=page_errors
+        "actions/import.html", title=_("Import actions"), import_form=form, page_errors=page_errors
     ), form_status(page_errors=page_errors)
 
 
@@ -331,15 +332,15 @@ def edit_publication(slug: str) -> ResponseReturnValue:
             if publish:
                 events.plan_published.send(survey)
             flash(
-                "Published: residents can see the page now"
+                _("Published: residents can see the page now")
                 if page.published_at
-                else "Saved. The page is not published",
+                else _("Saved. The page is not published"),
                 "success",
             )
             return redirect(url_for("staff.actions.edit_publication", slug=slug))
     return render_template(
         "actions/publication.html",
-        title=f"You said, we did: {survey.title}",
+        title=_("You said, we did: %(title)s", title=survey.title),
         survey=survey,
         page=page,
         form=form,
@@ -371,5 +372,5 @@ def link_response(slug: str, public_id: str) -> ResponseReturnValue:
         flash(next(iter(error.errors.values())), "error")
         return redirect(back + "#trace"), 303
     db().commit()
-    flash("Linked this response to the action", "success")
+    flash(_("Linked this response to the action"), "success")
     return redirect(back), 303
