@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -41,21 +42,22 @@ from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
 from engage.platform.forms import add_problems, form_status, starting_from
+from surveys.i18n import N_
 
 bp = Blueprint("forums", __name__, url_prefix="/forums")
 
 EXPORT_COLUMNS = [
-    ("name", "Name"),
-    ("email", "Email"),
-    ("organisation", "Organisation"),
-    ("role", "Role"),
-    ("organisation_type", "Organisation type"),
-    ("localities", "Areas"),
-    ("interests", "Interests"),
-    ("access_needs", "Accessibility needs"),
-    ("status", "Status"),
-    ("confirmed_at", "Confirmed (UK time)"),
-    ("emails_stopped", "Emails stopped"),
+    ("name", N_("Name")),
+    ("email", N_("Email")),
+    ("organisation", N_("Organisation")),
+    ("role", N_("Role")),
+    ("organisation_type", N_("Organisation type")),
+    ("localities", N_("Areas")),
+    ("interests", N_("Interests")),
+    ("access_needs", N_("Accessibility needs")),
+    ("status", N_("Status")),
+    ("confirmed_at", N_("Confirmed (UK time)")),
+    ("emails_stopped", N_("Emails stopped")),
 ]
 
 
@@ -79,12 +81,12 @@ def list_forums() -> ResponseReturnValue:
     forums = db().scalars(select(Forum).order_by(Forum.name)).all()
     today = clock.now().date()
     rows = [(f, services.status_counts(db(), f), f.is_open(today)) for f in forums]
-    return render_template("forum_admin/list.html", title="Forums", rows=rows)
+    return render_template("forum_admin/list.html", title=_("Forums"), rows=rows)
 
 
 def _form_page(forum: Forum | None, form: ForumForm) -> ResponseReturnValue:
     return render_template(
-        "forum_admin/form.html", title="Edit forum" if forum else "New forum", forum=forum, form=form
+        "forum_admin/form.html", title=_("Edit forum") if forum else _("New forum"), forum=forum, form=form
     ), form_status(form)
 
 
@@ -99,7 +101,7 @@ def new_forum() -> ResponseReturnValue:
         if not form.errors:
             forum = services.create_forum(db(), details, clock.now(), by=current_staff())
             db().commit()
-            flash(f"{forum.name} has been created", "success")
+            flash(_("%(name)s has been created", name=forum.name), "success")
             return redirect(url_for("staff.forums.forum_page", slug=forum.slug))
     return _form_page(None, form)
 
@@ -116,7 +118,7 @@ def edit_forum(slug: str) -> ResponseReturnValue:
         if not form.errors:
             services.update_forum(db(), forum, details, by=current_staff())
             db().commit()
-            flash("Your changes have been saved", "success")
+            flash(_("Your changes have been saved"), "success")
             return redirect(url_for("staff.forums.forum_page", slug=forum.slug))
     return _form_page(forum, form)
 
@@ -178,7 +180,7 @@ def members(slug: str) -> ResponseReturnValue:
     db().commit()
     return render_template(
         "forum_admin/members.html",
-        title=f"Members of {forum.name}",
+        title=_("Members of %(name)s", name=forum.name),
         forum=forum,
         members=found,
         chosen=chosen,
@@ -217,7 +219,7 @@ def member_page(slug: str, member_id: int) -> ResponseReturnValue:
     )
     return render_template(
         "forum_admin/member.html",
-        title=member.name or "Member",
+        title=member.name or _("Member"),
         forum=forum,
         member=member,
         full=full,
@@ -236,7 +238,7 @@ def offer_place(slug: str, member_id: int) -> ResponseReturnValue:
         abort(409)
     services.give_place(db(), member, clock.now(), by=current_staff())
     db().commit()
-    flash(f"{member.name} is now a member", "success")
+    flash(_("%(name)s is now a member", name=member.name), "success")
     return redirect(url_for("staff.forums.member_page", slug=slug, member_id=member.id))
 
 
@@ -248,11 +250,11 @@ def erase_member(slug: str, member_id: int) -> ResponseReturnValue:
     member = _member(forum, member_id)
     if request.method == "GET":
         return render_template(
-            "forum_admin/erase.html", title="Erase this member", forum=forum, member=member
+            "forum_admin/erase.html", title=_("Erase this member"), forum=forum, member=member
         )
     services.erase_for_member(db(), member, clock.now(), by=current_staff())
     db().commit()
-    flash("The member's personal data has been erased", "success")
+    flash(_("The member's personal data has been erased"), "success")
     return redirect(url_for("staff.forums.members", slug=slug))
 
 
@@ -272,7 +274,7 @@ def _export_rows(found: list[ForumMember]) -> list[list[Any]]:
             "confirmed_at": clock.local(m.confirmed_at).strftime("%Y-%m-%d %H:%M") if m.confirmed_at else "",
             "emails_stopped": "yes" if m.emails_opt_out else "no",
         }
-        rows.append([values[key] for key, _ in EXPORT_COLUMNS])
+        rows.append([values[key] for key, _label in EXPORT_COLUMNS])
     return rows
 
 
@@ -285,9 +287,9 @@ def export_members(slug: str, fmt: str) -> ResponseReturnValue:
     chosen = _filter()
     found = services.filtered_members(db(), forum, chosen)
     rows = _export_rows(found)
-    header = [label for _, label in EXPORT_COLUMNS]
+    header = [_(label) for _key, label in EXPORT_COLUMNS]
     stamp = clock.today().strftime("%Y-%m-%d")
-    download = spreadsheet(header, rows, fmt, f"{forum.slug}-members-{stamp}", "Members")
+    download = spreadsheet(header, rows, fmt, f"{forum.slug}-members-{stamp}", _("Members"))
     audit.record(
         db(),
         "forum.members_exported",
@@ -316,22 +318,21 @@ def email_members(slug: str) -> ResponseReturnValue:
         if not form.errors and form.confirmed.data == "yes":
             count, job = services.email_members(db(), forum, message, by=current_staff())
             if job.status == "failed":
-                flash("The emails could not be queued. Nothing was sent; try again later", "error")
+                flash(_("The emails could not be queued. Nothing was sent; try again later"), "error")
             else:
-                flash(f"Your email is being sent to {count} people in the background", "success")
+                flash(_("Your email is being sent to %(num)d people in the background", num=count), "success")
             return redirect(url_for("staff.forums.forum_page", slug=slug))
         if not form.errors:
             return render_template(
                 "forum_admin/email_confirm.html",
-                title="Check your email before sending",
+                title=_("Check your email before sending"),
                 forum=forum,
                 message=message,
                 count=len(services.recipients(db(), forum, message.audience)),
                 audiences=services.AUDIENCES,
             )
-    return render_template(
-        "forum_admin/email.html", title=f"Email members of {forum.name}", forum=forum, form=form
-    ), form_status(form)
+    title = _("Email members of %(name)s", name=forum.name)
+    return render_template("forum_admin/email.html", title=title, forum=forum, form=form), form_status(form)
 
 
 # --- meetings -----------------------------------------------------------------------
@@ -349,10 +350,10 @@ def new_meeting(slug: str) -> ResponseReturnValue:
         if not form.errors:
             meeting = services.add_meeting(db(), forum, typed, now=clock.now(), by=current_staff())
             db().commit()
-            flash("The meeting has been added. Members can book from their forum page", "success")
+            flash(_("The meeting has been added. Members can book from their forum page"), "success")
             return redirect(url_for("staff.forums.meeting_page", slug=slug, meeting_id=meeting.id))
     return render_template(
-        "forum_admin/meeting_form.html", title="New meeting", forum=forum, form=form
+        "forum_admin/meeting_form.html", title=_("New meeting"), forum=forum, form=form
     ), form_status(form)
 
 
@@ -388,7 +389,7 @@ def remove_booking(slug: str, meeting_id: int, member_id: int) -> ResponseReturn
     member = _member(forum, member_id)
     services.remove_booking(db(), meeting, member, clock.now(), by=current_staff())
     db().commit()
-    flash("The booking has been removed", "success")
+    flash(_("The booking has been removed"), "success")
     return redirect(url_for("staff.forums.meeting_page", slug=slug, meeting_id=meeting.id))
 
 
@@ -412,16 +413,19 @@ def consent() -> ResponseReturnValue:
             wording = services.new_wording(db(), introduction, statements, now, by=current_staff())
             db().commit()
             flash(
-                f"Version {wording.version} is now shown on sign-up forms. "
-                "Ask existing members to re-confirm "
-                "from each forum's page",
+                _(
+                    "Version %(version)s is now shown on sign-up forms. "
+                    "Ask existing members to re-confirm "
+                    "from each forum's page",
+                    version=wording.version,
+                ),
                 "success",
             )
             return redirect(url_for("staff.forums.consent"))
     db().commit()
     history = db().scalars(select(ConsentWording).order_by(ConsentWording.version.desc())).all()
     return render_template(
-        "forum_admin/consent.html", title="Consent wording", current=current, history=history, form=form
+        "forum_admin/consent.html", title=_("Consent wording"), current=current, history=history, form=form
     ), form_status(form)
 
 
@@ -436,5 +440,5 @@ def ask_to_reconfirm(slug: str) -> ResponseReturnValue:
         services.Retention.from_settings(_settings()),
         by=current_staff(),
     )
-    flash(f"{asked} members have been asked to re-confirm", "success")
+    flash(_("%(num)d members have been asked to re-confirm", num=asked), "success")
     return redirect(url_for("staff.forums.forum_page", slug=slug))
