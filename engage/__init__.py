@@ -16,7 +16,7 @@ from redis.retry import Retry
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engage.accounts.models import Role, StaffUser
-from engage.platform import clock, logmask
+from engage.platform import clock, i18n, logmask
 from engage.platform.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, Settings, flask_config
 from surveys import question_types
 from surveys.definition import LIKERT_SCALE
@@ -64,7 +64,7 @@ def create_app(config: dict[str, Any] | None = None, *, settings: Settings | Non
     # Imported here: these modules import the engage package themselves, so the factory
     # imports them when it runs rather than when engage is first imported.
     from engage.accounts import login
-    from engage.platform import database, errors, extensions, i18n, links, security
+    from engage.platform import database, errors, extensions, links, security
 
     database.init_app(app)
     _init_redis(app, settings)
@@ -183,8 +183,6 @@ def _configure_templates(app: Flask) -> None:
 
     @app.context_processor
     def _names_in_the_page_language() -> dict[str, str]:
-        from engage.platform import i18n
-
         return settings.names(i18n.current())
 
     app.jinja_env.filters["london"] = london_time
@@ -196,15 +194,11 @@ def _configure_templates(app: Flask) -> None:
 def london_time(value: datetime | None) -> str:
     """A UTC time as people in the council's area read it, in the page's language:
     "Tuesday 3 March 2026, 6:30pm", "Dydd Mawrth 3 Mawrth 2026, 6:30yh"."""
-    from engage.platform import i18n
-
     return "" if value is None else i18n.long_time(clock.local(value))
 
 
 def london_date(value: datetime | None) -> str:
     """The day of a UTC time in the council's area, in the page's language: "3 March 2026"."""
-    from engage.platform import i18n
-
     return "" if value is None else i18n.long_date(clock.local(value))
 
 
