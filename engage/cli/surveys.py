@@ -94,6 +94,15 @@ def publish(slug: str) -> None:
     """Publish SLUG's draft: residents see it from now on, and it never changes again."""
     session = db()
     survey = _survey(slug)
+    definition = services.definition_of(survey.latest)
+    for code in definition.languages[1:]:
+        missing = definition.missing_text(code)
+        if missing:
+            raise click.ClickException(
+                f"{slug} is offered in {code} but {len(missing)} of its texts have no translation "
+                f"(first: {missing[0]}). Translate them (the builder's translation page, or the "
+                "definition's translations) or stop offering the language, then publish."
+            )
     try:
         version = services.publish(session, survey, clock.now())
     except services.SurveyError as error:
