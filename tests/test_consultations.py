@@ -307,18 +307,23 @@ def test_you_said_we_did_in_welsh(client: PageClient, consult: Any) -> None:
     assert "Dilyn y diweddariadau (ffrwd Atom)" in index.text
     assert "Cyhoeddwyd Dydd Mawrth 24 Tachwedd 2026, 9yb" in index.text
     assert _one(index.soup, "main h2 a").get_text(strip=True) == "Adolygiad treftadaeth"
+    # The page itself is what officers wrote, in the survey's own language (English): it is
+    # shown wholly in English, never half and half, and says so in Welsh.
     page = client.get("/you-said-we-did/old")
-    assert page.soup.select_one("html")["lang"] == "cy"
-    assert page.h1 == "Adolygiad treftadaeth"  # the survey's Welsh title
-    assert page.soup.select_one("h1").get("lang") is None
-    text = page.text
-    for phrase in ("Beth ddywedoch chi wrthym", "Beth rydym yn ei wneud", "Atebodd 3 o bobl yr arolwg hwn."):
-        assert phrase in text, phrase
-    assert "No actions have been agreed yet" not in text
+    assert page.soup.select_one("html")["lang"] == "en-GB"
+    notice = page.soup.select_one("#language-missing")
+    assert notice["lang"] == "cy"
+    assert notice.get_text(strip=True).startswith("Nid yw'r dudalen hon ar gael yn Gymraeg eto.")
+    assert page.h1 == "Heritage review"
+    assert "What you told us" in page.text and "Beth ddywedoch chi wrthym" not in page.text
+    assert page.soup.select_one("nav.engage-language") is None, "nothing to switch to"
     feed = client.client.get("/you-said-we-did/feed.atom").get_data(as_text=True)
     assert 'xml:lang="cy"' in feed
     assert "<title>Anyshire County Council: Dywedoch chi, gwnaethom ni</title>" in feed
     assert "<title>Dywedoch chi, gwnaethom ni: Adolygiad treftadaeth</title>" in feed
+    # Asked in English, there is no notice.
+    english = client.get("/you-said-we-did/old?lang=en")
+    assert english.soup.select_one("#language-missing") is None
 
 
 WELSH_OLD = {"cy": {"title": "Adolygiad treftadaeth", "purpose": "Dywedwch wrthym am dreftadaeth."}}

@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -94,15 +95,46 @@ def index() -> ResponseReturnValue:
     )
 
 
+# Said, in the language the resident asked for, when the page is not written in it: what
+# officers write here (the introduction, theme descriptions, statements, actions) is in one
+# language, so the whole page is shown in that one rather than half in each.
+_NOT_WRITTEN_IN = {
+    "cy": _l(
+        "This page is not available in Welsh yet. It is shown in English, the language the "
+        "council wrote it in."
+    ),
+    "en": _l(
+        "This page is not available in English yet. It is shown in Welsh, the language the "
+        "council wrote it in."
+    ),
+}
+
+
+def _written_in(survey: Survey) -> str:
+    """The language officers write a survey's page in: the survey's own."""
+    if survey.published is None:
+        return i18n.DEFAULT
+    return survey_services.definition_of(survey.published).language
+
+
 @bp.get("/<slug>")
 def page(slug: str) -> ResponseReturnValue:
     survey = survey_services.get_survey(db(), slug)
     if survey is None:
         abort(404)
-    return render_page(survey)
+    asked, written = i18n.current(), _written_in(survey)
+    notice = None
+    if asked != written and asked in _NOT_WRITTEN_IN:
+        with force_locale(asked):
+            notice = {"text": str(_NOT_WRITTEN_IN[asked]), "lang": asked}
+        i18n.use_language(written)
+        i18n.offer([written])
+    return render_page(survey, notice=notice)
 
 
-def render_page(survey: Survey, *, preview: bool = False) -> ResponseReturnValue:
+def render_page(
+    survey: Survey, *, preview: bool = False, notice: dict[str, str] | None = None
+) -> ResponseReturnValue:
     """The public page (for ``?locality=`` when asked), or 404 when there is none. With
     ``preview``, the page as it would be if published now (the officers' preview)."""
     locality = request.args.get("locality") or None
@@ -124,6 +156,7 @@ def render_page(survey: Survey, *, preview: bool = False) -> ResponseReturnValue
         words=words,
         action_status=action_status,
         action_timescale=action_timescale,
+        language_notice=notice,
     )
 
 

@@ -161,11 +161,18 @@ def test_the_public_site_in_welsh_on_a_phone(
     go_to(page, "Dywedoch chi, gwnaethom ni")
     expect(page.locator("h1")).to_have_text("Dywedoch chi, gwnaethom ni")
     look(page, "5-yswd-index", scripts)
+    # A survey's page is what officers wrote, in English: shown wholly in English, with a
+    # notice in Welsh that says so (never half in each).
     page.locator("main a[href='/you-said-we-did/welsh-hours']").click()
-    expect(page.locator("h1")).to_have_text("Oriau agor y llyfrgell")
-    expect(page.locator("main")).to_contain_text("Beth ddywedoch chi wrthym")
-    expect(page.get_by_role("link", name="Glan yr Afon")).to_be_visible()
-    look(page, "6-yswd-page", scripts)
+    expect(page.locator("h1")).to_have_text("Library opening hours")
+    expect(page.locator("#language-missing")).to_have_attribute("lang", "cy")
+    expect(page.locator("#language-missing")).to_contain_text("Nid yw'r dudalen hon ar gael yn Gymraeg eto.")
+    expect(page.locator("main")).to_contain_text("What you told us")
+    assert page.locator("html").get_attribute("lang") == "en-GB"
+    check_axe(page)
+    no_horizontal_scroll(page)
+    page.go_back()
+    expect(page.locator("h1")).to_have_text("Dywedoch chi, gwnaethom ni")
 
     # The forums, and registering with one mistake.
     go_to(page, "Fforymau")
