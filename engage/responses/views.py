@@ -19,6 +19,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, func, select
 
 from engage.accounts.decorators import current_staff, role_required
@@ -100,7 +101,7 @@ def list_responses(slug: str) -> ResponseReturnValue:
         # A survey offered in more than one language is filtered and listed by language.
         survey_languages=[(code, language_name(code)) for code in definition.languages] if several else [],
         language_names={r.language: language_name(r.language) for r, _ in rows},
-        title=f"Responses to {survey.title}",
+        title=_("Responses to %(title)s", title=survey.title),
         survey=survey,
         definition=definition,
         rows=rows,
@@ -278,12 +279,13 @@ def response_detail(slug: str, public_id: str) -> ResponseReturnValue:
         if not section["page"].is_equality
     ]
     entered_by = db().get(StaffUser, response.entered_by_id) if response.entered_by_id else None
+    reference = response.submission.reference if response.submission else ""
     return render_template(
         "responses/detail.html",
         trace=action_queries.trace_response(db(), survey, response.public_id),
         direct=action_queries.actions_for_response(db(), response),
         all_actions=action_queries.all_actions(db()),
-        title=f"Response {response.submission.reference if response.submission else ''}",
+        title=_("Response %(reference)s", reference=reference),
         survey=survey,
         definition=definition,
         response=response,
@@ -304,7 +306,7 @@ def paper_entry(slug: str) -> ResponseReturnValue:
     state = services.availability(survey, clock.now())
     version = survey.published
     if version is None or not state.open:
-        flash("Paper questionnaires can only be entered while the survey is open.", "info")
+        flash(_("Paper questionnaires can only be entered while the survey is open."), "info")
         return redirect(url_for("staff.responses.list_responses", slug=slug))
     definition = services.definition_of(version)
     form = PaperEntryForm(definition=definition)
@@ -333,7 +335,7 @@ def paper_entry(slug: str) -> ResponseReturnValue:
         return redirect(url_for("residents.page", slug=slug, page_id=first.id, **extra))
     return render_template(
         "responses/paper.html",
-        title="Enter a paper questionnaire",
+        title=_("Enter a paper questionnaire"),
         survey=survey,
         definition=definition,
         form=form,
@@ -347,7 +349,7 @@ def posters(slug: str) -> ResponseReturnValue:
     definition = services.definition_of(survey.latest)
     return render_template(
         "responses/posters.html",
-        title=f"QR posters for {survey.title}",
+        title=_("QR posters for %(title)s", title=survey.title),
         survey=survey,
         definition=definition,
     )
@@ -399,7 +401,7 @@ def equality(slug: str) -> ResponseReturnValue:
     survey = _survey(slug)
     return render_template(
         "responses/equality.html",
-        title=f"Equality monitoring for {survey.title}",
+        title=_("Equality monitoring for %(title)s", title=survey.title),
         survey=survey,
         tables=reporting.equality_summary(db(), survey),
         threshold=SMALL_GROUP,
