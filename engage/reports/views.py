@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from engage.accounts.decorators import role_required
 from engage.accounts.models import Role
@@ -52,7 +53,7 @@ def _render_report(survey: Survey, definition: SurveyDefinition, filters: Filter
         # Only a survey offered in more than one language (or with responses in another) is split.
         language_counts=languages if len(languages) > 1 else [],
         language_names={code: language_name(code) for code, _ in languages},
-        title=f"Report: {survey.title}",
+        title=_("Report: %(title)s", title=survey.title),
         survey=survey,
         definition=definition,
         filters=filters,
@@ -78,7 +79,7 @@ def prepare_pdf(slug: str) -> ResponseReturnValue:
         return _render_report(survey, definition, filters)
     return render_template(
         "reports/preparing.html",
-        title=f"Preparing your PDF: {survey.title}",
+        title=_("Preparing your PDF: %(title)s", title=survey.title),
         survey=survey,
         filters=filters,
         pdf_url=_pdf_url(survey, filters),
@@ -133,7 +134,7 @@ def _failed(survey: Survey, filters: Filters, status: int) -> ResponseReturnValu
     """The PDF could not be made (the error is logged): say so, and what still works."""
     return render_template(
         "reports/pdf_failed.html",
-        title=f"The PDF report could not be made: {survey.title}",
+        title=_("The PDF report could not be made: %(title)s", title=survey.title),
         survey=survey,
         filters=filters,
         pdf_url=_pdf_url(survey, filters),
