@@ -9,7 +9,8 @@
     python scripts/i18n.py missing LANG      the strings LANG still lacks, in its scope
     python scripts/i18n.py add LANG FILE     fill LANG's translations from a JSON file of
                                              {"English": "translation"} (a list of forms
-                                             for a plural), then update and compile
+                                             for a plural; "context::English" for a string
+                                             in a context), then update and compile
 
 A council's translation unit works on the .po files (engage/translations/LANG/
 LC_MESSAGES/messages.po) with any PO editor; docs/languages.md says how.
@@ -42,6 +43,8 @@ KEYWORDS = {
     "_l": None,
     "N_": None,
     "lazy_ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "NP_": ((1, "c"), 2),
 }
 METHODS = [
     ("engage/**.py", "python"),
@@ -228,6 +231,8 @@ def add(lang: str, path: Path) -> int:
         filled = 0
         for message in catalog:
             key = message.id[0] if isinstance(message.id, tuple) else message.id
+            if key and message.context:
+                key = f"{message.context}::{key}"  # a string in context: "context::English"
             if not key or key not in wanted:
                 continue
             value = wanted[key]

@@ -11,12 +11,12 @@ from __future__ import annotations
 from functools import cache
 
 from surveys.definition import Option, Page, Question
-from surveys.i18n import N_, _
+from surveys.i18n import N_, NP_, _, pgettext
 
 SMALL_GROUP = 5
 PREFER_NOT = ("prefer_not_to_say", N_("Prefer not to say"))
 
-_QUESTIONS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
+_QUESTIONS: list[tuple[str, str, str, list[tuple[str, str | tuple[str, str]]]]] = [
     (
         "eq_age",
         N_("What is your age?"),
@@ -42,7 +42,7 @@ _QUESTIONS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
         "eq_gender_same",
         N_("Is the gender you identify with the same as your sex registered at birth?"),
         "",
-        [("yes", N_("Yes")), ("no", N_("No"))],
+        [("yes", NP_("is it the same", "Yes")), ("no", NP_("is it the same", "No"))],
     ),
     (
         "eq_disability",
@@ -51,7 +51,7 @@ _QUESTIONS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
             "or expected to last 12 months or more?"
         ),
         "",
-        [("yes", N_("Yes")), ("no", N_("No"))],
+        [("yes", NP_("do you have", "Yes")), ("no", NP_("do you have", "No"))],
     ),
     (
         "eq_ethnicity",
@@ -87,7 +87,7 @@ _QUESTIONS: list[tuple[str, str, str, list[tuple[str, str]]]] = [
             "long-term condition or problems related to old age?"
         ),
         "",
-        [("yes", N_("Yes")), ("no", N_("No"))],
+        [("yes", NP_("do you look after", "Yes")), ("no", NP_("do you look after", "No"))],
     ),
 ]
 
@@ -100,13 +100,18 @@ INTRO = N_(
 )
 
 
+def _label(label: str | tuple[str, str]) -> str:
+    """An answer's label in the page's language (a "Yes" in its question's context)."""
+    return pgettext(*label) if isinstance(label, tuple) else _(label)
+
+
 def equality_page() -> Page:
     """The equality page appended to surveys that switch the section on, in the page's
     language (English outside a web request: the reports and exports)."""
     words = [_(TITLE), _(INTRO, number=SMALL_GROUP)]
     for _qid, text, _hint, options in _QUESTIONS:
         words.append(_(text))
-        words.extend(_(label) for _value, label in [*options, PREFER_NOT])
+        words.extend(_label(label) for _value, label in [*options, PREFER_NOT])
     return _equality_page(tuple(words))
 
 

@@ -13,16 +13,25 @@ from collections.abc import Callable
 
 Translate = Callable[[str], str]
 TranslatePlural = Callable[[str, str, int], str]
+TranslateInContext = Callable[[str, str], str]
 
 _translate: Translate = lambda message: message  # noqa: E731
 _translate_plural: TranslatePlural = lambda singular, plural, n: singular if n == 1 else plural  # noqa: E731
+_translate_in_context: TranslateInContext = lambda context, message: message  # noqa: E731
 
 
-def install(translate: Translate, translate_plural: TranslatePlural) -> None:
-    """Use ``translate`` (gettext) and ``translate_plural`` (ngettext) from now on."""
-    global _translate, _translate_plural
+def install(
+    translate: Translate,
+    translate_plural: TranslatePlural,
+    translate_in_context: TranslateInContext | None = None,
+) -> None:
+    """Use ``translate`` (gettext), ``translate_plural`` (ngettext) and
+    ``translate_in_context`` (pgettext) from now on."""
+    global _translate, _translate_plural, _translate_in_context
     _translate = translate
     _translate_plural = translate_plural
+    if translate_in_context is not None:
+        _translate_in_context = translate_in_context
 
 
 def _(message: str, **variables: object) -> str:
@@ -40,3 +49,15 @@ def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "translate later"
     """Mark ``message`` for the catalogue; it is translated where it is shown."""
     return message
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the page's language where English uses one word for what another
+    language says differently: Welsh answers "Yes" with the question's own verb ("Ydy",
+    "Oes", "Ydw"), so each question's "Yes" has its own ``context``."""
+    return _translate_in_context(context, message)
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:  # noqa: N802 - gettext's convention
+    """Mark ``message`` in ``context`` for the catalogue; translate it with :func:`pgettext`."""
+    return (context, message)

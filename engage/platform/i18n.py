@@ -216,6 +216,7 @@ def init_app(app: Flask) -> None:
     survey_messages.install(
         lambda message: get_translations().gettext(message),
         lambda singular, plural, n: get_translations().ngettext(singular, plural, n),
+        lambda context, message: get_translations().pgettext(context, message),
     )
     app.after_request(_remember)
     app.jinja_env.globals.update(

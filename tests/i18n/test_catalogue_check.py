@@ -79,3 +79,18 @@ def test_every_welsh_plural_form_must_be_written(
     assert tool.problems("cy", template) == [
         "templates/residents/check.html:1: not translated: '%(num)d answer'"
     ]
+
+
+def test_welsh_answers_yes_with_the_questions_own_verb(app: object) -> None:
+    from flask import Flask
+
+    from surveys.equality import equality_page
+
+    assert isinstance(app, Flask)
+    with app.test_request_context("/?lang=cy"):
+        answers = {q.id: [o.label for o in q.options] for q in equality_page().questions}
+    assert answers["eq_gender_same"][:2] == ["Ydy", "Nac ydy"]
+    assert answers["eq_disability"][:2] == ["Oes", "Nac oes"]
+    assert answers["eq_carer"][:2] == ["Ydw", "Nac ydw"]
+    with app.test_request_context("/"):
+        assert [o.label for o in equality_page().questions[2].options][:2] == ["Yes", "No"]
