@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -67,7 +69,8 @@ def index(slug: str) -> ResponseReturnValue:
         {"question": q, "answers": counts[q.id], "analysis": queries.get(db(), survey, q.id)}
         for q in questions
     ]
-    return render_template("themes/index.html", title=f"Themes in {survey.title}", survey=survey, rows=rows)
+    title = _("Themes in %(title)s", title=survey.title)
+    return render_template("themes/index.html", title=title, survey=survey, rows=rows)
 
 
 @bp.get("/<slug>/themes/<question_id>")
@@ -116,7 +119,7 @@ def _page(
         filters=filters,
         sizes=sizes,
         channels=CHANNELS,
-        title=f"Themes: {asked.text}",
+        title=_("Themes: %(question)s", question=asked.text),
         survey=survey,
         definition=definition,
         question=asked,
@@ -199,15 +202,21 @@ def undo_learn(slug: str, question_id: str) -> ResponseReturnValue:
         db().rollback()
         return _page(slug, question_id, message=str(error), anchor="learn")
     _committed(analysis)
-    noun = "answer" if undone.moved == 1 else "answers"
-    flash(f"Undone: {undone.moved} {noun} went back to the themes they were in", "success")
+    flash(
+        ngettext(
+            "Undone: %(num)d answer went back to the themes they were in",
+            "Undone: %(num)d answers went back to the themes they were in",
+            undone.moved,
+        ),
+        "success",
+    )
     return redirect(url_for("staff.themes.question", slug=slug, question_id=question_id) + "#learn"), 303
 
 
 def _busy(analysis: ThemeAnalysis) -> str:
     """What the analysis is doing, while a job works on it ("" when it is not)."""
     if analysis.status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING):
-        return f"{analysis.message or 'Working'} ({analysis.progress}%)"
+        return f"{analysis.message or _('Working')} ({analysis.progress}%)"
     return ""
 
 
@@ -219,14 +228,18 @@ def _committed(analysis: ThemeAnalysis) -> None:
 
 def _learnt_message(done: services.Learnt) -> str:
     if done.later:
-        return "Re-placing the answers nobody has checked: this page shows what moved when it is done"
+        return str(_("Re-placing the answers nobody has checked: this page shows what moved when it is done"))
     if not done.moved:
-        return "The engine learned from your decisions and no other answer needed to move"
-    parts = [f"{n} to '{label}'" for label, n in done.into[:3]]
+        return str(_("The engine learned from your decisions and no other answer needed to move"))
+    parts = [_("%(num)s to '%(theme)s'", num=n, theme=label) for label, n in done.into[:3]]
     if len(done.into) > 3:
-        parts.append(f"{sum(n for _, n in done.into[3:])} to other themes")
-    noun = "answer" if done.moved == 1 else "answers"
-    return f"{done.moved} {noun} moved after your corrections: " + ", ".join(parts)
+        parts.append(_("%(num)s to other themes", num=sum(n for _label, n in done.into[3:])))
+    moved = ngettext(
+        "%(num)d answer moved after your corrections:",
+        "%(num)d answers moved after your corrections:",
+        done.moved,
+    )
+    return f"{moved} " + ", ".join(parts)
 
 
 PAGE_SIZE = 50
@@ -263,7 +276,7 @@ def _theme_page(
     language = request.args.get("language", "")
     language_error = ""
     if language and language not in services.ANSWER_LANGUAGES:
-        language_error = "Select a language from the list"
+        language_error = _("Select a language from the list")
     if language_error:
         language = ""
     if language:
@@ -305,7 +318,7 @@ def _theme_page(
     return render_template(
         "themes/theme.html",
         busy=_busy(analysis),
-        title=f"Theme: {label}",
+        title=_("Theme: %(theme)s", theme=label),
         survey=survey,
         question=asked,
         analysis=analysis,
@@ -359,7 +372,7 @@ def quote(slug: str, question_id: str) -> ResponseReturnValue:
     for attempt in (1, 2):
         try:
             if show is None:
-                raise queries.ThemeError("Choose whether to show or hide the quote")
+                raise queries.ThemeError(_("Choose whether to show or hide the quote"))
             services.review_quote(
                 db(), analysis, theme_id, form.quote.data or "", show, current_staff(), clock.now()
             )
@@ -372,10 +385,8 @@ def quote(slug: str, question_id: str) -> ResponseReturnValue:
             db().rollback()
             if attempt == 2:
                 raise
-    flash(
-        "The quote will be shown on the public page" if show else "The quote is hidden from the public page",
-        "success",
-    )
+    shown = _("The quote will be shown on the public page")
+    flash(shown if show else _("The quote is hidden from the public page"), "success")
     back = form.back.data
     if back == "publication":
         target = url_for("staff.actions.edit_publication", slug=slug)
@@ -400,7 +411,7 @@ def note(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
         refuse(form, error)
         return _theme_page(slug, question_id, theme_id, form)
     db().commit()
-    flash("Added your note", "success")
+    flash(_("Added your note"), "success")
     return redirect(url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=theme_id)), 303
 
 
@@ -417,12 +428,20 @@ def move(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     try:
         if form.making_a_theme:
             made = services.new_theme(db(), analysis, answers, form.label.data or "", by=by, now=now)
-            noun = "the answer" if made.count == 1 else f"{made.count} answers"
-            done = f"Made the theme '{made.label}' from {noun}"
+            done = ngettext(
+                "Made the theme '%(theme)s' from the answer",
+                "Made the theme '%(theme)s' from %(num)d answers",
+                made.count,
+                theme=made.label,
+            )
         else:
             moved = services.move_answers(db(), analysis, answers, form.into.data or "", by=by, now=now)
-            noun = "the answer" if moved.count == 1 else f"{moved.count} answers"
-            done = f"Moved {noun} to '{moved.name}'"
+            done = ngettext(
+                "Moved the answer to '%(theme)s'",
+                "Moved %(num)d answers to '%(theme)s'",
+                moved.count,
+                theme=moved.name,
+            )
     except queries.ThemeError as error:
         db().rollback()
         refuse(form, error)
@@ -467,27 +486,31 @@ def change(slug: str, question_id: str, theme_id: str) -> ResponseReturnValue:
     try:
         if isinstance(form, RenameForm):
             old, label = services.rename(db(), analysis, theme_id, form.label.data or "", by=by, now=now)
-            done = f"Confirmed the name '{label}'" if old == label else f"Renamed '{old}' to '{label}'"
+            done = (
+                _("Confirmed the name '%(theme)s'", theme=label)
+                if old == label
+                else _("Renamed '%(old)s' to '%(new)s'", old=old, new=label)
+            )
             target = here
         elif isinstance(form, DescribeForm):
             text = form.description.data or ""
             name = services.describe(db(), analysis, theme_id, text, by=by, now=now)
             done = (
-                f"Saved the description of '{name}'"
+                _("Saved the description of '%(theme)s'", theme=name)
                 if text.strip()
-                else f"Removed the description of '{name}'"
+                else _("Removed the description of '%(theme)s'", theme=name)
             )
             target = here
         elif isinstance(form, StatementsForm):
             name = services.set_statements(
                 db(), analysis, theme_id, form.majority.data or "", form.minority.data or "", by=by, now=now
             )
-            done = f"Saved the support and opposition sentences of '{name}'"
+            done = _("Saved the support and opposition sentences of '%(theme)s'", theme=name)
             target = here
         else:
             into = form.into.data or ""
             names = services.merge(db(), analysis, theme_id, into, by=by, now=now)
-            done = f"Merged '{names[0]}' into '{names[1]}'"
+            done = _("Merged '%(theme)s' into '%(into)s'", theme=names[0], into=names[1])
             target = url_for("staff.themes.theme", slug=slug, question_id=question_id, theme_id=into)
     except queries.ThemeError as error:
         db().rollback()
@@ -525,7 +548,7 @@ def _review_page(
     return render_template(
         "themes/review.html",
         busy=_busy(analysis),
-        title=f"Review: {details.label}",
+        title=_("Review: %(theme)s", theme=details.label),
         survey=survey,
         question=asked,
         theme_id=theme_id,
@@ -575,9 +598,9 @@ def review_decide(slug: str, question_id: str, theme_id: str) -> ResponseReturnV
         return _review_page(slug, question_id, theme_id, form, position)
     _committed(analysis)
     said = {
-        "accept": f"Kept the answer in '{name}'",
-        "move": f"Moved the answer to '{name}'",
-        "not_relevant": "Marked the answer not relevant",
+        "accept": _("Kept the answer in '%(theme)s'", theme=name),
+        "move": _("Moved the answer to '%(theme)s'", theme=name),
+        "not_relevant": _("Marked the answer not relevant"),
     }[decision]
     flash(said, "success")
     # The next answer waiting takes this one's place in the queue.
@@ -626,18 +649,19 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
             old, label = services.rename(
                 db(), analysis, form.theme.data or "", form.label.data or "", by=by, now=now
             )
-            flash(f"Renamed '{old}' to '{label}'", "success")
+            flash(_("Renamed '%(old)s' to '%(new)s'", old=old, new=label), "success")
         elif isinstance(form, MergeForm):
             names = services.merge(
                 db(), analysis, form.theme.data or "", form.into.data or "", by=by, now=now
             )
-            flash(f"Merged '{names[0]}' into '{names[1]}'", "success")
+            flash(_("Merged '%(theme)s' into '%(into)s'", theme=names[0], into=names[1]), "success")
         elif isinstance(form, SplitForm):
             done = services.split(db(), analysis, form.theme.data or "", form.part_count, by=by, now=now)
             flash(_split_message(done, form.part_count), "success")
         else:
             name = services.set_aside(db(), analysis, form.theme.data or "", by=by, now=now)
-            flash(f"'{name}' is set aside as not relevant; its answers are unassigned", "success")
+            done = _("'%(theme)s' is set aside as not relevant; its answers are unassigned", theme=name)
+            flash(done, "success")
     except queries.ThemeError as error:
         db().rollback()
         refuse(form, error)
@@ -647,8 +671,16 @@ def edit(slug: str, question_id: str) -> ResponseReturnValue:
 
 
 def _split_message(done: services.Split, parts: int) -> str:
-    message = f"Split '{done.label}' into {parts} themes. Rename them so residents can tell them apart"
+    message: str = _(
+        "Split '%(theme)s' into %(num)s themes. Rename them so residents can tell them apart",
+        theme=done.label,
+        num=parts,
+    )
     if done.carried:
-        linked = "actions linked to it now answer" if done.carried > 1 else "action linked to it now answers"
-        message += f". The {linked} each part: unlink any part it does not answer"
+        linked = ngettext(
+            "The action linked to it now answers each part: unlink any part it does not answer",
+            "The actions linked to it now answer each part: unlink any part it does not answer",
+            done.carried,
+        )
+        message += f". {linked}"
     return message
