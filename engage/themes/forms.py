@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 
@@ -33,7 +35,8 @@ class CodebookForm(Form):
 
     def __init__(self, *args: Any, themes: Iterable[SnapshotTheme] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        theme_choices = choices([("", "Choose a theme"), *((t.id, f"{t.label} ({t.size})") for t in themes)])
+        listed = ((t.id, f"{t.label} ({t.size})") for t in themes)
+        theme_choices = choices([("", _("Choose a theme")), *listed])
         for field in self:
             if field.name != "csrf_token":
                 field.id = f"{self.action_name}-{field.name}"
@@ -49,15 +52,15 @@ def _theme_select(label: str) -> SelectField:
 class RenameForm(CodebookForm):
     action_name = "rename"
     text_labels: ClassVar[dict[str, str]] = {"label": "The theme's name"}
-    theme = _theme_select("Theme")
-    label = StringField("New name", widget=GovTextInput())
+    theme = _theme_select(_l("Theme"))
+    label = StringField(_l("New name"), widget=GovTextInput())
 
 
 class DescribeForm(CodebookForm):
     action_name = "describe"
     text_labels: ClassVar[dict[str, str]] = {"description": "The description"}
-    theme = _theme_select("Theme")
-    description = TextAreaField("Description (optional)", widget=GovTextArea())
+    theme = _theme_select(_l("Theme"))
+    description = TextAreaField(_l("Description (optional)"), widget=GovTextArea())
 
 
 class StatementsForm(CodebookForm):
@@ -68,22 +71,22 @@ class StatementsForm(CodebookForm):
         "majority": "The first sentence",
         "minority": "The second sentence",
     }
-    theme = _theme_select("Theme")
-    majority = TextAreaField("What most who raised this say", widget=GovTextArea())
-    minority = TextAreaField("What a minority say", widget=GovTextArea())
+    theme = _theme_select(_l("Theme"))
+    majority = TextAreaField(_l("What most who raised this say"), widget=GovTextArea())
+    minority = TextAreaField(_l("What a minority say"), widget=GovTextArea())
 
 
 class MergeForm(CodebookForm):
     action_name = "merge"
-    theme = _theme_select("Merge this theme")
-    into = _theme_select("into this theme (its name is kept)")
+    theme = _theme_select(_l("Merge this theme"))
+    into = _theme_select(_l("into this theme (its name is kept)"))
 
 
 class SplitForm(CodebookForm):
     action_name = "split"
-    theme = _theme_select("Theme")
+    theme = _theme_select(_l("Theme"))
     parts = SelectField(
-        "Into this many themes",
+        _l("Into this many themes"),
         widget=GovSelect(),
         choices=choices((n, n) for n in SPLIT_PARTS),
         default="2",
@@ -98,7 +101,7 @@ class SplitForm(CodebookForm):
 
 class SetAsideForm(CodebookForm):
     action_name = "not_relevant"
-    theme = _theme_select("Theme")
+    theme = _theme_select(_l("Theme"))
 
 
 class MoveAnswersForm(Form):
@@ -109,10 +112,12 @@ class MoveAnswersForm(Form):
     the other themes and "not relevant"; ``do`` is the button pressed ("move" or "new")."""
 
     text_labels: ClassVar[dict[str, str]] = {"label": "The new theme's name"}
-    answer = SelectMultipleField("Answers", choices=[], validate_choice=False)
-    into = SelectField("Move the selected answers to", widget=GovSelect(), choices=[], validate_choice=False)
+    answer = SelectMultipleField(_l("Answers"), choices=[], validate_choice=False)
+    into = SelectField(
+        _l("Move the selected answers to"), widget=GovSelect(), choices=[], validate_choice=False
+    )
     # Or make a new theme of them (a split by hand): its name, and the button that says so.
-    label = StringField("Or make a new theme of the selected answers, named", widget=GovTextInput())
+    label = StringField(_l("Or make a new theme of the selected answers, named"), widget=GovTextInput())
     do = HiddenField()
 
     @property
@@ -128,8 +133,8 @@ class MoveAnswersForm(Form):
         super().__init__(*args, **kwargs)
         others = [(t.id, f"{t.label} ({t.size})") for t in themes if t.id != here]
         if here != UNASSIGNED:
-            others.append((UNASSIGNED, "Not relevant (no theme)"))
-        self.into.choices = choices([("", "Choose a theme"), *others])
+            others.append((UNASSIGNED, _("Not relevant (no theme)")))
+        self.into.choices = choices([("", _("Choose a theme")), *others])
 
 
 class ReviewForm(Form):
@@ -139,15 +144,15 @@ class ReviewForm(Form):
 
     text_labels: ClassVar[dict[str, str]] = {}
     answer = HiddenField()
-    decision = RadioField("Where does this answer belong?", choices=[], validate_choice=False)
-    target = SelectField("Which theme?", widget=GovSelect(), choices=[], validate_choice=False)
+    decision = RadioField(_l("Where does this answer belong?"), choices=[], validate_choice=False)
+    target = SelectField(_l("Which theme?"), widget=GovSelect(), choices=[], validate_choice=False)
 
     def __init__(
         self, *args: Any, themes: Iterable[SnapshotTheme] = (), here: str = "", **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.target.choices = choices(
-            [("", "Choose a theme"), *((t.id, f"{t.label} ({t.size})") for t in themes if t.id != here)]
+            [("", _("Choose a theme")), *((t.id, f"{t.label} ({t.size})") for t in themes if t.id != here)]
         )
 
     def chosen(self) -> tuple[str, str]:
@@ -177,7 +182,7 @@ class UndoLearnForm(Form):
 
 class NoteForm(Form):
     text_labels: ClassVar[dict[str, str]] = {"note": "The note"}
-    note = TextAreaField("Add a note", widget=GovTextArea())
+    note = TextAreaField(_l("Add a note"), widget=GovTextArea())
 
 
 class QuoteForm(Form):
