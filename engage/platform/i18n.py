@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import Locale
@@ -60,6 +61,34 @@ LANGUAGES: dict[str, Language] = {
     "ur": Language("ur", "اردو", "Urdu", rtl=True, complete=False),
     "ar": Language("ar", "العربية", "Arabic", rtl=True, complete=False),
 }
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def discover(folder: Path, known: dict[str, Language]) -> dict[str, Language]:
+    """Languages whose catalogue a council has added (``scripts/i18n.py init pa``, then
+    translated) without a line of code: named and given their direction from the Unicode
+    CLDR data, and partial (a survey may be written in them)."""
+    found = {}
+    for catalogue in sorted(folder.glob("*/LC_MESSAGES/messages.po")):
+        code = catalogue.parent.parent.name
+        if code in known:
+            continue
+        try:
+            locale = Locale.parse(code)
+        except (ValueError, TypeError):
+            continue
+        found[code] = Language(
+            code,
+            locale.display_name or code,
+            locale.english_name or code,
+            rtl=locale.character_order == "right-to-left",
+            complete=False,
+        )
+    return found
+
+
+LANGUAGES.update(discover(TRANSLATIONS, LANGUAGES))
 
 # The languages the whole site can be switched to (the header's toggle).
 SITE_LANGUAGES: tuple[str, ...] = tuple(code for code, lang in LANGUAGES.items() if lang.complete)

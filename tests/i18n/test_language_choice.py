@@ -127,3 +127,17 @@ def test_the_kiosk_language_is_checked() -> None:
     assert Settings.from_environ({"ENGAGE_KIOSK_LANGUAGE": "cy"}).kiosk_language == "cy"
     with pytest.raises(ConfigError, match="ENGAGE_KIOSK_LANGUAGE must be en or cy"):
         Settings.from_environ({"ENGAGE_KIOSK_LANGUAGE": "fr"})
+
+
+def test_a_catalogue_a_council_adds_is_a_language_without_code(tmp_path: object) -> None:
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    for code in ("pa", "fa", "cy", "not-a-language"):
+        (folder / code / "LC_MESSAGES").mkdir(parents=True)
+        (folder / code / "LC_MESSAGES" / "messages.po").write_text("")
+    found = i18n.discover(folder, i18n.LANGUAGES)
+    assert set(found) == {"pa", "fa"}, "known ones keep their settings; nonsense is skipped"
+    assert found["pa"].name == "ਪੰਜਾਬੀ" and found["pa"].english_name == "Punjabi"
+    assert found["fa"].rtl and not found["pa"].rtl
+    assert not found["pa"].complete, "a survey may use it; the site's toggle does not offer it"
