@@ -8,7 +8,12 @@ only stop emails, and stop working once the member's data is erased.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from flask import current_app
+from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from engage.forums.models import ForumMember
@@ -34,13 +39,33 @@ def member_id_from_unsubscribe(token: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
+@contextmanager
+def in_language(member: ForumMember) -> Iterator[None]:
+    """Write an email to ``member`` in their language: its words, subject and dates.
+
+    Works in a request (whatever the page's language) and in an app context without
+    one (``forums purge``, the job worker)."""
+    with force_locale(member.language or "en"):
+        yield
+
+
+def member_url(endpoint: str, member: ForumMember, **values: Any) -> str:
+    """A link for ``member`` that opens the page in their language (``?lang=cy``)."""
+    return external_url(endpoint, lang=member.language or "en", **values)
+
+
 def unsubscribe_url(member: ForumMember) -> str:
-    return external_url("forums.unsubscribe", token=unsubscribe_token(member))
+    return member_url("forums.unsubscribe", member, token=unsubscribe_token(member))
 
 
-def manage_url(token: str) -> str:
-    return external_url("forums.manage", token=token)
+def manage_url(token: str, member: ForumMember | None = None) -> str:
+    """The member's own page; with ``member``, opening in their language."""
+    if member is None:
+        return external_url("forums.manage", token=token)
+    return member_url("forums.manage", member, token=token)
 
 
 def unsubscribe_headers(member: ForumMember) -> dict[str, str]:
-    return mail.unsubscribe_headers(unsubscribe_url(member))
+    """The List-Unsubscribe header's link has no ``?lang=``: mail programs POST to it
+    (RFC 8058) without showing the page, and a plain address keeps the header unencoded."""
+    return mail.unsubscribe_headers(external_url("forums.unsubscribe", token=unsubscribe_token(member)))

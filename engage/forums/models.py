@@ -140,6 +140,9 @@ class ForumMember(Base):
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     channel: Mapped[str] = mapped_column(String(20))
     emails_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The language (en, cy) of the pages they registered on, updated when they act on
+    # their own pages: emails to them are written in it, even those sent later.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     # Purposes ticked at sign-up, recorded as consent only once the email link is used.
     pending_consent: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -37,7 +37,7 @@ from engage.forums.models import (
     ForumMember,
     MemberStatus,
 )
-from engage.platform import audit, clock
+from engage.platform import audit, clock, i18n
 from engage.platform.config import Settings
 from engage.platform.database import db
 from engage.platform.downloads import spreadsheet
@@ -58,6 +58,7 @@ EXPORT_COLUMNS = [
     ("status", N_("Status")),
     ("confirmed_at", N_("Confirmed (UK time)")),
     ("emails_stopped", N_("Emails stopped")),
+    ("language", N_("Language")),
 ]
 
 
@@ -189,6 +190,7 @@ def members(slug: str) -> ResponseReturnValue:
         interest_labels=INTEREST_AREAS,
         organisation_types=ORGANISATION_TYPES,
         statuses={s: MemberStatus.LABELS[s] for s in MemberStatus.CURRENT},
+        language_of=_language_of,
     )
 
 
@@ -226,6 +228,7 @@ def member_page(slug: str, member_id: int) -> ResponseReturnValue:
         ends=services.membership_ends(member, services.Retention.from_settings(_settings())),
         interest_labels=INTEREST_AREAS,
         organisation_types=ORGANISATION_TYPES,
+        language_of=_language_of,
     )
 
 
@@ -258,6 +261,11 @@ def erase_member(slug: str, member_id: int) -> ResponseReturnValue:
     return redirect(url_for("staff.forums.members", slug=slug))
 
 
+def _language_of(member: ForumMember) -> str:
+    """The language emails to the member are written in, by its English name ("Welsh")."""
+    return i18n.language(member.language).english_name
+
+
 def _export_rows(found: list[ForumMember]) -> list[list[Any]]:
     rows = []
     for m in found:
@@ -273,6 +281,7 @@ def _export_rows(found: list[ForumMember]) -> list[list[Any]]:
             "status": m.status_label,
             "confirmed_at": clock.local(m.confirmed_at).strftime("%Y-%m-%d %H:%M") if m.confirmed_at else "",
             "emails_stopped": "yes" if m.emails_opt_out else "no",
+            "language": _language_of(m),
         }
         rows.append([values[key] for key, _label in EXPORT_COLUMNS])
     return rows

@@ -198,7 +198,9 @@ def register(slug: str) -> ResponseReturnValue:
                 )
                 status = 429
         if not form.errors:
-            outcome = services.sign_up(db(), item, data, wording, now, _retention())
+            outcome = services.sign_up(
+                db(), item, data, wording, now, _retention(), language=_page_language()
+            )
             message = _sign_up_email(outcome)
             db().commit()
             mail.dispatch(message)
@@ -271,9 +273,19 @@ def confirm(token: str) -> ResponseReturnValue:
             title=_("Confirm you want to join %(forum)s", forum=member.forum.name),
             member=member,
         )
+    member.language = _page_language()
     manage_token = services.confirm(db(), member, now, _retention())
     assert member.email is not None
-    message = mail.send(
+    with links.in_language(member):
+        message = _welcome_email(member, manage_token)
+    db().commit()
+    mail.dispatch(message)
+    return redirect(url_for("forums.manage", token=manage_token, confirmed="1"))
+
+
+def _welcome_email(member: ForumMember, manage_token: str) -> Any:
+    assert member.email is not None
+    return mail.send(
         member.email,
         _("Welcome to %(forum)s", forum=member.forum.name),
         "forum_welcome",
@@ -283,18 +295,25 @@ def confirm(token: str) -> ResponseReturnValue:
         forum=member.forum,
         name=member.name,
         waiting=member.status == MemberStatus.WAITING,
-        manage_link=links.manage_url(manage_token),
+        manage_link=links.manage_url(manage_token, member),
         link_days=_settings().forum_link_days,
         unsubscribe_link=links.unsubscribe_url(member),
     )
-    db().commit()
-    mail.dispatch(message)
-    return redirect(url_for("forums.manage", token=manage_token, confirmed="1"))
+
+
+def _page_language() -> str:
+    code = i18n.current()
+    return code if code in i18n.SITE_LANGUAGES else i18n.DEFAULT
 
 
 def _member_or_expired(token: str) -> ForumMember | None:
+    """The member whose page this is. When they act on it (a POST), the page's language
+    becomes theirs, for the emails sent to them later; only looking changes nothing."""
     mark_private()
-    return services.find_by_manage_token(db(), token, clock.now())
+    member = services.find_by_manage_token(db(), token, clock.now())
+    if member is not None and request.method == "POST":
+        member.language = _page_language()
+    return member
 
 
 @bp.get("/manage/<token>")

@@ -6,7 +6,9 @@ end, and erases those whose membership has ended. The counts go in the audit log
 
 from __future__ import annotations
 
+from babel.dates import format_date
 from flask import current_app
+from flask_babel import gettext as _
 
 from engage.forums import links, services
 from engage.platform import audit, clock, mail, maintenance
@@ -25,18 +27,20 @@ def run_purge() -> services.PurgeResult:
     for member, token in result.reminded:
         ends = services.membership_ends(member, retention)
         assert member.email is not None and ends is not None
-        message = mail.send(
-            member.email,
-            f"Do you want to stay in {member.forum.name}?",
-            "forum_reminder",
-            purpose="forum_reminder",
-            forum_member_id=member.id,
-            headers=links.unsubscribe_headers(member),
-            forum=member.forum,
-            name=member.name,
-            ends=clock.local(ends).strftime("%-d %B %Y"),
-            manage_link=links.manage_url(token),
-        )
+        with links.in_language(member):
+            message = mail.send(
+                member.email,
+                _("Do you want to stay in %(forum)s?", forum=member.forum.name),
+                "forum_reminder",
+                purpose="forum_reminder",
+                forum_member_id=member.id,
+                headers=links.unsubscribe_headers(member),
+                forum=member.forum,
+                name=member.name,
+                ends=format_date(clock.local(ends).date(), "d MMMM y", locale=member.language),
+                manage_link=links.manage_url(token, member),
+                email_language=member.language,
+            )
         messages.append(message)
     summary = result.summary()
     if any(summary.values()):

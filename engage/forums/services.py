@@ -39,7 +39,6 @@ from engage.forums.models import (
 from engage.platform import audit, clock, inputs, jobs, mail
 from engage.platform.database import db
 from engage.platform.jobs import JobHandle
-from engage.platform.links import external_url
 from engage.platform.models import OutboundEmail
 from surveys import text
 from surveys.refusal import RefusedError
@@ -330,6 +329,8 @@ def sign_up(
     now: datetime,
     retention: Retention,
     channel: str = "web",
+    *,
+    language: str = "en",
 ) -> SignUpOutcome:
     """Record a (validated) sign-up without activating anything.
 
@@ -344,6 +345,7 @@ def sign_up(
     _personal(member, data)
     member.status = MemberStatus.PENDING
     member.updated_at = now
+    member.language = language
     # What was ticked waits here, not yet consent, until the email link is used.
     member.pending_consent = {"purposes": list(data.purposes), "wording_id": wording.id}
     token, hashed = new_token()
@@ -997,19 +999,21 @@ def ask_to_reconfirm(
     for member in members_on_older_wording(session, forum, wording):
         assert member.email is not None
         token = issue_manage_token(member, now, retention)
-        message = mail.send(
-            member.email,
-            f"Please confirm you want to stay in {forum.name}",
-            "forum_reconfirm",
-            purpose="forum_reconfirm",
-            forum_member_id=member.id,
-            headers=links.unsubscribe_headers(member),
-            forum=forum,
-            name=member.name,
-            version=wording.version,
-            stay_link=external_url("forums.reconfirm", token=token),
-            unsubscribe_link=links.unsubscribe_url(member),
-        )
+        with links.in_language(member):
+            message = mail.send(
+                member.email,
+                _("Please confirm you want to stay in %(forum)s", forum=forum.name),
+                "forum_reconfirm",
+                purpose="forum_reconfirm",
+                forum_member_id=member.id,
+                headers=links.unsubscribe_headers(member),
+                forum=forum,
+                name=member.name,
+                version=wording.version,
+                stay_link=links.member_url("forums.reconfirm", member, token=token),
+                unsubscribe_link=links.unsubscribe_url(member),
+                email_language=member.language,
+            )
         messages.append(message)
     audit.record(
         session,
@@ -1154,19 +1158,22 @@ def send_forum_message(forum_id: int, subject: str, body: str, audience: str, st
     for member in recipients(session, forum, audience):
         assert member.email is not None
         token = issue_manage_token(member, clock.now(), retention)
-        message = mail.send(
-            member.email,
-            subject,
-            "forum_message",
-            purpose="forum_message",
-            forum_member_id=member.id,
-            headers=links.unsubscribe_headers(member),
-            forum=forum,
-            name=member.name,
-            body=body,
-            manage_link=links.manage_url(token),
-            unsubscribe_link=links.unsubscribe_url(member),
-        )
+        # The officer's subject and text as written; the rest in the member's language.
+        with links.in_language(member):
+            message = mail.send(
+                member.email,
+                subject,
+                "forum_message",
+                purpose="forum_message",
+                forum_member_id=member.id,
+                headers=links.unsubscribe_headers(member),
+                forum=forum,
+                name=member.name,
+                body=body,
+                manage_link=links.manage_url(token, member),
+                unsubscribe_link=links.unsubscribe_url(member),
+                email_language=member.language,
+            )
         messages.append(message)
     session.commit()
     for message in messages:
