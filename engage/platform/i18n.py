@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -227,6 +228,22 @@ def long_time(value: datetime) -> str:
     return f"{day}, {hour}{minutes}{suffix}"
 
 
+@cache
+def _samples(code: str) -> dict[str, int]:
+    rule = Locale.parse(code).plural_form
+    found: dict[str, int] = {}
+    for n in range(0, 1001):
+        found.setdefault(rule(n), n)
+    return found
+
+
+def plural_samples() -> dict[str, int]:
+    """One number of each plural category of the page's language (CLDR's names: zero, one,
+    two, few, many, other), for messages that JavaScript counts (the character count):
+    Welsh 0, 1, 2, 3, 6, 4; Arabic 0, 1, 2, 3, 11, 100; English 1, 0."""
+    return _samples(current())
+
+
 def locale_name(code: str) -> str:
     """A language's name in itself, for any code Babel knows ("pa" → "ਪੰਜਾਬੀ")."""
     if code in LANGUAGES:
@@ -253,4 +270,5 @@ def init_app(app: Flask) -> None:
         page_direction=direction,
         language_toggle=toggle,
         language_name=locale_name,
+        plural_samples=plural_samples,
     )

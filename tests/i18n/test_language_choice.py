@@ -141,3 +141,14 @@ def test_a_catalogue_a_council_adds_is_a_language_without_code(tmp_path: object)
     assert found["pa"].name == "ਪੰਜਾਬੀ" and found["pa"].english_name == "Punjabi"
     assert found["fa"].rtl and not found["pa"].rtl
     assert not found["pa"].complete, "a survey may use it; the site's toggle does not offer it"
+
+
+def test_plural_samples_give_one_number_of_each_category(app: Flask) -> None:
+    with app.test_request_context("/?lang=cy"):
+        assert i18n.plural_samples() == {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 6, "other": 4}
+    with app.test_request_context("/"):
+        i18n.use_language("ar")  # as a survey written in Arabic does
+        samples = i18n.plural_samples()
+        assert samples["many"] == 11 and samples["other"] == 100
+    with app.test_request_context("/"):
+        assert i18n.plural_samples() == {"other": 0, "one": 1}
