@@ -6,6 +6,8 @@ import math
 import re
 from typing import Any, ClassVar
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -123,9 +125,9 @@ def _optional_text(label: str, max_length: int, noun: str, area: bool = False, *
 
 class NewSurveyForm(Form):
     text_labels: ClassVar[dict[str, str]] = {"purpose": "Why you are asking"}
-    title = _text("Title", "Enter the survey's title", 150, "The title")
+    title = _text(_l("Title"), _l("Enter the survey's title"), 150, "The title")
     slug = StringField(
-        "Web address",
+        _l("Web address"),
         widget=GovTextInput(),
         filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
         description=(
@@ -134,22 +136,22 @@ class NewSurveyForm(Form):
         ),
     )
     purpose = TextAreaField(
-        "Why are you asking?",
+        _l("Why are you asking?"),
         widget=GovTextArea(),
         filters=[_strip],
-        description="Shown on the survey's start page.",
+        description=_l("Shown on the survey's start page."),
         validators=[
-            DataRequired(message="Enter why the council is asking"),
-            Length(max=2000, message="Why you are asking must be 2,000 characters or fewer"),
+            DataRequired(message=_l("Enter why the council is asking")),
+            Length(max=2000, message=_l("Why you are asking must be 2,000 characters or fewer")),
         ],
     )
-    submit = SubmitField("Create survey", widget=GovSubmitInput())
+    submit = SubmitField(_l("Create survey"), widget=GovSubmitInput())
 
 
 class DuplicateForm(Form):
-    title = _text("Title of the new survey", "Enter the new survey's title", 150, "The title")
+    title = _text(_l("Title of the new survey"), _l("Enter the new survey's title"), 150, "The title")
     slug = NewSurveyForm.slug
-    submit = SubmitField("Duplicate survey", widget=GovSubmitInput())
+    submit = SubmitField(_l("Duplicate survey"), widget=GovSubmitInput())
 
 
 def check_slug(value: str) -> str | None:
@@ -168,65 +170,67 @@ def check_slug(value: str) -> str | None:
 
 class DetailsForm(Form):
     text_labels: ClassVar[dict[str, str]] = {"purpose": "Why you are asking"}
-    title = _text("Title", "Enter the survey's title", 150, "The title")
+    title = _text(_l("Title"), _l("Enter the survey's title"), 150, "The title")
     purpose = TextAreaField(
-        "Why are you asking?",
+        _l("Why are you asking?"),
         widget=GovTextArea(),
         filters=[_strip],
         validators=[
-            DataRequired(message="Enter why the council is asking"),
-            Length(max=2000, message="Why you are asking must be 2,000 characters or fewer"),
+            DataRequired(message=_l("Enter why the council is asking")),
+            Length(max=2000, message=_l("Why you are asking must be 2,000 characters or fewer")),
         ],
     )
     what_happens = _optional_text(
         "What happens to the answers (optional)", 2000, "What happens to the answers", area=True
     )
-    privacy = _optional_text("Your privacy (optional)", 2000, "Your privacy", area=True)
+    privacy = _optional_text(_l("Your privacy (optional)"), 2000, "Your privacy", area=True)
     duration_minutes = WholeNumberField(
         "How many minutes it takes (optional)", minimum=1, maximum=120, noun="The time it takes"
     )
-    audience = _optional_text("Who is it for? (optional)", 300, "Who it is for")
-    topics = _optional_text("Topics (optional)", 400, "The topics")
+    audience = _optional_text(_l("Who is it for? (optional)"), 300, "Who it is for")
+    topics = _optional_text(_l("Topics (optional)"), 400, "The topics")
     opens_on = OptionalDateField(
-        "Opens on (optional)", noun="The opening date", description="For example, 1 12 2026"
+        "Opens on (optional)", noun="The opening date", description=_l("For example, 1 12 2026")
     )
     closes_on = OptionalDateField(
-        "Closes on (optional)", noun="The closing date", description="It closes at the end of this day."
+        "Closes on (optional)", noun="The closing date", description=_l("It closes at the end of this day.")
     )
     resume_days = WholeNumberField(
-        "Days to keep unfinished answers (optional)",
+        _l("Days to keep unfinished answers (optional)"),
         minimum=1,
         maximum=365,
         noun="The days to keep unfinished answers",
-        description="If left blank, unfinished answers are kept for 30 days.",
+        description=_l("If left blank, unfinished answers are kept for 30 days."),
     )
     equality_section = RadioField(
-        "Include the equality monitoring questions?",
-        widget=GovRadioInput(),
-        choices=YES_NO,
-        validators=[DataRequired(message="Select yes if the survey should include the equality questions")],
-    )
-    follow_up = RadioField(
-        "Offer to tell residents what happened?",
+        _l("Include the equality monitoring questions?"),
         widget=GovRadioInput(),
         choices=YES_NO,
         validators=[
-            DataRequired(message="Select yes to offer residents an email when you publish what happened")
+            DataRequired(message=_l("Select yes if the survey should include the equality questions"))
+        ],
+    )
+    follow_up = RadioField(
+        _l("Offer to tell residents what happened?"),
+        widget=GovRadioInput(),
+        choices=YES_NO,
+        validators=[
+            DataRequired(message=_l("Select yes to offer residents an email when you publish what happened"))
         ],
     )
     # The survey's languages besides its own; the choices are set by the view (engage.builder.translations).
     languages = SelectMultipleField(
-        "Which other languages is the survey offered in? (optional)",
+        _l("Which other languages is the survey offered in? (optional)"),
         widget=GovCheckboxesInput(),
         choices=[],
         validate_choice=False,
     )
-    submit = SubmitField("Save changes", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save changes"), widget=GovSubmitInput())
 
     def validate_languages(self, field: SelectMultipleField) -> None:
         offered = {str(choice.value) for choice in field.choices or [] if isinstance(choice, SelectChoice)}
         if any(code not in offered for code in field.data or []):
-            raise ValidationError("Select languages from the list")
+            raise ValidationError(_("Select languages from the list"))
 
     def validate_topics(self, field: StringField) -> None:
         try:
@@ -237,20 +241,20 @@ class DetailsForm(Form):
     def validate_closes_on(self, field: OptionalDateField) -> None:
         opens = self.opens_on.data
         if field.data and opens and field.data < opens:
-            raise ValidationError("The closing date must be the same as or after the opening date")
+            raise ValidationError(_("The closing date must be the same as or after the opening date"))
 
 
 class LocalitiesForm(Form):
     localities = TextAreaField(
-        "Areas and libraries",
+        _l("Areas and libraries"),
         widget=GovTextArea(),
         description=(
             "One area on each line: the area's name, a colon, then its libraries separated by commas. "
             "For example, Northgate: Northgate Central Library, Hill Road Library"
         ),
-        validators=[Length(max=20000, message="The list must be 20,000 characters or fewer")],
+        validators=[Length(max=20000, message=_l("The list must be 20,000 characters or fewer"))],
     )
-    submit = SubmitField("Save areas and libraries", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save areas and libraries"), widget=GovSubmitInput())
 
 
 class RoutingMixin:
@@ -302,15 +306,15 @@ class RoutingMixin:
             self.condition = self.existing_condition
             return True
         if route != "only_if":
-            self.route.errors.append("Select who sees this")
+            self.route.errors.append(_("Select who sees this"))
             return False
         question = self.route_targets.get(self.route_question.data or "")
         if question is None:
-            self.route_question.errors.append("Select the earlier question that decides who sees this")
+            self.route_question.errors.append(_("Select the earlier question that decides who sees this"))
             return False
         test = self.route_test.data
         if test not in {"equals", "any_of", "not_answered"}:
-            self.route_test.errors.append("Select a test")
+            self.route_test.errors.append(_("Select a test"))
             return False
         if test == "not_answered":
             self.condition = {"question": question.id, "not_answered": True}
@@ -323,7 +327,7 @@ class RoutingMixin:
                 self.route_answers.errors.append(f"Select the answer to '{question.text}' that shows this")
                 return False
             if test == "equals" and len(values) > 1:
-                self.route_answers.errors.append("Select only one answer for 'is', or choose 'is any of'")
+                self.route_answers.errors.append(_("Select only one answer for 'is', or choose 'is any of'"))
                 return False
         else:
             text = self.route_value.data or ""
@@ -338,7 +342,7 @@ class RoutingMixin:
                     try:
                         number = float(value.replace(",", ""))
                     except ValueError:
-                        self.route_value.errors.append("The answer must be a number, like 3")
+                        self.route_value.errors.append(_("The answer must be a number, like 3"))
                         return False
                     numbers.append(int(number) if number.is_integer() else number)
                 values = numbers
@@ -502,32 +506,32 @@ class QuestionForm(RoutingMixin, Form):
             labels = self.option_lines()
             folded = [label.casefold() for label in labels]
             if len(labels) < 2:
-                self.options.errors.append("Enter at least 2 answer options, one on each line")
+                self.options.errors.append(_("Enter at least 2 answer options, one on each line"))
             elif kind == "scale" and len(labels) > MAX_SCALE_POINTS:
                 self.options.errors.append(f"A scale can have up to {MAX_SCALE_POINTS} points")
             elif any(len(label) > 200 for label in labels):
-                self.options.errors.append("Each answer option must be 200 characters or fewer")
+                self.options.errors.append(_("Each answer option must be 200 characters or fewer"))
             elif len(set(folded)) != len(folded):
                 twice = next(label for label in labels if folded.count(label.casefold()) > 1)
                 self.options.errors.append(f"The answer option '{twice}' is listed twice")
             if kind == "ranking":
                 if self.top_n.number is None and not self.top_n.errors:
-                    self.top_n.errors.append("Enter how many options people should put in order")
+                    self.top_n.errors.append(_("Enter how many options people should put in order"))
                 elif self.top_n.number is not None and len(labels) >= 2 and self.top_n.number > len(labels):
                     self.top_n.errors.append(
                         f"How many to put in order must be no more than the number of options ({len(labels)})"
                     )
         if kind in {"single_choice", "multiple_choice"} and self.other.data and not self.other_label.data:
-            self.other_label.errors.append("Enter the label for the 'other' option, like Other")
+            self.other_label.errors.append(_("Enter the label for the 'other' option, like Other"))
         if kind == "multiple_choice" and self.none.data and not self.none_label.data:
-            self.none_label.errors.append("Enter the label for the 'none' option, like None of these")
+            self.none_label.errors.append(_("Enter the label for the 'none' option, like None of these"))
         if kind == "grid":
             texts = self.statement_lines()
             folded = [text.casefold() for text in texts]
             if not texts:
-                self.statements.errors.append("Enter at least one statement")
+                self.statements.errors.append(_("Enter at least one statement"))
             elif any(len(text) > 300 for text in texts):
-                self.statements.errors.append("Each statement must be 300 characters or fewer")
+                self.statements.errors.append(_("Each statement must be 300 characters or fewer"))
             elif len(set(folded)) != len(folded):
                 twice = next(text for text in texts if folded.count(text.casefold()) > 1)
                 self.statements.errors.append(f"The statement '{twice}' is listed twice")
@@ -536,29 +540,31 @@ class QuestionForm(RoutingMixin, Form):
     def validate_max(self, field: DecimalNumberField) -> None:
         low = self.min.number
         if field.number is not None and low is not None and field.number < low:
-            raise ValidationError("The highest number must be the same as or more than the lowest number")
+            raise ValidationError(_("The highest number must be the same as or more than the lowest number"))
 
     def validate_latest(self, field: OptionalDateField) -> None:
         if field.data and self.earliest.data and field.data < self.earliest.data:
-            raise ValidationError("The latest date must be the same as or after the earliest date")
+            raise ValidationError(_("The latest date must be the same as or after the earliest date"))
 
 
 class PublishForm(Form):
     reason = TextAreaField(
-        "Why are you publishing before every check is done?",
+        _l("Why are you publishing before every check is done?"),
         widget=GovTextArea(),
         filters=[_strip],
-        description="Kept in the audit log with the publication, for example: "
-        "the closing date will be set when the committee agrees it.",
-        validators=[Length(max=1000, message="The reason must be 1,000 characters or fewer")],
+        description=_l(
+            "Kept in the audit log with the publication, for example: "
+            "the closing date will be set when the committee agrees it."
+        ),
+        validators=[Length(max=1000, message=_l("The reason must be 1,000 characters or fewer"))],
     )
-    submit = SubmitField("Publish", widget=GovSubmitInput())
+    submit = SubmitField(_l("Publish"), widget=GovSubmitInput())
 
 
 class ConfirmForm(Form):
     """A button and a CSRF token."""
 
-    submit = SubmitField("Delete", widget=GovSubmitInput())
+    submit = SubmitField(_l("Delete"), widget=GovSubmitInput())
 
 
 ROUTING_FIELDS = ("route", "route_question", "route_test", "route_answers", "route_value")
@@ -567,4 +573,4 @@ ROUTING_FIELDS = ("route", "route_question", "route_test", "route_answers", "rou
 class TranslationForm(Form):
     """The translation page: its text fields are read by engage.builder.translations.read."""
 
-    submit = SubmitField("Save translation", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save translation"), widget=GovSubmitInput())

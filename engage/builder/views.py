@@ -28,6 +28,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from engage.accounts.decorators import current_staff, role_required
@@ -122,8 +124,12 @@ def _save(
     notes = []
     if saved.kept is not None:
         notes.append(
-            f"Your change is in a new draft, version {saved.version.number}. "
-            f"Version {saved.kept.number} stays as it is until you publish the draft."
+            _(
+                "Your change is in a new draft, version %(number)s. "
+                "Version %(kept)s stays as it is until you publish the draft.",
+                number=saved.version.number,
+                kept=saved.kept.number,
+            )
         )
     if saved.translations_removed:
         labels = {f.key: f.label for f in definition.text_fields()}
@@ -184,10 +190,10 @@ def _new_slug(form: NewSurveyForm | DuplicateForm) -> str | None:
     slug = form.slug.data or editing.slugify(form.title.data or "", "-", 60)
     problem = check_slug(slug)
     if problem is None and (slug in editing.RESERVED_SLUGS or services.get_survey(db(), slug) is not None):
-        problem = "A survey already uses that web address. Choose a different one"
+        problem = _("A survey already uses that web address. Choose a different one")
     if problem:
         if not form.slug.data:
-            problem = "Enter a web address: we could not make one from the title"
+            problem = _("Enter a web address: we could not make one from the title")
         form.slug.errors = [problem]
         return None
     return slug
@@ -211,7 +217,7 @@ def list_surveys() -> str:
         }
         for survey in surveys
     ]
-    return render_template("builder/list.html", title="Surveys", rows=rows, state_tags=STATE_TAGS)
+    return render_template("builder/list.html", title=_("Surveys"), rows=rows, state_tags=STATE_TAGS)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -230,9 +236,9 @@ def new_survey() -> ResponseReturnValue:
                 now=clock.now(),
             )
             db().commit()
-            _saved(f"The survey '{survey.title}' has been created as a draft.")
+            _saved(_("The survey '%(title)s' has been created as a draft.", title=survey.title))
             return redirect(url_for("staff.builder.overview", slug=slug))
-    return render_template("builder/new.html", title="Create a survey", form=form), form_status(form)
+    return render_template("builder/new.html", title=_("Create a survey"), form=form), form_status(form)
 
 
 def _question_detail(question: Question) -> list[str]:
@@ -403,11 +409,11 @@ def details(slug: str) -> ResponseReturnValue:
                 survey, changed_to, "survey.details_updated", "Changed the survey's details", changed
             )
             if not page_errors:
-                _saved("The survey's details have been saved.")
+                _saved(_("The survey's details have been saved."))
                 return redirect(_overview_url(survey))
     return render_template(
         "builder/details.html",
-        title="Survey details",
+        title=_("Survey details"),
         survey=survey,
         base_language=language_name(definition.language),
         form=form,
@@ -441,11 +447,11 @@ def localities(slug: str) -> ResponseReturnValue:
                 {"localities": [loc.to_data() for loc in parsed]},
             )
             if not page_errors:
-                _saved("The areas and libraries have been saved.")
+                _saved(_("The areas and libraries have been saved."))
                 return redirect(_overview_url(survey, "localities"))
     return render_template(
         "builder/localities.html",
-        title="Areas and libraries",
+        title=_("Areas and libraries"),
         survey=survey,
         form=form,
         page_errors=_errors(page_errors),
@@ -485,10 +491,16 @@ def translations(slug: str, code: str) -> ResponseReturnValue:
             )
             if not problems:
                 left = len(builder.latest(survey).missing_text(code))
-                still = f"{left} texts still need {name}." if left != 1 else f"1 text still needs {name}."
+                still = ngettext(
+                    "%(num)d text still needs %(language)s.",
+                    "%(num)d texts still need %(language)s.",
+                    left,
+                    language=name,
+                )
                 _saved(
-                    f"The {name} translation has been saved. "
-                    + (still if left else f"Every text has its {name} translation.")
+                    _("The %(language)s translation has been saved.", language=name)
+                    + " "
+                    + (still if left else _("Every text has its %(language)s translation.", language=name))
                 )
                 return redirect(url_for(".translations", slug=slug, code=code))
             refused = problems
@@ -497,7 +509,7 @@ def translations(slug: str, code: str) -> ResponseReturnValue:
     missing = [f for f in fields if f.key not in definition.translation(code)]
     return render_template(
         "builder/translations.html",
-        title=f"{name} translation",
+        title=_("%(language)s translation", language=name),
         survey=survey,
         form=form,
         code=code,
@@ -589,7 +601,7 @@ def _page_form_response(
 ) -> ResponseReturnValue:
     return render_template(
         "builder/page_form.html",
-        title="Change page" if page else "Add a page",
+        title=_("Change page") if page else _("Add a page"),
         survey=survey,
         form=form,
         page=page,
@@ -629,8 +641,11 @@ def page_new(slug: str) -> ResponseReturnValue:
             "survey.page_added",
             f"Added the page {title!r}",
             {"page": page_id, "show_if": form.condition},
-            f"The page '{title}' has been added with one optional long text question. "
-            "Change that question or add others.",
+            _(
+                "The page '%(title)s' has been added with one optional long text question. "
+                "Change that question or add others.",
+                title=title,
+            ),
             f"page-{page_id}",
         )
 
@@ -665,7 +680,7 @@ def page_edit(slug: str, page_id: str) -> ResponseReturnValue:
             "survey.page_updated",
             f"Changed the page {after['title']!r}",
             {"page": page_id, "before": before, "after": after},
-            f"The page '{after['title']}' has been saved.",
+            _("The page '%(title)s' has been saved.", title=after["title"]),
             f"page-{page_id}",
         )
 
@@ -696,12 +711,17 @@ def _type_chooser(
 
 def _type_problem(definition: SurveyDefinition, kind: str) -> str | None:
     if kind not in editing.TYPE_LABELS:
-        return "Select the type of question"
+        return str(_("Select the type of question"))
     if kind == "locality" and not definition.localities:
-        return "Add the survey's areas on the 'Areas and libraries' page before asking people to choose one"
+        return str(
+            _("Add the survey's areas on the 'Areas and libraries' page before asking people to choose one")
+        )
     if kind == "branch" and not definition.branches():
-        return (
-            "Add the survey's libraries on the 'Areas and libraries' page before asking people to choose one"
+        return str(
+            _(
+                "Add the survey's libraries on the 'Areas and libraries' page "
+                "before asking people to choose one"
+            )
         )
     return None
 
@@ -805,7 +825,7 @@ def _question_form_response(
 ) -> ResponseReturnValue:
     return render_template(
         "builder/question_form.html",
-        title="Change question" if question else "Add a question",
+        title=_("Change question") if question else _("Add a question"),
         survey=survey,
         form=form,
         kind=kind,
@@ -829,7 +849,7 @@ def question_new(slug: str, page_id: str) -> ResponseReturnValue:
     back = _overview_url(survey, f"page-{page_id}")
     problem = _type_problem(definition, kind) if kind else None
     if not kind or problem:
-        return _type_chooser(survey, "What type of question is it?", kind or None, problem, back)
+        return _type_chooser(survey, _("What type of question is it?"), kind or None, problem, back)
     if request.method == "GET":
         form = QuestionForm(data=NEW_QUESTION_DEFAULTS)
         form.route.data = "everyone"
@@ -853,7 +873,7 @@ def question_new(slug: str, page_id: str) -> ResponseReturnValue:
                 "question": editing.get_question(added, question_id).to_data(),
                 "replaced": replaced,
             },
-            f"The question '{text}' has been added.",
+            _("The question '%(text)s' has been added.", text=text),
             f"question-{question_id}",
         )
 
@@ -897,7 +917,7 @@ def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
     if problem:
         return _type_chooser(
             survey,
-            "Change the type of question",
+            _("Change the type of question"),
             kind,
             problem,
             url_for("staff.builder.question_edit", slug=slug, question_id=question_id),
@@ -926,7 +946,7 @@ def question_edit(slug: str, question_id: str) -> ResponseReturnValue:
             "survey.question_updated",
             f"Changed the question {after.text!r}",
             {"question": question_id, "before": question.to_data(), "after": after.to_data()},
-            f"The question '{after.text}' has been saved.",
+            _("The question '%(text)s' has been saved.", text=after.text),
             f"question-{new_id}",
         )
 
@@ -946,9 +966,9 @@ def question_type(slug: str, question_id: str) -> ResponseReturnValue:
     question = _question_or_404(builder.latest(survey), question_id)
     return render_template(
         "builder/question_type.html",
-        title="Change the type of question",
+        title=_("Change the type of question"),
         survey=survey,
-        heading="Change the type of question",
+        heading=_("Change the type of question"),
         types=editing.TYPE_LABELS,
         hints=editing.TYPE_HINTS,
         chosen=question.type,
@@ -994,7 +1014,11 @@ def _page_routing(definition: SurveyDefinition, page_id: str, page: Page) -> lis
 
 def _questions_warning(page: Page) -> str:
     count = len(page.questions)
-    return f"Its {count} question{'s' if count != 1 else ''} will be deleted too."
+    return str(
+        ngettext(
+            "Its %(num)d question will be deleted too.", "Its %(num)d questions will be deleted too.", count
+        )
+    )
 
 
 PAGE = _Part[Page](
@@ -1006,7 +1030,7 @@ PAGE = _Part[Page](
     _page_routing,
     blocked_by_routing=False,
     warning=_questions_warning,
-    delete_title=lambda name: f"Delete the page '{name}'",
+    delete_title=lambda name: _("Delete the page '%(name)s'", name=name),
 )
 QUESTION = _Part[Question](
     "question",
@@ -1017,7 +1041,7 @@ QUESTION = _Part[Question](
     lambda definition, question_id, _question: editing.references(definition, question_id),
     blocked_by_routing=True,
     warning=lambda _question: "",
-    delete_title=lambda _name: "Delete the question",
+    delete_title=lambda _name: _("Delete the question"),
 )
 
 
@@ -1050,14 +1074,20 @@ def _delete(part: _Part[Part], slug: str, part_id: str) -> ResponseReturnValue:
                     {part.noun: part_id, "deleted": found.to_data()},
                 )
             if not page_errors:
-                _saved(f"The {part.noun} '{name}' has been deleted.")
+                _saved(
+                    _("The page '%(name)s' has been deleted.", name=name)
+                    if part.noun == "page"
+                    else _("The question '%(name)s' has been deleted.", name=name)
+                )
                 return redirect(_overview_url(survey))
     return render_template(
         "builder/delete.html",
         title=part.delete_title(name),
         survey=survey,
         form=form,
-        heading=f"Are you sure you want to delete the {part.noun} '{name}'?",
+        heading=_("Are you sure you want to delete the page '%(name)s'?", name=name)
+        if part.noun == "page"
+        else _("Are you sure you want to delete the question '%(name)s'?", name=name),
         warning=part.warning(found),
         used_by=used_by,
         page_errors=_errors(page_errors),
@@ -1135,7 +1165,7 @@ def preview(slug: str, page_id: str) -> ResponseReturnValue:
     page = pages[index]
     return render_template(
         "builder/preview.html",
-        title=f"Preview: {page.title}",
+        title=_("Preview: %(title)s", title=page.title),
         survey=survey,
         version=version,
         definition=definition,
@@ -1161,7 +1191,7 @@ def publish(slug: str) -> ResponseReturnValue:
     survey = _survey(slug)
     draft = survey.draft
     if draft is None:
-        flash("There is no draft to publish: the latest version is already published.", "info")
+        flash(_("There is no draft to publish: the latest version is already published."), "info")
         return redirect(_overview_url(survey))
     definition = parse(draft.definition)
     found = checklist.checks(definition, checklist.tried(db(), survey, draft.definition))
@@ -1172,11 +1202,14 @@ def publish(slug: str) -> ResponseReturnValue:
         reason = form.reason.data or ""
         if blocked:
             form.reason.errors = [
-                f"You cannot publish until {blocked[0].missing[0].lower()}{blocked[0].missing[1:]}"
+                _(
+                    "You cannot publish until %(missing)s",
+                    missing=blocked[0].missing[0].lower() + blocked[0].missing[1:],
+                )
             ]
         elif unmet and not reason:
             form.reason.errors = [
-                "Say why you are publishing before every check is done, or go back and finish them"
+                _("Say why you are publishing before every check is done, or go back and finish them")
             ]
         else:
             try:
@@ -1189,11 +1222,18 @@ def publish(slug: str) -> ResponseReturnValue:
             db().commit()
             assert version is not None
             link = external_url("residents.start", slug=survey.slug)
-            _saved(f"Version {version.number} of '{survey.title}' is published. Its link is {link}")
+            _saved(
+                _(
+                    "Version %(number)s of '%(title)s' is published. Its link is %(link)s",
+                    number=version.number,
+                    title=survey.title,
+                    link=link,
+                )
+            )
             return redirect(_overview_url(survey))
     return render_template(
         "builder/publish.html",
-        title="Before you publish",
+        title=_("Before you publish"),
         survey=survey,
         version=draft,
         checks=found,
@@ -1208,10 +1248,10 @@ def publish(slug: str) -> ResponseReturnValue:
 def close(slug: str) -> ResponseReturnValue:
     survey = _survey(slug)
     if not builder.close(db(), survey, by=current_staff(), now=clock.now()):
-        flash("The survey is not open, so there is nothing to close.", "info")
+        flash(_("The survey is not open, so there is nothing to close."), "info")
         return redirect(_overview_url(survey))
     db().commit()
-    _saved(f"'{survey.title}' is closed. People can no longer answer it.")
+    _saved(_("'%(title)s' is closed. People can no longer answer it.", title=survey.title))
     return redirect(_overview_url(survey))
 
 
@@ -1230,10 +1270,16 @@ def duplicate(slug: str) -> ResponseReturnValue:
                 db(), survey, new_slug, form.title.data or "", by=current_staff(), now=clock.now()
             )
             db().commit()
-            _saved(f"'{copy_of.title}' has been created as a draft copy of '{survey.title}'.")
+            _saved(
+                _(
+                    "'%(copy)s' has been created as a draft copy of '%(title)s'.",
+                    copy=copy_of.title,
+                    title=survey.title,
+                )
+            )
             return redirect(url_for("staff.builder.overview", slug=new_slug))
     return render_template(
-        "builder/duplicate.html", title="Duplicate the survey", survey=survey, form=form
+        "builder/duplicate.html", title=_("Duplicate the survey"), survey=survey, form=form
     ), form_status(form)
 
 
