@@ -34,16 +34,16 @@ from engage.platform.forms import Form, OptionalDateField
 from surveys.definition import MAX_SCALE_POINTS, Condition, Question
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 ROUTE_CHOICES = [
-    SelectChoice("everyone", "Show this to everyone"),
-    SelectChoice("only_if", "Only show it if an earlier answer matches"),
+    SelectChoice("everyone", _l("Show this to everyone")),
+    SelectChoice("only_if", _l("Only show it if an earlier answer matches")),
 ]
-KEEP_ROUTE = SelectChoice("keep", "Keep the current rule")
+KEEP_ROUTE = SelectChoice("keep", _l("Keep the current rule"))
 TEST_CHOICES = [
-    SelectChoice("equals", "is"),
-    SelectChoice("any_of", "is any of"),
-    SelectChoice("not_answered", "was not answered"),
+    SelectChoice("equals", _l("is")),
+    SelectChoice("any_of", _l("is any of")),
+    SelectChoice("not_answered", _l("was not answered")),
 ]
 
 
@@ -258,13 +258,17 @@ class LocalitiesForm(Form):
 
 
 class RoutingMixin:
-    route = RadioField("Who sees this?", widget=GovRadioInput(), choices=ROUTE_CHOICES, default="everyone")
-    route_question = SelectField("Earlier question", widget=GovSelect(), choices=[], validate_choice=False)
-    route_test = RadioField("Test", widget=GovRadioInput(), choices=TEST_CHOICES, default="equals")
-    route_answers = SelectMultipleField(
-        "Answers", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+    route = RadioField(
+        _l("Who sees this?"), widget=GovRadioInput(), choices=ROUTE_CHOICES, default="everyone"
     )
-    route_value = StringField("Answer", widget=GovTextInput(), filters=[_strip])
+    route_question = SelectField(
+        _l("Earlier question"), widget=GovSelect(), choices=[], validate_choice=False
+    )
+    route_test = RadioField(_l("Test"), widget=GovRadioInput(), choices=TEST_CHOICES, default="equals")
+    route_answers = SelectMultipleField(
+        _l("Answers"), widget=GovCheckboxesInput(), choices=[], validate_choice=False
+    )
+    route_value = StringField(_l("Answer"), widget=GovTextInput(), filters=[_strip])
 
     # Set by the view before validating: the questions a rule may test, by id, and
     # the (value, label) answers of the chosen one when they come from a list.
