@@ -29,7 +29,9 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
 from engage.accounts.decorators import current_staff, role_required
@@ -84,17 +86,27 @@ def _latest(survey: Survey) -> SurveyVersion:
 
 
 def state_of(survey: Survey, now: datetime) -> str:
+    """The survey's state as a key of STATE_LABELS and STATE_TAGS."""
     if survey.published is None:
-        return "Draft"
+        return "draft"
     reason = services.availability(survey, now).reason
-    return {"open": "Open", "not_open_yet": "Scheduled", "closed": "Closed"}.get(reason, "Draft")
+    return {"open": "open", "not_open_yet": "scheduled", "closed": "closed"}.get(reason, "draft")
 
 
+# The state shown, by key.
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "open": _l("Open"),
+    "scheduled": _l("Scheduled"),
+    "closed": _l("Closed"),
+}
+
+# Each state's tag colour, by key.
 STATE_TAGS = {
-    "Draft": "govuk-tag--grey",
-    "Open": "govuk-tag--green",
-    "Scheduled": "govuk-tag--blue",
-    "Closed": "govuk-tag--red",
+    "draft": "govuk-tag--grey",
+    "open": "govuk-tag--green",
+    "scheduled": "govuk-tag--blue",
+    "closed": "govuk-tag--red",
 }
 
 
@@ -217,7 +229,9 @@ def list_surveys() -> str:
         }
         for survey in surveys
     ]
-    return render_template("builder/list.html", title=_("Surveys"), rows=rows, state_tags=STATE_TAGS)
+    return render_template(
+        "builder/list.html", title=_("Surveys"), rows=rows, state_tags=STATE_TAGS, state_labels=STATE_LABELS
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -247,14 +261,16 @@ def _question_detail(question: Question) -> list[str]:
     if question.type in editing.CHOICE_TYPES:
         labels = [o.label for o in question.options]
         if question.other_label is not None:
-            labels.append(f"{question.other_label} (with a box to specify)")
-        detail.append("Options: " + "; ".join(labels))
+            labels.append(_("%(label)s (with a box to specify)", label=question.other_label))
+        detail.append(_("Options: %(options)s", options="; ".join(labels)))
     if question.type == "grid":
-        detail.append("Statements: " + "; ".join(s.text for s in question.statements))
+        detail.append(
+            _("Statements: %(statements)s", statements="; ".join(s.text for s in question.statements))
+        )
     if question.type == "ranking" and question.top_n:
-        detail.append(f"Top {question.top_n} in order")
+        detail.append(_("Top %(number)s in order", number=question.top_n))
     if question.kiosk_skip:
-        detail.append("Not asked on library tablets")
+        detail.append(_("Not asked on library tablets"))
     return detail
 
 
@@ -296,6 +312,7 @@ def _render_overview(survey: Survey, page_errors: list[str] | None = None) -> Re
         data=definition,
         state=state_of(survey, now),
         state_tags=STATE_TAGS,
+        state_labels=STATE_LABELS,
         is_open=services.availability(survey, now).open,
         opens_on=_to_date(definition.opens_at),
         closes_on=_to_date(definition.closes_at),
@@ -741,9 +758,9 @@ def _question_defaults(question: Question) -> dict[str, Any]:
         "optional": "no" if question.required else "yes",
         "options": editing.options_to_text(question.options),
         "other": question.other_label is not None,
-        "other_label": question.other_label or "Other",
+        "other_label": question.other_label or _("Other"),
         "none": exclusive is not None,
-        "none_label": exclusive.label if exclusive else "None of these",
+        "none_label": exclusive.label if exclusive else _("None of these"),
         "statements": "\n".join(s.text for s in question.statements),
         "top_n": number(question.top_n or None),
         "max_length": number(question.max_length) if own_limit else "",
@@ -765,8 +782,8 @@ def _question_defaults_in(definition: SurveyDefinition, question: Question) -> d
 
 NEW_QUESTION_DEFAULTS: dict[str, Any] = {
     "optional": "no",
-    "other_label": "Other",
-    "none_label": "None of these",
+    "other_label": _l("Other"),
+    "none_label": _l("None of these"),
     "integer": True,
 }
 
@@ -851,7 +868,12 @@ def question_new(slug: str, page_id: str) -> ResponseReturnValue:
     if not kind or problem:
         return _type_chooser(survey, _("What type of question is it?"), kind or None, problem, back)
     if request.method == "GET":
-        form = QuestionForm(data=NEW_QUESTION_DEFAULTS)
+        form = QuestionForm(
+            data={
+                key: str(value) if isinstance(value, LazyString) else value
+                for key, value in NEW_QUESTION_DEFAULTS.items()
+            }
+        )
         form.route.data = "everyone"
     else:
         form = QuestionForm()
