@@ -68,10 +68,23 @@ class WholeNumberField(StringField):
         if not text:
             return
         if not re.fullmatch(r"-?\d+", text):
-            raise ValidationError(f"{self.noun} must be a whole number, like {self.minimum + 4}")
+            raise ValidationError(
+                _(
+                    "%(noun)s must be a whole number, like %(example)s",
+                    noun=self.noun,
+                    example=self.minimum + 4,
+                )
+            )
         value = int(text) if len(text) <= 12 else None  # int() refuses more than 4,300 digits
         if value is None or not self.minimum <= value <= self.maximum:
-            raise ValidationError(f"{self.noun} must be between {self.minimum} and {self.maximum:,}")
+            raise ValidationError(
+                _(
+                    "%(noun)s must be between %(low)s and %(high)s",
+                    noun=self.noun,
+                    low=self.minimum,
+                    high=format(self.maximum, ","),
+                )
+            )
         self.number = value
 
 
@@ -94,9 +107,9 @@ class DecimalNumberField(StringField):
         try:
             value = float(text)
         except ValueError:
-            raise ValidationError(f"{self.noun} must be a number, like 10") from None
+            raise ValidationError(_("%(noun)s must be a number, like 10", noun=self.noun)) from None
         if not math.isfinite(value):
-            raise ValidationError(f"{self.noun} must be a number, like 10")
+            raise ValidationError(_("%(noun)s must be a number, like 10", noun=self.noun))
         self.number = int(value) if value.is_integer() else value
 
 
@@ -107,7 +120,14 @@ def _text(label: str, missing: str, max_length: int, noun: str, **kwargs: Any) -
         filters=[_strip],
         validators=[
             DataRequired(message=missing),
-            Length(max=max_length, message=f"{noun} must be {max_length:,} characters or fewer"),
+            Length(
+                max=max_length,
+                message=_l(
+                    "%(noun)s must be %(number)s characters or fewer",
+                    noun=noun,
+                    number=format(max_length, ","),
+                ),
+            ),
         ],
         **kwargs,
     )
@@ -118,19 +138,28 @@ def _optional_text(label: str, max_length: int, noun: str, area: bool = False, *
         label,
         widget=GovTextArea() if area else GovTextInput(),
         filters=[_strip],
-        validators=[Length(max=max_length, message=f"{noun} must be {max_length:,} characters or fewer")],
+        validators=[
+            Length(
+                max=max_length,
+                message=_l(
+                    "%(noun)s must be %(number)s characters or fewer",
+                    noun=noun,
+                    number=format(max_length, ","),
+                ),
+            )
+        ],
         **kwargs,
     )
 
 
 class NewSurveyForm(Form):
-    text_labels: ClassVar[dict[str, str]] = {"purpose": "Why you are asking"}
-    title = _text(_l("Title"), _l("Enter the survey's title"), 150, "The title")
+    text_labels: ClassVar[dict[str, str]] = {"purpose": _l("Why you are asking")}
+    title = _text(_l("Title"), _l("Enter the survey's title"), 150, _l("The title"))
     slug = StringField(
         _l("Web address"),
         widget=GovTextInput(),
         filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
-        description=(
+        description=_l(
             "The end of the survey's link, like /s/library-opening-hours. Use lower-case letters, "
             "numbers and hyphens. Leave it blank to make one from the title. You cannot change it later."
         ),
@@ -149,7 +178,7 @@ class NewSurveyForm(Form):
 
 
 class DuplicateForm(Form):
-    title = _text(_l("Title of the new survey"), _l("Enter the new survey's title"), 150, "The title")
+    title = _text(_l("Title of the new survey"), _l("Enter the new survey's title"), 150, _l("The title"))
     slug = NewSurveyForm.slug
     submit = SubmitField(_l("Duplicate survey"), widget=GovSubmitInput())
 
@@ -157,20 +186,22 @@ class DuplicateForm(Form):
 def check_slug(value: str) -> str | None:
     """A problem with a web address, or None."""
     if len(value) < 3:
-        return "The web address must be 3 characters or more"
+        return str(_("The web address must be 3 characters or more"))
     if len(value) > 60:
-        return "The web address must be 60 characters or fewer"
+        return str(_("The web address must be 60 characters or fewer"))
     if not SLUG_PATTERN.match(value):
-        return (
-            "The web address must only include lower-case letters a to z, numbers and single hyphens "
-            "between words"
+        return str(
+            _(
+                "The web address must only include lower-case letters a to z, numbers and single hyphens "
+                "between words"
+            )
         )
     return None
 
 
 class DetailsForm(Form):
-    text_labels: ClassVar[dict[str, str]] = {"purpose": "Why you are asking"}
-    title = _text(_l("Title"), _l("Enter the survey's title"), 150, "The title")
+    text_labels: ClassVar[dict[str, str]] = {"purpose": _l("Why you are asking")}
+    title = _text(_l("Title"), _l("Enter the survey's title"), 150, _l("The title"))
     purpose = TextAreaField(
         _l("Why are you asking?"),
         widget=GovTextArea(),
@@ -181,25 +212,27 @@ class DetailsForm(Form):
         ],
     )
     what_happens = _optional_text(
-        "What happens to the answers (optional)", 2000, "What happens to the answers", area=True
+        _l("What happens to the answers (optional)"), 2000, _l("What happens to the answers"), area=True
     )
-    privacy = _optional_text(_l("Your privacy (optional)"), 2000, "Your privacy", area=True)
+    privacy = _optional_text(_l("Your privacy (optional)"), 2000, _l("Your privacy"), area=True)
     duration_minutes = WholeNumberField(
-        "How many minutes it takes (optional)", minimum=1, maximum=120, noun="The time it takes"
+        _l("How many minutes it takes (optional)"), minimum=1, maximum=120, noun=_l("The time it takes")
     )
-    audience = _optional_text(_l("Who is it for? (optional)"), 300, "Who it is for")
-    topics = _optional_text(_l("Topics (optional)"), 400, "The topics")
+    audience = _optional_text(_l("Who is it for? (optional)"), 300, _l("Who it is for"))
+    topics = _optional_text(_l("Topics (optional)"), 400, _l("The topics"))
     opens_on = OptionalDateField(
-        "Opens on (optional)", noun="The opening date", description=_l("For example, 1 12 2026")
+        _l("Opens on (optional)"), noun=_l("The opening date"), description=_l("For example, 1 12 2026")
     )
     closes_on = OptionalDateField(
-        "Closes on (optional)", noun="The closing date", description=_l("It closes at the end of this day.")
+        _l("Closes on (optional)"),
+        noun=_l("The closing date"),
+        description=_l("It closes at the end of this day."),
     )
     resume_days = WholeNumberField(
         _l("Days to keep unfinished answers (optional)"),
         minimum=1,
         maximum=365,
-        noun="The days to keep unfinished answers",
+        noun=_l("The days to keep unfinished answers"),
         description=_l("If left blank, unfinished answers are kept for 30 days."),
     )
     equality_section = RadioField(
@@ -293,7 +326,7 @@ class RoutingMixin:
         if existing is not None and "question" not in existing:
             route.choices.append(KEEP_ROUTE)
         question_field: Any = self.route_question
-        question_field.choices = [SelectChoice("", "Choose a question")] + [
+        question_field.choices = [SelectChoice("", _("Choose a question"))] + [
             SelectChoice(q.id, q.text) for q in targets
         ]
         chosen = self.route_targets.get(question_field.data or "")
@@ -328,7 +361,9 @@ class RoutingMixin:
             chosen = set(self.route_answers.data or [])
             values = [value for value, _ in self.route_listed if value in chosen]
             if not values:
-                self.route_answers.errors.append(f"Select the answer to '{question.text}' that shows this")
+                self.route_answers.errors.append(
+                    _("Select the answer to '%(question)s' that shows this", question=question.text)
+                )
                 return False
             if test == "equals" and len(values) > 1:
                 self.route_answers.errors.append(_("Select only one answer for 'is', or choose 'is any of'"))
@@ -338,7 +373,9 @@ class RoutingMixin:
             values = [v.strip() for v in text.split(",")] if test == "any_of" else [text]
             values = [v for v in values if v]
             if not values:
-                self.route_value.errors.append(f"Enter the answer to '{question.text}' that shows this")
+                self.route_value.errors.append(
+                    _("Enter the answer to '%(question)s' that shows this", question=question.text)
+                )
                 return False
             if question.type == "number":
                 numbers: list[Any] = []
@@ -376,15 +413,15 @@ class RoutingMixin:
 
 
 class PageForm(RoutingMixin, Form):
-    title = _text("Page title", "Enter the page title", 150, "The page title")
+    title = _text(_l("Page title"), _l("Enter the page title"), 150, _l("The page title"))
     intro = _optional_text(
-        "Introduction (optional)",
+        _l("Introduction (optional)"),
         2000,
-        "The introduction",
+        _l("The introduction"),
         area=True,
-        description="Shown above the questions. Leave a blank line between paragraphs.",
+        description=_l("Shown above the questions. Leave a blank line between paragraphs."),
     )
-    submit = SubmitField("Save page", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save page"), widget=GovSubmitInput())
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = bool(super().validate(extra_validators))
@@ -395,85 +432,101 @@ QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class QuestionForm(RoutingMixin, Form):
-    text = _text("Question", "Enter the question", 300, "The question")
-    hint = _optional_text("Hint (optional)", 500, "The hint", description="Help shown under the question.")
+    text = _text(_l("Question"), _l("Enter the question"), 300, _l("The question"))
+    hint = _optional_text(
+        _l("Hint (optional)"), 500, _l("The hint"), description=_l("Help shown under the question.")
+    )
     optional = RadioField(
-        "Can people leave this question unanswered?",
+        _l("Can people leave this question unanswered?"),
         widget=GovRadioInput(),
-        choices=[SelectChoice("no", "No, they must answer it"), SelectChoice("yes", "Yes, it is optional")],
+        choices=[
+            SelectChoice("no", _l("No, they must answer it")),
+            SelectChoice("yes", _l("Yes, it is optional")),
+        ],
         default="no",
-        validators=[DataRequired(message="Select whether people can leave this question unanswered")],
+        validators=[DataRequired(message=_l("Select whether people can leave this question unanswered"))],
     )
     error = _optional_text(
-        "Error message if it is left empty (optional)",
+        _l("Error message if it is left empty (optional)"),
         200,
-        "The error message",
-        description="Say what to do, as the GOV.UK Design System advises, for example 'Select how "
-        "often you visit a library' or 'Enter what would make your library better'. "
-        "If you leave it blank, the message names the question.",
+        _l("The error message"),
+        description=_l(
+            "Say what to do, as the GOV.UK Design System advises, for example 'Select how "
+            "often you visit a library' or 'Enter what would make your library better'. "
+            "If you leave it blank, the message names the question."
+        ),
     )
     question_id = StringField(
-        "Question id",
+        _l("Question id"),
         widget=GovTextInput(),
         filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
-        description="The column name in downloads: lower-case letters, numbers and underscores, "
-        "starting with a letter. You can change it until the survey is first published.",
-        validators=[Length(max=40, message="The question id must be 40 characters or fewer")],
+        description=_l(
+            "The column name in downloads: lower-case letters, numbers and underscores, "
+            "starting with a letter. You can change it until the survey is first published."
+        ),
+        validators=[Length(max=40, message=_l("The question id must be 40 characters or fewer"))],
     )
     options = TextAreaField(
-        "Answer options",
+        _l("Answer options"),
         widget=GovTextArea(),
-        description="One option on each line, in the order people will see them.",
+        description=_l("One option on each line, in the order people will see them."),
         filters=[lambda v: v or ""],
     )
-    other = BooleanField("Add an 'Other, please specify' box", widget=GovCheckboxInput())
-    other_label = _optional_text("Label for the 'other' option", 100, "The label for the 'other' option")
-    none = BooleanField("Add a 'None of these' option that clears the others", widget=GovCheckboxInput())
-    none_label = _optional_text("Label for the 'none' option", 200, "The label for the 'none' option")
+    other = BooleanField(_l("Add an 'Other, please specify' box"), widget=GovCheckboxInput())
+    other_label = _optional_text(
+        _l("Label for the 'other' option"), 100, _l("The label for the 'other' option")
+    )
+    none = BooleanField(_l("Add a 'None of these' option that clears the others"), widget=GovCheckboxInput())
+    none_label = _optional_text(_l("Label for the 'none' option"), 200, _l("The label for the 'none' option"))
     statements = TextAreaField(
-        "Statements",
+        _l("Statements"),
         widget=GovTextArea(),
-        description=(
+        description=_l(
             "One statement on each line. People rate each from 'Strongly agree' to 'Strongly disagree'."
         ),
         filters=[lambda v: v or ""],
     )
     top_n = WholeNumberField(
-        "How many should people put in order?",
+        _l("How many should people put in order?"),
         minimum=1,
         maximum=10,
-        noun="How many to put in order",
-        description="For example, 3 asks for their top 3.",
+        noun=_l("How many to put in order"),
+        description=_l("For example, 3 asks for their top 3."),
     )
     max_length = WholeNumberField(
-        "Character limit (optional)",
+        _l("Character limit (optional)"),
         minimum=1,
         maximum=10000,
-        noun="The character limit",
-        description="If left blank: 200 for short text, 2,000 for long text.",
+        noun=_l("The character limit"),
+        description=_l("If left blank: 200 for short text, 2,000 for long text."),
     )
-    min = DecimalNumberField("Lowest number allowed (optional)", noun="The lowest number")
-    max = DecimalNumberField("Highest number allowed (optional)", noun="The highest number")
-    integer = BooleanField("Whole numbers only", widget=GovCheckboxInput())
+    min = DecimalNumberField(_l("Lowest number allowed (optional)"), noun=_l("The lowest number"))
+    max = DecimalNumberField(_l("Highest number allowed (optional)"), noun=_l("The highest number"))
+    integer = BooleanField(_l("Whole numbers only"), widget=GovCheckboxInput())
     suffix = _optional_text(
-        "Unit shown after the box (optional)", 20, "The unit", description="For example, miles or hours."
+        _l("Unit shown after the box (optional)"),
+        20,
+        _l("The unit"),
+        description=_l("For example, miles or hours."),
     )
-    earliest = OptionalDateField("Earliest date allowed (optional)", noun="The earliest date")
-    latest = OptionalDateField("Latest date allowed (optional)", noun="The latest date")
+    earliest = OptionalDateField(_l("Earliest date allowed (optional)"), noun=_l("The earliest date"))
+    latest = OptionalDateField(_l("Latest date allowed (optional)"), noun=_l("The latest date"))
     sets_area = BooleanField(
-        "Use the answer to give each response its area",
+        _l("Use the answer to give each response its area"),
         widget=GovCheckboxInput(),
-        description="For reports by area, when no library link, tablet or paper entry gave one. "
-        "Only one question in a survey can do this.",
+        description=_l(
+            "For reports by area, when no library link, tablet or paper entry gave one. "
+            "Only one question in a survey can do this."
+        ),
     )
     kiosk_skip = BooleanField(
-        "Do not ask on library tablets (personal question)",
+        _l("Do not ask on library tablets (personal question)"),
         widget=GovCheckboxInput(),
-        description=(
+        description=_l(
             "Tablets in libraries are shared, so people may not want to answer personal questions on them."
         ),
     )
-    submit = SubmitField("Save question", widget=GovSubmitInput())
+    submit = SubmitField(_l("Save question"), widget=GovSubmitInput())
 
     kind: str = "long_text"
     #: Ids the question may not take (other questions', the equality questions').
@@ -490,11 +543,15 @@ class QuestionForm(RoutingMixin, Form):
             return
         if not QUESTION_ID.match(value):
             raise ValidationError(
-                "The question id must start with a letter and use only lower-case letters a to z, "
-                "numbers and underscores"
+                _(
+                    "The question id must start with a letter and use only lower-case letters a to z, "
+                    "numbers and underscores"
+                )
             )
         if value in self.taken_ids:
-            raise ValidationError(f"The id '{value}' is already used in this survey. Choose another")
+            raise ValidationError(
+                _("The id '%(id)s' is already used in this survey. Choose another", id=value)
+            )
 
     def option_lines(self) -> list[str]:
         return [" ".join(line.split()) for line in (self.options.data or "").splitlines() if line.strip()]
@@ -512,18 +569,24 @@ class QuestionForm(RoutingMixin, Form):
             if len(labels) < 2:
                 self.options.errors.append(_("Enter at least 2 answer options, one on each line"))
             elif kind == "scale" and len(labels) > MAX_SCALE_POINTS:
-                self.options.errors.append(f"A scale can have up to {MAX_SCALE_POINTS} points")
+                self.options.errors.append(
+                    _("A scale can have up to %(number)s points", number=MAX_SCALE_POINTS)
+                )
             elif any(len(label) > 200 for label in labels):
                 self.options.errors.append(_("Each answer option must be 200 characters or fewer"))
             elif len(set(folded)) != len(folded):
                 twice = next(label for label in labels if folded.count(label.casefold()) > 1)
-                self.options.errors.append(f"The answer option '{twice}' is listed twice")
+                self.options.errors.append(_("The answer option '%(option)s' is listed twice", option=twice))
             if kind == "ranking":
                 if self.top_n.number is None and not self.top_n.errors:
                     self.top_n.errors.append(_("Enter how many options people should put in order"))
                 elif self.top_n.number is not None and len(labels) >= 2 and self.top_n.number > len(labels):
                     self.top_n.errors.append(
-                        f"How many to put in order must be no more than the number of options ({len(labels)})"
+                        _(
+                            "How many to put in order must be no more than the number of options "
+                            "(%(number)s)",
+                            number=len(labels),
+                        )
                     )
         if kind in {"single_choice", "multiple_choice"} and self.other.data and not self.other_label.data:
             self.other_label.errors.append(_("Enter the label for the 'other' option, like Other"))
@@ -538,7 +601,9 @@ class QuestionForm(RoutingMixin, Form):
                 self.statements.errors.append(_("Each statement must be 300 characters or fewer"))
             elif len(set(folded)) != len(folded):
                 twice = next(text for text in texts if folded.count(text.casefold()) > 1)
-                self.statements.errors.append(f"The statement '{twice}' is listed twice")
+                self.statements.errors.append(
+                    _("The statement '%(statement)s' is listed twice", statement=twice)
+                )
         return sum(len(f.errors) for f in self) == errors_before
 
     def validate_max(self, field: DecimalNumberField) -> None:
