@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -75,18 +77,25 @@ def languages_check(definition: SurveyDefinition) -> Check:
     details: list[str] = []
     for code, missing in incomplete:
         name = language_name(code)
-        details += [f"{name}: {item}" for item in missing[:MISSING_SHOWN]]
+        details += [_("%(language)s: %(item)s", language=name, item=item) for item in missing[:MISSING_SHOWN]]
         if len(missing) > MISSING_SHOWN:
-            details.append(f"{name}: and {len(missing) - MISSING_SHOWN} more")
+            details.append(
+                _("%(language)s: and %(number)s more", language=name, number=len(missing) - MISSING_SHOWN)
+            )
     todo = "; ".join(
-        f"{language_name(code)} has {len(missing)} text{'s' if len(missing) != 1 else ''} to translate"
+        ngettext(
+            "%(language)s has %(num)d text to translate",
+            "%(language)s has %(num)d texts to translate",
+            len(missing),
+            language=language_name(code),
+        )
         for code, missing in incomplete
     )
     return Check(
         "languages",
         not incomplete,
-        f"Every language the survey offers is complete: {', '.join(names)}.",
-        f"Every language the survey offers is complete: {todo}.",
+        _("Every language the survey offers is complete: %(languages)s.", languages=", ".join(names)),
+        _("Every language the survey offers is complete: %(todo)s.", todo=todo),
         "staff.builder.translations",
         blocking=True,
         details=tuple(details),
@@ -102,48 +111,51 @@ def checks(definition: SurveyDefinition, was_tried: bool) -> list[Check]:
         Check(
             "closing_date",
             closes is not None,
-            f"It closes on {clock.local(closes):%-d %B %Y}." if closes else "",
-            "Set a closing date, so residents know how long they have to answer.",
+            _("It closes on %(date)s.", date=format(clock.local(closes), "%-d %B %Y")) if closes else "",
+            _("Set a closing date, so residents know how long they have to answer."),
             "staff.builder.details",
             "closes_on",
         ),
         Check(
             "what_happens",
             bool(definition.what_happens),
-            "The start page says what happens to the answers.",
-            "Say what happens to the answers (who reads them, and when you will publish what you heard).",
+            _("The start page says what happens to the answers."),
+            _("Say what happens to the answers (who reads them, and when you will publish what you heard)."),
             "staff.builder.details",
             "what_happens",
         ),
         Check(
             "duration",
             definition.duration_minutes is not None,
-            f"The start page says it takes about {definition.duration_minutes} minutes.",
-            "Say how many minutes it takes.",
+            _("The start page says it takes about %(number)s minutes.", number=definition.duration_minutes),
+            _("Say how many minutes it takes."),
             "staff.builder.details",
             "duration_minutes",
         ),
         Check(
             "privacy",
             bool(definition.privacy),
-            "The start page has its 'Your privacy' text.",
-            "Write the 'Your privacy' text: what you keep from this survey, why, and for how long.",
+            _("The start page has its 'Your privacy' text."),
+            _("Write the 'Your privacy' text: what you keep from this survey, why, and for how long."),
             "staff.builder.details",
             "privacy",
         ),
         Check(
             "areas",
             bool(definition.localities),
-            f"It has {len(definition.localities)} area{'s' if len(definition.localities) != 1 else ''}, "
-            "so answers can be reported by area.",
-            "Add at least one area, so answers can be reported by area.",
+            ngettext(
+                "It has %(num)d area, so answers can be reported by area.",
+                "It has %(num)d areas, so answers can be reported by area.",
+                len(definition.localities),
+            ),
+            _("Add at least one area, so answers can be reported by area."),
             "staff.builder.localities",
         ),
         Check(
             "tried",
             was_tried,
-            "Someone has tried it from start to finish since the last change.",
-            "Try it from start to finish, as a resident would, after your last change.",
+            _("Someone has tried it from start to finish since the last change."),
+            _("Try it from start to finish, as a resident would, after your last change."),
             "staff.trial.start",
         ),
     ]
