@@ -16,6 +16,8 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
+from flask_babel import lazy_gettext as _l
+
 from surveys.definition import (
     AREA_TYPES,
     DEFAULT_MAX_LENGTH,
@@ -38,8 +40,54 @@ from surveys.question_types import TYPES
 from surveys.refusal import RefusedError
 
 # What the builder offers for each type comes from the question-type table.
-TYPE_LABELS: dict[str, str] = {name: kind.label for name, kind in TYPES.items()}
-TYPE_HINTS: dict[str, str] = {name: kind.hint for name, kind in TYPES.items()}
+# Their names and hints (surveys.question_types) are marked for translation here; one
+# missing here (a new type, or changed English) is shown in English.
+_TYPE_WORDS: dict[str, str] = {
+    "One answer from a list": _l("One answer from a list"),
+    "Radio buttons: people choose one.": _l("Radio buttons: people choose one."),
+    "Several answers from a list": _l("Several answers from a list"),
+    "Checkboxes: people choose all that apply.": _l("Checkboxes: people choose all that apply."),
+    "Agree or disagree (5-point scale)": _l("Agree or disagree (5-point scale)"),
+    "From 'Strongly agree' to 'Strongly disagree'.": _l("From 'Strongly agree' to 'Strongly disagree'."),
+    "A grid of statements to agree or disagree with": _l("A grid of statements to agree or disagree with"),
+    "Several statements, each rated from 'Strongly agree' to 'Strongly disagree'.": _l(
+        "Several statements, each rated from 'Strongly agree' to 'Strongly disagree'."
+    ),
+    "Put options in order": _l("Put options in order"),
+    "People choose their top few, most important first.": _l(
+        "People choose their top few, most important first."
+    ),
+    "Short text": _l("Short text"),
+    "One line, such as a name or a few words.": _l("One line, such as a name or a few words."),
+    "Long text": _l("Long text"),
+    "A box for a longer answer.": _l("A box for a longer answer."),
+    "A number": _l("A number"),
+    "A whole number or a decimal.": _l("A whole number or a decimal."),
+    "A date": _l("A date"),
+    "Day, month and year.": _l("Day, month and year."),
+    "Area (locality)": _l("Area (locality)"),
+    "People choose from the survey's areas.": _l("People choose from the survey's areas."),
+    "Library (branch)": _l("Library (branch)"),
+    "People choose from the survey's libraries.": _l("People choose from the survey's libraries."),
+    "A scale with your own labels": _l("A scale with your own labels"),
+    "Points in order, such as 'Very satisfied' to 'Very dissatisfied' or 0 to 10.": _l(
+        "Points in order, such as 'Very satisfied' to 'Very dissatisfied' or 0 to 10."
+    ),
+    "Email address": _l("Email address"),
+    "Checked as an email address. Personal data: say why you ask.": _l(
+        "Checked as an email address. Personal data: say why you ask."
+    ),
+    "Telephone number": _l("Telephone number"),
+    "UK or international. Personal data: say why you ask.": _l(
+        "UK or international. Personal data: say why you ask."
+    ),
+    "UK postcode": _l("UK postcode"),
+    "Checked as a UK postcode; it can set the response's area from the council's postcode table.": _l(
+        "Checked as a UK postcode; it can set the response's area from the council's postcode table."
+    ),
+}
+TYPE_LABELS: dict[str, str] = {name: _TYPE_WORDS.get(kind.label, kind.label) for name, kind in TYPES.items()}
+TYPE_HINTS: dict[str, str] = {name: _TYPE_WORDS.get(kind.hint, kind.hint) for name, kind in TYPES.items()}
 CHOICE_TYPES = {name for name, kind in TYPES.items() if kind.has_options}
 OTHER_TYPES = {name for name, kind in TYPES.items() if kind.has_other}
 LISTED_ANSWER_TYPES = {name for name, kind in TYPES.items() if kind.listed}
