@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from wtforms import SubmitField
@@ -21,12 +23,14 @@ bp = Blueprint("postcodes", __name__, url_prefix="/postcode-areas")
 
 class PostcodeTableForm(Form):
     file = FileField(
-        "Postcode table (CSV)",
+        _l("Postcode table (CSV)"),
         widget=GovFileInput(),
-        description="Two columns named postcode and area. A postcode can be whole (AN1 2AB), a sector "
-        "(AN1 2), a district (AN1) or an area (AN). The area is a survey area's name or code.",
+        description=_l(
+            "Two columns named postcode and area. A postcode can be whole (AN1 2AB), a sector "
+            "(AN1 2), a district (AN1) or an area (AN). The area is a survey area's name or code."
+        ),
     )
-    submit = SubmitField("Upload and replace the table", widget=GovSubmitInput())
+    submit = SubmitField(_l("Upload and replace the table"), widget=GovSubmitInput())
 
 
 @bp.get("")
@@ -43,7 +47,7 @@ def upload() -> ResponseReturnValue:
     if form.validate_on_submit():
         sent = form.file.data
         if sent is None or not sent.filename:
-            form.file.errors = ["Choose a CSV file to upload"]
+            form.file.errors = [_("Choose a CSV file to upload")]
         else:
             try:
                 rows = postcodes.read_table(sent.read())
@@ -60,7 +64,10 @@ def upload() -> ResponseReturnValue:
                     actor=current_staff(),
                 )
                 db().commit()
-                flash(f"The postcode table now has {len(rows):,} postcodes.", "success")
+                flash(
+                    _("The postcode table now has %(count)s postcodes.", count=format(len(rows), ",")),
+                    "success",
+                )
                 return redirect(url_for(".table"))
     return _page(form)
 
@@ -70,7 +77,7 @@ def _page(form: PostcodeTableForm) -> ResponseReturnValue:
     page_errors = [{"text": text, "href": "#file"} for text in form.file.errors]
     return render_template(
         "builder/postcodes.html",
-        title="Postcode areas",
+        title=_("Postcode areas"),
         upload_form=form,
         total=total,
         areas=areas,
