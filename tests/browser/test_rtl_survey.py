@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import BrowserContext, Locator, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from engage.platform import clock
@@ -221,6 +221,7 @@ def _shot(page: Page, name: str) -> None:
 
 def _checked(page: Page, lang: str, name: str) -> None:
     """What every page is checked for: right to left in its language, axe, no sideways scroll."""
+    page.wait_for_load_state("load")
     html = page.locator("html")
     expect(html).to_have_attribute("dir", "rtl")
     expect(html).to_have_attribute("lang", lang)
@@ -229,9 +230,19 @@ def _checked(page: Page, lang: str, name: str) -> None:
     _shot(page, f"{lang}-{name}")
 
 
+def _bar_on_the_right(element: Locator, width: str) -> None:
+    """A coloured bar (an error's red, a revealed box's grey) drawn on the element's right
+    edge and not its left. Retried until the page's stylesheet has been applied."""
+    expect(element).to_have_css("border-right-width", width)
+    expect(element).to_have_css("border-left-width", "0px")
+
+
 def _inputs_on_the_right(page: Page, kind: str) -> None:
     """Each radio or checkbox: the input, and the circle or box drawn for it, on the right
     of its label's words."""
+    # Measured only once the page has loaded: a click that navigates returns when the new
+    # page starts to arrive, perhaps before its stylesheet has been applied.
+    page.wait_for_load_state("load")
     items = page.locator(f".govuk-{kind}__item")
     assert items.count() >= 2
     for i in range(items.count()):
@@ -248,6 +259,7 @@ def _inputs_on_the_right(page: Page, kind: str) -> None:
 
 def _text_starts_on_the_right(page: Page, selector: str) -> None:
     """The words of an element end at its right edge (its text is right-aligned)."""
+    page.wait_for_load_state("load")
     gap = page.locator(selector).first.evaluate(
         """(el) => {
             const range = document.createRange();
@@ -291,20 +303,14 @@ def test_a_survey_is_answered_right_to_left_at_320px(
     page.locator("button[value=continue]").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert page.title().startswith(words["error"])
-    bar = page.locator(".govuk-form-group--error").evaluate(
-        "(el) => { const s = getComputedStyle(el); return [s.borderRightWidth, s.borderLeftWidth]; }"
-    )
-    assert bar == ["5px", "0px"]
+    _bar_on_the_right(page.locator(".govuk-form-group--error"), "5px")
     _checked(page, lang, "radios-error")
     _inputs_on_the_right(page, "radios")
     # "Something else" reveals a box for the details, its grey bar on the right.
     page.get_by_text(questions["visits"]["other"], exact=True).click()
     reveal = page.locator(".govuk-radios__conditional")
     expect(reveal).to_be_visible()
-    edge = reveal.evaluate(
-        "(el) => { const s = getComputedStyle(el); return [s.borderRightWidth, s.borderLeftWidth]; }"
-    )
-    assert edge == ["4px", "0px"]
+    _bar_on_the_right(reveal, "4px")
     _shot(page, f"{lang}-radios-other")
     # The error is fixed by choosing an answer (tapping its words) and sending again.
     page.get_by_text(questions["visits"]["options"]["weekly"], exact=True).click()
@@ -390,8 +396,5 @@ def test_saved_answers_page_right_to_left(
     email.fill("not an email address")
     page.get_by_role("button", name="لنک بھیجیں").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
-    bar = page.locator(".govuk-form-group--error").evaluate(
-        "(el) => { const s = getComputedStyle(el); return [s.borderRightWidth, s.borderLeftWidth]; }"
-    )
-    assert bar == ["5px", "0px"]
+    _bar_on_the_right(page.locator(".govuk-form-group--error"), "5px")
     _checked(page, "ur", "saved-error")
