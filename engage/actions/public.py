@@ -8,7 +8,6 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -19,6 +18,7 @@ from engage.platform.database import db
 from engage.platform.links import external_url
 from surveys import services as survey_services
 from surveys.definition import SurveyDefinition
+from surveys.i18n import N_
 from surveys.models import Survey
 
 bp = Blueprint("yswd", __name__, url_prefix="/you-said-we-did")
@@ -98,16 +98,23 @@ def index() -> ResponseReturnValue:
 # Said, in the language the resident asked for, when the page is not written in it: what
 # officers write here (the introduction, theme descriptions, statements, actions) is in one
 # language, so the whole page is shown in that one rather than half in each.
-_NOT_WRITTEN_IN = {
-    "cy": _l(
-        "This page is not available in Welsh yet. It is shown in English, the language the "
-        "council wrote it in."
+WORDING = i18n.Wording(
+    pairs={
+        ("cy", "en"): N_(
+            "This page is not available in Welsh yet. It is shown in English, the language the "
+            "council wrote it in."
+        ),
+        ("en", "cy"): N_(
+            "This page is not available in English yet. It is shown in Welsh, the language the "
+            "council wrote it in."
+        ),
+    },
+    # Translators: %(language)s is the name of a language in itself ("English", "Cymraeg").
+    shown_in_other=N_(
+        "This page is not available in this language yet. It is shown in %(language)s, the "
+        "language the council wrote it in."
     ),
-    "en": _l(
-        "This page is not available in English yet. It is shown in Welsh, the language the "
-        "council wrote it in."
-    ),
-}
+)
 
 
 def _written_in(survey: Survey) -> str:
@@ -123,17 +130,15 @@ def page(slug: str) -> ResponseReturnValue:
     if survey is None:
         abort(404)
     asked, written = i18n.current(), _written_in(survey)
-    notice = None
-    if asked != written and asked in _NOT_WRITTEN_IN:
-        with force_locale(asked):
-            notice = {"text": str(_NOT_WRITTEN_IN[asked]), "lang": asked}
+    notice = i18n.missing_notice(asked, [written], WORDING)
+    if notice is not None:
         i18n.use_language(written)
         i18n.offer([written])
     return render_page(survey, notice=notice)
 
 
 def render_page(
-    survey: Survey, *, preview: bool = False, notice: dict[str, str] | None = None
+    survey: Survey, *, preview: bool = False, notice: i18n.Notice | None = None
 ) -> ResponseReturnValue:
     """The public page (for ``?locality=`` when asked), or 404 when there is none. With
     ``preview``, the page as it would be if published now (the officers' preview)."""
@@ -156,7 +161,7 @@ def render_page(
         words=words,
         action_status=action_status,
         action_timescale=action_timescale,
-        language_notice=notice,
+        missing_notice=notice,
     )
 
 

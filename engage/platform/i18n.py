@@ -20,17 +20,19 @@ How a page's language is chosen, first match wins:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlencode
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from flask import Flask, Response, g, has_request_context, request
-from flask_babel import Babel, get_locale, get_translations, refresh
+from flask_babel import Babel, force_locale, get_locale, get_translations, refresh
 
 from surveys import i18n as survey_messages
 
@@ -252,6 +254,72 @@ def locale_name(code: str) -> str:
         return Locale.parse(code).display_name or code
     except (ValueError, TypeError):
         return code
+
+
+# "This is not available in your language": said on a page shown in another language than
+# the one the resident asked for, in the language they asked for.
+@dataclass(frozen=True)
+class Wording:
+    """What the notice says on one kind of page (a survey's, a consultation's...). Its
+    strings are marked where that page is made, so each is in its catalogue's scope.
+
+    The notice is, first match wins: ``pairs[asked, shown]``, a whole notice; else
+    ``not_in[asked]`` (or ``not_in_other``) then ``shown_in[shown]`` (or
+    ``shown_in_other``). The ``_other`` strings serve any language the tables lack (one
+    :func:`discover` found): they do not name the language asked for (the notice is written
+    in it) and name the shown ones in themselves as ``%(language)s``.
+    """
+
+    shown_in_other: str
+    not_in_other: str = ""
+    not_in: Mapping[str, str] = field(default_factory=dict)
+    shown_in: Mapping[str, str] = field(default_factory=dict)
+    pairs: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+    def sentences(self, asked: str, shown: Sequence[str]) -> list[tuple[str, bool]]:
+        """The notice's strings, each with whether it takes ``%(language)s``."""
+        one = shown[0] if len(shown) == 1 else ""
+        if (asked, one) in self.pairs:
+            return [(self.pairs[asked, one], False)]
+        first = self.not_in.get(asked, self.not_in_other)
+        second = (self.shown_in[one], False) if one in self.shown_in else (self.shown_in_other, True)
+        return [(first, False), second] if first else [second]
+
+
+class Notice(TypedDict):
+    text: str
+    # The language it is written in, and its direction, for the element's lang and dir.
+    lang: str
+    dir: str
+
+
+def missing_notice(asked: str, shown: Sequence[str], wording: Wording) -> Notice | None:
+    """The notice that a page is not in ``asked`` but in ``shown`` (one language or more),
+    written in ``asked``; in English when ``asked``'s catalogue lacks any of its strings, so
+    it is never half in one language and half in another. None when there is nothing to say."""
+    if not shown or asked in shown:
+        return None
+    sentences = wording.sentences(asked, shown)
+    text = _written_in(asked, sentences, shown)
+    lang = asked if text is not None else DEFAULT
+    if text is None:
+        text = _written_in(DEFAULT, sentences, shown) or ""
+    return {"text": text, "lang": lang, "dir": "rtl" if language(lang).rtl else "ltr"}
+
+
+def _written_in(code: str, sentences: list[tuple[str, bool]], shown: Sequence[str]) -> str | None:
+    """The sentences in ``code``, the shown languages named in themselves; None when
+    ``code``'s catalogue lacks one of them."""
+    with force_locale(code):
+        translations = get_translations()
+        texts = [translations.gettext(msgid) for msgid, _takes in sentences]
+    if code != DEFAULT and any(text == msgid for text, (msgid, _takes) in zip(texts, sentences, strict=True)):
+        return None
+    names = format_list([locale_name(c) for c in shown], locale=code)
+    return " ".join(
+        text % {"language": names} if takes else text
+        for text, (_msgid, takes) in zip(texts, sentences, strict=True)
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -8,15 +8,27 @@ from flask_babel import gettext as _
 
 from engage import __version__
 from engage.actions import queries as action_queries
-from engage.platform import clock
+from engage.platform import clock, i18n
 from engage.platform.database import db
 from engage.platform.health import database_status, redis_status
 from engage.platform.i18n import current
 from surveys import listing
+from surveys.i18n import N_
 
 bp = Blueprint("public", __name__)
 
 CLOSED_PER_PAGE = 20
+
+# On a consultation's page in another language than its survey's: its own words (title,
+# purpose, questions) are in the survey's language, the rest in the page's; said in the
+# page's (i18n.missing_notice).
+CONSULTATION_WORDING = i18n.Wording(
+    pairs={
+        ("cy", "en"): N_("This consultation is not available in Welsh, so its own text is shown in English."),
+    },
+    # Translators: %(language)s is the name of a language in itself ("English", "Cymraeg").
+    shown_in_other=N_("This consultation is only available in %(language)s."),
+)
 
 
 def _with_results() -> set[int]:
@@ -99,6 +111,7 @@ def consultation(slug: str) -> ResponseReturnValue:
         title=found.definition.title,
         c=found,
         has_results=found.survey.id in _with_results(),
+        missing_notice=i18n.missing_notice(current(), [found.language], CONSULTATION_WORDING),
     )
 
 
