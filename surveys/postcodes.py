@@ -14,6 +14,7 @@ import re
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from surveys.i18n import _
 from surveys.models import PostcodeArea
 from surveys.question_types import normal_postcode
 from surveys.refusal import RefusedError
@@ -52,11 +53,12 @@ def read_table(data: bytes) -> list[tuple[str, str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise TableError(["The file must be a CSV saved as UTF-8 text"]) from error
+        raise TableError([_("The file must be a CSV saved as UTF-8 text")]) from error
     reader = csv.reader(io.StringIO(text))
     header = [cell.strip().casefold() for cell in next(reader, [])]
     if "postcode" not in header or "area" not in header:
-        raise TableError(["The first line must name the columns: postcode, area"])
+        # Translators: "postcode" and "area" are the columns' names in the file: keep them in English.
+        raise TableError([_("The first line must name the columns: postcode, area")])
     where, named = header.index("postcode"), header.index("area")
     rows: dict[str, str] = {}
     problems: list[str] = []
@@ -66,23 +68,48 @@ def read_table(data: bytes) -> list[tuple[str, str]]:
         cells = row + [""] * (max(where, named) + 1 - len(row))
         prefix, area = normal_prefix(cells[where]), " ".join(cells[named].split())
         if prefix is None:
-            problems.append(f"Line {number}: '{cells[where].strip()[:20]}' is not a postcode or part of one")
+            problems.append(
+                _(
+                    "Line %(number)s: '%(text)s' is not a postcode or part of one",
+                    number=number,
+                    text=cells[where].strip()[:20],
+                )
+            )
         elif not area:
-            problems.append(f"Line {number}: give the area for {prefix}")
+            problems.append(
+                _("Line %(number)s: give the area for %(postcode)s", number=number, postcode=prefix)
+            )
         elif len(area) > 100:
-            problems.append(f"Line {number}: the area's name must be 100 characters or fewer")
+            problems.append(
+                _("Line %(number)s: the area's name must be 100 characters or fewer", number=number)
+            )
         elif rows.get(prefix, area) != area:
-            problems.append(f"Line {number}: {prefix} is given two areas ('{rows[prefix]}' and '{area}')")
+            problems.append(
+                _(
+                    "Line %(number)s: %(postcode)s is given two areas ('%(first)s' and '%(second)s')",
+                    number=number,
+                    postcode=prefix,
+                    first=rows[prefix],
+                    second=area,
+                )
+            )
         else:
             rows[prefix] = area
         if len(problems) >= MAX_PROBLEMS:
             break
         if len(rows) > MAX_ROWS:
-            raise TableError([f"The file has more than {MAX_ROWS:,} postcodes. Use sectors or districts"])
+            raise TableError(
+                [
+                    _(
+                        "The file has more than %(max)s postcodes. Use sectors or districts",
+                        max=format(MAX_ROWS, ","),
+                    )
+                ]
+            )
     if problems:
         raise TableError(problems)
     if not rows:
-        raise TableError(["The file has no postcodes in it"])
+        raise TableError([_("The file has no postcodes in it")])
     return sorted(rows.items())
 
 
@@ -98,7 +125,7 @@ def summary(session: Session) -> tuple[int, list[tuple[str, int]]]:
         select(PostcodeArea.area, func.count()).group_by(PostcodeArea.area).order_by(PostcodeArea.area)
     )
     areas = [(area, int(number)) for area, number in counted]
-    return sum(n for _, n in areas), areas
+    return sum(n for _area, n in areas), areas
 
 
 def all_rows(session: Session) -> list[tuple[str, str]]:

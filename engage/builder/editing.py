@@ -16,7 +16,9 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 from surveys.definition import (
     AREA_TYPES,
@@ -207,9 +209,10 @@ class Details:
 
 def update_details(definition: SurveyDefinition, details: Details) -> SurveyDefinition:
     """The definition with new survey-level fields. A title and a purpose are required."""
-    for name in ("title", "purpose"):
-        if not getattr(details, name):
-            raise EditError(f"The survey's {name} cannot be empty")
+    if not details.title:
+        raise EditError(_("The survey's title cannot be empty"))
+    if not details.purpose:
+        raise EditError(_("The survey's purpose cannot be empty"))
     return replace(definition, **{f.name: getattr(details, f.name) for f in fields(Details)})
 
 
@@ -229,11 +232,15 @@ def topics_from_text(text: str) -> tuple[str, ...]:
             continue
         if len(topic) > MAX_TOPIC_LENGTH:
             raise EditError(
-                f"Each topic must be {MAX_TOPIC_LENGTH} characters or fewer ('{topic[:20]}…' is longer)"
+                _(
+                    "Each topic must be %(max)s characters or fewer ('%(start)s…' is longer)",
+                    max=MAX_TOPIC_LENGTH,
+                    start=topic[:20],
+                )
             )
         topics.append(topic)
     if len(topics) > MAX_TOPICS:
-        raise EditError(f"Enter {MAX_TOPICS} topics or fewer")
+        raise EditError(_("Enter %(max)s topics or fewer", max=MAX_TOPICS))
     return tuple(topics)
 
 
@@ -265,14 +272,18 @@ def localities_from_text(text: str, existing: Iterable[Locality] = ()) -> tuple[
         line = raw.strip()
         if not line:
             continue
-        name, _, rest = line.partition(":")
+        name, _colon, rest = line.partition(":")
         name = " ".join(name.split())
         if not name:
-            raise EditError(f"Line {number}: enter the area's name before the colon")
+            raise EditError(_("Line %(number)s: enter the area's name before the colon", number=number))
         if len(name) > 100:
-            raise EditError(f"Line {number}: the area's name must be 100 characters or fewer")
+            raise EditError(
+                _("Line %(number)s: the area's name must be 100 characters or fewer", number=number)
+            )
         if name.casefold() in locality_names:
-            raise EditError(f"Line {number}: the area '{name}' is listed twice")
+            raise EditError(
+                _("Line %(number)s: the area '%(name)s' is listed twice", number=number, name=name)
+            )
         locality_names.add(name.casefold())
         code = _code(old_localities.get(name.casefold()), name, "area", locality_codes)
         branches = []
@@ -281,9 +292,21 @@ def localities_from_text(text: str, existing: Iterable[Locality] = ()) -> tuple[
             if not branch_name:
                 continue
             if len(branch_name) > 100:
-                raise EditError(f"Line {number}: the library name '{branch_name[:30]}…' is too long")
+                raise EditError(
+                    _(
+                        "Line %(number)s: the library name '%(start)s…' is too long",
+                        number=number,
+                        start=branch_name[:30],
+                    )
+                )
             if branch_name.casefold() in branch_names:
-                raise EditError(f"Line {number}: the library '{branch_name}' is listed twice")
+                raise EditError(
+                    _(
+                        "Line %(number)s: the library '%(name)s' is listed twice",
+                        number=number,
+                        name=branch_name,
+                    )
+                )
             branch_names.add(branch_name.casefold())
             branch_code = _code(
                 old_branches.get(branch_name.casefold()), branch_name, "library", branch_codes
@@ -355,7 +378,7 @@ def update_page(
 def delete_page(definition: SurveyDefinition, page_id: str) -> SurveyDefinition:
     index = page_index(definition, page_id)
     if len(definition.pages) == 1:
-        raise EditError("A survey must have at least one page, so you cannot delete its only page")
+        raise EditError(_("A survey must have at least one page, so you cannot delete its only page"))
     kept = _with_pages(definition, definition.pages[:index] + definition.pages[index + 1 :])
     if kept.question(definition.area_question) is None:
         kept = replace(kept, area_question="")
@@ -398,7 +421,7 @@ def get_question(definition: SurveyDefinition, question_id: str) -> Question:
 
 
 def page_of_question(definition: SurveyDefinition, question_id: str) -> Page:
-    pi, _ = find_question(definition, question_id)
+    pi, _qi = find_question(definition, question_id)
     return definition.pages[pi]
 
 
@@ -407,7 +430,7 @@ def build_question(draft: Question) -> Question:
     fields its type takes; a text question without a limit gets its type's default."""
     kind = draft.type
     if kind not in TYPE_LABELS:
-        raise EditError(f"Unknown question type {kind!r}")
+        raise EditError(_("Unknown question type %(kind)s", kind=repr(kind)))
     has_other = kind in OTHER_TYPES and draft.other_label is not None
     number = kind == "number"
     return replace(
@@ -462,7 +485,7 @@ def rename_question(definition: SurveyDefinition, old: str, new: str) -> SurveyD
     """The definition with question ``old`` called ``new``, and routing that tested ``old``
     testing ``new``. Only for a survey never published: answers are stored under the id."""
     if new in taken_question_ids(definition, old):
-        raise EditError(f"The id '{new}' is already used in this survey")
+        raise EditError(_("The id '%(id)s' is already used in this survey", id=new))
 
     def condition(found: Condition | None) -> Condition | None:
         if found is None:
@@ -492,7 +515,10 @@ def delete_question(definition: SurveyDefinition, question_id: str) -> SurveyDef
     questions = definition.pages[pi].questions
     if len(questions) == 1:
         raise EditError(
-            "A page must have at least one question. Delete the page instead, or add another question first"
+            _(
+                "A page must have at least one question. "
+                "Delete the page instead, or add another question first"
+            )
         )
     return set_area_question(
         _with_questions(definition, pi, questions[:qi] + questions[qi + 1 :]), question_id, False
@@ -610,14 +636,14 @@ def make_condition(question: Question, test: str, answers: list[Any]) -> Conditi
     if test == "not_answered":
         return {"question": question.id, "not_answered": True}
     if not answers:
-        raise EditError("Choose the answer that shows it")
+        raise EditError(_("Choose the answer that shows it"))
     if test == "equals":
         if len(answers) != 1:
-            raise EditError("Choose only one answer for 'is', or use 'is any of'")
+            raise EditError(_("Choose only one answer for 'is', or use 'is any of'"))
         return {"question": question.id, "equals": answers[0]}
     if test == "any_of":
         return {"question": question.id, "any_of": list(answers)}
-    raise EditError(f"Unknown test {test!r}")
+    raise EditError(_("Unknown test %(test)s", test=repr(test)))
 
 
 def is_simple(condition: Condition | None) -> bool:
@@ -633,37 +659,65 @@ def describe_condition(condition: Condition | None, definition: SurveyDefinition
     if condition is None:
         return ""
     if "all" in condition or "any" in condition:
-        joiner = " and " if "all" in condition else " or "
         children = condition.get("all") or condition.get("any") or []
         parts = []
         for child in children:
             words = describe_condition(child, definition)
             parts.append(f"({words})" if "question" not in child else words)
-        return joiner.join(parts)
+        if not parts:
+            return ""
+        joined = parts[0]
+        for part in parts[1:]:
+            if "all" in condition:
+                # Translators: a routing rule's parts that must all be true; three parts
+                # are this twice ("A and B", then "A and B and C").
+                joined = pgettext("routing", "%(rules)s and %(rule)s", rules=joined, rule=part)
+            else:
+                # Translators: a routing rule's parts of which any one may be true.
+                joined = pgettext("routing", "%(rules)s or %(rule)s", rules=joined, rule=part)
+        return joined
     try:
         question = get_question(definition, condition["question"])
     except KeyError:
-        return f"a question that no longer exists ({condition['question']}) has an answer"
+        return str(
+            pgettext(
+                "routing",
+                "a question that no longer exists (%(id)s) has an answer",
+                id=condition["question"],
+            )
+        )
     labels = dict(answer_choices(definition, question))
     name = f"'{question.text}'"
     if "not_answered" in condition:
-        return f"{name} was not answered"
-    if "equals" in condition:
-        return f"{name} is {_quoted(condition['equals'], labels)}"
-    values = [_quoted(v, labels) for v in condition["any_of"]]
+        # Translators: the question comes quoted: "'How often do you visit?' was not answered".
+        return str(pgettext("routing", "%(question)s was not answered", question=name))
+    answers = [condition["equals"]] if "equals" in condition else condition["any_of"]
+    values = [_quoted(v, labels) for v in answers]
     if len(values) == 1:
-        return f"{name} is {values[0]}"
-    return f"{name} is any of {', '.join(values[:-1])} or {values[-1]}"
+        # Translators: the question and answer come quoted: "'How often do you visit?' is 'Never'".
+        return str(pgettext("routing", "%(question)s is %(answer)s", question=name, answer=values[0]))
+    # Translators: quoted, with the answers before the last joined by commas:
+    # "'How did you hear?' is any of 'Poster', 'Radio' or 'Friend'".
+    return str(
+        pgettext(
+            "routing",
+            "%(question)s is any of %(answers)s or %(last)s",
+            question=name,
+            answers=", ".join(values[:-1]),
+            last=values[-1],
+        )
+    )
 
 
 def describe_routing(condition: Condition | None, definition: SurveyDefinition) -> str:
     if condition is None:
-        return "Shown to everyone"
-    return f"Only shown if {describe_condition(condition, definition)}"
+        return str(pgettext("routing", "Shown to everyone"))
+    return str(pgettext("routing", "Only shown if %(rule)s", rule=describe_condition(condition, definition)))
 
 
-def references(definition: SurveyDefinition, question_id: str) -> list[str]:
-    """Where routing depends on ``question_id``, in words."""
+def references(definition: SurveyDefinition, question_id: str, outside_page: str | None = None) -> list[str]:
+    """Where routing depends on ``question_id``, in words; routing on page ``outside_page``
+    and its questions left out (when the page is deleted, its routing goes with it)."""
     found = []
 
     def mentions(condition: Condition | None) -> bool:
@@ -674,77 +728,99 @@ def references(definition: SurveyDefinition, question_id: str) -> list[str]:
         return bool(condition.get("question") == question_id)
 
     for pi, page in enumerate(definition.pages, start=1):
+        if page.id == outside_page:
+            continue
         if mentions(page.show_if):
-            found.append(f"page {pi} ('{page.title}')")
+            found.append(_("page %(number)s ('%(title)s')", number=pi, title=page.title))
         for qi, question in enumerate(page.questions, start=1):
             if mentions(question.show_if):
-                found.append(f"page {pi}, question {qi} ('{question.text}')")
+                found.append(
+                    _(
+                        "page %(page)s, question %(number)s ('%(text)s')",
+                        page=pi,
+                        number=qi,
+                        text=question.text,
+                    )
+                )
     return found
 
 
 # --- Problems in plain English -----------------------------------------------------------
 
-_FIELD_WORDS = {
-    "options": "answer options",
-    "statements": "statements",
-    "top_n": "how many to put in order",
-    "max_length": "character limit",
-    "min": "lowest number",
-    "max": "highest number",
-    "earliest": "earliest date",
-    "latest": "latest date",
-    "show_if": "routing",
-    "type": "question type",
-    "text": "question text",
-    "hint": "hint",
-    "title": "title",
-    "intro": "introduction",
-    "other": "'other' box",
-    "id": "id",
-    "code": "code",
-    "name": "name",
-    "purpose": "purpose",
-    "what_happens": "what happens to the answers",
-    "privacy": "your privacy",
-    "closes_at": "closing date",
-    "opens_at": "opening date",
-    "duration_minutes": "time it takes",
-    "audience": "who it is for",
-    "topics": "topics",
-    "resume_days": "days to keep unfinished answers",
-    "label": "label",
-    "exclusive": "'none of these' option",
-}
+
+def _field_words() -> dict[str, str]:
+    """The words for a field in a problem's place ("Page 2, question 1, answer options")."""
+    return {
+        "options": pgettext("survey field", "answer options"),
+        "statements": pgettext("survey field", "statements"),
+        "top_n": pgettext("survey field", "how many to put in order"),
+        "max_length": pgettext("survey field", "character limit"),
+        "min": pgettext("survey field", "lowest number"),
+        "max": pgettext("survey field", "highest number"),
+        "earliest": pgettext("survey field", "earliest date"),
+        "latest": pgettext("survey field", "latest date"),
+        "show_if": pgettext("survey field", "routing"),
+        "type": pgettext("survey field", "question type"),
+        "text": pgettext("survey field", "question text"),
+        "hint": pgettext("survey field", "hint"),
+        "title": pgettext("survey field", "title"),
+        "intro": pgettext("survey field", "introduction"),
+        "other": pgettext("survey field", "'other' box"),
+        "id": pgettext("survey field", "id"),
+        "code": pgettext("survey field", "code"),
+        "name": pgettext("survey field", "name"),
+        "purpose": pgettext("survey field", "purpose"),
+        "what_happens": pgettext("survey field", "what happens to the answers"),
+        "privacy": pgettext("survey field", "your privacy"),
+        "closes_at": pgettext("survey field", "closing date"),
+        "opens_at": pgettext("survey field", "opening date"),
+        "duration_minutes": pgettext("survey field", "time it takes"),
+        "audience": pgettext("survey field", "who it is for"),
+        "topics": pgettext("survey field", "topics"),
+        "resume_days": pgettext("survey field", "days to keep unfinished answers"),
+        "label": pgettext("survey field", "label"),
+        "exclusive": pgettext("survey field", "'none of these' option"),
+    }
+
+
+def _numbered(container: str, number: int) -> str:
+    """One item of a list in a problem's place, e.g. "Page 2" or "question 1"."""
+    if container == "pages":
+        return str(_("Page %(number)s", number=number))
+    if container == "questions":
+        return str(_("question %(number)s", number=number))
+    if container == "localities":
+        return str(_("Area %(number)s", number=number))
+    if container == "branches":
+        return str(_("library %(number)s", number=number))
+    if container == "statements":
+        return str(_("statement %(number)s", number=number))
+    if container == "options":
+        return str(_("option %(number)s", number=number))
+    return str(_("item %(number)s", number=number))
 
 
 def describe_path(path: str) -> str:
     """A JSON path in words: ``$.pages[1].questions[0].options`` is "Page 2, question 1, answer options"."""
     parts = re.findall(r"\.([a-z_]+)|\[(\d+)\]", path)
     words: list[str] = []
+    field_words = _field_words()
     container = ""
     for name, index in parts:
         if name:
             container = name
             if name not in {"pages", "questions", "localities", "branches", "statements", "options"}:
-                words.append(_FIELD_WORDS.get(name, name.replace("_", " ")))
+                words.append(field_words.get(name, name.replace("_", " ")))
             elif name in {"statements", "options"}:
-                words.append(_FIELD_WORDS[name])
+                words.append(field_words[name])
         else:
-            number = int(index) + 1
-            singular = {
-                "pages": "Page",
-                "questions": "question",
-                "localities": "Area",
-                "branches": "library",
-                "statements": "statement",
-                "options": "option",
-            }.get(container, "item")
+            item = _numbered(container, int(index) + 1)
             if container in {"statements", "options"} and words:
-                words[-1] = f"{singular} {number}"
+                words[-1] = item
             else:
-                words.append(f"{singular} {number}")
+                words.append(item)
     if not words:
-        return "The survey"
+        return str(_("The survey"))
     text = ", ".join(words)
     return text[0].upper() + text[1:]
 

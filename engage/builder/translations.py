@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from engage.platform.i18n import LANGUAGES
 from surveys import text as text_rule
 from surveys.definition import SurveyDefinition, TextField
@@ -70,12 +72,15 @@ class Section:
 def sections(definition: SurveyDefinition) -> list[Section]:
     """The survey's text fields grouped as an officer meets them: the start page, areas and
     libraries, then each page with its questions."""
-    start = Section("Start page and where residents find the survey")
-    places = Section("Areas and libraries")
-    pages = {p.id: Section(f"Page {n}: {p.title}") for n, p in enumerate(definition.pages, start=1)}
+    start = Section(_("Start page and where residents find the survey"))
+    places = Section(_("Areas and libraries"))
+    pages = {
+        p.id: Section(_("Page %(number)s: %(title)s", number=n, title=p.title))
+        for n, p in enumerate(definition.pages, start=1)
+    }
     page_of = {q.id: p.id for p in definition.pages for q in p.questions}
     for item in definition.text_fields():
-        kind, _, rest = item.key.partition(".")
+        kind, _dot, rest = item.key.partition(".")
         if kind == "pages":
             pages[rest.split(".")[0]].fields.append(item)
         elif kind == "questions":
@@ -104,11 +109,24 @@ def read(definition: SurveyDefinition, posted: Mapping[str, str]) -> tuple[dict[
         if not value:
             continue
         texts[item.key] = value
-        label = f"The translation of {item.label[0].lower()}{item.label[1:]}"
+        # The text's name, e.g. "question 'visit_frequency': option 'weekly'", in a sentence.
+        name = f"{item.label[0].lower()}{item.label[1:]}"
         if text_rule.refused(value, multiline=item.multiline):
-            errors[item.key] = f"{label} {text_rule.requirement(multiline=item.multiline)}"
+            errors[item.key] = (
+                # Translators: name is which text, e.g. "question 'visit_frequency': hint".
+                _("The translation of %(name)s must not contain hidden control characters", name=name)
+                if item.multiline
+                else _(
+                    "The translation of %(name)s must not contain line breaks or hidden control characters",
+                    name=name,
+                )
+            )
         elif len(value) > item.max_length:
-            errors[item.key] = f"{label} must be {item.max_length:,} characters or fewer"
+            errors[item.key] = _(
+                "The translation of %(name)s must be %(max)s characters or fewer",
+                name=name,
+                max=format(item.max_length, ","),
+            )
     return texts, errors
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from engage.accounts.decorators import current_staff, role_required
 from engage.accounts.models import Role
@@ -48,7 +49,7 @@ def _state(slug: str, mark: str) -> dict[str, Any] | None:
 
 
 def _restart(slug: str) -> ResponseReturnValue:
-    flash("The survey changed since you started trying it, so the try-out has started again.", "info")
+    flash(_("The survey changed since you started trying it, so the try-out has started again."), "info")
     return redirect(url_for(".start", slug=slug))
 
 
@@ -119,8 +120,10 @@ def page(slug: str, page_id: str) -> ResponseReturnValue:
         return _render_page(survey, version, definition, current, answers, stored, {})
     if request.form.get("action") == "save":
         flash(
-            "Residents who choose 'Save and come back later' get a code and a link to carry on. "
-            "A try-out keeps nothing, so carry on here.",
+            _(
+                "Residents who choose 'Save and come back later' get a code and a link to carry on. "
+                "A try-out keeps nothing, so carry on here."
+            ),
             "info",
         )
         return redirect(url_for(".page", slug=slug, page_id=page_id))
@@ -161,7 +164,7 @@ def check(slug: str) -> ResponseReturnValue:
         return redirect(_next_url(slug, definition, state))
     return render_template(
         "builder/trial_check.html",
-        title="Check your answers",
+        title=_("Check your answers"),
         survey=survey,
         version=version,
         definition=definition,
@@ -201,11 +204,12 @@ def done(slug: str) -> ResponseReturnValue:
     survey, version, definition, _mark = _latest(slug)
     return render_template(
         "builder/trial_done.html",
-        title="Thank you",
+        title=_("Thank you"),
         survey=survey,
         version=version,
         definition=definition,
-        reference="TRY-OUT",
+        # Translators: shown where a resident's answers would have their reference number.
+        reference=_("TRY-OUT"),
         offered=False,
         trial=True,
     )

@@ -146,12 +146,24 @@ def _save(
     if saved.translations_removed:
         labels = {f.key: f.label for f in definition.text_fields()}
         for code, keys in saved.translations_removed.items():
-            count = f"{len(keys)} text{'s' if len(keys) != 1 else ''}"
-            its = "its English" if definition.language == "en" else "its text"
-            notes.append(
-                f"The {language_name(code)} of {count} was taken out because {its} changed: "
-                f"{', '.join(labels.get(k, k) for k in keys)}."
-            )
+            language, texts = language_name(code), ", ".join(labels.get(k, k) for k in keys)
+            if definition.language == "en":
+                note = ngettext(
+                    "The %(language)s of %(num)d text was taken out because its English changed: %(texts)s.",
+                    "The %(language)s of %(num)d texts was taken out because its English changed: %(texts)s.",
+                    len(keys),
+                    language=language,
+                    texts=texts,
+                )
+            else:
+                note = ngettext(
+                    "The %(language)s of %(num)d text was taken out because its text changed: %(texts)s.",
+                    "The %(language)s of %(num)d texts was taken out because its text changed: %(texts)s.",
+                    len(keys),
+                    language=language,
+                    texts=texts,
+                )
+            notes.append(note)
     if notes:
         g.builder_note = " ".join(notes)
     return []
@@ -1017,20 +1029,22 @@ class _Part(Generic[Part]):
     move: Callable[[SurveyDefinition, str, int], SurveyDefinition | None]
     #: Where routing uses the part (a page's own routing goes with it).
     used_by: Callable[[SurveyDefinition, str, Part], list[str]]
-    #: Whether that routing must be changed first (a question's) or only warned of (a page's).
-    blocked_by_routing: bool
+    #: Why routing (at ``where``) stops the delete, when that routing must be changed first
+    #: (a question's); None when it is only warned of (a page's).
+    blocked_by: Callable[[str], str] | None
     warning: Callable[[Part], str]
     #: The delete page's title (a question's text can be too long for one).
     delete_title: Callable[[str], str]
+    #: Why the part named could not be moved, given a problem with the draft.
+    not_moved: Callable[[str, str], str]
 
 
 def _page_routing(definition: SurveyDefinition, page_id: str, page: Page) -> list[str]:
-    own = f"page {editing.page_index(definition, page_id) + 1}"
+    """Routing elsewhere on the page's questions (the page's own goes with it)."""
     return [
         where
         for question in page.questions
-        for where in editing.references(definition, question.id)
-        if not where.startswith(own)
+        for where in editing.references(definition, question.id, outside_page=page_id)
     ]
 
 
@@ -1050,9 +1064,12 @@ PAGE = _Part[Page](
     editing.delete_page,
     editing.move_page,
     _page_routing,
-    blocked_by_routing=False,
+    blocked_by=None,
     warning=_questions_warning,
     delete_title=lambda name: _("Delete the page '%(name)s'", name=name),
+    not_moved=lambda name, problem: _(
+        "The page '%(name)s' could not be moved. %(problem)s", name=name, problem=problem
+    ),
 )
 QUESTION = _Part[Question](
     "question",
@@ -1061,9 +1078,14 @@ QUESTION = _Part[Question](
     editing.delete_question,
     editing.move_question,
     lambda definition, question_id, _question: editing.references(definition, question_id),
-    blocked_by_routing=True,
+    blocked_by=lambda where: _(
+        "Routing on %(where)s depends on this question. Change that routing first", where=where
+    ),
     warning=lambda _question: "",
     delete_title=lambda _name: _("Delete the question"),
+    not_moved=lambda name, problem: _(
+        "The question '%(name)s' could not be moved. %(problem)s", name=name, problem=problem
+    ),
 )
 
 
@@ -1082,11 +1104,8 @@ def _delete(part: _Part[Part], slug: str, part_id: str) -> ResponseReturnValue:
         except editing.EditError as error:
             page_errors = [str(error)]
         else:
-            if used_by and part.blocked_by_routing:
-                page_errors = [
-                    f"Routing on {where} depends on this {part.noun}. Change that routing first"
-                    for where in used_by
-                ]
+            if used_by and part.blocked_by is not None:
+                page_errors = [part.blocked_by(where) for where in used_by]
             else:
                 page_errors = _save(
                     survey,
@@ -1132,9 +1151,7 @@ def _move(part: _Part[Part], slug: str, part_id: str) -> ResponseReturnValue:
             {part.noun: part_id, "direction": way},
         )
         if problems:
-            return _render_overview(
-                survey, [f"The {part.noun} '{name}' could not be moved. {p}" for p in problems]
-            )
+            return _render_overview(survey, [part.not_moved(name, p) for p in problems])
     return redirect(_overview_url(survey, f"{part.noun}-{part_id}"))
 
 
@@ -1282,7 +1299,7 @@ def close(slug: str) -> ResponseReturnValue:
 def duplicate(slug: str) -> ResponseReturnValue:
     survey = _survey(slug)
     if request.method == "GET":
-        form = DuplicateForm(data={"title": f"Copy of {survey.title}"[:150]})
+        form = DuplicateForm(data={"title": _("Copy of %(title)s", title=survey.title)[:150]})
     else:
         form = DuplicateForm()
     if form.validate_on_submit():
