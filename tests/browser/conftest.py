@@ -202,3 +202,51 @@ def no_horizontal_scroll(page: Page) -> None:
     width = page.evaluate("() => document.documentElement.scrollWidth")
     viewport = page.evaluate("() => window.innerWidth")
     assert width <= viewport, f"{page.url} scrolls sideways: {width} > {viewport}"
+
+
+# --- the kiosk's runner (tests/browser/test_kiosk.py and test_kiosk_welsh.py) ---------
+
+
+def kiosk_heading(tablet: Page) -> str:
+    return tablet.locator("main h1").first.inner_text().strip()
+
+
+def answer_kiosk_page(tablet: Page, *, comment: str, button: str) -> None:
+    """Answer the kiosk runner's page the way a resident picking a first sensible answer
+    would (``comment`` in any text box), press ``button`` (Save and continue, in the page's
+    language) and wait for the next page; fails on an error summary."""
+    form = tablet.locator("#runner-form")
+    groups: list[str] = form.locator("input[type=radio]:enabled").evaluate_all(
+        "els => [...new Set(els.filter(e => e.offsetParent !== null).map(e => e.name))]"
+    )
+    for name in groups:
+        radios = form.locator(f"input[type=radio][name='{name}']")
+        (form.locator("input[value=never]") if name == "visit_frequency" else radios.first).check()
+    boxes: list[str] = form.locator("input[type=checkbox]:enabled").evaluate_all(
+        "els => [...new Set(els.filter(e => e.offsetParent !== null).map(e => e.name))]"
+    )
+    for name in boxes:
+        form.locator(f"input[type=checkbox][name='{name}']").first.check()
+    selects = form.locator("select:enabled")
+    for index in range(selects.count()):
+        values = [
+            v for v in selects.nth(index).locator("option").evaluate_all("os => os.map(o => o.value)") if v
+        ]
+        selects.nth(index).select_option(values[index % len(values)])
+    for area in form.locator("textarea:enabled").all():
+        if area.is_visible():
+            area.fill(comment)
+    for field in form.locator("input[type=text]:enabled, input:not([type]):enabled").all():
+        if field.is_visible() and not field.input_value():
+            field.fill("AN7 1AB" if field.get_attribute("autocomplete") == "postal-code" else "3")
+    before = kiosk_heading(tablet)
+    shown = tablet.evaluate_handle("() => document.querySelector('#runner-errors')")  # after an error
+    tablet.get_by_role("button", name=button).click()
+    tablet.wait_for_function(
+        "([before, shown]) => { const errors = document.querySelector('#runner-errors');"
+        " return (errors && errors !== shown)"
+        " || document.querySelector('main h1').textContent.trim() !== before; }",
+        arg=[before, shown],
+    )
+    errors = tablet.locator("#runner-errors")
+    assert errors.count() == 0, errors.inner_text()

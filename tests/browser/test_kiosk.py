@@ -21,7 +21,13 @@ from engage.platform.config import PROJECT_ROOT
 from engage.platform.database import db
 from surveys import services
 from surveys.models import Response
-from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
+from tests.browser.conftest import (
+    LiveServer,
+    answer_kiosk_page,
+    check_axe,
+    kiosk_heading,
+    no_horizontal_scroll,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -102,57 +108,20 @@ def wait_until_cached(tablet: Page) -> None:
     )
 
 
-def heading(tablet: Page) -> str:
-    return tablet.locator("main h1").first.inner_text().strip()
-
-
 def answer_page(tablet: Page) -> None:
-    """Answer what is shown the way a resident picking a first sensible answer would."""
-    form = tablet.locator("#runner-form")
-    groups: list[str] = form.locator("input[type=radio]:enabled").evaluate_all(
-        "els => [...new Set(els.filter(e => e.offsetParent !== null).map(e => e.name))]"
-    )
-    for name in groups:
-        radios = form.locator(f"input[type=radio][name='{name}']")
-        (form.locator("input[value=never]") if name == "visit_frequency" else radios.first).check()
-    boxes: list[str] = form.locator("input[type=checkbox]:enabled").evaluate_all(
-        "els => [...new Set(els.filter(e => e.offsetParent !== null).map(e => e.name))]"
-    )
-    for name in boxes:
-        form.locator(f"input[type=checkbox][name='{name}']").first.check()
-    selects = form.locator("select:enabled")
-    for index in range(selects.count()):
-        values = [
-            v for v in selects.nth(index).locator("option").evaluate_all("os => os.map(o => o.value)") if v
-        ]
-        selects.nth(index).select_option(values[index % len(values)])
-    for area in form.locator("textarea:enabled").all():
-        if area.is_visible():
-            area.fill("More evening opening, please 📚")
-    for field in form.locator("input[type=text]:enabled, input:not([type]):enabled").all():
-        if field.is_visible() and not field.input_value():
-            field.fill("AN7 1AB" if field.get_attribute("autocomplete") == "postal-code" else "3")
-    before = heading(tablet)
-    tablet.get_by_role("button", name="Save and continue").click()
-    tablet.wait_for_function(
-        "(before) => document.querySelector('#runner-errors')"
-        " || document.querySelector('main h1').textContent.trim() !== before",
-        arg=before,
-    )
-    errors = tablet.locator("#runner-errors")
-    assert errors.count() == 0, errors.inner_text()
+    answer_kiosk_page(tablet, comment="More evening opening, please 📚", button="Save and continue")
 
 
 def answer_survey(tablet: Page, *, axe: bool = False, send: bool = True) -> None:
     tablet.get_by_role("button", name=re.compile("Shaping your library")).click()
     expect(tablet.locator("#runner-form")).to_be_visible()
     for _ in range(15):
-        if heading(tablet) == CHECK:
+        if kiosk_heading(tablet) == CHECK:
             break
         if axe:
             check_axe(tablet)
         answer_page(tablet)
-    assert heading(tablet) == CHECK
+    assert kiosk_heading(tablet) == CHECK
     if axe:
         check_axe(tablet)
     if send:

@@ -22,7 +22,13 @@ from engage.platform.database import db
 from surveys import services
 from surveys.definition import SurveyDefinition, parse
 from surveys.models import Response
-from tests.browser.conftest import LiveServer, check_axe, no_horizontal_scroll
+from tests.browser.conftest import (
+    LiveServer,
+    answer_kiosk_page,
+    check_axe,
+    kiosk_heading,
+    no_horizontal_scroll,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -95,51 +101,14 @@ def shot(page: Page, name: str) -> None:
         page.screenshot(path=f"{SHOTS}-{name}.png", full_page=True)
 
 
-def heading(tablet: Page) -> str:
-    return tablet.locator("main h1").first.inner_text().strip()
-
-
 def page_language(tablet: Page) -> str:
     return str(tablet.evaluate("() => document.documentElement.lang"))
 
 
 def answer_page(tablet: Page) -> None:
-    """Answer what is shown the way a resident picking a first sensible answer would."""
-    form = tablet.locator("#runner-form")
-    groups: list[str] = form.locator("input[type=radio]:enabled").evaluate_all(
-        "els => [...new Set(els.filter(e => e.offsetParent !== null).map(e => e.name))]"
+    answer_kiosk_page(
+        tablet, comment="Mwy o oriau agor gyda'r nos, os gwelwch yn dda 📚", button="Cadw a pharhau"
     )
-    for name in groups:
-        radios = form.locator(f"input[type=radio][name='{name}']")
-        (form.locator("input[value=never]") if name == "visit_frequency" else radios.first).check()
-    boxes: list[str] = form.locator("input[type=checkbox]:enabled").evaluate_all(
-        "els => [...new Set(els.filter(e => e.offsetParent !== null).map(e => e.name))]"
-    )
-    for name in boxes:
-        form.locator(f"input[type=checkbox][name='{name}']").first.check()
-    selects = form.locator("select:enabled")
-    for index in range(selects.count()):
-        values = [
-            v for v in selects.nth(index).locator("option").evaluate_all("os => os.map(o => o.value)") if v
-        ]
-        selects.nth(index).select_option(values[index % len(values)])
-    for area in form.locator("textarea:enabled").all():
-        if area.is_visible():
-            area.fill("Mwy o oriau agor gyda'r nos, os gwelwch yn dda 📚")
-    for field in form.locator("input[type=text]:enabled, input:not([type]):enabled").all():
-        if field.is_visible() and not field.input_value():
-            field.fill("AN7 1AB" if field.get_attribute("autocomplete") == "postal-code" else "3")
-    before = heading(tablet)
-    shown = tablet.evaluate_handle("() => document.querySelector('#runner-errors')")  # after an error
-    tablet.get_by_role("button", name="Cadw a pharhau").click()
-    tablet.wait_for_function(
-        "([before, shown]) => { const errors = document.querySelector('#runner-errors');"
-        " return (errors && errors !== shown)"
-        " || document.querySelector('main h1').textContent.trim() !== before; }",
-        arg=[before, shown],
-    )
-    errors = tablet.locator("#runner-errors")
-    assert errors.count() == 0, errors.inner_text()
 
 
 def a_welsh_error(tablet: Page, welsh: SurveyDefinition) -> None:
@@ -164,7 +133,7 @@ def answer_in_welsh(tablet: Page, welsh: SurveyDefinition, *, axe: bool, shots: 
     if shots:
         shot(tablet, f"{shots}-error")
     for number in range(15):
-        if heading(tablet) == "Gwirio eich atebion cyn eu hanfon":
+        if kiosk_heading(tablet) == "Gwirio eich atebion cyn eu hanfon":
             break
         if axe:
             check_axe(tablet)
@@ -172,7 +141,7 @@ def answer_in_welsh(tablet: Page, welsh: SurveyDefinition, *, axe: bool, shots: 
         answer_page(tablet)
         if shots and number == 2:
             shot(tablet, f"{shots}-page")
-    assert heading(tablet) == "Gwirio eich atebion cyn eu hanfon"
+    assert kiosk_heading(tablet) == "Gwirio eich atebion cyn eu hanfon"
     expect(tablet.get_by_role("button", name="Anfon atebion")).to_be_visible()
     if axe:
         check_axe(tablet)
