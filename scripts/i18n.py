@@ -81,6 +81,9 @@ RESIDENT_SCOPE = (
     "engage/platform/*",
     "surveys/*",
 )
+# Files inside the scopes above whose marked strings only staff see: a complete
+# language need not translate them (staff pages are English for now).
+STAFF_ONLY = ("surveys/postcodes.py",)
 # What a resident sees while answering a survey: a partial language covers this.
 SURVEY_SCOPE = (
     "templates/layout.html",
@@ -167,7 +170,13 @@ def compile_all() -> None:
 
 
 def _in(locations: list[tuple[str, int | None]], scope: tuple[str, ...]) -> bool:
-    return any(fnmatch(filename, pattern) for filename, _ in locations for pattern in scope)
+    """Whether a string is used in a file of ``scope`` other than a staff-only one."""
+    return any(
+        fnmatch(filename, pattern)
+        for filename, _ in locations
+        if not any(fnmatch(filename, staff) for staff in STAFF_ONLY)
+        for pattern in scope
+    )
 
 
 def _complete(lang: str) -> bool:

@@ -55,6 +55,9 @@ def test_untranslated_and_lost_placeholders_are_found_in_scope_only(
         ("Hello %(name)s", "templates/layout.html"),
         ("Continue", "templates/residents/page.html"),
         ("Publish", "templates/builder/publish.html"),  # a staff page: English may stay
+        # In surveys/ (resident scope) but only officers see the postcode table's errors.
+        ("Line %(line)s: no postcode", "surveys/postcodes.py"),
+        ("Choose a library", "surveys/question_types.py"),
     )
     welsh = Catalog(locale="cy")
     welsh.add("Start now", "Dechrau nawr")
@@ -65,6 +68,7 @@ def test_untranslated_and_lost_placeholders_are_found_in_scope_only(
     assert found == [
         "templates/layout.html:1: a placeholder is missing from 'Helo'",
         "templates/residents/page.html:1: not translated: 'Continue'",
+        "surveys/question_types.py:1: not translated: 'Choose a library'",
     ]
 
 
