@@ -9,6 +9,7 @@ from typing import Any
 
 import redis
 from flask import Flask
+from flask_babel import gettext as _
 from jinja2 import BytecodeCache, ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from jinja2.bccache import Bucket
 from redis.backoff import ExponentialBackoff
@@ -209,7 +210,7 @@ def local_format(value: datetime | None, fmt: str) -> str:
 
 def staff_name(user: StaffUser | None) -> str:
     """Who did something, as pages show it: the staff account's name (one "who" everywhere)."""
-    return user.name if user is not None else "Not recorded"
+    return user.name if user is not None else str(_("Not recorded"))
 
 
 def connect_redis(url: str) -> redis.Redis:

@@ -11,7 +11,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 from engage.accounts.models import Role
 from engage.platform.forms import Form
 
-ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
+# Lazy: the radios show each role's name in the page's language.
+ROLE_CHOICES = [SelectChoice(role.value, _l(role.english_label)) for role in Role]
 
 
 class LoginForm(Form):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.platform import clock
+from surveys.i18n import N_
 from surveys.orm import Base, UTCDateTime
 
 
@@ -21,22 +23,35 @@ class Role(enum.StrEnum):
     VIEWER = "viewer"
 
     @property
-    def label(self) -> str:
+    def english_label(self) -> str:
+        """The role's name in English, for records (the audit log) and the command line."""
         return {
-            Role.ADMIN: "Administrator",
-            Role.OFFICER: "Officer",
-            Role.BRANCH_STAFF: "Branch staff",
-            Role.VIEWER: "Viewer",
+            Role.ADMIN: N_("Administrator"),
+            Role.OFFICER: N_("Officer"),
+            Role.BRANCH_STAFF: N_("Branch staff"),
+            Role.VIEWER: N_("Viewer"),
         }[self]
 
     @property
+    def label(self) -> str:
+        """The role's name as pages show it, in the page's language: "Administrator"."""
+        return str(_(self.english_label))
+
+    @property
     def description(self) -> str:
-        return {
-            Role.ADMIN: "Manages staff accounts and everything officers can do.",
-            Role.OFFICER: "Builds surveys, reviews themes, keeps the action plan and publishes results.",
-            Role.BRANCH_STAFF: "Enters paper responses and looks after kiosks in a branch.",
-            Role.VIEWER: "Reads reports and responses but changes nothing.",
-        }[self]
+        """What the role may do, in the page's language."""
+        return str(
+            _(
+                {
+                    Role.ADMIN: N_("Manages staff accounts and everything officers can do."),
+                    Role.OFFICER: N_(
+                        "Builds surveys, reviews themes, keeps the action plan and publishes results."
+                    ),
+                    Role.BRANCH_STAFF: N_("Enters paper responses and looks after kiosks in a branch."),
+                    Role.VIEWER: N_("Reads reports and responses but changes nothing."),
+                }[self]
+            )
+        )
 
     @property
     def rank(self) -> int:

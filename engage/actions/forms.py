@@ -24,7 +24,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 
-from engage.actions.models import STATUSES, TIMESCALES, Action, Priority
+from engage.actions.models import STATUSES, TIMESCALES, Action, Priority, shown
 from engage.actions.queries import ThemeRef
 from engage.actions.services import NewAction
 from engage.platform.forms import Form, choices
@@ -66,7 +66,8 @@ class ActionForm(Form):
 
     def __init__(self, *args: Any, priorities: Iterable[Priority] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.timescale.choices = choices([("", _("Choose a timescale")), *TIMESCALES.items()])
+        timescales = ((code, shown(label)) for code, label in TIMESCALES.items())
+        self.timescale.choices = choices([("", _("Choose a timescale")), *timescales])
         self.priority.choices = choices(
             [("", _("Choose a priority")), *((str(p.id), p.title) for p in priorities)]
         )
@@ -111,7 +112,7 @@ class StatusForm(Form):
 
     def __init__(self, *args: Any, current: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        others = ((code, label) for code, label in STATUSES.items() if code != current)
+        others = ((code, shown(label)) for code, label in STATUSES.items() if code != current)
         self.status.choices = choices([("", _("Choose a status")), *others])
 
 

@@ -7,11 +7,13 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.accounts.models import StaffUser
 from engage.themes.models import ThemeAnalysis
+from surveys.i18n import N_
 from surveys.models import Response, Survey
 from surveys.orm import Base, UTCDateTime
 
@@ -27,20 +29,35 @@ class ActionStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """The status's name in English ("In progress"), as spreadsheets and records have it."""
+        return STATUSES[self.value]
 
 
-#: Each status's label, in order: for choices on forms and in imported spreadsheets.
-STATUSES = {status.value: status.label for status in ActionStatus}
-TIMESCALES = {
-    "year_1": "Year 1",
-    "year_2": "Year 2",
-    "year_3": "Year 3",
-    "pilot": "Pilot",
-    "roll_out": "Roll-out",
-    "ongoing": "Ongoing",
-    "date": "By a date",
+#: Each status's label in English, in order: the exported and imported spreadsheets and the
+#: audit log use these; pages show them in the page's language (``status_label``, ``shown``).
+STATUSES = {
+    ActionStatus.PROPOSED.value: N_("Proposed"),
+    ActionStatus.AGREED.value: N_("Agreed"),
+    ActionStatus.IN_PROGRESS.value: N_("In progress"),
+    ActionStatus.DONE.value: N_("Done"),
+    ActionStatus.NOT_TAKEN_FORWARD.value: N_("Not taken forward"),
 }
+#: Each timescale's label in English, like ``STATUSES``.
+TIMESCALES = {
+    "year_1": N_("Year 1"),
+    "year_2": N_("Year 2"),
+    "year_3": N_("Year 3"),
+    "pilot": N_("Pilot"),
+    "roll_out": N_("Roll-out"),
+    "ongoing": N_("Ongoing"),
+    "date": N_("By a date"),
+}
+
+
+def shown(label: str) -> str:
+    """A label of ``STATUSES`` or ``TIMESCALES`` in the page's language (one not listed, as it is)."""
+    return str(_(label)) if label else label
+
 
 #: What an officer may edit, in the order the history and the audit log name the changes:
 #: each field and its name in a sentence. The history quotes short fields' values and only
@@ -58,10 +75,18 @@ LONG_TEXT = ("description", "outputs", "outcomes")
 
 
 def timescale_label(timescale: str, due_on: str | None) -> str:
-    """How a timescale reads: "Pilot", or "By 2027-03-31" for a date."""
+    """How a timescale reads in English, as records and spreadsheets keep it: "Pilot", or
+    "By 2027-03-31" for a date."""
     if timescale == "date" and due_on:
         return f"By {due_on}"
     return TIMESCALES.get(timescale, timescale)
+
+
+def timescale_shown(timescale: str, due_on: str | None) -> str:
+    """How a timescale reads on a page, in the page's language: "Pilot", "By 2027-03-31"."""
+    if timescale == "date" and due_on:
+        return str(_("By %(date)s", date=due_on))
+    return shown(TIMESCALES.get(timescale, timescale))
 
 
 class Priority(Base):
@@ -105,11 +130,13 @@ class Action(Base):
 
     @property
     def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
+        """The status as pages show it, in the page's language."""
+        return shown(STATUSES.get(self.status, self.status))
 
     @property
     def timescale_label(self) -> str:
-        return timescale_label(self.timescale, self.due_on)
+        """The timescale as pages show it, in the page's language."""
+        return timescale_shown(self.timescale, self.due_on)
 
 
 class StatusChange(Base):
@@ -131,7 +158,8 @@ class StatusChange(Base):
 
     @property
     def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
+        """The status as pages show it, in the page's language."""
+        return shown(STATUSES.get(self.status, self.status))
 
 
 class ActionEdit(Base):

@@ -202,7 +202,7 @@ def edit_action(
         "priority": action.priority.title,
         "title": action.title,
         "lead_officer": action.lead_officer,
-        "timescale": action.timescale_label,
+        "timescale": timescale_label(action.timescale, action.due_on),  # English, as kept
         "description": action.description,
         "outputs": action.outputs,
         "outcomes": action.outcomes,

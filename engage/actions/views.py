@@ -23,7 +23,7 @@ from engage.actions.forms import (
     PublicationForm,
     StatusForm,
 )
-from engage.actions.models import Action, Priority
+from engage.actions.models import STATUSES, Action, Priority, timescale_label
 from engage.actions.queries import ThemeRef
 from engage.followups import queries as follow_up_queries
 from engage.platform import clock, events
@@ -237,7 +237,8 @@ def coverage() -> ResponseReturnValue:
     )
 
 
-# The import reads what the export writes; the themes column is for reading only.
+# The import reads what the export writes (statuses and timescales in English, as the import
+# reads them); the themes column is for reading only.
 EXPORT_COLUMNS = [*services.IMPORT_COLUMNS, "themes"]
 
 
@@ -251,10 +252,10 @@ def _export_rows() -> list[list[Any]]:
                 action.title,
                 action.description,
                 action.lead_officer,
-                action.timescale_label,
+                timescale_label(action.timescale, action.due_on),
                 action.outputs,
                 action.outcomes,
-                action.status_label,
+                STATUSES.get(action.status, action.status),
                 action.status_reason,
                 themes,
             ]

@@ -12,9 +12,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from surveys.i18n import N_
 from surveys.orm import Base, UTCDateTime
 
 
@@ -28,37 +30,47 @@ class AlertKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            AlertKind.DIGEST: "A daily digest of new responses",
-            AlertKind.CLOSING_SOON: "A survey is closing in 3 days",
-            AlertKind.ACTION_DUE: "An action is due",
-            AlertKind.FORUM_SIGN_UP: "Someone signs up to a forum",
-        }[self]
+        """What the officer ticks, in the page's language."""
+        return str(
+            _(
+                {
+                    AlertKind.DIGEST: N_("A daily digest of new responses"),
+                    AlertKind.CLOSING_SOON: N_("A survey is closing in 3 days"),
+                    AlertKind.ACTION_DUE: N_("An action is due"),
+                    AlertKind.FORUM_SIGN_UP: N_("Someone signs up to a forum"),
+                }[self]
+            )
+        )
 
     @property
     def hint(self) -> str:
-        return {
-            AlertKind.DIGEST: (
-                "Each morning from 7am: how many responses each survey has had since the last "
-                "digest, and from which areas. Not sent on a day with no new responses."
-            ),
-            AlertKind.CLOSING_SOON: (
-                "Once for each survey, 3 days before it closes: surveys you created, and "
-                "surveys whose creator no longer has an active account."
-            ),
-            AlertKind.ACTION_DUE: (
-                "Once for each action and due date: actions in the action plan due within "
-                "3 days, or overdue, that are not done."
-            ),
-            AlertKind.FORUM_SIGN_UP: (
-                "Within the hour, when someone confirms a place on a forum or its waiting list. "
-                "The email names the forum, not the person."
-            ),
-        }[self]
+        """What the alert says and when, in the page's language."""
+        return str(
+            _(
+                {
+                    AlertKind.DIGEST: N_(
+                        "Each morning from 7am: how many responses each survey has had since the last "
+                        "digest, and from which areas. Not sent on a day with no new responses."
+                    ),
+                    AlertKind.CLOSING_SOON: N_(
+                        "Once for each survey, 3 days before it closes: surveys you created, and "
+                        "surveys whose creator no longer has an active account."
+                    ),
+                    AlertKind.ACTION_DUE: N_(
+                        "Once for each action and due date: actions in the action plan due within "
+                        "3 days, or overdue, that are not done."
+                    ),
+                    AlertKind.FORUM_SIGN_UP: N_(
+                        "Within the hour, when someone confirms a place on a forum or its waiting list. "
+                        "The email names the forum, not the person."
+                    ),
+                }[self]
+            )
+        )
 
     @property
     def short(self) -> str:
-        """A few words for lists: "daily digest"."""
+        """A few words for the audit log, in English: "daily digest"."""
         return {
             AlertKind.DIGEST: "daily digest",
             AlertKind.CLOSING_SOON: "survey closing",
@@ -68,13 +80,18 @@ class AlertKind(enum.StrEnum):
 
     @property
     def stop_label(self) -> str:
-        """What the unsubscribe pages call these emails: "daily digest emails"."""
-        return {
-            AlertKind.DIGEST: "daily digest emails",
-            AlertKind.CLOSING_SOON: "emails about surveys closing",
-            AlertKind.ACTION_DUE: "emails about actions due",
-            AlertKind.FORUM_SIGN_UP: "emails about forum sign-ups",
-        }[self]
+        """What the unsubscribe pages and the alert emails call these emails, in the page's
+        language: "daily digest emails"."""
+        return str(
+            _(
+                {
+                    AlertKind.DIGEST: N_("daily digest emails"),
+                    AlertKind.CLOSING_SOON: N_("emails about surveys closing"),
+                    AlertKind.ACTION_DUE: N_("emails about actions due"),
+                    AlertKind.FORUM_SIGN_UP: N_("emails about forum sign-ups"),
+                }[self]
+            )
+        )
 
 
 class StaffAlert(Base):

@@ -132,7 +132,7 @@ class MemberEmailForm(Form):
     audience = RadioField(
         "Who is it for?",
         widget=GovRadioInput(),
-        choices=choices(AUDIENCES.items()),
+        choices=choices((key, _l(label)) for key, label in AUDIENCES.items()),
         default="all",
         validate_choice=False,
     )

@@ -12,9 +12,11 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from surveys.i18n import N_
 from surveys.orm import Base, UTCDateTime
 
 # The library strategy's themes (../shared/seeds): a forum picks from these.
@@ -53,13 +55,14 @@ class MemberStatus(enum.StrEnum):
     CURRENT = enum.nonmember((ACTIVE, WAITING))
     ENDED = enum.nonmember((ERASED, LAPSED))
 
+    # In English; ``ForumMember.status_label`` shows them in the page's language.
     LABELS = enum.nonmember(
         {
-            PENDING: "Waiting for email confirmation",
-            ACTIVE: "Member",
-            WAITING: "On the waiting list",
-            ERASED: "Left and erased",
-            LAPSED: "Lapsed and erased",
+            PENDING: N_("Waiting for email confirmation"),
+            ACTIVE: N_("Member"),
+            WAITING: N_("On the waiting list"),
+            ERASED: N_("Left and erased"),
+            LAPSED: N_("Lapsed and erased"),
         }
     )
 
@@ -177,7 +180,9 @@ class ForumMember(Base):
 
     @property
     def status_label(self) -> str:
-        return MemberStatus.LABELS.get(self.status, self.status)
+        """The member's status as pages show it, in the page's language."""
+        label = MemberStatus.LABELS.get(self.status)
+        return str(_(label)) if label else self.status
 
     def current_consents(self) -> list[ConsentRecord]:
         return [c for c in self.consents if c.withdrawn_at is None]

@@ -189,7 +189,7 @@ def members(slug: str) -> ResponseReturnValue:
         locality_choices=[(name, name) for name in forum.localities],
         interest_labels=INTEREST_AREAS,
         organisation_types=ORGANISATION_TYPES,
-        statuses={s: MemberStatus.LABELS[s] for s in MemberStatus.CURRENT},
+        statuses={s: str(_(MemberStatus.LABELS[s])) for s in MemberStatus.CURRENT},
         language_of=_language_of,
     )
 
@@ -338,7 +338,7 @@ def email_members(slug: str) -> ResponseReturnValue:
                 forum=forum,
                 message=message,
                 count=len(services.recipients(db(), forum, message.audience)),
-                audiences=services.AUDIENCES,
+                audiences=services.audience_words(),
             )
     title = _("Email members of %(name)s", name=forum.name)
     return render_template("forum_admin/email.html", title=title, forum=forum, form=form), form_status(form)

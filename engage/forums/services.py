@@ -1077,10 +1077,18 @@ def remove_booking(
 
 # --- emailing members ------------------------------------------------------------------
 
+# In English; the officers' pages show them in the page's language (``audience_words``).
 AUDIENCES = {
-    "all": "Every member (forum business: meetings, papers), except anyone who has stopped forum emails",
-    "updates": "Only members who asked for update emails",
+    "all": N_("Every member (forum business: meetings, papers), except anyone who has stopped forum emails"),
+    "updates": N_("Only members who asked for update emails"),
 }
+
+
+def audience_words() -> dict[str, str]:
+    """``AUDIENCES`` in the page's language."""
+    return {key: str(_(label)) for key, label in AUDIENCES.items()}
+
+
 SUBJECT_MAX, BODY_MAX = 150, 5000
 
 

@@ -39,6 +39,9 @@ class KioskDevice(Base):
 
     @property
     def state(self) -> str:
+        """In English. The staff kiosk page shows it translated, marked in its template
+        (``kiosk_admin/list.html``): marked here, it would count as resident-facing text,
+        which every complete language must translate."""
         if self.revoked_at is not None:
             return "Revoked"
         if self.enrolled_at is None:

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -42,7 +43,10 @@ class EmailStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """ "Outbox", in the page's language. Marked where the outbox page shows it
+        (``staff/outbox.html``), so the staff's text stays out of the resident-facing scope
+        that ``engage/platform`` is in."""
+        return str(_(self.value.capitalize()))
 
 
 class OutboundEmail(Base):
