@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from engage.accounts.models import Role, StaffSession, StaffUser
 from engage.platform import audit, clock
 from engage.platform.config import Settings
 from surveys import text
+from surveys.i18n import N_
 from surveys.refusal import RefusedError
 
 MIN_PASSWORD_LENGTH = 12
@@ -51,19 +53,19 @@ def normalise_email(email: str) -> str:
 def generate_password() -> str:
     """A random password that is easy to read out: four groups of five characters."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
+    return "-".join("".join(secrets.choice(alphabet) for _letter in range(5)) for _group in range(4))
 
 
 def password_problem(password: str, email: str = "") -> str | None:
-    """Why a new password is not good enough, in plain English, or ``None``."""
+    """Why a new password is not good enough, in plain words in the page's language, or ``None``."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
+        return str(_("Password must be %(num)d characters or more", num=MIN_PASSWORD_LENGTH))
     if len(password) > 256:
-        return "Password must be 256 characters or fewer"
+        return str(_("Password must be 256 characters or fewer"))
     if email and normalise_email(email).split("@")[0] in password.lower():
-        return "Password must not contain your email address"
+        return str(_("Password must not contain your email address"))
     if len(set(password)) < 5:
-        return "Password must not repeat the same few characters"
+        return str(_("Password must not repeat the same few characters"))
     return None
 
 
@@ -75,18 +77,18 @@ def create_staff(
     session: Session, *, email: str, name: str, role: Role, password: str, must_change: bool = False
 ) -> StaffUser:
     email = normalise_email(email)
-    for label, value in (("Full name", name), ("Email address", email)):
-        problem = text.problem(label, value)
+    for label, value in ((_("Full name"), name), (_("Email address"), email)):
+        problem = text.problem(str(label), value)
         if problem:
             raise AccountError(problem)
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
         raise AccountError(
-            "Enter an email address in the correct format, like name@anyshire.gov.uk"
+            _("Enter an email address in the correct format, like name@anyshire.gov.uk")
         ) from None
     if find_by_email(session, email) is not None:
-        raise AccountError("A staff account with that email address already exists")
+        raise AccountError(_("A staff account with that email address already exists"))
     problem = password_problem(password, email)
     if problem:
         raise AccountError(problem)
@@ -241,7 +243,7 @@ def count_admins(session: Session) -> int:
 # Administrators' changes to accounts. Each takes the administrator making the change
 # (``by``), applies the rules, and adds its own audit row; the caller commits.
 
-LAST_ADMIN = "There must always be at least one administrator"
+LAST_ADMIN = N_("There must always be at least one administrator")
 
 
 def _is_last_admin(session: Session, user: StaffUser) -> bool:
@@ -259,7 +261,7 @@ def add_account(
         "staff.created",
         object_type="staff_user",
         object_id=user.id,
-        summary=f"Created {user.email} as {user.role_enum.label}",
+        summary=f"Created {user.email} as {user.role_enum.english_label}",
         details={"email": user.email, "role": user.role},
         actor=by,
     )
@@ -269,7 +271,7 @@ def add_account(
 def update_account(session: Session, user: StaffUser, *, name: str, role: Role, by: StaffUser) -> bool:
     """Change a name or role; whether anything changed. The last administrator stays one."""
     if role is not Role.ADMIN and _is_last_admin(session, user):
-        raise AccountError(LAST_ADMIN)
+        raise AccountError(_(LAST_ADMIN))
     before = {"name": user.name, "role": user.role}
     user.name = name.strip()
     user.role = role.value
@@ -291,9 +293,9 @@ def update_account(session: Session, user: StaffUser, *, name: str, role: Role, 
 def deactivate(session: Session, user: StaffUser, *, by: StaffUser) -> bool:
     """Stop an account signing in and sign it out everywhere; whether it was active."""
     if user.id == by.id:
-        raise AccountError("You cannot deactivate your own account")
+        raise AccountError(_("You cannot deactivate your own account"))
     if _is_last_admin(session, user):
-        raise AccountError(LAST_ADMIN)
+        raise AccountError(_(LAST_ADMIN))
     if not user.is_active_account:
         return False
     user.is_active_account = False

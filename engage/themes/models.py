@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.accounts.models import StaffUser
 from engage.themes.snapshot import Snapshot, SnapshotTheme
+from surveys.i18n import N_
 from surveys.models import Survey
 from surveys.orm import Base, UTCDateTime
 from surveys.services import definition_of
@@ -21,6 +25,39 @@ class AnalysisStatus(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+
+
+# What the analysis is doing, as its jobs write it in ``ThemeAnalysis.message``. A job has no
+# page, so the message is kept in English (one of these, filled in with ``%``) and shown in
+# the page's language by ``ThemeAnalysis.shown_message``.
+WAITING = N_("Waiting to start")
+READING = N_("Reading the answers")
+FINDING = N_("Finding themes in %(num)s answers")
+PLACING = N_("Placing %(num)s new answers in the themes")
+APPLYING = N_("Applying your change to %(num)s answers")
+SAVING = N_("Saving the themes")
+FAILED_WITH = N_("The analysis stopped with an error: %(error)s")
+UNDONE = N_("Your last change could not be made and was undone: %(error)s")
+PROGRESS_MESSAGES = (WAITING, READING, FINDING, PLACING, APPLYING, SAVING, FAILED_WITH, UNDONE)
+
+
+@cache
+def _pattern(message: str) -> re.Pattern[str]:
+    """A message's English as a pattern: its ``%(name)s`` placeholders match anything."""
+    parts = re.split(r"%\((\w+)\)s", message)  # text, name, text, name, ..., text
+    return re.compile(
+        "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*)" for i, part in enumerate(parts)),
+        re.DOTALL,
+    )
+
+
+def progress_message(stored: str) -> str:
+    """A stored progress message in the page's language (one not listed, as it is)."""
+    for message in PROGRESS_MESSAGES:
+        found = _pattern(message).fullmatch(stored)
+        if found:
+            return str(_(message, **found.groupdict()))
+    return stored
 
 
 class ThemeAnalysis(Base):
@@ -53,6 +90,11 @@ class ThemeAnalysis(Base):
     )
 
     survey: Mapped[Survey] = relationship()
+
+    @property
+    def shown_message(self) -> str:
+        """``message`` as pages show it, in the page's language."""
+        return progress_message(self.message or "")
 
     @property
     def question_text(self) -> str:

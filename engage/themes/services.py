@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
@@ -29,7 +31,20 @@ from analysis.redact import redact
 from engage.accounts.models import StaffUser
 from engage.platform import audit, clock, events, jobs
 from engage.platform.database import db
-from engage.themes.models import AnalysisStatus, QuoteReview, ThemeAnalysis, ThemeNote
+from engage.themes.models import (
+    APPLYING,
+    FAILED_WITH,
+    FINDING,
+    PLACING,
+    READING,
+    SAVING,
+    UNDONE,
+    WAITING,
+    AnalysisStatus,
+    QuoteReview,
+    ThemeAnalysis,
+    ThemeNote,
+)
 from engage.themes.queries import (
     ThemeError,
     definition_for,
@@ -119,7 +134,7 @@ def answer_counts(session: Session, survey: Survey, question_ids: list[str]) -> 
         return {}
     columns = []
     for question_id in question_ids:
-        text, _ = _answered(survey, question_id)
+        text, _conditions = _answered(survey, question_id)
         columns.append(func.count(case((and_(text.is_not(None), text != ""), 1))))
     row = session.execute(
         select(*columns).where(Response.survey_id == survey.id, Response.status == ResponseStatus.SUBMITTED)
@@ -134,7 +149,11 @@ def request(
     count = count_answers(session, survey, question_id)
     if count < MIN_ANSWERS:
         raise ThemeError(
-            f"There are {count} answers to this question so far. Themes need at least {MIN_ANSWERS}"
+            _(
+                "There are %(count)d answers to this question so far. Themes need at least %(min)d",
+                count=count,
+                min=MIN_ANSWERS,
+            )
         )
     analysis = get(session, survey, question_id)
     if analysis is None:
@@ -146,7 +165,7 @@ def request(
         return analysis
     analysis.status = AnalysisStatus.QUEUED
     analysis.progress = 0
-    analysis.message = "Waiting to start"
+    analysis.message = WAITING
     analysis.requested_at = now
     analysis.requested_by_id = user_id
     session.flush()
@@ -193,7 +212,7 @@ def _load(analysis: ThemeAnalysis) -> tuple[Codebook, ThemeState]:
             _replay(cached.state, book.operations[done:])
             return book, cached.state
     if analysis.model is None:
-        raise ThemeError("This question has not been analysed yet")
+        raise ThemeError(_("This question has not been analysed yet"))
     # Only this application writes the model and prepared columns, from its own objects.
     model: ThemeModel = pickle.loads(analysis.model)  # noqa: S301
     prepared = pickle.loads(analysis.prepared) if analysis.prepared else None  # noqa: S301
@@ -298,12 +317,12 @@ def run(analysis_id: int) -> None:
     analysis = session.get(ThemeAnalysis, analysis_id)
     if analysis is None:
         return
-    analysis.status, analysis.progress, analysis.message = AnalysisStatus.RUNNING, 10, "Reading the answers"
+    analysis.status, analysis.progress, analysis.message = AnalysisStatus.RUNNING, 10, READING
     session.commit()
     try:
         answers = answers_for(session, analysis.survey, analysis.question_id)
         if analysis.model is None:
-            analysis.progress, analysis.message = 30, f"Finding themes in {len(answers)} answers"
+            analysis.progress, analysis.message = 30, FINDING % {"num": len(answers)}
             session.commit()
             model = ThemeModel(
                 k="auto", question=question_text(analysis), random_state=RANDOM_STATE, k_max=K_MAX
@@ -316,7 +335,7 @@ def run(analysis_id: int) -> None:
             known = set(state.answer_ids)
             new = [a for a in answers if a.id not in known]
             if new:
-                analysis.progress, analysis.message = 50, f"Placing {len(new)} new answers in the themes"
+                analysis.progress, analysis.message = 50, PLACING % {"num": len(new)}
                 session.commit()
                 op = book.add_answers([a.id for a in new], [a.text for a in new], author="system")
                 state.apply(op)
@@ -334,7 +353,7 @@ def run(analysis_id: int) -> None:
         if analysis is not None:
             analysis.status, analysis.message = (
                 AnalysisStatus.FAILED,
-                f"The analysis stopped with an error: {error}",
+                FAILED_WITH % {"error": error},
             )
             session.commit()
         raise
@@ -353,7 +372,7 @@ def edit(
     An edit may be several operations (moving several answers at once): they are applied
     in order, saved together and audited as one row. Returns the last."""
     if analysis.status != AnalysisStatus.DONE:
-        raise ThemeError("Wait for the analysis (or the last change) to finish before changing its themes")
+        raise ThemeError(_("Wait for the analysis (or the last change) to finish before changing its themes"))
     if in_background(analysis):
         return _edit_later(session, analysis, change, summary=summary, by=by)
     book, state = _load(analysis)
@@ -420,7 +439,7 @@ def _edit_later(
     ops = made if isinstance(made, list) else [made]
     analysis.codebook = book.to_list()
     analysis.status, analysis.progress = AnalysisStatus.QUEUED, 10
-    analysis.message = f"Applying your change to {analysis.snapshot.answers:,} answers"
+    analysis.message = APPLYING % {"num": f"{analysis.snapshot.answers:,}"}
     _audit_edit(session, analysis, ops, summary, by, in_background=True)
     return ops[-1]
 
@@ -451,8 +470,8 @@ def apply_changes(analysis_id: int) -> None:
             raise
         state = found
         analysis.codebook = list(analysis.codebook[: state.version])
-        problem = f"Your last change could not be made and was undone: {error}"
-    analysis.progress, analysis.message = 70, "Saving the themes"
+        problem = UNDONE % {"error": error}
+    analysis.progress, analysis.message = 70, SAVING
     session.commit()
     answers = answers_for(session, analysis.survey, analysis.question_id)
     _snapshot(session, analysis, state, answers)
@@ -473,14 +492,15 @@ def stamp(by: StaffUser, now: datetime) -> Stamp:
 
 def _label(typed: str, missing: str) -> str:
     """A theme's name as an officer typed it: one line, spaces tidied, at most
-    :data:`LABEL_MAX` characters; refused on the form's ``label`` field."""
+    :data:`LABEL_MAX` characters; refused on the form's ``label`` field (with ``missing``
+    when it is empty or too long)."""
     typed = text_rule.normalise(typed)
-    problem = text_rule.problem("The theme's name", typed)
+    problem = text_rule.problem(str(_("The theme's name")), typed)
     if problem:
         raise ThemeError(errors={"label": problem})
     label = " ".join(typed.split())
     if not label or len(label) > LABEL_MAX:
-        raise ThemeError(errors={"label": f"{missing}, {LABEL_MAX} characters or fewer"})
+        raise ThemeError(errors={"label": missing})
     return label
 
 
@@ -490,7 +510,7 @@ def rename(
     """Give a theme the name an officer typed (one line, spaces tidied, at most
     :data:`LABEL_MAX` characters). Returns the old and the new name."""
     old = theme_label(analysis, theme_id)
-    label = _label(typed, "Enter a new name for the theme")
+    label = _label(typed, _("Enter a new name for the theme, %(num)d characters or fewer", num=LABEL_MAX))
     edit(
         session,
         analysis,
@@ -511,7 +531,7 @@ def _paragraph(noun: str, typed: str, maximum: int) -> tuple[str, str]:
     problem = text_rule.problem(noun, typed, multiline=True) or ""
     text = " ".join(typed.split())
     if not problem and len(text) > maximum:
-        problem = f"{noun} must be {maximum} characters or fewer"
+        problem = str(_("%(label)s must be %(num)d characters or fewer", label=noun, num=maximum))
     return text, problem
 
 
@@ -521,7 +541,7 @@ def describe(
     """Say what a theme is about, in an officer's words (kept as one paragraph of at most
     :data:`DESCRIPTION_MAX` characters; empty removes it). Returns the theme's name."""
     name = theme_label(analysis, theme_id)
-    text, problem = _paragraph("The description", typed, DESCRIPTION_MAX)
+    text, problem = _paragraph(str(_("The description")), typed, DESCRIPTION_MAX)
     if problem:
         raise ThemeError(errors={"description": problem})
     edit(
@@ -553,13 +573,23 @@ def set_statements(
     name = theme_label(analysis, theme_id)
     problems: dict[str, str] = {}
     said: dict[str, str] = {}
-    for field_name, noun, typed in (
-        ("majority", "The first sentence", majority),
-        ("minority", "The second sentence", minority),
+    for field_name, noun, empty, typed in (
+        (
+            "majority",
+            _("The first sentence"),
+            _("Enter the first sentence, or put back the draft"),
+            majority,
+        ),
+        (
+            "minority",
+            _("The second sentence"),
+            _("Enter the second sentence, or put back the draft"),
+            minority,
+        ),
     ):
-        text, problem = _paragraph(noun, typed, STATEMENT_MAX)
+        text, problem = _paragraph(str(noun), typed, STATEMENT_MAX)
         if not problem and not text:
-            problem = f"Enter {noun.lower()}, or put back the draft"
+            problem = str(empty)
         if problem:
             problems[field_name] = problem
         said[field_name] = text
@@ -611,8 +641,8 @@ def move_answers(
     missing = {
         field: message
         for field, message, given in (
-            ("answer", "Select the answers to move", answer_ids),
-            ("into", "Select the theme to move the answers to", target),
+            ("answer", _("Select the answers to move"), answer_ids),
+            ("into", _("Select the theme to move the answers to"), target),
         )
         if not given
     }
@@ -621,7 +651,7 @@ def move_answers(
     assignments = analysis.snapshot.assignments
     origins = [assignments.get(answer_id) for answer_id in answer_ids]
     if any(origin is None for origin in origins):
-        raise ThemeError("That answer is not in this analysis")
+        raise ThemeError(_("That answer is not in this analysis"))
     name = theme_label(analysis, target)
     noun = "an answer" if len(answer_ids) == 1 else f"{len(answer_ids)} answers"
     edit(
@@ -655,11 +685,11 @@ def review_answer(
     there ("accept"), put it in ``target`` ("move") or in no theme ("not_relevant").
     The answer then stays where the officer put it. Returns the name of where it is now."""
     if analysis.snapshot.assignments.get(answer_id) != theme_id:
-        raise ThemeError("That answer is no longer in this theme: someone may have moved it")
+        raise ThemeError(_("That answer is no longer in this theme: someone may have moved it"))
     if decision not in REVIEW_DECISIONS:
-        raise ThemeError(errors={"decision": "Select where this answer belongs"})
+        raise ThemeError(errors={"decision": _("Select where this answer belongs")})
     if decision == "move" and not target:
-        raise ThemeError(errors={"target": "Select the theme this answer belongs to"})
+        raise ThemeError(errors={"target": _("Select the theme this answer belongs to")})
     place = {"accept": theme_id, "move": target, "not_relevant": UNASSIGNED}[decision]
     review = {"accept": "accepted", "move": "moved", "not_relevant": "not_relevant"}[decision]
     if place == theme_id:
@@ -719,7 +749,7 @@ def undo_learn(
     an officer has placed since. Returns what it had moved."""
     last = analysis.snapshot.relearnt
     if last is None or last.version != version or last.undone:
-        raise ThemeError("That re-placing has already been undone or is no longer the latest")
+        raise ThemeError(_("That re-placing has already been undone or is no longer the latest"))
     undone = _learnt(analysis)
     edit(
         session,
@@ -781,16 +811,16 @@ def new_theme(
     answer_ids = list(dict.fromkeys(answer_ids))
     problems: dict[str, str] = {}
     if not answer_ids:
-        problems["answer"] = "Select the answers for the new theme"
+        problems["answer"] = _("Select the answers for the new theme")
     try:
-        label = _label(typed, "Enter a name for the new theme")
+        label = _label(typed, _("Enter a name for the new theme, %(num)d characters or fewer", num=LABEL_MAX))
     except ThemeError as error:
         problems.update(error.errors)
         label = ""
     if problems:
         raise ThemeError(errors=problems)
     if any(answer not in analysis.snapshot.assignments for answer in answer_ids):
-        raise ThemeError("That answer is not in this analysis")
+        raise ThemeError(_("That answer is not in this analysis"))
     # Officers' themes are numbered by the edit that made them, so an id is never reused.
     theme_id = f"o{len(analysis.codebook or []) + 1}"
     noun = "an answer" if len(answer_ids) == 1 else f"{len(answer_ids)} answers"
@@ -825,11 +855,11 @@ def merge(
     """Merge theme ``source`` into ``into``; features that point at themes follow the merge
     (``events.theme_merged``). Returns the two themes' names before the merge."""
     if not source:
-        raise ThemeError(errors={"theme": "Select the theme to merge and the theme to merge it into"})
+        raise ThemeError(errors={"theme": _("Select the theme to merge and the theme to merge it into")})
     if not into:
-        raise ThemeError(errors={"into": "Select the theme to merge and the theme to merge it into"})
+        raise ThemeError(errors={"into": _("Select the theme to merge and the theme to merge it into")})
     if source == into:
-        raise ThemeError(errors={"into": "Select two different themes to merge"})
+        raise ThemeError(errors={"into": _("Select two different themes to merge")})
     names = theme_label(analysis, source), theme_label(analysis, into)
     edit(
         session,
@@ -856,7 +886,11 @@ def split(
     follow every part (``events.theme_split``)."""
     if not SPLIT_MIN <= parts <= SPLIT_MAX:
         raise ThemeError(
-            errors={"parts": f"Choose to split the theme into {SPLIT_MIN} to {SPLIT_MAX} themes"}
+            errors={
+                "parts": _(
+                    "Choose to split the theme into %(min)d to %(max)d themes", min=SPLIT_MIN, max=SPLIT_MAX
+                )
+            }
         )
     label = theme_label(analysis, theme_id)
     op = edit(
@@ -893,7 +927,7 @@ class CodedAnswer:
 
 #: The languages an answer is told to be in (analysis.language), as the theme page's
 #: filter names them.
-ANSWER_LANGUAGES = {"en": "English", "cy": "Welsh", "other": "Other languages"}
+ANSWER_LANGUAGES = {"en": _l("English"), "cy": _l("Welsh"), "other": _l("Other languages")}
 
 
 def answer_languages(session: Session, analysis: ThemeAnalysis, public_ids: list[str]) -> dict[str, str]:
@@ -951,11 +985,11 @@ def add_note(
 ) -> ThemeNote:
     theme_label(analysis, theme_id)
     text = text_rule.normalise(text, multiline=True).strip()
-    problem = text_rule.problem("The note", text, multiline=True)
+    problem = text_rule.problem(str(_("The note")), text, multiline=True)
     if problem:
         raise ThemeError(errors={"note": problem})
     if not text or len(text) > NOTE_MAX:
-        raise ThemeError(errors={"note": f"Enter a note of {NOTE_MAX} characters or fewer"})
+        raise ThemeError(errors={"note": _("Enter a note of %(num)d characters or fewer", num=NOTE_MAX)})
     note = ThemeNote(analysis_id=analysis.id, theme_id=theme_id, text=text, author=by, created_at=now)
     session.add(note)
     session.flush()
@@ -1002,10 +1036,10 @@ def review_quote(
     audit log keeps no copy of what a resident wrote)."""
     theme = analysis.theme(theme_id)
     if theme is None:
-        raise ThemeError("Select a theme from the list")
+        raise ThemeError(_("Select a theme from the list"))
     quotes = [quote.key for quote in quotes_with_state(analysis, theme, {})]
     if key not in quotes:
-        raise ThemeError("That quote is no longer one of the theme's quotes. Check the quotes again")
+        raise ThemeError(_("That quote is no longer one of the theme's quotes. Check the quotes again"))
     review = session.scalar(
         select(QuoteReview).where(QuoteReview.analysis_id == analysis.id, QuoteReview.quote_key == key)
     )

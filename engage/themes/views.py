@@ -216,7 +216,7 @@ def undo_learn(slug: str, question_id: str) -> ResponseReturnValue:
 def _busy(analysis: ThemeAnalysis) -> str:
     """What the analysis is doing, while a job works on it ("" when it is not)."""
     if analysis.status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING):
-        return f"{analysis.message or _('Working')} ({analysis.progress}%)"
+        return f"{analysis.shown_message or _('Working')} ({analysis.progress}%)"
     return ""
 
 
