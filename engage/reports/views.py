@@ -52,7 +52,7 @@ def _render_report(survey: Survey, definition: SurveyDefinition, filters: Filter
         "reports/survey.html",
         # Only a survey offered in more than one language (or with responses in another) is split.
         language_counts=languages if len(languages) > 1 else [],
-        language_names={code: language_name(code) for code, _ in languages},
+        language_names={code: language_name(code) for code, _count in languages},
         title=_("Report: %(title)s", title=survey.title),
         survey=survey,
         definition=definition,
