@@ -7,10 +7,13 @@ the plan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,12 +21,14 @@ from engage.accounts.models import StaffUser
 from engage.actions.models import (
     EDITABLE,
     LONG_TEXT,
+    TIMESCALES,
     Action,
     ActionStatus,
     Priority,
     Publication,
     ResponseLink,
     ThemeLink,
+    timescale_shown,
 )
 from engage.themes import queries as theme_queries
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
@@ -125,20 +130,92 @@ def history(action: Action) -> list[HistoryItem]:
     dated: list[tuple[datetime, int, int, HistoryItem]] = []
     for index, change in enumerate(action.history):
         did = (
-            f"added the action ({change.status_label})"
+            _("added the action (%(status)s)", status=change.status_label)
             if index == 0
-            else f"changed the status to '{change.status_label}'"
+            else _("changed the status to '%(status)s'", status=change.status_label)
         )
         item = HistoryItem(change.changed_at, change.changed_by, did, change.reason)
         dated.append((change.changed_at, 0 if index == 0 else 1, change.id, item))
     for edit in action.edits:
         item = HistoryItem(edit.edited_at, edit.edited_by, describe_edit(edit.changes))
         dated.append((edit.edited_at, 1, edit.id, item))
-    return [item for *_, item in sorted(dated, key=lambda row: row[:3], reverse=True)]
+    return [item for *_rest, item in sorted(dated, key=lambda row: row[:3], reverse=True)]
+
+
+# What an edit did to each field, as the words after the officer's name: a whole phrase per
+# field, so a translation can order and inflect it; ``%(old)s`` and ``%(new)s`` are the
+# values quoted (short fields only: long text is only named).
+ADDED = {
+    "description": _l("added a description"),
+    "outputs": _l("added output measures"),
+    "outcomes": _l("added impact outcomes"),
+}
+REMOVED = {
+    "description": _l("removed the description"),
+    "outputs": _l("removed the output measures"),
+    "outcomes": _l("removed the impact outcomes"),
+}
+CHANGED_TEXT = {
+    "description": _l("changed the description"),
+    "outputs": _l("changed the output measures"),
+    "outcomes": _l("changed the impact outcomes"),
+}
+SET = {
+    "title": _l("set the title to '%(new)s'"),
+    "lead_officer": _l("set the lead officer to '%(new)s'"),
+    "timescale": _l("set the timescale to '%(new)s'"),
+}
+CLEARED = {
+    "title": _l("removed the title ('%(old)s')"),
+    "lead_officer": _l("removed the lead officer ('%(old)s')"),
+    "timescale": _l("removed the timescale ('%(old)s')"),
+}
+CHANGED = {
+    "title": _l("changed the title from '%(old)s' to '%(new)s'"),
+    "lead_officer": _l("changed the lead officer from '%(old)s' to '%(new)s'"),
+    "timescale": _l("changed the timescale from '%(old)s' to '%(new)s'"),
+}
+MOVED = _l("moved it from the priority '%(old)s' to '%(new)s'")
+# A field the lists above do not know (an older record's), only named, as it was stored.
+ADDED_OTHER = _l("added %(field)s")
+REMOVED_OTHER = _l("removed the %(field)s")
+CHANGED_OTHER = _l("changed the %(field)s")
+DATED = re.compile(r"By (\d{4}-\d{2}-\d{2})")
+
+
+def kept_timescale_shown(kept: str) -> str:
+    """A timescale as an edit record keeps it (English: "Pilot", "By 2027-03-31"), as pages
+    show it, in the page's language; anything else as it is."""
+    code = next((code for code, label in TIMESCALES.items() if label == kept), None)
+    if code is not None:
+        return timescale_shown(code, None)
+    dated = DATED.fullmatch(kept)
+    return timescale_shown("date", dated.group(1)) if dated else kept
+
+
+def _described(name: str, old: str, new: str) -> str:
+    """What changing field ``name`` from ``old`` to ``new`` did, as words after a name."""
+    if name == "priority":
+        return str(MOVED % {"old": old, "new": new})
+    if name == "timescale":
+        old, new = kept_timescale_shown(old), kept_timescale_shown(new)
+    if name in LONG_TEXT or name not in CHANGED:
+        field = EDITABLE.get(name, name.replace("_", " "))
+        if not old:
+            return str(ADDED[name]) if name in ADDED else str(ADDED_OTHER % {"field": field})
+        if not new:
+            return str(REMOVED[name]) if name in REMOVED else str(REMOVED_OTHER % {"field": field})
+        return str(CHANGED_TEXT[name]) if name in CHANGED_TEXT else str(CHANGED_OTHER % {"field": field})
+    if not old:
+        return str(SET[name] % {"new": new})
+    if not new:
+        return str(CLEARED[name] % {"old": old})
+    return str(CHANGED[name] % {"old": old, "new": new})
 
 
 def describe_edit(changes: Mapping[str, Sequence[str | None]]) -> str:
-    """An edit in plain English: short fields with their values, long text only named.
+    """An edit in plain words, in the page's language: short fields with their values, long
+    text only named.
 
     ``{"title": ["A", "B"], "description": ["", "…"]}`` reads "changed the title from 'A'
     to 'B' and added a description".
@@ -148,23 +225,12 @@ def describe_edit(changes: Mapping[str, Sequence[str | None]]) -> str:
         if name not in changes:
             continue
         old, new = (str(value or "") for value in changes[name])
-        noun = EDITABLE.get(name, name.replace("_", " "))
-        if name == "priority":
-            parts.append(f"moved it from the priority '{old}' to '{new}'")
-        elif name in LONG_TEXT or name not in EDITABLE:
-            if not old:
-                parts.append(f"added {'a ' if name == 'description' else ''}{noun}")
-            else:
-                parts.append(f"removed the {noun}" if not new else f"changed the {noun}")
-        elif not old:
-            parts.append(f"set the {noun} to '{new}'")
-        elif not new:
-            parts.append(f"removed the {noun} ('{old}')")
-        else:
-            parts.append(f"changed the {noun} from '{old}' to '{new}'")
-    if len(parts) < 2:
-        return "".join(parts) or "made no change"
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+        parts.append(_described(name, old, new))
+    if not parts:
+        return str(_("made no change"))
+    if len(parts) == 1:
+        return parts[0]
+    return str(_("%(changes)s and %(last)s", changes=", ".join(parts[:-1]), last=parts[-1]))
 
 
 def published_survey_ids(session: Session) -> set[int]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,6 +31,7 @@ from engage.actions.models import (
     ResponseLink,
     StatusChange,
     ThemeLink,
+    shown,
     timescale_label,
 )
 from engage.actions.queries import (
@@ -74,14 +77,16 @@ def add_priority(
 ) -> Priority:
     title, description = _clean(title, TITLE_MAX), _clean(description, TEXT_MAX, multiline=True)
     errors: dict[str, str] = {}
-    text_rule.collect(errors, {"title": ("The priority's title", title)}, multiline=False)
-    text_rule.collect(errors, {"description": ("The description", description)}, multiline=True)
+    text_rule.collect(errors, {"title": (_("The priority's title"), title)}, multiline=False)
+    text_rule.collect(errors, {"description": (_("The description"), description)}, multiline=True)
     if not title or len(title) > TITLE_MAX:
-        errors.setdefault("title", f"Enter the priority's title, {TITLE_MAX} characters or fewer")
+        errors.setdefault(
+            "title", _("Enter the priority's title, %(num)d characters or fewer", num=TITLE_MAX)
+        )
     elif "title" not in errors and session.scalar(select(Priority).where(Priority.title == title)):
-        errors["title"] = "There is already a priority with that title"
+        errors["title"] = _("There is already a priority with that title")
     if "description" not in errors and len(description) > TEXT_MAX:
-        errors["description"] = f"Shorten the description to {TEXT_MAX} characters or fewer"
+        errors["description"] = _("Shorten the description to %(num)d characters or fewer", num=TEXT_MAX)
     if errors:
         raise ActionError(errors)
     priority = Priority(title=title, description=description, created_at=now)
@@ -124,6 +129,12 @@ class NewAction:
 
 
 MULTI_LINE_FIELDS = ("description", "outputs", "outcomes")
+#: How refusals name the multi-line fields.
+MULTI_LINE_LABELS = {
+    "description": _l("The description"),
+    "outputs": _l("The outputs"),
+    "outcomes": _l("The outcomes"),
+}
 
 
 def check_action(session: Session, data: NewAction) -> tuple[NewAction, Priority]:
@@ -134,25 +145,31 @@ def check_action(session: Session, data: NewAction) -> tuple[NewAction, Priority
     priority_id = inputs.record_id(data.priority_id)
     priority = session.get(Priority, priority_id) if priority_id else None
     if priority is None:
-        errors["priority"] = "Select the priority this action belongs to"
-    single = {"title": ("The action", data.title), "lead_officer": ("The lead officer", data.lead_officer)}
-    text_rule.collect(errors, {**single, "due_on": ("The date", data.due_on)}, multiline=False)
-    multi = {name: (f"The {name}", getattr(data, name)) for name in ("description", "outputs", "outcomes")}
+        errors["priority"] = _("Select the priority this action belongs to")
+    single = {
+        "title": (_("The action"), data.title),
+        "lead_officer": (_("The lead officer"), data.lead_officer),
+        "due_on": (_("The date"), data.due_on),
+    }
+    text_rule.collect(errors, single, multiline=False)
+    multi = {name: (str(MULTI_LINE_LABELS[name]), getattr(data, name)) for name in MULTI_LINE_FIELDS}
     text_rule.collect(errors, multi, multiline=True)
     if not data.title or len(data.title) > TITLE_MAX:
-        errors.setdefault("title", f"Enter what the action is, {TITLE_MAX} characters or fewer")
+        errors.setdefault("title", _("Enter what the action is, %(num)d characters or fewer", num=TITLE_MAX))
     if len(data.lead_officer) > LEAD_MAX:
-        errors.setdefault("lead_officer", f"Shorten the lead officer to {LEAD_MAX} characters or fewer")
+        errors.setdefault(
+            "lead_officer", _("Shorten the lead officer to %(num)d characters or fewer", num=LEAD_MAX)
+        )
     if data.timescale not in TIMESCALES:
-        errors["timescale"] = "Select the timescale"
+        errors["timescale"] = _("Select the timescale")
     elif data.timescale == "date" and "due_on" not in errors:
         try:
             date.fromisoformat(data.due_on)
         except ValueError:
-            errors["due_on"] = "Enter the date as year-month-day, like 2027-03-31"
-    for name in ("description", "outputs", "outcomes"):
+            errors["due_on"] = _("Enter the date as year-month-day, like 2027-03-31")
+    for name in MULTI_LINE_FIELDS:
         if name not in errors and len(getattr(data, name)) > TEXT_MAX:
-            errors[name] = f"Shorten this to {TEXT_MAX} characters or fewer"
+            errors[name] = _("Shorten this to %(num)d characters or fewer", num=TEXT_MAX)
     if errors:
         raise ActionError(errors)
     assert priority is not None
@@ -243,17 +260,19 @@ def change_status(
     session: Session, action: Action, status: str, reason: str, now: datetime, by: StaffUser | None
 ) -> StatusChange:
     reason = _clean(reason, TEXT_MAX, multiline=True)
-    problem = text_rule.problem("The reason", reason, multiline=True)
+    problem = text_rule.problem(_("The reason"), reason, multiline=True)
     if problem:
         raise ActionError({"reason": problem})
     if status not in STATUSES:
-        raise ActionError({"status": "Select the new status"})
+        raise ActionError({"status": _("Select the new status")})
     if status == action.status:
-        raise ActionError({"status": f"The action is already '{STATUSES[status]}'"})
+        raise ActionError({"status": _("The action is already '%(status)s'", status=shown(STATUSES[status]))})
     if status == ActionStatus.NOT_TAKEN_FORWARD and not reason:
-        raise ActionError({"reason": "Say why the action is not being taken forward: residents will read it"})
+        raise ActionError(
+            {"reason": _("Say why the action is not being taken forward: residents will read it")}
+        )
     if len(reason) > TEXT_MAX:
-        raise ActionError({"reason": f"Shorten the reason to {TEXT_MAX} characters or fewer"})
+        raise ActionError({"reason": _("Shorten the reason to %(num)d characters or fewer", num=TEXT_MAX)})
     change = StatusChange(status=status, reason=reason, changed_at=now, changed_by=by)
     action.history.append(change)
     action.status, action.status_reason, action.updated_at = status, reason, now
@@ -284,12 +303,12 @@ def all_themes(session: Session) -> list[ThemeRef]:
 
 
 def link(session: Session, action: Action, key: str, now: datetime, by: StaffUser | None) -> ThemeLink:
-    analysis_id, _, theme_id = key.partition(":")
+    analysis_id, _colon, theme_id = key.partition(":")
     analysis = session.get(ThemeAnalysis, number) if (number := inputs.record_id(analysis_id)) else None
     if analysis is None or not theme_ref(analysis, theme_id).exists:
-        raise ActionError({"theme": "Select a theme from the list"})
+        raise ActionError({"theme": _("Select a theme from the list")})
     if any(item.analysis_id == analysis.id and item.theme_id == theme_id for item in action.links):
-        raise ActionError({"theme": "That theme is already linked to this action"})
+        raise ActionError({"theme": _("That theme is already linked to this action")})
     made = ThemeLink(action=action, analysis=analysis, theme_id=theme_id, created_at=now, created_by=by)
     session.add(made)
     session.flush()
@@ -308,7 +327,7 @@ def link(session: Session, action: Action, key: str, now: datetime, by: StaffUse
 def unlink(session: Session, action: Action, link_id: int, by: StaffUser | None) -> None:
     found = next((item for item in action.links if item.id == link_id), None)
     if found is None:
-        raise ActionError({"theme": "That link has already been removed"})
+        raise ActionError({"theme": _("That link has already been removed")})
     label = theme_ref(found.analysis, found.theme_id).label
     action.links.remove(found)
     session.flush()
@@ -403,7 +422,7 @@ def residents_behind(action: Action) -> tuple[int, Counter[str]]:
             continue
         by_locality.update(ref.by_locality)
         answers |= {(item.analysis_id, a) for a in item.analysis.snapshot.answers_in(item.theme_id)}
-    return len({a for _, a in answers}), by_locality
+    return len({a for _analysis, a in answers}), by_locality
 
 
 # --- "You said, we did" -----------------------------------------------------------------
@@ -428,18 +447,18 @@ def save_publication(
     intro = _clean(intro, TEXT_MAX, multiline=True)
     open_reason = _clean(open_reason, TEXT_MAX, multiline=True)
     problems: dict[str, str] = {}
-    problem = text_rule.problem("The introduction", intro, multiline=True)
+    problem = text_rule.problem(_("The introduction"), intro, multiline=True)
     if problem:
         problems["intro"] = problem
     elif len(intro) > TEXT_MAX:
-        problems["intro"] = f"Shorten the introduction to {TEXT_MAX} characters or fewer"
+        problems["intro"] = _("Shorten the introduction to %(num)d characters or fewer", num=TEXT_MAX)
     still_open = survey_services.availability(survey, now).open
     if publish is True and still_open:
-        problem = text_rule.problem("The reason", open_reason, multiline=True)
+        problem = text_rule.problem(_("The reason"), open_reason, multiline=True)
         if problem:
             problems["open_reason"] = problem
         elif not open_reason:
-            problems["open_reason"] = (
+            problems["open_reason"] = _(
                 "The survey is still open: say why you are publishing before it closes, or close it first"
             )
     if problems:
@@ -787,7 +806,7 @@ def read_table(filename: str, data: bytes) -> list[dict[str, str]]:
     """
     name = filename.lower()
     if not name.endswith((".csv", ".xlsx")):
-        raise ActionError({"file": "Choose a CSV or XLSX file"})
+        raise ActionError({"file": _("Choose a CSV or XLSX file")})
     source = tables.read_xlsx(data) if name.endswith(".xlsx") else tables.read_csv(data)
     try:
         rows = list(tables.bounded_rows(source))
@@ -796,11 +815,12 @@ def read_table(filename: str, data: bytes) -> list[dict[str, str]]:
     finally:
         source.close()
     if not rows:
-        raise ActionError({"file": "The file is empty"})
+        raise ActionError({"file": _("The file is empty")})
     header = [str(h).strip().lower() for h in rows[0]]
     missing = [c for c in ("priority", "action", "timescale") if c not in header]
     if missing:
-        raise ActionError({"file": f"The first row must name the columns; missing: {', '.join(missing)}"})
+        problem = _("The first row must name the columns; missing: %(columns)s", columns=", ".join(missing))
+        raise ActionError({"file": problem})
     return [
         {name: _unneutralise(row[i]) if i < len(row) else "" for i, name in enumerate(header) if name}
         for row in rows[1:]
@@ -876,14 +896,14 @@ def link_response(
 ) -> ResponseLink:
     action = session.get(Action, number) if (number := inputs.record_id(action_id)) else None
     if action is None:
-        raise ActionError({"action": "Select an action from the list"})
+        raise ActionError({"action": _("Select an action from the list")})
     exists = session.scalar(
         select(ResponseLink).where(
             ResponseLink.action_id == action.id, ResponseLink.response_id == response.id
         )
     )
     if exists is not None:
-        raise ActionError({"action": "This response is already linked to that action"})
+        raise ActionError({"action": _("This response is already linked to that action")})
     made = ResponseLink(action_id=action.id, response_id=response.id, created_at=now, created_by=by)
     session.add(made)
     session.flush()
