@@ -180,6 +180,8 @@ def _configure_templates(app: Flask) -> None:
         question_choices=lambda q, d: list(question_types.choices(q, d).items()),
         question_types=question_types.TYPES,
         likert_scale=LIKERT_SCALE,
+        # A day (a date, not a time) in the page's language: "3 March 2026".
+        long_date=i18n.long_date,
     )
 
     @app.context_processor

@@ -47,7 +47,7 @@ from engage.actions import queries as action_queries
 from engage.actions.queries import DueAction
 from engage.alerts.models import AlertKind, AlertSent, StaffAlert
 from engage.forums.models import Forum, ForumMember, MemberStatus
-from engage.platform import clock, mail, maintenance
+from engage.platform import clock, i18n, mail, maintenance
 from engage.platform.database import db
 from engage.platform.links import external_url
 from engage.platform.models import OutboundEmail
@@ -375,9 +375,9 @@ def plan_actions(facts: Facts, alert: StaffAlert, user: StaffUser) -> Planned | 
             "title": action.title,
             "priority": action.priority,
             "when": (
-                f"was due on {action.due_on.strftime('%-d %B %Y')}"
+                f"was due on {i18n.long_date(action.due_on)}"
                 if action.overdue
-                else f"is due on {action.due_on.strftime('%-d %B %Y')}"
+                else f"is due on {i18n.long_date(action.due_on)}"
             ),
             "status": action.status_label,
             "lead_officer": action.lead_officer,

@@ -19,7 +19,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engage.platform import clock
+from engage.platform import clock, i18n
 from engage.platform.models import AuditEvent
 from surveys.definition import SurveyDefinition
 from surveys.export import language_name
@@ -111,7 +111,7 @@ def checks(definition: SurveyDefinition, was_tried: bool) -> list[Check]:
         Check(
             "closing_date",
             closes is not None,
-            _("It closes on %(date)s.", date=format(clock.local(closes), "%-d %B %Y")) if closes else "",
+            _("It closes on %(date)s.", date=i18n.long_date(clock.local(closes))) if closes else "",
             _("Set a closing date, so residents know how long they have to answer."),
             "staff.builder.details",
             "closes_on",
