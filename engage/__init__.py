@@ -190,6 +190,7 @@ def _configure_templates(app: Flask) -> None:
 
     app.jinja_env.filters["london"] = london_time
     app.jinja_env.filters["london_date"] = london_date
+    app.jinja_env.filters["london_short"] = london_short
     app.jinja_env.filters["local"] = local_format
     app.jinja_env.filters["staff_name"] = staff_name
 
@@ -203,6 +204,12 @@ def london_time(value: datetime | None) -> str:
 def london_date(value: datetime | None) -> str:
     """The day of a UTC time in the council's area, in the page's language: "3 March 2026"."""
     return "" if value is None else i18n.long_date(clock.local(value))
+
+
+def london_short(value: datetime | None, seconds: bool = False, padded: bool = True) -> str:
+    """A UTC time in the council's area, short, for tables, in the page's language:
+    "03 Mar 2026 14:05" ("3 Mar 2026 14:05" when not ``padded``; ``seconds`` adds them)."""
+    return "" if value is None else i18n.short_datetime(clock.local(value), seconds=seconds, padded=padded)
 
 
 def local_format(value: datetime | None, fmt: str) -> str:

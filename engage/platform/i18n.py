@@ -230,6 +230,14 @@ def long_time(value: datetime) -> str:
     return f"{day}, {hour}{minutes}{suffix}"
 
 
+def short_datetime(value: datetime, *, seconds: bool = False, padded: bool = True) -> str:
+    """ "03 Mar 2026 14:05", "03 Maw 2026 14:05", for tables of times: ``value`` is already in
+    local time. ``padded=False`` writes the day as "3"; ``seconds`` adds them ("14:05:09").
+    English's short months are strftime's ("Sep", not en_GB's "Sept")."""
+    pattern = ("dd" if padded else "d") + " MMM y HH:mm" + (":ss" if seconds else "")
+    return format_datetime(value, pattern, locale=current())
+
+
 @cache
 def _samples(code: str) -> dict[str, int]:
     rule = Locale.parse(code).plural_form
