@@ -34,6 +34,10 @@ from engage.themes import queries as theme_queries
 from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from surveys.models import Response, Survey
 
+# A link's theme the analysis no longer has, as the audit log names it (in English, as the
+# log is written); pages show it in their language (:func:`theme_ref`).
+MISSING_THEME = "A theme no longer in the analysis"
+
 
 @dataclass(frozen=True)
 class ThemeRef:
@@ -55,7 +59,7 @@ class ThemeRef:
 def theme_ref(analysis: ThemeAnalysis, theme_id: str) -> ThemeRef:
     theme = analysis.theme(theme_id)
     if theme is None:
-        return ThemeRef(analysis, theme_id, "A theme no longer in the analysis", 0, [], {}, exists=False)
+        return ThemeRef(analysis, theme_id, _("A theme no longer in the analysis"), 0, [], {}, exists=False)
     return ThemeRef(
         analysis,
         theme_id,

@@ -35,6 +35,7 @@ from engage.actions.models import (
     timescale_label,
 )
 from engage.actions.queries import (
+    MISSING_THEME,
     ThemeRef,
     actions_for_theme,
     theme_ref,
@@ -328,7 +329,8 @@ def unlink(session: Session, action: Action, link_id: int, by: StaffUser | None)
     found = next((item for item in action.links if item.id == link_id), None)
     if found is None:
         raise ActionError({"theme": _("That link has already been removed")})
-    label = theme_ref(found.analysis, found.theme_id).label
+    ref = theme_ref(found.analysis, found.theme_id)
+    label = ref.label if ref.exists else MISSING_THEME  # the audit log is in English
     action.links.remove(found)
     session.flush()
     audit.record(
@@ -827,6 +829,12 @@ def read_table(filename: str, data: bytes) -> list[dict[str, str]]:
     ]
 
 
+def _column(heading: str) -> str:
+    """A column of the import file named in a row's problem: "the lead_officer"."""
+    # Translators: %(column)s is a column's heading in the file (lead_officer): keep it as it is.
+    return str(_("the %(column)s", column=heading))
+
+
 def import_plan(
     session: Session, rows: list[dict[str, str]], now: datetime, by: StaffUser | None
 ) -> ImportResult:
@@ -838,24 +846,30 @@ def import_plan(
         timescale, status = _timescale(row.get("timescale", "")), _status(row.get("status", ""))
         reason = _clean(row.get("status_reason"), TEXT_MAX, multiline=True)
         problems = [
-            text_rule.message(f"the {column}", multiline=column in MULTI_LINE_COLUMNS)
+            text_rule.message(_column(column), multiline=column in MULTI_LINE_COLUMNS)
             for column in IMPORT_TEXT_COLUMNS
             if text_rule.refused(str(row.get(column) or ""), multiline=column in MULTI_LINE_COLUMNS)
         ]
         if not priority_title or len(priority_title) > TITLE_MAX:
-            problems.append("give the priority")
+            problems.append(_("give the priority"))
         if not title or len(title) > TITLE_MAX:
-            problems.append(f"give the action, {TITLE_MAX} characters or fewer")
+            problems.append(_("give the action, %(num)d characters or fewer", num=TITLE_MAX))
         if timescale is None:
             problems.append(
-                "give a timescale: Year 1, Year 2, Year 3, Pilot, Roll-out, Ongoing or By YYYY-MM-DD"
+                # Translators: the timescales as the file must give them, in English (the import reads those).
+                _("give a timescale: Year 1, Year 2, Year 3, Pilot, Roll-out, Ongoing or By YYYY-MM-DD")
             )
         if status is None:
-            problems.append("give a status: Proposed, Agreed, In progress, Done or Not taken forward")
+            problems.append(
+                # Translators: the statuses as the file must give them, in English (the import reads those).
+                _("give a status: Proposed, Agreed, In progress, Done or Not taken forward")
+            )
         elif status == ActionStatus.NOT_TAKEN_FORWARD and not reason:
-            problems.append("say why it is not taken forward in status_reason")
+            # Translators: status_reason is a column's heading in the file: keep it as it is.
+            problems.append(_("say why it is not taken forward in status_reason"))
         if problems:
-            result.errors.append(f"Row {number}: " + "; ".join(problems))
+            # Translators: %(problems)s is one or more of the row's problems, joined by semicolons.
+            result.errors.append(_("Row %(row)s: %(problems)s", row=number, problems="; ".join(problems)))
         else:
             planned.append((priority_title, title, timescale, status, reason, row))
     if result.errors:

@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from typing import Any
 from xml.parsers import expat
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from surveys.refusal import RefusedError
 
 log = logging.getLogger(__name__)
@@ -46,13 +49,21 @@ MAX_ELEMENTS_PER_PART = 200_000  # XML elements in one part (a 1,000-action shee
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384  # Excel's own limits
 MAX_DECLARED_ROWS, MAX_DECLARED_COLUMNS = 10 * MAX_ROWS, 1_000  # a dimension beyond these is absurd
 
-NOT_A_WORKBOOK = "The file is not an XLSX workbook Excel can open"
-TOO_MANY_ROWS = (
-    f"The file has more than {MAX_ROWS:,} actions. An action plan import can have up to {MAX_ROWS:,} actions"
+
+def _count(number: int) -> str:
+    """A number as the messages write it: "1,000"."""
+    return f"{number:,}"
+
+
+# In the page's language when raised (lazy: the language is chosen per request).
+NOT_A_WORKBOOK = _l("The file is not an XLSX workbook Excel can open")
+TOO_MANY_ROWS = _l(
+    "The file has more than %(limit)s actions. An action plan import can have up to %(limit)s actions",
+    limit=_count(MAX_ROWS),
 )
-TOO_MANY_COLUMNS = (
-    f"The file has more than {MAX_COLUMNS} columns. "
-    f"An action plan import can have up to {MAX_COLUMNS} columns"
+TOO_MANY_COLUMNS = _l(
+    "The file has more than %(limit)s columns. An action plan import can have up to %(limit)s columns",
+    limit=_count(MAX_COLUMNS),
 )
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -70,8 +81,13 @@ def _megabytes(size: int) -> str:
 
 def _cell_too_long(row_number: int) -> TableError:
     return TableError(
-        f"Row {row_number} has a cell with more than {MAX_CELL_CHARACTERS:,} characters. "
-        f"Cells in an action plan can have up to {CELL_LIMIT_HINT:,} characters"
+        _(
+            "Row %(row)s has a cell with more than %(limit)s characters. "
+            "Cells in an action plan can have up to %(most)s characters",
+            row=row_number,
+            limit=_count(MAX_CELL_CHARACTERS),
+            most=_count(CELL_LIMIT_HINT),
+        )
     )
 
 
@@ -80,7 +96,7 @@ def bounded_rows(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
     actions = 0
     for number, row in enumerate(rows, start=1):
         if len(row) > EXCEL_COLUMNS or (len(row) > MAX_COLUMNS and any(map(_filled, row[MAX_COLUMNS:]))):
-            raise TableError(TOO_MANY_COLUMNS)
+            raise TableError(str(TOO_MANY_COLUMNS))
         row = row[:MAX_COLUMNS]
         if any(isinstance(v, str) and len(v) > MAX_CELL_CHARACTERS for v in row):
             raise _cell_too_long(number)
@@ -89,7 +105,7 @@ def bounded_rows(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
                 continue
             actions += 1
             if actions > MAX_ROWS:
-                raise TableError(TOO_MANY_ROWS)
+                raise TableError(str(TOO_MANY_ROWS))
         yield row
 
 
@@ -104,7 +120,7 @@ def read_csv(data: bytes) -> Generator[list[Any], None, None]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TableError("Save the CSV file as UTF-8 and upload it again") from None
+        raise TableError(_("Save the CSV file as UTF-8 and upload it again")) from None
     reader = csv.reader(io.StringIO(text))
     number = 0
     while True:
@@ -127,7 +143,7 @@ def read_xlsx(data: bytes) -> Generator[list[Any], None, None]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise TableError(NOT_A_WORKBOOK) from None
+        raise TableError(str(NOT_A_WORKBOOK)) from None
     with archive:
         _check_sizes(archive)
         # Every part, whatever its name: the workbook's relationships can point anywhere.
@@ -135,15 +151,25 @@ def read_xlsx(data: bytes) -> Generator[list[Any], None, None]:
     for rows, columns in (scan.declared for scan in scans if scan.declared):
         if rows > MAX_DECLARED_ROWS or columns > MAX_DECLARED_COLUMNS:
             raise TableError(
-                f"The sheet is marked as {rows:,} rows by {columns:,} columns, too big for an action plan. "
-                f"An import can have up to {MAX_ROWS:,} actions and {MAX_COLUMNS} columns: copy the plan "
-                "into a new workbook and upload that"
+                _(
+                    "The sheet is marked as %(rows)s rows by %(columns)s columns, too big for an action "
+                    "plan. An import can have up to %(most_rows)s actions and %(most_columns)s columns: "
+                    "copy the plan into a new workbook and upload that",
+                    rows=_count(rows),
+                    columns=_count(columns),
+                    most_rows=_count(MAX_ROWS),
+                    most_columns=_count(MAX_COLUMNS),
+                )
             )
     last_row = max((scan.last_row for scan in scans), default=0)
     if last_row > MAX_DECLARED_ROWS:
         raise TableError(
-            f"The workbook has values in row {last_row:,}, too far down for an action plan. An import can "
-            f"have up to {MAX_ROWS:,} actions: copy the plan into a new workbook and upload that"
+            _(
+                "The workbook has values in row %(row)s, too far down for an action plan. An import can "
+                "have up to %(most)s actions: copy the plan into a new workbook and upload that",
+                row=_count(last_row),
+                most=_count(MAX_ROWS),
+            )
         )
     yield from _read_sheet(data, last_row)
 
@@ -151,20 +177,28 @@ def read_xlsx(data: bytes) -> Generator[list[Any], None, None]:
 def _check_sizes(archive: zipfile.ZipFile) -> None:
     parts = archive.infolist()
     if len(parts) > MAX_PARTS:
-        raise TableError(NOT_A_WORKBOOK)
+        raise TableError(str(NOT_A_WORKBOOK))
     unpacked = sum(info.file_size for info in parts)
     if unpacked > MAX_UNPACKED_BYTES:
         raise TableError(
-            f"The workbook is too big to import: it unpacks to {_megabytes(unpacked)}. An action plan "
-            f"import can be up to {MAX_UNPACKED_BYTES // 1024 // 1024} MB unpacked: save the plan on its "
-            "own in a new workbook and upload that"
+            _(
+                "The workbook is too big to import: it unpacks to %(size)s. An action plan import can be "
+                "up to %(most)s MB unpacked: save the plan on its own in a new workbook and upload that",
+                size=_megabytes(unpacked),
+                most=MAX_UNPACKED_BYTES // 1024 // 1024,
+            )
         )
     for info in parts:
         if info.file_size >= RATIO_CHECKED_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise TableError(
-                f"The workbook cannot be imported: {info.filename} unpacks to {_megabytes(info.file_size)} "
-                f"from {info.compress_size:,} bytes, which no spreadsheet saves. Save the plan in a new "
-                "workbook and upload that"
+                # Translators: %(part)s is a part's name inside the workbook, like xl/sharedStrings.xml.
+                _(
+                    "The workbook cannot be imported: %(part)s unpacks to %(size)s from %(packed)s bytes, "
+                    "which no spreadsheet saves. Save the plan in a new workbook and upload that",
+                    part=info.filename,
+                    size=_megabytes(info.file_size),
+                    packed=_count(info.compress_size),
+                )
             )
 
 
@@ -188,7 +222,7 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Scan:
     scan = _Scan()
     elements = cells = row_number = 0
 
-    def refuse(*_: Any) -> None:
+    def refuse(*_args: Any) -> None:
         raise _RefusedError
 
     def start(name: str, attributes: dict[str, str]) -> None:
@@ -228,10 +262,10 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Scan:
     except expat.ExpatError:
         pass
     except _RefusedError:
-        raise TableError(NOT_A_WORKBOOK) from None
+        raise TableError(str(NOT_A_WORKBOOK)) from None
     except Exception as error:  # noqa: BLE001 - zipfile, zlib: a damaged file is never a 500
         log.info("Refused an XLSX import: %s: %r", info.filename, error)
-        raise TableError(NOT_A_WORKBOOK) from None
+        raise TableError(str(NOT_A_WORKBOOK)) from None
     return scan
 
 
@@ -239,7 +273,7 @@ def _dimension(reference: str) -> tuple[int, int]:
     from openpyxl.utils.cell import range_boundaries
 
     try:
-        _, _, columns, rows = range_boundaries(reference)
+        _left, _top, columns, rows = range_boundaries(reference)
     except (ValueError, TypeError):
         raise _RefusedError from None
     return int(rows or 0), int(columns or 0)
@@ -253,7 +287,7 @@ def _read_sheet(data: bytes, last_row: int) -> Generator[list[Any], None, None]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.active
         if sheet is None or not hasattr(sheet, "iter_rows"):
-            raise TableError("The workbook has no sheets")
+            raise TableError(_("The workbook has no sheets"))
         if last_row == 0:
             return
         # The dimension only guides openpyxl, wrongly when it lies: read to the last value seen.
@@ -264,7 +298,7 @@ def _read_sheet(data: bytes, last_row: int) -> Generator[list[Any], None, None]:
         raise
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
         log.info("Refused an XLSX import: %r", error)
-        raise TableError(NOT_A_WORKBOOK) from None
+        raise TableError(str(NOT_A_WORKBOOK)) from None
     finally:
         if workbook is not None:
             workbook.close()
