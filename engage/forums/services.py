@@ -1033,7 +1033,7 @@ def ask_to_reconfirm(
 def give_place(session: Session, member: ForumMember, now: datetime, *, by: StaffUser) -> None:
     """A member waiting for a place in a full forum becomes a member."""
     if member.status != MemberStatus.WAITING:
-        raise RefusedError("Only a member on the waiting list can be given a place")
+        raise RefusedError(_("Only a member on the waiting list can be given a place"))
     member.status = MemberStatus.ACTIVE
     member.updated_at = now
     audit.record(

@@ -34,11 +34,11 @@ class KioskForm(Form):
     def __init__(self, *args: Any, branches: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.branches = branches or {}
-        self.branch.choices = choices([("", "Choose a branch"), *self.branches.items()])
+        self.branch.choices = choices([("", _l("Choose a branch")), *self.branches.items()])
 
     def validate_branch(self, field: SelectField) -> None:
         if field.data not in self.branches:
-            raise ValidationError("Select the branch the tablet is in")
+            raise ValidationError(_l("Select the branch the tablet is in"))
 
     def validate_idle(self, field: StringField) -> None:
         if self.idle_seconds is None:

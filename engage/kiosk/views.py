@@ -322,7 +322,10 @@ def revoke(device_id: int) -> ResponseReturnValue:
     device = _device(device_id)
     services.withdraw(db(), device, by=current_staff(), now=clock.now())
     db().commit()
-    flash(f"{device.name} has been revoked. It shows the set-up page until it is enrolled again", "success")
+    revoked = _(
+        "%(name)s has been revoked. It shows the set-up page until it is enrolled again", name=device.name
+    )
+    flash(revoked, "success")
     return redirect(url_for("staff.kiosks.list_kiosks"))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,10 +50,10 @@ def get(session: Session, survey: Survey, question_id: str) -> ThemeAnalysis | N
 
 def theme_label(analysis: ThemeAnalysis, theme_id: str) -> str:
     if theme_id == UNASSIGNED:
-        return "Not in any theme"
+        return str(_("Not in any theme"))
     theme = analysis.theme(theme_id)
     if theme is None:
-        raise ThemeError("Select a theme from the list")
+        raise ThemeError(_("Select a theme from the list"))
     return theme.label
 
 
@@ -310,5 +311,5 @@ def still_shown(analysis_id: int, quotes: list[str], reviews: dict[tuple[int, st
 def definition_for(survey: Survey) -> SurveyDefinition:
     version = survey.published
     if version is None:
-        raise ThemeError("Publish the survey before analysing its answers")
+        raise ThemeError(_("Publish the survey before analysing its answers"))
     return survey_services.definition_of(version)
