@@ -4,7 +4,6 @@ pages' and officers' alert emails' dates are written by the page-language date h
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from datetime import UTC, date, datetime
 from types import ModuleType
@@ -18,22 +17,6 @@ from engage.actions.models import Action, StatusChange
 from engage.actions.queries import describe_edit, history
 from engage.platform import i18n
 from engage.platform.config import PROJECT_ROOT
-
-
-@pytest.fixture(scope="module")
-def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("i18n_tool", PROJECT_ROOT / "scripts" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def catalogue(tool: ModuleType) -> Catalog:
-    extracted: Catalog = tool.extract()
-    return extracted
-
 
 MARKED = [
     ("added the action (%(status)s)", "engage/actions/queries.py"),

@@ -3,14 +3,12 @@ translation: each kind is in the extracted catalogue, from the file that shows i
 
 from __future__ import annotations
 
-import importlib.util
 from types import ModuleType
 
 import pytest
 from babel.messages.catalog import Catalog
 
 from engage.builder import editing
-from engage.platform.config import PROJECT_ROOT
 from surveys.definition import parse
 from tests.residents.conftest import SURVEY
 
@@ -22,21 +20,6 @@ FILES = (
     "surveys/postcodes.py",
     "templates/builder/",
 )
-
-
-@pytest.fixture(scope="module")
-def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("i18n_tool", PROJECT_ROOT / "scripts" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def catalogue(tool: ModuleType) -> Catalog:
-    catalog: Catalog = tool.extract()
-    return catalog
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ unchanged; staff pages are English for now, so marking makes them translatable).
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import UTC, datetime
 from types import ModuleType
 
@@ -17,21 +16,6 @@ from engage import london_short
 from engage.actions.queries import MISSING_THEME, theme_ref
 from engage.platform import clock, i18n
 from engage.platform.config import PROJECT_ROOT
-
-
-@pytest.fixture(scope="module")
-def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("i18n_tool", PROJECT_ROOT / "scripts" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def catalogue(tool: ModuleType) -> Catalog:
-    extracted: Catalog = tool.extract()
-    return extracted
 
 
 @pytest.mark.parametrize("month", range(1, 13))

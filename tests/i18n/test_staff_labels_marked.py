@@ -5,7 +5,6 @@ progress, and the PDF report's date, written by the page-language date helper.""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from datetime import datetime
 from types import ModuleType
@@ -27,22 +26,6 @@ from engage.platform.config import PROJECT_ROOT
 from engage.platform.models import EmailStatus
 from engage.themes import models as theme_models
 from engage.themes.models import PROGRESS_MESSAGES, progress_message
-
-
-@pytest.fixture(scope="module")
-def tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("i18n_tool", PROJECT_ROOT / "scripts" / "i18n.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def catalogue(tool: ModuleType) -> Catalog:
-    extracted: Catalog = tool.extract()
-    return extracted
-
 
 # Each item's representative strings, and the file that marks them.
 MARKED = [
