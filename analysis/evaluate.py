@@ -758,7 +758,7 @@ def render_set(report: SetReport) -> str:
         "",
         f"Stability (ARI; goals ≥ {STABLE_SEEDS:.2f} across seeds, ≥ {STABLE_SUBSAMPLE:.2f} all vs 90%):",
         "",
-        "| k | seed r vs r+1 | all vs 90% sample |",
+        f"| k | seed r vs r+{OTHER_SEED} | all vs 90% sample |",
         "|---|---:|---:|",
     ]
     runs = [("gold", report.stable_gold), ("auto", report.stable_auto)]
