@@ -398,3 +398,30 @@ def test_saved_answers_page_right_to_left(
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     _bar_on_the_right(page.locator(".govuk-form-group--error"), "5px")
     _checked(page, "ur", "saved-error")
+
+
+def test_a_notice_in_urdu_above_an_english_only_survey_reads_right_to_left(
+    rtl_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    """A survey written only in English, asked for in Urdu: the notice says so in Urdu,
+    right to left with its bar on the right, above the English page (left to right)."""
+    english = copy.deepcopy(SURVEY)
+    english["slug"] = "english-only-library"
+    english.pop("translations", None)
+    with rtl_server.app.app_context():
+        if services.get_survey(db(), english["slug"]) is None:
+            version = services.save_definition(db(), english, clock.now())
+            services.publish(db(), version.survey, clock.now())
+            db().commit()
+    page = new_context(scripts=False, **PHONE).new_page()
+    page.goto(f"{rtl_server.url}/s/english-only-library?lang=ur")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.locator("h1")).to_have_text(SURVEY["title"])
+    notice = page.locator("#language-missing")
+    expect(notice).to_have_attribute("lang", "ur")
+    expect(notice).to_have_attribute("dir", "rtl")
+    expect(notice).to_contain_text("اردو")
+    _bar_on_the_right(notice, "10px")
+    check_axe(page)
+    no_horizontal_scroll(page)
+    _shot(page, "ur-notice-above-english")
