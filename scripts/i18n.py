@@ -83,7 +83,7 @@ RESIDENT_SCOPE = (
 )
 # Files inside the scopes above whose marked strings only staff see: a complete
 # language need not translate them (staff pages are English for now).
-STAFF_ONLY = ("surveys/postcodes.py",)
+STAFF_ONLY = ("surveys/postcodes.py", "engage/platform/models.py", "engage/kiosk/models.py")
 # What a resident sees while answering a survey: a partial language covers this.
 SURVEY_SCOPE = (
     "templates/layout.html",

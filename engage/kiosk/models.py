@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from surveys.i18n import N_
 from surveys.orm import Base, UTCDateTime
+
+# A tablet's states. Staff see these only (scripts/i18n.py lists this file in STAFF_ONLY).
+REVOKED = N_("Revoked")
+WAITING = N_("Waiting to be enrolled")
+ENROLLED = N_("Enrolled")
 
 
 class KioskDevice(Base):
@@ -39,14 +46,17 @@ class KioskDevice(Base):
 
     @property
     def state(self) -> str:
-        """In English. The staff kiosk page shows it translated, marked in its template
-        (``kiosk_admin/list.html``): marked here, it would count as resident-facing text,
-        which every complete language must translate."""
+        """Where the tablet is, in English: "Revoked", "Waiting to be enrolled", "Enrolled"."""
         if self.revoked_at is not None:
-            return "Revoked"
+            return REVOKED
         if self.enrolled_at is None:
-            return "Waiting to be enrolled"
-        return "Enrolled"
+            return WAITING
+        return ENROLLED
+
+    @property
+    def state_label(self) -> str:
+        """``state`` as the staff kiosk page shows it, in the page's language."""
+        return str(_(self.state))
 
 
 class KioskRefusal(Base):

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engage.platform import clock
+from surveys.i18n import N_
 from surveys.orm import Base, UTCDateTime
 
 
@@ -43,10 +44,17 @@ class EmailStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        """ "Outbox", in the page's language. Marked where the outbox page shows it
-        (``staff/outbox.html``), so the staff's text stays out of the resident-facing scope
-        that ``engage/platform`` is in."""
-        return str(_(self.value.capitalize()))
+        """ "Outbox", as the staff's outbox pages show it, in the page's language."""
+        return str(_(_EMAIL_STATUS_LABELS[self]))
+
+
+# Staff see these only (scripts/i18n.py lists this file in STAFF_ONLY).
+_EMAIL_STATUS_LABELS = {
+    EmailStatus.OUTBOX: N_("Outbox"),
+    EmailStatus.QUEUED: N_("Queued"),
+    EmailStatus.SENT: N_("Sent"),
+    EmailStatus.FAILED: N_("Failed"),
+}
 
 
 class OutboundEmail(Base):
@@ -87,6 +95,11 @@ class OutboundEmail(Base):
     )
     # Set on the goodbye after an erasure: deleted once sent, and at this time at the latest.
     discard_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @property
+    def status_label(self) -> str:
+        """Its status as the outbox pages show it ("Outbox"), in the page's language."""
+        return EmailStatus(self.status).label
 
 
 class RateLimitCounter(Base):
