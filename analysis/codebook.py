@@ -584,7 +584,8 @@ class ThemeState:
         centres: FloatArray = np.vstack([self.themes[t].centre for t in ids]).astype(np.float32)
         agreement = sum(self.answer_ids[r] in self.kept for r in learnt_from) / len(learnt_from)
         try:
-            learnt = relearn(self.vectors[rows], centres, labelled, agreement)
+            current = np.array([column[self.assignment[r]] for r in rows.tolist()], dtype=np.int64)
+            learnt = relearn(self.vectors[rows], centres, current, labelled, agreement)
         except ValueError as error:
             raise CodebookError(str(error)) from None
         moved: dict[str, tuple[str, str]] = {}

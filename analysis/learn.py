@@ -2,22 +2,23 @@
 
 An officer who reviews themes leaves behind labelled answers: each answer they accepted
 in its theme, moved to another, or chose for a new theme. :func:`relearn` uses them, with
-the engine's own theme centres, to re-place every other answer. It mixes two views:
+the themes as they stand, to re-place every other answer. It mixes two views:
 
-* **the clustering**, corrected: how close an answer is to each theme's centre (a
-  softmax of cosine similarity at :data:`TEMPERATURE`), averaged over the engine's
-  centres and centres from k-means restarted at the officers' answers (each theme
-  starts at the mean of its labelled answers, which stay in their themes and count
-  :data:`LABELLED_WEIGHT` times);
-* **a classifier**: logistic regression trained on the labelled answers and one example
-  per theme (its centre, so a theme nobody has checked keeps a voice).
+* **the themes, corrected** (self-training): a ridge classifier trained on every answer
+  in its current theme, with the officers' answers in the themes they chose and weighing
+  :data:`LABELLED_SHARE` times as much as all the others together; each answer is then
+  put where the classifier says, and this is repeated :data:`ROUNDS` times, so the
+  officers' decisions move the boundaries between themes a step at a time while the
+  themes keep their shape;
+* **the officers' decisions alone**: logistic regression trained on the labelled answers
+  and one example per theme (its centre, so a theme nobody has checked keeps a voice).
 
 The mix is weighted by how often officers agreed with the engine: the share of their
 decisions that kept an answer where the engine had put it. When they kept most answers
-the clustering leads; when they moved most, the classifier trained on their decisions
-does. Either view alone helps on some kinds of text and hurts on others; the mix helps
-on all four dev sets on average (docs/analysis.md, "Learning from corrections"). The
-settings are the same for all data, chosen by their mean over the dev sets.
+the corrected themes lead; when they moved most, the classifier trained on their
+decisions alone does, and answers follow the officers even where that joins themes the
+engine kept apart. The settings are the same for all data, chosen by their mean over the
+dev sets (docs/analysis.md, "Learning from corrections").
 """
 
 from __future__ import annotations
@@ -32,15 +33,20 @@ from sklearn.preprocessing import normalize
 
 from analysis.cluster import FloatArray, IntArray
 
-__all__ = ["LABELLED_WEIGHT", "TEMPERATURE", "Relearned", "relearn"]
+__all__ = ["LABELLED_SHARE", "RIDGE", "ROUNDS", "SHARPNESS", "Relearned", "relearn"]
 
-# How many times a labelled answer counts in its theme's centre.
-LABELLED_WEIGHT = 3.0
-# Softmax temperature turning cosine similarity to a theme centre into a probability.
-TEMPERATURE = 0.1
-# Inverse regularisation of the classifier (few examples, 384 dimensions).
-C = 10.0
-ITERATIONS = 10
+# The officers' answers together weigh this many times all the other answers together
+# in the self-training classifier.
+LABELLED_SHARE = 2.0
+# Rounds of self-training.
+ROUNDS = 6
+# The self-training ridge regression's penalty, and how sharply its scores (about 0 to 1
+# per theme) become probabilities.
+RIDGE = 3.0
+SHARPNESS = 10.0
+# Inverse regularisation of the officers' classifier (a few dozen answers in 384
+# dimensions).
+OFFICERS_C = 3.0
 
 
 @dataclass(frozen=True)
@@ -51,72 +57,77 @@ class Relearned:
     centres: FloatArray
 
 
-def _log_softmax(scores: FloatArray) -> FloatArray:
-    top = scores.max(axis=1, keepdims=True)
-    shifted = scores - top
-    out: FloatArray = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+def _fit(x: FloatArray, y: IntArray, c: float, weight: FloatArray | None = None) -> LogisticRegression:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence warnings on a handful of examples
+        return LogisticRegression(C=c, max_iter=500).fit(x, y, sample_weight=weight)
+
+
+def _proba(classifier: LogisticRegression, x: FloatArray, k: int) -> FloatArray:
+    """Probabilities over all ``k`` themes (zero for a theme the classifier never saw)."""
+    out = np.zeros((len(x), k), dtype=np.float32)
+    out[:, classifier.classes_] = classifier.predict_proba(x)
     return out
 
 
-def _seeded_centres(vectors: FloatArray, rows: IntArray, themes: IntArray, centres: FloatArray) -> FloatArray:
-    """k-means from the labelled answers' means, labelled answers held in place."""
-    out = centres.copy()
-    for j in range(len(out)):
-        mine = rows[themes == j]
-        if len(mine):
-            out[j] = normalize(vectors[mine].sum(axis=0).reshape(1, -1))[0]
-    weight = np.ones(len(vectors), dtype=np.float32)
-    weight[rows] = LABELLED_WEIGHT
-    for _ in range(ITERATIONS):
-        labels = (vectors @ out.T).argmax(axis=1)
+def _self_trained(
+    vectors: FloatArray, current: IntArray, rows: IntArray, themes: IntArray, k: int
+) -> FloatArray:
+    """The themes corrected by the officers' answers: :data:`ROUNDS` of self-training.
+
+    The classifier is a ridge regression from each answer's vector to its theme (one
+    column per theme), solved in closed form, so a round costs one pass over the answers
+    however many there are; its scores become probabilities by a softmax at
+    :data:`SHARPNESS`."""
+    n = len(vectors)
+    weight = np.ones(n, dtype=np.float64)
+    weight[rows] = max(1.0, LABELLED_SHARE * (n - len(rows)) / len(rows))
+    x = np.hstack([vectors.astype(np.float64), np.ones((n, 1))])  # with an intercept
+    weighted = (x * weight[:, None]).T
+    gram = weighted @ x + RIDGE * np.eye(x.shape[1])
+    labels = current.copy()
+    labels[rows] = themes
+    scores = np.eye(k)[labels]
+    for _ in range(ROUNDS):
+        scores = x @ np.linalg.solve(gram, weighted @ np.eye(k)[labels])
+        labels = np.asarray(scores.argmax(axis=1), dtype=np.int64)
         labels[rows] = themes
-        for j in range(len(out)):
-            members = labels == j
-            if members.any():
-                total = (vectors[members] * weight[members, None]).sum(axis=0)
-                if total.any():
-                    out[j] = normalize(total.reshape(1, -1))[0]
-    return out
-
-
-def _softmax(scores: FloatArray) -> FloatArray:
-    return np.asarray(np.exp(_log_softmax(scores)), dtype=np.float32)
+    shifted = SHARPNESS * (scores - scores.max(axis=1, keepdims=True))
+    proba = np.exp(shifted)
+    return np.asarray(proba / proba.sum(axis=1, keepdims=True), dtype=np.float32)
 
 
 def relearn(
-    vectors: FloatArray, centres: FloatArray, labelled: Mapping[int, int], agreement: float
+    vectors: FloatArray, centres: FloatArray, current: IntArray, labelled: Mapping[int, int], agreement: float
 ) -> Relearned:
     """Re-place answers using officers' labels.
 
     ``vectors`` are the answers' unit vectors (one row each), ``centres`` the current
-    themes' unit centres, ``labelled`` maps an answer's row to the theme (a row of
-    ``centres``) an officer put it in, and ``agreement`` (0 to 1) is the share of those
-    answers the officer left in the theme the engine had given them. Labelled answers
-    keep their theme. Raises ``ValueError`` with no labelled answers or fewer than two
-    themes."""
+    themes' unit centres, ``current`` each answer's theme now (a row of ``centres``),
+    ``labelled`` maps an answer's row to the theme an officer put it in, and
+    ``agreement`` (0 to 1) is the share of those answers the officer left in the theme
+    the engine had given them. Labelled answers keep their theme. Raises ``ValueError``
+    with no labelled answers or fewer than two themes."""
     vectors = np.asarray(vectors, dtype=np.float32)
     centres = np.asarray(centres, dtype=np.float32)
+    current = np.asarray(current, dtype=np.int64)
     k = len(centres)
     if k < 2:
         raise ValueError("learning needs at least two themes")
     if not labelled:
         raise ValueError("learning needs at least one answer an officer has placed")
+    if len(current) != len(vectors) or (current < 0).any() or (current >= k).any():
+        raise ValueError("every answer needs its current theme, one of the centres")
     rows = np.fromiter(labelled.keys(), dtype=np.int64, count=len(labelled))
     themes = np.fromiter(labelled.values(), dtype=np.int64, count=len(labelled))
     if (themes < 0).any() or (themes >= k).any():
         raise ValueError("a labelled answer is in a theme that is not one of the centres")
-    seeded = _seeded_centres(vectors, rows, themes, centres)
+    corrected = _self_trained(vectors, current, rows, themes, k)
     examples = np.vstack([vectors[rows], centres])
     targets = np.concatenate([themes, np.arange(k, dtype=np.int64)])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # convergence warnings on a handful of examples
-        classifier = LogisticRegression(C=C, max_iter=500).fit(examples, targets)
-    learnt = classifier.predict_proba(vectors).astype(np.float32)
-    near = 0.5 * (
-        _softmax((vectors @ centres.T) / TEMPERATURE) + _softmax((vectors @ seeded.T) / TEMPERATURE)
-    )
+    officers = _proba(_fit(examples, targets, OFFICERS_C), vectors, k)
     trust = min(max(float(agreement), 0.0), 1.0)
-    labels = np.asarray((trust * near + (1.0 - trust) * learnt).argmax(axis=1), dtype=np.int64)
+    labels = np.asarray((trust * corrected + (1.0 - trust) * officers).argmax(axis=1), dtype=np.int64)
     labels[rows] = themes
     new_centres = centres.copy()
     for j in range(k):

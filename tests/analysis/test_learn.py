@@ -30,7 +30,7 @@ def test_a_few_corrections_pull_a_lumped_theme_apart() -> None:
     before = (vectors @ centres.T).argmax(axis=1)
     assert (before[60:] == 1).mean() > 0.8  # most of c is in the lumped theme
     labelled = {60: 2, 61: 2, 62: 2, 30: 1, 31: 1, 0: 0}
-    out = relearn(vectors, centres, labelled, agreement=0.5)
+    out = relearn(vectors, centres, before, labelled, agreement=0.5)
     assert (out.labels[63:] == 2).mean() > 0.8
     assert (out.labels[32:60] == 1).mean() > 0.9
     assert (out.labels[1:30] == 0).mean() > 0.9
@@ -42,19 +42,51 @@ def test_an_officers_label_always_wins() -> None:
     rng = np.random.default_rng(1)
     vectors = np.vstack([_blobs(rng, 0, 20), _blobs(rng, 1, 20)]).astype(np.float32)
     centres = np.eye(2, 16, dtype=np.float32)
+    current = (vectors @ centres.T).argmax(axis=1)
     # An officer put an answer that looks like theme 0 in theme 1: it stays there.
-    out = relearn(vectors, centres, {0: 1, 25: 1}, agreement=0.5)
+    out = relearn(vectors, centres, current, {0: 1, 25: 1}, agreement=0.5)
     assert out.labels[0] == 1
 
 
 def test_nothing_to_learn_from_is_refused() -> None:
     vectors = np.eye(3, 8, dtype=np.float32)
+    current = np.array([0, 1, 1])
     with pytest.raises(ValueError, match="placed"):
-        relearn(vectors, np.eye(2, 8, dtype=np.float32), {}, 0.5)
+        relearn(vectors, np.eye(2, 8, dtype=np.float32), current, {}, 0.5)
     with pytest.raises(ValueError, match="two themes"):
-        relearn(vectors, np.eye(1, 8, dtype=np.float32), {0: 0}, 0.5)
+        relearn(vectors, np.eye(1, 8, dtype=np.float32), np.zeros(3, dtype=np.int64), {0: 0}, 0.5)
     with pytest.raises(ValueError, match="not one of the centres"):
-        relearn(vectors, np.eye(2, 8, dtype=np.float32), {0: 5}, 0.5)
+        relearn(vectors, np.eye(2, 8, dtype=np.float32), current, {0: 5}, 0.5)
+    with pytest.raises(ValueError, match="current theme"):
+        relearn(vectors, np.eye(2, 8, dtype=np.float32), np.array([0, 1]), {0: 0}, 0.5)
+    with pytest.raises(ValueError, match="current theme"):
+        relearn(vectors, np.eye(2, 8, dtype=np.float32), np.array([0, 1, 2]), {0: 0}, 0.5)
+
+
+def test_when_officers_keep_most_answers_only_the_boundary_moves() -> None:
+    rng = np.random.default_rng(2)
+    a, b = _blobs(rng, 0, 40), _blobs(rng, 1, 40)
+    vectors = np.vstack([a, b]).astype(np.float32)
+    centres = np.eye(2, 16, dtype=np.float32)
+    # The engine put five of b's answers in theme 0; an officer checked two of them and
+    # kept four answers where they were.
+    current = np.array([0] * 45 + [1] * 35)
+    labelled = {40: 1, 41: 1, 0: 0, 1: 0, 50: 1, 60: 1}
+    out = relearn(vectors, centres, current, labelled, agreement=4 / 6)
+    assert (out.labels[:40] == 0).all(), "answers the engine had right stay"
+    assert (out.labels[42:] == 1).mean() > 0.95, "the other misplaced answers follow the checked ones"
+
+
+def test_relearning_is_deterministic() -> None:
+    rng = np.random.default_rng(3)
+    vectors = np.vstack([_blobs(rng, 0, 30), _blobs(rng, 1, 30), _blobs(rng, 2, 30)]).astype(np.float32)
+    centres = np.eye(3, 16, dtype=np.float32)
+    current = (vectors @ centres.T).argmax(axis=1)
+    labelled = {0: 1, 31: 1, 62: 2}
+    first = relearn(vectors, centres, current, labelled, 1 / 3)
+    again = relearn(vectors, centres, current, labelled, 1 / 3)
+    assert (first.labels == again.labels).all()
+    assert np.array_equal(first.centres, again.centres)
 
 
 def _theme_of(model: ThemeModel, answer: int) -> str:
