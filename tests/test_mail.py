@@ -105,3 +105,18 @@ def test_the_outbox_page_shows_why_an_email_failed(
     assert "The email could not be built: ValueError" in detail.text
     with app.app_context():
         assert db().scalars(select(OutboundEmail.status)).all() == ["failed"]
+
+
+def test_the_outbox_page_counts_its_emails_in_plain_words(
+    app: Flask, client: PageClient, signed_in: Callable[[Role], StaffUser]
+) -> None:
+    signed_in(Role.OFFICER)
+    empty = client.get("/staff/outbox")
+    assert empty.soup.select("table") == []
+    assert "No emails yet." in empty.text
+    queue(app, "First")
+    caption = client.get("/staff/outbox").soup.select_one("caption")
+    assert caption is not None and caption.get_text(strip=True) == "1 email, newest first"
+    queue(app, "Second")
+    caption = client.get("/staff/outbox").soup.select_one("caption")
+    assert caption is not None and caption.get_text(strip=True) == "2 emails, newest first"

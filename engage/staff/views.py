@@ -108,6 +108,7 @@ def outbox() -> str:
         "staff/outbox.html",
         title=_("Email outbox"),
         messages=messages,
+        total=db().scalar(select(func.count()).select_from(OutboundEmail)) or 0,
         retention_days=current_app.config["ENGAGE_SETTINGS"].outbox_retention_days,
     )
 
