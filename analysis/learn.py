@@ -4,12 +4,21 @@ An officer who reviews themes leaves behind labelled answers: each answer they a
 in its theme, moved to another, or chose for a new theme. :func:`relearn` uses them, with
 the themes as they stand, to re-place every other answer. It mixes two views:
 
-* **the themes, corrected** (self-training): a ridge classifier trained on every answer
-  in its current theme, with the officers' answers in the themes they chose and weighing
-  :data:`LABELLED_SHARE` times as much as all the others together; each answer is then
-  put where the classifier says, and this is repeated :data:`ROUNDS` times, so the
-  officers' decisions move the boundaries between themes a step at a time while the
-  themes keep their shape;
+* **the themes, corrected**, itself the average of two:
+
+  - *nearness*: a softmax (at :data:`TEMPERATURE`) of cosine similarity to each theme's
+    centre, averaged over the engine's centres and centres from k-means restarted at
+    the officers' answers (each theme starts at the mean of its labelled answers, which
+    stay in their themes and count :data:`LABELLED_WEIGHT` times). This is what draws
+    answers into a theme an officer made from a few answers;
+  - *self-training*: a ridge classifier trained on every answer in its current theme,
+    with the officers' answers in the themes they chose and, within each theme,
+    weighing :data:`LABELLED_SHARE` times as much as its other answers together (each
+    theme keeps its size, so checking two themes of twenty does not make those two
+    swallow the rest); each answer is put where the classifier says and this is
+    repeated :data:`ROUNDS` times, so the officers' decisions move the boundaries
+    between themes a step at a time;
+
 * **the officers' decisions alone**: logistic regression trained on the labelled answers
   and one example per theme (its centre, so a theme nobody has checked keeps a voice).
 
@@ -18,7 +27,8 @@ decisions that kept an answer where the engine had put it. When they kept most a
 the corrected themes lead; when they moved most, the classifier trained on their
 decisions alone does, and answers follow the officers even where that joins themes the
 engine kept apart. The settings are the same for all data, chosen by their mean over the
-dev sets (docs/analysis.md, "Learning from corrections").
+dev sets and checked against the product's cases in ``tests/analysis/test_learn.py``
+(docs/analysis.md, "Learning from corrections").
 """
 
 from __future__ import annotations
@@ -28,25 +38,41 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from analysis.cluster import FloatArray, IntArray
 
-__all__ = ["LABELLED_SHARE", "RIDGE", "ROUNDS", "SHARPNESS", "Relearned", "relearn"]
+__all__ = [
+    "LABELLED_SHARE",
+    "LABELLED_WEIGHT",
+    "RIDGE",
+    "ROUNDS",
+    "SHARPNESS",
+    "TEMPERATURE",
+    "Relearned",
+    "relearn",
+]
 
-# The officers' answers together weigh this many times all the other answers together
-# in the self-training classifier.
-LABELLED_SHARE = 2.0
+# In the self-training classifier, the officers' answers in a theme together weigh this
+# many times the theme's other answers together.
+LABELLED_SHARE = 1.0
 # Rounds of self-training.
-ROUNDS = 6
+ROUNDS = 3
 # The self-training ridge regression's penalty, and how sharply its scores (about 0 to 1
 # per theme) become probabilities.
 RIDGE = 3.0
 SHARPNESS = 10.0
 # Inverse regularisation of the officers' classifier (a few dozen answers in 384
 # dimensions).
-OFFICERS_C = 3.0
+OFFICERS_C = 5.0
+# How many times a labelled answer counts in its theme's centre when k-means restarts at
+# the officers' answers, the rounds of that k-means, and the softmax temperature turning
+# cosine similarity to a theme's centre into a probability.
+LABELLED_WEIGHT = 3.0
+CENTRE_ROUNDS = 10
+TEMPERATURE = 0.1
 
 
 @dataclass(frozen=True)
@@ -70,6 +96,31 @@ def _proba(classifier: LogisticRegression, x: FloatArray, k: int) -> FloatArray:
     return out
 
 
+def _weights(labels: IntArray, rows: IntArray, k: int) -> npt.NDArray[np.float64]:
+    """Training weights: each theme keeps its size (its answers' weights add up to how
+    many it has), and within it the officers' answers together weigh
+    :data:`LABELLED_SHARE` times the others together. Keeping sizes matters: officers
+    who check two themes of twenty must not make those two swallow the rest."""
+    weight = np.ones(len(labels), dtype=np.float64)
+    placed = np.zeros(len(labels), dtype=bool)
+    placed[rows] = True
+    typical = len(labels) / max(1, len(np.unique(labels)))
+    for j in range(k):
+        members = labels == j
+        checked = int((members & placed).sum())
+        others = int((members & ~placed).sum())
+        if checked and not others:
+            # A theme of officers' answers only (a new theme made from chosen answers)
+            # counts as a theme of typical size, so that answers like them can join it.
+            weight[members] = LABELLED_SHARE * typical / checked
+        elif checked:
+            each = LABELLED_SHARE * others / checked
+            scale = (checked + others) / (checked * each + others)
+            weight[members & placed] = each * scale
+            weight[members & ~placed] = scale
+    return weight
+
+
 def _self_trained(
     vectors: FloatArray, current: IntArray, rows: IntArray, themes: IntArray, k: int
 ) -> FloatArray:
@@ -80,21 +131,56 @@ def _self_trained(
     however many there are; its scores become probabilities by a softmax at
     :data:`SHARPNESS`."""
     n = len(vectors)
-    weight = np.ones(n, dtype=np.float64)
-    weight[rows] = max(1.0, LABELLED_SHARE * (n - len(rows)) / len(rows))
-    x = np.hstack([vectors.astype(np.float64), np.ones((n, 1))])  # with an intercept
-    weighted = (x * weight[:, None]).T
-    gram = weighted @ x + RIDGE * np.eye(x.shape[1])
     labels = current.copy()
     labels[rows] = themes
+    weight = _weights(labels, rows, k)
+    x = np.hstack([vectors.astype(np.float64), np.ones((n, 1))])  # with an intercept
+    weighted = (x * weight[:, None]).T
+    solve = np.linalg.solve(weighted @ x + RIDGE * np.eye(x.shape[1]), weighted)
     scores = np.eye(k)[labels]
     for _ in range(ROUNDS):
-        scores = x @ np.linalg.solve(gram, weighted @ np.eye(k)[labels])
+        scores = x @ (solve @ np.eye(k)[labels])
         labels = np.asarray(scores.argmax(axis=1), dtype=np.int64)
         labels[rows] = themes
     shifted = SHARPNESS * (scores - scores.max(axis=1, keepdims=True))
     proba = np.exp(shifted)
     return np.asarray(proba / proba.sum(axis=1, keepdims=True), dtype=np.float32)
+
+
+def _softmax(scores: FloatArray) -> FloatArray:
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    out = np.exp(shifted)
+    return np.asarray(out / out.sum(axis=1, keepdims=True), dtype=np.float32)
+
+
+def _seeded_centres(vectors: FloatArray, rows: IntArray, themes: IntArray, centres: FloatArray) -> FloatArray:
+    """k-means from the labelled answers' means, labelled answers held in place."""
+    out = centres.copy()
+    for j in range(len(out)):
+        mine = rows[themes == j]
+        if len(mine):
+            out[j] = normalize(vectors[mine].sum(axis=0).reshape(1, -1))[0]
+    weight = np.ones(len(vectors), dtype=np.float32)
+    weight[rows] = LABELLED_WEIGHT
+    for _ in range(CENTRE_ROUNDS):
+        labels = (vectors @ out.T).argmax(axis=1)
+        labels[rows] = themes
+        for j in range(len(out)):
+            members = labels == j
+            if members.any():
+                total = (vectors[members] * weight[members, None]).sum(axis=0)
+                if total.any():
+                    out[j] = normalize(total.reshape(1, -1))[0]
+    return out
+
+
+def _nearest(vectors: FloatArray, rows: IntArray, themes: IntArray, centres: FloatArray) -> FloatArray:
+    """How near each answer is to each theme: the engine's centres and centres from
+    k-means restarted at the officers' answers, averaged."""
+    seeded = _seeded_centres(vectors, rows, themes, centres)
+    return 0.5 * (
+        _softmax((vectors @ centres.T) / TEMPERATURE) + _softmax((vectors @ seeded.T) / TEMPERATURE)
+    )
 
 
 def relearn(
@@ -122,7 +208,9 @@ def relearn(
     themes = np.fromiter(labelled.values(), dtype=np.int64, count=len(labelled))
     if (themes < 0).any() or (themes >= k).any():
         raise ValueError("a labelled answer is in a theme that is not one of the centres")
-    corrected = _self_trained(vectors, current, rows, themes, k)
+    corrected = 0.5 * (
+        _nearest(vectors, rows, themes, centres) + _self_trained(vectors, current, rows, themes, k)
+    )
     examples = np.vstack([vectors[rows], centres])
     targets = np.concatenate([themes, np.arange(k, dtype=np.int64)])
     officers = _proba(_fit(examples, targets, OFFICERS_C), vectors, k)
