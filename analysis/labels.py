@@ -189,6 +189,8 @@ _CLAUSE_WORDS = frozenset(
     {"but", "because", "although", "though", "however", "whereas", "unless", "cos", "coz"}
     | {"ond", "oherwydd", "achos"}
 )
+# A "so" followed within this many words by a verb like "can" starts a new clause.
+_PURPOSE_REACH = 4
 # Words that read well at the start of a label ("More parking", "Very helpful staff")
 # but leave it hanging at the end ("Parking more", "Staff very").
 _WEAK_END = frozenset(
@@ -318,11 +320,33 @@ def _normalise(text: str) -> str:
     return text
 
 
+def _purpose(tokens: Sequence[tuple[str, str]], i: int) -> bool:
+    """Whether the "so" at ``tokens[i]`` starts a clause of purpose or result ("open on
+    Sunday mornings so working families can come"), not "so helpful": a verb such as
+    "can" or "is" follows within :data:`_PURPOSE_REACH` words, before any punctuation,
+    and it is not "so good that ..."."""
+    if i + 2 < len(tokens) and tokens[i + 2][0] == "that":
+        return False
+    for word, mark in tokens[i + 1 : i + 1 + _PURPOSE_REACH]:
+        if mark:
+            return False
+        if word in _AUXILIARIES or word.endswith(("'ll", "'d", "'s", "'re", "'ve", "'m")):
+            return True
+    return False
+
+
+def _breaks(tokens: Sequence[tuple[str, str]]) -> Iterator[tuple[str, bool]]:
+    """Each token's word and whether it ends a clause instead (a punctuation mark, a
+    conjunction such as "but", or a "so" of purpose)."""
+    for i, (word, mark) in enumerate(tokens):
+        yield word, bool(mark) or word in _CLAUSE_WORDS or (word == "so" and _purpose(tokens, i))
+
+
 def _clauses(text: str) -> Iterator[list[str]]:
     """The words of each clause of an answer, lower case as normalised."""
     words: list[str] = []
-    for word, mark in _TOKENS.findall(_normalise(str(text))):
-        if mark or word in _CLAUSE_WORDS:
+    for word, ends in _breaks(_TOKENS.findall(_normalise(str(text)))):
+        if ends:
             if words:
                 yield words
             words = []
@@ -377,8 +401,8 @@ def _read_words(
         found = _TOKENS.findall(_normalise(text))
         cy = is_welsh(text, [word for word, _ in found])
         welsh[row] = cy
-        for word, mark in found:
-            if mark or word in _CLAUSE_WORDS:
+        for word, ends in _breaks(found):
+            if ends:
                 clauses.append(-1)  # a clause mark, dropped below
                 tokens.append(-1)
                 owners.append(row)

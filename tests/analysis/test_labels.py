@@ -494,6 +494,26 @@ def test_phrases_do_not_cross_clauses() -> None:
     assert index.mentions(range(4), "parking library") == 1
 
 
+def test_a_clause_of_purpose_after_so_is_a_clause_of_its_own() -> None:
+    assert list(_clauses("open on Sunday mornings so working families can come")) == [
+        ["open", "on", "sunday", "mornings"],
+        ["working", "families", "can", "come"],
+    ]
+    assert list(_clauses("so I'll come more often")) == [["i'll", "come", "more", "often"]]
+    # "so" as "very" stays inside its clause, as does "so good that ...".
+    assert list(_clauses("the staff are so helpful")) == [["the", "staff", "are", "so", "helpful"]]
+    assert len(list(_clauses("it is so good that we have it"))) == 1
+    theme = [
+        "Open on Sunday mornings so working families can come",
+        "Please open on Sunday mornings so working families can come too",
+        "Open on Sunday mornings so working families can use it",
+        "Sunday mornings so working families can get there",
+    ]
+    label = PhraseIndex.build(theme + PARKING + CHILDREN).label(range(4))
+    assert label is not None
+    assert "families" not in label.text.lower(), label
+
+
 def test_speed_on_a_large_theme() -> None:
     rng = np.random.default_rng(0)
     sentences = [*TEXTS, "It's a great library", "The staff are lovely", "No comment really"]
