@@ -605,16 +605,25 @@ class ThemeState:
             raise CodebookError(f"version {op.undoes} is not a relearn")
         if op.undoes in self.undone:
             raise CodebookError(f"version {op.undoes} has already been undone")
-        for answer_id, (before, after) in moved.items():
-            row = self._index[answer_id]
-            if answer_id in self.placed or self.assignment[row] != after:
-                continue
-            if before in self.themes and self.themes[before].relevant:
-                self.assignment[row] = before
+        for answer_id, (before, _after) in self.undoable(op.undoes).items():
+            self.assignment[self._index[answer_id]] = before
         for theme_id, centre in self._centres_before[op.undoes].items():
             if theme_id in self.themes:
                 self.themes[theme_id].centre = centre
         self.undone.add(op.undoes)
+
+    def undoable(self, version: int) -> dict[str, tuple[str, str]]:
+        """What undoing relearn ``version`` would put back: answer id -> (the theme it goes
+        back to, the theme it is in), for each answer it moved that no officer has placed
+        since, that is still where it put it, and whose theme before is still in use."""
+        return {
+            answer_id: (before, after)
+            for answer_id, (before, after) in self.relearned.get(version, {}).items()
+            if answer_id not in self.placed
+            and self.assignment[self._index[answer_id]] == after
+            and before in self.themes
+            and self.themes[before].relevant
+        }
 
     def subgroups(self, theme_id: str, parts: int = 2, random_state: int = 0) -> list[list[str]]:
         """How the engine would split a theme: its answers (main theme) in ``parts`` groups

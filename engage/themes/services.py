@@ -746,19 +746,24 @@ def undo_learn(
     session: Session, analysis: ThemeAnalysis, version: int, *, by: StaffUser, now: datetime
 ) -> Learnt:
     """Put back what the latest re-placing (codebook ``version``) moved, except answers
-    an officer has placed since. Returns what it had moved."""
+    an officer has placed since. Returns what it puts back (when a background job will
+    apply it, what the page showed the re-placing moved)."""
     last = analysis.snapshot.relearnt
     if last is None or last.version != version or last.undone:
         raise ThemeError(_("That re-placing has already been undone or is no longer the latest"))
-    undone = _learnt(analysis)
-    edit(
-        session,
-        analysis,
-        lambda book, _state: book.undo_relearn(version, **stamp(by, now)),
-        summary="Undid the last re-placing of answers from officers' decisions",
-        by=by,
-    )
-    return undone
+    undone = [_learnt(analysis)]  # what the page showed; a job applies it later if big
+
+    def change(book: Codebook, state: ThemeState | None) -> Operation:
+        if state is not None:  # applied now: say what the replay really puts back
+            back = state.undoable(version)
+            labels = analysis.snapshot.labels()
+            into = Counter(before for before, _after in back.values()).most_common()
+            undone[0] = Learnt(len(back), [(labels.get(t, t), n) for t, n in into])
+        return book.undo_relearn(version, **stamp(by, now))
+
+    summary = "Undid the last re-placing of answers from officers' decisions"
+    edit(session, analysis, change, summary=summary, by=by)
+    return undone[0]
 
 
 @dataclass(frozen=True)

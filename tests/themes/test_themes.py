@@ -517,6 +517,32 @@ def test_the_engine_learns_from_officers_checks_and_it_can_be_undone(
     assert viewer.get(URL).soup.select(undo_form) == []
 
 
+def test_undo_says_how_many_answers_went_back_leaving_those_an_officer_placed_since(
+    app: Flask, survey: str, officer: PageClient
+) -> None:
+    add_responses(app, corpus())
+    run(officer)
+    first, second = analysed(app).result["themes"][:2]
+    members = [a for a, t in analysed(app).result["assignments"].items() if t == first["id"]]
+    detail = officer.get(f"{URL}/t/{first['id']}")
+    chosen = members[: len(members) // 2]
+    officer.submit(detail, {"answer": chosen, "into": second["id"]}, selector="form:has(input[name=answer])")
+    learnt = officer.submit(officer.get(URL), selector=f"form[action='{URL}/learn']")
+    relearnt = analysed(app).snapshot.relearnt
+    assert relearnt is not None and len(relearnt.moved) >= 2
+    moved = relearnt.moved
+    # An officer places one of the moved answers before the undo: it stays where they put it.
+    kept, (_old, new) = next(iter(moved.items()))
+    page = officer.get(f"{URL}/t/{new}")
+    officer.submit(page, {"answer": [kept], "into": new}, selector="form:has(input[name=answer])")
+    undone = officer.submit(learnt, selector=f"form[action='{URL}/learn/undo']")
+    went_back = len(moved) - 1
+    assert f"Undone: {went_back} answer" in undone.text
+    after = analysed(app).result["assignments"]
+    assert after[kept] == new
+    assert sum(after[a] == before for a, (before, _new) in moved.items()) == went_back
+
+
 def test_support_and_opposition_sentences_are_drafted_then_worded_by_an_officer(
     app: Flask, survey: str, officer: PageClient
 ) -> None:
