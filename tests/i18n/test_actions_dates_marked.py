@@ -17,6 +17,7 @@ from engage.actions.models import Action, StatusChange
 from engage.actions.queries import describe_edit, history
 from engage.platform import i18n
 from engage.platform.config import PROJECT_ROOT
+from tests.support.catalogue import assert_marked, assert_staff_only
 
 MARKED = [
     ("added the action (%(status)s)", "engage/actions/queries.py"),
@@ -36,16 +37,12 @@ MARKED = [
 
 @pytest.mark.parametrize(("message", "where"), MARKED)
 def test_the_history_and_the_refusals_are_extracted(catalogue: Catalog, message: str, where: str) -> None:
-    found = catalogue.get(message)
-    assert found is not None, f"{message!r} is not marked"
-    assert where in {filename for filename, _line in found.locations}
+    assert_marked(catalogue, message, where)
 
 
 def test_they_stay_out_of_the_resident_facing_scope(tool: ModuleType, catalogue: Catalog) -> None:
     for message in ("changed the status to '%(status)s'", "The action is already '%(status)s'"):
-        found = catalogue.get(message)
-        assert found is not None
-        assert not tool._in(found.locations, tool.RESIDENT_SCOPE), message
+        assert_staff_only(tool, catalogue, message)
 
 
 def test_an_edit_reads_as_before_in_english(app: Flask) -> None:

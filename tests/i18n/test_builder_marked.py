@@ -11,6 +11,7 @@ from babel.messages.catalog import Catalog
 from engage.builder import editing
 from surveys.definition import parse
 from tests.residents.conftest import SURVEY
+from tests.support.catalogue import assert_marked
 
 FILES = (
     "engage/builder/editing.py",
@@ -70,9 +71,7 @@ FILES = (
 def test_the_message_is_in_the_catalogue_from_its_file(
     catalogue: Catalog, message: str, context: str | None, where: str
 ) -> None:
-    found = catalogue.get(message, context=context)
-    assert found is not None, f"{message!r} is not marked"
-    assert where in {filename for filename, _line in found.locations}
+    assert_marked(catalogue, message, where, context)
 
 
 def test_the_note_has_plural_forms(catalogue: Catalog) -> None:

@@ -16,6 +16,7 @@ from engage import london_short
 from engage.actions.queries import MISSING_THEME, theme_ref
 from engage.platform import clock, i18n
 from engage.platform.config import PROJECT_ROOT
+from tests.support.catalogue import assert_marked, assert_staff_only
 
 
 @pytest.mark.parametrize("month", range(1, 13))
@@ -89,16 +90,12 @@ MARKED = [
 
 @pytest.mark.parametrize(("message", "where"), MARKED)
 def test_the_imports_refusals_are_extracted(catalogue: Catalog, message: str, where: str) -> None:
-    found = catalogue.get(message)
-    assert found is not None, f"{message!r} is not marked"
-    assert where in {filename for filename, _line in found.locations}
+    assert_marked(catalogue, message, where)
 
 
 def test_they_stay_out_of_the_resident_facing_scope(tool: ModuleType, catalogue: Catalog) -> None:
     for message, _where in MARKED:
-        found = catalogue.get(message)
-        assert found is not None
-        assert not tool._in(found.locations, tool.RESIDENT_SCOPE), message
+        assert_staff_only(tool, catalogue, message)
 
 
 class _Analysis:

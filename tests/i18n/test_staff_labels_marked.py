@@ -26,6 +26,7 @@ from engage.platform.config import PROJECT_ROOT
 from engage.platform.models import EmailStatus
 from engage.themes import models as theme_models
 from engage.themes.models import PROGRESS_MESSAGES, progress_message
+from tests.support.catalogue import assert_marked, assert_staff_only
 
 # Each item's representative strings, and the file that marks them.
 MARKED = [
@@ -58,9 +59,7 @@ MARKED = [
 def test_staff_text_from_models_services_and_jobs_is_extracted(
     catalogue: Catalog, message: str, where: str
 ) -> None:
-    found = catalogue.get(message)
-    assert found is not None, f"{message!r} is not marked"
-    assert where in {filename for filename, _line in found.locations}
+    assert_marked(catalogue, message, where)
 
 
 def test_staff_only_strings_stay_out_of_the_resident_facing_scope(
@@ -70,9 +69,7 @@ def test_staff_only_strings_stay_out_of_the_resident_facing_scope(
     pages also use) are left out of the resident-facing scope by scripts/i18n.py's
     STAFF_ONLY, so no complete language has to translate them."""
     for message in ("Waiting to be enrolled", "Revoked", "Outbox", "Administrator", "Not recorded"):
-        found = catalogue.get(message)
-        assert found is not None
-        assert not tool._in(found.locations, tool.RESIDENT_SCOPE), message
+        assert_staff_only(tool, catalogue, message)
 
 
 def test_labels_read_as_before_in_english(app: Flask) -> None:
