@@ -83,10 +83,10 @@ class Relearned:
     centres: FloatArray
 
 
-def _fit(x: FloatArray, y: IntArray, c: float, weight: FloatArray | None = None) -> LogisticRegression:
+def _fit(x: FloatArray, y: IntArray, c: float) -> LogisticRegression:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence warnings on a handful of examples
-        return LogisticRegression(C=c, max_iter=500).fit(x, y, sample_weight=weight)
+        return LogisticRegression(C=c, max_iter=500).fit(x, y)
 
 
 def _proba(classifier: LogisticRegression, x: FloatArray, k: int) -> FloatArray:

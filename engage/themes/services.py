@@ -719,11 +719,14 @@ class Learnt:
     later: bool = False  # applied by a background job: the page shows what moved
 
 
+def _named(analysis: ThemeAnalysis, moved: int, into: Counter[str]) -> Learnt:
+    labels = analysis.snapshot.labels()
+    return Learnt(moved, [(labels.get(t, t), n) for t, n in into.most_common()])
+
+
 def _learnt(analysis: ThemeAnalysis) -> Learnt:
     last = analysis.snapshot.relearnt
-    labels = analysis.snapshot.labels()
-    into = last.into().most_common() if last else []
-    return Learnt(len(last.moved) if last else 0, [(labels.get(t, t), n) for t, n in into])
+    return _named(analysis, len(last.moved), last.into()) if last else Learnt(0, [])
 
 
 def learn(session: Session, analysis: ThemeAnalysis, *, by: StaffUser, now: datetime) -> Learnt:
@@ -751,19 +754,18 @@ def undo_learn(
     last = analysis.snapshot.relearnt
     if last is None or last.version != version or last.undone:
         raise ThemeError(_("That re-placing has already been undone or is no longer the latest"))
-    undone = [_learnt(analysis)]  # what the page showed; a job applies it later if big
+    undone = _learnt(analysis)  # what the page showed; a job applies it later if big
 
     def change(book: Codebook, state: ThemeState | None) -> Operation:
+        nonlocal undone
         if state is not None:  # applied now: say what the replay really puts back
             back = state.undoable(version)
-            labels = analysis.snapshot.labels()
-            into = Counter(before for before, _after in back.values()).most_common()
-            undone[0] = Learnt(len(back), [(labels.get(t, t), n) for t, n in into])
+            undone = _named(analysis, len(back), Counter(before for before, _after in back.values()))
         return book.undo_relearn(version, **stamp(by, now))
 
     summary = "Undid the last re-placing of answers from officers' decisions"
     edit(session, analysis, change, summary=summary, by=by)
-    return undone[0]
+    return undone
 
 
 @dataclass(frozen=True)
