@@ -380,9 +380,10 @@ class Learning:
 
 def learning_gain(model: ThemeModel, gold: Sequence[str], per_theme: int = CORRECTED_PER_THEME) -> Learning:
     """Simulate an officer who reviews ``per_theme`` answers of each theme, least sure
-    first as the review queue shows them, and puts each in the theme its gold label
-    maps to (Hungarian, as :func:`accuracy`); then relearn. ACC is on the answers the
-    officer did not touch, before and after."""
+    first as the review queue shows them (answers nobody has decided about: one moved
+    into a theme earlier is not reviewed again), and puts each in the theme its gold
+    label maps to (Hungarian, as :func:`accuracy`); then relearn. ACC is on the answers
+    the officer did not touch, before and after."""
     state = ThemeState(model)
     book = Codebook()
     ids = list(state.themes)
@@ -391,7 +392,8 @@ def learning_gain(model: ThemeModel, gold: Sequence[str], per_theme: int = CORRE
     theme_of = {label: ids[j] for j, label in mapping.items()}
     scores = state.scores()
     for theme in ids:
-        members = [r for r, t in enumerate(state.assignment) if t == theme]
+        waiting = [r for r, t in enumerate(state.assignment) if t == theme]
+        members = [r for r in waiting if state.answer_ids[r] not in state.placed]
         for row in sorted(members, key=lambda r: (float(scores[r]), r))[:per_theme]:
             target = theme_of.get(gold[row], theme)
             review = "accepted" if target == theme else "moved"

@@ -171,3 +171,16 @@ def test_main_prints_markdown(
 def test_main_reports_missing_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert evaluate.main(["--data-dir", str(tmp_path), "--files", "nope.csv"]) == 2
     assert "not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_the_simulated_officer_reviews_each_themes_queue_as_officers_see_it(shuffled: bool) -> None:
+    # The review queue shows a theme's answers nobody has decided about: an answer moved
+    # into a theme earlier is not reviewed again there, so every theme gets its own five.
+    texts, gold = _labelled()
+    if shuffled:  # officers who disagree with the engine move answers between themes
+        gold = [gold[(i * 7) % len(gold)] for i in range(len(gold))]
+    model = ThemeModel(k=3, representation="tfidf", random_state=0).fit(texts)
+    learning = evaluate.learning_gain(model, gold, per_theme=5)
+    assert learning.corrected == 15
+    assert learning.untouched == len(texts) - 15
