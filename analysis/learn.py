@@ -20,7 +20,9 @@ the themes as they stand, to re-place every other answer. It mixes two views:
     between themes a step at a time;
 
 * **the officers' decisions alone**: logistic regression trained on the labelled answers
-  and one example per theme (its centre, so a theme nobody has checked keeps a voice).
+  and two examples per theme: its centre after k-means restarted at the officers'
+  answers (where their decisions put the theme) and the engine's centre (so a theme
+  nobody has checked keeps a voice).
 
 The mix is weighted by how often officers agreed with the engine: the share of their
 decisions that kept an answer where the engine had put it. When they kept most answers
@@ -66,7 +68,7 @@ RIDGE = 3.0
 SHARPNESS = 10.0
 # Inverse regularisation of the officers' classifier (a few dozen answers in 384
 # dimensions).
-OFFICERS_C = 5.0
+OFFICERS_C = 2.0
 # How many times a labelled answer counts in its theme's centre when k-means restarts at
 # the officers' answers, the rounds of that k-means, and the softmax temperature turning
 # cosine similarity to a theme's centre into a probability.
@@ -174,10 +176,9 @@ def _seeded_centres(vectors: FloatArray, rows: IntArray, themes: IntArray, centr
     return out
 
 
-def _nearest(vectors: FloatArray, rows: IntArray, themes: IntArray, centres: FloatArray) -> FloatArray:
+def _nearest(vectors: FloatArray, centres: FloatArray, seeded: FloatArray) -> FloatArray:
     """How near each answer is to each theme: the engine's centres and centres from
     k-means restarted at the officers' answers, averaged."""
-    seeded = _seeded_centres(vectors, rows, themes, centres)
     return 0.5 * (
         _softmax((vectors @ centres.T) / TEMPERATURE) + _softmax((vectors @ seeded.T) / TEMPERATURE)
     )
@@ -208,11 +209,10 @@ def relearn(
     themes = np.fromiter(labelled.values(), dtype=np.int64, count=len(labelled))
     if (themes < 0).any() or (themes >= k).any():
         raise ValueError("a labelled answer is in a theme that is not one of the centres")
-    corrected = 0.5 * (
-        _nearest(vectors, rows, themes, centres) + _self_trained(vectors, current, rows, themes, k)
-    )
-    examples = np.vstack([vectors[rows], centres])
-    targets = np.concatenate([themes, np.arange(k, dtype=np.int64)])
+    seeded = _seeded_centres(vectors, rows, themes, centres)
+    corrected = 0.5 * (_nearest(vectors, centres, seeded) + _self_trained(vectors, current, rows, themes, k))
+    examples = np.vstack([vectors[rows], seeded, centres])
+    targets = np.concatenate([themes, np.tile(np.arange(k, dtype=np.int64), 2)])
     officers = _proba(_fit(examples, targets, OFFICERS_C), vectors, k)
     trust = min(max(float(agreement), 0.0), 1.0)
     labels = np.asarray((trust * corrected + (1.0 - trust) * officers).argmax(axis=1), dtype=np.int64)
