@@ -59,7 +59,13 @@ Once the best phrase is found, a longer phrase that contains it is preferred if 
 found in at least ``LONGER_SHARE`` (75%) as many answers, each word it adds is at least
 ``MIN_LIFT`` (2) times as common in the theme as overall, it gains no auxiliary verb and
 it has at most ``EXTEND_TO`` (6) words: "Trained library staff" over "Library staff",
-but "Winter evening" rather than "Winter evening would bring".
+but "Winter evening" rather than "Winter evening would bring". A phrase *cut out of a
+longer one* (at least ``CUT_SHARE``, 90%, of the places it is written have the same word
+that could carry it on straight after it, or that could start it straight before) reads
+as a fragment: the longer phrase wins if it may, and if not (it is longer than six
+words, taken, or somebody's whole answer) the longest phrase inside the fragment that is
+not cut, if nearly as common: "Free printing", not "Free printing for job" (of "free
+printing for job seekers", which is some residents' whole answer).
 
 When no phrase qualifies, the label joins the two most distinctive single words as
 residents wrote them, "Parking and buses", and its mentions count the answers with
@@ -121,6 +127,9 @@ EXTEND_TO: Final = 6
 SHORTLIST: Final = 100
 # How many answers are read to find the commonest way a phrase is written.
 SURFACE_SAMPLE: Final = 50
+# A phrase that residents wrote with the same word straight before or after it at least
+# this often is cut out of a longer one ("Free printing for job" of "... job seekers").
+CUT_SHARE: Final = 0.9
 OTHER: Final = "Other comments"
 
 # Words that may sit inside a label but make a poor first or last word.
@@ -650,6 +659,33 @@ class PhraseIndex:
             return ""
         return min(forms.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
 
+    def _cut(self, rows: IntArray, h: int) -> bool:
+        """Whether the phrase with hash ``h`` is cut out of a longer one: in at least
+        :data:`CUT_SHARE` of the places it is written (and at least :data:`MIN_ANSWERS`),
+        the same word that could carry the phrase on comes straight after it ("Free
+        printing for job", always followed by "seekers"), or the same word that could
+        start it comes straight before ("Clubs and help with CVs", after "job")."""
+        before: Counter[str | None] = Counter()
+        after: Counter[str | None] = Counter()
+        for r in rows[:SURFACE_SAMPLE]:
+            cy = self._cy(int(r))
+            for words in _clauses(self._texts[int(r)]):
+                for ph, _, i, j in _phrases(words, cy):
+                    if ph != h:
+                        continue
+                    first = words[i - 1] if i else ""
+                    last = words[j + 1] if j + 1 < len(words) else ""
+                    before[first if first and _info(first, cy)[0] & _START else None] += 1
+                    after[last if last and _info(last, cy)[0] & _END else None] += 1
+        seen = sum(after.values())
+        if seen < MIN_ANSWERS:
+            return False
+        return any(
+            word is not None and count >= CUT_SHARE * seen
+            for counts in (before, after)
+            for word, count in counts.most_common(1)
+        )
+
     def _cased(self, surface: str, rows: IntArray) -> str:
         """``surface`` with the words residents capitalise mid-sentence ("Sunday", "NHS") kept so."""
         wanted = set(surface.split())
@@ -725,6 +761,13 @@ class PhraseIndex:
                 best = min(written, key=lambda c: (len(surface(c).split()), surface(c)))
         if best is None:
             return None
+        cut: dict[int, bool] = {}
+
+        def whole(c: _Candidate) -> bool:
+            if c.hash not in cut:
+                cut[c.hash] = self._cut(theme.holders(c.pos), c.hash)
+            return not cut[c.hash]
+
         if m > 1:
             # Prefer a longer phrase that contains the best, is nearly as common, and whose extra
             # words are themselves typical of the theme ("car park" over "park", but not "bike
@@ -742,9 +785,24 @@ class PhraseIndex:
                 ):
                     longer.append(c)
             if longer:
-                best = min(
-                    longer, key=lambda c: (-len(c.key), -c.answers, len(surface(c).split()), surface(c))
-                )
+                # Not a phrase cut out of a longer one, if there is a choice (see below).
+                best = min(longer, key=lambda c: (not whole(c), *_longest(c, surface(c))))
+            if not whole(best):
+                # Still cut out of a longer phrase that is out of reach (a label is never
+                # somebody's whole answer, nor longer than six words): the longest phrase
+                # inside it that is not cut, if nearly as common. "Free printing", not
+                # "Free printing for job" (of "... job seekers").
+                inside = [
+                    c
+                    for c in shortlist
+                    if len(c.key) < len(best.key)
+                    and _extra_words(best.key, c.key) is not None
+                    and c.answers >= LONGER_SHARE * best.answers
+                    and surface(c)
+                    and whole(c)
+                ]
+                if inside:
+                    best = min(inside, key=lambda c: _longest(c, surface(c)))
         text = _capitalise(self._cased(surface(best), theme.holders(best.pos)))
         return Label(text, surface(best), best.answers)
 
@@ -896,6 +954,11 @@ def _and_cy(word1: str, word2: str) -> str:
     if lower[:1] in {"c", "p", "t"} and lower[1:2] != "h":
         return f"{word1} a {word2[0]}h{word2[1:]}"
     return f"{word1} a {word2}"
+
+
+def _longest(c: _Candidate, surface: str) -> tuple[int, int, int, str]:
+    """Sort key: the most key words, then the most answers, the fewest words, the text."""
+    return (-len(c.key), -c.answers, len(surface.split()), surface)
 
 
 def _verbs(surface: str) -> int:

@@ -19,6 +19,7 @@ from analysis.labels import (
     PhraseIndex,
     _clauses,
     _index_texts,
+    _key_of,
     _normalise,
     _phrases,
 )
@@ -530,3 +531,32 @@ def test_speed_on_a_large_theme() -> None:
     assert built < 15.0
     assert labelled < 2.0
     assert_readable(label)
+
+
+def test_a_phrase_cut_out_of_a_longer_one_gives_way_to_one_that_is_not() -> None:
+    theme = [
+        "Free printing for job seekers",
+        "Free printing for job seekers please",
+        "As a student, free printing for job seekers",
+        "Honestly, free printing for job seekers. Thank you",
+    ]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(4)).text == "Free printing for job seekers"
+    # When the whole phrase is out of reach (here taken; in the engine, because it is
+    # somebody's whole answer), the label is not "Free printing for job", always
+    # followed by "seekers", but the phrase inside it that stands on its own.
+    label = index.label(range(4), taken=["free printing for job seekers"])
+    assert label.text == "Free printing"
+    assert label.mentions == 4
+    # A cut at the start counts too: "Clubs and help with CVs", always after "job"; not
+    # "Help with CVs", which follows "and" (a word that cannot start a phrase).
+    clubs = [
+        "Job clubs and help with CVs",
+        "job clubs and help with CVs please",
+        "More job clubs and help with CVs",
+    ]
+    index = PhraseIndex.build(clubs + PARKING + CHILDREN)
+    rows = np.arange(3)
+    assert index._cut(rows, _key_of("clubs and help with cvs")[0])
+    assert not index._cut(rows, _key_of("help with cvs")[0])
+    assert not index._cut(rows, _key_of("job clubs and help with cvs")[0])
