@@ -12,6 +12,13 @@ two ways and the better partition is kept:
 closer each answer is to its own theme than to the next one. No gold labels are used,
 and the same settings serve every data set (docs/analysis.md has the figures, including
 leave-one-set-out).
+
+The chosen partition is then *self-trained* (:func:`self_train`): a ridge regression from
+each answer's vector to its theme is fitted on the partition itself and every answer goes
+to the theme it predicts, for :data:`SELF_TRAIN_ROUNDS` rounds. k-means draws each
+boundary halfway between two centres; the classifier draws it where the answers of the
+two themes actually part, which raised ACC on every dev set and made the themes more
+alike between seeds.
 """
 
 from __future__ import annotations
@@ -24,7 +31,17 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.metrics import silhouette_score
 
-__all__ = ["AUTO_K_GRID", "STARTS", "FloatArray", "IntArray", "Partition", "choose_k", "cluster"]
+__all__ = [
+    "AUTO_K_GRID",
+    "SELF_TRAIN_ROUNDS",
+    "STARTS",
+    "FloatArray",
+    "IntArray",
+    "Partition",
+    "choose_k",
+    "cluster",
+    "self_train",
+]
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -36,6 +53,9 @@ SAMPLE = 4000
 TREE_STARTS = 3
 # Up to this many answers k="auto" runs k-means at each candidate.
 SMALL = 300
+# Rounds of self-training that end clustering, and the ridge regression's penalty.
+SELF_TRAIN_ROUNDS = 3
+SELF_TRAIN_RIDGE = 3.0
 # Candidate numbers of themes for k="auto".
 AUTO_K_GRID = (3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 35, 40, 50, 60, 70, 80, 100)
 
@@ -127,6 +147,40 @@ def _refine(vectors: FloatArray, labels: IntArray, k: int, random_state: int) ->
     return _kmeans(vectors, k, random_state, n_init=1, init=centres)
 
 
+def self_train(
+    vectors: FloatArray,
+    labels: IntArray,
+    k: int,
+    rounds: int = SELF_TRAIN_ROUNDS,
+    ridge: float = SELF_TRAIN_RIDGE,
+) -> IntArray:
+    """``labels`` (a theme 0..k-1 for every row) after ``rounds`` of self-training.
+
+    Each round fits a ridge regression (penalty ``ridge``, with an intercept) from the
+    vectors to their themes, one column per theme, and moves every answer to the theme
+    it scores highest. It is solved in closed form from the vectors' Gram matrix, so a
+    round is one pass over the answers and memory grows with ``n × k``, not ``n²``. A
+    theme that a round would leave empty keeps the answers it had, so no theme is lost;
+    it stops early when nothing moves."""
+    n = len(vectors)
+    if k < 2 or n == 0 or rounds < 1:
+        return labels.copy()
+    x = np.hstack([vectors.astype(np.float32), np.ones((n, 1), dtype=np.float32)])
+    gram = (x.T @ x).astype(np.float64) + ridge * np.eye(x.shape[1])
+    identity = np.eye(k, dtype=np.float32)
+    current = labels.astype(np.int64).copy()
+    for _ in range(rounds):
+        weights = np.linalg.solve(gram, (x.T @ identity[current]).astype(np.float64)).astype(np.float32)
+        moved = np.asarray((x @ weights).argmax(axis=1), dtype=np.int64)
+        left = np.bincount(moved, minlength=k) == 0
+        stay = left[current]
+        moved[stay] = current[stay]
+        if np.array_equal(moved, current):
+            break
+        current = moved
+    return current
+
+
 def fine_count(n: int, k: int) -> tuple[int, int]:
     """The two granularities of fine clusters: five per theme, and 4·√n."""
     return max(5 * k, 10), max(int(4 * np.sqrt(n)), 10)
@@ -143,7 +197,8 @@ def cluster(
     vectors: FloatArray, k: int, random_state: int = 0, n_init: int = 10, starts: tuple[str, ...] = STARTS
 ) -> Partition:
     """Partition ``vectors`` (unit length, no zero rows) into ``k`` themes, trying each
-    of ``starts`` and keeping the best silhouette (plain k-means is always tried)."""
+    of ``starts`` and keeping the best silhouette (plain k-means is always tried), then
+    self-trained (:func:`self_train`)."""
     n = len(vectors)
     sample = _sample(n, random_state)
     plain = _kmeans(vectors, k, random_state, n_init=n_init)
@@ -163,7 +218,7 @@ def cluster(
         score = _silhouette(vectors, labels, sample)
         if score > best.silhouette + 1e-9:
             best = Partition(labels, f"{name} + k-means", score)
-    return best
+    return Partition(self_train(vectors, best.labels, k), best.method, best.silhouette)
 
 
 def choose_k(vectors: FloatArray, random_state: int = 0, k_max: int = 100) -> int:
