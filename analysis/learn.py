@@ -129,19 +129,20 @@ def _self_trained(
     """The themes corrected by the officers' answers: :data:`ROUNDS` of self-training.
 
     The classifier is a ridge regression from each answer's vector to its theme (one
-    column per theme), solved in closed form, so a round costs one pass over the answers
-    however many there are; its scores become probabilities by a softmax at
-    :data:`SHARPNESS`."""
+    column per theme), solved in closed form from the weighted Gram matrix (385 × 385),
+    so a round costs one pass over the answers and no answers-sized matrix is solved; its
+    scores become probabilities by a softmax at :data:`SHARPNESS`."""
     n = len(vectors)
     labels = current.copy()
     labels[rows] = themes
     weight = _weights(labels, rows, k)
     x = np.hstack([vectors.astype(np.float64), np.ones((n, 1))])  # with an intercept
-    weighted = (x * weight[:, None]).T
-    solve = np.linalg.solve(weighted @ x + RIDGE * np.eye(x.shape[1]), weighted)
-    scores = np.eye(k)[labels]
+    weighted = x * weight[:, None]
+    gram = x.T @ weighted + RIDGE * np.eye(x.shape[1])
+    identity = np.eye(k)
+    scores = identity[labels]
     for _ in range(ROUNDS):
-        scores = x @ (solve @ np.eye(k)[labels])
+        scores = x @ np.linalg.solve(gram, weighted.T @ identity[labels])
         labels = np.asarray(scores.argmax(axis=1), dtype=np.int64)
         labels[rows] = themes
     shifted = SHARPNESS * (scores - scores.max(axis=1, keepdims=True))
