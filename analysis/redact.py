@@ -160,19 +160,32 @@ _NAMED_HOUSE = re.compile(
     rf"Rectory|Vicarage)[ \t]*,[ \t]*(?:The[ \t]+)?(?:{_CAP_WORD}[ \t]+){{1,3}}(?:{_STREET_TYPES})\b"
 )
 # In lower case only after a word that leads to an address ("i live at 14 mill lane"):
-# "we need 20 new street lights" is not an address.
+# "we need 20 new street lights" is not an address. After a word like "at" or "on" a
+# length of time or a count is not a street ("closed for 3 days road works"); after
+# "live", "address" or "reside" any word but a little one can be ("i live at 1 day street").
+_LITTLE_WORDS = r"the|a|an|and|or|to|of|in|on|at|for|from|my|our|by|near|off|with"
 _LOWER_WORD = (
-    r"(?!(?:the|a|an|and|or|to|of|in|on|at|for|from|my|our|by|near|off|with|every|each|per|times?|mins?"
+    rf"(?!(?:{_LITTLE_WORDS}|every|each|per|times?|mins?"
     r"|minutes?|hours?|hrs?|days?|weeks?|months?|years?|miles?|yards?|metres?|meters?|km|people|children"
     r"|kids|books|new|more|extra|other|different|busy|busiest|quiet|back|side|separate|major|minor|local"
     r"|olds?)\b)[^\W\d_][\w'’\-]*"
 )
-_ADDRESS_AFTER_CUE = re.compile(
-    r"\b(?:live|lives|living|lived|address|addr|reside|resides|residing|moved|move|home|house|at|on|to|"
-    r"from|near|opposite|in|of)\b[ \t]*(?:(?:is|at|on|in|of|to)[ \t]+)?[:,\-]?[ \t]*"
-    rf"(?P<address>{_FLAT}?{_NUMBERED}?{_HOUSE},?[ \t]+"
-    rf"(?:the[ \t]+(?:{_LOWER_WORD}[ \t]+){{0,2}}|(?:{_LOWER_WORD}[ \t]+){{1,3}}){_PLAIN_TYPES}\b)",
-    re.I,
+_ANY_LOWER_WORD = rf"(?!(?:{_LITTLE_WORDS})\b)[^\W\d_][\w'’\-]*"
+
+
+def _address_after(cues: str, word: str) -> re.Pattern[str]:
+    """A lower-case address straight after one of ``cues``, its street named by 1–3 ``word``s."""
+    return re.compile(
+        rf"\b(?:{cues})\b[ \t]*(?:(?:is|at|on|in|of|to)[ \t]+)?[:,\-]?[ \t]*"
+        rf"(?P<address>{_FLAT}?{_NUMBERED}?{_HOUSE},?[ \t]+"
+        rf"(?:the[ \t]+(?:{word}[ \t]+){{0,2}}|(?:{word}[ \t]+){{1,3}}){_PLAIN_TYPES}\b)",
+        re.I,
+    )
+
+
+_ADDRESS_AFTER_CUES = (
+    _address_after("live|lives|living|lived|address|addr|reside|resides|residing", _ANY_LOWER_WORD),
+    _address_after("moved|move|home|house|at|on|to|from|near|opposite|in|of", _LOWER_WORD),
 )
 
 # --- names -------------------------------------------------------------------------
@@ -522,7 +535,9 @@ def find(text: str) -> list[Span]:
         ):
             spans.extend(Span(m.start(), m.end(), kind) for m in pattern.finditer(text))
         spans.extend(
-            Span(m.start("address"), m.end("address"), "address") for m in _ADDRESS_AFTER_CUE.finditer(text)
+            Span(m.start("address"), m.end("address"), "address")
+            for pattern in _ADDRESS_AFTER_CUES
+            for m in pattern.finditer(text)
         )
     names = _Names(text)
     spans.extend(Span(start, end, "name") for start, end in names.find() if end > start)

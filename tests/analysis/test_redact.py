@@ -104,6 +104,8 @@ MORE_CASES = [
     ("Keep it open!\nSandra", "Keep it open!\n[name]"),
     ("We moved to 22b Station Road last year", "We moved to [address] last year"),
     ("i live at 14 mill lane", "i live at [address]"),
+    ("i live at 1 day street", "i live at [address]"),
+    ("my address is 7 week lane", "my address is [address]"),
     ("Parcel for Unit 4, 16 Market Square", "Parcel for [address]"),
     ("Rose Cottage, Mill Lane is ours", "[address] is ours"),
     ("ring 0-7-7-0-0-9-0-0-6-5-4 please", "ring [phone] please"),
@@ -139,6 +141,9 @@ MORE_UNCHANGED = [
     "The ms word course was useful",
     "The dr. However said it was fine",
     "from A - B",
+    "the branch was shut on 3 days road works made it worse",
+    "i live 2 minutes from the high street",
+    "we live 10 miles down the road",
 ]
 
 
