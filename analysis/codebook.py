@@ -723,10 +723,35 @@ class ThemeState:
         return self._stances
 
     def scores(self) -> FloatArray:
+        """How central each answer is to its main theme (cosine to the theme's centre, 0
+        to 1): quotes are the most central answers."""
         out = np.zeros(len(self.answer_ids), dtype=np.float32)
         for row, theme_id in enumerate(self.assignment):
             if theme_id in self.themes:
                 out[row] = max(0.0, float(self.vectors[row] @ self.themes[theme_id].centre))
+        return out
+
+    def sureness(self) -> FloatArray:
+        """How sure the engine is of each answer's main theme, for the review queue: how
+        much nearer (cosine) the answer is to its theme's centre than to the nearest other
+        relevant theme's. Below 0 when another theme's centre is nearer (the boundary the
+        engine's self-training drew, or an officer's move); 0 for an answer in no relevant
+        theme. Reviewing the least sure first finds the misplaced answers sooner than
+        reviewing the least central (docs/analysis.md, "Learning from corrections")."""
+        out = np.zeros(len(self.answer_ids), dtype=np.float32)
+        active = [t for t in self.themes.values() if t.relevant]
+        column = {t.id: j for j, t in enumerate(active)}
+        rows = np.array([r for r, t in enumerate(self.assignment) if t in column], dtype=np.int64)
+        if not len(rows):
+            return out
+        own = np.array([column[self.assignment[r]] for r in rows], dtype=np.int64)
+        sims = self.vectors[rows] @ np.vstack([t.centre for t in active]).T
+        everyone = np.arange(len(rows))
+        mine = sims[everyone, own].copy()
+        if len(active) > 1:
+            sims[everyone, own] = -np.inf
+            mine -= sims.max(axis=1)
+        out[rows] = mine
         return out
 
     def _described(self) -> tuple[list[_ThemeEntry], Described]:

@@ -390,7 +390,7 @@ def learning_gain(model: ThemeModel, gold: Sequence[str], per_theme: int = CORRE
     column = {t: j for j, t in enumerate(ids)}
     mapping = gold_mapping(gold, [column.get(t, -1) for t in state.assignment])
     theme_of = {label: ids[j] for j, label in mapping.items()}
-    scores = state.scores()
+    scores = state.sureness()
     for theme in ids:
         waiting = [r for r, t in enumerate(state.assignment) if t == theme]
         members = [r for r in waiting if state.answer_ids[r] not in state.placed]

@@ -291,7 +291,7 @@ def _snapshot(session: Session, analysis: ThemeAnalysis, state: ThemeState, answ
         themes=sorted(themes, key=lambda t: -t.size),
         assignments=assignment,
         further=further,
-        scores={a: round(float(v), 3) for a, v in zip(state.answer_ids, state.scores(), strict=True)},
+        scores={a: round(float(v), 3) for a, v in zip(state.answer_ids, state.sureness(), strict=True)},
         representation=state.model.representation_,
         answers=len(state.answer_ids),
         unassigned=sum(1 for t in state.assignment if t == UNASSIGNED),

@@ -143,8 +143,11 @@ class Snapshot:
     assignments: dict[str, str] = field(default_factory=dict)
     #: Answer id -> the further themes its other points raise.
     further: dict[str, list[str]] = field(default_factory=dict)
-    #: Answer id -> how sure the engine is of its main theme (0 to 1: the cosine to the
-    #: theme's centre). Snapshots saved before reviews have none: every answer counts as 0.
+    #: Answer id -> how sure the engine is of its main theme, for the review queue (least
+    #: sure first): ``ThemeState.sureness``, the cosine to the theme's centre less that to
+    #: the next theme's (-1 to 1). Saved before 2026-12-06: the cosine to the centre alone,
+    #: until the analysis is next saved. Snapshots saved before reviews have none: every
+    #: answer counts as 0.
     scores: dict[str, float] = field(default_factory=dict)
     representation: str = ""
     answers: int = 0

@@ -168,3 +168,26 @@ def test_the_engine_suggests_how_to_split_a_theme_without_changing_it(fitted: Th
     assert {frozenset(g) for g in groups} == {frozenset(IDS[:6]), frozenset(IDS[6:12])}, "undoes the merge"
     assert state.result() == before, "nothing changed"
     assert state.subgroups(parking) == groups, "the same every time"
+
+
+def test_how_sure_the_engine_is_is_the_margin_over_the_next_theme(fitted: ThemeModel) -> None:
+    """The review queue shows answers least sure first: those nearly as near another
+    theme's centre as their own (the ones likeliest to be in the wrong theme), not those
+    far from every centre."""
+    state = apply(fitted, Codebook())
+    sure = state.sureness()
+    active = [t for t in state.themes.values() if t.relevant]
+    ids = [t.id for t in active]
+    sims = state.vectors @ np.vstack([t.centre for t in active]).T
+    for row, theme in enumerate(state.assignment):
+        if theme not in ids:
+            assert sure[row] == 0.0
+            continue
+        own = ids.index(theme)
+        assert sure[row] == pytest.approx(sims[row, own] - np.delete(sims[row], own).max(), abs=1e-5)
+    # An answer an officer puts in a theme other than its nearest is the least sure of all.
+    elsewhere = next(t for t in ids if t != state.assignment[0])
+    book = Codebook()
+    book.move_answer(IDS[0], elsewhere, author="a", at=AT)
+    moved = apply(fitted, book)
+    assert moved.assignment[0] == elsewhere and moved.sureness()[0] < 0
