@@ -65,7 +65,9 @@ that could carry it on straight after it, or that could start it straight before
 as a fragment: the longer phrase wins if it may, and if not (it is longer than six
 words, taken, or somebody's whole answer) the longest phrase inside the fragment that is
 not cut, if nearly as common: "Free printing", not "Free printing for job" (of "free
-printing for job seekers", which is some residents' whole answer).
+printing for job seekers", which is some residents' whole answer). A phrase written
+straight before a determiner ("the", "a", "our"...) in 90% of its places is cut too: it
+stops short of its object ("Help for older people to use", of "... to use the internet").
 
 When no phrase qualifies, the label joins the two most distinctive single words as
 residents wrote them, "Parking and buses", and its mentions count the answers with
@@ -76,9 +78,13 @@ but weak words gets its shortest phrase; a theme without any words is "Other com
 with no mentions. A theme of one answer is labelled by that answer's most distinctive
 phrase.
 
-Ties are broken by the number of answers, then by the fewest words and the phrase as
-written, never by the order of the answers, so the same answers always get the same
-label.
+Ties are broken by the number of answers; then (phrases of the same answers, as when
+residents repeat one sentence) by a phrase without an auxiliary verb, then by the one
+written earliest in the answers (median position), so the idea wins over the clause
+that follows it ("Warm and safe to sit", not "Too expensive", of "somewhere warm and
+safe to sit in winter when heating is too expensive"); then by the fewest words and the
+phrase as written. Never by the order of the answers: the same answers always get the
+same label.
 """
 
 from __future__ import annotations
@@ -198,6 +204,10 @@ _CLAUSE_WORDS = frozenset(
     {"but", "because", "although", "though", "however", "whereas", "unless", "cos", "coz"}
     | {"ond", "oherwydd", "achos"}
 )
+# A phrase written straight before one of these in at least CUT_SHARE of its places ends
+# before its object ("Help for older people to use", of "... to use the internet"), so it
+# counts as cut out of a longer one. "teh" is the commonest way "the" is mistyped.
+_DETERMINERS = frozenset({"the", "teh", "a", "an", "this", "these", "those", "my", "our", "your", "their"})
 # A "so" followed within this many words by a verb like "can" starts a new clause.
 _PURPOSE_REACH = 4
 # Words that read well at the start of a label ("More parking", "Very helpful staff")
@@ -647,44 +657,49 @@ class PhraseIndex:
                     return tuple(_key_token(w, cy) for w in words[i : j + 1] if not _info(w, cy)[0] & _STOP)
         return ()
 
-    def _surface(self, rows: IntArray, h: int) -> str:
-        """The commonest way the phrase with hash ``h`` is written in ``rows`` (lower case)."""
+    def _read(self, rows: IntArray, h: int) -> _Reading:
+        """How the phrase with hash ``h`` is written in ``rows`` (at most
+        :data:`SURFACE_SAMPLE` of them): one pass gives its surface, whether it is cut out
+        of a longer phrase and where it starts in the answer."""
         forms: Counter[str] = Counter()
-        for r in rows[:SURFACE_SAMPLE]:
-            for words in _clauses(self._texts[int(r)]):
-                for ph, _, i, j in _phrases(words, self._cy(int(r))):
-                    if ph == h:
-                        forms[" ".join(words[i : j + 1])] += 1
-        if not forms:
-            return ""
-        return min(forms.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
-
-    def _cut(self, rows: IntArray, h: int) -> bool:
-        """Whether the phrase with hash ``h`` is cut out of a longer one: in at least
-        :data:`CUT_SHARE` of the places it is written (and at least :data:`MIN_ANSWERS`),
-        the same word that could carry the phrase on comes straight after it ("Free
-        printing for job", always followed by "seekers"), or the same word that could
-        start it comes straight before ("Clubs and help with CVs", after "job")."""
         before: Counter[str | None] = Counter()
         after: Counter[str | None] = Counter()
+        starts: list[int] = []
         for r in rows[:SURFACE_SAMPLE]:
             cy = self._cy(int(r))
+            offset = 0  # words of the answer before this clause
             for words in _clauses(self._texts[int(r)]):
                 for ph, _, i, j in _phrases(words, cy):
                     if ph != h:
                         continue
+                    forms[" ".join(words[i : j + 1])] += 1
                     first = words[i - 1] if i else ""
                     last = words[j + 1] if j + 1 < len(words) else ""
                     before[first if first and _info(first, cy)[0] & _START else None] += 1
-                    after[last if last and _info(last, cy)[0] & _END else None] += 1
-        seen = sum(after.values())
-        if seen < MIN_ANSWERS:
-            return False
-        return any(
+                    if not cy and last in _DETERMINERS:
+                        last = "the"  # any determiner: the phrase stops short of its object
+                    after[last if (last and _info(last, cy)[0] & _END) or last == "the" else None] += 1
+                    starts.append(offset + i)
+                offset += len(words)
+        if not forms:
+            return _Reading("", False, 0.0)
+        surface = min(forms.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
+        # Cut out of a longer phrase: in at least CUT_SHARE of the places it is written (and
+        # at least MIN_ANSWERS), the same word that could carry the phrase on comes straight
+        # after it ("Free printing for job", always followed by "seekers") or a determiner
+        # does ("Help for older people to use", before "the internet"), or the same word
+        # that could start it comes straight before ("Clubs and help with CVs", after "job").
+        seen = len(starts)
+        cut = seen >= MIN_ANSWERS and any(
             word is not None and count >= CUT_SHARE * seen
             for counts in (before, after)
             for word, count in counts.most_common(1)
         )
+        return _Reading(surface, cut, float(np.median(starts)))
+
+    def _surface(self, rows: IntArray, h: int) -> str:
+        """The commonest way the phrase with hash ``h`` is written in ``rows`` (lower case)."""
+        return self._read(rows, h).surface
 
     def _cased(self, surface: str, rows: IntArray) -> str:
         """``surface`` with the words residents capitalise mid-sentence ("Sunday", "NHS") kept so."""
@@ -737,16 +752,22 @@ class PhraseIndex:
             key = self._key_words(int(theme.holders(i)[0]), h)
             strength = max((theme.word_score(w) for w in key if w != "not"), default=0.0)
             shortlist.append(_Candidate(math.sqrt(theme.score[i] * strength), int(theme.a[i]), h, i, key))
-        surfaces: dict[int, str] = {}
+        readings: dict[int, _Reading] = {}
+
+        def read(c: _Candidate) -> _Reading:
+            if c.hash not in readings:
+                found = self._read(theme.holders(c.pos), c.hash)
+                readings[c.hash] = found if used.free(found.surface) else found._replace(surface="")
+            return readings[c.hash]
 
         def surface(c: _Candidate) -> str:
-            if c.hash not in surfaces:
-                found = self._surface(theme.holders(c.pos), c.hash)
-                surfaces[c.hash] = found if used.free(found) else ""
-            return surfaces[c.hash]
+            return read(c).surface
 
         # Best first: score, then more answers. Among exact equals (answers that repeat the
-        # same sentence), the fewest words and then the phrase as written.
+        # same sentence): a phrase without an auxiliary verb ("Helpful staff", not "Staff
+        # were really helpful"), then the one written earliest in the answers (the idea
+        # itself, "warm and safe to sit in winter", before what it adds, "when heating is
+        # too expensive"), then the fewest words and the phrase as written.
         shortlist.sort(key=lambda c: (-c.score, -c.answers, len(c.key), c.hash))
         best: _Candidate | None = None
         start = 0
@@ -758,15 +779,15 @@ class PhraseIndex:
             start += len(tied)
             written = [c for c in tied if surface(c)]
             if written:
-                best = min(written, key=lambda c: (len(surface(c).split()), surface(c)))
+                best = min(
+                    written,
+                    key=lambda c: (_verbs(surface(c)), read(c).start, len(surface(c).split()), surface(c)),
+                )
         if best is None:
             return None
-        cut: dict[int, bool] = {}
 
         def whole(c: _Candidate) -> bool:
-            if c.hash not in cut:
-                cut[c.hash] = self._cut(theme.holders(c.pos), c.hash)
-            return not cut[c.hash]
+            return not read(c).cut
 
         if m > 1:
             # Prefer a longer phrase that contains the best, is nearly as common, and whose extra
@@ -861,6 +882,14 @@ class _Taken:
 
     def free(self, *texts: str) -> bool:
         return not any(" ".join(t.lower().split()) in self.texts for t in texts)
+
+
+class _Reading(NamedTuple):
+    """How a phrase is written in a theme's answers (:meth:`PhraseIndex._read`)."""
+
+    surface: str  # the commonest form, lower case ("" if none, or taken)
+    cut: bool  # cut out of a longer phrase
+    start: float  # the median position of its first word in the answer (in words)
 
 
 class _Candidate(NamedTuple):

@@ -557,6 +557,21 @@ def test_a_phrase_cut_out_of_a_longer_one_gives_way_to_one_that_is_not() -> None
     ]
     index = PhraseIndex.build(clubs + PARKING + CHILDREN)
     rows = np.arange(3)
-    assert index._cut(rows, _key_of("clubs and help with cvs")[0])
-    assert not index._cut(rows, _key_of("help with cvs")[0])
-    assert not index._cut(rows, _key_of("job clubs and help with cvs")[0])
+    assert index._read(rows, _key_of("clubs and help with cvs")[0]).cut
+    assert not index._read(rows, _key_of("help with cvs")[0]).cut
+    assert not index._read(rows, _key_of("job clubs and help with cvs")[0]).cut
+
+
+def test_among_phrases_in_the_same_answers_the_idea_comes_before_what_it_adds() -> None:
+    """Every phrase of a repeated sentence is in the same answers: the label is the idea
+    written first, not the clause after it ("Too expensive", which an officer would read
+    as a theme about cost), and not a phrase with an auxiliary verb."""
+    theme = [
+        "Somewhere warm and safe to sit in winter when heating is too expensive.",
+        "I'm retired and somewhere warm and safe to sit in winter when heating is too expensive.",
+        "Also somewhere warm and safe to sit in winter when heating is too expensive. Thank you",
+        "Somewhere warm and safe to sit in winter when heating is too expensive",
+    ]
+    label = PhraseIndex.build(theme + PARKING + CHILDREN).label(range(4))
+    assert label.text.lower().startswith("warm and safe"), label
+    assert label.mentions == 4
