@@ -40,6 +40,7 @@ __all__ = [
     "Partition",
     "choose_k",
     "cluster",
+    "ridge_rounds",
     "self_train",
 ]
 
@@ -56,6 +57,8 @@ SMALL = 300
 # Rounds of self-training that end clustering, and the ridge regression's penalty.
 SELF_TRAIN_ROUNDS = 3
 SELF_TRAIN_RIDGE = 3.0
+# Rows of the vectors multiplied at a time when a weighted Gram matrix is built.
+_SLICE = 8192
 # Candidate numbers of themes for k="auto".
 AUTO_K_GRID = (3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 35, 40, 50, 60, 70, 80, 100)
 
@@ -154,39 +157,74 @@ def self_train(
     rounds: int = SELF_TRAIN_ROUNDS,
     ridge: float = SELF_TRAIN_RIDGE,
 ) -> IntArray:
-    """``labels`` (a theme 0..k-1 for every row) after ``rounds`` of self-training.
+    """``labels`` (a theme 0..k-1 for every row) after ``rounds`` of self-training
+    (:func:`ridge_rounds`); a theme that a round would leave empty keeps the answers it
+    had, so no theme is lost."""
+    return ridge_rounds(vectors, labels, k, rounds, ridge, keep_themes=True)[0]
 
-    Each round fits a ridge regression (penalty ``ridge``, with an intercept) from the
-    vectors to their themes, one column per theme, and moves every answer to the theme
-    it scores highest. It is solved in closed form from the vectors' Gram matrix, so a
-    round is one pass over the answers and memory grows with ``n × k``, not ``n²``. A
-    theme that a round would leave empty keeps the answers it had, so no theme is lost;
-    it stops early when nothing moves."""
+
+def ridge_rounds(
+    vectors: FloatArray,
+    labels: IntArray,
+    k: int,
+    rounds: int,
+    ridge: float,
+    *,
+    weight: npt.NDArray[np.floating] | None = None,
+    fixed: IntArray | None = None,
+    keep_themes: bool = False,
+) -> tuple[IntArray, FloatArray | None]:
+    """Self-training: each round fits a ridge regression (penalty ``ridge``, with an
+    intercept) from the vectors to their themes, one column per theme, and moves every
+    answer to the theme it scores highest; it stops early when nothing moves. Returns the
+    themes and the last round's scores (``None`` if no round ran).
+
+    It is solved in closed form from the vectors' Gram matrix, built from the vectors as
+    they are (no copy: at 100,000 answers a copy is 150 MB; a weighted one is built a
+    slice at a time), so a round is one pass over the answers and memory grows with
+    ``n × k``, not ``n²``. ``weight`` weighs each answer in the fit; the rows in ``fixed``
+    keep their themes; with ``keep_themes`` a theme that a round would leave empty keeps
+    the answers it had. Clustering's self-training and re-placing after officers'
+    corrections (:mod:`analysis.learn`) both use it."""
     n = len(vectors)
+    current = labels.astype(np.int64).copy()
     if k < 2 or n == 0 or rounds < 1:
-        return labels.copy()
-    v = np.asarray(vectors, dtype=np.float32)  # no copy: at 100,000 answers a copy is 150 MB
+        return current, None
+    v = np.asarray(vectors, dtype=np.float32)
     d = v.shape[1]
-    # The Gram matrix of the vectors with an intercept column, without making that column.
-    gram = np.empty((d + 1, d + 1), dtype=np.float64)
-    gram[:d, :d] = v.T @ v
-    gram[:d, d] = gram[d, :d] = v.sum(axis=0, dtype=np.float64)
-    gram[d, d] = n
+    gram = np.empty((d + 1, d + 1), dtype=np.float64)  # of the vectors with an intercept column
+    w = None if weight is None else np.asarray(weight, dtype=np.float32)
+    if w is None:
+        gram[:d, :d] = v.T @ v
+        gram[:d, d] = gram[d, :d] = v.sum(axis=0, dtype=np.float64)
+        gram[d, d] = n
+    else:
+        gram[:d, :d] = 0.0
+        for start in range(0, n, _SLICE):
+            part = v[start : start + _SLICE]
+            gram[:d, :d] += (part * w[start : start + _SLICE, None]).T @ part
+        gram[:d, d] = gram[d, :d] = w.astype(np.float64) @ v
+        gram[d, d] = w.sum(dtype=np.float64)
     gram += ridge * np.eye(d + 1)
     identity = np.eye(k, dtype=np.float32)
-    current = labels.astype(np.int64).copy()
+    keep = None if fixed is None else current[fixed].copy()
+    scores: FloatArray | None = None
     for _ in range(rounds):
-        members = identity[current]
+        members = identity[current] if w is None else identity[current] * w[:, None]
         rhs = np.vstack([v.T @ members, members.sum(axis=0, keepdims=True)]).astype(np.float64)
-        weights = np.linalg.solve(gram, rhs).astype(np.float32)
-        moved = np.asarray((v @ weights[:d] + weights[d]).argmax(axis=1), dtype=np.int64)
-        left = np.bincount(moved, minlength=k) == 0
-        stay = left[current]
-        moved[stay] = current[stay]
+        coef = np.linalg.solve(gram, rhs).astype(np.float32)
+        scores = np.asarray(v @ coef[:d] + coef[d], dtype=np.float32)
+        moved = np.asarray(scores.argmax(axis=1), dtype=np.int64)
+        if fixed is not None and keep is not None:
+            moved[fixed] = keep
+        if keep_themes:
+            left = np.bincount(moved, minlength=k) == 0
+            stay = left[current]
+            moved[stay] = current[stay]
         if np.array_equal(moved, current):
             break
         current = moved
-    return current
+    return current, scores
 
 
 def fine_count(n: int, k: int) -> tuple[int, int]:

@@ -44,7 +44,7 @@ import numpy.typing as npt
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
-from analysis.cluster import FloatArray, IntArray
+from analysis.cluster import FloatArray, IntArray, ridge_rounds
 
 __all__ = [
     "LABELLED_SHARE",
@@ -126,25 +126,16 @@ def _weights(labels: IntArray, rows: IntArray, k: int) -> npt.NDArray[np.float64
 def _self_trained(
     vectors: FloatArray, current: IntArray, rows: IntArray, themes: IntArray, k: int
 ) -> FloatArray:
-    """The themes corrected by the officers' answers: :data:`ROUNDS` of self-training.
-
-    The classifier is a ridge regression from each answer's vector to its theme (one
-    column per theme), solved in closed form from the weighted Gram matrix (385 × 385),
-    so a round costs one pass over the answers and no answers-sized matrix is solved; its
+    """The themes corrected by the officers' answers: :data:`ROUNDS` of self-training
+    (:func:`analysis.cluster.ridge_rounds`), the answers weighted as :func:`_weights`
+    says and the officers' answers held in the themes they chose; the last round's
     scores become probabilities by a softmax at :data:`SHARPNESS`."""
-    n = len(vectors)
     labels = current.copy()
     labels[rows] = themes
     weight = _weights(labels, rows, k)
-    x = np.hstack([vectors.astype(np.float64), np.ones((n, 1))])  # with an intercept
-    weighted = x * weight[:, None]
-    gram = x.T @ weighted + RIDGE * np.eye(x.shape[1])
-    identity = np.eye(k)
-    scores = identity[labels]
-    for _ in range(ROUNDS):
-        scores = x @ np.linalg.solve(gram, weighted.T @ identity[labels])
-        labels = np.asarray(scores.argmax(axis=1), dtype=np.int64)
-        labels[rows] = themes
+    _, scores = ridge_rounds(vectors, labels, k, ROUNDS, RIDGE, weight=weight, fixed=rows)
+    if scores is None:  # no round ran (no answers)
+        return np.eye(k, dtype=np.float32)[labels]
     shifted = SHARPNESS * (scores - scores.max(axis=1, keepdims=True))
     proba = np.exp(shifted)
     return np.asarray(proba / proba.sum(axis=1, keepdims=True), dtype=np.float32)
