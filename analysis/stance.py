@@ -7,7 +7,9 @@ points or either side of a "but") or **neither** (a suggestion, a fact, "n/a").
 It runs offline and needs no training data: the VADER sentiment lexicon (shipped inside
 the ``vaderSentiment`` wheel) scores each point of an answer, with a short list of cues
 that sentiment alone misreads in consultations ("no objection", "not a bad idea", "I'd
-rather you didn't", "too long", "please" as a politeness word, a leading "yes" or "no").
+rather you didn't", "too long", "can't fault", "please" as a politeness word, a leading
+"yes" or "no", an opening "Nothing." that answers "what could be better?") and words of
+praise its lexicon lacks ("thorough", "polite").
 "Please don't close it" is left to the lexicon (neither): whether it supports or opposes
 depends on what the question proposes. An answer's
 stance is the set of its points' stances. docs/analysis.md ("Support and opposition")
@@ -40,15 +42,38 @@ STANCES = (SUPPORT, OPPOSE, MIXED, NEITHER)
 THRESHOLD = 0.3
 # Words VADER scores that, in an answer to a council, carry no stance.
 NEUTRAL_WORDS = ("please", "thanks", "thank", "help", "helpful", "like", "want", "better", "improve")
+# Words of praise in feedback about a service that VADER's lexicon lacks (valence on its
+# scale, -4 to 4; "brill" is short for "brilliant", which it has at 2.8).
+PRAISE_WORDS = {
+    "thorough": 1.6,
+    "prompt": 1.3,
+    "polite": 1.8,
+    "courteous": 1.8,
+    "professional": 1.5,
+    "professionalism": 1.5,
+    "attentive": 1.7,
+    "informative": 1.4,
+    "knowledgeable": 1.5,
+    "brill": 2.5,
+    "listened": 1.2,
+}
 # Cues that decide a point on their own, whatever its sentiment (checked in this order).
 _NOT = r"(?:\bnot|n't|\bnever|\bno)"
 _SUPPORT_CUES = (
     rf"{_NOT}\s+(?:\w+\s+){{0,3}}(?:a\s+)?bad\s+idea\b",
-    r"\bno\s+(?:objections?|problem|issue)s?\b",
+    r"\bno\s+(?:objection|problem|issue|complaint|concern)s?\b",
     r"\b(?:i|we)\s+(?:fully\s+|totally\s+|strongly\s+|would\s+)?(?:agree|support|welcome)\b",
     r"\bin\s+favou?r\b",
     r"\b(?:good|great|brilliant|excellent|sensible|fantastic)\s+idea\b",
     r"\b(?:go\s+for\s+it|go\s+ahead|sounds\s+good|makes\s+sense|about\s+time|fine\s+by\s+me)\b",
+    # Praise that VADER reads as negative: "I can't fault them", "couldn't have done any better".
+    r"\b(?:can'?t|cannot|could\s*n'?t|could\s+not)\s+(?:\w+\s+)?fault\b",
+    r"\b(?:could|can)(?:\s*n'?t|\s+not)\s+(?:have\s+)?(?:done|do|been|be)\s+(?:any\s*|much\s+)?(?:better|more)\b",
+    r"\b(?:first|1st)[\s-]+class\b",
+    # "Very helpful" of staff; "it would be very helpful if ..." is a suggestion.
+    r"(?<!be )\b(?:very|so|really|extremely|always|most|incredibly)\s+helpful\b",
+    r"(?<!be )\bhelpful\s+(?:and\s+\w+\s+)?(?:staff|crew|people|team|paramedics?|drivers?|nurses?|doctors?"
+    r"|volunteers?|librarians?)\b",
 )
 _OPPOSE_CUES = (
     rf"{_NOT}\s+(?:\w+\s+){{0,2}}(?:agree|support)\b",
@@ -62,7 +87,17 @@ _OPPOSE_CUES = (
     r"\bnot\s+enough\b|\b(?:could|should)\s+(?:be|have\s+been)\s+better\b",
 )
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|absolutely|definitely|of course)\b", re.IGNORECASE)
-_NO = re.compile(r"^\s*(?:no|nope|definitely not|absolutely not)\b(?!\s+(?:comment|idea|opinion|objection))")
+_NO = re.compile(
+    r"^\s*(?:no|nope|definitely not|absolutely not)\b"
+    r"(?!\s+(?:comment|idea|opinion|objection|complaint|problem|issue|concern|change))"
+)
+# "Nothing." or "No change." opening an answer to "what could be better?" means nothing
+# needs changing; VADER would read it as negating what follows ("Nothing. All very good.").
+_NOTHING = re.compile(
+    r"^\s*(?:nothing|none|no\s+changes?)\b(?:\s+(?:to\s+(?:add|say|improve|change)|really|at\s+all|else))?"
+    r"\s*[.,!:;\-–]*\s*",
+    re.IGNORECASE,
+)
 _BUT = re.compile(r"[,;]?\s+\b(?:but|however|although|though|except)\b\s+", re.IGNORECASE)
 
 
@@ -73,6 +108,8 @@ def _analyzer() -> Any:
     analyzer = SentimentIntensityAnalyzer()
     for word in NEUTRAL_WORDS:
         analyzer.lexicon.pop(word, None)
+    for word, valence in PRAISE_WORDS.items():
+        analyzer.lexicon.setdefault(word, valence)
     return analyzer
 
 
@@ -94,7 +131,9 @@ def _clause(text: str, first: bool) -> str:
         return SUPPORT
     if first and _NO.match(text.casefold()):
         return OPPOSE
-    score = float(_analyzer().polarity_scores(text)["compound"])
+    if first:
+        text = _NOTHING.sub("", text, count=1)
+    score = float(_analyzer().polarity_scores(text)["compound"]) if text.strip() else 0.0
     if score >= THRESHOLD:
         return SUPPORT
     if score <= -THRESHOLD:

@@ -29,6 +29,20 @@ from analysis.stance import STANCES, stance_of, statements
         ("No comment", "neither"),
         ("n/a", "neither"),
         ("Open on Sunday afternoons", "neither"),
+        # Answers to "what could be better?": "Nothing" does not negate the praise after it.
+        ("Nothing. All very good.", "support"),
+        ("Nothing service was excellent", "support"),
+        ("Nothing", "neither"),
+        ("No complaints at all.", "support"),
+        ("No change. Excellent service.", "support"),
+        # Praise that VADER reads as negative, or has no word for.
+        ("I can't fault the service", "support"),
+        ("They couldn't have done any better", "support"),
+        ("First class treatment", "support"),
+        ("Always very thorough.", "support"),
+        ("Crew very helpful", "support"),
+        ("Helpful staff all the way through", "support"),
+        ("It would be very helpful to open later", "neither"),  # a suggestion
     ],
 )
 def test_stance_of_an_answer(text: str, stance: str) -> None:
