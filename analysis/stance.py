@@ -98,6 +98,18 @@ _NOTHING = re.compile(
     r"\s*[.,!:;\-–]*\s*",
     re.IGNORECASE,
 )
+# Discourse markers that VADER scores as praise ("honest" +2.3): "If I'm honest, nobody
+# knows the closing dates" is a complaint.
+_MARKERS = re.compile(
+    r"\b(?:if\s+i'?m\s+(?:being\s+)?honest|to\s+be\s+honest|honestly|tbh)\b[,:]?", re.IGNORECASE
+)
+# Praise of something that does not exist yet is a suggestion: "talks by local historians
+# would be brilliant" (but "that would be great", of a proposal, is support).
+_WISH = re.compile(
+    r"(?<!\bthat )(?<!\bthis )(?<!\bit )\bwould\s+be\s+(?:\w+\s+)?(?:brilliant|great|lovely|nice|perfect|"
+    r"good|wonderful|amazing|fantastic|helpful|appreciated|ideal|useful|welcome)\b",
+    re.IGNORECASE,
+)
 _BUT = re.compile(r"[,;]?\s+\b(?:but|however|although|though|except)\b\s+", re.IGNORECASE)
 
 
@@ -133,6 +145,9 @@ def _clause(text: str, first: bool) -> str:
         return OPPOSE
     if first:
         text = _NOTHING.sub("", text, count=1)
+    if _WISH.search(text):
+        return NEITHER
+    text = _MARKERS.sub("", text)
     score = float(_analyzer().polarity_scores(text)["compound"]) if text.strip() else 0.0
     if score >= THRESHOLD:
         return SUPPORT

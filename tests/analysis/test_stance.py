@@ -43,6 +43,9 @@ from analysis.stance import STANCES, stance_of, statements
         ("Crew very helpful", "support"),
         ("Helpful staff all the way through", "support"),
         ("It would be very helpful to open later", "neither"),  # a suggestion
+        ("Talks by local historians would be brilliant", "neither"),  # praise of a wish
+        ("That would be great", "support"),  # of a proposal
+        ("To be honest the wait was awful", "oppose"),  # "honest" is not praise
     ],
 )
 def test_stance_of_an_answer(text: str, stance: str) -> None:
