@@ -125,12 +125,19 @@ def _analyzer() -> Any:
     return analyzer
 
 
+# A complaint cue after one of these is a reason or a condition, not a complaint about the
+# service: "somewhere warm to sit in winter when heating is too expensive".
+_SUBORDINATE = re.compile(r"\b(?:when|whenever|if|because)\b")
+
+
 def _cue(text: str) -> str:
     lowered = " " + text.casefold().replace("’", "'") + " "
     if any(re.search(p, lowered) for p in _SUPPORT_CUES):
         return SUPPORT
-    if any(re.search(p, lowered) for p in _OPPOSE_CUES):
-        return OPPOSE
+    for pattern in _OPPOSE_CUES:
+        found = re.search(pattern, lowered)
+        if found and not _SUBORDINATE.search(lowered, 0, found.start()):
+            return OPPOSE
     return ""
 
 

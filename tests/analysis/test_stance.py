@@ -46,6 +46,9 @@ from analysis.stance import STANCES, stance_of, statements
         ("Talks by local historians would be brilliant", "neither"),  # praise of a wish
         ("That would be great", "support"),  # of a proposal
         ("To be honest the wait was awful", "oppose"),  # "honest" is not praise
+        ("As a carer the wait was too long", "oppose"),
+        # A reason, not a complaint about the service: in favour of the idea.
+        ("Somewhere warm and safe to sit in winter when heating is too expensive", "support"),
     ],
 )
 def test_stance_of_an_answer(text: str, stance: str) -> None:
