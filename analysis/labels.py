@@ -208,6 +208,7 @@ _CLAUSE_WORDS = frozenset(
 # before its object ("Help for older people to use", of "... to use the internet"), so it
 # counts as cut out of a longer one. "teh" is the commonest way "the" is mistyped.
 _DETERMINERS = frozenset({"the", "teh", "a", "an", "this", "these", "those", "my", "our", "your", "their"})
+_DETERMINER = "<determiner>"  # how they are counted, as one word
 # A "so" followed within this many words by a verb like "can" starts a new clause.
 _PURPOSE_REACH = 4
 # Words that read well at the start of a label ("More parking", "Very helpful staff")
@@ -677,8 +678,9 @@ class PhraseIndex:
                     last = words[j + 1] if j + 1 < len(words) else ""
                     before[first if first and _info(first, cy)[0] & _START else None] += 1
                     if not cy and last in _DETERMINERS:
-                        last = "the"  # any determiner: the phrase stops short of its object
-                    after[last if (last and _info(last, cy)[0] & _END) or last == "the" else None] += 1
+                        after[_DETERMINER] += 1  # any of them: the phrase stops short of its object
+                    else:
+                        after[last if last and _info(last, cy)[0] & _END else None] += 1
                     starts.append(offset + i)
                 offset += len(words)
         if not forms:
