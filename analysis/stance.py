@@ -6,8 +6,8 @@ points or either side of a "but") or **neither** (a suggestion, a fact, "n/a").
 
 It runs offline and needs no training data: the VADER sentiment lexicon (shipped inside
 the ``vaderSentiment`` wheel) scores each point of an answer, with a short list of cues
-that sentiment alone misreads in consultations ("no objection", "not a bad idea", "I'd
-rather you didn't", "too long", "can't fault", "please" as a politeness word, a leading
+that sentiment alone misreads in consultations ("no objection", "not a bad idea", "not
+in favour", "not against it", "no strong views", "I'd rather you didn't", "too long", "can't fault", "please" as a politeness word, a leading
 "yes" or "no", an opening "Nothing." that answers "what could be better?") and words of
 praise its lexicon lacks ("thorough", "polite").
 "Please don't close it" is left to the lexicon (neither): whether it supports or opposes
@@ -57,8 +57,28 @@ PRAISE_WORDS = {
     "brill": 2.5,
     "listened": 1.2,
 }
-# Cues that decide a point on their own, whatever its sentiment (checked in this order).
+# Cues that decide a point on their own, whatever its sentiment (checked in this order:
+# a negated cue first, so that "not in favour" is against and "not against it" for).
 _NOT = r"(?:\bnot|n't|\bnever|\bno)"
+_WORDS = r"(?:[\w']+\s+)"  # a word and the space after it ("think it's ")
+_TURNED_CUES = (
+    (
+        rf"{_NOT}\s+{_WORDS}{{0,3}}(?:in\s+favou?r\b|(?:a\s+)?(?:good|great|sensible|brilliant)\s+idea\b)",
+        OPPOSE,
+    ),
+    (
+        rf"{_NOT}\s+{_WORDS}{{0,3}}(?:against|opposed|unreasonable)\b"
+        rf"|n't\s+see\s+why\s+{_WORDS}{{0,3}}(?:object|complain|mind)\b",
+        SUPPORT,
+    ),
+    # No side taken: "No strong views", "I don't mind either way" (but "staff not bothered"
+    # is a complaint, so that is left to the rest).
+    (
+        r"\bno\s+(?:strong\s+|particular\s+|real\s+)?(?:views?|opinions?|preferences?|feelings?)\b"
+        r"|\b(?:do\s*n'?t|do\s+not)\s+mind\s+(?:either|which)\b",
+        NEITHER,
+    ),
+)
 _SUPPORT_CUES = (
     rf"{_NOT}\s+(?:\w+\s+){{0,3}}(?:a\s+)?bad\s+idea\b",
     r"\bno\s+(?:objection|problem|issue|complaint|concern)s?\b",
@@ -85,8 +105,9 @@ _OPPOSE_CUES = (
     # Complaints with no sentiment word in them.
     r"\btoo\s+(?:long|slow|short|expensive|far|busy|noisy|cold|hot|small|few|late|early)\b",
     r"\bnot\s+enough\b|\b(?:could|should)\s+(?:be|have\s+been)\s+better\b",
+    r"\bputs?\s+(?:me|us|people|them|families|folk)\s+off\b",
 )
-_YES = re.compile(r"^\s*(?:yes|yeah|yep|absolutely|definitely|of course)\b", re.IGNORECASE)
+_YES = re.compile(r"^\s*(?:yes|yeah|yep|absolutely|definitely|of course)\b(?!\s+not\b)", re.IGNORECASE)
 _NO = re.compile(
     r"^\s*(?:no|nope|definitely not|absolutely not)\b"
     r"(?!\s+(?:comment|idea|opinion|objection|complaint|problem|issue|concern|change))"
@@ -132,6 +153,9 @@ _SUBORDINATE = re.compile(r"\b(?:when|whenever|if|because)\b")
 
 def _cue(text: str) -> str:
     lowered = " " + text.casefold().replace("’", "'") + " "
+    for pattern, stance in _TURNED_CUES:
+        if re.search(pattern, lowered):
+            return stance
     if any(re.search(p, lowered) for p in _SUPPORT_CUES):
         return SUPPORT
     for pattern in _OPPOSE_CUES:

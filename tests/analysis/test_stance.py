@@ -49,6 +49,16 @@ from analysis.stance import STANCES, stance_of, statements
         ("As a carer the wait was too long", "oppose"),
         # A reason, not a complaint about the service: in favour of the idea.
         ("Somewhere warm and safe to sit in winter when heating is too expensive", "support"),
+        # Negated cues turn round: not in favour is against, not against is in favour.
+        ("Not in favour.", "oppose"),
+        ("Not a good idea, it's further for people on the estate", "oppose"),
+        ("Absolutely not.", "oppose"),
+        ("Definitely not, small villages pay council tax too", "oppose"),
+        ("Not against it at all.", "support"),
+        ("I don't think it's unreasonable", "support"),
+        ("No strong views.", "neither"),
+        ("No particular preference", "neither"),
+        ("The charge puts me off", "oppose"),
     ],
 )
 def test_stance_of_an_answer(text: str, stance: str) -> None:
