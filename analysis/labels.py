@@ -71,7 +71,9 @@ stops short of its object ("Help for older people to use", of "... to use the in
 
 When no phrase qualifies, the label joins the two most distinctive single words as
 residents wrote them, "Parking and buses", and its mentions count the answers with
-either word. If only one word is left it is "Comments on parking"; a theme of answers
+either word. If only one word is left, or the first is in most of the theme's answers
+and in ``DOMINANT`` (4) times as many as the second, it is "Comments on parking" (a
+theme of answers such as "Nothing." is "“Nothing” and similar answers"); a theme of answers
 mostly in Welsh gets these in Welsh ("Parcio a thrafnidiaeth", "Sylwadau ynghylch
 parcio"). A theme with nothing
 but weak words gets its shortest phrase; a theme without any words is "Other comments",
@@ -113,6 +115,11 @@ IntArray = npt.NDArray[np.int64]
 HashArray = npt.NDArray[np.uint64]
 
 MAX_WORDS: Final = 6
+# In the two-word fallback, a first word in most of the theme's answers and in this many
+# times as many as the second stands alone ("Comments on staff").
+DOMINANT: Final = 4
+# Words that are answers, not subjects: a theme of them is "“Nothing” and similar answers".
+_WHOLE_ANSWER_WORDS: Final = frozenset({"nothing", "none", "nowt", "nil", "everything", "anything"})
 # A phrase must be found in at least this share of a theme's answers (and in at least
 # two of them) to become its label; below that the label joins two single words.
 MIN_SHARE: Final = 0.05
@@ -741,6 +748,17 @@ class PhraseIndex:
             found = self._phrase_of_one(rows, used)
         return found if found is not None else _other(used)
 
+    def main_word(self, members: Sequence[int] | npt.NDArray[np.integer]) -> int:
+        """How many of ``members`` hold their theme's most distinctive single word (the
+        one a two-word label would start with), 0 if none."""
+        rows = self._rows(members)
+        if len(rows) == 0:
+            return 0
+        theme = _Theme(self, rows)
+        ok = (theme.n_keys == 1) & ~theme.weak & theme.distinctive
+        top = theme.top(ok, 1)
+        return int(theme.a[top[0]]) if top else 0
+
     def _best_phrase(self, theme: _Theme, used: _Taken) -> Label | None:
         """The best phrase of 2 to 6 words that enough of the theme's answers hold, or None."""
         m = len(theme.rows)
@@ -841,10 +859,26 @@ class PhraseIndex:
             surface = self._surface(holders, int(theme.hashes[i]))
             if surface:
                 words.append((self._cased(surface, holders), stem(surface.replace("'", "")), holders))
+        if (
+            len(words) > 1
+            and len(words[1][2]) * DOMINANT < len(words[0][2])
+            and len(words[0][2]) * 2 > len(theme.rows)
+        ):
+            # The first word is in most of the theme's answers and the second in few of them:
+            # "Comments on staff", not "Staff and friendly".
+            words = words[:1]
         if len(words) == 1:
             # One word is not a label on its own.
             word, _stem, holders = words[0]
-            text = f"Sylwadau ynghylch {word}" if theme.welsh else f"Comments on {word}"
+            if word.lower() in _WHOLE_ANSWER_WORDS:
+                # "Nothing." as the answer to "what could be better?": not a subject.
+                text = (
+                    f"“{_capitalise(word)}” ac atebion tebyg"
+                    if theme.welsh
+                    else f"“{_capitalise(word)}” and similar answers"
+                )
+            else:
+                text = f"Sylwadau ynghylch {word}" if theme.welsh else f"Comments on {word}"
             return Label(text, word.lower(), len(holders)) if used.free(text, word) else None
         # The two most distinctive words, skipping a word that only repeats the first
         # ("staff" and "staffed"); if that pair is taken, the next pair in order.

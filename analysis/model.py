@@ -21,6 +21,7 @@ answers not in English (:mod:`analysis.language`). Everything is seeded by
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +36,7 @@ from sklearn.preprocessing import normalize
 
 from analysis.cluster import FloatArray, IntArray, choose_k, cluster
 from analysis.duplicates import duplicate_groups, duplicate_key
-from analysis.labels import PhraseIndex
+from analysis.labels import Label, PhraseIndex
 from analysis.language import language_of
 from analysis.points import split_points
 from analysis.redact import redact
@@ -72,6 +73,15 @@ OTHER_THEME_MARGIN = 0.1
 OTHER_THEME_MIN_SHARE = 0.01
 # How many next-best labels are tried before accepting one that is a whole answer.
 WHOLE_ANSWER_RETRIES = 5
+# A whole answer may still be a label when it is a common expression rather than one
+# resident's words: at most COMMON_WORDS words, at least COMMON_ELSEWHERE other answers
+# of the theme write it inside longer ones, and it speaks for the theme (it is in at
+# least COMMON_SHARE as many answers as the theme's most distinctive word): "Waiting
+# time" where half the answers about waiting say "waiting time", but not "More staff"
+# where most answers praise the staff.
+COMMON_ELSEWHERE = 5
+COMMON_SHARE = 0.5
+COMMON_WORDS = 3
 
 
 @dataclass
@@ -319,23 +329,39 @@ class Described:
     surface: SurfaceForms
 
 
-def _not_a_whole_answer(about: Described, own: IntArray, taken: list[str]) -> Any:
+def _not_a_whole_answer(about: Described, own: IntArray, taken: list[str]) -> Label:
     """The theme's best label that is not somebody's whole answer: labels are public on
     "You said, we did", and an answer is public only once an officer has chosen to show
-    it. (On very short answers every phrase may be a whole answer; then the best is kept.)"""
+    it. A common expression that some residents wrote as their whole answer may still be
+    the label (:data:`COMMON_ELSEWHERE`). (On very short answers every phrase may be a
+    whole answer; then the best is kept.)"""
     assert about.phrases is not None
-    answers = {duplicate_key(str(about.texts[row])) for row in own.tolist()}
-    first = chosen = about.phrases.label(own, taken)
+    phrases: PhraseIndex = about.phrases
+    whole = Counter(duplicate_key(str(about.texts[row])) for row in own.tolist())
+
+    def private(label: Label) -> bool:
+        """Somebody's whole answer, and not a common expression that speaks for the theme."""
+        key = duplicate_key(label.text)
+        if key not in whole:
+            return False
+        common = (
+            label.mentions - whole[key] >= COMMON_ELSEWHERE
+            and len(label.phrase.split()) <= COMMON_WORDS
+            and label.mentions >= COMMON_SHARE * phrases.main_word(own)
+        )
+        return not common
+
+    first = chosen = phrases.label(own, taken)
     skipped = list(taken)
     for _ in range(WHOLE_ANSWER_RETRIES):
-        if duplicate_key(chosen.text) not in answers:
+        if not private(chosen):
             return chosen
         skipped.append(chosen.phrase)
-        other = about.phrases.label(own, skipped)
+        other = phrases.label(own, skipped)
         if not other.mentions:
             break
         chosen = other
-    return chosen if duplicate_key(chosen.text) not in answers else first
+    return chosen if not private(chosen) else first
 
 
 def describe(

@@ -7,11 +7,11 @@ points or either side of a "but") or **neither** (a suggestion, a fact, "n/a").
 It runs offline and needs no training data: the VADER sentiment lexicon (shipped inside
 the ``vaderSentiment`` wheel) scores each point of an answer, with a short list of cues
 that sentiment alone misreads in consultations ("no objection", "not a bad idea", "not
-in favour", "not against it", "no strong views", "I'd rather you didn't", "too long", "can't fault", "please" as a politeness word, a leading
-"yes" or "no", an opening "Nothing." that answers "what could be better?") and words of
-praise its lexicon lacks ("thorough", "polite").
-"Please don't close it" is left to the lexicon (neither): whether it supports or opposes
-depends on what the question proposes. An answer's
+in favour", "not against it", "no strong views", "I'd rather you didn't", "too long",
+"can't fault", "please" as a politeness word, a leading "yes" or "no", an opening
+"Nothing." that answers "what could be better?") and words of praise its lexicon lacks
+("thorough", "polite"). "Please don't close it" is left to the lexicon (neither):
+whether it supports or opposes depends on what the question proposes. An answer's
 stance is the set of its points' stances. docs/analysis.md ("Support and opposition")
 has its accuracy on a hand-labelled set; read it as a first sort for an officer to check,
 never as a count of votes.

@@ -315,6 +315,23 @@ def test_two_words_when_no_phrase_is_shared() -> None:
     assert label.mentions == 6  # answers with either word
 
 
+def test_a_word_in_most_answers_stands_alone_in_the_fallback() -> None:
+    # "staff" is in 13 answers of 14, "friendly" in 2: "Staff and friendly" would say the
+    # theme is as much about friendliness as about staff.
+    theme = [f"Staff {i}" for i in range(12)] + ["Staff friendly", "Friendly and kind"]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(len(theme))) == Label("Comments on staff", "staff", 13)
+    # Two words of about the same weight still make "X and Y".
+    both = ["Parking is awful", "Terrible parking", "Buses never come", "Buses stop early"]
+    assert " and " in PhraseIndex.build(both + COMPUTERS + CHILDREN).label(range(4)).text
+
+
+def test_a_theme_of_nothing_to_improve_is_named_as_an_answer() -> None:
+    theme = ["Nothing.", "Nothing, all good", "nothing at all!", "Nothing really", "Nothing, it was fine"]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(5)) == Label("“Nothing” and similar answers", "nothing", 5)
+
+
 def test_threshold_sends_thin_phrases_to_the_fallback() -> None:
     # "ring road" is in 2 of 60 answers (3%), below MIN_SHARE: not a label.
     theme = ["The ring road is busy", "Ring road traffic"] + [

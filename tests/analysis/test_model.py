@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analysis.model import UNASSIGNED, ThemeModel
+from analysis.labels import PhraseIndex
+from analysis.model import UNASSIGNED, Described, ThemeModel, describe
+from analysis.text import SurfaceForms
 from tests.analysis.conftest import IDS, TEXTS
 
 
@@ -86,3 +88,49 @@ def test_quotes_are_redacted() -> None:
     model = ThemeModel(k=4).fit(texts)
     quotes = " ".join(q for t in model.themes_ for q in t.quotes)
     assert "07700" not in quotes and "Ann Lee" not in quotes
+
+
+def _label_of(texts: list[str], theme: int) -> str:
+    """The label :func:`describe` gives the answers ``0..theme-1`` of ``texts`` (the rest
+    are other themes' answers, there so that phrases can be distinctive)."""
+    n = len(texts)
+    primary = np.array([0] * theme + [1] * (n - theme), dtype=np.int64)
+    about = Described(
+        texts=texts,
+        primary=primary,
+        scores=np.ones(n, dtype=np.float32),
+        others={},
+        groups=None,
+        languages=["en"] * n,
+        words=None,
+        vocabulary=[],
+        phrases=PhraseIndex.build(texts),
+        surface=SurfaceForms(),
+    )
+    return describe(about, ["a", "b"], n_quotes=0)[0].label
+
+
+OTHERS = [f"{topic} {i}" for i in range(10) for topic in ("Parking near the library", "Open on Sundays")]
+
+
+def test_a_label_is_not_one_residents_whole_answer() -> None:
+    # "Waiting time" is one resident's whole answer and only two others write it: the
+    # label is the next best, not what that resident wrote.
+    theme = ["Waiting time", "The waiting time was long", "waiting time too long", "Long wait", "Wait again"]
+    assert _label_of(theme + OTHERS, len(theme)) != "Waiting time"
+
+
+def test_a_common_expression_may_be_a_label_though_somebody_wrote_only_that() -> None:
+    # Six others write "waiting time" inside longer answers: it is not one resident's words.
+    theme = ["Waiting time"] + [
+        f"The waiting time {w}" for w in ("was long", "again", "is bad", "at A&E", "today", "again today")
+    ]
+    theme += ["Long wait", "Wait again"]
+    assert _label_of(theme + OTHERS, len(theme)) == "Waiting time"
+    # ...but not when it speaks for a few of the theme's answers about its main word.
+    staff = ["More staff"] + [f"More staff {w}" for w in ("please", "needed", "now", "at night", "on wards")]
+    staff += [
+        f"Staff {w}" for w in ("kind", "helped", "listened", "smiled", "cared", "rushed", "calm", "quick")
+    ]
+    staff += [f"The staff {w}" for w in ("explained", "reassured", "phoned", "visited")]
+    assert _label_of(staff + OTHERS, len(staff)) != "More staff"
