@@ -676,7 +676,7 @@ class ThemeState:
             )
             clean = redacted([t for _, t in new_rows])
             if self._stances is not None and len(self._stances) == rows_before:
-                self._stances.extend(stances([t for _, t in new_rows]))
+                self._stances.extend(stances([t for _, t in new_rows], self._question()))
             if self._clean is not None:
                 self._clean.extend(clean)
             if self.phrases is not None:
@@ -719,8 +719,11 @@ class ThemeState:
     def stances(self) -> list[str]:
         """Each answer's stance toward the question (support, oppose, mixed, neither)."""
         if self._stances is None or len(self._stances) != len(self.texts):
-            self._stances = stances(self.texts)
+            self._stances = stances(self.texts, self._question())
         return self._stances
+
+    def _question(self) -> str | None:
+        return getattr(self.model, "question", None)  # an older saved model may have none
 
     def scores(self) -> FloatArray:
         """How central each answer is to its main theme (cosine to the theme's centre, 0

@@ -447,7 +447,7 @@ def stance_report(path: Path = STANCE_CASES) -> StanceReport:
 
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    predicted = [stance_of(r["text"]) for r in rows]
+    predicted = [stance_of(r["text"], r["question"]) for r in rows]
     right: dict[str, list[bool]] = {}
     for row, guess in zip(rows, predicted, strict=True):
         right.setdefault(row["source"], []).append(guess == row["stance"])

@@ -632,8 +632,9 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         self._check(texts, ids)
         self.texts_ = texts
         self.languages_ = [language_of(t) for t in texts]
-        # Each answer's stance (analysis.stance), kept for the codebook's replays.
-        self.stances_ = stances(texts)
+        # Each answer's stance toward the question (analysis.stance), kept for the
+        # codebook's replays.
+        self.stances_ = stances(texts, self.question)
         meaningful = np.array([not is_meaningless(t) for t in texts], dtype=bool)
         rows = np.flatnonzero(meaningful)
         kept = [texts[i] for i in rows]
@@ -727,7 +728,9 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             surface=self.surface_,
         )
         themes = describe(about, self.theme_ids_, self.n_quotes)
-        answer_stances = self.stances_ if self.stances_ is not None else stances(texts)
+        answer_stances = self.stances_
+        if answer_stances is None:  # a model saved before stances were kept
+            answer_stances = stances(texts, getattr(self, "question", None))
         for index, theme in enumerate(themes):
             members = np.flatnonzero(labels == index).tolist()
             theme.stance, drafted = theme_stance(members, answer_stances, scores.tolist(), clean)

@@ -10,9 +10,11 @@ that sentiment alone misreads in consultations ("no objection", "not a bad idea"
 in favour", "not against it", "no strong views", "I'd rather you didn't", "too long",
 "can't fault", "please" as a politeness word, a leading "yes" or "no", an opening
 "Nothing." that answers "what could be better?") and words of praise its lexicon lacks
-("thorough", "polite"). "Please don't close it" is left to the lexicon (neither):
-whether it supports or opposes depends on what the question proposes. An answer's
-stance is the set of its points' stances. docs/analysis.md ("Support and opposition")
+("thorough", "polite"). Keeping things as they are ("leave it as it is", "please don't
+close it", "keep it!") depends on the question: it opposes a question that proposes a
+change ("We propose to…", "Should the van stop…?"), supports the service when the
+question proposes nothing, and is left to the lexicon when the question is not known.
+An answer's stance is the set of its points' stances. docs/analysis.md ("Support and opposition")
 has its accuracy on a hand-labelled set; read it as a first sort for an officer to check,
 never as a count of votes.
 
@@ -131,6 +133,24 @@ _WISH = re.compile(
     r"good|wonderful|amazing|fantastic|helpful|appreciated|ideal|useful|welcome)\b",
     re.IGNORECASE,
 )
+# Keeping things as they are ("leave it as it is", "please don't close it", "keep it!"):
+# against a question that proposes a change, for the service when the question proposes
+# nothing ("what one change would improve your library?"), and left alone when the
+# question is not known.
+_KEEP = re.compile(
+    r"\bleave\s+(?:it|things)\s+(?:as\s+(?:it\s+is|they\s+are)|alone|be)\b"
+    r"|\bkeep\s+(?:it|things)\s+(?:as\s+(?:it\s+is|they\s+are)|open|going)\b|^\s*keep\s+it\s*[.!]*\s*$"
+    r"|\b(?:prefer|rather)\s+(?:it|they)\s+(?:stayed|stays|stay|kept|remained)\b"
+    r"|\b(?:do\s*n'?t|do\s+not)\s+(?:ever\s+)?(?:close|shut|stop|move|cut|scrap)\b"
+    r"|^\s*please\s+(?:do\s*n'?t|do\s+not)\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+# A question that proposes a change: "We propose to…", "Should the mobile library stop…?"
+_PROPOSAL = re.compile(
+    r"\b(?:propos\w*|plans?\s+to|planning\s+to|intends?\s+to|should\s+(?:we|the|it|they|this|our)"
+    r"|do\s+you\s+(?:agree|support)|are\s+you\s+in\s+favou?r)\b",
+    re.IGNORECASE,
+)
 _BUT = re.compile(r"[,;]?\s+\b(?:but|however|although|though|except)\b\s+", re.IGNORECASE)
 
 
@@ -165,11 +185,14 @@ def _cue(text: str) -> str:
     return ""
 
 
-def _clause(text: str, first: bool) -> str:
-    """One clause's stance: support, oppose, or neither."""
+def _clause(text: str, first: bool, proposal: bool | None) -> str:
+    """One clause's stance: support, oppose, or neither. ``proposal`` says whether the
+    question proposes a change (None: the question is not known)."""
     cue = _cue(text)
     if cue:
         return cue
+    if proposal is not None and _KEEP.search(text.replace("’", "'")):
+        return OPPOSE if proposal else SUPPORT
     if first and _YES.match(text):
         return SUPPORT
     if first and _NO.match(text.casefold()):
@@ -187,24 +210,33 @@ def _clause(text: str, first: bool) -> str:
     return NEITHER
 
 
-def stance_of(text: str) -> str:
-    """One answer's stance toward what the question asks about."""
+def proposes_change(question: str | None) -> bool | None:
+    """Whether a question proposes a change ("We propose to…", "Should the van stop…?"),
+    or None when there is no question."""
+    if not question or not question.strip():
+        return None
+    return bool(_PROPOSAL.search(question))
+
+
+def stance_of(text: str, question: str | None = None) -> str:
+    """One answer's stance toward what ``question`` (if known) asks about."""
     if is_meaningless(text):
         return NEITHER
+    proposal = proposes_change(question)
     found: set[str] = set()
     points = split_points(text) or [text.strip()]
     for i, point in enumerate(points):
         clauses = [c for c in _BUT.split(point) if c.strip()]
         for j, clause in enumerate(clauses):
-            found.add(_clause(clause, first=i == 0 and j == 0))
+            found.add(_clause(clause, first=i == 0 and j == 0, proposal=proposal))
     found.discard(NEITHER)
     if found == {SUPPORT, OPPOSE}:
         return MIXED
     return found.pop() if found else NEITHER
 
 
-def stances(texts: Sequence[str]) -> list[str]:
-    return [stance_of(t) for t in texts]
+def stances(texts: Sequence[str], question: str | None = None) -> list[str]:
+    return [stance_of(t, question) for t in texts]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from analysis.codebook import Codebook, apply
 from analysis.evaluate import stance_report
 from analysis.model import ThemeModel
 from analysis.stance import STANCES, stance_of, statements
+from tests.analysis.conftest import TEXTS
 
 
 @pytest.mark.parametrize(
@@ -105,3 +106,42 @@ def test_the_labelled_set_is_read_and_scored() -> None:
     report = stance_report()
     assert report.rows >= 200 and set(report.accuracy) >= {"nhs", "library", "written", "all"}
     assert report.accuracy["all"] > report.majority, "better than always saying the commonest label"
+
+
+PROPOSAL = "We propose to open the library on Sunday afternoons and close it on Monday mornings."
+SERVICE = "What one change would most improve your library?"
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "stance"),
+    [
+        # Keeping things as they are opposes a proposal to change them...
+        ("Leave it as it is.", PROPOSAL, "oppose"),
+        ("Please don't close on Monday mornings, it's when the bus gets in", PROPOSAL, "oppose"),
+        ("I'd prefer it stayed where it is.", PROPOSAL, "oppose"),
+        ("Please don't.", "Should the mobile library stop visiting small villages?", "oppose"),
+        # ...and speaks up for the service when the question proposes nothing.
+        ("Keep it!", SERVICE, "support"),
+        ("The heating is awful. Please don't close it.", SERVICE, "mixed"),
+        # Without the question, it is left alone.
+        ("Please don't close it", None, "neither"),
+        ("Leave it as it is.", None, "neither"),
+    ],
+)
+def test_keeping_things_as_they_are_depends_on_the_question(
+    text: str, question: str | None, stance: str
+) -> None:
+    assert stance_of(text, question) == stance
+
+
+def test_the_question_reaches_the_stances_of_a_fit_and_of_added_answers() -> None:
+    texts = [*TEXTS, "Leave it as it is."]
+    model = ThemeModel(k=4, question=PROPOSAL, random_state=0).fit(texts)
+    assert model.stances_ is not None and model.stances_[-1] == "oppose"
+    book = Codebook()
+    book.add_answers(["late"], ["Please don't close on Mondays"], author="o")
+    state = apply(model, book)
+    assert state.stances()[-2:] == ["oppose", "oppose"]
+    state._stances = None  # made again from the texts, as after a replay
+    assert state.stances()[-2:] == ["oppose", "oppose"]
+    assert ThemeModel(k=4, random_state=0).fit(texts).stances_[-1] == "neither"
