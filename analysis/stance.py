@@ -139,7 +139,8 @@ _WISH = re.compile(
 # question is not known.
 _KEEP = re.compile(
     r"\bleave\s+(?:it|things)\s+(?:as\s+(?:it\s+is|they\s+are)|alone|be)\b"
-    r"|\bkeep\s+(?:it|things)\s+(?:as\s+(?:it\s+is|they\s+are)|open|going)\b|^\s*keep\s+it\s*[.!]*\s*$"
+    r"|\bkeep\s+(?:it|things)\s+as\s+(?:it\s+is|they\s+are)\b|^\s*keep\s+it\s*[.!]*\s*$"
+    r"|\bkeep\s+(?:[\w']+\s+){0,3}?[\w']+\s+(?:open|going|coming|running)\b"
     r"|\b(?:prefer|rather)\s+(?:it|they)\s+(?:stayed|stays|stay|kept|remained)\b"
     r"|\b(?:do\s*n'?t|do\s+not)\s+(?:ever\s+)?(?:close|shut|stop|move|cut|scrap)\b"
     r"|^\s*please\s+(?:do\s*n'?t|do\s+not)\s*[.!]*\s*$",

@@ -122,6 +122,8 @@ SERVICE = "What one change would most improve your library?"
         ("Please don't.", "Should the mobile library stop visiting small villages?", "oppose"),
         # ...and speaks up for the service when the question proposes nothing.
         ("Keep it!", SERVICE, "support"),
+        ("Keep the mobile library coming to the villages, the bus is hopeless.", SERVICE, "support"),
+        ("Keep the mobile library coming to the villages", "Should the van stop visiting?", "oppose"),
         ("The heating is awful. Please don't close it.", SERVICE, "mixed"),
         # Without the question, it is left alone.
         ("Please don't close it", None, "neither"),
