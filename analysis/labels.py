@@ -107,7 +107,7 @@ import numpy.typing as npt
 
 from analysis.language import language_of
 from analysis.stopwords import WELSH_NEGATORS, WELSH_STOP_WORDS, welsh_base
-from analysis.text import _REPEATS, _URL, _US_UK, NEGATORS, STOP_WORDS, US_TO_UK, is_welsh, normalise, stem
+from analysis.text import NEGATORS, STOP_WORDS, is_welsh, normalise, stem
 
 __all__ = ["LONGER_SHARE", "MIN_SHARE", "Label", "PhraseIndex"]
 
@@ -254,8 +254,6 @@ _TOKENS = re.compile(
 )
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _SENTENCE_END = re.compile(r"[.!?\n\r]")
-_LETTERS = re.compile(r"[a-z]+")
-_US_FIRST_WORDS = frozenset(us.split()[0] for us in US_TO_UK)
 
 
 @dataclass(frozen=True)
@@ -329,24 +327,6 @@ def _word_id(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _normalise(text: str) -> str:
-    """:func:`analysis.text.normalise`, with a quicker path for plain ASCII text.
-
-    For ASCII text without "^" or "`", Unicode normalisation, emoji and the symbol filter
-    change nothing, so only the lower-casing and the regular expressions are applied.
-    ``tests/analysis/test_labels.py`` checks that both paths agree.
-    """
-    if not text.isascii() or "^" in text or "`" in text:
-        return normalise(text)
-    text = text.lower()
-    if "http" in text or "www." in text:
-        text = _URL.sub(" ", text)
-    text = _REPEATS.sub(r"\1\1", text)
-    if not _US_FIRST_WORDS.isdisjoint(_LETTERS.findall(text)):
-        text = _US_UK.sub(lambda m: US_TO_UK[m.group(1)], text)
-    return text
-
-
 def _purpose(tokens: Sequence[tuple[str, str]], i: int) -> bool:
     """Whether the "so" at ``tokens[i]`` starts a clause of purpose or result ("open on
     Sunday mornings so working families can come"), not "so helpful": a verb such as
@@ -372,7 +352,7 @@ def _breaks(tokens: Sequence[tuple[str, str]]) -> Iterator[tuple[str, bool]]:
 def _clauses(text: str) -> Iterator[list[str]]:
     """The words of each clause of an answer, lower case as normalised."""
     words: list[str] = []
-    for word, ends in _breaks(_TOKENS.findall(_normalise(str(text)))):
+    for word, ends in _breaks(_TOKENS.findall(normalise(str(text)))):
         if ends:
             if words:
                 yield words
@@ -425,7 +405,7 @@ def _read_words(
     welsh = np.zeros(len(texts), dtype=bool)
     for row, text in enumerate(texts):
         owners.append(row)
-        found = _TOKENS.findall(_normalise(text))
+        found = _TOKENS.findall(normalise(text))
         cy = is_welsh(text, [word for word, _ in found])
         welsh[row] = cy
         for word, ends in _breaks(found):

@@ -222,15 +222,32 @@ MEANINGLESS = frozenset(
 )
 
 
+_SYMBOLS = frozenset({"So", "Sk", "Cs", "Co", "Cn"})
+_LETTERS = re.compile(r"[a-z]+")
+_US_FIRST_WORDS = frozenset(us.split()[0] for us in US_TO_UK)
+
+
 def normalise(text: str) -> str:
     """Lower-case, NFKC-normalised text with UK spellings and emoji turned into words."""
-    text = unicodedata.normalize("NFKC", str(text)).translate(_APOSTROPHES)
-    for emoji, word in EMOJI_WORDS.items():
-        if emoji in text:
-            text = text.replace(emoji, word)
-    text = _URL.sub(" ", text.lower())
-    text = "".join(" " if unicodedata.category(ch) in {"So", "Sk", "Cs", "Co", "Cn"} else ch for ch in text)
+    text = str(text)
+    if text.isascii():
+        # Most answers: NFKC changes nothing, there is no emoji, and after apostrophes are
+        # made plain ("`" becomes "'") "^" is the only symbol (several times faster).
+        text = text.translate(_APOSTROPHES).lower()
+        if "http" in text or "www." in text:
+            text = _URL.sub(" ", text)
+        if "^" in text:
+            text = text.replace("^", " ")
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+        for emoji, word in EMOJI_WORDS.items():
+            if emoji in text:
+                text = text.replace(emoji, word)
+        text = _URL.sub(" ", text.lower())
+        text = "".join(" " if unicodedata.category(ch) in _SYMBOLS else ch for ch in text)
     text = _REPEATS.sub(r"\1\1", text)
+    if _US_FIRST_WORDS.isdisjoint(_LETTERS.findall(text)):
+        return text  # no American spelling to change (a quick look before the slow one)
     return _US_UK.sub(lambda m: US_TO_UK[m.group(1)], text)
 
 

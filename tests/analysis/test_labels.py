@@ -20,7 +20,6 @@ from analysis.labels import (
     _clauses,
     _index_texts,
     _key_of,
-    _normalise,
     _phrases,
 )
 from analysis.text import NEGATORS, STOP_WORDS, normalise, stem
@@ -476,20 +475,6 @@ def test_mentions_of_an_officers_own_long_phrase(index: PhraseIndex) -> None:
 
 
 # -- the quick paths agree with the plain ones -----------------------------------------------
-
-
-def test_quick_normalise_matches_analysis_text() -> None:
-    samples = [
-        *TEXTS,
-        "My favorite COLOR is gray, see www.example.com or https://x.org/a?b=c",
-        "The parking lot at the center is sooooo full!!!",
-        "Caret ^ and `backtick` and curly ’quotes’",
-        "Café crème 👍 ﬁne",
-        "centers,theaters;program: 'license'",
-        "",
-    ]
-    for text in samples:
-        assert _normalise(text) == normalise(text)
 
 
 def test_index_finds_the_same_phrases_as_reading_clause_by_clause() -> None:

@@ -1,8 +1,23 @@
 from __future__ import annotations
 
-import pytest
+import unicodedata
 
-from analysis.text import SurfaceForms, is_meaningless, normalise, tokenise
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.text import (
+    _APOSTROPHES,
+    _REPEATS,
+    _URL,
+    _US_UK,
+    EMOJI_WORDS,
+    US_TO_UK,
+    SurfaceForms,
+    is_meaningless,
+    normalise,
+    tokenise,
+)
 
 
 def test_negation_is_joined_to_the_next_word() -> None:
@@ -61,3 +76,35 @@ def test_surface_forms_give_readable_words() -> None:
     assert forms.word("librari") == "library"
     assert forms.word("librari park") == "library parking"
     assert SurfaceForms.from_dict(forms.to_dict()).word("park") == "parking"
+
+
+def _normalise_slowly(text: str) -> str:
+    """:func:`normalise` without its quick path for plain ASCII text: every step for every text."""
+    text = unicodedata.normalize("NFKC", str(text)).translate(_APOSTROPHES)
+    for emoji, word in EMOJI_WORDS.items():
+        text = text.replace(emoji, word)
+    text = _URL.sub(" ", text.lower())
+    text = "".join(" " if unicodedata.category(ch) in {"So", "Sk", "Cs", "Co", "Cn"} else ch for ch in text)
+    text = _REPEATS.sub(r"\1\1", text)
+    return _US_UK.sub(lambda m: US_TO_UK[m.group(1)], text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My favorite COLOR is gray, see www.example.com or https://x.org/a?b=c",
+        "The parking lot at the center is sooooo full!!!",
+        "Caret ^ and `backtick` and curly ’quotes’",
+        "Café crème 👍 ﬁne, favorite colour",
+        "centers,theaters;program: 'license'",
+        "colorés and color",
+        "",
+    ],
+)
+def test_the_quick_path_for_plain_text_normalises_as_every_step_would(text: str) -> None:
+    assert normalise(text) == _normalise_slowly(text)
+
+
+@given(st.text(max_size=80) | st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_normalise_agrees_with_every_step_on_any_text(text: str) -> None:
+    assert normalise(text) == _normalise_slowly(text)
