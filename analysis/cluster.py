@@ -30,6 +30,7 @@ import numpy.typing as npt
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.metrics import silhouette_score
+from sklearn.metrics.pairwise import cosine_distances
 
 __all__ = [
     "AUTO_K_GRID",
@@ -77,11 +78,18 @@ def _sample(n: int, random_state: int) -> IntArray:
     return np.sort(rng.choice(n, SAMPLE, replace=False)).astype(np.int64)
 
 
-def _silhouette(vectors: FloatArray, labels: IntArray, sample: IntArray) -> float:
+def _distances(vectors: FloatArray, sample: IntArray) -> npt.NDArray[np.floating]:
+    """Cosine distances between the sampled answers, worked out once for every partition
+    whose silhouette is measured on them (at most SAMPLE² values: 64 MB)."""
+    return np.asarray(cosine_distances(vectors[sample]))
+
+
+def _silhouette(distances: npt.NDArray[np.floating], labels: IntArray, sample: IntArray) -> float:
+    """Mean silhouette of ``labels`` on the sampled answers (``distances`` between them)."""
     picked = labels[sample]
     if len(np.unique(picked)) < 2 or len(np.unique(picked)) >= len(sample):
         return -1.0
-    return float(silhouette_score(vectors[sample], picked, metric="cosine"))
+    return float(silhouette_score(distances, picked, metric="precomputed"))
 
 
 def _kmeans(
@@ -247,8 +255,9 @@ def cluster(
     self-trained (:func:`self_train`)."""
     n = len(vectors)
     sample = _sample(n, random_state)
+    distances = _distances(vectors, sample)
     plain = _kmeans(vectors, k, random_state, n_init=n_init)
-    best = Partition(plain, "k-means", _silhouette(vectors, plain, sample))
+    best = Partition(plain, "k-means", _silhouette(distances, plain, sample))
     tries = [
         (name, n_fine, seed)
         for seed in range(TREE_STARTS)
@@ -261,7 +270,7 @@ def cluster(
         if tree is None or tree.n_fine <= k:
             continue
         labels = _refine(vectors, tree.cut(k), k, random_state)
-        score = _silhouette(vectors, labels, sample)
+        score = _silhouette(distances, labels, sample)
         if score > best.silhouette + 1e-9:
             best = Partition(labels, f"{name} + k-means", score)
     return Partition(self_train(vectors, best.labels, k), best.method, best.silhouette)
@@ -290,6 +299,7 @@ def choose_k(vectors: FloatArray, random_state: int = 0, k_max: int = 100) -> in
     if not candidates:
         return max(1, min(distinct, 2))
     everyone = np.arange(m, dtype=np.int64)
+    distances = _distances(scored, everyone)
     tree = None if small else _tree(scored, n_fine, random_state)
     best_k, best = candidates[0], -2.0
     for k in candidates:
@@ -299,7 +309,7 @@ def choose_k(vectors: FloatArray, random_state: int = 0, k_max: int = 100) -> in
             labels = _refine(scored, tree.cut(k), k, random_state)
         else:
             labels = _kmeans(scored, k, random_state, n_init=3)
-        score = _silhouette(scored, labels, everyone)
+        score = _silhouette(distances, labels, everyone)
         if score > best + 1e-9:
             best_k, best = k, score
     return best_k
