@@ -152,6 +152,10 @@ _PROPOSAL = re.compile(
     r"|do\s+you\s+(?:agree|support)|are\s+you\s+in\s+favou?r)\b",
     re.IGNORECASE,
 )
+# A question about keeping something ("…our plan to keep the library open?").
+_KEEPING = re.compile(
+    r"\b(?:keep|keeping|retain|retaining|continue|continuing|remain|remaining)\b", re.IGNORECASE
+)
 _BUT = re.compile(r"[,;]?\s+\b(?:but|however|although|though|except)\b\s+", re.IGNORECASE)
 
 
@@ -213,8 +217,9 @@ def _clause(text: str, first: bool, proposal: bool | None) -> str:
 
 def proposes_change(question: str | None) -> bool | None:
     """Whether a question proposes a change ("We propose to…", "Should the van stop…?"),
-    or None when there is no question."""
-    if not question or not question.strip():
+    or None when that cannot be told: no question, or one about keeping something ("…our
+    plan to keep the library open?"), where keeping things as they are would agree."""
+    if not question or not question.strip() or _KEEPING.search(question):
         return None
     return bool(_PROPOSAL.search(question))
 

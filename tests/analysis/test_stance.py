@@ -125,6 +125,9 @@ SERVICE = "What one change would most improve your library?"
         ("Keep the mobile library coming to the villages, the bus is hopeless.", SERVICE, "support"),
         ("Keep the mobile library coming to the villages", "Should the van stop visiting?", "oppose"),
         ("The heating is awful. Please don't close it.", SERVICE, "mixed"),
+        # A question about keeping something proposes no change to it: left alone too.
+        ("Please don't close it", "Do you agree with our plan to keep Northgate library open?", "neither"),
+        ("Leave it as it is.", "Should the library continue to open on Saturdays?", "neither"),
         # Without the question, it is left alone.
         ("Please don't close it", None, "neither"),
         ("Leave it as it is.", None, "neither"),
