@@ -108,6 +108,9 @@ _OPPOSE_CUES = (
     r"\btoo\s+(?:long|slow|short|expensive|far|busy|noisy|cold|hot|small|few|late|early)\b",
     r"\bnot\s+enough\b|\b(?:could|should)\s+(?:be|have\s+been)\s+better\b",
     r"\bputs?\s+(?:me|us|people|them|families|folk)\s+off\b",
+    # Something that fails: "the wifi keeps dropping out", "the lift is always broken".
+    r"\bkeeps?\s+(?:on\s+)?(?:dropping|breaking|crashing|cutting\s+out|going\s+off|failing|freezing)\b",
+    r"\b(?:is|are|was|were)\s+(?:always\s+|often\s+|so\s+|very\s+)?(?:broken|out\s+of\s+order|patchy|unreliable)\b",
 )
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|absolutely|definitely|of course)\b(?!\s+not\b)", re.IGNORECASE)
 _NO = re.compile(

@@ -60,6 +60,8 @@ from tests.analysis.conftest import TEXTS
         ("No strong views.", "neither"),
         ("No particular preference", "neither"),
         ("The charge puts me off", "oppose"),
+        ("The wifi keeps dropping out", "oppose"),  # a failure, with no sentiment word
+        ("The lift is always broken", "oppose"),
     ],
 )
 def test_stance_of_an_answer(text: str, stance: str) -> None:
