@@ -180,7 +180,8 @@ _SUBORDINATE = re.compile(r"\b(?:when|whenever|if|because)\b")
 
 
 def _cue(text: str) -> str:
-    lowered = " " + text.casefold().replace("’", "'") + " "
+    """The stance a cue decides (``text`` with plain apostrophes), or ""."""
+    lowered = " " + text.casefold() + " "
     for pattern, stance in _TURNED_CUES:
         if re.search(pattern, lowered):
             return stance
@@ -196,10 +197,11 @@ def _cue(text: str) -> str:
 def _clause(text: str, first: bool, proposal: bool | None) -> str:
     """One clause's stance: support, oppose, or neither. ``proposal`` says whether the
     question proposes a change (None: the question is not known)."""
-    cue = _cue(text)
+    plain = text.replace("’", "'")
+    cue = _cue(plain)
     if cue:
         return cue
-    if proposal is not None and _KEEP.search(text.replace("’", "'")):
+    if proposal is not None and _KEEP.search(plain):
         return OPPOSE if proposal else SUPPORT
     if first and _YES.match(text):
         return SUPPORT
@@ -229,9 +231,18 @@ def proposes_change(question: str | None) -> bool | None:
 
 def stance_of(text: str, question: str | None = None) -> str:
     """One answer's stance toward what ``question`` (if known) asks about."""
+    return _stance(text, proposes_change(question))
+
+
+def stances(texts: Sequence[str], question: str | None = None) -> list[str]:
+    """:func:`stance_of` for many answers to one question (read once)."""
+    proposal = proposes_change(question)
+    return [_stance(t, proposal) for t in texts]
+
+
+def _stance(text: str, proposal: bool | None) -> str:
     if is_meaningless(text):
         return NEITHER
-    proposal = proposes_change(question)
     found: set[str] = set()
     points = split_points(text) or [text.strip()]
     for i, point in enumerate(points):
@@ -242,10 +253,6 @@ def stance_of(text: str, question: str | None = None) -> str:
     if found == {SUPPORT, OPPOSE}:
         return MIXED
     return found.pop() if found else NEITHER
-
-
-def stances(texts: Sequence[str], question: str | None = None) -> list[str]:
-    return [stance_of(t, question) for t in texts]
 
 
 @dataclass(frozen=True)
