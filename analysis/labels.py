@@ -119,7 +119,28 @@ MAX_WORDS: Final = 6
 # times as many as the second stands alone ("Comments on staff").
 DOMINANT: Final = 4
 # Words that are answers, not subjects: a theme of them is "“Nothing” and similar answers".
-_WHOLE_ANSWER_WORDS: Final = frozenset({"nothing", "none", "nowt", "nil", "everything", "anything"})
+# Verdicts on the service too ("its fine as it is"): "Comments on fine" is not English.
+_WHOLE_ANSWER_WORDS: Final = frozenset({"nothing", "none", "nowt", "nil", "everything", "anything"}) | {
+    "fine",
+    "good",
+    "great",
+    "excellent",
+    "brilliant",
+    "lovely",
+    "perfect",
+    "fantastic",
+    "amazing",
+    "superb",
+    "wonderful",
+    "satisfactory",
+    "adequate",
+    "poor",
+    "bad",
+    "terrible",
+    "awful",
+    "rubbish",
+    "dreadful",
+}
 # A phrase must be found in at least this share of a theme's answers (and in at least
 # two of them) to become its label; below that the label joins two single words.
 MIN_SHARE: Final = 0.05
@@ -206,9 +227,11 @@ _AUXILIARIES = frozenset(
     | {"will", "would", "can", "could", "should", "shall", "may", "might", "must"}
 )
 # Conjunctions that start a new clause: a phrase never runs across them (Welsh "ond" but,
-# "oherwydd" and "achos" because).
+# "oherwydd" and "achos" because). Relative pronouns too: "a community room that groups
+# can book" gives "Community room", not "Community room that groups".
 _CLAUSE_WORDS = frozenset(
     {"but", "because", "although", "though", "however", "whereas", "unless", "cos", "coz"}
+    | {"that", "which", "who", "whom", "whose"}
     | {"ond", "oherwydd", "achos"}
 )
 # A phrase written straight before one of these in at least CUT_SHARE of its places ends

@@ -52,7 +52,7 @@ IDEAS = [
     "digitise the parish records and old photographs so we can see them online",
     "clubs for teenagers, coding or gaming, somewhere for them to go after school",
     "more large print and audiobooks",
-    "a community room groups can book cheaply",
+    "a community room that groups can book cheaply",
     "job clubs and help with CVs",
     "don't close it, it's the only public space left on the high street",
     "a cafe corner would make people stay longer",

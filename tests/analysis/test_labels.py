@@ -331,6 +331,25 @@ def test_a_theme_of_nothing_to_improve_is_named_as_an_answer() -> None:
     assert index.label(range(5)) == Label("“Nothing” and similar answers", "nothing", 5)
 
 
+def test_a_theme_of_one_verdict_is_named_as_an_answer() -> None:
+    # "Its fine as it is" is a verdict on the service, not a subject: "Comments on fine"
+    # reads as nonsense.
+    theme = ["its fine as it is", "its fine as it is", "Fine.", "all fine thanks"]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(4)) == Label("“Fine” and similar answers", "fine", 4)
+
+
+def test_a_relative_pronoun_ends_a_label() -> None:
+    # "a community room that groups can book": the label stops before "that".
+    theme = [
+        "A community room that groups can book cheaply",
+        "a community room that groups can book cheaply. Thank you.",
+        "Honestly, a community room that groups can book cheaply",
+    ]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(3)).text == "Community room"
+
+
 def test_threshold_sends_thin_phrases_to_the_fallback() -> None:
     # "ring road" is in 2 of 60 answers (3%), below MIN_SHARE: not a label.
     theme = ["The ring road is busy", "Ring road traffic"] + [
@@ -503,9 +522,10 @@ def test_a_clause_of_purpose_after_so_is_a_clause_of_its_own() -> None:
         ["working", "families", "can", "come"],
     ]
     assert list(_clauses("so I'll come more often")) == [["i'll", "come", "more", "often"]]
-    # "so" as "very" stays inside its clause, as does "so good that ...".
+    # "so" as "very" stays inside its clause ("that" starts one of its own).
     assert list(_clauses("the staff are so helpful")) == [["the", "staff", "are", "so", "helpful"]]
-    assert len(list(_clauses("it is so good that we have it"))) == 1
+    assert len(list(_clauses("it is so good for the town"))) == 1
+    assert list(_clauses("so good that we have it")) == [["so", "good"], ["we", "have", "it"]]
     theme = [
         "Open on Sunday mornings so working families can come",
         "Please open on Sunday mornings so working families can come too",
