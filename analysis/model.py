@@ -56,7 +56,8 @@ __all__ = [
 ]
 
 UNASSIGNED = "unassigned"
-# Answers of this many words or fewer are embedded after the question's text.
+# Points of this many words or fewer are also embedded after the question's text; their
+# vector is the sum of the two (docs/analysis.md, "The question").
 SHORT_ANSWER_WORDS = 3
 # A point raises a further theme when that theme is the point's nearest, the point is
 # clearly closer to it than to its answer's main theme (by OTHER_THEME_MARGIN cosine),
@@ -502,6 +503,9 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             "others_": {},
             "cluster_method_": "",
             "stances_": None,
+            # Fitted before short answers were also read on their own: answers added to
+            # such an analysis are read as its other answers were, until it is re-run.
+            "short_read_alone_": False,
         }
         for name, value in defaults.items():
             if not hasattr(self, name):
@@ -552,29 +556,48 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             out[empty] = 0.0
         return out
 
-    def _conditioned(self, point: str) -> str:
+    def _with_question(self, point: str) -> str | None:
+        """The point after the question's text, for a short point when the question is
+        known; None otherwise."""
         question = getattr(self, "question", None)
         if question and len(point.split()) <= SHORT_ANSWER_WORDS:
             return f"{' '.join(question.split())} {point}"
-        return point
+        return None
 
     def embed_answers(self, texts: Sequence[str]) -> tuple[FloatArray, FloatArray, IntArray]:
         """Answer vectors, and the vectors of the points of answers with several points
         (with each point's answer row). An answer's vector is the mean of its points'
-        vectors weighted by their number of words; meaningless answers give zeros."""
+        vectors weighted by their number of words; meaningless answers give zeros.
+
+        When the question is known, a short point's vector is the sum of its own vector
+        and that of the question followed by it: "parking" read as an answer to the
+        question, while keeping what it says. Read only after the question, every short
+        answer is mostly the question, and short answers about different things fell
+        into one theme."""
         texts = [str(t) for t in texts]
         pieces: list[str] = []
         owner: list[int] = []
         weight: list[float] = []
+        asked: list[str] = []  # short points after the question
+        asked_at: list[int] = []  # their place in ``pieces``
         for row, text in enumerate(texts):
             if is_meaningless(text):
                 continue
             points = split_points(text) or [text.strip()]
             for point in points:
-                pieces.append(self._conditioned(point))
+                with_question = self._with_question(point)
+                if with_question is not None:
+                    asked.append(with_question)
+                    asked_at.append(len(pieces))
+                pieces.append(point)
                 owner.append(row)
                 weight.append(float(max(len(point.split()), 1)))
-        vectors = self._vectors(pieces)
+        both = self._vectors(pieces + asked)  # one call: the model batches them together
+        vectors = both[: len(pieces)]
+        if asked and getattr(self, "short_read_alone_", True):
+            vectors[asked_at] = normalize(vectors[asked_at] + both[len(pieces) :])
+        elif asked:  # a model fitted before 2026-12-06 read them after the question only
+            vectors[asked_at] = both[len(pieces) :]
         owners = np.asarray(owner, dtype=np.int64)
         answers = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
         if len(pieces):
@@ -638,6 +661,7 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         meaningful = np.array([not is_meaningless(t) for t in texts], dtype=bool)
         rows = np.flatnonzero(meaningful)
         kept = [texts[i] for i in rows]
+        self.short_read_alone_ = True  # see embed_answers
         self.surface_ = SurfaceForms()
         for text in kept:
             tokenise(text, self.surface_)

@@ -127,6 +127,39 @@ def test_short_answers_are_read_with_the_question() -> None:
     )
 
 
+def test_short_answers_read_with_the_question_keep_their_own_meaning() -> None:
+    # Embedded after the question alone, every short answer is mostly the question: they
+    # all end up nearest the same theme. Read with the question *and* alone, each stays
+    # nearest the longer answers about the same thing.
+    question = "What one change would most improve the library service where you live?"
+    short = ["parking!!", "more books", "wifi", "toilets", "longer hours"]
+    longer = [
+        "The car park is always full, we need more parking spaces",
+        "A much bigger choice of new books and novels to borrow",
+        "The internet connection keeps dropping out on my laptop",
+        "The toilets and baby changing room need cleaning and repair",
+        "Open later in the evenings and on Sundays for working people",
+    ]
+    model = ThemeModel(k=2, question=question).fit(short + longer)
+    vectors, _, _ = model.embed_answers(short + longer)
+    nearest = (vectors[:5] @ vectors[5:].T).argmax(axis=1)
+    assert nearest.tolist() == [0, 1, 2, 3, 4]
+    pairs = vectors[:5] @ vectors[:5].T
+    assert float(pairs[np.triu_indices(5, 1)].mean()) < 0.6
+
+
+def test_an_analysis_fitted_before_reads_added_short_answers_as_it_read_its_own() -> None:
+    question = "What should the library have more of?"
+    model = ThemeModel(k=2, question=question).fit(["Books", "More books please", "Parking", "Car parking"])
+    state = model.__getstate__()
+    del state["short_read_alone_"]  # as a model pickled before the change
+    older = ThemeModel.__new__(ThemeModel)
+    older.__setstate__(state)
+    after_question = model._vectors([f"{question} Books"])
+    assert np.allclose(older.embed_answers(["Books"])[0], after_question, atol=1e-5)
+    assert not np.allclose(model.embed_answers(["Books"])[0], after_question, atol=1e-3)
+
+
 def test_without_the_embedding_packages_it_falls_back_to_tfidf(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(embeddings, "available", lambda: False)
     with warnings.catch_warnings(record=True) as caught:
