@@ -73,6 +73,10 @@ __all__ = [
 ]
 
 DEFAULT_FILES = ("nhs_fft_v6_single_label.csv", "agnews_8000.csv", "biomedical_5000.csv", "tweet.csv")
+# The question a set's answers were written to, where it has one (the NHS Friends and
+# Family Test asks it before its free-text question): the engine is also scored with it,
+# as the web app runs it.
+QUESTIONS = {"nhs_fft_v6_single_label.csv": "Overall, how was your experience of our service?"}
 QUICK_LIMIT = 1500
 PAIRS = 300
 # Targets.
@@ -624,6 +628,7 @@ def evaluate_set(
     random_state: int = 0,
     quick: bool = False,
     representation: str = "embeddings",
+    question: str | None = None,
 ) -> SetReport:
     """Everything reported for one labelled set. Call with an :class:`EncodeCache`
     installed so that each text is embedded once."""
@@ -649,6 +654,15 @@ def evaluate_set(
     secs = time.perf_counter() - start
     method = model.cluster_method_ or "-"
     scores["engine"] = score(f"engine k=gold ({method})", gold, model.labels_.tolist(), secs)
+    if question:
+        _progress(f"{name}: engine at k={k} with the question")
+        start = time.perf_counter()
+        asked = ThemeModel(k=k, representation=representation, question=question, random_state=random_state)
+        asked.fit(texts)
+        secs = time.perf_counter() - start
+        scores["engine-question"] = score(
+            f"engine k=gold, with the question “{question}”", gold, asked.labels_.tolist(), secs
+        )
 
     auto_k: int | None = None
     auto_labels: list[int] = []
@@ -861,7 +875,7 @@ def evaluate_file(
     path: Path, random_state: int = 0, quick: bool = False, limit: int | None = None
 ) -> SetReport:
     texts, gold = read_labelled(path, limit)
-    return evaluate_set(path.name, texts, gold, random_state, quick)
+    return evaluate_set(path.name, texts, gold, random_state, quick, question=QUESTIONS.get(path.name))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -149,10 +149,14 @@ def _write(path: Path, texts: list[str], gold: list[str]) -> None:
 
 
 def test_main_prints_markdown(
-    tmp_path: Path, fake_embeddings: list[list[str]], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    fake_embeddings: list[list[str]],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name, shift in (("one.csv", 0), ("two.csv", 1)):
         _write(tmp_path / name, *_labelled(shift))
+    monkeypatch.setattr(evaluate, "QUESTIONS", {"one.csv": "What could be better?"})
     code = evaluate.main(
         ["--data-dir", str(tmp_path), "--files", "one.csv,two.csv", "--quick", "--embeddings"]
     )
@@ -161,6 +165,9 @@ def test_main_prints_markdown(
     for heading in ("### one.csv", "### two.csv", "## Clustering settings, leave one set out", "## Summary"):
         assert heading in out
     assert "skipped (--quick)" in out
+    # The set with a question is also scored with it, the other is not.
+    assert out.count("| engine k=gold, with the question “What could be better?”") == 1
+    assert out.index("with the question") < out.index("### two.csv")
     assert "PASS" in out or "MISS" in out
     # Each distinct text reaches the encoder once in the whole run.
     seen = [t for call in fake_embeddings for t in call]
