@@ -226,6 +226,9 @@ _AUXILIARIES = frozenset(
     {"is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does", "did"}
     | {"will", "would", "can", "could", "should", "shall", "may", "might", "must"}
 )
+# Stop words that may start a label as a negator does: "Nobody to ask", "Nowhere to park"
+# (the same key as "no one to ask", "no parking").
+_NEGATIVE_PRONOUNS = frozenset({"nobody", "noone", "nowhere"})
 # Conjunctions that start a new clause: a phrase never runs across them (Welsh "ond" but,
 # "oherwydd" and "achos" because). Relative pronouns too: "a community room that groups
 # can book" gives "Community room", not "Community room that groups".
@@ -300,7 +303,7 @@ class Label:
 def _word(word: str) -> tuple[int, int]:
     """Flags and 64-bit id of a lower-case word as written (apostrophes kept)."""
     bare = word.replace("'", "")
-    if bare in NEGATORS:
+    if bare in NEGATORS or bare in _NEGATIVE_PRONOUNS:
         return _NEGATOR, _word_id("\x00not")
     if bare in STOP_WORDS:
         return _STOP, 0

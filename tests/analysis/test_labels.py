@@ -350,6 +350,19 @@ def test_a_relative_pronoun_ends_a_label() -> None:
     assert index.label(range(3)).text == "Community room"
 
 
+def test_nobody_and_nowhere_may_start_a_label() -> None:
+    mums = [
+        "As a mum of two, more staff, there is often nobody to ask. Also a cafe corner.",
+        "As a mum of two, more staff, there is often nobody to ask. 👍",
+        "As a mum of two, more staff, there is often nobody to ask.",
+    ]
+    index = PhraseIndex.build(mums + PARKING + CHILDREN)
+    # "More staff" is another theme's label already.
+    assert index.label(range(3), taken=["more staff"]) == Label("Nobody to ask", "nobody to ask", 3)
+    cars = ["There is nowhere to park", "nowhere to park near the library", "Nowhere to park at all!"]
+    assert PhraseIndex.build(cars + HOURS + CHILDREN).label(range(3)).text == "Nowhere to park"
+
+
 def test_threshold_sends_thin_phrases_to_the_fallback() -> None:
     # "ring road" is in 2 of 60 answers (3%), below MIN_SHARE: not a label.
     theme = ["The ring road is busy", "Ring road traffic"] + [
