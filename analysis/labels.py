@@ -12,7 +12,10 @@ colons, question and exclamation marks, brackets, dashes, line breaks and conjun
 such as "but" and "because". Within a clause every run of 1 to 6 words is a *candidate
 phrase* if it
 
-* starts with a content word or a negator ("no parking", "not enough staff"),
+* starts with a content word or a negator ("no parking", "not enough staff"; a verb
+  such as "could", "did" or "do" written straight before "not" or "never" in at least
+  half its places is shown with it: "Could not have done better", "Do not close the
+  library", but "Not enough parking" after "there is"),
 * ends with a content word (never with a stop word or a negator), and
 * so holds at least one content word.
 
@@ -46,7 +49,8 @@ word, so that labels name what the theme is about ("Patient transport" in a them
 A phrase may become the label only if
 
 * it has 2 to 6 words and does not start or end with a weak word such as "really",
-  "thanks", "very" or "near" (these may sit inside it);
+  "thanks", "very" or "near" (these may sit inside it), nor has a word twice in a row
+  ("ap ap", a news agency's dateline in news items, or a stutter);
 * at least ``MIN_SHARE`` (5%) of the theme's answers hold it, and never fewer than
   ``MIN_ANSWERS`` (2). Real answers are varied: in NHS patient feedback even clear
   themes rarely repeat one phrase in more than 5-10% of answers, and a 10% threshold sent
@@ -100,6 +104,7 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any, Final, NamedTuple
 
 import numpy as np
@@ -226,6 +231,12 @@ _AUXILIARIES = frozenset(
     {"is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does", "did"}
     | {"will", "would", "can", "could", "should", "shall", "may", "might", "must"}
 )
+# Verbs that stay with a "not" or "never" after them: "Could not have done better" and
+# "Did not get a call back", not "Not have done better". ("is not", "are not" are left:
+# "There is not enough parking" is "Not enough parking".)
+_MODALS = frozenset(
+    {"will", "would", "can", "could", "should", "shall", "may", "might", "must", "do", "does", "did"}
+)
 # Stop words that may start a label as a negator does: "Nobody to ask", "Nowhere to park"
 # (the same key as "no one to ask", "no parking").
 _NEGATIVE_PRONOUNS = frozenset({"nobody", "noone", "nowhere"})
@@ -297,6 +308,15 @@ class Label:
     text: str
     phrase: str
     mentions: int
+
+    def without_modal(self) -> Label | None:
+        """The label without the verb kept before its "not" ("Not have done better" for
+        "Could not have done better"), or None if it has none. For when the whole label
+        is somebody's whole answer, which a label must not be."""
+        first, _, rest = self.phrase.partition(" ")
+        if first not in _MODALS or rest.split()[:1] not in (["not"], ["never"]):
+            return None
+        return Label(_capitalise(self.text.partition(" ")[2]), rest, self.mentions)
 
 
 @lru_cache(maxsize=200_000)
@@ -676,6 +696,7 @@ class PhraseIndex:
         :data:`SURFACE_SAMPLE` of them): one pass gives its surface, whether it is cut out
         of a longer phrase and where it starts in the answer."""
         forms: Counter[str] = Counter()
+        modals: Counter[str] = Counter()
         before: Counter[str | None] = Counter()
         after: Counter[str | None] = Counter()
         starts: list[int] = []
@@ -689,6 +710,8 @@ class PhraseIndex:
                     forms[" ".join(words[i : j + 1])] += 1
                     first = words[i - 1] if i else ""
                     last = words[j + 1] if j + 1 < len(words) else ""
+                    if not cy and words[i] in ("not", "never") and first in _MODALS:
+                        modals[first] += 1
                     before[first if first and _info(first, cy)[0] & _START else None] += 1
                     if not cy and last in _DETERMINERS:
                         after[_DETERMINER] += 1  # any of them: the phrase stops short of its object
@@ -697,7 +720,7 @@ class PhraseIndex:
                     starts.append(offset + i)
                 offset += len(words)
         if not forms:
-            return _Reading("", False, 0.0)
+            return _Reading("", False, 0.0, "")
         surface = min(forms.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
         # Cut out of a longer phrase: in at least CUT_SHARE of the places it is written (and
         # at least MIN_ANSWERS), the same word that could carry the phrase on comes straight
@@ -710,7 +733,11 @@ class PhraseIndex:
             for counts in (before, after)
             for word, count in counts.most_common(1)
         )
-        return _Reading(surface, cut, float(np.median(starts)))
+        modal = ""
+        if modals:
+            word, count = min(modals.items(), key=lambda item: (-item[1], item[0]))
+            modal = word if count * 2 >= seen else ""
+        return _Reading(surface, cut, float(np.median(starts)), modal)
 
     def _surface(self, rows: IntArray, h: int) -> str:
         """The commonest way the phrase with hash ``h`` is written in ``rows`` (lower case)."""
@@ -783,7 +810,8 @@ class PhraseIndex:
         def read(c: _Candidate) -> _Reading:
             if c.hash not in readings:
                 found = self._read(theme.holders(c.pos), c.hash)
-                readings[c.hash] = found if used.free(found.surface) else found._replace(surface="")
+                keep = used.free(found.surface) and not _stutters(found.surface)
+                readings[c.hash] = found if keep else found._replace(surface="")
             return readings[c.hash]
 
         def surface(c: _Candidate) -> str:
@@ -850,8 +878,11 @@ class PhraseIndex:
                 ]
                 if inside:
                     best = min(inside, key=lambda c: _longest(c, surface(c)))
-        text = _capitalise(self._cased(surface(best), theme.holders(best.pos)))
-        return Label(text, surface(best), best.answers)
+        phrase = f"{read(best).modal} {surface(best)}".lstrip()
+        if not used.free(phrase):
+            phrase = surface(best)
+        text = _capitalise(self._cased(phrase, theme.holders(best.pos)))
+        return Label(text, phrase, best.answers)
 
     def _two_words(self, theme: _Theme, used: _Taken) -> Label | None:
         """ "X and Y" from the two most distinctive single words, as residents wrote them; its
@@ -906,7 +937,7 @@ class PhraseIndex:
             for words in _clauses(self._texts[int(r)]):
                 for h, _c, i, j in _phrases(words, self._cy(int(r))):
                     text = " ".join(words[i : j + 1])
-                    if j > i and used.free(text) and h not in used.keys:
+                    if j > i and used.free(text) and h not in used.keys and not _stutters(text):
                         found.append((j - i, text, int(r)))
         if not found:
             return None
@@ -932,6 +963,7 @@ class _Reading(NamedTuple):
     surface: str  # the commonest form, lower case ("" if none, or taken)
     cut: bool  # cut out of a longer phrase
     start: float  # the median position of its first word in the answer (in words)
+    modal: str  # "could" in "could not have done better", if at least half of its places have it
 
 
 class _Candidate(NamedTuple):
@@ -1030,6 +1062,13 @@ def _and_cy(word1: str, word2: str) -> str:
 def _longest(c: _Candidate, surface: str) -> tuple[int, int, int, str]:
     """Sort key: the most key words, then the most answers, the fewest words, the text."""
     return (-len(c.key), -c.answers, len(surface.split()), surface)
+
+
+def _stutters(surface: str) -> bool:
+    """Whether a word is written twice in a row ("ap ap", a news agency's dateline, or a
+    stutter): such a phrase names nothing."""
+    words = surface.split()
+    return any(a == b for a, b in pairwise(words))
 
 
 def _verbs(surface: str) -> int:

@@ -357,6 +357,9 @@ def _not_a_whole_answer(about: Described, own: IntArray, taken: list[str]) -> La
     for _ in range(WHOLE_ANSWER_RETRIES):
         if not private(chosen):
             return chosen
+        plain = chosen.without_modal()
+        if plain is not None and not private(plain):
+            return plain
         skipped.append(chosen.phrase)
         other = phrases.label(own, skipped)
         if not other.mentions:

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -610,3 +611,40 @@ def test_among_phrases_in_the_same_answers_the_idea_comes_before_what_it_adds() 
     label = PhraseIndex.build(theme + PARKING + CHILDREN).label(range(4))
     assert label.text.lower().startswith("warm and safe"), label
     assert label.mentions == 4
+
+
+def test_a_verb_before_not_stays_with_it() -> None:
+    """A phrase that starts with "not" after "could", "would", "did" and the like reads as
+    half a sentence without it ("Not have done better"): the label keeps the verb. After
+    "is" or "are" it does not ("There is not enough parking" gives "Not enough parking")."""
+    praise = [
+        "Could not have done better.",
+        "In my view they could not have done better.",
+        "could not have done better, thank you",
+        "You couldn't have done better.",
+    ]
+    label = PhraseIndex.build(praise + PARKING + CHILDREN).label(range(4))
+    assert label == Label("Could not have done better", "could not have done better", 4), label
+    short = [
+        "There is not enough parking near the library",
+        "there is not enough parking",
+        "Not enough parking at weekends",
+        "There are not enough parking spaces",
+    ]
+    label = PhraseIndex.build(short + HOURS + CHILDREN).label(range(4))
+    assert label.text == "Not enough parking", label
+
+
+def test_a_word_written_twice_in_a_row_is_not_a_label() -> None:
+    """A stutter or a news agency's dateline ("AP AP") is in many answers but names nothing."""
+    sport = [
+        "ap ap the team won the game",
+        "ap ap home team wins the league",
+        "ap ap a big game tonight",
+        "ap ap season opener for the team",
+        "team wins the game",
+    ]
+    label = PhraseIndex.build(sport + PARKING + CHILDREN).label(range(5))
+    words = label.text.lower().split()
+    assert all(a != b for a, b in pairwise(words)), label
+    assert "ap" not in words, label

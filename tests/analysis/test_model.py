@@ -120,6 +120,17 @@ def test_a_label_is_not_one_residents_whole_answer() -> None:
     assert _label_of(theme + OTHERS, len(theme)) != "Waiting time"
 
 
+def test_a_verb_kept_before_not_is_dropped_when_that_makes_a_whole_answer() -> None:
+    # "Could not have done better" is three residents' whole answer: the label keeps the
+    # phrase others write inside longer answers, without the verb.
+    theme = ["Could not have done better."] * 3 + [
+        f"{w} could not have done better" for w in ("Honestly they", "The ward", "Staff", "You")
+    ]
+    assert _label_of(theme + OTHERS, len(theme)) == "Not have done better"
+    theme = [f"{w} could not have done better" for w in ("Honestly they", "The ward", "Staff", "You")]
+    assert _label_of(theme + OTHERS, len(theme)) == "Could not have done better"
+
+
 def test_a_common_expression_may_be_a_label_though_somebody_wrote_only_that() -> None:
     # Six others write "waiting time" inside longer answers: it is not one resident's words.
     theme = ["Waiting time"] + [
