@@ -111,7 +111,7 @@ import numpy as np
 import numpy.typing as npt
 
 from analysis.language import language_of
-from analysis.stopwords import WELSH_NEGATORS, WELSH_STOP_WORDS, welsh_base
+from analysis.stopwords import MASKS, WELSH_NEGATORS, WELSH_STOP_WORDS, welsh_base
 from analysis.text import NEGATORS, STOP_WORDS, is_welsh, normalise, stem
 
 __all__ = ["LONGER_SHARE", "MIN_SHARE", "Label", "PhraseIndex"]
@@ -390,9 +390,12 @@ def _purpose(tokens: Sequence[tuple[str, str]], i: int) -> bool:
 
 def _breaks(tokens: Sequence[tuple[str, str]]) -> Iterator[tuple[str, bool]]:
     """Each token's word and whether it ends a clause instead (a punctuation mark, a
-    conjunction such as "but", or a "so" of purpose)."""
+    conjunction such as "but", a masked name such as "xxxxx", or a "so" of purpose)."""
     for i, (word, mark) in enumerate(tokens):
-        yield word, bool(mark) or word in _CLAUSE_WORDS or (word == "so" and _purpose(tokens, i))
+        yield (
+            word,
+            bool(mark) or word in _CLAUSE_WORDS or word in MASKS or (word == "so" and _purpose(tokens, i)),
+        )
 
 
 def _clauses(text: str) -> Iterator[list[str]]:

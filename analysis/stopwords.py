@@ -23,6 +23,7 @@ from importlib import resources
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 __all__ = [
+    "MASKS",
     "NEGATORS",
     "STOP_WORDS",
     "WELSH_CLITICS",
@@ -62,7 +63,12 @@ NEGATORS = frozenset(
 
 # Words that matter in consultation answers even though generic stop lists drop them.
 _KEEP = frozenset({"nothing", "none", "more", "less", "few", "too", "much", "very", "enough", "only"})
-STOP_WORDS = frozenset((set(ENGLISH_STOP_WORDS) - _KEEP - NEGATORS) | {"s", "t", "im", "ive", "ll", "d", "m"})
+# How exports mask a name ("judging by xxxxx dedication"; letters repeated three times or
+# more are squashed to two): never a keyword, nor part of a label ("Comments on xx").
+MASKS = frozenset({"xx", "xxx"})
+STOP_WORDS = frozenset(
+    (set(ENGLISH_STOP_WORDS) - _KEEP - NEGATORS) | {"s", "t", "im", "ive", "ll", "d", "m"} | MASKS
+)
 
 
 def _read_list(name: str) -> frozenset[str]:

@@ -648,3 +648,17 @@ def test_a_word_written_twice_in_a_row_is_not_a_label() -> None:
     words = label.text.lower().split()
     assert all(a != b for a, b in pairwise(words)), label
     assert "ap" not in words, label
+
+
+def test_a_masked_name_is_never_part_of_a_label() -> None:
+    """Exports of patient feedback mask names ("judging by xxxxx dedication"): the mask is
+    not a word residents wrote, so no label holds it, nor runs across it."""
+    thanks = [
+        "Thank you to xxxxx for her dedication",
+        "xxx was so kind, thank you xxx",
+        "Thanks to XXXX, her dedication to patients",
+        "xxxxx dedication to his patients was amazing",
+    ]
+    label = PhraseIndex.build(thanks + PARKING + CHILDREN).label(range(4))
+    assert "xx" not in label.text.lower().split(), label
+    assert label.text == "Dedication to patients", label
