@@ -74,7 +74,9 @@ class _EncodeTimer:
             self.seconds += time.perf_counter() - start
 
 
-def _run_one(n: int, data_dir: Path, k: str, representation: str) -> dict[str, float]:
+def _run_one(
+    n: int, data_dir: Path, k: str, representation: str, question: str | None = None
+) -> dict[str, float]:
     texts = synthesise(n, data_dir)
     added = synthesise(ADDED, data_dir, random_state=1)
     load = 0.0
@@ -85,9 +87,9 @@ def _run_one(n: int, data_dir: Path, k: str, representation: str) -> dict[str, f
     timer = _EncodeTimer()
     embeddings_module.encode = timer
     start = time.perf_counter()
-    model = ThemeModel(k=k if k == "auto" else int(k), representation=representation, random_state=0).fit(
-        texts
-    )
+    model = ThemeModel(
+        k=k if k == "auto" else int(k), representation=representation, question=question, random_state=0
+    ).fit(texts)
     seconds = time.perf_counter() - start
     embed_fit = timer.seconds
     start = time.perf_counter()
@@ -110,6 +112,8 @@ def _run_one(n: int, data_dir: Path, k: str, representation: str) -> dict[str, f
 def _subprocess(size: int, args: argparse.Namespace, representation: str) -> dict[str, float] | None:
     cmd = [sys.executable, "-m", "analysis.bench", "--one", str(size), "--k", args.k]
     cmd += ["--representation", representation, "--data-dir", str(args.data_dir)]
+    if args.question:
+        cmd += ["--question", args.question]
     print(f"{representation}: {size:,} answers", file=sys.stderr, flush=True)
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
@@ -129,14 +133,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--k", default="auto", help="'auto' (default) or a number of themes")
     parser.add_argument("--representation", default="embeddings", choices=("embeddings", "tfidf"))
     parser.add_argument("--data-dir", type=Path, default=default_data_dir())
+    parser.add_argument(
+        "--question",
+        help="the question the answers reply to, as the web app passes it (short answers are "
+        "then embedded a second time after it); none by default",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(_run_one(args.one, args.data_dir, args.k, args.representation)))
+        print(json.dumps(_run_one(args.one, args.data_dir, args.k, args.representation, args.question)))
         return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     with_baseline = args.representation != "tfidf"
-    print(f"## Speed and memory (k={args.k}, {args.representation}; 2-core machine)\n")
+    asked = f"; question {args.question!r}" if args.question else ""
+    print(f"## Speed and memory (k={args.k}, {args.representation}{asked}; 2-core machine)\n")
     print(
         "| answers | representation | themes | seconds (fit, embedding included) | of which embedding "
         "| model load (once per worker) | add 1,000 answers (s) | peak memory (MiB) | ratio to TF-IDF |"
