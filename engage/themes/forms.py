@@ -156,8 +156,12 @@ class ReviewForm(Form):
         )
 
     def chosen(self) -> tuple[str, str]:
-        """(decision, target theme) as :func:`engage.themes.services.review_answer` takes them."""
+        """(decision, target theme) as :func:`engage.themes.services.review_answer` takes them.
+        A theme chosen in "Which theme?" with no radio ticked is a move there: without
+        JavaScript the list is always on show, and choosing from it says what was meant."""
         decision = self.decision.data or ""
+        if not decision and self.target.data:
+            return "move", self.target.data
         if decision.startswith("to:"):
             return "move", decision.removeprefix("to:")
         return decision, (self.target.data or "") if decision == "move" else ""
