@@ -359,7 +359,11 @@ def _not_a_whole_answer(about: Described, own: IntArray, taken: list[str]) -> La
             return chosen
         plain = chosen.without_modal()
         if plain is not None and not private(plain):
-            return plain
+            # "Could not have done better" is some residents' whole answer, but when many
+            # others write it inside longer ones it is an expression, not their words; the
+            # phrase without its verb already qualified as this theme's label.
+            elsewhere = chosen.mentions - whole[duplicate_key(chosen.text)] >= COMMON_ELSEWHERE
+            return chosen if elsewhere else plain
         skipped.append(chosen.phrase)
         other = phrases.label(own, skipped)
         if not other.mentions:

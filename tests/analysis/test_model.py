@@ -121,12 +121,15 @@ def test_a_label_is_not_one_residents_whole_answer() -> None:
 
 
 def test_a_verb_kept_before_not_is_dropped_when_that_makes_a_whole_answer() -> None:
-    # "Could not have done better" is three residents' whole answer: the label keeps the
-    # phrase others write inside longer answers, without the verb.
-    theme = ["Could not have done better."] * 3 + [
-        f"{w} could not have done better" for w in ("Honestly they", "The ward", "Staff", "You")
-    ]
+    # "Could not have done better" is three residents' whole answer and only four others
+    # write it: the label is the phrase without the verb, which is nobody's whole answer.
+    inside = [f"{w} could not have done better" for w in ("Honestly they", "The ward", "Staff", "You")]
+    theme = ["Could not have done better."] * 3 + inside
     assert _label_of(theme + OTHERS, len(theme)) == "Not have done better"
+    # Written inside longer answers by five others or more, it is an expression, not
+    # those residents' own words: it keeps its verb.
+    theme += ["The nurses could not have done better"]
+    assert _label_of(theme + OTHERS, len(theme)) == "Could not have done better"
     theme = [f"{w} could not have done better" for w in ("Honestly they", "The ward", "Staff", "You")]
     assert _label_of(theme + OTHERS, len(theme)) == "Could not have done better"
 
