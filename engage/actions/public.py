@@ -18,6 +18,7 @@ from engage.platform.database import db
 from engage.platform.links import external_url
 from surveys import services as survey_services
 from surveys.definition import SurveyDefinition
+from surveys.equality import SMALL_GROUP
 from surveys.i18n import N_
 from surveys.models import Survey
 
@@ -162,6 +163,7 @@ def render_page(
         action_status=action_status,
         action_timescale=action_timescale,
         missing_notice=notice,
+        small_group=SMALL_GROUP,
     )
 
 

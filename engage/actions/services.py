@@ -46,6 +46,7 @@ from engage.themes.models import AnalysisStatus, ThemeAnalysis
 from engage.themes.snapshot import SnapshotTheme
 from surveys import services as survey_services
 from surveys import text as text_rule
+from surveys.equality import SMALL_GROUP
 from surveys.export import FORMULA_TRIGGERS
 from surveys.models import Response, Survey
 from surveys.refusal import RefusedError
@@ -562,6 +563,10 @@ class PublicPage:
     not_doing: list[Action]
     localities: dict[str, str]
     preview: bool = False
+    # Themes not yet reviewed and raised by fewer than SMALL_GROUP people (here, or in the
+    # locality shown): counted, not named. A machine-made name of a theme of one or two
+    # answers is those residents' words, which nobody has checked.
+    unnamed: int = 0
 
 
 PUBLIC_QUOTES = 3
@@ -573,7 +578,8 @@ def public_page(
     """What residents may see: only for a published page, as it was when published (or,
     with ``preview``, as it would be if published now); counts, never a respondent's
     answers; for one locality when asked. Only themes an officer has reviewed show
-    quotes and wording; the rest are listed as not yet reviewed. Quotes: up to three a
+    quotes and wording; the rest are listed as not yet reviewed, by name only when at
+    least :data:`surveys.equality.SMALL_GROUP` people raised them. Quotes: up to three a
     theme, redacted again with today's rules, only those an officer chose to show, and
     never one hidden since publishing."""
     page = publication(session, survey)
@@ -593,6 +599,7 @@ def public_page(
     known = {a.id: a for a in session.scalars(select(Action).where(Action.id.in_(wanted)))} if wanted else {}
     themes: list[PublicTheme] = []
     unreviewed: list[PublicTheme] = []
+    unnamed = 0
     shown_actions: dict[int, Action] = {}
     for item in items:
         count = int(item["count"]) if locality is None else int(item.get("by_locality", {}).get(locality, 0))
@@ -601,7 +608,10 @@ def public_page(
         linked = [known[int(a)] for a in item.get("actions", []) if int(a) in known]
         shown_actions.update({a.id: a for a in linked})
         if not item.get("reviewed"):
-            unreviewed.append(PublicTheme(str(item["label"]), count, [], linked))
+            if count < SMALL_GROUP:
+                unnamed += 1
+            else:
+                unreviewed.append(PublicTheme(str(item["label"]), count, [], linked))
             continue
         # A quote hidden since publishing leaves the page at once.
         quotes = theme_queries.still_shown(int(item["analysis"]), item.get("quotes", []), reviews)
@@ -629,6 +639,7 @@ def public_page(
         not_doing=[a for a in chosen if a.status == ActionStatus.NOT_TAKEN_FORWARD],
         localities=localities,
         preview=preview,
+        unnamed=unnamed,
     )
 
 

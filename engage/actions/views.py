@@ -32,6 +32,7 @@ from engage.platform.downloads import spreadsheet
 from engage.platform.forms import add_problems, form_status, refuse, starting_from, summary
 from engage.staff.surveys import submitted_response_or_404, survey_or_404
 from surveys import services as survey_services
+from surveys.equality import SMALL_GROUP
 
 bp = Blueprint("actions", __name__)
 
@@ -348,6 +349,7 @@ def edit_publication(slug: str) -> ResponseReturnValue:
         waiting=follow_up_queries.waiting(db(), survey),
         quote_sections=services.quotes_to_publish(db(), survey),
         checklist=services.checklist(db(), survey, page, clock.now()),
+        small_group=SMALL_GROUP,
     ), form_status(form)
 
 

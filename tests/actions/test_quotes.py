@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from engage.accounts.models import Role, StaffUser
+from engage.actions import services as action_services
 from engage.platform import clock
 from engage.platform.database import db
 from engage.platform.models import AuditEvent
 from engage.themes import services
 from engage.themes.models import QuoteReview, ThemeAnalysis
 from engage.themes.queries import quote_key
+from surveys.equality import SMALL_GROUP
+from surveys.models import Survey
 from tests.support.actions import pdf_text, themed
 from tests.support.pages import Page, PageClient
 from tests.support.themes import SLUG, URL, add_responses, analysed, client_for, review_theme
@@ -312,3 +315,38 @@ def test_two_officers_deciding_the_same_quote_at_once_is_not_an_error(
     with app.app_context():
         review = db().scalars(select(QuoteReview)).one()
         assert review.shown and review.decided_by is not None, "the signed-in officer's decision"
+
+
+def test_a_small_theme_nobody_has_reviewed_is_counted_but_not_named(
+    app: Flask, themed: list[dict[str, object]], officer: PageClient
+) -> None:
+    """A machine-made name of a theme of one or two answers is those residents' words:
+    until an officer has reviewed it, the public page names only unreviewed themes that at
+    least SMALL_GROUP people raised (overall, or in the locality shown)."""
+    publish(officer)
+    public = PageClient(app.test_client())
+    for place in (None, "riverside-valley"):
+        page = public.get(PUBLIC + (f"?locality={place}" if place else ""))
+        listed = page.soup.select("#not-reviewed ~ ul li")
+        counts = [int(li.get_text().rsplit(":", 1)[1].split()[0]) for li in listed]
+        assert all(count >= SMALL_GROUP for count in counts), (place, counts)
+        small = [t for t in themed if 0 < _count(t, place) < SMALL_GROUP]
+        assert bool(page.soup.select_one("#not-named")) == bool(small), place
+        names = " ".join(li.get_text() for li in listed)
+        assert not [t for t in small if f"{t['label']}:" in names], place
+        with app.app_context():
+            survey = db().scalar(select(Survey).where(Survey.slug == SLUG))
+            assert survey is not None
+            shown = action_services.public_page(db(), survey, place)
+        assert shown is not None and shown.unnamed == len(small) and len(shown.unreviewed) == len(listed)
+    # The riverside answers are one round of the corpus: some of its themes are small there.
+    assert [t for t in themed if 0 < _count(t, "riverside-valley") < SMALL_GROUP]
+
+
+def _count(theme: dict[str, object], place: str | None) -> int:
+    """How many people raised ``theme``, overall or in ``place``, as the public page counts them."""
+    if place is None:
+        return int(str(theme["size"]))
+    by_locality = theme.get("by_locality") or {}
+    assert isinstance(by_locality, dict)
+    return int(by_locality.get(place, 0))
