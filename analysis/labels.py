@@ -13,7 +13,7 @@ such as "but" and "because". Within a clause every run of 1 to 6 words is a *can
 phrase* if it
 
 * starts with a content word or a negator ("no parking", "not enough staff"; a verb
-  such as "could", "did" or "do" written straight before "not" or "never" in at least
+  such as "could", "would" or "do" written straight before "not" or "never" in at least
   half its places is shown with it: "Could not have done better", "Do not close the
   library", but "Not enough parking" after "there is"),
 * ends with a content word (never with a stop word or a negator), and
@@ -231,12 +231,12 @@ _AUXILIARIES = frozenset(
     {"is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does", "did"}
     | {"will", "would", "can", "could", "should", "shall", "may", "might", "must"}
 )
-# Verbs that stay with a "not" or "never" after them: "Could not have done better" and
-# "Did not get a call back", not "Not have done better". ("is not", "are not" are left:
-# "There is not enough parking" is "Not enough parking".)
-_MODALS = frozenset(
-    {"will", "would", "can", "could", "should", "shall", "may", "might", "must", "do", "does", "did"}
-)
+# Verbs (stop words, so no phrase starts with them) that stay with a "not" or "never"
+# after them: "Could not have done better", "Do not close the library", not "Not have
+# done better". ("is not", "are not" are left: "There is not enough parking" is "Not
+# enough parking". "did" and "does" are not stop words: "Did not get a call back" is a
+# phrase of its own.)
+_MODALS = frozenset({"will", "would", "can", "could", "should", "may", "might", "must", "do"})
 # Stop words that may start a label as a negator does: "Nobody to ask", "Nowhere to park"
 # (the same key as "no one to ask", "no parking").
 _NEGATIVE_PRONOUNS = frozenset({"nobody", "noone", "nowhere"})

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from analysis.labels import (
+    _MODALS,
     MIN_SHARE,
     Label,
     PhraseIndex,
@@ -614,7 +615,7 @@ def test_among_phrases_in_the_same_answers_the_idea_comes_before_what_it_adds() 
 
 
 def test_a_verb_before_not_stays_with_it() -> None:
-    """A phrase that starts with "not" after "could", "would", "did" and the like reads as
+    """A phrase that starts with "not" after "could", "would", "do" and the like reads as
     half a sentence without it ("Not have done better"): the label keeps the verb. After
     "is" or "are" it does not ("There is not enough parking" gives "Not enough parking")."""
     praise = [
@@ -623,8 +624,12 @@ def test_a_verb_before_not_stays_with_it() -> None:
         "could not have done better, thank you",
         "You couldn't have done better.",
     ]
-    label = PhraseIndex.build(praise + PARKING + CHILDREN).label(range(4))
+    index = PhraseIndex.build(praise + PARKING + CHILDREN)
+    label = index.label(range(4))
     assert label == Label("Could not have done better", "could not have done better", 4), label
+    # The verb is a stop word: the key phrase, and so its mentions, are the same without it.
+    assert index.mentions(range(4), label.phrase) == index.mentions(range(4), "not have done better") == 4
+    assert all(verb in STOP_WORDS for verb in _MODALS)
     short = [
         "There is not enough parking near the library",
         "there is not enough parking",
