@@ -22,7 +22,10 @@ phrase* if it
 Answers in Welsh (:func:`analysis.text.is_welsh`) are read with the Welsh stop words
 and negators of :mod:`analysis.stopwords` as well as the English ones, with clitics
 ("mae'r", "i'r", "dwi'n") set aside, so a Welsh theme is labelled by a Welsh phrase
-("Dim digon o le parcio", "Oriau agor hirach") and not by "Yn y" or "Mae'r staff".
+("Dim digon o le parcio", "Oriau agor hirach") and not by "Yn y" or "Mae'r staff". A
+theme whose answers are in both languages is named from the answers in the language
+most of them use (all of them on a tie): the model reads Welsh through an English gloss
+(:mod:`analysis.welsh`), so Welsh and English answers about one thing share a theme.
 
 A phrase is matched by its *key*: the stems of its content words in order, with any
 negator kept as "not". So "parking spaces", "Parking space" and "parking-spaces" are the
@@ -772,7 +775,7 @@ class PhraseIndex:
         """Best label for the answers at row indices ``members``. ``taken`` holds phrases already
         used by other themes (lower case), which must not be chosen again, so two themes
         never get the same label."""
-        rows = self._rows(members)
+        rows = self._in_main_language(self._rows(members))
         used = _Taken(taken)
         if len(rows) == 0:
             return _other(used)
@@ -783,6 +786,18 @@ class PhraseIndex:
         if found is None:
             found = self._phrase_of_one(rows, used)
         return found if found is not None else _other(used)
+
+    def _in_main_language(self, rows: IntArray) -> IntArray:
+        """The rows in the language most of ``rows`` are written in: a theme that answers
+        in Welsh and English share is named in the words of most of them, never after a
+        few Welsh answers that repeat one sentence, nor the reverse. On a tie, all of
+        them (a short answer's language is a guess: "Dim digon o lefydd parcio" reads as
+        English)."""
+        welsh = self._welsh[rows]
+        n_welsh = int(np.count_nonzero(welsh))
+        if n_welsh == 0 or n_welsh == len(rows) or n_welsh * 2 == len(rows):
+            return rows
+        return rows[welsh] if n_welsh * 2 > len(rows) else rows[~welsh]
 
     def main_word(self, members: Sequence[int] | npt.NDArray[np.integer]) -> int:
         """How many of ``members`` hold their theme's most distinctive single word (the

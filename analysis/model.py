@@ -42,6 +42,7 @@ from analysis.points import split_points
 from analysis.redact import redact
 from analysis.stance import stances, theme_stance
 from analysis.text import SurfaceForms, is_meaningless, normalise, tokenise
+from analysis.welsh import for_reading
 
 __all__ = [
     "UNASSIGNED",
@@ -513,6 +514,9 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             # Fitted before short answers were also read on their own: answers added to
             # such an analysis are read as its other answers were, until it is re-run.
             "short_read_alone_": False,
+            # Fitted before answers in Welsh were read through their English gloss:
+            # answers added later are read as its other answers were.
+            "welsh_in_english_": False,
         }
         for name, value in defaults.items():
             if not hasattr(self, name):
@@ -557,11 +561,19 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
     def embed(self, texts: Sequence[str]) -> FloatArray:
         """Unit-length vectors in the model's space; meaningless answers give zeros."""
         texts = [str(t) for t in texts]
-        out = self._vectors(texts)
+        out = self._vectors([self._reading(t) for t in texts])
         empty = np.array([is_meaningless(t) for t in texts], dtype=bool)
         if len(out):
             out[empty] = 0.0
         return out
+
+    def _reading(self, text: str, welsh: bool | None = None) -> str:
+        """What the embedding model reads for ``text``: its English gloss when it is in
+        Welsh (analysis.welsh), else the text. The TF-IDF representation, and models
+        fitted before Welsh was glossed, read every text as written."""
+        if self.representation_ != "embeddings" or not getattr(self, "welsh_in_english_", True):
+            return text
+        return for_reading(text, welsh)
 
     def _with_question(self, point: str) -> str | None:
         """The point after the question's text, for a short point when the question is
@@ -571,10 +583,14 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             return f"{' '.join(question.split())} {point}"
         return None
 
-    def embed_answers(self, texts: Sequence[str]) -> tuple[FloatArray, FloatArray, IntArray]:
+    def embed_answers(
+        self, texts: Sequence[str], languages: Sequence[str] | None = None
+    ) -> tuple[FloatArray, FloatArray, IntArray]:
         """Answer vectors, and the vectors of the points of answers with several points
         (with each point's answer row). An answer's vector is the mean of its points'
         vectors weighted by their number of words; meaningless answers give zeros.
+        ``languages`` (each answer's :func:`language_of`, when the caller has them)
+        saves reading them again.
 
         When the question is known, a short point's vector is the sum of its own vector
         and that of the question followed by it: "parking" read as an answer to the
@@ -591,14 +607,20 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             if is_meaningless(text):
                 continue
             points = split_points(text) or [text.strip()]
-            for point in points:
+            # A point of an answer in Welsh is read as Welsh even when it is too short to
+            # tell ("Mwy o staff"); in an answer in English each point is asked.
+            welsh: bool | None = (languages[row] if languages is not None else language_of(text)) == "cy"
+            if not welsh and len(points) > 1:
+                welsh = None
+            for written in points:
+                point = self._reading(written, welsh)
                 with_question = self._with_question(point)
                 if with_question is not None:
                     asked.append(with_question)
                     asked_at.append(len(pieces))
                 pieces.append(point)
                 owner.append(row)
-                weight.append(float(max(len(point.split()), 1)))
+                weight.append(float(max(len(written.split()), 1)))
         both = self._vectors(pieces + asked)  # one call: the model batches them together
         vectors = both[: len(pieces)]
         if asked and getattr(self, "short_read_alone_", True):
@@ -669,12 +691,13 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         rows = np.flatnonzero(meaningful)
         kept = [texts[i] for i in rows]
         self.short_read_alone_ = True  # see embed_answers
+        self.welsh_in_english_ = True  # see embed_answers
         self.surface_ = SurfaceForms()
         for text in kept:
             tokenise(text, self.surface_)
         if kept:
             self._fit_representation(kept)
-            vectors, point_vectors, point_owner = self.embed_answers(texts)
+            vectors, point_vectors, point_owner = self.embed_answers(texts, self.languages_)
         else:
             self.word_vectorizer_ = self.char_vectorizer_ = None
             self.svd_components_ = None

@@ -32,8 +32,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from analysis.language import language_of
 from analysis.points import split_points
 from analysis.text import is_meaningless
+from analysis.welsh import for_reading
 
 __all__ = ["STANCES", "Statements", "stance_of", "stances", "statements", "theme_stance"]
 
@@ -245,6 +247,8 @@ def _stance(text: str, proposal: bool | None) -> str:
         return NEITHER
     found: set[str] = set()
     points = split_points(text) or [text.strip()]
+    if language_of(text) == "cy":  # read through its English gloss (analysis.welsh)
+        points = [for_reading(point, welsh=True) for point in points]
     for i, point in enumerate(points):
         clauses = [c for c in _BUT.split(point) if c.strip()]
         for j, clause in enumerate(clauses):

@@ -93,6 +93,31 @@ def test_answers_not_in_english_are_themed_and_flagged() -> None:
     assert sum(t.not_english for t in model.themes_) == 3
 
 
+def test_answers_in_welsh_join_the_english_theme_on_the_same_thing() -> None:
+    # Read as written, the English model put all three in one theme (computers); read
+    # through their English gloss (analysis.welsh) each joins its English theme.
+    model = ThemeModel(k=4, random_state=0).fit([*TEXTS, *WELSH])
+    parking, hours, computers = theme_of(model, 0), theme_of(model, len(PARKING)), theme_of(model, 18)
+    assert [theme_of(model, len(TEXTS) + i) for i in range(3)] == [parking, hours, computers]
+    # Named after what most of each theme wrote, in English.
+    assert {t.label for t in model.themes_ if t.id in (parking, hours, computers)}.isdisjoint(
+        {t.label for t in ThemeModel(k=1).fit(WELSH).themes_}
+    )
+    # They are still flagged for the officer as not in English.
+    assert [a["language"] for a in model.result()["assignments"][-3:]] == ["cy", "cy", "cy"]
+
+
+def test_an_analysis_fitted_before_welsh_was_glossed_reads_added_welsh_as_before() -> None:
+    model = ThemeModel(k=4, random_state=0).fit(TEXTS)
+    state = model.__getstate__()
+    del state["welsh_in_english_"]  # as a model pickled before the change
+    older = ThemeModel.__new__(ThemeModel)
+    older.__setstate__(state)
+    as_written = model._vectors([WELSH[0]])
+    assert np.allclose(older.embed_answers([WELSH[0]])[0], as_written, atol=1e-5)
+    assert not np.allclose(model.embed_answers([WELSH[0]])[0], as_written, atol=1e-3)
+
+
 def test_labels_are_short_phrases_residents_wrote(joined: ThemeModel) -> None:
     corpus = " ".join(TEXTS).lower()
     for theme in joined.themes_:

@@ -152,3 +152,24 @@ def test_the_question_reaches_the_stances_of_a_fit_and_of_added_answers() -> Non
     state._stances = None  # made again from the texts, as after a replay
     assert state.stances()[-2:] == ["oppose", "oppose"]
     assert ThemeModel(k=4, random_state=0).fit(texts).stances_[-1] == "neither"
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("Staff gwych, bob amser yn barod i helpu.", "support"),  # great staff, always willing to help
+        ("Mae'r toiledau yn frwnt.", "oppose"),  # the toilets are dirty
+        ("Gwasanaeth ardderchog, diolch yn fawr i bawb.", "support"),
+        ("Mwy o lyfrau Cymraeg i blant.", "neither"),  # a suggestion
+    ],
+)
+def test_answers_in_welsh_are_read_through_their_english_gloss(text: str, stance: str) -> None:
+    assert stance_of(text) == stance
+
+
+def test_keeping_things_as_they_are_in_welsh_depends_on_the_question_as_in_english() -> None:
+    keep = "Peidiwch â chau'r llyfrgell"  # do not close the library
+    assert stance_of(keep, "We propose to close the library on Saturdays. What do you think?") == "oppose"
+    assert stance_of(keep, "We propose to close the library on Saturdays. What do you think?") == stance_of(
+        "Do not close the library", "We propose to close the library on Saturdays. What do you think?"
+    )

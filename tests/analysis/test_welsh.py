@@ -184,3 +184,22 @@ def test_an_index_pickled_before_welsh_was_read_still_works(index: PhraseIndex) 
     assert revived.label([18, 19, 20]).text == "Parking near the library"
     revived.extend(["Mwy o le parcio"])
     assert len(revived) == len(TEXTS) + 1
+
+
+def test_a_theme_of_english_and_welsh_answers_is_named_in_the_language_of_most() -> None:
+    # Four residents sent the same Welsh sentence; six wrote in English, each differently.
+    hours = [
+        "Stay open later on Thursdays",
+        "Open later in the evenings",
+        "Later opening hours please",
+        "Stay open until 8pm for people who work",
+        "Longer hours on weekday evenings",
+        "Open later so students can come",
+    ]
+    welsh = ["Aros ar agor yn hwyrach ar nos Iau"] * 4
+    index = PhraseIndex.build([*hours, *welsh])
+    label = index.label(range(10)).text.lower()
+    assert label in " ".join(hours).lower(), label
+    # And the other way round: a theme mostly in Welsh keeps its Welsh name.
+    index = PhraseIndex.build([*hours[:2], *welsh])
+    assert index.label(range(6)).text.startswith("Aros ar agor")
