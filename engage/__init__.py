@@ -193,6 +193,7 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_env.filters["london_short"] = london_short
     app.jinja_env.filters["local"] = local_format
     app.jinja_env.filters["staff_name"] = staff_name
+    app.jinja_env.filters["written_in"] = i18n.written_in
 
 
 def london_time(value: datetime | None) -> str:

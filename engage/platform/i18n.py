@@ -33,7 +33,9 @@ from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from flask import Flask, Response, g, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, get_translations, refresh
+from markupsafe import Markup
 
+from analysis.language import language_of
 from surveys import i18n as survey_messages
 
 COOKIE = "engage_lang"
@@ -162,6 +164,18 @@ def current() -> str:
         return DEFAULT
     locale = get_locale()
     return locale.language if locale is not None else DEFAULT
+
+
+def written_in(text: str) -> Markup:
+    """A ``lang`` attribute for a resident's words quoted on a page, when they are in
+    English or Welsh and the page is in the other (` lang="cy"` for a Welsh answer quoted
+    on an English page): screen readers then read them in their own language (WCAG 2.2,
+    3.1.2). Empty otherwise, including for answers in other languages, whose language
+    is not known well enough to name."""
+    language = language_of(text)
+    if language not in ("en", "cy") or language == current():
+        return Markup("")
+    return Markup(' lang="{}"').format(language)
 
 
 def direction() -> str:
