@@ -34,8 +34,6 @@ __all__ = ["KNOWN_SHARE", "Gloss", "for_reading", "gloss", "gloss_words", "radic
 # A Welsh answer is read in English only when the glossary or the Welsh stop words know
 # at least this share of its words; otherwise it is read as written.
 KNOWN_SHARE = 0.5
-# The longest phrase in the glossary, in words.
-_MAX_PHRASE = 5
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
@@ -54,6 +52,12 @@ def _glossary() -> dict[tuple[str, ...], str]:
             if words:
                 entries.setdefault(words, english.strip())
     return entries
+
+
+@lru_cache(maxsize=1)
+def _longest_phrase() -> int:
+    """The most words an entry of the glossary has."""
+    return max(len(words) for words in _glossary())
 
 
 def _split(text: str) -> Iterator[str]:
@@ -144,11 +148,12 @@ def _look_up(word: str) -> str | None:
 def gloss_words(words: list[str]) -> Gloss:
     """English for a list of lower-case Welsh words (clitics as words of their own)."""
     glossary = _glossary()
+    longest = _longest_phrase()
     out: list[str] = []
     known = total = 0
     i = 0
     while i < len(words):
-        for size in range(min(_MAX_PHRASE, len(words) - i), 1, -1):
+        for size in range(min(longest, len(words) - i), 1, -1):
             phrase = tuple(words[i : i + size])
             english = glossary.get(phrase)
             if english is None:
