@@ -115,7 +115,7 @@ import numpy.typing as npt
 
 from analysis.language import language_of
 from analysis.stopwords import MASKS, WELSH_NEGATORS, WELSH_STOP_WORDS, welsh_base
-from analysis.text import NEGATORS, STOP_WORDS, is_welsh, normalise, stem
+from analysis.text import APOSTROPHES, NEGATORS, STOP_WORDS, is_welsh, normalise, stem
 
 __all__ = ["LONGER_SHARE", "MIN_SHARE", "Label", "PhraseIndex"]
 
@@ -292,7 +292,6 @@ _TOKENS = re.compile(
     r"([^\W_]+(?:['&][^\W_]+)*)"
     r"|([,;!?:()\[\]{}\n\r…|•،؛؟۔。，！？；：]|(?<!\d)\.|\.(?!\d)|\s[-–—]+\s)"
 )
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _SENTENCE_END = re.compile(r"[.!?\n\r]")
 
 
@@ -754,7 +753,7 @@ class PhraseIndex:
         wanted = set(surface.split())
         seen: dict[str, Counter[str]] = {w: Counter() for w in wanted}
         for r in rows[:SURFACE_SAMPLE]:
-            raw = unicodedata.normalize("NFKC", self._texts[int(r)]).translate(_APOSTROPHES)
+            raw = unicodedata.normalize("NFKC", self._texts[int(r)]).translate(APOSTROPHES)
             for sentence in _SENTENCE_END.split(raw):
                 for pos, (word, _mark) in enumerate(_TOKENS.findall(sentence)):
                     if pos and word and word.lower() in wanted:

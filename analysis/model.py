@@ -686,7 +686,7 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         self.languages_ = [language_of(t) for t in texts]
         # Each answer's stance toward the question (analysis.stance), kept for the
         # codebook's replays.
-        self.stances_ = stances(texts, self.question)
+        self.stances_ = stances(texts, self.question, self.languages_)
         meaningful = np.array([not is_meaningless(t) for t in texts], dtype=bool)
         rows = np.flatnonzero(meaningful)
         kept = [texts[i] for i in rows]

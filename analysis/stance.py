@@ -236,18 +236,23 @@ def stance_of(text: str, question: str | None = None) -> str:
     return _stance(text, proposes_change(question))
 
 
-def stances(texts: Sequence[str], question: str | None = None) -> list[str]:
-    """:func:`stance_of` for many answers to one question (read once)."""
+def stances(
+    texts: Sequence[str], question: str | None = None, languages: Sequence[str] | None = None
+) -> list[str]:
+    """:func:`stance_of` for many answers to one question (read once). ``languages``
+    (each answer's :func:`language_of`, when the caller has them) saves reading them again."""
     proposal = proposes_change(question)
-    return [_stance(t, proposal) for t in texts]
+    if languages is None:
+        return [_stance(t, proposal) for t in texts]
+    return [_stance(t, proposal, language) for t, language in zip(texts, languages, strict=True)]
 
 
-def _stance(text: str, proposal: bool | None) -> str:
+def _stance(text: str, proposal: bool | None, language: str | None = None) -> str:
     if is_meaningless(text):
         return NEITHER
     found: set[str] = set()
     points = split_points(text) or [text.strip()]
-    if language_of(text) == "cy":  # read through its English gloss (analysis.welsh)
+    if (language or language_of(text)) == "cy":  # read through its English gloss (analysis.welsh)
         points = [for_reading(point, welsh=True) for point in points]
     for i, point in enumerate(points):
         clauses = [c for c in _BUT.split(point) if c.strip()]

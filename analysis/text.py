@@ -26,6 +26,7 @@ from analysis.stopwords import (
 )
 
 __all__ = [
+    "APOSTROPHES",
     "NEGATORS",
     "STOP_WORDS",
     "WELSH_STOP_WORDS",
@@ -143,7 +144,8 @@ _TOKENISER = RegexpTokenizer(r"[^\W_]+(?:'[^\W_]+)*")
 _STEMMER = SnowballStemmer("english")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _REPEATS = re.compile(r"(\w)\1{2,}")
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+# Curly and other apostrophes made plain, for every reader of answers (text, labels, Welsh).
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _US_UK = re.compile(r"\b(" + "|".join(sorted(map(re.escape, US_TO_UK), key=len, reverse=True)) + r")\b")
 
 MEANINGLESS = frozenset(
@@ -233,13 +235,13 @@ def normalise(text: str) -> str:
     if text.isascii():
         # Most answers: NFKC changes nothing, there is no emoji, and after apostrophes are
         # made plain ("`" becomes "'") "^" is the only symbol (several times faster).
-        text = text.translate(_APOSTROPHES).lower()
+        text = text.translate(APOSTROPHES).lower()
         if "http" in text or "www." in text:
             text = _URL.sub(" ", text)
         if "^" in text:
             text = text.replace("^", " ")
     else:
-        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+        text = unicodedata.normalize("NFKC", text).translate(APOSTROPHES)
         for emoji, word in EMOJI_WORDS.items():
             if emoji in text:
                 text = text.replace(emoji, word)

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from analysis.language import language_of
 from analysis.stopwords import WELSH_CLITICS, WELSH_STOP_WORDS
+from analysis.text import APOSTROPHES
 
 __all__ = ["KNOWN_SHARE", "Gloss", "for_reading", "gloss", "gloss_words", "radicals"]
 
@@ -35,7 +37,6 @@ __all__ = ["KNOWN_SHARE", "Gloss", "for_reading", "gloss", "gloss_words", "radic
 # at least this share of its words; otherwise it is read as written.
 KNOWN_SHARE = 0.5
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 
 
@@ -63,7 +64,7 @@ def _longest_phrase() -> int:
 def _split(text: str) -> Iterator[str]:
     """Lower-case words, with the clitics an apostrophe joins to a word as words of their
     own ("mae'r" → "mae", "'r"; "wi-fi" stays one word)."""
-    for match in _WORD.finditer(text.translate(_APOSTROPHES).lower()):
+    for match in _WORD.finditer(text.translate(APOSTROPHES).lower()):
         head, *rest = match.group().split("'")
         if rest and all(part in WELSH_CLITICS for part in rest):
             yield head
@@ -114,15 +115,13 @@ def radicals(word: str) -> list[str]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
 class Gloss:
     """The English reading of one text, and how much of it was known."""
 
-    __slots__ = ("known", "text", "words")
-
-    def __init__(self, text: str, words: int, known: int) -> None:
-        self.text = text
-        self.words = words
-        self.known = known
+    text: str
+    words: int
+    known: int
 
     @property
     def share(self) -> float:
@@ -136,13 +135,11 @@ def _look_up(word: str) -> str | None:
         return glossary[(word,)]
     if word in WELSH_STOP_WORDS or word.startswith("'"):
         return ""
-    for radical in radicals(word):
-        if (radical,) in glossary:
-            return glossary[(radical,)]
-    for radical in radicals(word):
-        if radical in WELSH_STOP_WORDS:
-            return ""
-    return None
+    before = radicals(word)
+    found = next((glossary[(radical,)] for radical in before if (radical,) in glossary), None)
+    if found is None and any(radical in WELSH_STOP_WORDS for radical in before):
+        return ""
+    return found
 
 
 def gloss_words(words: list[str]) -> Gloss:

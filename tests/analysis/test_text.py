@@ -7,10 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.text import (
-    _APOSTROPHES,
     _REPEATS,
     _URL,
     _US_UK,
+    APOSTROPHES,
     EMOJI_WORDS,
     US_TO_UK,
     SurfaceForms,
@@ -80,7 +80,7 @@ def test_surface_forms_give_readable_words() -> None:
 
 def _normalise_slowly(text: str) -> str:
     """:func:`normalise` without its quick path for plain ASCII text: every step for every text."""
-    text = unicodedata.normalize("NFKC", str(text)).translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFKC", str(text)).translate(APOSTROPHES)
     for emoji, word in EMOJI_WORDS.items():
         text = text.replace(emoji, word)
     text = _URL.sub(" ", text.lower())
