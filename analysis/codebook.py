@@ -585,7 +585,9 @@ class ThemeState:
         agreement = sum(self.answer_ids[r] in self.kept for r in learnt_from) / len(learnt_from)
         try:
             current = np.array([column[self.assignment[r]] for r in rows.tolist()], dtype=np.int64)
-            learnt = relearn(self.vectors[rows], centres, current, labelled, agreement)
+            counts = self._word_counts()
+            words = counts[rows] if counts is not None else None
+            learnt = relearn(self.vectors[rows], centres, current, labelled, agreement, words=words)
         except ValueError as error:
             raise CodebookError(str(error)) from None
         moved: dict[str, tuple[str, str]] = {}
@@ -769,10 +771,8 @@ class ThemeState:
         primary = np.array([index.get(t, -1) for t in self.assignment], dtype=np.int64)
         scores = self.scores()
         vec = self.model.word_vectorizer_
-        if vec is not None and active and self._words is None:
-            stored = self._stored_words
-            fits = stored is not None and stored.shape[0] == len(self.texts)
-            self._words = stored if fits else vec.transform(self._redacted())
+        if active:
+            self._word_counts()
         if self.phrases is None:
             self.phrases = PhraseIndex.build(self._redacted())
         if self.groups is None:
@@ -794,6 +794,16 @@ class ThemeState:
         )
         self._described_for = (key, active, about)
         return active, about
+
+    def _word_counts(self) -> Any:
+        """Every answer's TF-IDF word counts (the engine's word vectorizer on the redacted
+        texts), made once and extended; None when the model has no vectorizer."""
+        vec = self.model.word_vectorizer_
+        if vec is not None and self._words is None:
+            stored = self._stored_words
+            fits = stored is not None and stored.shape[0] == len(self.texts)
+            self._words = stored if fits else vec.transform(self._redacted())
+        return self._words
 
     def _redacted(self) -> list[str]:
         """Every answer redacted (for phrases and keywords), made once and extended."""

@@ -24,6 +24,13 @@ the themes as they stand, to re-place every other answer. It mixes two views:
   answers (where their decisions put the theme) and the engine's centre (so a theme
   nobody has checked keeps a voice).
 
+Both views read each answer's **words** as well as its meaning when the caller gives them
+(the codebook passes the engine's TF-IDF word counts): the counts, reduced to
+:data:`WORD_DIMENSIONS` dimensions (LSA), are set beside the vectors at
+:data:`WORD_WEIGHT`. Clustering does not use them (a TF-IDF view made themes worse on
+short web snippets); teaching does, because once an officer has shown which answers
+belong together, the words those answers share are evidence the meaning alone misses.
+
 The mix is weighted by how often officers agreed with the engine: the share of their
 decisions that kept an answer where the engine had put it. When they kept most answers
 the corrected themes lead; when they moved most, the classifier trained on their
@@ -41,6 +48,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
@@ -53,6 +62,8 @@ __all__ = [
     "ROUNDS",
     "SHARPNESS",
     "TEMPERATURE",
+    "WORD_DIMENSIONS",
+    "WORD_WEIGHT",
     "Relearned",
     "relearn",
 ]
@@ -75,6 +86,11 @@ OFFICERS_C = 2.0
 LABELLED_WEIGHT = 3.0
 CENTRE_ROUNDS = 10
 TEMPERATURE = 0.1
+# The answers' words: TF-IDF counts reduced to this many dimensions (LSA, fitted on at
+# most WORD_SAMPLE answers) and set beside the unit vectors at this weight.
+WORD_DIMENSIONS = 100
+WORD_WEIGHT = 0.5
+WORD_SAMPLE = 20_000
 
 
 @dataclass(frozen=True)
@@ -176,8 +192,45 @@ def _nearest(vectors: FloatArray, centres: FloatArray, seeded: FloatArray) -> Fl
     )
 
 
+def _word_view(words: sparse.spmatrix | npt.ArrayLike) -> FloatArray | None:
+    """Each answer's words as a unit vector of at most :data:`WORD_DIMENSIONS` (LSA of
+    the TF-IDF counts; an answer with no counted word gets zeros), or None when there
+    are too few words or answers to reduce."""
+    matrix = sparse.csr_matrix(words, dtype=np.float32)
+    dims = min(WORD_DIMENSIONS, matrix.shape[1] - 1, matrix.shape[0] - 1)
+    if dims < 2 or not matrix.nnz:
+        return None
+    svd = TruncatedSVD(n_components=dims, random_state=0)
+    if matrix.shape[0] > WORD_SAMPLE:
+        sample = np.random.default_rng(0).choice(matrix.shape[0], WORD_SAMPLE, replace=False)
+        svd.fit(matrix[np.sort(sample)])
+    else:
+        svd.fit(matrix)
+    return np.asarray(normalize(svd.transform(matrix)), dtype=np.float32)
+
+
+def _beside_words(
+    vectors: FloatArray, centres: FloatArray, current: IntArray, view: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """The vectors with the words beside them (unit length again), and the themes'
+    centres in that space: the mean of each theme's answers (a theme with none keeps
+    its centre, with no words)."""
+    joined = np.asarray(normalize(np.hstack([vectors, WORD_WEIGHT * view])), dtype=np.float32)
+    out = np.hstack([centres, np.zeros((len(centres), view.shape[1]), dtype=np.float32)])
+    for j in range(len(centres)):
+        members = current == j
+        if members.any():
+            out[j] = joined[members].sum(axis=0)
+    return joined, np.asarray(normalize(out), dtype=np.float32)
+
+
 def relearn(
-    vectors: FloatArray, centres: FloatArray, current: IntArray, labelled: Mapping[int, int], agreement: float
+    vectors: FloatArray,
+    centres: FloatArray,
+    current: IntArray,
+    labelled: Mapping[int, int],
+    agreement: float,
+    words: sparse.spmatrix | npt.ArrayLike | None = None,
 ) -> Relearned:
     """Re-place answers using officers' labels.
 
@@ -185,8 +238,10 @@ def relearn(
     themes' unit centres, ``current`` each answer's theme now (a row of ``centres``),
     ``labelled`` maps an answer's row to the theme an officer put it in, and
     ``agreement`` (0 to 1) is the share of those answers the officer left in the theme
-    the engine had given them. Labelled answers keep their theme. Raises ``ValueError``
-    with no labelled answers or fewer than two themes."""
+    the engine had given them. ``words``, when given, holds each answer's word counts
+    (TF-IDF, one row per answer): the officers' decisions are then learnt from the
+    words too. Labelled answers keep their theme; the new centres are in the vectors'
+    space. Raises ``ValueError`` with no labelled answers or fewer than two themes."""
     vectors = np.asarray(vectors, dtype=np.float32)
     centres = np.asarray(centres, dtype=np.float32)
     current = np.asarray(current, dtype=np.int64)
@@ -201,11 +256,17 @@ def relearn(
     themes = np.fromiter(labelled.values(), dtype=np.int64, count=len(labelled))
     if (themes < 0).any() or (themes >= k).any():
         raise ValueError("a labelled answer is in a theme that is not one of the centres")
-    seeded = _seeded_centres(vectors, rows, themes, centres)
-    corrected = 0.5 * (_nearest(vectors, centres, seeded) + _self_trained(vectors, current, rows, themes, k))
-    examples = np.vstack([vectors[rows], seeded, centres])
+    if words is not None and np.shape(words)[0] != len(vectors):
+        raise ValueError("every answer needs its row of word counts")
+    view = _word_view(words) if words is not None else None
+    read, read_centres = (vectors, centres)
+    if view is not None:
+        read, read_centres = _beside_words(vectors, centres, current, view)
+    seeded = _seeded_centres(read, rows, themes, read_centres)
+    corrected = 0.5 * (_nearest(read, read_centres, seeded) + _self_trained(read, current, rows, themes, k))
+    examples = np.vstack([read[rows], seeded, read_centres])
     targets = np.concatenate([themes, np.tile(np.arange(k, dtype=np.int64), 2)])
-    officers = _proba(_fit(examples, targets, OFFICERS_C), vectors, k)
+    officers = _proba(_fit(examples, targets, OFFICERS_C), read, k)
     trust = min(max(float(agreement), 0.0), 1.0)
     labels = np.asarray((trust * corrected + (1.0 - trust) * officers).argmax(axis=1), dtype=np.int64)
     labels[rows] = themes
