@@ -824,8 +824,14 @@ class ThemeState:
         stance = self.stances()
         scores = about.scores
         clean = self._redacted()
+        # A machine-named theme that no answer has as its main theme any more (officers
+        # or re-placing moved them all) keeps the name it was fitted with: officers know
+        # it by that name, and an empty theme has no answers to name it from.
+        fitted = {t.id: t.label for t in getattr(self.model, "themes_", None) or []}
         for index, theme in enumerate(themes):
             entry = self.themes[theme.id]
+            if not theme.primary and entry.label is None and fitted.get(theme.id):
+                theme.label = fitted[theme.id]
             theme.description = entry.description
             members = np.flatnonzero(about.primary == index).tolist()
             theme.stance, drafted = theme_stance(members, stance, scores.tolist(), clean)

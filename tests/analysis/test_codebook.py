@@ -191,3 +191,16 @@ def test_how_sure_the_engine_is_is_the_margin_over_the_next_theme(fitted: ThemeM
     book.move_answer(IDS[0], elsewhere, author="a", at=AT)
     moved = apply(fitted, book)
     assert moved.assignment[0] == elsewhere and moved.sureness()[0] < 0
+
+
+def test_a_theme_left_with_no_answers_keeps_its_name(fitted: ThemeModel) -> None:
+    # Officers (or re-placing) moved every answer out of a machine-named theme: it still
+    # shows the name officers knew it by, with no answers, not a generic "Other answers".
+    book = Codebook()
+    parking, hours = _theme_of(fitted, 0), _theme_of(fitted, 6)
+    fitted_label = {t.id: t.label for t in fitted.themes_}[parking]
+    for row in [r for r in range(len(IDS)) if _theme_of(fitted, r) == parking]:
+        book.move_answer(IDS[row], hours, author="o", at=AT)
+    themes = {t.id: t for t in apply(fitted, book).themes_list()}
+    assert themes[parking].size == 0
+    assert themes[parking].label == fitted_label

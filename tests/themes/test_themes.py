@@ -630,3 +630,21 @@ def test_edits_to_a_large_analysis_run_as_a_job_and_a_failed_one_is_taken_back(
         assert analysis.status == "done" and "could not be made" in analysis.message
     shown = officer.get(URL).soup.select_one("#change-problem")
     assert shown is not None and "no answer 'no-such-answer'" in shown.get_text()
+
+
+def test_a_theme_whose_answers_were_all_moved_keeps_its_name_and_says_what_to_do(
+    app: Flask, survey: str, officer: PageClient
+) -> None:
+    add_responses(app, corpus())
+    run(officer)
+    before = analysed(app).result
+    emptied, other = before["themes"][-1], before["themes"][0]
+    detail = officer.get(f"{URL}/t/{emptied['id']}")
+    answers = [str(box["value"]) for box in detail.soup.select("tbody input[name=answer]")]
+    assert answers
+    officer.submit(detail, {"answer": answers, "into": other["id"]}, selector="form[action$='/move']")
+    row = next(
+        r for r in officer.get(URL).soup.select("tbody tr") if r.select_one(f"a[href$='/t/{emptied['id']}']")
+    )
+    assert row.select_one("th a").get_text(strip=True) == emptied["label"]  # type: ignore[union-attr]
+    assert "No answers now" in row.get_text(" ", strip=True)
