@@ -213,14 +213,15 @@ def _beside_words(
     vectors: FloatArray, centres: FloatArray, current: IntArray, view: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """The vectors with the words beside them (unit length again), and the themes'
-    centres in that space: the mean of each theme's answers (a theme with none keeps
-    its centre, with no words)."""
+    centres in that space: each theme's own centre (a pinned theme's keeps its seed's
+    meaning) beside the mean words of its answers (none for a theme with no answers)."""
     joined = np.asarray(normalize(np.hstack([vectors, WORD_WEIGHT * view])), dtype=np.float32)
-    out = np.hstack([centres, np.zeros((len(centres), view.shape[1]), dtype=np.float32)])
+    words = np.zeros((len(centres), view.shape[1]), dtype=np.float32)
     for j in range(len(centres)):
         members = current == j
         if members.any():
-            out[j] = joined[members].sum(axis=0)
+            words[j] = view[members].sum(axis=0)
+    out = np.hstack([centres, WORD_WEIGHT * normalize(words)])
     return joined, np.asarray(normalize(out), dtype=np.float32)
 
 
