@@ -648,3 +648,10 @@ def test_a_theme_whose_answers_were_all_moved_keeps_its_name_and_says_what_to_do
     )
     assert row.select_one("th a").get_text(strip=True) == emptied["label"]  # type: ignore[union-attr]
     assert "No answers now" in row.get_text(" ", strip=True)
+    # Its own page says so and offers what can be done, not an empty review or split.
+    page = officer.get(f"{URL}/t/{emptied['id']}")
+    assert page.h1 == emptied["label"]
+    assert "No answers have this theme now" in page.soup.select_one("#counts").get_text()  # type: ignore[union-attr]
+    assert page.soup.select_one("#counts a[href$='#set-aside']") is not None
+    assert not page.soup.select("#review, #stance, #suggested, #where, #quotes")
+    assert page.soup.select_one("form input[name=action][value=merge]") is not None
