@@ -662,7 +662,9 @@ class Checklist:
 
 def checklist(session: Session, survey: Survey, page: Publication | None, now: datetime) -> Checklist:
     content, unchecked = _draft(session, survey)
-    items = content["themes"]
+    # A theme no answer has now (every one moved away) is not on the public page, so it
+    # is not one to review either.
+    items = [item for item in content["themes"] if item["count"]]
     published = page.content if page is not None and page.published_at is not None else None
     return Checklist(
         themes=len(items),

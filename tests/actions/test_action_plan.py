@@ -315,3 +315,17 @@ def test_forged_and_huge_ids_are_refused_not_a_500(app: Flask, survey: str, offi
     assert status.status_code == 404
     with app.app_context():
         assert db().scalars(select(ThemeLink)).all() == []
+
+
+def test_a_theme_left_with_no_answers_is_not_counted_among_the_themes_to_review(
+    app: Flask, themed: list[dict[str, object]], officer: PageClient
+) -> None:
+    # Every answer of the last theme moved to the first: the public page leaves the empty
+    # theme out, so the checklist does not ask for it to be reviewed either.
+    emptied, other = themed[-1], themed[0]
+    detail = officer.get(f"{URL}/t/{emptied['id']}")
+    answers = [str(box["value"]) for box in detail.soup.select("tbody input[name=answer]")]
+    officer.submit(detail, {"answer": answers, "into": other["id"]}, selector="form[action$='/move']")
+    editor = officer.get(f"/staff/surveys/{SLUG}/you-said-we-did")
+    checks = editor.soup.select_one("#checks").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert f"0 of {len(themed) - 1} themes reviewed by an officer" in checks
