@@ -771,8 +771,7 @@ class ThemeState:
         primary = np.array([index.get(t, -1) for t in self.assignment], dtype=np.int64)
         scores = self.scores()
         vec = self.model.word_vectorizer_
-        if active:
-            self._word_counts()
+        words = self._word_counts() if active else None
         if self.phrases is None:
             self.phrases = PhraseIndex.build(self._redacted())
         if self.groups is None:
@@ -787,8 +786,8 @@ class ThemeState:
             others=others,
             groups=self.groups,
             languages=self.languages,
-            words=self._words if vec is not None and active else None,
-            vocabulary=vec.get_feature_names_out().tolist() if vec is not None and active else [],
+            words=words,
+            vocabulary=vec.get_feature_names_out().tolist() if words is not None else [],
             phrases=self.phrases,
             surface=self.model.surface_,
         )
@@ -799,7 +798,9 @@ class ThemeState:
         """Every answer's TF-IDF word counts (the engine's word vectorizer on the redacted
         texts), made once and extended; None when the model has no vectorizer."""
         vec = self.model.word_vectorizer_
-        if vec is not None and self._words is None:
+        if vec is None:
+            return None
+        if self._words is None:
             stored = self._stored_words
             fits = stored is not None and stored.shape[0] == len(self.texts)
             self._words = stored if fits else vec.transform(self._redacted())
