@@ -34,6 +34,7 @@ from sklearn.metrics.pairwise import cosine_distances
 
 __all__ = [
     "AUTO_K_GRID",
+    "AUTO_K_LOOKS",
     "SELF_TRAIN_ROUNDS",
     "STARTS",
     "FloatArray",
@@ -41,6 +42,7 @@ __all__ = [
     "Partition",
     "choose_k",
     "cluster",
+    "mean_silhouette",
     "ridge_rounds",
     "self_train",
 ]
@@ -62,6 +64,8 @@ SELF_TRAIN_RIDGE = 3.0
 _SLICE = 8192
 # Candidate numbers of themes for k="auto".
 AUTO_K_GRID = (3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 35, 40, 50, 60, 70, 80, 100)
+# k="auto" averages each candidate's silhouette over this many looks (own sample and tree).
+AUTO_K_LOOKS = 3
 
 
 @dataclass(frozen=True)
@@ -276,40 +280,98 @@ def cluster(
     return Partition(self_train(vectors, best.labels, k), best.method, best.silhouette)
 
 
+def _unit_distances(vectors: FloatArray) -> npt.NDArray[np.float32]:
+    """Cosine distances between unit-length rows, in float32 (at most SAMPLE² values)."""
+    distances = np.asarray(1.0 - vectors @ vectors.T, dtype=np.float32)
+    np.clip(distances, 0.0, 2.0, out=distances)
+    np.fill_diagonal(distances, 0.0)
+    return distances
+
+
+def mean_silhouette(distances: npt.NDArray[np.floating], labels: IntArray) -> float:
+    """The mean silhouette of ``labels`` given every pair's distance, as scikit-learn's
+    ``silhouette_score(metric="precomputed")`` defines it (an answer alone in its theme
+    scores 0), in one matrix product: the distance of every answer to every theme."""
+    _, inverse = np.unique(labels, return_inverse=True)
+    m = len(labels)
+    k = int(inverse.max()) + 1 if m else 0
+    if k < 2 or k >= m:
+        return -1.0
+    rows = np.arange(m)
+    members = np.zeros((m, k), dtype=distances.dtype)
+    members[rows, inverse] = 1.0
+    sums = distances @ members
+    sizes = members.sum(axis=0)
+    own = sizes[inverse]
+    inside = sums[rows, inverse] / np.maximum(own - 1.0, 1.0)
+    means = sums / sizes
+    means[rows, inverse] = np.inf
+    nearest = means.min(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = (nearest - inside) / np.maximum(inside, nearest)
+    scores[(own <= 1) | ~np.isfinite(scores)] = 0.0
+    return float(scores.mean())
+
+
+def _choice_fine(m: int) -> int:
+    """How many fine clusters the Ward tree of a look at ``m`` answers starts from."""
+    return min(m // 3, max(200, int(10 * np.sqrt(m))))
+
+
+def _partitions(
+    vectors: FloatArray, candidates: list[int], random_state: int
+) -> tuple[IntArray, dict[int, IntArray]]:
+    """One look at the candidates: the rows of a sample of the answers drawn with
+    ``random_state``, and the partition of that sample for each number of themes (see
+    :func:`choose_k`)."""
+    rows = _sample(len(vectors), random_state)
+    scored = vectors[rows]
+    tree = None if len(vectors) <= SMALL else _tree(scored, _choice_fine(len(scored)), random_state)
+    partitions: dict[int, IntArray] = {}
+    for k in candidates:
+        if tree is not None and k >= tree.n_fine:
+            break
+        if tree is not None:
+            partitions[k] = _refine(scored, tree.cut(k), k, random_state)
+        else:
+            partitions[k] = _kmeans(scored, k, random_state, n_init=3)
+    return rows, partitions
+
+
 def choose_k(vectors: FloatArray, random_state: int = 0, k_max: int = 100) -> int:
-    """The number of themes whose partition has the best silhouette.
+    """The number of themes whose partitions have the best mean silhouette over
+    :data:`AUTO_K_LOOKS` looks.
 
     Above ``SMALL`` answers the candidates start from cuts of one Ward tree over fine
     clusters and each cut is refined by k-means before it is scored: the silhouette of
     the partition the engine would really produce, not of the raw cut (raw cuts score
     noisily and favoured three themes on a set with twenty). Above ``SAMPLE`` answers
-    this runs on a fixed-seed sample of them, so its cost does not grow with the
-    number of answers. For fewer than ``SMALL``, k-means at each candidate. Two themes
-    are not offered: on answers with no clear structure a two-way split always scores
-    best, and it is of no use to an officer."""
+    each look runs on its own fixed-seed sample of them, so its cost does not grow with
+    the number of answers. For fewer than ``SMALL``, k-means at each candidate. Each
+    look (seeds ``random_state``, ``+ 1``, ...) has its own tree and sample; on answers
+    without clear structure one look's curve is flat and noisy, and which number wins
+    changed with the seed (docs/analysis.md, "Choosing the number of themes"). Two
+    themes are not offered: on answers with no clear structure a two-way split always
+    scores best, and it is of no use to an officer."""
     n = len(vectors)
     distinct = len(np.unique(np.round(vectors, 4), axis=0))
-    small = n <= SMALL
-    sample = _sample(n, random_state)
-    scored = vectors[sample]
-    m = len(scored)
-    n_fine = m if small else min(m // 3, max(200, int(10 * np.sqrt(m))))
-    cap = max(3, int(np.sqrt(m))) if small else n_fine // 3
+    cap = max(3, int(np.sqrt(n))) if n <= SMALL else _choice_fine(min(n, SAMPLE)) // 3
     candidates = [k for k in AUTO_K_GRID if k <= min(k_max, distinct - 1, cap)]
     if not candidates:
         return max(1, min(distinct, 2))
-    everyone = np.arange(m, dtype=np.int64)
-    distances = _distances(scored, everyone)
-    tree = None if small else _tree(scored, n_fine, random_state)
+    # Every look's k-means runs before any silhouette is measured: interleaving the
+    # distance matrices' products with k-means made each k-means three times slower
+    # (the two libraries' threads compete for the two cores).
+    drawn = [_partitions(vectors, candidates, random_state + look) for look in range(AUTO_K_LOOKS)]
+    looks: list[dict[int, float]] = []
+    for rows, partitions in drawn:
+        distances = _unit_distances(vectors[rows])
+        looks.append({k: mean_silhouette(distances, labels) for k, labels in partitions.items()})
+        del distances
+    scored = [k for k in candidates if all(k in found for found in looks)]
     best_k, best = candidates[0], -2.0
-    for k in candidates:
-        if tree is not None and k >= tree.n_fine:
-            break
-        if tree is not None:
-            labels = _refine(scored, tree.cut(k), k, random_state)
-        else:
-            labels = _kmeans(scored, k, random_state, n_init=3)
-        score = _silhouette(distances, labels, everyone)
+    for k in scored:
+        score = float(np.mean([found[k] for found in looks]))
         if score > best + 1e-9:
             best_k, best = k, score
     return best_k

@@ -1,11 +1,16 @@
-"""The clustering's last step, self-training (analysis.cluster.self_train)."""
+"""The clustering (analysis.cluster): self-training, its last step, and choosing the
+number of themes."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from sklearn.metrics import silhouette_score
+from sklearn.metrics.pairwise import cosine_distances
 from sklearn.preprocessing import normalize
 
-from analysis.cluster import cluster, self_train
+from analysis import cluster as cluster_module
+from analysis.cluster import choose_k, cluster, mean_silhouette, self_train
 
 
 def _blobs(rng: np.random.Generator, sizes: list[int], spread: float = 0.3, dims: int = 16) -> np.ndarray:
@@ -52,3 +57,36 @@ def test_clustering_ends_with_it_and_is_deterministic() -> None:
     again = cluster(vectors, 3, random_state=0)
     assert (first.labels == again.labels).all()
     assert len(np.unique(first.labels)) == 3
+
+
+def test_silhouette_is_scikit_learns_in_one_product() -> None:
+    rng = np.random.default_rng(4)
+    vectors = _blobs(rng, [30, 20, 25, 1], spread=0.6)  # the last theme has one answer
+    labels = np.repeat(np.arange(4), [30, 20, 25, 1])
+    labels[:5] = 2  # some answers in the wrong theme, so scores are mixed
+    distances = np.clip(1.0 - vectors @ vectors.T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    expected = silhouette_score(cosine_distances(vectors), labels, metric="precomputed")
+    assert mean_silhouette(distances.astype(np.float32), labels) == pytest.approx(expected, abs=1e-5)
+    assert mean_silhouette(distances, np.zeros(76, dtype=np.int64)) == -1.0
+
+
+def test_the_number_of_themes_is_the_best_mean_over_the_looks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One look slightly prefers 5 themes; the other two clearly prefer 10.
+    looks = iter([{5: 0.30, 10: 0.29}, {5: 0.20, 10: 0.28}, {5: 0.21, 10: 0.27}])
+    monkeypatch.setattr(cluster_module, "_partitions", lambda v, c, r: (np.arange(len(v)), {5: 5, 10: 10}))
+    scores = {}
+
+    def silhouette(distances: np.ndarray, k: int) -> float:
+        if not scores:
+            scores.update(next(looks))
+        return scores.pop(k)
+
+    monkeypatch.setattr(cluster_module, "mean_silhouette", silhouette)
+    vectors = _blobs(np.random.default_rng(5), [200, 200])
+    assert choose_k(vectors, random_state=0) == 10
+
+
+def test_clear_themes_give_the_same_number_whatever_the_seed() -> None:
+    vectors = _blobs(np.random.default_rng(6), [100] * 12, spread=0.25, dims=32)
+    assert {choose_k(vectors, random_state=seed) for seed in (0, 1000, 2000)} == {12}
