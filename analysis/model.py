@@ -38,7 +38,7 @@ from analysis.cluster import FloatArray, IntArray, choose_k, cluster
 from analysis.duplicates import duplicate_groups, duplicate_key
 from analysis.labels import Label, PhraseIndex
 from analysis.language import language_of
-from analysis.points import split_points
+from analysis.points import split_points, without_opener
 from analysis.redact import redact
 from analysis.stance import stances, theme_stance
 from analysis.text import SurfaceForms, is_meaningless, normalise, tokenise
@@ -517,6 +517,8 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             # Fitted before answers in Welsh were read through their English gloss:
             # answers added later are read as its other answers were.
             "welsh_in_english_": False,
+            # Fitted before openers ("As a mum of two, ...") were skipped.
+            "openers_skipped_": False,
         }
         for name, value in defaults.items():
             if not hasattr(self, name):
@@ -569,11 +571,14 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
 
     def _reading(self, text: str, welsh: bool | None = None) -> str:
         """What the embedding model reads for ``text``: its English gloss when it is in
-        Welsh (analysis.welsh), else the text. The TF-IDF representation, and models
-        fitted before Welsh was glossed, read every text as written."""
-        if self.representation_ != "embeddings" or not getattr(self, "welsh_in_english_", True):
+        Welsh (analysis.welsh), else the text, without an opening that says who is
+        speaking (:func:`analysis.points.without_opener`). The TF-IDF representation
+        reads every text as written, and models fitted before each of the two steps read
+        texts as they did then."""
+        if self.representation_ != "embeddings":
             return text
-        return for_reading(text, welsh)
+        reading = for_reading(text, welsh) if getattr(self, "welsh_in_english_", True) else text
+        return without_opener(reading) if getattr(self, "openers_skipped_", True) else reading
 
     def _with_question(self, point: str) -> str | None:
         """The point after the question's text, for a short point when the question is
@@ -692,6 +697,7 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         kept = [texts[i] for i in rows]
         self.short_read_alone_ = True  # see embed_answers
         self.welsh_in_english_ = True  # see embed_answers
+        self.openers_skipped_ = True  # see _reading
         self.surface_ = SurfaceForms()
         for text in kept:
             tokenise(text, self.surface_)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["split_points"]
+__all__ = ["split_points", "without_opener"]
 
 # Characters used as bullets. Any of these at the start of a line begins a list item;
 # the round and square ones also begin a list item in the middle of a line.
@@ -317,3 +317,24 @@ def split_points(text: str, min_words: int = 3) -> list[str]:
     if len(points) <= 1:
         return [text.strip()]
     return points
+
+
+# Who is speaking, or a filler, before what they say: "As a mum of two, ...", "Speaking
+# as a volunteer, ...", "Honestly, ...". Bounded repeats only, anchored at the start.
+_OPENER = re.compile(
+    r"^\s*(?:"
+    r"(?:(?:speaking|writing|answering)\s+as|as|being)\s+(?:an?|the|someone|somebody|one)\b[^,.;:!?\n]{0,40}"
+    r"|honestly|personally|frankly|to\s+be\s+(?:honest|fair)|in\s+my\s+(?:opinion|view)|for\s+me"
+    r")\s*,\s*",
+    re.IGNORECASE,
+)
+
+
+def without_opener(text: str) -> str:
+    """``text`` without an opening that says who is speaking or fills in before the
+    point ("As a mum of two, more large print" -> "more large print"; "Speaking as a
+    volunteer, ...", "Honestly, ..."). What an answer asks for is its theme, not who
+    asked: on the demo's answers the same idea behind different openers fell into
+    different themes. Returned unchanged when nothing but the opening has a letter."""
+    rest = _OPENER.sub("", text, count=1)
+    return rest if any(ch.isalpha() for ch in rest) else text

@@ -260,3 +260,19 @@ def test_a_label_is_never_somebodys_whole_answer() -> None:
     model = ThemeModel(k=2, random_state=0).fit(texts)
     whole = {t.lower() for t in texts}
     assert all(theme.label.lower() not in whole for theme in model.themes_)
+
+
+def test_who_is_speaking_is_not_what_the_answer_is_about() -> None:
+    # On the demo the same idea behind different openers fell into different themes.
+    model = ThemeModel(k=4, random_state=0).fit(TEXTS)
+    idea = "more large print books and audiobooks"
+    openers = ("As a mum of two, ", "Speaking as a volunteer, ", "Honestly, ", "")
+    answers = [f"{opener}{idea}" for opener in openers]
+    vectors, _, _ = model.embed_answers(answers)
+    assert float((vectors @ vectors.T).min()) > 0.999
+    state = model.__getstate__()
+    del state["openers_skipped_"]  # as a model pickled before the change: read as before
+    older = ThemeModel.__new__(ThemeModel)
+    older.__setstate__(state)
+    before, _, _ = older.embed_answers(answers)
+    assert float((before @ before.T).min()) < 0.9

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from analysis.points import split_points
+from analysis.points import split_points, without_opener
 
 
 @pytest.mark.parametrize(
@@ -183,3 +183,30 @@ def test_long_answers_take_linear_time(text: str) -> None:
     # bound allows for a busy shared machine.
     assert time.perf_counter() - start < 2.0
     assert all(isinstance(p, str) for p in points)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("As a mum of two, more large print and audiobooks.", "more large print and audiobooks."),
+        ("Speaking as a volunteer, free printing for job seekers", "free printing for job seekers"),
+        ("as someone who uses it weekly, open on Sundays", "open on Sundays"),
+        ("Honestly, the wifi keeps dropping", "the wifi keeps dropping"),
+        ("To be honest , more staff", "more staff"),
+        # What the answer says stays, even when it starts with "as".
+        ("As well as books, more DVDs", "As well as books, more DVDs"),
+        ("Ask a member of staff, they know", "Ask a member of staff, they know"),
+        ("Parking, as a rule, is hopeless", "Parking, as a rule, is hopeless"),
+        # Nothing but the opener: kept as written.
+        ("As a student,", "As a student,"),
+    ],
+)
+def test_an_opener_saying_who_is_speaking_is_left_out(text: str, expected: str) -> None:
+    assert without_opener(text) == expected
+
+
+def test_leaving_out_openers_takes_linear_time() -> None:
+    text = "As a " + "very " * 20_000 + "long opener without a comma"
+    start = time.perf_counter()
+    assert without_opener(text) == text
+    assert time.perf_counter() - start < 0.5
