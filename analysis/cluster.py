@@ -29,8 +29,6 @@ import numpy as np
 import numpy.typing as npt
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import KMeans, MiniBatchKMeans
-from sklearn.metrics import silhouette_score
-from sklearn.metrics.pairwise import cosine_distances
 
 __all__ = [
     "AUTO_K_GRID",
@@ -82,18 +80,37 @@ def _sample(n: int, random_state: int) -> IntArray:
     return np.sort(rng.choice(n, SAMPLE, replace=False)).astype(np.int64)
 
 
-def _distances(vectors: FloatArray, sample: IntArray) -> npt.NDArray[np.floating]:
-    """Cosine distances between the sampled answers, worked out once for every partition
-    whose silhouette is measured on them (at most SAMPLE² values: 64 MB)."""
-    return np.asarray(cosine_distances(vectors[sample]))
+def _unit_distances(vectors: FloatArray) -> npt.NDArray[np.float32]:
+    """Cosine distances between unit-length rows, in float32 (at most SAMPLE² values)."""
+    distances = np.asarray(1.0 - vectors @ vectors.T, dtype=np.float32)
+    np.clip(distances, 0.0, 2.0, out=distances)
+    np.fill_diagonal(distances, 0.0)
+    return distances
 
 
-def _silhouette(distances: npt.NDArray[np.floating], labels: IntArray, sample: IntArray) -> float:
-    """Mean silhouette of ``labels`` on the sampled answers (``distances`` between them)."""
-    picked = labels[sample]
-    if len(np.unique(picked)) < 2 or len(np.unique(picked)) >= len(sample):
+def mean_silhouette(distances: npt.NDArray[np.floating], labels: IntArray) -> float:
+    """The mean silhouette of ``labels`` given every pair's distance, as scikit-learn's
+    ``silhouette_score(metric="precomputed")`` defines it (an answer alone in its theme
+    scores 0), in one matrix product: the distance of every answer to every theme."""
+    _, inverse = np.unique(labels, return_inverse=True)
+    m = len(labels)
+    k = int(inverse.max()) + 1 if m else 0
+    if k < 2 or k >= m:
         return -1.0
-    return float(silhouette_score(distances, picked, metric="precomputed"))
+    rows = np.arange(m)
+    members = np.zeros((m, k), dtype=distances.dtype)
+    members[rows, inverse] = 1.0
+    sums = distances @ members
+    sizes = members.sum(axis=0)
+    own = sizes[inverse]
+    inside = sums[rows, inverse] / np.maximum(own - 1.0, 1.0)
+    means = sums / sizes
+    means[rows, inverse] = np.inf
+    nearest = means.min(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = (nearest - inside) / np.maximum(inside, nearest)
+    scores[(own <= 1) | ~np.isfinite(scores)] = 0.0
+    return float(scores.mean())
 
 
 def _kmeans(
@@ -259,9 +276,9 @@ def cluster(
     self-trained (:func:`self_train`)."""
     n = len(vectors)
     sample = _sample(n, random_state)
-    distances = _distances(vectors, sample)
+    distances = _unit_distances(vectors[sample])
     plain = _kmeans(vectors, k, random_state, n_init=n_init)
-    best = Partition(plain, "k-means", _silhouette(distances, plain, sample))
+    best = Partition(plain, "k-means", mean_silhouette(distances, plain[sample]))
     tries = [
         (name, n_fine, seed)
         for seed in range(TREE_STARTS)
@@ -274,43 +291,10 @@ def cluster(
         if tree is None or tree.n_fine <= k:
             continue
         labels = _refine(vectors, tree.cut(k), k, random_state)
-        score = _silhouette(distances, labels, sample)
+        score = mean_silhouette(distances, labels[sample])
         if score > best.silhouette + 1e-9:
             best = Partition(labels, f"{name} + k-means", score)
     return Partition(self_train(vectors, best.labels, k), best.method, best.silhouette)
-
-
-def _unit_distances(vectors: FloatArray) -> npt.NDArray[np.float32]:
-    """Cosine distances between unit-length rows, in float32 (at most SAMPLE² values)."""
-    distances = np.asarray(1.0 - vectors @ vectors.T, dtype=np.float32)
-    np.clip(distances, 0.0, 2.0, out=distances)
-    np.fill_diagonal(distances, 0.0)
-    return distances
-
-
-def mean_silhouette(distances: npt.NDArray[np.floating], labels: IntArray) -> float:
-    """The mean silhouette of ``labels`` given every pair's distance, as scikit-learn's
-    ``silhouette_score(metric="precomputed")`` defines it (an answer alone in its theme
-    scores 0), in one matrix product: the distance of every answer to every theme."""
-    _, inverse = np.unique(labels, return_inverse=True)
-    m = len(labels)
-    k = int(inverse.max()) + 1 if m else 0
-    if k < 2 or k >= m:
-        return -1.0
-    rows = np.arange(m)
-    members = np.zeros((m, k), dtype=distances.dtype)
-    members[rows, inverse] = 1.0
-    sums = distances @ members
-    sizes = members.sum(axis=0)
-    own = sizes[inverse]
-    inside = sums[rows, inverse] / np.maximum(own - 1.0, 1.0)
-    means = sums / sizes
-    means[rows, inverse] = np.inf
-    nearest = means.min(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        scores = (nearest - inside) / np.maximum(inside, nearest)
-    scores[(own <= 1) | ~np.isfinite(scores)] = 0.0
-    return float(scores.mean())
 
 
 def _choice_fine(m: int) -> int:
