@@ -26,6 +26,7 @@ from analysis.duplicates import duplicate_groups, duplicate_key
 from analysis.labels import PhraseIndex
 from analysis.language import language_of
 from analysis.learn import relearn
+from analysis.memo import reading_once
 from analysis.model import (
     UNASSIGNED,
     Described,
@@ -642,6 +643,7 @@ class ThemeState:
         ]
         return sorted(groups, key=lambda g: (-len(g), g[0]))
 
+    @reading_once()  # each new answer is read several times over (analysis.memo)
     def add_answers(
         self, answer_ids: Sequence[str], texts: Sequence[str], *, version: int | None = None
     ) -> list[str]:

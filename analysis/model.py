@@ -38,6 +38,7 @@ from analysis.cluster import FloatArray, IntArray, choose_k, cluster
 from analysis.duplicates import duplicate_groups, duplicate_key
 from analysis.labels import Label, PhraseIndex
 from analysis.language import language_of
+from analysis.memo import once_per_text, reading_once
 from analysis.points import split_points, without_opener
 from analysis.redact import redact
 from analysis.stance import stances, theme_stance
@@ -138,7 +139,12 @@ class Theme:
 
 
 def _word_tokens(text: str) -> list[str]:
-    return tokenise(text)
+    return list(_tokens_once(text))  # a copy: the memo's own stays as it was
+
+
+@once_per_text
+def _tokens_once(text: str) -> tuple[str, ...]:
+    return tuple(tokenise(text))
 
 
 def _word_vectorizer(min_df: int, max_features: int) -> TfidfVectorizer:
@@ -683,6 +689,7 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         if not isinstance(self.k, str) and int(self.k) < 1:
             raise ValueError("k must be at least 1")
 
+    @reading_once()  # every answer is read several times over (analysis.memo)
     def fit(self, texts: Sequence[str], y: Any = None, ids: Sequence[str] | None = None) -> ThemeModel:
         """Learn the representation, the number of themes, their centres and descriptions."""
         texts = [str(t) for t in texts]
@@ -805,6 +812,7 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         affinity: FloatArray = np.clip(vectors @ self.cluster_centers_.T, 0.0, 1.0).astype(np.float32)
         return affinity
 
+    @reading_once()
     def predict(self, texts: Sequence[str]) -> IntArray:
         """Primary theme index for each answer, -1 for meaningless answers. Centres are
         fixed after fitting, so predicting never moves earlier answers."""

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analysis.memo import once_per_text
+
 __all__ = ["split_points", "without_opener"]
 
 # Characters used as bullets. Any of these at the start of a line begins a list item;
@@ -279,7 +281,20 @@ def split_points(text: str, min_words: int = 3) -> list[str]:
     Returns ``[text.strip()]`` when the answer makes a single point and ``[]`` when
     it is blank.
     """
-    text = str(text)
+    if min_words == _MIN_WORDS:
+        return list(_points_once(str(text)))  # a copy: the memo's own stays as it was
+    return _split(str(text), min_words)
+
+
+_MIN_WORDS = 3
+
+
+@once_per_text
+def _points_once(text: str) -> tuple[str, ...]:
+    return tuple(_split(text, _MIN_WORDS))
+
+
+def _split(text: str, min_words: int) -> list[str]:
     if not text.strip():
         return []
     pieces: list[_Piece] = []

@@ -114,6 +114,9 @@ _OPPOSE_CUES = (
     r"\bkeeps?\s+(?:on\s+)?(?:dropping|breaking|crashing|cutting\s+out|going\s+off|failing|freezing)\b",
     r"\b(?:is|are|was|were)\s+(?:always\s+|often\s+|so\s+|very\s+)?(?:broken|out\s+of\s+order|patchy|unreliable)\b",
 )
+_TURNED = tuple((re.compile(pattern), stance) for pattern, stance in _TURNED_CUES)
+_SUPPORTS = tuple(re.compile(pattern) for pattern in _SUPPORT_CUES)
+_OPPOSES = tuple(re.compile(pattern) for pattern in _OPPOSE_CUES)
 _YES = re.compile(r"^\s*(?:yes|yeah|yep|absolutely|definitely|of course)\b(?!\s+not\b)", re.IGNORECASE)
 _NO = re.compile(
     r"^\s*(?:no|nope|definitely not|absolutely not)\b"
@@ -184,13 +187,13 @@ _SUBORDINATE = re.compile(r"\b(?:when|whenever|if|because)\b")
 def _cue(text: str) -> str:
     """The stance a cue decides (``text`` with plain apostrophes), or ""."""
     lowered = " " + text.casefold() + " "
-    for pattern, stance in _TURNED_CUES:
-        if re.search(pattern, lowered):
+    for pattern, stance in _TURNED:
+        if pattern.search(lowered):
             return stance
-    if any(re.search(p, lowered) for p in _SUPPORT_CUES):
+    if any(p.search(lowered) for p in _SUPPORTS):
         return SUPPORT
-    for pattern in _OPPOSE_CUES:
-        found = re.search(pattern, lowered)
+    for pattern in _OPPOSES:
+        found = pattern.search(lowered)
         if found and not _SUBORDINATE.search(lowered, 0, found.start()):
             return OPPOSE
     return ""

@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 
 from analysis.language import language_of
+from analysis.memo import once_per_text
 from analysis.stopwords import (
     NEGATORS,
     STOP_WORDS,
@@ -229,6 +231,7 @@ _LETTERS = re.compile(r"[a-z]+")
 _US_FIRST_WORDS = frozenset(us.split()[0] for us in US_TO_UK)
 
 
+@once_per_text
 def normalise(text: str) -> str:
     """Lower-case, NFKC-normalised text with UK spellings and emoji turned into words."""
     text = str(text)
@@ -261,16 +264,17 @@ def stem(word: str) -> str:
     return str(_STEMMER.stem(word))
 
 
-def _raw_words(text: str) -> list[str]:
+@once_per_text
+def _raw_words(text: str) -> tuple[str, ...]:
     """Words as normalised, apostrophes kept ("mae'r", "don't")."""
-    return list(_TOKENISER.tokenize(normalise(text)))
+    return tuple(_TOKENISER.tokenize(normalise(text)))
 
 
 def _words(text: str) -> list[str]:
     return [w.replace("'", "") for w in _raw_words(text)]
 
 
-def is_welsh(text: str, words: list[str] | None = None) -> bool:
+def is_welsh(text: str, words: Sequence[str] | None = None) -> bool:
     """Whether an answer is in Welsh, so Welsh stop words apply to it.
 
     A quick look for a Welsh function word that English lacks ("mae", "yn", "wedi", "ddim")
@@ -323,7 +327,7 @@ def tokenise(text: str, surface: SurfaceForms | None = None, welsh: bool | None 
     return tokens
 
 
-def _tokenise_welsh(raw: list[str], surface: SurfaceForms | None) -> list[str]:
+def _tokenise_welsh(raw: Sequence[str], surface: SurfaceForms | None) -> list[str]:
     tokens: list[str] = []
     negator = ""  # the negator waiting for its word, as written
     for written in raw:
