@@ -40,6 +40,7 @@ __all__ = [
     "Partition",
     "choose_k",
     "cluster",
+    "distinct_rows",
     "mean_silhouette",
     "ridge_rounds",
     "self_train",
@@ -111,6 +112,30 @@ def mean_silhouette(distances: npt.NDArray[np.floating], labels: IntArray) -> fl
         scores = (nearest - inside) / np.maximum(inside, nearest)
     scores[(own <= 1) | ~np.isfinite(scores)] = 0.0
     return float(scores.mean())
+
+
+def distinct_rows(vectors: npt.NDArray[np.floating], decimals: int) -> int:
+    """How many different rows ``vectors`` has once rounded to ``decimals`` places: what
+    ``len(np.unique(np.round(vectors, decimals), axis=0))`` gives, without its copies
+    (at 100,000 answers they took 290 MB at once). Rows are rounded a slice at a time and
+    told apart by a hash of their bytes; rows whose hashes agree are compared in full."""
+    n = len(vectors)
+    if n == 0:
+        return 0
+    hashes = np.empty(n, dtype=np.int64)
+    for start in range(0, n, _SLICE):
+        part = np.round(vectors[start : start + _SLICE], decimals) + 0.0  # -0.0 is 0.0
+        hashes[start : start + len(part)] = [hash(row.tobytes()) for row in part]
+    order = np.argsort(hashes, kind="stable")
+    ordered = hashes[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    count = len(starts)
+    sizes = np.diff(np.r_[starts, n])
+    several = sizes > 1
+    for start, size in zip(starts[several].tolist(), sizes[several].tolist(), strict=True):
+        rows = order[start : start + size]  # one hash: one row, unless two rows' hashes collide
+        count += len(np.unique(np.round(vectors[rows], decimals), axis=0)) - 1
+    return count
 
 
 def _kmeans(
@@ -338,7 +363,7 @@ def choose_k(vectors: FloatArray, random_state: int = 0, k_max: int = 100) -> in
     themes are not offered: on answers with no clear structure a two-way split always
     scores best, and it is of no use to an officer."""
     n = len(vectors)
-    distinct = len(np.unique(np.round(vectors, 4), axis=0))
+    distinct = distinct_rows(vectors, 4)
     cap = max(3, int(np.sqrt(n))) if n <= SMALL else _choice_fine(min(n, SAMPLE)) // 3
     candidates = [k for k in AUTO_K_GRID if k <= min(k_max, distinct - 1, cap)]
     if not candidates:

@@ -21,7 +21,7 @@ from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.preprocessing import normalize
 
-from analysis.cluster import FloatArray, IntArray
+from analysis.cluster import FloatArray, IntArray, distinct_rows
 from analysis.duplicates import duplicate_groups, duplicate_key
 from analysis.labels import PhraseIndex
 from analysis.language import language_of
@@ -512,7 +512,7 @@ class ThemeState:
             self._new_theme_id(t)
         members = self._members(source.id)
         vectors = self.vectors[members]
-        if len(np.unique(np.round(vectors, 5), axis=0)) < len(op.new_theme_ids):
+        if distinct_rows(vectors, 5) < len(op.new_theme_ids):
             raise CodebookError(f"theme {op.theme_id!r} has too few different answers to split")
         km = KMeans(n_clusters=len(op.new_theme_ids), n_init=10, random_state=op.random_state).fit(vectors)
         centres = normalize(np.asarray(km.cluster_centers_, dtype=np.float32))
@@ -634,7 +634,7 @@ class ThemeState:
         theme of a group (:class:`NewTheme`). [] when the theme has too few different answers."""
         members = self._members(self._theme(theme_id).id)
         vectors = self.vectors[members]
-        if len(members) < 2 * parts or len(np.unique(np.round(vectors, 5), axis=0)) < parts:
+        if len(members) < 2 * parts or distinct_rows(vectors, 5) < parts:
             return []
         labels = KMeans(n_clusters=parts, n_init=10, random_state=random_state).fit_predict(vectors)
         groups = [

@@ -38,7 +38,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 import analysis.embeddings as embeddings_module
-from analysis.cluster import cluster
+from analysis.cluster import cluster, distinct_rows
 from analysis.codebook import Codebook, ThemeState
 from analysis.embeddings import DEFAULT_MODEL
 from analysis.model import ThemeModel, other_themes
@@ -554,7 +554,7 @@ def settings_accuracy(
     if len(rows) < 2:
         return out
     vectors = model.embed_answers([texts[i] for i in rows.tolist()])[0]
-    distinct = len(np.unique(np.round(vectors, 5), axis=0))
+    distinct = distinct_rows(vectors, 5)
     k = min(k, distinct)
     for setting in cluster_settings():
         predicted = np.full(len(texts), -1, dtype=np.int64)

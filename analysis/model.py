@@ -34,7 +34,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from analysis.cluster import FloatArray, IntArray, choose_k, cluster
+from analysis.cluster import FloatArray, IntArray, choose_k, cluster, distinct_rows
 from analysis.duplicates import duplicate_groups, duplicate_key
 from analysis.labels import Label, PhraseIndex
 from analysis.language import language_of
@@ -136,6 +136,10 @@ class Theme:
             "statements": list(self.statements),
             "statements_by_officer": self.statements_by_officer,
         }
+
+
+# Answers scored against their theme's centre at a time (ThemeModel._scores).
+_SCORE_SLICE = 8192
 
 
 def _word_tokens(text: str) -> list[str]:
@@ -719,7 +723,7 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             vectors = np.zeros((len(texts), 1), dtype=np.float32)
             point_vectors, point_owner = np.zeros((0, 1), dtype=np.float32), np.zeros(0, dtype=np.int64)
         vectors_kept = vectors[rows]
-        distinct = len(np.unique(np.round(vectors_kept, 5), axis=0)) if len(kept) else 0
+        distinct = distinct_rows(vectors_kept, 5) if len(kept) else 0
         if distinct == 0:
             k = 0
         elif self.k == "auto":
@@ -761,11 +765,17 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         return self
 
     def _scores(self, vectors: FloatArray, labels: IntArray) -> FloatArray:
+        """Each answer's similarity to its theme's centre (0 when it has no theme), a
+        slice of answers at a time: all at once it copied every vector twice (300 MB at
+        100,000 answers, the peak of the analysis's memory)."""
         scores = np.zeros(len(labels), dtype=np.float32)
-        assigned = labels >= 0
-        if assigned.any():
-            sims = np.einsum("ij,ij->i", vectors[assigned], self.cluster_centers_[labels[assigned]])
-            scores[assigned] = np.clip(sims, 0.0, 1.0)
+        for start in range(0, len(labels), _SCORE_SLICE):
+            part = labels[start : start + _SCORE_SLICE]
+            assigned = np.flatnonzero(part >= 0)
+            if len(assigned):
+                rows = vectors[start : start + _SCORE_SLICE][assigned]
+                sims = np.einsum("ij,ij->i", rows, self.cluster_centers_[part[assigned]])
+                scores[start + assigned] = np.clip(sims, 0.0, 1.0)
         return scores
 
     # -- description ------------------------------------------------------------------

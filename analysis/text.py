@@ -8,6 +8,7 @@ to the next word so that "not enough parking" is not read as "enough parking".
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -266,8 +267,9 @@ def stem(word: str) -> str:
 
 @once_per_text
 def _raw_words(text: str) -> tuple[str, ...]:
-    """Words as normalised, apostrophes kept ("mae'r", "don't")."""
-    return tuple(_TOKENISER.tokenize(normalise(text)))
+    """Words as normalised, apostrophes kept ("mae'r", "don't"). Interned: answers
+    share most of their words, so the fit's memo (analysis.memo) holds each word once."""
+    return tuple(map(sys.intern, _TOKENISER.tokenize(normalise(text))))
 
 
 def _words(text: str) -> list[str]:

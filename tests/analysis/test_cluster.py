@@ -90,3 +90,30 @@ def test_the_number_of_themes_is_the_best_mean_over_the_looks(monkeypatch: pytes
 def test_clear_themes_give_the_same_number_whatever_the_seed() -> None:
     vectors = _blobs(np.random.default_rng(6), [100] * 12, spread=0.25, dims=32)
     assert {choose_k(vectors, random_state=seed) for seed in (0, 1000, 2000)} == {12}
+
+
+def _rows_with_copies() -> np.ndarray:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(300, 6)).astype(np.float32)
+    vectors[150:] = vectors[:150]  # every row twice
+    vectors[1] = vectors[0] + 1e-7  # the same once rounded
+    vectors[2, 0] = -0.0
+    vectors[3] = vectors[2]
+    vectors[3, 0] = 0.0  # -0.0 and 0.0 are one value
+    return vectors
+
+
+@pytest.mark.parametrize("decimals", [4, 5])
+def test_distinct_rows_counts_what_numpy_unique_counts(decimals: int) -> None:
+    vectors = _rows_with_copies()
+    expected = len(np.unique(np.round(vectors, decimals), axis=0))
+    assert cluster_module.distinct_rows(vectors, decimals) == expected
+    assert cluster_module.distinct_rows(vectors[:0], decimals) == 0
+    assert cluster_module.distinct_rows(vectors[:1], decimals) == 1
+
+
+def test_distinct_rows_tells_rows_apart_when_their_hashes_collide(monkeypatch: pytest.MonkeyPatch) -> None:
+    vectors = _rows_with_copies()
+    expected = len(np.unique(np.round(vectors, 5), axis=0))
+    monkeypatch.setattr(cluster_module, "hash", lambda data: len(data) % 3, raising=False)
+    assert cluster_module.distinct_rows(vectors, 5) == expected

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import analysis.labels as labels_module
 from analysis.labels import (
     _MODALS,
     MIN_SHARE,
@@ -667,3 +668,21 @@ def test_a_masked_name_is_never_part_of_a_label() -> None:
     label = PhraseIndex.build(thanks + PARKING + CHILDREN).label(range(4))
     assert "xx" not in label.text.lower().split(), label
     assert label.text == "Dedication to patients", label
+
+
+def test_an_index_built_a_slice_at_a_time_is_the_index_built_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [
+        *COMPUTERS,
+        "Not enough parking near the library",
+        "Mae angen mwy o le parcio",
+        "Longer opening hours on Sundays please",
+        "The computers are slow and old",
+        "",
+    ] * 3
+    whole = PhraseIndex.build(texts)
+    monkeypatch.setattr(labels_module, "BUILD_SLICE", 4)
+    sliced = PhraseIndex.build(texts)
+    assert len(sliced) == len(whole) == len(texts)
+    for name in ("_indptr", "_indices", "_vocab", "_df", "_codes", "_welsh"):
+        assert np.array_equal(getattr(sliced, name), getattr(whole, name)), name
+    assert sliced.label(list(range(len(COMPUTERS)))) == whole.label(list(range(len(COMPUTERS))))
