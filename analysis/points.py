@@ -264,7 +264,11 @@ def _tidy(words: list[str]) -> str:
     return " ".join(words).strip(_EDGE_PUNCTUATION)
 
 
-def split_points(text: str, min_words: int = 3) -> list[str]:
+# The fewest words a point has before it is joined onto its neighbour (split_points).
+_MIN_WORDS = 3
+
+
+def split_points(text: str, min_words: int = _MIN_WORDS) -> list[str]:
     """Split an answer into the separate points it makes.
 
     Cuts at sentence ends (". ", "! ", "? "), line breaks, semicolons, bullets and
@@ -281,12 +285,9 @@ def split_points(text: str, min_words: int = 3) -> list[str]:
     Returns ``[text.strip()]`` when the answer makes a single point and ``[]`` when
     it is blank.
     """
-    if min_words == _MIN_WORDS:
+    if min_words == _MIN_WORDS:  # the points a fit remembers (analysis.memo)
         return list(_points_once(str(text)))  # a copy: the memo's own stays as it was
     return _split(str(text), min_words)
-
-
-_MIN_WORDS = 3
 
 
 @once_per_text
