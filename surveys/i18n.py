@@ -14,24 +14,38 @@ from collections.abc import Callable
 Translate = Callable[[str], str]
 TranslatePlural = Callable[[str, str, int], str]
 TranslateInContext = Callable[[str, str], str]
+Language = Callable[[], str]
 
 _translate: Translate = lambda message: message  # noqa: E731
 _translate_plural: TranslatePlural = lambda singular, plural, n: singular if n == 1 else plural  # noqa: E731
 _translate_in_context: TranslateInContext = lambda context, message: message  # noqa: E731
+_language: Language = lambda: "en"  # noqa: E731
+_installed = 0  # how many translators have been installed
 
 
 def install(
     translate: Translate,
     translate_plural: TranslatePlural,
     translate_in_context: TranslateInContext | None = None,
+    language: Language | None = None,
 ) -> None:
     """Use ``translate`` (gettext), ``translate_plural`` (ngettext) and
-    ``translate_in_context`` (pgettext) from now on."""
-    global _translate, _translate_plural, _translate_in_context
+    ``translate_in_context`` (pgettext) from now on; ``language`` names the language
+    they translate into at the moment of the call (English when not given)."""
+    global _translate, _translate_plural, _translate_in_context, _language, _installed
     _translate = translate
     _translate_plural = translate_plural
     if translate_in_context is not None:
         _translate_in_context = translate_in_context
+    _language = language if language is not None else (lambda: "en")
+    _installed += 1
+
+
+def messages_key() -> tuple[int, str]:
+    """Which messages :func:`_` gives at this moment: the translator installed and the
+    language it translates into. Text made only of messages can be built once and kept
+    under this key (:func:`surveys.equality.equality_page`)."""
+    return (_installed, _language())
 
 
 def _(message: str, **variables: object) -> str:

@@ -353,6 +353,7 @@ def init_app(app: Flask) -> None:
         lambda message: get_translations().gettext(message),
         lambda singular, plural, n: get_translations().ngettext(singular, plural, n),
         lambda context, message: get_translations().pgettext(context, message),
+        lambda: str(get_locale() or DEFAULT),  # the locale get_translations() translates into
     )
     app.after_request(_remember)
     app.jinja_env.globals.update(
