@@ -59,6 +59,42 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"engage test backend: {BACKEND}"
 
 
+_LEFT_TO_SQLITE = pytest.StashKey[int]()
+
+
+def touches_the_database(item: pytest.Item) -> bool:
+    """Whether a test's result can depend on the backend: it uses the test database
+    (through any fixture built on ``test_database``) or its module chooses by
+    ``BACKEND`` or makes PostgreSQL databases of its own."""
+    if "test_database" in getattr(item, "fixturenames", ()):
+        return True
+    module = getattr(item, "module", None)
+    return any(hasattr(module, name) for name in ("BACKEND", "create_postgres_database"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`make test` runs the suite once per backend. A test that uses no database gives
+    the same result on both (the theme engine, survey definitions, configuration,
+    message catalogues), so the PostgreSQL run leaves it to the SQLite run; set
+    ``ENGAGE_TEST_EVERY_TEST=1`` to run it here too."""
+    if BACKEND != "postgresql" or os.environ.get("ENGAGE_TEST_EVERY_TEST") == "1":
+        return
+    once = [item for item in items if not touches_the_database(item)]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if touches_the_database(item)]
+        config.stash[_LEFT_TO_SQLITE] = len(once)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    left = config.stash.get(_LEFT_TO_SQLITE, 0)
+    if left:
+        terminalreporter.write_line(
+            f"{left} tests that use no database were left to the SQLite run "
+            "(ENGAGE_TEST_EVERY_TEST=1 runs them here too)"
+        )
+
+
 @dataclass
 class TestDatabase:
     backend: str
