@@ -814,6 +814,7 @@ class ThemeState:
             self._clean = redacted(self.texts)
         return self._clean
 
+    @reading_once()  # naming each theme reads its answers once per phrase weighed (analysis.memo)
     def themes_list(self, redact_quotes: bool = True) -> list[Theme]:
         """Current relevant themes with sizes, keywords, labels, quotes and duplicates."""
         active, about = self._described()

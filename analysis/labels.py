@@ -114,6 +114,7 @@ import numpy as np
 import numpy.typing as npt
 
 from analysis.language import language_of
+from analysis.memo import once_per_text
 from analysis.stopwords import MASKS, WELSH_NEGATORS, WELSH_STOP_WORDS, welsh_base
 from analysis.text import APOSTROPHES, NEGATORS, STOP_WORDS, is_welsh, normalise, stem
 
@@ -416,6 +417,28 @@ def _clauses(text: str) -> Iterator[list[str]]:
         yield words
 
 
+Phrase = tuple[int, int, int, int]
+ClausePhrases = tuple[tuple[tuple[str, ...], tuple[Phrase, ...]], ...]
+
+
+def _clause_phrases(text: str, cy: bool) -> ClausePhrases:
+    """Each clause of an answer, as its words and its candidate phrases (:func:`_phrases`;
+    ``cy``: an answer in Welsh). A theme's label weighs a dozen phrases and reads the
+    same answers for each of them, so within :func:`analysis.memo.reading_once` each
+    answer is read once."""
+    return _clause_phrases_cy(text) if cy else _clause_phrases_en(text)
+
+
+@once_per_text
+def _clause_phrases_en(text: str) -> ClausePhrases:
+    return tuple((tuple(words), tuple(_phrases(words, False))) for words in _clauses(text))
+
+
+@once_per_text
+def _clause_phrases_cy(text: str) -> ClausePhrases:
+    return tuple((tuple(words), tuple(_phrases(words, True))) for words in _clauses(text))
+
+
 def _code(n_keys: int, weak: bool) -> int:
     """Per-phrase code: the number of key words times two, plus one if the phrase has a weak edge."""
     return n_keys * 2 + int(weak)
@@ -696,8 +719,8 @@ class PhraseIndex:
     def _key_words(self, row: int, h: int) -> tuple[str, ...]:
         """The key words (stems, "not" for a negator) of the phrase with hash ``h`` in one answer."""
         cy = self._cy(row)
-        for words in _clauses(self._texts[row]):
-            for ph, _, i, j in _phrases(words, cy):
+        for words, phrases in _clause_phrases(self._texts[row], cy):
+            for ph, _, i, j in phrases:
                 if ph == h:
                     return tuple(_key_token(w, cy) for w in words[i : j + 1] if not _info(w, cy)[0] & _STOP)
         return ()
@@ -714,8 +737,8 @@ class PhraseIndex:
         for r in rows[:SURFACE_SAMPLE]:
             cy = self._cy(int(r))
             offset = 0  # words of the answer before this clause
-            for words in _clauses(self._texts[int(r)]):
-                for ph, _, i, j in _phrases(words, cy):
+            for words, phrases in _clause_phrases(self._texts[int(r)], cy):
+                for ph, _, i, j in phrases:
                     if ph != h:
                         continue
                     forms[" ".join(words[i : j + 1])] += 1
@@ -957,8 +980,8 @@ class PhraseIndex:
         or more words in the first answers."""
         found: list[tuple[int, str, int]] = []
         for r in rows[:SURFACE_SAMPLE]:
-            for words in _clauses(self._texts[int(r)]):
-                for h, _c, i, j in _phrases(words, self._cy(int(r))):
+            for words, phrases in _clause_phrases(self._texts[int(r)], self._cy(int(r))):
+                for h, _c, i, j in phrases:
                     text = " ".join(words[i : j + 1])
                     if j > i and used.free(text) and h not in used.keys and not _stutters(text):
                         found.append((j - i, text, int(r)))

@@ -686,3 +686,32 @@ def test_an_index_built_a_slice_at_a_time_is_the_index_built_at_once(monkeypatch
     for name in ("_indptr", "_indices", "_vocab", "_df", "_codes", "_welsh"):
         assert np.array_equal(getattr(sliced, name), getattr(whole, name)), name
     assert sliced.label(list(range(len(COMPUTERS)))) == whole.label(list(range(len(COMPUTERS))))
+
+
+def test_each_answer_is_read_once_while_themes_are_named() -> None:
+    """Naming a theme reads its answers for each phrase it weighs: within reading_once
+    an answer's clauses and phrases are worked out once, and are the same as read afresh."""
+    from analysis.memo import reading_once
+
+    texts = [
+        "Open on Sundays, and also longer hours in the week; more parking please",
+        "Mwy o lefydd parcio ger y llyfrgell",
+        "",
+    ]
+    for text in texts:
+        for cy in (False, True):
+            fresh = labels_module._clause_phrases(text, cy)
+            expected = tuple(
+                (tuple(words), tuple(labels_module._phrases(words, cy)))
+                for words in labels_module._clauses(text)
+            )
+            assert fresh == expected
+            with reading_once():
+                first = labels_module._clause_phrases(text, cy)
+                assert labels_module._clause_phrases(text, cy) is first
+                assert first == expected
+    index = PhraseIndex.build(COMPUTERS)
+    members = list(range(len(COMPUTERS)))
+    with reading_once():
+        remembered = index.label(members)
+    assert remembered == index.label(members)
