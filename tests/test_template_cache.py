@@ -45,3 +45,32 @@ def test_a_changed_template_or_other_settings_compile_afresh() -> None:
     )
     assert trimmed.get_template("page.html").render(x=True) == "  yes\n"
     assert (edited_compiled, trimmed_compiled) == (["page.html"], ["page.html"])
+
+
+def test_imported_macros_see_the_globals_of_the_page_that_imports_them() -> None:
+    """The app's templates keep Jinja's globals, with the quick set of names each macro
+    import compares (engage._Globals): a global added to one template still reaches the
+    macros it imports, and one added to the environment later reaches every template."""
+    from collections import ChainMap
+
+    from jinja2 import DictLoader
+
+    from engage import _Globals, _TemplateEnvironment
+
+    environment = _TemplateEnvironment(
+        app=None,
+        loader=DictLoader(
+            {
+                "macros.html": "{% macro greet() %}{{ greeting }}, {{ place }}{% endmacro %}",
+                "page.html": '{% from "macros.html" import greet %}{{ greet() }}',
+            }
+        ),
+    )
+    environment.globals["greeting"] = "Hello"
+    page = environment.get_template("page.html", globals={"place": "Northgate"})
+    assert isinstance(page.globals, _Globals)
+    plain = ChainMap(dict(page.globals.maps[0]), environment.globals)
+    assert set(page.globals.keys()) == set(plain.keys()) and {"greeting", "place"} <= set(page.globals.keys())
+    assert page.render() == "Hello, Northgate"
+    environment.globals["greeting"] = "Croeso"
+    assert environment.get_template("page.html").render(place="Eastfield") == "Croeso, Eastfield"
