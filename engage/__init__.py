@@ -120,7 +120,7 @@ class _Globals(ChainMap[str, Any]):
     components import theirs inside each call: about 24 imports on a question page),
     Jinja subtracts the imported template's global names from the page's
     (``Template._get_default_module``); against a ChainMap's keys view that is a Python
-    call per name, 0.1 ms an import, about an eighth of a question page's time."""
+    call per name: 34 µs an import, against 5 µs with a set (docs/performance.md)."""
 
     def keys(self) -> KeysView[str]:
         return dict.fromkeys(self).keys()
