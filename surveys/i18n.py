@@ -19,7 +19,13 @@ Language = Callable[[], str]
 _translate: Translate = lambda message: message  # noqa: E731
 _translate_plural: TranslatePlural = lambda singular, plural, n: singular if n == 1 else plural  # noqa: E731
 _translate_in_context: TranslateInContext = lambda context, message: message  # noqa: E731
-_language: Language = lambda: "en"  # noqa: E731
+
+
+def _english() -> str:
+    return "en"
+
+
+_language: Language = _english
 _installed = 0  # how many translators have been installed
 
 
@@ -37,7 +43,7 @@ def install(
     _translate_plural = translate_plural
     if translate_in_context is not None:
         _translate_in_context = translate_in_context
-    _language = language if language is not None else (lambda: "en")
+    _language = language if language is not None else _english
     _installed += 1
 
 

@@ -79,10 +79,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ``ENGAGE_TEST_EVERY_TEST=1`` to run it here too."""
     if BACKEND != "postgresql" or os.environ.get("ENGAGE_TEST_EVERY_TEST") == "1":
         return
-    once = [item for item in items if not touches_the_database(item)]
+    keep: list[pytest.Item] = []
+    once: list[pytest.Item] = []
+    for item in items:
+        (keep if touches_the_database(item) else once).append(item)
     if once:
         config.hook.pytest_deselected(items=once)
-        items[:] = [item for item in items if touches_the_database(item)]
+        items[:] = keep
         config.stash[_LEFT_TO_SQLITE] = len(once)
 
 

@@ -3,11 +3,12 @@ but never across a changed template or different syntax settings."""
 
 from __future__ import annotations
 
+from collections import ChainMap
 from typing import Any
 
 from jinja2 import DictLoader, Environment
 
-from engage import _ProcessBytecodeCache
+from engage import _Globals, _ProcessBytecodeCache, _TemplateEnvironment
 
 
 def _environment(cache: _ProcessBytecodeCache, source: str, **settings: Any) -> tuple[Environment, list[str]]:
@@ -51,12 +52,6 @@ def test_imported_macros_see_the_globals_of_the_page_that_imports_them() -> None
     """The app's templates keep Jinja's globals, with the quick set of names each macro
     import compares (engage._Globals): a global added to one template still reaches the
     macros it imports, and one added to the environment later reaches every template."""
-    from collections import ChainMap
-
-    from jinja2 import DictLoader
-
-    from engage import _Globals, _TemplateEnvironment
-
     environment = _TemplateEnvironment(
         app=None,
         loader=DictLoader(
