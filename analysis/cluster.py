@@ -64,7 +64,10 @@ _SLICE = 8192
 # Candidate numbers of themes for k="auto".
 AUTO_K_GRID = (3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 35, 40, 50, 60, 70, 80, 100)
 # k="auto" averages each candidate's silhouette over this many looks (own sample and tree).
-AUTO_K_LOOKS = 3
+# Six since 2026-12-07: at seeds 0, 1000 and 2000 on the four dev sets, 3 looks landed
+# within ±50% of the gold number 10 times of 12, 5 looks 11 and 6 looks 12, for about
+# 1 s a look at 4,000 answers or more (docs/analysis.md, "Choosing the number of themes").
+AUTO_K_LOOKS = 6
 
 
 @dataclass(frozen=True)
@@ -373,8 +376,10 @@ def choose_k(vectors: FloatArray, random_state: int = 0, k_max: int = 100) -> in
     # (the two libraries' threads compete for the two cores).
     drawn = [_partitions(vectors, candidates, random_state + look) for look in range(AUTO_K_LOOKS)]
     looks: list[dict[int, float]] = []
+    # Up to SAMPLE answers every look scores all of them: their distances are worked out once.
+    shared = _unit_distances(vectors) if n <= SAMPLE else None
     for rows, partitions in drawn:
-        distances = _unit_distances(vectors[rows])
+        distances = shared if shared is not None else _unit_distances(vectors[rows])
         looks.append({k: mean_silhouette(distances, labels) for k, labels in partitions.items()})
         del distances
     scored = [k for k in candidates if all(k in found for found in looks)]

@@ -73,6 +73,7 @@ def test_silhouette_is_scikit_learns_in_one_product() -> None:
 
 def test_the_number_of_themes_is_the_best_mean_over_the_looks(monkeypatch: pytest.MonkeyPatch) -> None:
     # One look slightly prefers 5 themes; the other two clearly prefer 10.
+    monkeypatch.setattr(cluster_module, "AUTO_K_LOOKS", 3)
     looks = iter([{5: 0.30, 10: 0.29}, {5: 0.20, 10: 0.28}, {5: 0.21, 10: 0.27}])
     monkeypatch.setattr(cluster_module, "_partitions", lambda v, c, r: (np.arange(len(v)), {5: 5, 10: 10}))
     scores = {}
@@ -85,6 +86,27 @@ def test_the_number_of_themes_is_the_best_mean_over_the_looks(monkeypatch: pytes
     monkeypatch.setattr(cluster_module, "mean_silhouette", silhouette)
     vectors = _blobs(np.random.default_rng(5), [200, 200])
     assert choose_k(vectors, random_state=0) == 10
+
+
+def test_the_looks_share_one_distance_matrix_when_they_score_every_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Up to SAMPLE answers every look scores them all: one matrix, whatever the looks.
+    made: list[int] = []
+    real = cluster_module._unit_distances
+
+    def counted(vectors: np.ndarray) -> np.ndarray:
+        made.append(len(vectors))
+        return real(vectors)
+
+    monkeypatch.setattr(cluster_module, "_unit_distances", counted)
+    vectors = _blobs(np.random.default_rng(7), [200] * 4, spread=0.3)
+    assert choose_k(vectors, random_state=0) == 4
+    assert made == [800]
+    made.clear()
+    monkeypatch.setattr(cluster_module, "SAMPLE", 500)  # now each look has its own sample
+    assert choose_k(vectors, random_state=0) == 4
+    assert made == [500] * cluster_module.AUTO_K_LOOKS
 
 
 def test_clear_themes_give_the_same_number_whatever_the_seed() -> None:
