@@ -14,6 +14,8 @@ PORT ?= 5000
 WORKERS ?= 2
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
+# Each half of make test ends with its slowest tests, so a slower suite shows where.
+SLOWEST ?= 20
 BENCH_SECONDS ?= 600
 SOAK_SECONDS ?= 1800
 
@@ -98,12 +100,12 @@ contracts: install ## import-linter: engage → surveys → analysis, analysis s
 
 .PHONY: test-sqlite
 test-sqlite: install chromium ## The whole pytest suite on SQLite
-	ENGAGE_TEST_BACKEND=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+	ENGAGE_TEST_BACKEND=sqlite $(BIN)/pytest --durations=$(SLOWEST) $(PYTEST_ARGS)
 
 .PHONY: test-postgres
 test-postgres: install chromium ## The whole pytest suite on PostgreSQL (a fresh database, dropped afterwards)
 	@if $(BIN)/python scripts/check-postgres.py "$(ENGAGE_TEST_POSTGRES_URL)"; then \
-	  ENGAGE_TEST_BACKEND=postgresql $(BIN)/pytest $(PYTEST_ARGS); \
+	  ENGAGE_TEST_BACKEND=postgresql $(BIN)/pytest --durations=$(SLOWEST) $(PYTEST_ARGS); \
 	elif [ "$${CI:-}" = "true" ]; then \
 	  echo "PostgreSQL is required under CI but is not reachable at $(ENGAGE_TEST_POSTGRES_URL)." >&2; exit 1; \
 	else \
