@@ -102,7 +102,7 @@ def query_words(text: str) -> list[str]:
 def consultations(session: Session, now: datetime) -> list[Consultation]:
     """Every published survey, open first (closing soonest first), then forthcoming (opening
     soonest first), then closed (most recently closed first)."""
-    surveys = session.scalars(select(Survey).options(selectinload(Survey.versions))).all()
+    surveys = session.scalars(select(Survey).options(selectinload(Survey.published_version))).all()
     counts = services.submitted_counts(session)
     found = [_entry(survey, now, counts.get(survey.id, 0)) for survey in surveys]
     return sorted((c for c in found if c is not None), key=_order)

@@ -108,6 +108,7 @@ def publish(session: Session, survey: Survey, now: datetime) -> SurveyVersion:
     draft.published_at = now
     survey.closed_at = None
     session.flush()
+    session.expire(survey, ["published_version"])  # loaded again when next read
     return draft
 
 
