@@ -45,8 +45,8 @@ class Survey(Base):
         back_populates="survey", order_by="SurveyVersion.number", cascade="all, delete-orphan"
     )
     # The published version alone, for residents' pages: loading ``versions`` reads every
-    # version's definition, and a survey republished ten times made each page half as
-    # slow again. Read through ``published``.
+    # version's definition, and with ten versions a survey's start page took a third
+    # longer (docs/performance.md). Read through ``published``.
     published_version: Mapped[SurveyVersion | None] = relationship(
         primaryjoin=lambda: and_(
             Survey.id == SurveyVersion.survey_id, SurveyVersion.status == VersionStatus.PUBLISHED.value
