@@ -241,7 +241,8 @@ class Facts:
         if self._closing is None:
             found = []
             until = self.now + timedelta(days=SOON_DAYS)
-            for survey in self.session.scalars(select(Survey).options(selectinload(Survey.versions))):
+            published = select(Survey).options(selectinload(Survey.published_version))
+            for survey in self.session.scalars(published):
                 version = survey.published
                 if version is None or not survey_services.availability(survey, self.now).open:
                     continue
