@@ -267,16 +267,23 @@ _WEAK_END = frozenset(
     {"more", "less", "too", "much", "only", "enough", "few", "very"}
     # and prepositions the stop list lacks ("Parking near")
     | {"near", "past", "till", "til", "regarding", "including", "plus", "versus", "vs"}
+    # and "twice" ("Story time twice", of "... twice a week"; "once" is a stop word)
+    | {"twice"}
 )
 
 # The same for answers in Welsh: thanks, please, perhaps, think/believe/feel, thing(s),
 # want, see ("Hoffwn weld mwy o lyfrau": the label is "Mwy o lyfrau", not "Weld mwy o
-# lyfrau"); and more, less, enough, too much, too, which may start a label but not end it.
+# lyfrau"); and more, less, enough, too much, too, once, twice, which may start a label but not
+# end it.
 _WEAK_EDGE_CY = frozenset(
     {"diolch", "plis", "efallai", "falle", "meddwl", "credu", "teimlo", "peth", "pethau", "bethau"}
     | {"eisiau", "isio", "moyn", "gweld", "weld", "gwybod", "wybod", "dweud", "ddweud", "wirioneddol"}
 )
-_WEAK_END_CY = frozenset({"mwy", "llai", "digon", "ddigon", "gormod", "rhy"})
+_WEAK_END_CY = frozenset(
+    {"mwy", "llai", "digon", "ddigon", "gormod", "rhy"}
+    # once, twice: "Grŵp sgwrsio i ddysgwyr Cymraeg", not "... unwaith" of "... unwaith yr wythnos"
+    | {"unwaith", "dwywaith", "ddwywaith"}
+)
 
 # Word flags.
 _STOP: Final = 1  # left out of the key; may sit inside a phrase only
@@ -750,19 +757,22 @@ class PhraseIndex:
                     if not cy and last in _DETERMINERS:
                         after[_DETERMINER] += 1  # any of them: the phrase stops short of its object
                     else:
-                        after[last if last and _info(last, cy)[0] & _END else None] += 1
+                        # A word that cannot end a phrase ("too", "unwaith" of "unwaith yr
+                        # wythnos") does not carry it on.
+                        flags = _info(last, cy)[0] if last else 0
+                        after[last if flags & _END and not flags & _WEAK_AT_END else None] += 1
                     starts.append(offset + i)
                 offset += len(words)
         if not forms:
             return _Reading("", False, 0.0, "")
         surface = min(forms.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
         # Cut out of a longer phrase: in at least CUT_SHARE of the places it is written (and
-        # at least MIN_ANSWERS), the same word that could carry the phrase on comes straight
+        # at least MIN_ANSWERS, or the one place in a theme of one answer), the same word that could carry the phrase on comes straight
         # after it ("Free printing for job", always followed by "seekers") or a determiner
         # does ("Help for older people to use", before "the internet"), or the same word
         # that could start it comes straight before ("Clubs and help with CVs", after "job").
         seen = len(starts)
-        cut = seen >= MIN_ANSWERS and any(
+        cut = seen >= min(MIN_ANSWERS, len(rows)) and any(
             word is not None and count >= CUT_SHARE * seen
             for counts in (before, after)
             for word, count in counts.most_common(1)
@@ -889,7 +899,22 @@ class PhraseIndex:
         def whole(c: _Candidate) -> bool:
             return not read(c).cut
 
-        if m > 1:
+        if m == 1:
+            # One answer: every phrase is in all of it, so the label is the phrase that says
+            # the most (the most key words), whole and at most EXTEND_TO words: "Talk about
+            # the reading group", not "Want to talk" (of "... if you want to talk about the
+            # reading group"), nor the first two words of a name.
+            fuller = [
+                c
+                for c in shortlist
+                if surface(c)
+                and whole(c)
+                and len(surface(c).split()) <= EXTEND_TO
+                and _verbs(surface(c)) <= _verbs(surface(best))
+            ]
+            if fuller:
+                best = min(fuller, key=lambda c: (-len(c.key), read(c).start, -c.score, surface(c)))
+        else:
             # Prefer a longer phrase that contains the best, is nearly as common, and whose extra
             # words are themselves typical of the theme ("car park" over "park", but not "bike
             # parking would be good" over "bike parking"), up to EXTEND_TO words.

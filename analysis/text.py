@@ -146,7 +146,8 @@ EMOJI_WORDS: dict[str, str] = {
 _TOKENISER = RegexpTokenizer(r"[^\W_]+(?:'[^\W_]+)*")
 _STEMMER = SnowballStemmer("english")
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_REPEATS = re.compile(r"(\w)\1{2,}")
+# A letter written three or more times in a row ("sooo"), never digits ("999", "2000").
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 # Curly and other apostrophes made plain, for every reader of answers (text, labels, Welsh).
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _US_UK = re.compile(r"\b(" + "|".join(sorted(map(re.escape, US_TO_UK), key=len, reverse=True)) + r")\b")

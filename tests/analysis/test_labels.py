@@ -715,3 +715,23 @@ def test_each_answer_is_read_once_while_themes_are_named() -> None:
     with reading_once():
         remembered = index.label(members)
     assert remembered == index.label(members)
+
+
+def test_a_theme_of_one_answer_is_named_by_its_fullest_phrase() -> None:
+    # Every phrase of a single answer is in all of it (one answer), so the label is the
+    # phrase that says the most, whole and no longer than six words: not the first two
+    # words of a longer name, nor a phrase of the answer's preamble.
+    cases = {
+        "Ring me on [phone] if you want to talk about the reading group.": "Talk about the reading group",
+        "Sesiynau Amser Rhigwm yn Gymraeg yn ystod y gwyliau.": "Sesiynau Amser Rhigwm yn Gymraeg",
+    }
+    for answer, wanted in cases.items():
+        index = PhraseIndex.build([answer, *PARKING, *CHILDREN, "The reading group is great"])
+        assert index.label([0]).text == wanted, answer
+
+
+def test_a_label_does_not_end_on_how_often() -> None:
+    # "unwaith yr wythnos" is "once a week": a label stops before it, never after "unwaith".
+    theme = ["Grŵp sgwrsio i ddysgwyr Cymraeg unwaith yr wythnos."] * 4
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(4)).text == "Grŵp sgwrsio i ddysgwyr Cymraeg"

@@ -46,6 +46,11 @@ def test_repeated_letters_are_squashed_for_typos() -> None:
     assert tokenise("sooooo goooood") == tokenise("soo good")
 
 
+def test_numbers_keep_their_repeated_digits() -> None:
+    # 999 and 111 are the emergency and non-emergency numbers, not "99" and "11".
+    assert normalise("I rang 999, then 111, in 2000") == "i rang 999, then 111, in 2000"
+
+
 def test_mixed_languages_and_scripts_are_kept() -> None:
     assert "bibliothèque" in tokenise("La bibliothèque est fermée")
     assert tokenise("图书馆很好") == ["图书馆很好"]
