@@ -168,6 +168,9 @@ MIN_LIFT: Final = 2.0
 # short on the demo ("Free printing for job", "Clubs and help with CVs"); six gives the
 # whole phrase ("Free printing for job seekers", "Job clubs and help with CVs").
 EXTEND_TO: Final = 6
+# A phrase sharing no word with a two-word label that this many times as many of the
+# theme's answers hold is about something else than most of the theme (see label()).
+WIDER: Final = 3
 # How many of the best-scoring phrases are read back from the answers to be compared.
 SHORTLIST: Final = 100
 # How many answers are read to find the commonest way a phrase is written.
@@ -767,10 +770,11 @@ class PhraseIndex:
             return _Reading("", False, 0.0, "")
         surface = min(forms.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
         # Cut out of a longer phrase: in at least CUT_SHARE of the places it is written (and
-        # at least MIN_ANSWERS, or the one place in a theme of one answer), the same word that could carry the phrase on comes straight
-        # after it ("Free printing for job", always followed by "seekers") or a determiner
-        # does ("Help for older people to use", before "the internet"), or the same word
-        # that could start it comes straight before ("Clubs and help with CVs", after "job").
+        # at least MIN_ANSWERS, or the one place in a theme of one answer), the same word
+        # that could carry the phrase on comes straight after it ("Free printing for job",
+        # always followed by "seekers") or a determiner does ("Help for older people to
+        # use", before "the internet"), or the same word that could start it comes straight
+        # before ("Clubs and help with CVs", after "job").
         seen = len(starts)
         cut = seen >= min(MIN_ANSWERS, len(rows)) and any(
             word is not None and count >= CUT_SHARE * seen
@@ -819,6 +823,14 @@ class PhraseIndex:
             return _other(used)
         theme = _Theme(self, rows)
         found = self._best_phrase(theme, used)
+        if found is not None and WIDER * found.mentions <= len(rows):
+            # A phrase about something else than most of the theme ("Mental health" for a
+            # theme of care and treatment): sharing no word with the theme's two most
+            # distinctive words, which WIDER times as many of its answers hold, it gives way
+            # to them ("Care and treatment").
+            two = self._two_words(theme, used)
+            if two is not None and two.mentions >= WIDER * found.mentions and not _shared(found, two):
+                found = two
         if found is None:
             found = self._two_words(theme, used)
         if found is None:
@@ -961,21 +973,18 @@ class PhraseIndex:
         ok = (theme.n_keys == 1) & ~theme.weak & (theme.a >= min(MIN_ANSWERS, len(theme.rows)))
         if np.count_nonzero(ok & theme.distinctive) >= 2:
             ok &= theme.distinctive
-        words: list[tuple[str, str, IntArray]] = []  # (word as shown, stem, answers)
-        for i in theme.top(ok, 10):
-            holders = theme.holders(i)
-            surface = self._surface(holders, int(theme.hashes[i]))
-            if surface:
-                words.append((self._cased(surface, holders), stem(surface.replace("'", "")), holders))
+        # (word as shown, stem, answers) of the ten best words, each read from the answers
+        # only when it is needed (most labels are made of the first two).
+        words = _Words(self, theme, theme.top(ok, 10))
         if (
-            len(words) > 1
+            words.has(2)
             and len(words[1][2]) * DOMINANT < len(words[0][2])
             and len(words[0][2]) * 2 > len(theme.rows)
         ):
             # The first word is in most of the theme's answers and the second in few of them:
             # "Comments on staff", not "Staff and friendly".
-            words = words[:1]
-        if len(words) == 1:
+            words.limit(1)
+        if words.has(1) and not words.has(2):
             # One word is not a label on its own.
             word, _stem, holders = words[0]
             if word.lower() in _WHOLE_ANSWER_WORDS:
@@ -990,7 +999,8 @@ class PhraseIndex:
             return Label(text, word.lower(), len(holders)) if used.free(text, word) else None
         # The two most distinctive words, skipping a word that only repeats the first
         # ("staff" and "staffed"); if that pair is taken, the next pair in order.
-        for second in range(1, len(words)):
+        second = 1
+        while words.has(second + 1):
             for first in range(second):
                 (word1, stem1, rows1), (word2, stem2, rows2) = words[first], words[second]
                 if stem1.startswith(stem2) or stem2.startswith(stem1):
@@ -998,6 +1008,7 @@ class PhraseIndex:
                 text = _capitalise(_and_cy(word1, word2) if theme.welsh else f"{word1} and {word2}")
                 if used.free(text):
                     return Label(text, text.lower(), len(np.union1d(rows1, rows2)))
+            second += 1
         return None
 
     def _phrase_of_one(self, rows: IntArray, used: _Taken) -> Label | None:
@@ -1107,6 +1118,34 @@ class _Theme:
         return float((self.a[i] / len(self.rows)) / (self.df[i] / self.n_total))
 
 
+class _Words:
+    """A theme's best single words as residents wrote them, read from the answers in order
+    and only as far as asked: ``(word as shown, stem, answers)``."""
+
+    def __init__(self, index: PhraseIndex, theme: _Theme, positions: list[int]) -> None:
+        self._index, self._theme, self._todo = index, theme, positions[::-1]
+        self._read: list[tuple[str, str, IntArray]] = []
+
+    def has(self, n: int) -> bool:
+        """Whether there are at least ``n`` words (reading more if needed)."""
+        while len(self._read) < n and self._todo:
+            i = self._todo.pop()
+            holders = self._theme.holders(i)
+            surface = self._index._surface(holders, int(self._theme.hashes[i]))
+            if surface:
+                shown = self._index._cased(surface, holders)
+                self._read.append((shown, stem(surface.replace("'", "")), holders))
+        return len(self._read) >= n
+
+    def limit(self, n: int) -> None:
+        """Keep the first ``n`` words only."""
+        del self._read[n:]
+        self._todo.clear()
+
+    def __getitem__(self, i: int) -> tuple[str, str, IntArray]:
+        return self._read[i]
+
+
 def _other(used: _Taken) -> Label:
     """ "Other comments", numbered if another theme already has it."""
     text = OTHER
@@ -1128,6 +1167,19 @@ def _and_cy(word1: str, word2: str) -> str:
     if lower[:1] in {"c", "p", "t"} and lower[1:2] != "h":
         return f"{word1} a {word2[0]}h{word2[1:]}"
     return f"{word1} a {word2}"
+
+
+def _shared(phrase: Label, words: Label) -> bool:
+    """Whether two labels' key phrases share a content word (compared by stem)."""
+
+    def stems(label: Label) -> set[str]:
+        out = set()
+        for word in label.phrase.replace("'", "").split():
+            if word not in STOP_WORDS and word not in WELSH_STOP_WORDS:
+                out.add(stem(word))
+        return out
+
+    return bool(stems(phrase) & stems(words))
 
 
 def _longest(c: _Candidate, surface: str) -> tuple[int, int, int, str]:

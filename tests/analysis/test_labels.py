@@ -735,3 +735,39 @@ def test_a_label_does_not_end_on_how_often() -> None:
     theme = ["Grŵp sgwrsio i ddysgwyr Cymraeg unwaith yr wythnos."] * 4
     index = PhraseIndex.build(theme + PARKING + CHILDREN)
     assert index.label(range(4)).text == "Grŵp sgwrsio i ddysgwyr Cymraeg"
+
+
+def test_a_phrase_of_a_few_answers_does_not_name_a_theme_about_something_else() -> None:
+    # Most answers are about care and treatment, three mention mental health: the theme
+    # is named after what most of it says, not after a distinctive aside.
+    theme = [
+        "The care I received was kind",
+        "Great care from the nurses",
+        "My treatment was explained well",
+        "Treatment started quickly and the care was good",
+        "Care on the ward was excellent",
+        "Really pleased with my treatment",
+        "Good care and attention",
+        "The treatment plan suited me",
+        "Care was first class",
+        "Treatment went smoothly",
+        "They understood my mental health",
+        "Support for my mental health was good",
+        "Mental health team were kind",
+    ]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    label = index.label(range(len(theme)))
+    assert label.text == "Care and treatment", label
+    # A phrase that holds the theme's main word keeps the name ("Waiting time").
+    waits = [
+        "The waiting time was too long",
+        "Long waiting time in A&E",
+        "Waiting time could be shorter",
+        "Had to wait for hours",
+        "The wait was awful",
+        "Too much time spent waiting around",
+        "Waiting for a bed took ages",
+        "Wait times are poor",
+    ]
+    index = PhraseIndex.build(waits + PARKING + CHILDREN)
+    assert index.label(range(len(waits))).text == "Waiting time"
