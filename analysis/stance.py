@@ -283,6 +283,15 @@ _SAY = {
 }
 
 
+# The same for a theme of one answer.
+_SAYS = {
+    SUPPORT: "is in favour or speaks well of it",
+    OPPOSE: "is against it or unhappy with it",
+    MIXED: "sees both good and bad in it",
+    NEITHER: "makes a suggestion or a comment without taking a side",
+}
+
+
 def _example(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 140 else text[:137].rsplit(" ", 1)[0] + "…"
@@ -297,6 +306,12 @@ def statements(counts: Counter[str], examples: dict[str, str]) -> Statements:
         return Statements("", "")
     ranked = [s for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], STANCES.index(kv[0]))) if n]
     first = ranked[0]
+    if total == 1:
+        # "Most who raised this (1 of 1)" is not how anyone would put it.
+        example = examples.get(first, "")
+        said = f"The one person who raised this {_SAYS[first]}"
+        majority = f"{said}: “{_example(example)}”" if example else said + "."
+        return Statements(majority, "Nobody else raised it.")
 
     def sentence(opening: str, stance: str) -> str:
         n = counts[stance]

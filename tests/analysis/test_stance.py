@@ -9,7 +9,7 @@ import pytest
 from analysis.codebook import Codebook, apply
 from analysis.evaluate import stance_report
 from analysis.model import ThemeModel
-from analysis.stance import STANCES, stance_of, statements
+from analysis.stance import STANCES, Statements, stance_of, statements
 from tests.analysis.conftest import TEXTS
 
 
@@ -81,6 +81,15 @@ def test_statements_name_the_largest_side_and_the_next() -> None:
     alone = statements(Counter({"neither": 4}), {"neither": "Open later"})
     assert alone.minority == "Nobody who raised this took another side."
     assert statements(Counter(), {}).majority == ""
+    one = statements(Counter({"neither": 1}), {"neither": "Ring me about the reading group"})
+    assert one == Statements(
+        "The one person who raised this makes a suggestion or a comment without taking a side: "
+        "“Ring me about the reading group”",
+        "Nobody else raised it.",
+    )
+    assert statements(Counter({"oppose": 1}), {}).majority == (
+        "The one person who raised this is against it or unhappy with it."
+    )
     long = statements(Counter({"oppose": 1}), {"oppose": "word " * 60})
     assert long.majority.endswith("…”") and len(long.majority) < 250
 
