@@ -35,8 +35,9 @@ from analysis.model import (
     describe,
     other_themes,
     redacted,
+    theme_stances,
 )
-from analysis.stance import stances, theme_stance
+from analysis.stance import stances
 from analysis.text import is_meaningless
 
 __all__ = [
@@ -780,7 +781,10 @@ class ThemeState:
             self.groups = duplicate_groups(self.texts, self.vectors, within=primary)
         dims = self.vectors.shape[1]
         centres = np.vstack([t.centre for t in active]) if active else np.zeros((0, dims), dtype=np.float32)
-        others = other_themes(self.point_vectors, self.point_owner, primary, centres, scores)
+        raised_by: dict[tuple[int, int], list[int]] = {}
+        others = other_themes(
+            self.point_vectors, self.point_owner, primary, centres, scores, raised_by=raised_by
+        )
         about = Described(
             texts=self.texts,
             primary=primary,
@@ -792,6 +796,8 @@ class ThemeState:
             vocabulary=vec.get_feature_names_out().tolist() if words is not None else [],
             phrases=self.phrases,
             surface=self.model.surface_,
+            point_owner=self.point_owner,
+            raised_by=raised_by,
         )
         self._described_for = (key, active, about)
         return active, about
@@ -825,9 +831,7 @@ class ThemeState:
             officer_labels=[t.label for t in active],
             redacted=redact_quotes,
         )
-        stance = self.stances()
-        scores = about.scores
-        clean = self._redacted()
+        split = theme_stances(about, len(themes), self.stances(), self._redacted(), self._question())
         # A machine-named theme that no answer has as its main theme any more (officers
         # or re-placing moved them all) keeps the name it was fitted with: officers know
         # it by that name, and an empty theme has no answers to name it from.
@@ -837,8 +841,7 @@ class ThemeState:
             if not theme.primary and entry.label is None and fitted.get(theme.id):
                 theme.label = fitted[theme.id]
             theme.description = entry.description
-            members = np.flatnonzero(about.primary == index).tolist()
-            theme.stance, drafted = theme_stance(members, stance, scores.tolist(), clean)
+            theme.stance, drafted = split[index]
             if entry.statements is not None:
                 theme.statements, theme.statements_by_officer = list(entry.statements), True
             else:

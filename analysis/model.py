@@ -41,7 +41,7 @@ from analysis.language import language_of
 from analysis.memo import once_per_text, reading_once
 from analysis.points import split_points, without_opener
 from analysis.redact import redact
-from analysis.stance import stances, theme_stance
+from analysis.stance import Statements, stances, theme_stance
 from analysis.text import SurfaceForms, is_meaningless, normalise, tokenise
 from analysis.welsh import for_reading
 
@@ -55,6 +55,7 @@ __all__ = [
     "pick_quotes",
     "theme_keywords",
     "theme_label",
+    "theme_stances",
 ]
 
 UNASSIGNED = "unassigned"
@@ -111,7 +112,8 @@ class Theme:
     not_english: int = 0
     #: What the theme is about, in an officer's words ("" until one writes it).
     description: str = ""
-    #: How many of its answers (main theme) support, oppose, are mixed or take no side.
+    #: How many of the answers that raise it support, oppose, are mixed or take no side
+    #: (an answer with several points by its points about this theme; adds up to ``size``).
     stance: dict[str, int] = field(default_factory=dict)
     #: Two sentences about support and opposition ("Most who raised this …", "A minority
     #: …"): machine-drafted unless ``statements_by_officer``.
@@ -282,8 +284,11 @@ def other_themes(
     centres: FloatArray,
     scores: FloatArray,
     usable: npt.NDArray[np.bool_] | None = None,
+    raised_by: dict[tuple[int, int], list[int]] | None = None,
 ) -> dict[int, list[tuple[int, float]]]:
     """Further themes of answers with several points: answer row -> [(theme, score)].
+    With ``raised_by``, also fills it: (answer row, theme) -> the points (positions in
+    ``point_vectors``) that raise it.
 
     A point raises a theme other than its answer's primary one when that theme is the
     point's nearest, the point is clearly closer to it than to the primary theme, and
@@ -314,6 +319,8 @@ def other_themes(
         if score - float(sims[p, own_theme]) < OTHER_THEME_MARGIN:
             continue
         found = out.setdefault(owner, [])
+        if raised_by is not None:
+            raised_by.setdefault((owner, theme), []).append(p)
         for j, (t, s) in enumerate(found):
             if t == theme:
                 found[j] = (t, max(s, score))
@@ -339,6 +346,71 @@ class Described:
     vocabulary: Sequence[str]
     phrases: PhraseIndex | None
     surface: SurfaceForms
+    # The answers' points (see other_themes), to read each point's stance; None for a
+    # model saved before they were kept.
+    point_owner: IntArray | None = None
+    raised_by: dict[tuple[int, int], list[int]] | None = None
+
+
+def theme_stances(
+    about: Described, n: int, stance: Sequence[str], clean: Sequence[str], question: str | None
+) -> list[tuple[dict[str, int], Statements]]:
+    """Each of the ``n`` themes' split by stance and its two drafted sentences, over every
+    answer that raises it, so the split adds up to the theme's size ("13 people raised
+    this", "Most who raised this (11 of 13)"). ``stance`` is each whole answer's.
+
+    An answer with a further theme is read point by point: for the further theme, the
+    points that raise it; for its main theme, its other points. ("The wifi keeps
+    dropping. Also open on Sundays": a complaint about the wifi, a suggestion about
+    Sundays, not one mixed answer under both.) Its example is those points, redacted."""
+    entries: list[list[tuple[str, str, float]]] = [[] for _ in range(n)]  # (stance, example, typical)
+    by_points = _point_readings(about, stance, question)
+
+    def entry(row: int, t: int, typical: float) -> tuple[str, str, float]:
+        said, text = by_points.get((row, t), (stance[row], clean[row]))
+        return said, text, typical
+
+    for row, t in enumerate(about.primary.tolist()):
+        if t >= 0:
+            entries[t].append(entry(row, t, float(about.scores[row])))
+    for row, found in sorted(about.others.items()):
+        for t, score in found:
+            entries[t].append(entry(row, t, float(score)))
+    return [theme_stance(e) for e in entries]
+
+
+def _point_readings(
+    about: Described, stance: Sequence[str], question: str | None
+) -> dict[tuple[int, int], tuple[str, str]]:
+    """(answer row, theme) -> (stance, redacted text) of the points of that answer about
+    that theme, for answers with further themes (see :func:`theme_stances`)."""
+    if about.raised_by is None or about.point_owner is None or not about.raised_by:
+        return {}
+    owner = about.point_owner.tolist()
+    start: dict[int, int] = {}
+    count: Counter[int] = Counter(owner)
+    for p, row in enumerate(owner):
+        start.setdefault(row, p)
+    wanted: dict[tuple[int, int], str] = {}
+    for row in sorted({r for r, _ in about.raised_by}):
+        points = split_points(str(about.texts[row]))
+        if len(points) != count[row] or about.primary[row] < 0:
+            continue  # not as it was embedded: read the whole answer
+        taken: set[int] = set()
+        for (r, t), found in about.raised_by.items():
+            if r == row:
+                at = sorted(p - start[row] for p in found)
+                taken.update(at)
+                wanted[(row, t)] = " ".join(points[i] for i in at)
+        rest = [points[i] for i in range(len(points)) if i not in taken]
+        if rest:
+            wanted[(row, int(about.primary[row]))] = " ".join(rest)
+    keys = list(wanted)
+    read = stances([wanted[k] for k in keys], question, [about.languages[r] for r, _ in keys])
+    # A point may start mid-sentence ("open on Sundays", after "Also,"): quoted, it starts
+    # with a capital.
+    shown = [text[:1].upper() + text[1:] for text in redacted([wanted[k] for k in keys])]
+    return {k: (s, text) for k, s, text in zip(keys, read, shown, strict=True)}
 
 
 def _not_a_whole_answer(about: Described, own: IntArray, taken: list[str]) -> Label:
@@ -757,11 +829,14 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         self.point_vectors_ = point_vectors.astype(np.float16)
         self.point_owner_ = point_owner
         self.scores_ = self._scores(vectors, labels)
-        self.others_ = other_themes(point_vectors, point_owner, labels, self.cluster_centers_, self.scores_)
+        raised_by: dict[tuple[int, int], list[int]] = {}
+        self.others_ = other_themes(
+            point_vectors, point_owner, labels, self.cluster_centers_, self.scores_, raised_by=raised_by
+        )
         clean = redacted(texts)  # once: phrases and keywords both read it
         self.phrases_ = PhraseIndex.build(clean)
         self.groups_ = duplicate_groups(texts, vectors, within=labels)
-        self.themes_ = self.describe(texts, labels, self.scores_, clean=clean)
+        self.themes_ = self.describe(texts, labels, self.scores_, clean=clean, raised_by=raised_by)
         return self
 
     def _scores(self, vectors: FloatArray, labels: IntArray) -> FloatArray:
@@ -781,10 +856,16 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
     # -- description ------------------------------------------------------------------
 
     def describe(
-        self, texts: Sequence[str], labels: IntArray, scores: FloatArray, clean: Sequence[str] | None = None
+        self,
+        texts: Sequence[str],
+        labels: IntArray,
+        scores: FloatArray,
+        clean: Sequence[str] | None = None,
+        raised_by: dict[tuple[int, int], list[int]] | None = None,
     ) -> list[Theme]:
         """Themes with label, keywords, sizes and redacted quotes for the fitted answers
-        (``clean``: the texts already redacted, if the caller has them)."""
+        (``clean``: the texts already redacted, if the caller has them; ``raised_by``: the
+        points that raise each further theme, from :func:`other_themes`)."""
         vec = self.word_vectorizer_
         clean = redacted(texts) if clean is None else clean
         words = (
@@ -803,14 +884,17 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             vocabulary=vec.get_feature_names_out().tolist() if vec else [],
             phrases=self.phrases_,
             surface=self.surface_,
+            point_owner=self.point_owner_,
+            raised_by=raised_by,
         )
         themes = describe(about, self.theme_ids_, self.n_quotes)
+        question = getattr(self, "question", None)
         answer_stances = self.stances_
         if answer_stances is None:  # a model saved before stances were kept
-            answer_stances = stances(texts, getattr(self, "question", None))
-        for index, theme in enumerate(themes):
-            members = np.flatnonzero(labels == index).tolist()
-            theme.stance, drafted = theme_stance(members, answer_stances, scores.tolist(), clean)
+            answer_stances = stances(texts, question)
+        split = theme_stances(about, len(themes), answer_stances, clean, question)
+        for theme, (counts, drafted) in zip(themes, split, strict=True):
+            theme.stance = counts
             theme.statements = [drafted.majority, drafted.minority]
         return themes
 

@@ -328,16 +328,14 @@ def statements(counts: Counter[str], examples: dict[str, str]) -> Statements:
     return Statements(majority, minority)
 
 
-def theme_stance(
-    members: Sequence[int], stance: Sequence[str], scores: Sequence[float], clean: Sequence[str]
-) -> tuple[dict[str, int], Statements]:
-    """A theme's split by stance and its drafted sentences, from its answers (``members``:
-    rows whose main theme it is) given every answer's ``stance``, how typical it is of
-    its theme (``scores``) and its redacted text (``clean``). Each side's example is its
-    most typical answer short enough to quote in a sentence."""
-    counts = Counter(stance[r] for r in members)
+def theme_stance(entries: Sequence[tuple[str, str, float]]) -> tuple[dict[str, int], Statements]:
+    """A theme's split by stance and its drafted sentences, from one entry per answer that
+    raises it: (its stance, its redacted text, how typical of the theme it is). Each
+    side's example is its most typical answer short enough to quote in a sentence (the
+    first of equals)."""
+    counts = Counter(stance for stance, _, _ in entries)
     examples: dict[str, str] = {}
-    for row in sorted(members, key=lambda r: (-float(scores[r]), r)):
-        if stance[row] not in examples and len(clean[row]) <= 200:
-            examples[stance[row]] = clean[row]
+    for stance, text, _ in sorted(entries, key=lambda e: -e[2]):
+        if stance not in examples and len(text) <= 200:
+            examples[stance] = text
     return {s: counts.get(s, 0) for s in STANCES}, statements(counts, examples)

@@ -96,7 +96,7 @@ def test_statements_name_the_largest_side_and_the_next() -> None:
 
 def test_the_fitted_models_output_has_each_themes_stance(fitted: ThemeModel) -> None:
     for theme in fitted.result()["themes"]:
-        assert sum(theme["stance"].values()) == theme["primary"] and len(theme["statements"]) == 2
+        assert sum(theme["stance"].values()) == theme["size"] and len(theme["statements"]) == 2
     assert fitted.stances_ is not None and len(fitted.stances_) == len(fitted.texts_)
 
 
@@ -104,7 +104,7 @@ def test_themes_carry_their_stance_and_an_officers_sentences(fitted: ThemeModel)
     state = apply(fitted, Codebook())
     themes = state.themes_list()
     for theme in themes:
-        assert set(theme.stance) == set(STANCES) and sum(theme.stance.values()) == theme.primary
+        assert set(theme.stance) == set(STANCES) and sum(theme.stance.values()) == theme.size
         assert len(theme.statements) == 2 and not theme.statements_by_officer
     book = Codebook()
     book.set_statements(themes[0].id, "Most want free parking.", "A few want none.", author="o")
@@ -182,3 +182,30 @@ def test_keeping_things_as_they_are_in_welsh_depends_on_the_question_as_in_engli
     assert stance_of(keep, "We propose to close the library on Saturdays. What do you think?") == stance_of(
         "Do not close the library", "We propose to close the library on Saturdays. What do you think?"
     )
+
+
+TWO_POINTS = [
+    "The car park is always full and it is a nightmare. Also, please open later in the evenings.",
+    "Parking is awful near the branch. Also, more story time for toddlers please.",
+    "The wifi is terrible and the computers are broken. Also, open on Sunday mornings please.",
+]
+
+
+def test_an_answer_with_two_points_counts_under_each_theme_by_what_that_point_says() -> None:
+    texts = TEXTS + TWO_POINTS
+    model = ThemeModel(k=4, random_state=0).fit(texts)
+    wifi = len(TEXTS) + 2
+    assert model.stances_ is not None and model.stances_[wifi] == "oppose"  # the whole answer
+    assert model.others_.get(wifi), "its second point raises a further theme"
+    further = model.others_[wifi][0][0]
+    own = [r for r in range(len(texts)) if model.labels_[r] == further]
+    for themes in (model.themes_, apply(model, Codebook()).themes_list()):
+        for theme in themes:
+            # Every answer that raises a theme is in its split, as in "N people raised this".
+            assert sum(theme.stance.values()) == theme.size
+            # An example is the point about the theme, never the whole two-point answer.
+            assert not any("Also" in sentence for sentence in theme.statements), theme.statements
+        # "Also, open on Sunday mornings please" is a suggestion: it adds no complaint there.
+        assert themes[further].stance["oppose"] == sum(model.stances_[r] == "oppose" for r in own)
+    said = " ".join(s for t in model.themes_ for s in t.statements)
+    assert "“The wifi is terrible and the computers are broken.”" in said

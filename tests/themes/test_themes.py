@@ -553,7 +553,7 @@ def test_support_and_opposition_sentences_are_drafted_then_worded_by_an_officer(
     first = analysed(app).result["themes"][0]
     page = officer.get(f"{URL}/t/{first['id']}")
     stance = page.soup.select_one("#stance + p").get_text(" ", strip=True)  # type: ignore[union-attr]
-    assert f"Of the {first['primary']} answers whose main theme this is" in stance
+    assert f"Of the {first['size']} answers that raise it" in stance
     drafted = page.soup.select_one("#statements").get_text(" ", strip=True)  # type: ignore[union-attr]
     assert "Machine-drafted" in drafted and "raised this" in drafted
     form = "form:has(input[name=action][value=statements])"
