@@ -391,17 +391,19 @@ def _point_readings(
     count: Counter[int] = Counter(owner)
     for p, row in enumerate(owner):
         start.setdefault(row, p)
+    by_row: dict[int, list[tuple[int, list[int]]]] = {}
+    for (row, t), found in about.raised_by.items():
+        by_row.setdefault(row, []).append((t, found))
     wanted: dict[tuple[int, int], str] = {}
-    for row in sorted({r for r, _ in about.raised_by}):
+    for row in sorted(by_row):
         points = split_points(str(about.texts[row]))
         if len(points) != count[row] or about.primary[row] < 0:
             continue  # not as it was embedded: read the whole answer
         taken: set[int] = set()
-        for (r, t), found in about.raised_by.items():
-            if r == row:
-                at = sorted(p - start[row] for p in found)
-                taken.update(at)
-                wanted[(row, t)] = " ".join(points[i] for i in at)
+        for t, found in by_row[row]:
+            at = sorted(p - start[row] for p in found)
+            taken.update(at)
+            wanted[(row, t)] = " ".join(points[i] for i in at)
         rest = [points[i] for i in range(len(points)) if i not in taken]
         if rest:
             wanted[(row, int(about.primary[row]))] = " ".join(rest)
