@@ -74,6 +74,14 @@ class SnapshotTheme:
     statements: list[str] = field(default_factory=list)
     statements_by_officer: bool = False
 
+    @property
+    def phrase_shown(self) -> str:
+        """The key phrase as the label writes it ("open on Sunday mornings" for "Open on
+        Sunday mornings"), where the label is the phrase; else as matched (lower case)."""
+        if self.label.lower() == self.key_phrase:
+            return self.label[:1].lower() + self.label[1:]
+        return self.key_phrase
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SnapshotTheme:
         equality = data.get("by_equality")
