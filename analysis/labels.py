@@ -168,6 +168,11 @@ MIN_LIFT: Final = 2.0
 # short on the demo ("Free printing for job", "Clubs and help with CVs"); six gives the
 # whole phrase ("Free printing for job seekers", "Job clubs and help with CVs").
 EXTEND_TO: Final = 6
+# A theme no phrase names that is mostly one answer of at most VERDICT_WORDS words,
+# written the same way by at least VERDICT_COPIES people ("Not a thing."), is named after
+# it: "“Not a thing” and similar answers".
+VERDICT_COPIES: Final = 5
+VERDICT_WORDS: Final = 4
 # A phrase sharing no word with a two-word label that this many times as many of the
 # theme's answers hold is about something else than most of the theme (see label()).
 WIDER: Final = 3
@@ -834,6 +839,8 @@ class PhraseIndex:
         if found is None:
             found = self._two_words(theme, used)
         if found is None:
+            found = self._verdict(rows, theme.welsh, used)
+        if found is None:
             found = self._phrase_of_one(rows, used)
         return found if found is not None else _other(used)
 
@@ -1010,6 +1017,25 @@ class PhraseIndex:
                     return Label(text, text.lower(), len(np.union1d(rows1, rows2)))
             second += 1
         return None
+
+    def _verdict(self, rows: IntArray, welsh: bool, used: _Taken) -> Label | None:
+        """ "“Not a thing” and similar answers" for a theme that no phrase names and that is
+        mostly one short answer written the same way by at least VERDICT_COPIES people (a
+        verdict, like "Nothing."): not one person's words, so it may name the theme."""
+        forms: dict[str, Counter[str]] = {}
+        for r in rows.tolist():
+            text = " ".join(self._texts[r].split()).strip(" .!?,;:")
+            key = " ".join(w.replace("'", "") for w in normalise(text).split())
+            forms.setdefault(key, Counter())[text] += 1
+        if not forms:
+            return None
+        key, written = max(forms.items(), key=lambda kv: (sum(kv[1].values()), kv[0]))
+        copies = sum(written.values())
+        if copies < VERDICT_COPIES or copies * 2 < len(rows) or not 0 < len(key.split()) <= VERDICT_WORDS:
+            return None
+        shown = _capitalise(min(written.items(), key=lambda item: (-item[1], item[0]))[0])
+        text = f"“{shown}” ac atebion tebyg" if welsh else f"“{shown}” and similar answers"
+        return Label(text, key, copies) if used.free(text, key) else None
 
     def _phrase_of_one(self, rows: IntArray, used: _Taken) -> Label | None:
         """Last resort when only weak words ("ok", "thanks") are left: the shortest phrase of two

@@ -771,3 +771,17 @@ def test_a_phrase_of_a_few_answers_does_not_name_a_theme_about_something_else() 
     ]
     index = PhraseIndex.build(waits + PARKING + CHILDREN)
     assert index.label(range(len(waits))).text == "Waiting time"
+
+
+def test_a_theme_of_one_short_verdict_sent_by_many_is_named_as_an_answer() -> None:
+    # Six people answered "what could be better?" with "Not a thing." and nothing else: no
+    # phrase names the theme ("thing" is too weak a word), and "Very cheerful", from one
+    # other answer, would speak for one person.
+    theme = ["Not a thing.", "not a thing", "Not a thing!", "Not a thing.", "Not a thing.", "Not a thing."]
+    theme += ["Very cheerful people", "not one thing"]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(len(theme))) == Label("“Not a thing” and similar answers", "not a thing", 6)
+    # Written by a few only, or at length, it is not a verdict.
+    few = ["Not a thing.", "Not a thing.", "Very cheerful people", "Lovely cheerful people", "not one thing"]
+    index = PhraseIndex.build(few + PARKING + CHILDREN)
+    assert "similar answers" not in index.label(range(len(few))).text
