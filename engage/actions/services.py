@@ -509,11 +509,13 @@ def publish_content(session: Session, survey: Survey) -> dict[str, Any]:
     return _draft(session, survey)[0]
 
 
-def _draft(session: Session, survey: Survey) -> tuple[dict[str, Any], int]:
-    """:func:`publish_content`, and how many quotes of reviewed themes nobody has checked
-    yet (the checklist's figure, from the same pass)."""
+def _draft(session: Session, survey: Survey) -> tuple[dict[str, Any], int, int]:
+    """:func:`publish_content`, how many quotes of reviewed themes nobody has checked yet
+    and how many reviewed themes have an officer's sentences whose numbers no longer add
+    up (the checklist's figures, from the same pass)."""
     themes: list[dict[str, Any]] = []
     unchecked = 0
+    out_of_date = 0
     analyses = _analyses(session, survey)
     reviews = theme_queries.quote_reviews(session, [analysis.id for analysis in analyses])
     for analysis in analyses:
@@ -523,6 +525,7 @@ def _draft(session: Session, survey: Survey) -> tuple[dict[str, Any], int]:
             reviewed = review is not None and review.reviewed
             states = theme_queries.quotes_with_state(analysis, theme, reviews) if reviewed else []
             unchecked += sum(1 for quote in states if quote.state == "unchecked")
+            out_of_date += int(reviewed and theme.size > 0 and theme.statements_out_of_date)
             themes.append(
                 {
                     "analysis": analysis.id,
@@ -538,7 +541,8 @@ def _draft(session: Session, survey: Survey) -> tuple[dict[str, Any], int]:
                     "actions": [a.id for a in actions_for_theme(session, analysis, theme.id)],
                 }
             )
-    return {"themes": themes, "respondents": survey_services.count_submitted(session, survey)}, unchecked
+    content = {"themes": themes, "respondents": survey_services.count_submitted(session, survey)}
+    return content, unchecked, out_of_date
 
 
 @dataclass
@@ -652,6 +656,7 @@ class Checklist:
     quotes_shown: int
     quotes_unchecked: int  # in reviewed themes: not public until shown
     themes_without_action: int  # reviewed themes no action answers
+    statements_out_of_date: int  # reviewed themes whose officer's sentences no longer add up
     survey_open: bool
     changed_since_published: bool  # the page would differ from the published one
 
@@ -661,7 +666,7 @@ class Checklist:
 
 
 def checklist(session: Session, survey: Survey, page: Publication | None, now: datetime) -> Checklist:
-    content, unchecked = _draft(session, survey)
+    content, unchecked, out_of_date = _draft(session, survey)
     # A theme no answer has now (every one moved away) is not on the public page, so it
     # is not one to review either.
     items = [item for item in content["themes"] if item["count"]]
@@ -672,6 +677,7 @@ def checklist(session: Session, survey: Survey, page: Publication | None, now: d
         quotes_shown=sum(len(item["quotes"]) for item in items),
         quotes_unchecked=unchecked,
         themes_without_action=sum(1 for item in items if item["reviewed"] and not item["actions"]),
+        statements_out_of_date=out_of_date,
         survey_open=survey_services.availability(survey, now).open,
         changed_since_published=published is not None and published != content,
     )

@@ -12,12 +12,17 @@ shares across themes can add up to more than 100%.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["EqualityTable", "Relearnt", "Snapshot", "SnapshotTheme"]
+
+
+# "(8 of 9)" in a sentence about support and opposition.
+_OUT_OF = re.compile(r"\((\d+) of (\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,15 @@ class SnapshotTheme:
     #: ``statements_by_officer``.
     statements: list[str] = field(default_factory=list)
     statements_by_officer: bool = False
+
+    @property
+    def statements_out_of_date(self) -> bool:
+        """Whether an officer's sentences give numbers ("(8 of 9)") that no longer add up to
+        the answers that raise the theme now (new answers came in, or answers moved)."""
+        if not self.statements_by_officer or not self.stance:
+            return False
+        total = sum(self.stance.values())
+        return any(int(whole) != total for _, whole in _OUT_OF.findall(" ".join(self.statements)))
 
     @property
     def phrase_shown(self) -> str:

@@ -350,3 +350,24 @@ def _count(theme: dict[str, object], place: str | None) -> int:
     by_locality = theme.get("by_locality") or {}
     assert isinstance(by_locality, dict)
     return int(by_locality.get(place, 0))
+
+
+def test_sentences_whose_numbers_no_longer_add_up_are_flagged_before_publishing(
+    app: Flask, themed: list[dict[str, object]], officer: PageClient
+) -> None:
+    theme = analysed(app).result["themes"][0]
+    review_theme(officer, str(theme["id"]))
+    total = sum(theme["stance"].values())
+    page = officer.get(f"{URL}/t/{theme['id']}")
+    form = "form:has(input[name=action][value=statements])"
+    right = f"Most who raised this ({total} of {total}) want it."
+    saved = officer.submit(page, {"majority": right, "minority": "Nobody disagreed."}, selector=form)
+    assert saved.soup.select_one("#statements-out-of-date") is None
+    assert "no longer add up" not in officer.get(EDITOR).text
+    # Written against other numbers (as before answers came in or moved): both pages say so.
+    stale = f"Most who raised this ({total} of {total + 5}) want it."
+    saved = officer.submit(saved, {"majority": stale, "minority": "Nobody disagreed."}, selector=form)
+    warning = saved.soup.select_one("#statements-out-of-date")
+    assert warning is not None and f"{total} answers raise this theme now" in warning.get_text()
+    checks = officer.get(EDITOR).soup.select_one("#checks")
+    assert checks is not None and "1 reviewed theme has support and opposition sentences" in checks.get_text()

@@ -60,3 +60,24 @@ def test_a_snapshot_is_saved_as_the_json_it_was_read_from() -> None:
     again = Snapshot.from_result(saved.to_result())
     assert again == saved
     assert "by_equality" not in saved.to_result()["themes"][1], "not recorded stays not recorded"
+
+
+def test_an_officers_sentences_are_out_of_date_when_their_numbers_no_longer_add_up() -> None:
+    said = ["Most who raised this (8 of 9) are against it.", "A minority (1 of 9) see both sides."]
+    split = {"support": 0, "oppose": 12, "mixed": 1, "neither": 0}
+    theme = SnapshotTheme(
+        id="t1", label="Wifi", size=13, stance=split, statements=said, statements_by_officer=True
+    )
+    assert theme.statements_out_of_date
+    # Numbers that match, an officer's own words with no numbers, and machine drafts are not.
+    matching = ["Most who raised this (12 of 13) are against it.", "A minority (1 of 13) see both sides."]
+    assert not SnapshotTheme(
+        id="t1", label="Wifi", size=13, stance=split, statements=matching, statements_by_officer=True
+    ).statements_out_of_date
+    own_words = ["Most people want the wifi fixed.", "A few also praise the staff."]
+    assert not SnapshotTheme(
+        id="t1", label="Wifi", size=13, stance=split, statements=own_words, statements_by_officer=True
+    ).statements_out_of_date
+    assert not SnapshotTheme(
+        id="t1", label="Wifi", size=13, stance=split, statements=said
+    ).statements_out_of_date
