@@ -19,6 +19,13 @@ phrase* if it
 * ends with a content word (never with a stop word or a negator), and
 * so holds at least one content word.
 
+The particle of a phrasal verb ("after" in "looked after", "back" in "call back", "out"
+in "keeps dropping out"; :data:`_PARTICLE_VERBS`) written straight after its verb is
+read as a content word that may end a phrase but not start one, and the verb as a
+content word even where it is a stop word elsewhere ("call", "fill"): "Wifi keeps
+dropping out", not "Wifi keeps dropping". Anywhere else the particle is a stop word
+("More books", never "More books on").
+
 Answers in Welsh (:func:`analysis.text.is_welsh`) are read with the Welsh stop words
 and negators of :mod:`analysis.stopwords` as well as the English ones, with clitics
 ("mae'r", "i'r", "dwi'n") set aside, so a Welsh theme is labelled by a Welsh phrase
@@ -124,6 +131,9 @@ IntArray = npt.NDArray[np.int64]
 HashArray = npt.NDArray[np.uint64]
 
 MAX_WORDS: Final = 6
+# The rules an index was built with: a pickled index built under other rules is built
+# again when it is loaded (1: until 2026-12-07; 2: phrasal verbs keep their particle).
+PHRASE_RULES: Final = 2
 # PhraseIndex.build indexes this many answers at a time (to bound its working memory).
 BUILD_SLICE: Final = 10_000
 # In the two-word fallback, a first word in most of the theme's answers and in this many
@@ -293,6 +303,57 @@ _WEAK_END_CY = frozenset(
     | {"unwaith", "dwywaith", "ddwywaith"}
 )
 
+# Phrasal verbs: a particle written straight after one of its verbs (by stem) is part of
+# the verb, so a phrase may end on it and it is one of the phrase's key words: "Looked
+# after" (not "Looked"), "Call back", "Drop in sessions". Elsewhere these particles are
+# stop words as before ("Books on local history", never "Books on"). English only.
+_PARTICLE_VERBS: Final[dict[str, frozenset[str]]] = {
+    "after": frozenset({"look"}),
+    "back": frozenset(
+        {"call", "ring", "rang", "rung", "phone", "get", "got", "come", "came", "write", "wrote", "email"}
+        | {"text", "hear", "heard", "send", "sent", "bring", "brought", "cut", "go", "went", "give", "gave"}
+    ),
+    "up": frozenset(
+        {"pick", "sign", "turn", "follow", "set", "fill", "open", "speed", "hang", "hung", "show", "top"}
+        | {"clean", "catch", "caught", "keep", "kept", "give", "gave", "free", "mess", "wake", "woke", "end"}
+        | {"book", "link", "join", "line", "warm", "lock", "light", "smarten", "brighten", "tidi", "buck"}
+    ),
+    "out": frozenset(
+        {"find", "found", "sort", "fill", "drop", "carri", "work", "help", "reach", "point", "miss", "hand"}
+        | {"run", "ran", "check", "print", "tri", "lock", "sell", "sold", "kick", "spread", "rule", "send"}
+        | {"sent", "spell", "stand", "stood", "stick", "stuck", "branch", "figur", "weed", "give", "gave"}
+    ),
+    "down": frozenset(
+        {"close", "shut", "slow", "break", "broke", "broken", "let", "calm", "turn", "cut", "note", "write"}
+        | {"wrote", "written", "water", "wind", "run", "ran", "scale", "knock", "pull", "tone", "step"}
+    ),
+    "in": frozenset(
+        {"drop", "pop", "log", "sign", "check", "fill", "join", "call", "come", "came", "walk", "hand"}
+        | {"book", "move", "settl", "fit", "pitch", "bring", "brought", "let", "lock", "plug"}
+    ),
+    "on": frozenset(
+        {"log", "carri", "hold", "held", "switch", "turn", "keep", "kept", "go", "went", "move", "follow"}
+        | {"pass", "catch", "caught", "sign", "build", "built", "get", "got", "hang", "plug"}
+    ),
+    "off": frozenset(
+        {"drop", "turn", "switch", "log", "sign", "put", "cut", "call", "set", "lay", "laid", "pay", "paid"}
+        | {"finish", "cool", "fob", "pass", "show", "top", "kick", "write", "wrote", "written", "tick"}
+        | {"cross", "take", "took", "taken", "level", "tail", "eas"}
+    ),
+    "over": frozenset(
+        {"hand", "take", "took", "taken", "look", "get", "got", "think", "thought", "run", "ran", "come"}
+        | {"came", "switch", "move", "turn", "fall", "fell", "pass", "sign", "talk"}
+    ),
+    "through": frozenset(
+        {"get", "got", "go", "went", "put", "talk", "follow", "come", "came", "push", "pull", "see", "saw"}
+        | {"read", "pass", "walk", "think", "thought", "sail"}
+    ),
+    "around": frozenset(
+        {"come", "came", "show", "look", "get", "got", "mess", "turn", "move", "walk", "wait", "hang", "shop"}
+    ),
+    "along": frozenset({"come", "came", "go", "went", "get", "got", "bring", "brought", "tag", "pop"}),
+}
+
 # Word flags.
 _STOP: Final = 1  # left out of the key; may sit inside a phrase only
 _START: Final = 2  # may start a phrase (content words and negators)
@@ -300,6 +361,7 @@ _END: Final = 4  # may end a phrase (content words)
 _WEAK_AT_START: Final = 8
 _WEAK_AT_END: Final = 16
 _NEGATOR: Final = _START  # a negator may start a phrase, never end one
+_PARTICLE: Final = _END  # a particle after its verb may end a phrase, never start one
 
 _MASK: Final = (1 << 64) - 1
 _PRIME: Final = 0x100000001B3
@@ -382,6 +444,34 @@ def _info(word: str, cy: bool) -> tuple[int, int]:
     return _word_cy(word) if cy else _word(word)
 
 
+def _particle(verb: str, word: str) -> bool:
+    """Whether ``word`` is a particle of the phrasal verb ``verb`` ("looked" "after")."""
+    verbs = _PARTICLE_VERBS.get(word)
+    return verbs is not None and stem(verb.replace("'", "")) in verbs
+
+
+@lru_cache(maxsize=4096)
+def _verb(word: str) -> tuple[int, int]:
+    """Flags and id of a verb before its particle: a content word, even if it is a stop
+    word elsewhere ("call" of "call back", "fill" of "fill in")."""
+    bare = word.replace("'", "")
+    weak = _WEAK_AT_START | _WEAK_AT_END if bare in _WEAK_EDGE else 0
+    return _START | _END | weak, _word_id(stem(bare))
+
+
+def _infos(words: Sequence[str], cy: bool) -> list[tuple[int, int]]:
+    """:func:`_info` of each word of a clause, with a particle straight after its verb
+    ("looked after", "call back") read as a word that may end a phrase and is part of its
+    key (:data:`_PARTICLE_VERBS`), and the verb as a content word."""
+    info = [_info(w, cy) for w in words]
+    if not cy:
+        for i in range(1, len(words)):
+            if info[i][0] & _STOP and info[i - 1][0] & (_END | _STOP) and _particle(words[i - 1], words[i]):
+                info[i - 1] = _verb(words[i - 1])
+                info[i] = (_PARTICLE, _word_id(words[i]))
+    return info
+
+
 def _key_token(word: str, cy: bool) -> str:
     """The key word a word stands for: "not" for a negator, else the stem of the bare word."""
     if _info(word, cy)[0] == _NEGATOR:
@@ -462,7 +552,7 @@ def _code(n_keys: int, weak: bool) -> int:
 def _phrases(words: Sequence[str], cy: bool = False) -> Iterator[tuple[int, int, int, int]]:
     """(hash, code, first, last) of every candidate phrase in one clause (``cy``: of an
     answer in Welsh)."""
-    info = [_info(w, cy) for w in words]
+    info = _infos(words, cy)
     n = len(info)
     for i in range(n):
         flags, wid = info[i]
@@ -529,6 +619,7 @@ def _index_texts(
     infos = [_word_cy(w[1:]) if w[:1] == _CY else _word(w) for w in vocab]
     flags = np.fromiter((f for f, _ in infos), dtype=np.uint8, count=len(infos))[tok]
     ids = np.fromiter((w for _, w in infos), dtype=np.uint64, count=len(infos))[tok]
+    _read_particles(tok, cl, vocab, flags, ids)
     n = len(tok)
     starts = np.flatnonzero(flags & _START)
     h = np.full(len(starts), _BASIS, dtype=np.uint64)
@@ -553,6 +644,46 @@ def _index_texts(
     return np.concatenate(found_rows), np.concatenate(found_hashes), codes, welsh
 
 
+def _read_particles(
+    tok: IntArray, cl: IntArray, vocab: Sequence[str], flags: npt.NDArray[np.uint8], ids: HashArray
+) -> None:
+    """:func:`_infos` for all answers at once: each particle written straight after its
+    verb in the same clause of an answer in English gets the flags and id of a particle
+    (``flags`` and ``ids`` are changed in place)."""
+    particles = list(_PARTICLE_VERBS)
+    bit_of = np.zeros(len(vocab), dtype=np.int64)  # the particle each word is, as a bit
+    verb_of = np.zeros(len(vocab), dtype=np.int64)  # the particles each word takes, as bits
+    for v, word in enumerate(vocab):
+        if word[:1] == _CY:
+            continue
+        if word in _PARTICLE_VERBS:
+            bit_of[v] = 1 << particles.index(word)
+        else:
+            base = stem(word.replace("'", ""))
+            for b, particle in enumerate(particles):
+                if base in _PARTICLE_VERBS[particle]:
+                    verb_of[v] |= 1 << b
+    if not bit_of.any() or not verb_of.any() or len(tok) < 2:
+        return
+    after = (
+        np.flatnonzero(
+            ((bit_of[tok[1:]] & verb_of[tok[:-1]]) != 0)
+            & (cl[1:] == cl[:-1])
+            & ((flags[1:] & _STOP) > 0)
+            & ((flags[:-1] & (_END | _STOP)) > 0)
+        )
+        + 1
+    )
+    verbs = after - 1
+    flags[after] = _PARTICLE
+    shown = [_verb(vocab[t]) for t in tok[verbs].tolist()]
+    flags[verbs] = np.fromiter((f for f, _ in shown), dtype=np.uint8, count=len(verbs))
+    ids[verbs] = np.fromiter((w for _, w in shown), dtype=np.uint64, count=len(verbs))
+    ids[after] = np.fromiter(
+        (_word_id(vocab[t]) for t in tok[after].tolist()), dtype=np.uint64, count=len(after)
+    )
+
+
 def _starts_of_runs(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     """True where a sorted array holds a value not seen just before it."""
     first = np.ones(len(values), dtype=bool)
@@ -569,9 +700,8 @@ def _key_of(phrase: str) -> tuple[int, int, int, bool]:
     last = 0
     cy = language_of(phrase) == "cy"
     for words in _clauses(phrase):
-        for word in words:
+        for flags, wid in _infos(words, cy):
             n += 1
-            flags, wid = _info(word, cy)
             if not flags & _STOP:
                 h = ((h ^ wid) * _PRIME) & _MASK
                 k += 1
@@ -606,11 +736,18 @@ class PhraseIndex:
         self._df: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)  # answers containing each phrase
         self._codes: npt.NDArray[np.uint8] = np.zeros(0, dtype=np.uint8)  # see _code
         self._welsh: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)  # each answer: in Welsh?
+        self._rules = PHRASE_RULES
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # Indexes pickled before Welsh answers were told apart read every answer as English.
         state.setdefault("_welsh", np.zeros(len(state.get("_texts", [])), dtype=bool))
         self.__dict__.update(state)
+        if state.get("_rules") != PHRASE_RULES:
+            # Indexed under earlier rules (before phrasal verbs kept their particle): the
+            # answers are indexed again, so that every phrase has the key the rules give it
+            # now, whether its answer came before or after the upgrade (the same rows; about
+            # 0.05 s per 1,000 answers, each time such a stored analysis is loaded).
+            self.__dict__.update(PhraseIndex.build(self._texts).__dict__)
 
     def _cy(self, row: int) -> bool:
         return bool(self._welsh[row])
@@ -717,7 +854,7 @@ class PhraseIndex:
         """Whether an answer holds a key of any length (for phrases longer than the index keeps)."""
         cy = self._cy(row)
         for words in _clauses(self._texts[row]):
-            info = [_info(w, cy) for w in words]
+            info = _infos(words, cy)
             for i, (flags, wid) in enumerate(info):
                 if not flags & _START:
                     continue
@@ -737,7 +874,10 @@ class PhraseIndex:
         for words, phrases in _clause_phrases(self._texts[row], cy):
             for ph, _, i, j in phrases:
                 if ph == h:
-                    return tuple(_key_token(w, cy) for w in words[i : j + 1] if not _info(w, cy)[0] & _STOP)
+                    run = words[i : j + 1]
+                    info = _infos(words, cy)[i : j + 1]  # a verb's particle may come after the phrase
+                    keys = [w for w, (f, _) in zip(run, info, strict=True) if not f & _STOP]
+                    return tuple(_key_token(w, cy) for w in keys)
         return ()
 
     def _read(self, rows: IntArray, h: int) -> _Reading:
@@ -768,6 +908,8 @@ class PhraseIndex:
                         # A word that cannot end a phrase ("too", "unwaith" of "unwaith yr
                         # wythnos") does not carry it on.
                         flags = _info(last, cy)[0] if last else 0
+                        if flags & _STOP and not cy and _particle(words[j], last):
+                            flags = _PARTICLE  # "staff looked", before "after"
                         after[last if flags & _END and not flags & _WEAK_AT_END else None] += 1
                     starts.append(offset + i)
                 offset += len(words)
@@ -943,7 +1085,7 @@ class PhraseIndex:
                 if (
                     extra is not None
                     and c.answers >= LONGER_SHARE * best.answers
-                    and all(w == "not" or theme.word_lift(w) >= MIN_LIFT for w in extra)
+                    and all(_lifted(theme, w) for w in extra)
                     and surface(c)
                     and len(surface(c).split()) <= EXTEND_TO
                     and _verbs(surface(c)) <= _verbs(surface(best))
@@ -1211,6 +1353,12 @@ def _shared(phrase: Label, words: Label) -> bool:
 def _longest(c: _Candidate, surface: str) -> tuple[int, int, int, str]:
     """Sort key: the most key words, then the most answers, the fewest words, the text."""
     return (-len(c.key), -c.answers, len(surface.split()), surface)
+
+
+def _lifted(theme: _Theme, key: str) -> bool:
+    """Whether a key word a longer phrase adds is typical of the theme (a negator or a
+    verb's particle always is: it belongs to the word before it)."""
+    return key == "not" or key in _PARTICLE_VERBS or theme.word_lift(key) >= MIN_LIFT
 
 
 def _stutters(surface: str) -> bool:

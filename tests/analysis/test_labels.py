@@ -23,6 +23,7 @@ from analysis.labels import (
     _clauses,
     _index_texts,
     _key_of,
+    _particle,
     _phrases,
 )
 from analysis.text import NEGATORS, STOP_WORDS, normalise, stem
@@ -79,8 +80,10 @@ def assert_readable(label: Label) -> None:
     words = label.text.split()
     assert 2 <= len(words) <= 6, label
     assert label.text[0].isupper() or not label.text[0].isalpha(), label
-    for word in (words[0], words[-1]):
-        assert word.lower().replace("'", "") not in STOP_WORDS, label
+    assert words[0].lower().replace("'", "") not in STOP_WORDS, label
+    # A label may end on a particle straight after its verb ("Looked after"), on no other stop word.
+    last = words[-1].lower().replace("'", "")
+    assert last not in STOP_WORDS or (len(words) > 1 and _particle(words[-2].lower(), last)), label
     assert words[-1].lower().replace("'", "") not in NEGATORS, label
 
 
@@ -515,13 +518,17 @@ def test_mentions_of_an_officers_own_long_phrase(index: PhraseIndex) -> None:
 def test_index_finds_the_same_phrases_as_reading_clause_by_clause() -> None:
     texts = [
         *TEXTS,
+        "Looked after me so well; nobody called back. Drop-in sessions, books on history",
+        "Please come back up here to call back, staff call back, fill in forms",
+        "Mae'r staff yn looked after",
         "Not enough parking; the car-park is (always) full - but buses help.",
         "a b c d e f g h parking spaces",
         "Opening at 9.30 is too late, A&E and children's events",
     ]
-    rows, hashes, _codes, _welsh = _index_texts(texts)
+    rows, hashes, _codes, welsh = _index_texts(texts)
+    assert welsh.tolist() == [False] * (len(TEXTS) + 2) + [True] + [False] * 3
     for row, text in enumerate(texts):
-        expected = {h for words in _clauses(text) for h, _c, _i, _j in _phrases(words)}
+        expected = {h for words in _clauses(text) for h, _c, _i, _j in _phrases(words, bool(welsh[row]))}
         assert set(hashes[rows == row].tolist()) == expected
 
 
@@ -785,3 +792,65 @@ def test_a_theme_of_one_short_verdict_sent_by_many_is_named_as_an_answer() -> No
     few = ["Not a thing.", "Not a thing.", "Very cheerful people", "Lovely cheerful people", "not one thing"]
     index = PhraseIndex.build(few + PARKING + CHILDREN)
     assert "similar answers" not in index.label(range(len(few))).text
+
+
+def test_a_phrasal_verb_keeps_its_particle() -> None:
+    # "after" in "looked after" belongs to the verb: a label may end on it, and it is one
+    # of the phrase's key words, so "looked after" is not "looked".
+    theme = [
+        "I was looked after very well",
+        "Looked after me brilliantly",
+        "They looked after my mum",
+        "Felt looked after by everyone",
+        "Looked after from start to finish",
+        "I looked at the notes after lunch",
+    ]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(len(theme))) == Label("Looked after", "looked after", 5)
+    assert index.mentions(range(len(theme)), "Looked after") == 5
+    assert _key_of("looked after")[0] != _key_of("looked")[0]
+    assert _key_of("looking after")[0] == _key_of("Looked after")[0]
+    # The same word after anything but its verb is a stop word as before: it is left out
+    # of the key and never ends a phrase.
+    assert _key_of("books on history")[0] == _key_of("books history")[0]
+    assert _key_of("call back")[0] != _key_of("call")[0]
+    assert _key_of("parking back")[0] == _key_of("parking")[0]
+    books = ["More books on local history", "More books on gardening", "More books on cooking please"]
+    index = PhraseIndex.build(books + PARKING + CHILDREN)
+    assert index.label(range(3)) == Label("More books", "more books", 3)
+
+
+def test_a_phrase_with_a_particle_grows_and_is_cut_as_any_other() -> None:
+    # "Drop in" stands for "drop-in sessions" when most who write it go on with "sessions".
+    theme = [
+        "Drop-in sessions for help with phones",
+        "More drop in sessions please",
+        "The drop in sessions are great",
+        "Drop in sessions on Saturdays",
+        "Could you run drop-in sessions for tablets",
+    ]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(len(theme))) == Label("Drop in sessions", "drop in sessions", 5)
+    # "drop sessions" is not "drop in sessions": the particle is one of the key words.
+    assert index.mentions(range(len(theme)), "drop sessions") == 0
+
+
+def test_an_index_built_under_earlier_rules_is_built_again_when_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A stored analysis's index from before phrasal verbs kept their particle: its phrases
+    # were keyed without it. Loaded, it is indexed again, so its labels and counts are
+    # those of an index built now.
+    texts = ["Looked after me so well", "I was looked after", "Looked after by the crew", *PARKING]
+    with monkeypatch.context() as patched:
+        patched.setattr(labels_module, "_PARTICLE_VERBS", {})
+        old = PhraseIndex.build(texts)
+    assert old.label(range(3)).phrase != "looked after"
+    del old.__dict__["_rules"]  # as indexes were pickled before the rules had a number
+    loaded = pickle.loads(pickle.dumps(old))  # noqa: S301 (bytes this test made)
+    assert (
+        loaded.label(range(3))
+        == PhraseIndex.build(texts).label(range(3))
+        == Label("Looked after", "looked after", 3)
+    )
+    assert loaded.mentions(range(len(texts)), "looked after") == 3
