@@ -24,6 +24,7 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -42,7 +43,7 @@ from analysis.memo import once_per_text, reading_once
 from analysis.points import split_points, without_opener
 from analysis.redact import redact
 from analysis.stance import Statements, stances, theme_stance
-from analysis.text import SurfaceForms, is_meaningless, normalise, tokenise
+from analysis.text import SurfaceForms, is_meaningless, normalise, tokenise, tokenise_clauses
 from analysis.welsh import for_reading
 
 __all__ = [
@@ -145,7 +146,22 @@ _SCORE_SLICE = 8192
 
 
 def _word_tokens(text: str) -> list[str]:
+    # The tokenizer of word vectorizers pickled before 2026-12-07 (latest), which made
+    # their two-word terms across clauses: kept so that stored analyses still load.
     return list(_tokens_once(text))  # a copy: the memo's own stays as it was
+
+
+def _word_terms(text: str) -> list[str]:
+    """The word vectorizer's terms of an answer: its tokens, and each pair of tokens next
+    to each other within a clause ("keep drop" of "keeps dropping out, please make it
+    faster", never "drop make"; :func:`analysis.text.tokenise_clauses`)."""
+    return list(_terms_once(text))  # a copy: the memo's own stays as it was
+
+
+@once_per_text
+def _terms_once(text: str) -> tuple[str, ...]:
+    pairs = (f"{a} {b}" for clause in tokenise_clauses(text) for a, b in pairwise(clause))
+    return (*_tokens_once(text), *pairs)
 
 
 @once_per_text
@@ -155,10 +171,8 @@ def _tokens_once(text: str) -> tuple[str, ...]:
 
 def _word_vectorizer(min_df: int, max_features: int) -> TfidfVectorizer:
     return TfidfVectorizer(
-        tokenizer=_word_tokens,
+        analyzer=_word_terms,
         lowercase=False,
-        token_pattern=None,
-        ngram_range=(1, 2),
         sublinear_tf=True,
         min_df=min_df,
         max_df=1.0,

@@ -330,6 +330,31 @@ def tokenise(text: str, surface: SurfaceForms | None = None, welsh: bool | None 
     return tokens
 
 
+# Where one clause of an answer ends and the next starts, for two-word keywords: a
+# punctuation mark, a slash, a dash between spaces, or a conjunction (Welsh "ac", "neu",
+# "ond" too; not "a", which is also English).
+_CLAUSE_BREAK = re.compile(
+    r"[.,;:!?…()\[\]{}/|•\n\r]+|\s[-–—]+\s"
+    r"|\b(?:and|or|but|because|although|though|whereas|also|plus|ac|neu|ond|oherwydd|achos)\b",
+    re.IGNORECASE,
+)
+
+
+@once_per_text
+def _clause_tokens(text: str) -> tuple[tuple[str, ...], ...]:
+    welsh = is_welsh(text)
+    found = (tuple(tokenise(part, welsh=welsh)) for part in _CLAUSE_BREAK.split(text))
+    return tuple(tokens for tokens in found if tokens)
+
+
+def tokenise_clauses(text: str) -> list[list[str]]:
+    """:func:`tokenise` of each clause of an answer (split at punctuation, slashes, dashes
+    and conjunctions such as "and" and "but"), in the answer's language; clauses with no
+    tokens are left out. Two-word keywords are made within a clause, so "keeps dropping
+    out, please make it faster and more reliable" gives "keep drop", never "drop make"."""
+    return [list(tokens) for tokens in _clause_tokens(str(text))]
+
+
 def _tokenise_welsh(raw: Sequence[str], surface: SurfaceForms | None) -> list[str]:
     tokens: list[str] = []
     negator = ""  # the negator waiting for its word, as written

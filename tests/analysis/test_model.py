@@ -5,7 +5,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from analysis.labels import PhraseIndex
-from analysis.model import UNASSIGNED, Described, ThemeModel, describe
+from analysis.model import UNASSIGNED, Described, ThemeModel, _word_vectorizer, describe
 from analysis.text import SurfaceForms
 from tests.analysis.conftest import IDS, TEXTS
 
@@ -148,3 +148,10 @@ def test_a_common_expression_may_be_a_label_though_somebody_wrote_only_that() ->
     ]
     staff += [f"The staff {w}" for w in ("explained", "reassured", "phoned", "visited")]
     assert _label_of(staff + OTHERS, len(staff)) != "More staff"
+
+
+def test_two_word_keywords_come_from_one_clause() -> None:
+    texts = ["The wifi keeps dropping out, please make it faster and more reliable"] * 3
+    terms = set(_word_vectorizer(1, 1000).fit(texts).get_feature_names_out())
+    assert {"keep drop", "make faster", "more reliabl", "wifi"} <= terms
+    assert not {"drop make", "faster more"} & terms

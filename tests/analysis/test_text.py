@@ -17,6 +17,7 @@ from analysis.text import (
     is_meaningless,
     normalise,
     tokenise,
+    tokenise_clauses,
 )
 
 
@@ -113,3 +114,19 @@ def test_the_quick_path_for_plain_text_normalises_as_every_step_would(text: str)
 @given(st.text(max_size=80) | st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
 def test_normalise_agrees_with_every_step_on_any_text(text: str) -> None:
     assert normalise(text) == _normalise_slowly(text)
+
+
+def test_clauses_are_tokenised_apart() -> None:
+    # A keyword of two words comes from one clause: "dropping make" (across the comma)
+    # and "faster more" (across "and") are not things residents wrote.
+    text = "The wifi keeps dropping out, please make it faster and more reliable"
+    assert tokenise_clauses(text) == [["wifi", "keep", "drop"], ["make", "faster"], ["more", "reliabl"]]
+    assert [t for clause in tokenise_clauses(text) for t in clause] == tokenise(text)
+    assert tokenise_clauses("Bingo/coffee bar/drawing.") == [["bingo"], ["coffe", "bar"], ["draw"]]
+    assert tokenise_clauses("Not enough parking - no buses either") == [["not_enough", "park"], ["not_buse"]]
+    # An answer in Welsh is read as Welsh in each of its clauses, however short.
+    assert tokenise_clauses("Dim digon o lefydd parcio, mae'r llyfrgell yn wych") == [
+        tokenise("Dim digon o lefydd parcio", welsh=True),
+        tokenise("mae'r llyfrgell yn wych", welsh=True),
+    ]
+    assert tokenise_clauses("") == []
