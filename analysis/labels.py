@@ -83,7 +83,10 @@ printing for job seekers", which is some residents' whole answer). A phrase writ
 straight before a determiner ("the", "a", "our"...) in 90% of its places is cut too: it
 stops short of its object ("Help for older people to use", of "... to use the internet").
 
-When no phrase qualifies, the label joins the two most distinctive single words as
+When no phrase qualifies and more than half of the theme's answers start with the same
+word of a reason ("Because ...", "Cos ...", Welsh "Oherwydd ..."), it is "Answers
+starting “Because …”": answers to "why?" gather by their form. Otherwise the label joins
+the two most distinctive single words as
 residents wrote them, "Parking and buses", and its mentions count the answers with
 either word. If only one word is left, or the first is in most of the theme's answers
 and in ``DOMINANT`` (4) times as many as the second, it is "Comments on parking" (a
@@ -352,6 +355,13 @@ _PARTICLE_VERBS: Final[dict[str, frozenset[str]]] = {
         {"come", "came", "show", "look", "get", "got", "mess", "turn", "move", "walk", "wait", "hang", "shop"}
     ),
     "along": frozenset({"come", "came", "go", "went", "get", "got", "bring", "brought", "tag", "pop"}),
+}
+
+# Words that start an answer giving a reason, as written (and as shown): a theme that no
+# phrase names and most of whose answers start with one is "Answers starting “Because …”".
+_OPENERS_CY: Final = frozenset({"oherwydd", "achos"})
+_OPENERS: Final = {"because": "because", "cos": "because", "coz": "because", "becuase": "because"} | {
+    w: w for w in _OPENERS_CY
 }
 
 # Word flags.
@@ -979,6 +989,8 @@ class PhraseIndex:
             if two is not None and two.mentions >= WIDER * found.mentions and not _shared(found, two):
                 found = two
         if found is None:
+            found = self._opener(rows, used)
+        if found is None:
             found = self._two_words(theme, used)
         if found is None:
             found = self._verdict(rows, theme.welsh, used)
@@ -1159,6 +1171,25 @@ class PhraseIndex:
                     return Label(text, text.lower(), len(np.union1d(rows1, rows2)))
             second += 1
         return None
+
+    def _opener(self, rows: IntArray, used: _Taken) -> Label | None:
+        """ "Answers starting “Because …”" for a theme that no phrase names and most of
+        whose answers start with the same word of :data:`_OPENERS`: answers to "why?"
+        ("Because they were very kind") gather by their form, and two of their rarer words
+        ("True and reason") would not say what they are."""
+        starts: Counter[str] = Counter()
+        for r in rows.tolist():
+            first = next((word for word, _mark in _TOKENS.findall(normalise(self._texts[r])) if word), "")
+            if first in _OPENERS:
+                starts[_OPENERS[first]] += 1
+        if not starts:
+            return None
+        word, count = min(starts.items(), key=lambda item: (-item[1], item[0]))
+        if count * 2 <= len(rows):
+            return None
+        shown = _capitalise(_OPENERS[word])
+        text = f"Atebion yn dechrau “{shown} …”" if word in _OPENERS_CY else f"Answers starting “{shown} …”"
+        return Label(text, word, count) if used.free(text) else None
 
     def _verdict(self, rows: IntArray, welsh: bool, used: _Taken) -> Label | None:
         """ "“Not a thing” and similar answers" for a theme that no phrase names and that is

@@ -854,3 +854,32 @@ def test_an_index_built_under_earlier_rules_is_built_again_when_loaded(
         == Label("Looked after", "looked after", 3)
     )
     assert loaded.mentions(range(len(texts)), "looked after") == 3
+
+
+def test_a_theme_of_reasons_is_named_by_how_its_answers_start() -> None:
+    # Answers to "why?" gather by their form; no phrase is shared (the one they share, "very
+    # good", names a bigger theme), and two of their rarer words ("True and reason") would
+    # not say what they are.
+    theme = [
+        "Because it was very good.",
+        "Because they are all lovely and caring",
+        "Because lthey do a very good job",
+        "Cos the young girl said it would be half an hour",
+        "Because they are prompt and early.",
+        "Because they could not help me any more than they did",
+        "It is true, for that reason",
+    ]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(len(theme)), ["very good"]) == Label(
+        "Answers starting “Because …”", "because", 6
+    )
+    welsh = [
+        "Oherwydd roedd y staff yn garedig",
+        "Oherwydd mae'r llyfrgell yn agos",
+        "Achos dwi'n hoffi darllen",
+    ]
+    index = PhraseIndex.build(welsh + PARKING + CHILDREN)
+    assert index.label(range(3)).text == "Atebion yn dechrau “Oherwydd …”"
+    # Fewer than half start so: the words name it as before.
+    index = PhraseIndex.build(theme[:3] + ["Lovely caring staff"] * 4 + PARKING + CHILDREN)
+    assert "Because" not in index.label(range(7), ["very good"]).text
