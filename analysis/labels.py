@@ -1188,7 +1188,8 @@ class PhraseIndex:
         if count * 2 <= len(rows):
             return None
         shown = _capitalise(_OPENERS[word])
-        text = f"Atebion yn dechrau “{shown} …”" if word in _OPENERS_CY else f"Answers starting “{shown} …”"
+        welsh = word in _OPENERS_CY
+        text = f"Atebion sy'n dechrau ag “{shown} …”" if welsh else f"Answers starting “{shown} …”"
         return Label(text, word, count) if used.free(text) else None
 
     def _verdict(self, rows: IntArray, welsh: bool, used: _Taken) -> Label | None:

@@ -879,7 +879,7 @@ def test_a_theme_of_reasons_is_named_by_how_its_answers_start() -> None:
         "Achos dwi'n hoffi darllen",
     ]
     index = PhraseIndex.build(welsh + PARKING + CHILDREN)
-    assert index.label(range(3)).text == "Atebion yn dechrau “Oherwydd …”"
+    assert index.label(range(3)).text == "Atebion sy'n dechrau ag “Oherwydd …”"
     # Fewer than half start so: the words name it as before.
     index = PhraseIndex.build(theme[:3] + ["Lovely caring staff"] * 4 + PARKING + CHILDREN)
     assert "Because" not in index.label(range(7), ["very good"]).text
