@@ -59,7 +59,8 @@ word, so that labels name what the theme is about ("Patient transport" in a them
 A phrase may become the label only if
 
 * it has 2 to 6 words and does not start or end with a weak word such as "really",
-  "thanks", "very" or "near" (these may sit inside it), nor has a word twice in a row
+  "thanks", "very", "near" or a number of one or two digits (these may sit inside it;
+  "999" may end it), nor has a word twice in a row
   ("ap ap", a news agency's dateline in news items, or a stutter);
 * at least ``MIN_SHARE`` (5%) of the theme's answers hold it, and never fewer than
   ``MIN_ANSWERS`` (2). Real answers are varied: in NHS patient feedback even clear
@@ -420,7 +421,11 @@ def _word(word: str) -> tuple[int, int]:
     if bare in STOP_WORDS:
         return _STOP, 0
     flags = _START | _END
-    if bare in _WEAK_EDGE or not any(ch.isalpha() for ch in bare) or (len(bare) == 1 and bare.isascii()):
+    if (
+        bare in _WEAK_EDGE
+        or (not any(ch.isalpha() for ch in bare) and not (bare.isdigit() and len(bare) >= 3))
+        or (len(bare) == 1 and bare.isascii())
+    ):
         flags |= _WEAK_AT_START | _WEAK_AT_END
     elif bare in _WEAK_END:
         flags |= _WEAK_AT_END

@@ -883,3 +883,21 @@ def test_a_theme_of_reasons_is_named_by_how_its_answers_start() -> None:
     # Fewer than half start so: the words name it as before.
     index = PhraseIndex.build(theme[:3] + ["Lovely caring staff"] * 4 + PARKING + CHILDREN)
     assert "Because" not in index.label(range(7), ["very good"]).text
+
+
+def test_numbers_of_three_digits_or_more_may_name_a_theme() -> None:
+    # "999" and "111" (the emergency and non-emergency numbers) say what a theme is about;
+    # "2" or "15" alone do not, and stay weak at a label's edges.
+    theme = [
+        "Rang 999 at night",
+        "111 were useless",
+        "The 999 crew came fast",
+        "Waited hours for 111",
+        "999 answered at once",
+        "Never using 111 again",
+    ]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    label = index.label(range(len(theme)))
+    assert sorted(label.text.split(" and ")) == ["111", "999"] and label.mentions == 6, label
+    assert not labels_module._word("999")[0] & labels_module._WEAK_AT_START
+    assert labels_module._word("15")[0] & labels_module._WEAK_AT_START
