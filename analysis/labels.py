@@ -1337,7 +1337,9 @@ class _Words:
             i = self._todo.pop()
             holders = self._theme.holders(i)
             surface = self._index._surface(holders, int(self._theme.hashes[i]))
-            if surface:
+            # Its commonest form may be a weak word of the same stem ("honestly", for
+            # "honest" of "to be honest"): not a word to name a theme by.
+            if surface and surface.replace("'", "") not in _WEAK_EDGE:
                 shown = self._index._cased(surface, holders)
                 self._read.append((shown, stem(surface.replace("'", "")), holders))
         return len(self._read) >= n

@@ -66,8 +66,19 @@ _KEEP = frozenset({"nothing", "none", "more", "less", "few", "too", "much", "ver
 # How exports mask a name ("judging by xxxxx dedication"; letters repeated three times or
 # more are squashed to two): never a keyword, nor part of a label ("Comments on xx").
 MASKS = frozenset({"xx", "xxx"})
+# A pronoun or "there" joined to a verb, as read with the apostrophe taken out ("there's",
+# "they're", "you've"): function words. Not those that read as other words once the
+# apostrophe is gone ("i'll" as "ill", "she'd" as "shed", "we'd" as "wed").
+_CONTRACTIONS = frozenset(
+    {"theres", "thats", "whats", "heres", "wheres", "whos", "hows", "hes", "shes", "theyre", "youre"}
+    | {"theyve", "youve", "weve", "couldve", "wouldve", "shouldve", "mustve", "mightve"}
+    | {"theyll", "youll", "itll", "thatll", "therell", "theyd", "youd", "itd", "hed"}
+)
 STOP_WORDS = frozenset(
-    (set(ENGLISH_STOP_WORDS) - _KEEP - NEGATORS) | {"s", "t", "im", "ive", "ll", "d", "m"} | MASKS
+    (set(ENGLISH_STOP_WORDS) - _KEEP - NEGATORS)
+    | {"s", "t", "im", "ive", "ll", "d", "m"}
+    | _CONTRACTIONS
+    | MASKS
 )
 
 

@@ -901,3 +901,23 @@ def test_numbers_of_three_digits_or_more_may_name_a_theme() -> None:
     assert sorted(label.text.split(" and ")) == ["111", "999"] and label.mentions == 6, label
     assert not labels_module._word("999")[0] & labels_module._WEAK_AT_START
     assert labels_module._word("15")[0] & labels_module._WEAK_AT_START
+
+
+def test_a_weak_word_does_not_name_a_theme_by_its_stem() -> None:
+    # "honest" (of "to be honest") and "honestly" share a stem; written mostly as
+    # "honestly", a filler, it is not a word to name the theme by.
+    theme = [
+        "To be honest, nothing",
+        "Honestly, no change needed",
+        "Honestly none",
+        "Honestly, nothing to change",
+        "None, honestly",
+        "Nothing, honestly",
+    ]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    label = index.label(range(len(theme)))
+    assert "honest" not in label.text.lower(), label
+    # A pronoun joined to its verb is a stop word, as the two words apart are.
+    for word in ("there's", "they're", "you've", "that's"):
+        assert labels_module._word(word)[0] == labels_module._STOP, word
+    assert labels_module._word("i'll")[0] != labels_module._STOP  # read as "ill"
