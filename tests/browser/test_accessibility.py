@@ -130,3 +130,18 @@ def test_no_sideways_scrolling_at_320px(
     page.goto(live_server.url + path)
     no_horizontal_scroll(page)
     check_axe(page)
+
+
+def test_the_axe_check_fails_a_page_that_breaks_the_rules(page: Page) -> None:
+    # The check every browser test relies on must be able to fail: an image without a text
+    # alternative and a text box without a label are serious or critical findings, named
+    # with where they are.
+    page.set_content(
+        '<!doctype html><html lang="en-GB"><head><title>Broken</title></head><body><main>'
+        '<h1>Broken</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<input type="text" id="unlabelled"></main></body></html>'
+    )
+    with pytest.raises(AssertionError) as failed:
+        check_axe(page)
+    assert "image-alt" in str(failed.value) and "label" in str(failed.value)
+    assert "#unlabelled" in str(failed.value)
