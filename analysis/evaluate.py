@@ -98,6 +98,7 @@ STARTS_SETTINGS: tuple[tuple[str, ...], ...] = (
     ("k-means", "ward-5k"),
     ("k-means", "ward-sqrt"),
     ("k-means", "ward-5k", "ward-sqrt"),
+    ("k-means", "ward-5k", "ward-sqrt", "ward-full"),
 )
 DEFAULT_SETTING = "default"
 

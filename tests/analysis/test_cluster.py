@@ -139,3 +139,20 @@ def test_distinct_rows_tells_rows_apart_when_their_hashes_collide(monkeypatch: p
     expected = len(np.unique(np.round(vectors, 5), axis=0))
     monkeypatch.setattr(cluster_module, "hash", lambda data: len(data) % 3, raising=False)
     assert cluster_module.distinct_rows(vectors, 5) == expected
+
+
+def test_the_ward_tree_over_every_answer_uses_no_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The start from Ward's tree over the answers themselves gives the same partition at
+    # every seed; where it wins on silhouette, the themes do not move with the seed.
+    vectors = _blobs(np.random.default_rng(3), [70, 40, 25, 15], spread=0.4)
+    only = ("ward-full",)  # with plain k-means, which is always tried
+    runs = [cluster(vectors, 4, random_state=seed, starts=only) for seed in (0, 1000, 2000)]
+    assert [run.method for run in runs] == ["ward-full + k-means"] * 3
+    for run in runs[1:]:
+        assert (run.labels == runs[0].labels).all()
+    whole = cluster_module._full_tree(vectors)
+    assert whole.n_fine == len(vectors) and len(np.unique(whole.cut(4))) == 4
+    # Above FULL_WARD_MAX answers it is not tried (its distance matrix grows as n²).
+    monkeypatch.setattr(cluster_module, "FULL_WARD_MAX", 100)
+    for seed in (0, 1000):
+        assert cluster(vectors, 4, random_state=seed, starts=only).method == "k-means"
