@@ -26,9 +26,8 @@ alike between seeds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -328,15 +327,16 @@ def cluster(
         for seed in range(TREE_STARTS)
         for name, n_fine in zip(("ward-5k", "ward-sqrt"), fine_count(n, k), strict=True)
     ]
-    trees: list[tuple[str, Callable[[], _Tree | None]]] = [
-        (name, partial(_tree, vectors, n_fine, random_state + seed))
-        for name, n_fine, seed in tries
-        if name in starts and n_fine > k
-    ]
-    if "ward-full" in starts and k < n <= FULL_WARD_MAX:
-        trees.append(("ward-full", partial(_full_tree, vectors)))
-    for name, grow in trees:
-        tree = grow()
+
+    def trees() -> Iterator[tuple[str, _Tree | None]]:
+        """Each tree start in turn, grown only when its turn comes."""
+        for name, n_fine, seed in tries:
+            if name in starts and n_fine > k:
+                yield name, _tree(vectors, n_fine, random_state + seed)
+        if "ward-full" in starts and k < n <= FULL_WARD_MAX:
+            yield "ward-full", _full_tree(vectors)
+
+    for name, tree in trees():
         if tree is None or tree.n_fine <= k:
             continue
         labels = _refine(vectors, tree.cut(k), k, random_state)

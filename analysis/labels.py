@@ -358,6 +358,13 @@ _PARTICLE_VERBS: Final[dict[str, frozenset[str]]] = {
     "along": frozenset({"come", "came", "go", "went", "get", "got", "bring", "brought", "tag", "pop"}),
 }
 
+# The same, as bits: each particle's bit, and the particles each verb stem takes.
+_PARTICLE_BITS: Final = {particle: 1 << b for b, particle in enumerate(_PARTICLE_VERBS)}
+_VERB_PARTICLES: Final = {
+    verb: sum(bit for particle, bit in _PARTICLE_BITS.items() if verb in _PARTICLE_VERBS[particle])
+    for verb in frozenset().union(*_PARTICLE_VERBS.values())
+}
+
 # Words that start an answer giving a reason, as written (and as shown): a theme that no
 # phrase names and most of whose answers start with one is "Answers starting “Because …”".
 _OPENERS_CY: Final = frozenset({"oherwydd", "achos"})
@@ -461,8 +468,8 @@ def _info(word: str, cy: bool) -> tuple[int, int]:
 
 def _particle(verb: str, word: str) -> bool:
     """Whether ``word`` is a particle of the phrasal verb ``verb`` ("looked" "after")."""
-    verbs = _PARTICLE_VERBS.get(word)
-    return verbs is not None and stem(verb.replace("'", "")) in verbs
+    bit = _PARTICLE_BITS.get(word, 0)
+    return bool(bit) and bool(_VERB_PARTICLES.get(stem(verb.replace("'", "")), 0) & bit)
 
 
 @lru_cache(maxsize=4096)
@@ -665,19 +672,15 @@ def _read_particles(
     """:func:`_infos` for all answers at once: each particle written straight after its
     verb in the same clause of an answer in English gets the flags and id of a particle
     (``flags`` and ``ids`` are changed in place)."""
-    particles = list(_PARTICLE_VERBS)
     bit_of = np.zeros(len(vocab), dtype=np.int64)  # the particle each word is, as a bit
     verb_of = np.zeros(len(vocab), dtype=np.int64)  # the particles each word takes, as bits
     for v, word in enumerate(vocab):
         if word[:1] == _CY:
             continue
-        if word in _PARTICLE_VERBS:
-            bit_of[v] = 1 << particles.index(word)
+        if word in _PARTICLE_BITS:
+            bit_of[v] = _PARTICLE_BITS[word]
         else:
-            base = stem(word.replace("'", ""))
-            for b, particle in enumerate(particles):
-                if base in _PARTICLE_VERBS[particle]:
-                    verb_of[v] |= 1 << b
+            verb_of[v] = _VERB_PARTICLES.get(stem(word.replace("'", "")), 0)
     if not bit_of.any() or not verb_of.any() or len(tok) < 2:
         return
     after = (

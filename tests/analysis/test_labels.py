@@ -843,7 +843,8 @@ def test_an_index_built_under_earlier_rules_is_built_again_when_loaded(
     # those of an index built now.
     texts = ["Looked after me so well", "I was looked after", "Looked after by the crew", *PARKING]
     with monkeypatch.context() as patched:
-        patched.setattr(labels_module, "_PARTICLE_VERBS", {})
+        patched.setattr(labels_module, "_PARTICLE_BITS", {})  # no particle, no phrasal verb
+        patched.setattr(labels_module, "_VERB_PARTICLES", {})
         old = PhraseIndex.build(texts)
     assert old.label(range(3)).phrase != "looked after"
     del old.__dict__["_rules"]  # as indexes were pickled before the rules had a number
