@@ -26,6 +26,8 @@ alike between seeds.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -305,10 +307,27 @@ STARTS = ("k-means", "ward-5k", "ward-sqrt", "ward-full")
 FULL_WARD_MAX = 5000
 
 
+# The last Ward tree over every answer, by a digest of the vectors: ``k="auto"``'s exact
+# look and the clustering's "ward-full" start read the same vectors one after the other.
+_LAST_FULL_TREE: dict[bytes, _Tree] = {}
+_FULL_TREE_LOCK = threading.Lock()
+
+
 def _full_tree(vectors: FloatArray) -> _Tree:
-    """Ward's tree over every answer: the same for every seed."""
+    """Ward's tree over every answer: the same for every seed. The last one built is
+    kept (one entry), so choosing the number of themes and then clustering build it once."""
     n = len(vectors)
-    return _Tree(np.arange(n, dtype=np.int64), linkage(vectors.astype(np.float64), method="ward"), n)
+    data = np.ascontiguousarray(vectors)
+    key = hashlib.blake2b(data.tobytes(), digest_size=16, person=str(data.shape).encode()[:16]).digest()
+    with _FULL_TREE_LOCK:
+        kept = _LAST_FULL_TREE.get(key)
+    if kept is not None:
+        return kept
+    tree = _Tree(np.arange(n, dtype=np.int64), linkage(data.astype(np.float64), method="ward"), n)
+    with _FULL_TREE_LOCK:
+        _LAST_FULL_TREE.clear()
+        _LAST_FULL_TREE[key] = tree
+    return tree
 
 
 def cluster(
@@ -371,6 +390,17 @@ def _partitions(
     return rows, partitions
 
 
+def _exact_partitions(vectors: FloatArray, candidates: list[int]) -> dict[int, IntArray]:
+    """The look with no seed, from ``SMALL`` to :data:`FULL_WARD_MAX` answers: cuts of
+    Ward's tree over every answer (the tree the seeded looks approximate from fine
+    clusters), each refined by k-means from the cut's centres."""
+    n = len(vectors)
+    if not SMALL < n <= FULL_WARD_MAX:
+        return {}
+    tree = _full_tree(vectors)
+    return {k: _refine(vectors, tree.cut(k), k, 0) for k in candidates if k < n}
+
+
 def choose_k(vectors: FloatArray, random_state: int = 0, k_max: int = 100) -> int:
     """The number of themes whose partitions have the best mean silhouette over
     :data:`AUTO_K_LOOKS` looks.
@@ -383,7 +413,10 @@ def choose_k(vectors: FloatArray, random_state: int = 0, k_max: int = 100) -> in
     the number of answers. For fewer than ``SMALL``, k-means at each candidate. Each
     look (seeds ``random_state``, ``+ 1``, ...) has its own tree and sample; on answers
     without clear structure one look's curve is flat and noisy, and which number wins
-    changed with the seed (docs/analysis.md, "Choosing the number of themes"). Two
+    changed with the seed (docs/analysis.md, "Choosing the number of themes"). From
+    ``SMALL`` to :data:`FULL_WARD_MAX` answers one more look has no seed
+    (:func:`_exact_partitions`: cuts of Ward's tree over every answer, scored on the
+    first look's answers), so part of the mean is the same at every seed. Two
     themes are not offered: on answers with no clear structure a two-way split always
     scores best, and it is of no use to an officer."""
     n = len(vectors)
@@ -396,12 +429,15 @@ def choose_k(vectors: FloatArray, random_state: int = 0, k_max: int = 100) -> in
     # distance matrices' products with k-means made each k-means three times slower
     # (the two libraries' threads compete for the two cores).
     drawn = [_partitions(vectors, candidates, random_state + look) for look in range(AUTO_K_LOOKS)]
+    exact = _exact_partitions(vectors, candidates)
     looks: list[dict[int, float]] = []
     # Up to SAMPLE answers every look scores all of them: their distances are worked out once.
     shared = _unit_distances(vectors) if n <= SAMPLE else None
-    for rows, partitions in drawn:
+    for look, (rows, partitions) in enumerate(drawn):
         distances = shared if shared is not None else _unit_distances(vectors[rows])
         looks.append({k: mean_silhouette(distances, labels) for k, labels in partitions.items()})
+        if look == 0 and exact:  # scored on the first look's answers
+            looks.append({k: mean_silhouette(distances, labels[rows]) for k, labels in exact.items()})
         del distances
     scored = [k for k in candidates if all(k in found for found in looks)]
     best_k, best = candidates[0], -2.0

@@ -74,6 +74,7 @@ def test_silhouette_is_scikit_learns_in_one_product() -> None:
 def test_the_number_of_themes_is_the_best_mean_over_the_looks(monkeypatch: pytest.MonkeyPatch) -> None:
     # One look slightly prefers 5 themes; the other two clearly prefer 10.
     monkeypatch.setattr(cluster_module, "AUTO_K_LOOKS", 3)
+    monkeypatch.setattr(cluster_module, "FULL_WARD_MAX", 0)  # the seeded looks only
     looks = iter([{5: 0.30, 10: 0.29}, {5: 0.20, 10: 0.28}, {5: 0.21, 10: 0.27}])
     monkeypatch.setattr(cluster_module, "_partitions", lambda v, c, r: (np.arange(len(v)), {5: 5, 10: 10}))
     scores = {}
@@ -86,6 +87,42 @@ def test_the_number_of_themes_is_the_best_mean_over_the_looks(monkeypatch: pytes
     monkeypatch.setattr(cluster_module, "mean_silhouette", silhouette)
     vectors = _blobs(np.random.default_rng(5), [200, 200])
     assert choose_k(vectors, random_state=0) == 10
+
+
+@pytest.mark.parametrize(("full_ward_max", "expected"), [(5000, 10), (0, 5)])
+def test_the_look_from_wards_tree_over_every_answer_counts_as_one_more_look(
+    monkeypatch: pytest.MonkeyPatch, full_ward_max: int, expected: int
+) -> None:
+    # Two seeded looks slightly prefer 5 themes; the look with no seed (Ward's tree over
+    # every answer, up to FULL_WARD_MAX answers) clearly prefers 10, and the mean of the
+    # three looks follows it. Above FULL_WARD_MAX there is no such look.
+    monkeypatch.setattr(cluster_module, "AUTO_K_LOOKS", 2)
+    monkeypatch.setattr(cluster_module, "FULL_WARD_MAX", full_ward_max)
+    monkeypatch.setattr(cluster_module, "_partitions", lambda v, c, r: (np.arange(len(v)), {5: 5, 10: 10}))
+    exact: list[int] = []
+    real = cluster_module._exact_partitions
+
+    def exact_look(vectors: np.ndarray, candidates: list[int]) -> dict[int, object]:
+        exact.append(len(vectors))
+        return {k: np.full(len(vectors), 100 + k) for k in real(vectors, candidates)}
+
+    monkeypatch.setattr(cluster_module, "_exact_partitions", exact_look)
+    scores = {5: 0.30, 10: 0.29, 105: 0.20, 110: 0.40}
+    monkeypatch.setattr(cluster_module, "mean_silhouette", lambda d, k: scores.get(int(np.max(k)), 0.0))
+    vectors = _blobs(np.random.default_rng(5), [200, 200])
+    assert choose_k(vectors, random_state=0) == expected
+    assert exact == [400]
+
+
+def test_wards_tree_over_every_answer_is_built_once_for_the_same_vectors() -> None:
+    # k="auto" and then the clustering's "ward-full" start read the same vectors.
+    vectors = _blobs(np.random.default_rng(8), [40, 30, 20])
+    tree = cluster_module._full_tree(vectors)
+    assert cluster_module._full_tree(vectors.copy()) is tree
+    other = vectors.copy()
+    other[0, 0] += 0.01
+    assert cluster_module._full_tree(other) is not tree
+    assert (cluster_module._full_tree(vectors).cut(3) == tree.cut(3)).all()
 
 
 def test_the_looks_share_one_distance_matrix_when_they_score_every_answer(
