@@ -50,6 +50,7 @@ __all__ = [
     "mean_silhouette",
     "ridge_rounds",
     "self_train",
+    "without_slivers",
 ]
 
 FloatArray = npt.NDArray[np.float32]
@@ -363,6 +364,40 @@ def cluster(
         if score > best.silhouette + 1e-9:
             best = Partition(labels, f"{name} + k-means", score)
     return Partition(self_train(vectors, best.labels, k), best.method, best.silhouette)
+
+
+# With k="auto" a theme is kept only if it is the main theme of at least this many
+# answers or of at least this share of them; the same floor as a further theme's
+# (analysis.points). A theme of one or two answers out of thousands ("❤️", two answers
+# that share one odd word) tells an officer nothing; in a survey of a hundred answers
+# two answers are 2% and stay a theme.
+AUTO_MIN_ANSWERS = 3
+AUTO_MIN_SHARE = 0.01
+
+
+def without_slivers(vectors: FloatArray, labels: IntArray, k: int) -> tuple[IntArray, int]:
+    """``labels`` (themes 0..k-1) without the themes too small to keep when the number of
+    themes was chosen (:data:`AUTO_MIN_ANSWERS`, :data:`AUTO_MIN_SHARE`): each of their
+    answers goes to the nearest kept theme's centre (cosine), and the kept themes are
+    numbered 0.. in their order. At least two themes are always kept (the largest)."""
+    sizes = np.bincount(labels, minlength=k)
+    floor = min(AUTO_MIN_ANSWERS, AUTO_MIN_SHARE * len(labels))
+    keep = sizes >= floor
+    if keep.all():
+        return labels, k
+    if np.count_nonzero(keep) < 2:
+        keep = np.zeros(k, dtype=bool)
+        keep[np.argsort(-sizes, kind="stable")[:2]] = True
+    kept = np.flatnonzero(keep)
+    centres = np.vstack([vectors[labels == c].mean(axis=0) for c in kept])
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+    renumber = np.full(k, -1, dtype=np.int64)
+    renumber[kept] = np.arange(len(kept))
+    out = renumber[labels]
+    moved = np.flatnonzero(out < 0)
+    if len(moved):
+        out[moved] = np.argmax(vectors[moved] @ centres.T, axis=1)
+    return out.astype(np.int64), len(kept)
 
 
 def _choice_fine(m: int) -> int:

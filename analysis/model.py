@@ -35,7 +35,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from analysis.cluster import FloatArray, IntArray, choose_k, cluster, distinct_rows
+from analysis.cluster import FloatArray, IntArray, choose_k, cluster, distinct_rows, without_slivers
 from analysis.duplicates import duplicate_groups, duplicate_key
 from analysis.labels import Label, PhraseIndex
 from analysis.language import language_of
@@ -828,6 +828,9 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             partition = cluster(vectors_kept, k, self.random_state, self.n_init)
             self.cluster_method_ = partition.method
             raw = partition.labels
+            if self.k == "auto":  # the number was ours to choose: no theme of one or two answers
+                raw, k = without_slivers(vectors_kept, raw, k)
+                self.n_themes_ = k
             # Number themes by size (largest first), ties by first answer, so ids are stable.
             sizes = np.bincount(raw, minlength=k)
             first = np.array([np.flatnonzero(raw == c)[0] if sizes[c] else len(raw) for c in range(k)])

@@ -193,3 +193,35 @@ def test_the_ward_tree_over_every_answer_uses_no_seed(monkeypatch: pytest.Monkey
     monkeypatch.setattr(cluster_module, "FULL_WARD_MAX", 100)
     for seed in (0, 1000):
         assert cluster(vectors, 4, random_state=seed, starts=only).method == "k-means"
+
+
+def test_a_theme_of_one_or_two_answers_among_many_goes_to_the_nearest_theme() -> None:
+    rng = np.random.default_rng(9)
+    vectors = _blobs(rng, [150, 100, 2, 1], spread=0.2)
+    labels = np.repeat(np.arange(4), [150, 100, 2, 1])
+    out, k = cluster_module.without_slivers(vectors, labels, 4)
+    assert k == 2
+    assert (out[:250] == labels[:250]).all()  # the kept themes keep their answers and numbers
+    assert set(out[250:].tolist()) <= {0, 1}
+    # Each moved answer went to the kept theme whose centre is nearer.
+    centres = normalize(np.vstack([vectors[:150].mean(axis=0), vectors[150:250].mean(axis=0)]))
+    assert out[250:].tolist() == np.argmax(vectors[250:] @ centres.T, axis=1).tolist()
+
+
+@pytest.mark.parametrize(
+    ("sizes", "kept"),
+    [
+        ([30, 20, 2], 3),  # 2 of 52 answers is 4%: a theme in a small survey
+        ([300, 200, 3], 3),  # three answers are enough however many there are
+        ([300, 200, 2], 2),
+        ([1000, 1, 1], 2),  # at least two themes are kept, the largest
+    ],
+)
+def test_a_theme_is_kept_with_three_answers_or_one_in_a_hundred(sizes: list[int], kept: int) -> None:
+    vectors = _blobs(np.random.default_rng(10), sizes, spread=0.2)
+    labels = np.repeat(np.arange(len(sizes)), sizes)
+    out, k = cluster_module.without_slivers(vectors, labels, len(sizes))
+    assert k == kept
+    assert sorted(np.unique(out).tolist()) == list(range(kept))
+    if k == len(sizes):
+        assert (out == labels).all()

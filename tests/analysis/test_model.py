@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from analysis import model as model_module
+from analysis.cluster import Partition
 from analysis.labels import PhraseIndex
 from analysis.model import UNASSIGNED, Described, ThemeModel, _word_vectorizer, describe
 from analysis.text import SurfaceForms
@@ -155,3 +157,27 @@ def test_two_word_keywords_come_from_one_clause() -> None:
     terms = set(_word_vectorizer(1, 1000).fit(texts).get_feature_names_out())
     assert {"keep drop", "make faster", "more reliabl", "wifi"} <= terms
     assert not {"drop make", "faster more"} & terms
+
+
+def test_themes_of_one_or_two_answers_are_dropped_only_when_the_number_was_chosen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The clustering leaves one answer alone in a fifth theme (as it can among thousands
+    # of answers); with k="auto" it joins the nearest theme, with k=5 it stays.
+    texts = [*(TEXTS[:24] * 5), "❤️"]  # 121 answers: one is under 1%
+
+    def with_a_sliver(vectors: np.ndarray, k: int, *args: object, **kwargs: object) -> Partition:
+        found = real_cluster(vectors, 4, *args, **kwargs)
+        labels = found.labels.copy()
+        labels[-1] = 4
+        return Partition(labels, found.method, found.silhouette)
+
+    real_cluster = model_module.cluster
+    monkeypatch.setattr(model_module, "cluster", with_a_sliver)
+    monkeypatch.setattr(model_module, "choose_k", lambda *args: 5)
+    auto = ThemeModel(k="auto", random_state=0, representation="tfidf").fit(texts)
+    assert auto.n_themes_ == 4 and len(auto.themes_) == 4
+    assert min(theme.size for theme in auto.themes_) >= 3
+    assert 0 <= auto.labels_[-1] < 4
+    fixed = ThemeModel(k=5, random_state=0, representation="tfidf").fit(texts)
+    assert fixed.n_themes_ == 5 and sorted(theme.size for theme in fixed.themes_)[0] == 1
