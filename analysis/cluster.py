@@ -367,10 +367,10 @@ def cluster(
 
 
 # With k="auto" a theme is kept only if it is the main theme of at least this many
-# answers or of at least this share of them; the same floor as a further theme's
-# (analysis.points). A theme of one or two answers out of thousands ("❤️", two answers
-# that share one odd word) tells an officer nothing; in a survey of a hundred answers
-# two answers are 2% and stay a theme.
+# answers or of at least this share of them (a lower floor than a further theme's, which
+# must be the main theme of more than 1% of answers and of at least 3). A theme of one
+# or two answers out of thousands ("❤️", two answers that share one odd word) tells an
+# officer nothing; in a survey of a hundred answers two answers are 2% and stay a theme.
 AUTO_MIN_ANSWERS = 3
 AUTO_MIN_SHARE = 0.01
 
