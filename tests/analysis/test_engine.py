@@ -253,6 +253,20 @@ def test_a_tiny_theme_is_never_raised_as_a_further_theme() -> None:
     assert other_themes(points, owners, primary, centres, scores) == {1: [(2, 1.0)]}
 
 
+@pytest.mark.parametrize(("themes", "raised"), [(100, True), (40, False)])
+def test_with_many_themes_one_of_average_size_can_be_a_further_theme(themes: int, raised: bool) -> None:
+    # Theme 5 is the main theme of 10 answers of 1,000 (1%). With 100 themes that is the
+    # average size, so a point may raise it; with 40 themes the average is 2.5%, and the
+    # floor stays "more than 1%".
+    others = [t for t in range(themes) if t != 5]
+    primary = np.array([others[i % len(others)] for i in range(990)] + [5] * 10, dtype=np.int64)
+    centres = np.eye(themes, dtype=np.float32)
+    scores = np.full(len(primary), 0.9, dtype=np.float32)
+    points = centres[[5]]  # a point of answer 0 (theme 0) about theme 5
+    found = other_themes(points, np.array([0], dtype=np.int64), primary, centres, scores)
+    assert found == ({0: [(5, 1.0)]} if raised else {})
+
+
 def test_a_label_is_never_somebodys_whole_answer() -> None:
     # Labels are public; an answer is public only once an officer shows it.
     texts = ["More public computers and free printing"] * 4 + ["Free printing for job seekers please"] * 2
