@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -205,13 +205,17 @@ def _tree(vectors: FloatArray, n_fine: int, random_state: int) -> _Tree | None:
     return _Tree(remap[labels], linkage(centres, method="ward"), len(used))
 
 
+def _centres(vectors: FloatArray, labels: IntArray, themes: Iterable[int]) -> FloatArray:
+    """The mean vector of each of ``themes``' answers (not normalised), one row each."""
+    return np.vstack([vectors[labels == c].mean(axis=0) for c in themes]).astype(np.float32)
+
+
 def _refine(vectors: FloatArray, labels: IntArray, k: int, random_state: int) -> IntArray:
     """k-means started from the centres of ``labels`` (an empty group keeps plain k-means++)."""
     present = np.unique(labels)
     if len(present) < k:
         return _kmeans(vectors, k, random_state, n_init=3)
-    centres = np.vstack([vectors[labels == c].mean(axis=0) for c in range(k)]).astype(np.float32)
-    return _kmeans(vectors, k, random_state, n_init=1, init=centres)
+    return _kmeans(vectors, k, random_state, n_init=1, init=_centres(vectors, labels, range(k)))
 
 
 def self_train(
@@ -389,7 +393,7 @@ def without_slivers(vectors: FloatArray, labels: IntArray, k: int) -> tuple[IntA
         keep = np.zeros(k, dtype=bool)
         keep[np.argsort(-sizes, kind="stable")[:2]] = True
     kept = np.flatnonzero(keep)
-    centres = np.vstack([vectors[labels == c].mean(axis=0) for c in kept])
+    centres = _centres(vectors, labels, kept.tolist())
     centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
     renumber = np.full(k, -1, dtype=np.int64)
     renumber[kept] = np.arange(len(kept))
