@@ -105,6 +105,13 @@ that follows it ("Warm and safe to sit", not "Too expensive", of "somewhere warm
 safe to sit in winter when heating is too expensive"); then by the fewest words and the
 phrase as written. Never by the order of the answers: the same answers always get the
 same label.
+
+A label is shown as most of the theme's answers write it: words they capitalise in mid
+sentence keep their capitals ("Sunday", "NHS"), and two words they join with a hyphen
+are joined so ("Free Wi-Fi", "Drop-in sessions", "Open 9-5 on Saturdays"), though the
+key reads them apart, so "wi fi" and "Wi-Fi" are one phrase. A single letter joined to a
+word by a hyphen is part of that word ("e-books", "x-ray", matched with "ebooks"), not a
+word of its own to be dropped.
 """
 
 from __future__ import annotations
@@ -136,8 +143,9 @@ HashArray = npt.NDArray[np.uint64]
 
 MAX_WORDS: Final = 6
 # The rules an index was built with: a pickled index built under other rules is built
-# again when it is loaded (1: until 2026-12-07; 2: phrasal verbs keep their particle).
-PHRASE_RULES: Final = 2
+# again when it is loaded (1: until 2026-12-07; 2: phrasal verbs keep their particle; 3: a
+# letter joined to a word by a hyphen is part of it, "e-books").
+PHRASE_RULES: Final = 3
 # PhraseIndex.build indexes this many answers at a time (to bound its working memory).
 BUILD_SLICE: Final = 10_000
 # In the two-word fallback, a first word in most of the theme's answers and in this many
@@ -194,6 +202,10 @@ WIDER: Final = 3
 SHORTLIST: Final = 100
 # How many answers are read to find the commonest way a phrase is written.
 SURFACE_SAMPLE: Final = 50
+# A two-word label "X and Y" is written "Y and X" when at least MIN_ANSWERS of the first
+# this many of the theme's answers write the two words that way round, and more than
+# write "X and Y".
+ORDER_SAMPLE: Final = 500
 # A phrase that residents wrote with the same word straight before or after it at least
 # this often is cut out of a longer one ("Free printing for job" of "... job seekers").
 CUT_SHARE: Final = 0.9
@@ -385,12 +397,18 @@ _MASK: Final = (1 << 64) - 1
 _PRIME: Final = 0x100000001B3
 _BASIS: Final = 0xCBF29CE484222325
 
-# Words (with "'" or "&" inside, e.g. "children's", "a&e") and the marks that end a clause.
+# Words (with "'" or "&" inside, e.g. "children's", "a&e"; a letter joined to a word by a
+# hyphen is part of it: "e-books", "x-ray") and the marks that end a clause. Other
+# hyphenated words are two words ("wi-fi", "drop-in"), matched as if written apart and
+# shown as most residents write them (PhraseIndex._cased).
 _TOKENS = re.compile(
-    r"([^\W_]+(?:['&][^\W_]+)*)"
+    r"((?:(?<![^\W_])[^\W\d_]-)?[^\W_]+(?:['&][^\W_]+)*)"
     r"|([,;!?:()\[\]{}\n\r…|•،؛؟۔。，！？；：]|(?<!\d)\.|\.(?!\d)|\s[-–—]+\s)"
 )
 _SENTENCE_END = re.compile(r"[.!?\n\r]")
+# What joins two words into one written word: a hyphen (also as U+2010 and U+2011) or, in
+# "9–5", an en dash.
+_HYPHENS = "[-\u2010\u2011\u2013]"
 
 
 @dataclass(frozen=True)
@@ -420,9 +438,14 @@ class Label:
 
 
 @lru_cache(maxsize=200_000)
+def _bare(word: str) -> str:
+    """A word without its apostrophes and hyphens: "dont" of "don't", "ebooks" of "e-books"."""
+    return word.replace("'", "").replace("-", "")
+
+
 def _word(word: str) -> tuple[int, int]:
     """Flags and 64-bit id of a lower-case word as written (apostrophes kept)."""
-    bare = word.replace("'", "")
+    bare = _bare(word)
     if bare in NEGATORS or bare in _NEGATIVE_PRONOUNS:
         return _NEGATOR, _word_id("\x00not")
     if bare in STOP_WORDS:
@@ -469,14 +492,14 @@ def _info(word: str, cy: bool) -> tuple[int, int]:
 def _particle(verb: str, word: str) -> bool:
     """Whether ``word`` is a particle of the phrasal verb ``verb`` ("looked" "after")."""
     bit = _PARTICLE_BITS.get(word, 0)
-    return bool(bit) and bool(_VERB_PARTICLES.get(stem(verb.replace("'", "")), 0) & bit)
+    return bool(bit) and bool(_VERB_PARTICLES.get(stem(_bare(verb)), 0) & bit)
 
 
 @lru_cache(maxsize=4096)
 def _verb(word: str) -> tuple[int, int]:
     """Flags and id of a verb before its particle: a content word, even if it is a stop
     word elsewhere ("call" of "call back", "fill" of "fill in")."""
-    bare = word.replace("'", "")
+    bare = _bare(word)
     weak = _WEAK_AT_START | _WEAK_AT_END if bare in _WEAK_EDGE else 0
     return _START | _END | weak, _word_id(stem(bare))
 
@@ -498,7 +521,7 @@ def _key_token(word: str, cy: bool) -> str:
     """The key word a word stands for: "not" for a negator, else the stem of the bare word."""
     if _info(word, cy)[0] == _NEGATOR:
         return "not"
-    return stem(welsh_base(word) if cy else word.replace("'", ""))
+    return stem(_bare(welsh_base(word)) if cy else _bare(word))
 
 
 def _word_id(token: str) -> int:
@@ -530,10 +553,16 @@ def _breaks(tokens: Sequence[tuple[str, str]]) -> Iterator[tuple[str, bool]]:
         )
 
 
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(word, mark) of each token of an answer as normalised, an "&" between two words read
+    as "and" ("treatment & care" is "treatment and care")."""
+    return _TOKENS.findall(normalise(str(text)).replace(" & ", " and "))
+
+
 def _clauses(text: str) -> Iterator[list[str]]:
     """The words of each clause of an answer, lower case as normalised."""
     words: list[str] = []
-    for word, ends in _breaks(_TOKENS.findall(normalise(str(text)))):
+    for word, ends in _breaks(_tokens(text)):
         if ends:
             if words:
                 yield words
@@ -608,7 +637,7 @@ def _read_words(
     welsh = np.zeros(len(texts), dtype=bool)
     for row, text in enumerate(texts):
         owners.append(row)
-        found = _TOKENS.findall(normalise(text))
+        found = _tokens(text)
         cy = is_welsh(text, [word for word, _ in found])
         welsh[row] = cy
         for word, ends in _breaks(found):
@@ -680,7 +709,7 @@ def _read_particles(
         if word in _PARTICLE_BITS:
             bit_of[v] = _PARTICLE_BITS[word]
         else:
-            verb_of[v] = _VERB_PARTICLES.get(stem(word.replace("'", "")), 0)
+            verb_of[v] = _VERB_PARTICLES.get(stem(_bare(word)), 0)
     if not bit_of.any() or not verb_of.any() or len(tok) < 2:
         return
     after = (
@@ -957,23 +986,41 @@ class PhraseIndex:
         return self._read(rows, h).surface
 
     def _cased(self, surface: str, rows: IntArray) -> str:
-        """``surface`` with the words residents capitalise mid-sentence ("Sunday", "NHS") kept so."""
-        wanted = set(surface.split())
+        """``surface`` with the words residents capitalise mid-sentence ("Sunday", "NHS") kept
+        so, and two words most of them join with a hyphen ("Wi-Fi", "drop-in", "9-5") joined
+        so (the phrase's key reads them apart: see :data:`_TOKENS`)."""
+        words = surface.split()
+        wanted = set(words)
         seen: dict[str, Counter[str]] = {w: Counter() for w in wanted}
+        pairs = [
+            re.compile(rf"(?<![^\W_]){re.escape(a)}(\s+|{_HYPHENS}){re.escape(b)}(?![^\W_])")
+            for a, b in pairwise(words)
+        ]
+        joins: list[Counter[str]] = [Counter() for _ in pairs]
         for r in rows[:SURFACE_SAMPLE]:
-            raw = unicodedata.normalize("NFKC", self._texts[int(r)]).translate(APOSTROPHES)
+            text = self._texts[int(r)]
+            raw = unicodedata.normalize("NFKC", text).translate(APOSTROPHES)
             for sentence in _SENTENCE_END.split(raw):
                 for pos, (word, _mark) in enumerate(_TOKENS.findall(sentence)):
                     if pos and word and word.lower() in wanted:
                         seen[word.lower()][word] += 1
-        out = []
-        for word in surface.split():
+            if pairs:
+                lowered = normalise(text)
+                for pattern, counts in zip(pairs, joins, strict=True):
+                    for found in pattern.finditer(lowered):
+                        counts[" " if found.group(1).isspace() else found.group(1)] += 1
+        out: list[str] = []
+        for i, word in enumerate(words):
             counts = seen[word]
             cased = [(c, w) for w, c in counts.items() if w != word]
             if cased and sum(c for c, _ in cased) * 2 > sum(counts.values()):
-                out.append(min(cased, key=lambda cw: (-cw[0], cw[1]))[1])
-            else:
-                out.append(word)
+                word = min(cased, key=lambda cw: (-cw[0], cw[1]))[1]
+            if i:
+                joined = [(c, j) for j, c in joins[i - 1].items() if j != " "]
+                if joined and sum(c for c, _ in joined) * 2 > sum(joins[i - 1].values()):
+                    out[-1] += min(joined, key=lambda cj: (-cj[0], cj[1]))[1] + word
+                    continue
+            out.append(word)
         return " ".join(out)
 
     # -- labels ------------------------------------------------------------------------
@@ -1174,11 +1221,27 @@ class PhraseIndex:
                 (word1, stem1, rows1), (word2, stem2, rows2) = words[first], words[second]
                 if stem1.startswith(stem2) or stem2.startswith(stem1):
                     continue
+                if not theme.welsh and self._written_backwards(theme.rows, stem1, stem2):
+                    word1, word2 = word2, word1  # "Treatment and care", as residents write it
                 text = _capitalise(_and_cy(word1, word2) if theme.welsh else f"{word1} and {word2}")
                 if used.free(text):
                     return Label(text, text.lower(), len(np.union1d(rows1, rows2)))
             second += 1
         return None
+
+    def _written_backwards(self, rows: IntArray, stem1: str, stem2: str) -> bool:
+        """Whether at least :data:`MIN_ANSWERS` of ``rows`` (read up to :data:`ORDER_SAMPLE`)
+        write the two words as "second and first", and more than write "first and second"
+        (words compared by their stems)."""
+        forwards = backwards = 0
+        for r in rows[:ORDER_SAMPLE].tolist():
+            for words in _clauses(self._texts[r]):
+                for a, middle, b in zip(words, words[1:], words[2:], strict=False):
+                    if middle == "and":
+                        pair = (stem(_bare(a)), stem(_bare(b)))
+                        forwards += pair == (stem1, stem2)
+                        backwards += pair == (stem2, stem1)
+        return backwards >= MIN_ANSWERS and backwards > forwards
 
     def _opener(self, rows: IntArray, used: _Taken) -> Label | None:
         """ "Answers starting “Because …”" for a theme that no phrase names and most of
@@ -1187,7 +1250,7 @@ class PhraseIndex:
         ("True and reason") would not say what they are."""
         starts: Counter[str] = Counter()
         for r in rows.tolist():
-            first = next((word for word, _mark in _TOKENS.findall(normalise(self._texts[r])) if word), "")
+            first = next((word for word, _mark in _tokens(self._texts[r]) if word), "")
             if first in _OPENERS:
                 starts[_OPENERS[first]] += 1
         if not starts:
@@ -1342,9 +1405,9 @@ class _Words:
             surface = self._index._surface(holders, int(self._theme.hashes[i]))
             # Its commonest form may be a weak word of the same stem ("honestly", for
             # "honest" of "to be honest"): not a word to name a theme by.
-            if surface and surface.replace("'", "") not in _WEAK_EDGE:
+            if surface and _bare(surface) not in _WEAK_EDGE:
                 shown = self._index._cased(surface, holders)
-                self._read.append((shown, stem(surface.replace("'", "")), holders))
+                self._read.append((shown, stem(_bare(surface)), holders))
         return len(self._read) >= n
 
     def limit(self, n: int) -> None:
@@ -1384,7 +1447,7 @@ def _shared(phrase: Label, words: Label) -> bool:
 
     def stems(label: Label) -> set[str]:
         out = set()
-        for word in label.phrase.replace("'", "").split():
+        for word in map(_bare, label.phrase.split()):
             if word not in STOP_WORDS and word not in WELSH_STOP_WORDS:
                 out.add(stem(word))
         return out
@@ -1411,7 +1474,7 @@ def _stutters(surface: str) -> bool:
 
 
 def _verbs(surface: str) -> int:
-    return sum(1 for w in surface.split() if w.replace("'", "") in _AUXILIARIES)
+    return sum(1 for w in surface.split() if _bare(w) in _AUXILIARIES)
 
 
 def _extra_words(longer: tuple[str, ...], shorter: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -53,6 +53,50 @@ CHILDREN = [
     "Story time for toddlers please",
     "Children's events at half term please",
 ]
+# Words that share no stem with "care" or "treatment", nor with each other.
+CARE_WORDS = [
+    "good",
+    "kind",
+    "quick",
+    "fine",
+    "slow",
+    "poor",
+    "great",
+    "fair",
+    "calm",
+    "late",
+    "warm",
+    "cold",
+    "brisk",
+    "gentle",
+    "rushed",
+    "lovely",
+    "awful",
+    "superb",
+    "decent",
+    "patchy",
+    "prompt",
+    "thorough",
+    "sloppy",
+    "clear",
+    "safe",
+    "basic",
+    "friendly",
+    "helpful",
+    "grand",
+]
+TREATMENT_WORDS = [
+    "swift",
+    "painful",
+    "modern",
+    "effective",
+    "routine",
+    "urgent",
+    "private",
+    "simple",
+    "complex",
+    "costly",
+]
 THEMES = [PARKING, HOURS, CHILDREN, COMPUTERS]
 TEXTS = [t for theme in THEMES for t in theme]
 
@@ -62,7 +106,8 @@ def rows_of(k: int, size: int = 6) -> list[int]:
 
 
 def words_of(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+(?:['&][^\W_]+)*", normalise(text))
+    # A word, or a letter joined to one by a hyphen ("e-books").
+    return re.findall(r"(?:(?<![^\W_])[^\W\d_]-)?[^\W_]+(?:['&][^\W_]+)*", normalise(text))
 
 
 def holds(text: str, phrase: str) -> bool:
@@ -318,6 +363,24 @@ def test_two_words_when_no_phrase_is_shared() -> None:
     assert label.text in {"Parking and buses", "Buses and parking"}
     assert label.phrase == label.text.lower()
     assert label.mentions == 6  # answers with either word
+
+
+def test_two_words_residents_join_with_and_keep_their_order() -> None:
+    # The more distinctive word comes first, unless at least two residents write the pair
+    # the other way round, and more than write it this way ("treatment and care" in too few
+    # answers, under 5% of them, to be a label of its own).
+    care = [f"The care was {w}" for w in CARE_WORDS]
+    treatment = [f"Treatment {w}" for w in TREATMENT_WORDS]
+    written = ["Excellent treatment & care", "Treatment and care were fine"]  # "&" reads as "and"
+    theme = [*care, *treatment, *written]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN + HOURS)
+    label = index.label(range(len(theme)))
+    assert label == Label("Treatment and care", "treatment and care", len(theme)), label
+    assert index.mentions(range(len(theme)), "treatment and care") == 2
+    # Written so once, or in neither order, they keep the order of distinctiveness.
+    for fewer in (theme[:-1], theme[:-2]):
+        label = PhraseIndex.build(fewer + PARKING + CHILDREN + HOURS).label(range(len(fewer)))
+        assert label == Label("Care and treatment", "care and treatment", len(fewer)), label
 
 
 def test_a_word_in_most_answers_stands_alone_in_the_fallback() -> None:
@@ -922,3 +985,51 @@ def test_a_weak_word_does_not_name_a_theme_by_its_stem() -> None:
     for word in ("there's", "they're", "you've", "that's"):
         assert labels_module._word(word)[0] == labels_module._STOP, word
     assert labels_module._word("i'll")[0] != labels_module._STOP  # read as "ill"
+
+
+def test_a_word_residents_hyphenate_is_shown_with_its_hyphen() -> None:
+    # The words are matched apart ("wi fi" is the key), but shown as most residents write them.
+    wifi = [
+        "The Wi-Fi keeps dropping out",
+        "Wi-Fi is so slow",
+        "Faster Wi-Fi please",
+        "Wi-Fi in the study room",
+    ]
+    index = PhraseIndex.build(wifi + PARKING + CHILDREN)
+    label = index.label(range(len(wifi)))
+    assert "Wi-Fi" in label.text and label.mentions >= 3, label
+    assert index.mentions(range(len(wifi)), "wi fi") == 4
+    drop_in = [
+        "Drop-in sessions for help with phones",
+        "More drop-in sessions please",
+        "The drop-in sessions are great",
+        "Drop in sessions on Saturdays",
+    ]
+    index = PhraseIndex.build(drop_in + PARKING + CHILDREN)
+    assert index.label(range(len(drop_in))) == Label("Drop-in sessions", "drop in sessions", 4)
+    hours = [
+        "Open 9-5 on Saturdays",
+        "Open 9-5 on Saturdays please",
+        "open 9–5 on saturdays",
+        "Open 9 5 on Saturdays",
+    ]
+    index = PhraseIndex.build(hours + PARKING + CHILDREN)
+    assert index.label(range(len(hours))).text == "Open 9-5 on Saturdays"
+
+
+def test_a_letter_joined_to_a_word_by_a_hyphen_is_part_of_it() -> None:
+    # "e-books", "x-ray", "t-shirts": the letter alone is no word, so it is not dropped.
+    theme = ["More e-books please", "More e-books on the app", "more ebooks", "More e-books for teenagers"]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(len(theme))) == Label("More e-books", "more e-books", 4)
+    assert index.mentions(range(len(theme)), "ebooks") == 4
+    assert index.mentions(range(len(theme)), "books") == 0
+    assert [w for words in _clauses("An X-ray of a T-shirt") for w in words] == [
+        "an",
+        "x-ray",
+        "of",
+        "a",
+        "t-shirt",
+    ]
+    # A word of two letters or more is still a word of its own: "wi" and "fi", "drop" and "in".
+    assert [w for words in _clauses("wi-fi drop-in") for w in words] == ["wi", "fi", "drop", "in"]
