@@ -1,14 +1,19 @@
 """Command line: ``python -m analysis themes ...`` and ``python -m analysis assign ...``.
 
 Problems with the input (bad CSV, missing column, empty file, not UTF-8) are reported
-as one line on stderr with exit status 2, never as a traceback.
+as one line on stderr with exit status 2, never as a traceback. scikit-learn's warning
+that k-means found fewer distinct clusters than asked is not shown: the engine drops a
+theme left empty, and the summary line says how many themes there are.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
+
+from sklearn.exceptions import ConvergenceWarning
 
 from analysis.codebook import Codebook, CodebookError, apply
 from analysis.io import InputError, load_model, read_answers, save_model, write_json
@@ -99,6 +104,12 @@ def _assign(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "themes":
             _themes(args)

@@ -837,11 +837,14 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
                 raw, k = without_slivers(vectors_kept, raw, k)
                 self.n_themes_ = k
             # Number themes by size (largest first), ties by first answer, so ids are stable.
+            # A theme left empty is dropped: k-means can leave one so when asked for about as
+            # many themes as there are different answers.
             sizes = np.bincount(raw, minlength=k)
             first = np.array([np.flatnonzero(raw == c)[0] if sizes[c] else len(raw) for c in range(k)])
-            order = sorted(range(k), key=lambda c: (-sizes[c], first[c]))
-            remap = np.empty(k, dtype=np.int64)
-            remap[order] = np.arange(k)
+            order = sorted(np.flatnonzero(sizes).tolist(), key=lambda c: (-sizes[c], first[c]))
+            remap = np.full(k, -1, dtype=np.int64)
+            remap[order] = np.arange(len(order))
+            k = self.n_themes_ = len(order)
             labels[rows] = remap[raw]
             centers = normalize(np.vstack([vectors_kept[raw == c].mean(axis=0) for c in order]))
         else:

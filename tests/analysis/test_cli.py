@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,31 @@ def test_bad_k(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["themes", "x.csv", "--text-column", "a", "--k", "lots", "--out", "o.json"])
     assert exc.value.code == 2
+
+
+def test_more_themes_than_answers_gives_what_there_is_quietly(tmp_path: Path) -> None:
+    # Asked for more themes than the answers hold, the CLI gives as many as there are,
+    # with no warning from the clustering library on stderr (run as a user runs it).
+    texts = ["Parking", "parking!", "Open later", "open later please"] * 5
+    src = _csv(tmp_path / "in.csv", [(f"r{i}", text) for i, text in enumerate(texts)])
+    out = tmp_path / "out.json"
+    args = [
+        "themes",
+        str(src),
+        "--text-column",
+        "answer",
+        "--id-column",
+        "ref",
+        "--k",
+        "50",
+        "--out",
+        str(out),
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", *args], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "", done.stderr
+    themes = json.loads(out.read_text())["themes"]
+    assert 1 <= len(themes) <= 4
+    assert f"{len(themes)} themes" in done.stdout

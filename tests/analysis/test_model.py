@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -181,3 +183,45 @@ def test_themes_of_one_or_two_answers_are_dropped_only_when_the_number_was_chose
     assert 0 <= auto.labels_[-1] < 4
     fixed = ThemeModel(k=5, random_state=0, representation="tfidf").fit(texts)
     assert fixed.n_themes_ == 5 and sorted(theme.size for theme in fixed.themes_)[0] == 1
+
+
+def test_a_theme_the_clustering_leaves_empty_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Asked for as many themes as there are (nearly) different answers, k-means can leave
+    # one empty: the analysis has one theme fewer, at a given number as with k="auto".
+    texts = TEXTS[:24]
+
+    def with_an_empty_theme(vectors: np.ndarray, k: int, *args: object, **kwargs: object) -> Partition:
+        found = real_cluster(vectors, k - 1, *args, **kwargs)
+        return Partition(found.labels, found.method, found.silhouette)  # theme k - 1 has no answer
+
+    real_cluster = model_module.cluster
+    monkeypatch.setattr(model_module, "cluster", with_an_empty_theme)
+    for k in (5, "auto"):
+        if k == "auto":
+            monkeypatch.setattr(model_module, "choose_k", lambda *args: 5)
+        model = ThemeModel(k=k, random_state=0, representation="tfidf").fit(texts)
+        assert model.n_themes_ == 4 and len(model.themes_) == 4 == len(model.cluster_centers_), k
+        assert np.isfinite(model.cluster_centers_).all()
+        assert sorted(set(model.labels_.tolist())) == [0, 1, 2, 3]
+        assert min(theme.size for theme in model.themes_) >= 1
+
+
+def test_more_themes_than_different_answers_never_fails() -> None:
+    # A few different answers (other scripts, markup, numbers, nonsense), each sent many
+    # times with small changes: as many themes as the CLI allows is asked for. Found on
+    # 2026-12-07: k-means left a theme empty and the fit stopped with an error.
+    base = [
+        *("How do I reset my password?", "Where can I renew books online?", "什么时候开门？"),
+        *("متى تفتح المكتبة؟", "😀😀😀", "", "   ", "x" * 20000, "SELECT * FROM users; --"),
+        *("<script>alert(1)</script>", "https://example.com/a?b=c", "Dim digon o le parcio"),
+        *("Parking parking parking", "ok", "n/a", "12345", "Wi-Fi is slow", "wifi slow", "WIFI SLOW!!!"),
+    ]
+    rng = random.Random(1)
+    texts = [
+        rng.choice(base) + ("" if i % 3 else f" {rng.choice(['please', 'now', 'thanks'])}")
+        for i in range(150)
+    ]
+    model = ThemeModel(k=400, random_state=0).fit(texts)
+    assert 1 <= model.n_themes_ <= len(set(texts))
+    assert np.isfinite(model.cluster_centers_).all()
+    assert all(theme.size >= 1 for theme in model.themes_)
