@@ -77,9 +77,15 @@ def _themes(args: argparse.Namespace) -> None:
     n_unassigned = int((model.labels_ < 0).sum())
     n_more = len(model.others_)
     print(
-        f"{len(answers.ids)} answers, {model.n_themes_} themes, {n_unassigned} unassigned, "
-        f"{n_more} with more than one theme ({model.representation_}) -> {args.out}"
+        f"{_count(len(answers.ids), 'answer')}, {_count(model.n_themes_, 'theme')}, "
+        f"{n_unassigned} unassigned, {n_more} with more than one theme "
+        f"({model.representation_}) -> {args.out}"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 theme", "2 themes"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _assign(args: argparse.Namespace) -> None:
@@ -99,7 +105,7 @@ def _assign(args: argparse.Namespace) -> None:
     state = apply(model, codebook, args.upto_version)
     state.add_answers(answers.ids, answers.texts)
     write_json(state.result(answer_ids=answers.ids), args.out)
-    print(f"{len(answers.ids)} answers assigned at codebook version {state.version} -> {args.out}")
+    print(f"{_count(len(answers.ids), 'answer')} assigned at codebook version {state.version} -> {args.out}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

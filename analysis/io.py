@@ -69,8 +69,17 @@ def read_answers(path: str | Path, text_column: str, id_column: str | None = Non
     header = [h.strip() for h in rows[0]]
     body = [r for r in rows[1:] if any(cell.strip() for cell in r)]
     if text_column not in header:
+        hint = next(
+            (
+                f" (the columns seem to be separated by {name}, not commas: save the spreadsheet as"
+                " 'CSV UTF-8' and try again)"
+                for mark, name in ((";", "semicolons"), ("\t", "tabs"))
+                if len(header) == 1 and mark in header[0]
+            ),
+            "",
+        )
         raise InputError(
-            f"{path}: no column {text_column!r}; the columns are {', '.join(header) or '(none)'}"
+            f"{path}: no column {text_column!r}; the columns are {', '.join(header) or '(none)'}{hint}"
         )
     if id_column is not None and id_column not in header:
         raise InputError(f"{path}: no column {id_column!r}; the columns are {', '.join(header)}")
@@ -82,7 +91,12 @@ def read_answers(path: str | Path, text_column: str, id_column: str | None = Non
     records = [dict(zip(header, row, strict=True)) for row in body]
     ids = [r[id_column] for r in records] if id_column else [str(i) for i in range(1, len(records) + 1)]
     seen: set[str] = set()
-    for answer_id in ids:
+    for n, answer_id in enumerate(ids, start=2):
+        if not answer_id.strip():
+            raise InputError(
+                f"{path}: row {n} has no {id_column!r}; give every answer an id, or leave out"
+                " --id-column to number the answers"
+            )
         if answer_id in seen:
             raise InputError(f"{path}: id {answer_id!r} appears more than once in column {id_column!r}")
         seen.add(answer_id)

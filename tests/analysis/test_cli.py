@@ -88,6 +88,9 @@ def test_saved_model_round_trip(tmp_path: Path, fitted: ThemeModel) -> None:
         (b"ref,answer\n1,caf\xe9\n", "not UTF-8"),
         (b"ref,answer\n1,a,b\n", "row 2"),
         (b"ref,answer\n1,a\n1,b\n", "more than once"),
+        (b"ref,answer\n1,a\n ,b\n", "row 3 has no 'ref'"),
+        (b"ref;answer\n1;a\n", "separated by semicolons"),
+        (b"ref\tanswer\n1\ta\n", "separated by tabs"),
     ],
 )
 def test_bad_input_gives_clear_error(
