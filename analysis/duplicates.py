@@ -41,8 +41,9 @@ MIN_WORDS_VECTOR = 4
 MIN_WORDS_SHINGLE = 8
 SHINGLE_SIZE = 3
 SHINGLE_JACCARD = 0.8
-# The longest non-answer in analysis.text.MEANINGLESS has four words; longer answers
-# are not checked with is_meaningless, which would normalise the text a second time.
+# The longest non-answer in analysis.text.MEANINGLESS has four words, and
+# is_meaningless allows two words of thanks beside it; longer answers are not checked
+# with is_meaningless, which would normalise the text a second time.
 _MEANINGLESS_MAX_WORDS = 6
 # Edges are merged into a forest whenever this many have piled up, to bound memory
 # when a large campaign produces millions of matching pairs.

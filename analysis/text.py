@@ -381,12 +381,27 @@ def _tokenise_welsh(raw: Sequence[str], surface: SurfaceForms | None) -> list[st
     return tokens
 
 
+# Words of politeness that do not make a non-answer an answer: "n/a thanks", "No comment,
+# thank you", "Dim byd, diolch". Alone they are an answer (thanks is a theme of feedback).
+_POLITE = frozenset({"thanks", "thank you", "thankyou", "many thanks", "please", "cheers", "ta", "diolch"})
+
+
 def is_meaningless(text: str) -> bool:
-    """True for empty or non-answers such as "n/a", "no", "-" or "no comment"."""
+    """True for empty or non-answers such as "n/a", "no", "-" or "no comment", also with
+    a word of thanks or "please" before or after them ("n/a thanks")."""
     words = _words(str(text))
     if not words:
         return True
-    return " ".join(words) in MEANINGLESS
+    joined = " ".join(words)
+    if joined in MEANINGLESS:
+        return True
+    for n in (1, 2):
+        if len(words) > n and (
+            (" ".join(words[-n:]) in _POLITE and " ".join(words[:-n]) in MEANINGLESS)
+            or (" ".join(words[:n]) in _POLITE and " ".join(words[n:]) in MEANINGLESS)
+        ):
+            return True
+    return False
 
 
 class SurfaceForms:

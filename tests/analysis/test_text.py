@@ -63,14 +63,30 @@ def test_curly_apostrophes() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "n/a", "N/A", "no", "No.", "-", "--", "...", "none", "Nothing", "no comment", "NA", "?"],
+    [
+        *("", "   ", "n/a", "N/A", "no", "No.", "-", "--", "...", "none", "Nothing", "no comment", "NA", "?"),
+        # A non-answer with a word of thanks or "please" before or after it is one still.
+        *(
+            "n/a thanks",
+            "N/A, thank you.",
+            "No comment thanks",
+            "Nothing to add, many thanks",
+            "Dim byd, diolch",
+        ),
+        *("Thanks, nothing else", "not applicable please"),
+    ],
 )
 def test_meaningless_answers(text: str) -> None:
     assert is_meaningless(text)
 
 
 @pytest.mark.parametrize(
-    "text", ["No parking", "Nothing! Superb!", "None. Quite satisfied.", "more books", "👍"]
+    "text",
+    [
+        *("No parking", "Nothing! Superb!", "None. Quite satisfied.", "more books", "👍"),
+        # Thanks alone, or with something else, is an answer (gratitude is a theme of feedback).
+        *("Thanks", "Thank you", "Thanks for everything", "More books please", "no parking thanks"),
+    ],
 )
 def test_short_answers_with_meaning(text: str) -> None:
     assert not is_meaningless(text)
