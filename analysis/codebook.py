@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -222,18 +222,47 @@ OPERATIONS: dict[str, type[Operation]] = {
 }
 
 
+def _of_type(value: object, expected: str) -> bool:
+    """Whether a value read from JSON suits a field annotated ``expected`` ("str" or "int")."""
+    if expected == "str":
+        return isinstance(value, str)
+    if expected == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return False
+
+
 def operation_from_dict(data: dict[str, Any]) -> Operation:
     data = dict(data)
     kind = data.pop("kind", None)
     cls = OPERATIONS.get(str(kind))
     if cls is None:
         raise CodebookError(f"unknown codebook operation {kind!r}")
-    for key in ("theme_ids", "new_theme_ids", "answer_ids", "texts"):
-        if key in data:
-            data[key] = tuple(str(v) for v in data[key])
+    known = {f.name: f for f in fields(cls)}
+    for key, value in data.items():
+        if key not in known:
+            continue
+        expected = str(known[key].type)
+        if expected.startswith("tuple") and isinstance(value, list | tuple):
+            if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
+                raise CodebookError(f"bad {kind} operation: {key} must be a list of ids or texts")
+            data[key] = tuple(str(v) for v in value)
+        elif not _of_type(value, expected):
+            shown = {"str": "text", "int": "a whole number"}.get(expected, "a list")
+            raise CodebookError(f"bad {kind} operation: {key} must be {shown}")
+    unknown = sorted(set(data) - set(known))
+    missing = [
+        name
+        for name, f in known.items()
+        if name not in data and f.default is MISSING and f.default_factory is MISSING
+    ]
+    if unknown or missing:
+        problems = ([f"missing {', '.join(missing)}"] if missing else []) + (
+            [f"unknown {', '.join(unknown)}"] if unknown else []
+        )
+        raise CodebookError(f"bad {kind} operation: {'; '.join(problems)}")
     try:
         return cls(**data)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:
         raise CodebookError(f"bad {kind} operation: {exc}") from None
 
 
@@ -338,17 +367,25 @@ class Codebook:
     @classmethod
     def from_list(cls, items: Sequence[dict[str, Any]]) -> Codebook:
         book = cls()
-        for item in items:
+        for n, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                raise CodebookError(f"not a codebook: operation {n} is not an object with a 'kind'")
             book.record(operation_from_dict(item))
         return book
 
     @classmethod
     def from_json(cls, text: str) -> Codebook:
+        """A codebook from its JSON: a list of operations, or an object whose "operations"
+        is that list (as :meth:`to_json` writes it)."""
         try:
             data = json.loads(text)
-            items = data["operations"] if isinstance(data, dict) else data
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise CodebookError(f"not a codebook: {exc}") from None
+        except json.JSONDecodeError as exc:
+            raise CodebookError(f"not a codebook: not JSON ({exc})") from None
+        items = data.get("operations") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise CodebookError(
+                'not a codebook: expected a list of operations or an object with an "operations" list'
+            )
         return cls.from_list(items)
 
 

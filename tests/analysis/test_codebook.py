@@ -96,8 +96,14 @@ def test_invalid_operations(fitted: ThemeModel) -> None:
         apply(fitted, book)
     with pytest.raises(CodebookError):
         Codebook.from_json('{"operations": [{"kind": "explode", "version": 1}]}')
-    with pytest.raises(CodebookError):
+    with pytest.raises(CodebookError, match="not JSON"):
         Codebook.from_json("not json")
+    # Any other shape is refused with a message, never a Python error (found on 2026-12-07).
+    for text in ("[1, 2]", '{"operations": 5}', '"hello"', "null", "{}", '[{"kind": "rename"}, 3]'):
+        with pytest.raises(CodebookError, match=r"not a codebook|bad rename operation: missing version"):
+            Codebook.from_json(text)
+    with pytest.raises(CodebookError, match="unknown colour"):
+        Codebook.from_json('[{"kind": "relearn", "version": 1, "author": "a", "at": "x", "colour": "red"}]')
 
 
 def test_operations_are_json_with_version_author_and_time() -> None:
