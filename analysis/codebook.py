@@ -685,10 +685,17 @@ class ThemeState:
     def add_answers(
         self, answer_ids: Sequence[str], texts: Sequence[str], *, version: int | None = None
     ) -> list[str]:
-        """Place new answers against the fixed theme centres; known ids keep their theme."""
-        new_rows = [
-            (str(a), str(t)) for a, t in zip(answer_ids, texts, strict=True) if str(a) not in self._index
-        ]
+        """Place new answers against the fixed theme centres; known ids keep their theme,
+        and an id given twice is added once, with its first text."""
+        if len(answer_ids) != len(texts):
+            raise ValueError(f"{len(answer_ids)} answer ids but {len(texts)} texts: give one id per text")
+        new_rows: list[tuple[str, str]] = []
+        given: set[str] = set()
+        for a, t in zip(answer_ids, texts, strict=True):
+            answer_id = str(a)
+            if answer_id not in self._index and answer_id not in given:
+                given.add(answer_id)
+                new_rows.append((answer_id, str(t)))
         if new_rows:
             known = self.embedded.get(version) if version is not None else None
             if (

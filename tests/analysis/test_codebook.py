@@ -87,6 +87,17 @@ def test_added_answers_are_a_replayable_operation(fitted: ThemeModel) -> None:
     assert state.assignment[-2:] == [_theme_of(fitted, 18), _theme_of(fitted, 18)]
 
 
+def test_an_id_given_twice_is_added_once(fitted: ThemeModel) -> None:
+    state = apply(fitted, Codebook())
+    before = len(state.answer_ids)
+    themes = state.add_answers(["n1", "n1", IDS[0]], ["car park full", "wifi slow", "anything"])
+    assert len(state.answer_ids) == before + 1 and state.answer_ids.count("n1") == 1
+    assert state.texts[-1] == "car park full"  # the first text given
+    assert themes[0] == themes[1] and themes[2] == _theme_of(fitted, 0)  # a known id keeps its theme
+    with pytest.raises(ValueError, match="one id per text"):
+        state.add_answers(["n2", "n3"], ["only one text"])
+
+
 def test_invalid_operations(fitted: ThemeModel) -> None:
     book = Codebook()
     with pytest.raises(CodebookError, match="version"):
