@@ -38,7 +38,7 @@ from analysis.model import (
     theme_stances,
 )
 from analysis.stance import stances
-from analysis.text import is_meaningless
+from analysis.text import as_text, is_meaningless
 
 __all__ = [
     "OPERATIONS",
@@ -695,7 +695,7 @@ class ThemeState:
             answer_id = str(a)
             if answer_id not in self._index and answer_id not in given:
                 given.add(answer_id)
-                new_rows.append((answer_id, str(t)))
+                new_rows.append((answer_id, as_text(t)))
         if new_rows:
             known = self.embedded.get(version) if version is not None else None
             if (

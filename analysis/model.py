@@ -43,7 +43,7 @@ from analysis.memo import once_per_text, reading_once
 from analysis.points import split_points, without_opener
 from analysis.redact import redact
 from analysis.stance import Statements, stances, theme_stance
-from analysis.text import SurfaceForms, is_meaningless, normalise, tokenise, tokenise_clauses
+from analysis.text import SurfaceForms, as_text, is_meaningless, normalise, tokenise, tokenise_clauses
 from analysis.welsh import for_reading
 
 __all__ = [
@@ -212,7 +212,7 @@ def _fit_vectorizer(make: Any, texts: Sequence[str], min_df: int, max_features: 
 def redacted(texts: Sequence[str]) -> list[str]:
     """``texts`` with personal details removed: labels, key phrases and keywords are
     made from these, so a name or an email address never becomes a label."""
-    return [redact(str(t)) for t in texts]
+    return [redact(as_text(t)) for t in texts]
 
 
 def theme_keywords(
@@ -665,7 +665,7 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
         """Unit-length vectors in the model's space; meaningless answers give zeros."""
-        texts = [str(t) for t in texts]
+        texts = [as_text(t) for t in texts]
         out = self._vectors([self._reading(t) for t in texts])
         empty = np.array([is_meaningless(t) for t in texts], dtype=bool)
         if len(out):
@@ -705,7 +705,7 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
         question, while keeping what it says. Read only after the question, every short
         answer is mostly the question, and short answers about different things fell
         into one theme."""
-        texts = [str(t) for t in texts]
+        texts = [as_text(t) for t in texts]
         pieces: list[str] = []
         owner: list[int] = []
         weight: list[float] = []
@@ -789,7 +789,7 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
     @reading_once()  # every answer is read several times over (analysis.memo)
     def fit(self, texts: Sequence[str], y: Any = None, ids: Sequence[str] | None = None) -> ThemeModel:
         """Learn the representation, the number of themes, their centres and descriptions."""
-        texts = [str(t) for t in texts]
+        texts = [as_text(t) for t in texts]
         self._check(texts, ids)
         self.texts_ = texts
         self.languages_ = [language_of(t) for t in texts]
@@ -937,7 +937,7 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
     def predict(self, texts: Sequence[str]) -> IntArray:
         """Primary theme index for each answer, -1 for meaningless answers. Centres are
         fixed after fitting, so predicting never moves earlier answers."""
-        texts = [str(t) for t in texts]
+        texts = [as_text(t) for t in texts]
         labels = np.full(len(texts), -1, dtype=np.int64)
         if self.n_themes_ == 0:
             return labels

@@ -7,6 +7,7 @@ to the next word so that "not enough parking" is not read as "enough parking".
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 import unicodedata
@@ -34,6 +35,7 @@ __all__ = [
     "STOP_WORDS",
     "WELSH_STOP_WORDS",
     "SurfaceForms",
+    "as_text",
     "is_meaningless",
     "is_welsh",
     "normalise",
@@ -384,6 +386,16 @@ def _tokenise_welsh(raw: Sequence[str], surface: SurfaceForms | None) -> list[st
 # Words of politeness that do not make a non-answer an answer: "n/a thanks", "No comment,
 # thank you", "Dim byd, diolch". Alone they are an answer (thanks is a theme of feedback).
 _POLITE = frozenset({"thanks", "thank you", "thankyou", "many thanks", "please", "cheers", "ta", "diolch"})
+
+
+def as_text(value: object) -> str:
+    """An answer as text. A missing value is an empty answer: ``None``, a float NaN (what
+    pandas reads from an empty cell) or pandas' ``NA``; anything else is ``str(value)``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if type(value).__name__ in {"NAType", "NaTType"}:
+        return ""
+    return str(value)
 
 
 def is_meaningless(text: str) -> bool:

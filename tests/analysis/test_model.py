@@ -225,3 +225,13 @@ def test_more_themes_than_different_answers_never_fails() -> None:
     assert 1 <= model.n_themes_ <= len(set(texts))
     assert np.isfinite(model.cluster_centers_).all()
     assert all(theme.size >= 1 for theme in model.themes_)
+
+
+def test_a_missing_value_is_an_empty_answer() -> None:
+    # pandas reads an empty cell as NaN: it is no answer, not the word "nan".
+    texts = [*TEXTS[:24], None, float("nan"), np.float64("nan"), "nan bread please"]
+    model = ThemeModel(k=4, representation="tfidf").fit(texts)
+    assert model.labels_[24:27].tolist() == [-1, -1, -1]  # unassigned
+    assert model.labels_[27] >= 0
+    assert model.texts_[25] == ""
+    assert model.predict([float("nan"), None]).tolist() == [-1, -1]
