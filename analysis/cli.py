@@ -17,7 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from analysis.codebook import Codebook, CodebookError, apply
 from analysis.io import InputError, load_model, read_answers, save_model, write_json
-from analysis.model import ThemeModel
+from analysis.model import MAX_RANDOM_STATE, ThemeModel
 
 __all__ = ["main"]
 
@@ -34,6 +34,18 @@ def _k(value: str) -> int | str:
     return k
 
 
+def _random_state(value: str) -> int:
+    try:
+        seed = int(value)
+    except ValueError:
+        seed = -1
+    if not 0 <= seed <= MAX_RANDOM_STATE:
+        raise argparse.ArgumentTypeError(
+            f"--random-state must be a whole number from 0 to {MAX_RANDOM_STATE}"
+        )
+    return seed
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis", description="Theme analysis of free-text answers"
@@ -44,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     themes.add_argument("--text-column", required=True)
     themes.add_argument("--id-column")
     themes.add_argument("--k", type=_k, default="auto", help="number of themes, or 'auto' (default)")
-    themes.add_argument("--random-state", type=int, default=0)
+    themes.add_argument("--random-state", type=_random_state, default=0)
     themes.add_argument(
         "--representation",
         choices=["embeddings", "tfidf"],

@@ -60,6 +60,9 @@ __all__ = [
 ]
 
 UNASSIGNED = "unassigned"
+# The largest random_state: the engine adds small offsets to it for its starts and looks,
+# and scikit-learn takes seeds below 2**32.
+MAX_RANDOM_STATE = 2**31 - 1
 # Points of this many words or fewer are also embedded after the question's text; their
 # vector is the sum of the two (docs/analysis.md, "The question").
 SHORT_ANSWER_WORDS = 3
@@ -785,6 +788,12 @@ class ThemeModel(BaseEstimator, ClusterMixin, TransformerMixin):
             raise ValueError(f"k must be a positive integer or 'auto', not {self.k!r}")
         if not isinstance(self.k, str) and int(self.k) < 1:
             raise ValueError("k must be at least 1")
+        if (
+            isinstance(self.random_state, bool)
+            or not isinstance(self.random_state, int | np.integer)
+            or not 0 <= int(self.random_state) <= MAX_RANDOM_STATE
+        ):
+            raise ValueError(f"random_state must be a whole number from 0 to {MAX_RANDOM_STATE}")
 
     @reading_once()  # every answer is read several times over (analysis.memo)
     def fit(self, texts: Sequence[str], y: Any = None, ids: Sequence[str] | None = None) -> ThemeModel:

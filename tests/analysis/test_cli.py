@@ -132,6 +132,14 @@ def test_bad_k(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 2
 
 
+@pytest.mark.parametrize("seed", ["-1", "99999999999999999999", "one"])
+def test_bad_random_state(capsys: pytest.CaptureFixture[str], seed: str) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["themes", "x.csv", "--text-column", "a", "--random-state", seed, "--out", "o.json"])
+    assert exc.value.code == 2
+    assert "--random-state must be a whole number from 0 to 2147483647" in capsys.readouterr().err
+
+
 def test_more_themes_than_answers_gives_what_there_is_quietly(tmp_path: Path) -> None:
     # Asked for more themes than the answers hold, the CLI gives as many as there are,
     # with no warning from the clustering library on stderr (run as a user runs it).

@@ -85,6 +85,9 @@ def test_bad_parameters() -> None:
         ThemeModel(k=2).fit(["a b", "c d"], ids=["x", "x"])
     with pytest.raises(ValueError, match="representation"):
         ThemeModel(k=2, representation="magic").fit(TEXTS)
+    for seed in (-1, 2**32, 1.5, "0", True):
+        with pytest.raises(ValueError, match="random_state must be a whole number from 0 to"):
+            ThemeModel(k=2, random_state=seed).fit(TEXTS)  # type: ignore[arg-type]
 
 
 def test_quotes_are_redacted() -> None:
