@@ -401,10 +401,17 @@ _BASIS: Final = 0xCBF29CE484222325
 # hyphen is part of it: "e-books", "x-ray") and the marks that end a clause. Other
 # hyphenated words are two words ("wi-fi", "drop-in"), matched as if written apart and
 # shown as most residents write them (PhraseIndex._cased).
-_TOKENS = re.compile(
-    r"((?:(?<![^\W_])[^\W\d_]-)?[^\W_]+(?:['&][^\W_]+)*)"
-    r"|([,;!?:()\[\]{}\n\r…|•،؛؟۔。，！？；：]|(?<!\d)\.|\.(?!\d)|\s[-–—]+\s)"
-)
+_MARKS = r"|([,;!?:()\[\]{}\n\r…|•،؛؟۔。，！？；：]|(?<!\d)\.|\.(?!\d)|\s[-–—]+\s)"
+_TOKENS = re.compile(r"((?:(?<![^\W_])[^\W\d_]-)?[^\W_]+(?:['&][^\W_]+)*)" + _MARKS)
+# The same for a text with no hyphen (most answers): indexing is about a quarter quicker.
+_TOKENS_NO_HYPHEN = re.compile(r"([^\W_]+(?:['&][^\W_]+)*)" + _MARKS)
+
+
+def _find_tokens(text: str) -> list[tuple[str, str]]:
+    """(word, mark) of each token of ``text`` (see :data:`_TOKENS`)."""
+    return (_TOKENS if "-" in text else _TOKENS_NO_HYPHEN).findall(text)
+
+
 _SENTENCE_END = re.compile(r"[.!?\n\r]")
 # What joins two words into one written word: a hyphen (also as U+2010 and U+2011) or, in
 # "9–5", an en dash.
@@ -437,12 +444,12 @@ class Label:
         return Label(_capitalise(self.text.partition(" ")[2]), rest, self.mentions)
 
 
-@lru_cache(maxsize=200_000)
 def _bare(word: str) -> str:
     """A word without its apostrophes and hyphens: "dont" of "don't", "ebooks" of "e-books"."""
     return word.replace("'", "").replace("-", "")
 
 
+@lru_cache(maxsize=200_000)
 def _word(word: str) -> tuple[int, int]:
     """Flags and 64-bit id of a lower-case word as written (apostrophes kept)."""
     bare = _bare(word)
@@ -556,7 +563,7 @@ def _breaks(tokens: Sequence[tuple[str, str]]) -> Iterator[tuple[str, bool]]:
 def _tokens(text: str) -> list[tuple[str, str]]:
     """(word, mark) of each token of an answer as normalised, an "&" between two words read
     as "and" ("treatment & care" is "treatment and care")."""
-    return _TOKENS.findall(normalise(str(text)).replace(" & ", " and "))
+    return _find_tokens(normalise(str(text)).replace(" & ", " and "))
 
 
 def _clauses(text: str) -> Iterator[list[str]]:
@@ -1001,7 +1008,7 @@ class PhraseIndex:
             text = self._texts[int(r)]
             raw = unicodedata.normalize("NFKC", text).translate(APOSTROPHES)
             for sentence in _SENTENCE_END.split(raw):
-                for pos, (word, _mark) in enumerate(_TOKENS.findall(sentence)):
+                for pos, (word, _mark) in enumerate(_find_tokens(sentence)):
                     if pos and word and word.lower() in wanted:
                         seen[word.lower()][word] += 1
             if pairs:
