@@ -89,6 +89,11 @@ STABLE_SUBSAMPLE = 0.80
 # and would flatter the figure (measured 2026-12-05: NHS 0.79 with the next seed, 0.69
 # with seeds that share nothing); seeds this far apart share none.
 OTHER_SEED = 1000
+# The quality targets at gold k are judged on the mean ACC over this many seeds
+# (random_state, + OTHER_SEED, + 2 × OTHER_SEED), the engine and every baseline alike.
+# One seed's figure moves by ±0.02 on NHS feedback (0.291 to 0.314 at seed 0 on two
+# machines), enough to turn a target's PASS into a MISS and back between runs.
+MEAN_SEEDS = 3
 SUBSAMPLE = 0.9
 CORRECTED_PER_THEME = 5
 LEARNING_GAIN = 0.10
@@ -155,6 +160,26 @@ class Score:
     acc: float
     unassigned: int
     seconds: float
+
+
+@dataclass(frozen=True)
+class SeedMeans:
+    """ACC at gold k of the engine and of each baseline at each of ``seeds``, in order."""
+
+    seeds: tuple[int, ...]
+    acc: dict[str, tuple[float, ...]]
+
+    def mean(self, method: str) -> float:
+        return float(np.mean(self.acc[method]))
+
+    @property
+    def best_tfidf(self) -> str:
+        """The TF-IDF baseline with the better mean."""
+        return max(("tfidf-kmeans", "tfidf-nmf"), key=self.mean)
+
+    def figures(self, method: str) -> str:
+        """ "0.294 (0.291, 0.295, 0.297)": the mean, then each seed's."""
+        return f"{self.mean(method):.3f} ({', '.join(f'{a:.3f}' for a in self.acc[method])})"
 
 
 def score(method: str, gold: Sequence[str], predicted: Sequence[int], seconds: float) -> Score:
@@ -513,18 +538,22 @@ def stability(
     labels: Sequence[int],
     random_state: int = 0,
     representation: str = "embeddings",
+    other: Sequence[int] | None = None,
 ) -> Stability:
     """``labels`` are the engine's labels with ``random_state``; refits with
-    ``random_state + OTHER_SEED`` and on a fixed 90% sample (seed 0)."""
+    ``random_state + OTHER_SEED`` (unless its labels are given as ``other``) and on a
+    fixed 90% sample (seed 0)."""
     ref = np.asarray(labels, dtype=np.int64)
-    other = ThemeModel(k=k, representation=representation, random_state=random_state + OTHER_SEED).fit(texts)
+    if other is None:
+        refit = ThemeModel(k=k, representation=representation, random_state=random_state + OTHER_SEED)
+        other = refit.fit(texts).labels_.tolist()
     n = len(texts)
     keep = np.sort(np.random.default_rng(0).choice(n, round(SUBSAMPLE * n), replace=False))
     part = ThemeModel(k=k, representation=representation, random_state=random_state).fit(
         [texts[i] for i in keep.tolist()]
     )
     return Stability(
-        seeds=float(adjusted_rand_score(ref, other.labels_)),
+        seeds=float(adjusted_rand_score(ref, np.asarray(other, dtype=np.int64))),
         subsample=float(adjusted_rand_score(ref[keep], part.labels_)),
     )
 
@@ -600,6 +629,7 @@ class SetReport:
     stable_auto: Stability | None
     settings: dict[str, float] = field(default_factory=dict)
     learning: Learning | None = None
+    means: SeedMeans | None = None  # the targets at gold k read these when present
 
     @property
     def engine(self) -> Score:
@@ -679,12 +709,15 @@ def evaluate_set(
             f"engine k=auto (found {auto_k}; within ±50% of {k}: {within})", gold, auto_labels, secs
         )
 
+    means = _seed_means(texts, gold, k, model.labels_.tolist(), scores, random_state, representation)
+
     _progress(f"{name}: 'Also' answers")
     also = also_rate(model, texts, gold, random_state)
     _progress(f"{name}: learning from corrections")
     learning = learning_gain(model, gold)
     _progress(f"{name}: stability")
-    stable_gold = stability(texts, k, model.labels_.tolist(), random_state, representation)
+    other = means.labels.get(random_state + OTHER_SEED)
+    stable_gold = stability(texts, k, model.labels_.tolist(), random_state, representation, other)
     stable_auto = None if quick else stability(texts, "auto", auto_labels, random_state, representation)
     _progress(f"{name}: clustering settings")
     settings = settings_accuracy(model, texts, gold, k, random_state)
@@ -703,7 +736,39 @@ def evaluate_set(
         stable_auto=stable_auto,
         settings=settings,
         learning=learning,
+        means=means.acc,
     )
+
+
+@dataclass(frozen=True)
+class _Seeded:
+    acc: SeedMeans
+    labels: dict[int, list[int]]  # the engine's labels at each seed
+
+
+def _seed_means(
+    texts: Sequence[str],
+    gold: Sequence[str],
+    k: int,
+    labels: list[int],
+    scores: dict[str, Score],
+    random_state: int,
+    representation: str,
+) -> _Seeded:
+    """The engine (``labels``, fitted with ``random_state``) and the three baselines
+    (``scores``, at ``random_state``) at the other :data:`MEAN_SEEDS` seeds too."""
+    seeds = tuple(random_state + i * OTHER_SEED for i in range(MEAN_SEEDS))
+    acc = {m: [scores[m].acc] for m in ("engine", "minilm-kmeans", "tfidf-kmeans", "tfidf-nmf")}
+    engine_labels = {random_state: labels}
+    for seed in seeds[1:]:
+        _progress(f"engine and baselines at k={k}, seed {seed}")
+        acc["tfidf-kmeans"].append(accuracy(gold, baseline(texts, k, seed)))
+        acc["tfidf-nmf"].append(accuracy(gold, nmf_baseline(texts, k, seed)))
+        acc["minilm-kmeans"].append(accuracy(gold, minilm_baseline(texts, k, seed)))
+        fitted = ThemeModel(k=k, representation=representation, random_state=seed).fit(texts)
+        engine_labels[seed] = fitted.labels_.tolist()
+        acc["engine"].append(accuracy(gold, engine_labels[seed]))
+    return _Seeded(SeedMeans(seeds, {m: tuple(a) for m, a in acc.items()}), engine_labels)
 
 
 def _cache_seconds() -> float:
@@ -716,6 +781,51 @@ def _cache_seconds() -> float:
 
 def _mark(ok: bool) -> str:
     return "PASS" if ok else "MISS"
+
+
+@dataclass(frozen=True)
+class _Row:
+    target: str
+    met: bool
+    figures: str
+
+
+def _quality_rows(report: SetReport) -> list[_Row]:
+    """The two quality targets at gold k: on the seeds' means when the report has them,
+    else on the one seed's ACC."""
+    margin = f"{MARGIN_OVER_TFIDF:.2f}"
+    means = report.means
+    if means is None:
+        engine, minilm, tfidf = report.engine, report.scores["minilm-kmeans"], report.best_tfidf
+        need = tfidf.acc + MARGIN_OVER_TFIDF
+        return [
+            _Row(
+                "engine ACC ≥ MiniLM + k-means ACC",
+                engine.acc >= minilm.acc,
+                f"{engine.acc:.3f} vs {minilm.acc:.3f}",
+            ),
+            _Row(
+                f"engine ACC ≥ best TF-IDF ACC + {margin}",
+                engine.acc >= need,
+                f"{engine.acc:.3f} vs {need:.3f} ({tfidf.method.removeprefix('baseline ')} {tfidf.acc:.3f})",
+            ),
+        ]
+    mean_engine, mean_minilm = means.mean("engine"), means.mean("minilm-kmeans")
+    best = means.best_tfidf
+    mean_need = means.mean(best) + MARGIN_OVER_TFIDF
+    name = report.scores[best].method.removeprefix("baseline ")
+    return [
+        _Row(
+            "engine ACC ≥ MiniLM + k-means ACC (mean of the seeds)",
+            mean_engine >= mean_minilm,
+            f"{means.figures('engine')} vs {means.figures('minilm-kmeans')}",
+        ),
+        _Row(
+            f"engine ACC ≥ best TF-IDF ACC + {margin} (mean of the seeds)",
+            mean_engine >= mean_need,
+            f"{mean_engine:.3f} vs {mean_need:.3f} ({name} {means.figures(best)})",
+        ),
+    ]
 
 
 def render_set(report: SetReport) -> str:
@@ -733,18 +843,18 @@ def render_set(report: SetReport) -> str:
         )
     lines += ["", f"Embedding this set's texts and points once took {report.embed_seconds:.1f} s.", ""]
 
-    engine, minilm, tfidf = report.engine, report.scores["minilm-kmeans"], report.best_tfidf
     tfidf_km = report.scores["tfidf-kmeans"]
+    means = report.means
+    if means is not None:
+        seeds = ", ".join(str(seed) for seed in means.seeds)
+        lines += [
+            f"Targets at gold k are judged on the mean ACC of seeds {seeds} (each seed's in brackets), "
+            "the engine and the baselines alike: one seed's figure moves by about ±0.02.",
+            "",
+        ]
     lines += ["| target | result | figures |", "|---|---|---|"]
-    lines.append(
-        f"| engine ACC ≥ MiniLM + k-means ACC | {_mark(engine.acc >= minilm.acc)} | "
-        f"{engine.acc:.3f} vs {minilm.acc:.3f} |"
-    )
-    need = tfidf.acc + MARGIN_OVER_TFIDF
-    lines.append(
-        f"| engine ACC ≥ best TF-IDF ACC + {MARGIN_OVER_TFIDF:.2f} | {_mark(engine.acc >= need)} | "
-        f"{engine.acc:.3f} vs {need:.3f} ({tfidf.method.removeprefix('baseline ')} {tfidf.acc:.3f}) |"
-    )
+    for row in _quality_rows(report):
+        lines.append(f"| {row.target} | {_mark(row.met)} | {row.figures} |")
     auto = report.scores.get("engine-auto")
     if report.auto_k is None or auto is None:
         lines.append("| auto k within ±50% of gold | skipped (--quick) | |")
@@ -843,18 +953,24 @@ def render_loso(reports: Sequence[SetReport]) -> str:
 def render_summary(reports: Sequence[SetReport]) -> str:
     lines = ["## Summary", ""]
     for r in reports:
-        engine = r.engine
-        checks = [
-            engine.acc >= r.scores["minilm-kmeans"].acc,
-            engine.acc >= r.best_tfidf.acc + MARGIN_OVER_TFIDF,
-        ]
+        checks = [row.met for row in _quality_rows(r)]
         auto = r.scores.get("engine-auto")
         if r.auto_k is not None and auto is not None:
             checks += [r.auto_within, auto.acc >= r.scores["tfidf-kmeans"].acc]
         auto_text = f"auto k={r.auto_k} (gold {r.gold_k})" if r.auto_k is not None else "auto k skipped"
+        if r.means is not None:
+            means = r.means
+            acc = (
+                f"engine ACC {means.mean('engine'):.3f} (MiniLM + k-means {means.mean('minilm-kmeans'):.3f}, "
+                f"best TF-IDF {means.mean(means.best_tfidf):.3f}; means of {len(means.seeds)} seeds)"
+            )
+        else:
+            acc = (
+                f"engine ACC {r.engine.acc:.3f} (MiniLM + k-means {r.scores['minilm-kmeans'].acc:.3f}, "
+                f"best TF-IDF {r.best_tfidf.acc:.3f})"
+            )
         lines.append(
-            f"- **{r.name}**: engine ACC {engine.acc:.3f} (MiniLM + k-means "
-            f"{r.scores['minilm-kmeans'].acc:.3f}, best TF-IDF {r.best_tfidf.acc:.3f}); {auto_text}; "
+            f"- **{r.name}**: {acc}; {auto_text}; "
             f"Also consistency {r.also.consistency:.0%}, gold {r.also.gold_rate:.0%}; stability "
             f"{r.stable_gold.seeds:.2f} / {r.stable_gold.subsample:.2f}; "
             f"targets {sum(checks)}/{len(checks)} PASS"
