@@ -84,6 +84,13 @@ printing for job seekers", which is some residents' whole answer). A phrase writ
 straight before a determiner ("the", "a", "our"...) in 90% of its places is cut too: it
 stops short of its object ("Help for older people to use", of "... to use the internet").
 
+A phrase that few of the theme's answers hold gives way to the theme's words when at
+least ``WIDER`` (3) times as many answers hold them: to its two most distinctive words
+when it shares neither ("Care and treatment", not "Mental health", for a theme of care
+and treatment with an aside about mental health), and to its one dominant word even when
+it holds that word ("Comments on paramedics", not "Paramedics very helpful", when nearly
+every answer mentions the paramedics and three write "very helpful").
+
 When no phrase qualifies and more than half of the theme's answers start with the same
 word of a reason ("Because ...", "Cos ...", Welsh "Oherwydd ..."), it is "Answers
 starting “Because …”": answers to "why?" gather by their form. Otherwise the label joins
@@ -196,7 +203,9 @@ EXTEND_TO: Final = 6
 VERDICT_COPIES: Final = 5
 VERDICT_WORDS: Final = 4
 # A phrase sharing no word with a two-word label that this many times as many of the
-# theme's answers hold is about something else than most of the theme (see label()).
+# theme's answers hold is about something else than most of the theme, and a phrase
+# holding a theme's one dominant word ("Comments on paramedics") that this many times as
+# many answers hold says too little of it (see label()).
 WIDER: Final = 3
 # How many of the best-scoring phrases are read back from the answers to be compared.
 SHORTLIST: Final = 100
@@ -1046,9 +1055,15 @@ class PhraseIndex:
             # A phrase about something else than most of the theme ("Mental health" for a
             # theme of care and treatment): sharing no word with the theme's two most
             # distinctive words, which WIDER times as many of its answers hold, it gives way
-            # to them ("Care and treatment").
+            # to them ("Care and treatment"). So does a phrase that holds the one word most
+            # of the theme's answers share but few of them write it so: "Comments on
+            # paramedics" (52 of 54 answers), not "Paramedics very helpful" (3 of them).
             two = self._two_words(theme, used)
-            if two is not None and two.mentions >= WIDER * found.mentions and not _shared(found, two):
+            if (
+                two is not None
+                and two.mentions >= WIDER * found.mentions
+                and (not _shared(found, two) or " " not in two.phrase)
+            ):
                 found = two
         if found is None:
             found = self._opener(rows, used)

@@ -843,6 +843,32 @@ def test_a_phrase_of_a_few_answers_does_not_name_a_theme_about_something_else() 
     assert index.label(range(len(waits))).text == "Waiting time"
 
 
+def test_a_phrase_few_write_gives_way_to_the_word_nearly_all_share() -> None:
+    # Every answer is about the paramedics, in words of its own; two of twelve write
+    # "paramedics very helpful". Named after those two, the label would speak for a sixth
+    # of the theme; "Comments on paramedics" speaks for all of it.
+    theme = [
+        "The paramedics were very helpful",
+        "Paramedics very helpful and calm",
+        "Paramedics arrived fast",
+        "The paramedics explained everything",
+        "Both paramedics were kind to my mum",
+        "Paramedics amazing",
+        "Thank you to the paramedics",
+        "Paramedics put me at ease",
+        "Paramedics listened to me",
+        "Lovely paramedics",
+        "Paramedics took great care",
+        "Paramedics knew what to do",
+    ]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(len(theme))) == Label("Comments on paramedics", "paramedics", len(theme))
+    # When the phrase is written by a third of them or more, it keeps the name.
+    common = [*theme[:2], "Paramedics very helpful", "Paramedics very helpful indeed", *theme[4:]]
+    index = PhraseIndex.build(common + PARKING + CHILDREN)
+    assert index.label(range(len(common))).text == "Paramedics very helpful"
+
+
 def test_a_theme_of_one_short_verdict_sent_by_many_is_named_as_an_answer() -> None:
     # Six people answered "what could be better?" with "Not a thing." and nothing else: no
     # phrase names the theme ("thing" is too weak a word), and "Very cheerful", from one
