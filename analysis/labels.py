@@ -74,7 +74,8 @@ Once the best phrase is found, a longer phrase that contains it is preferred if 
 found in at least ``LONGER_SHARE`` (75%) as many answers, each word it adds is at least
 ``MIN_LIFT`` (2) times as common in the theme as overall, it gains no auxiliary verb and
 it has at most ``EXTEND_TO`` (6) words: "Trained library staff" over "Library staff",
-but "Winter evening" rather than "Winter evening would bring". A phrase *cut out of a
+but "Winter evening" rather than "Winter evening would bring". Of several such phrases
+the one more answers hold wins, then the longest. A phrase *cut out of a
 longer one* (at least ``CUT_SHARE``, 90%, of the places it is written have the same word
 that could carry it on straight after it, or that could start it straight before) reads
 as a fragment: the longer phrase wins if it may, and if not (it is longer than six
@@ -1181,8 +1182,10 @@ class PhraseIndex:
                 ):
                     longer.append(c)
             if longer:
-                # Not a phrase cut out of a longer one, if there is a choice (see below).
-                best = min(longer, key=lambda c: (not whole(c), *_longest(c, surface(c))))
+                # Not a phrase cut out of a longer one, if there is a choice (see below); then
+                # the one more answers hold ("Shouldn text driving", 5, not a six-word run
+                # that 4 of them repeat), then the longest.
+                best = min(longer, key=lambda c: (not whole(c), -c.answers, *_longest(c, surface(c))))
             if not whole(best):
                 # Still cut out of a longer phrase that is out of reach (a label is never
                 # somebody's whole answer, nor longer than six words): the longest phrase

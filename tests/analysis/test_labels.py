@@ -869,6 +869,25 @@ def test_a_phrase_few_write_gives_way_to_the_word_nearly_all_share() -> None:
     assert index.label(range(len(common))).text == "Paramedics very helpful"
 
 
+def test_of_two_longer_phrases_the_one_more_answers_hold_wins() -> None:
+    # Tweets as a benchmark stores them (stop words gone). "text driving" names another
+    # theme, so the best phrase left is "shouldn text"; both "shouldn text driving" (5
+    # answers) and a six-word run four of them repeat carry it on. The label is the one
+    # that speaks for more of the theme, not the longest.
+    theme = [
+        "texting working shouldn text driving talk today",
+        "lol texting working shouldn text driving talk",
+        "texting working shouldn text driving talk now",
+        "texting working shouldn text driving talk seriously",
+        "you shouldn text driving ever",
+        "texting driving kills",
+        "stop text driving",
+    ]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    label = index.label(range(len(theme)), taken=("text driving",))
+    assert label == Label("Shouldn text driving", "shouldn text driving", 5)
+
+
 def test_a_theme_of_one_short_verdict_sent_by_many_is_named_as_an_answer() -> None:
     # Six people answered "what could be better?" with "Not a thing." and nothing else: no
     # phrase names the theme ("thing" is too weak a word), and "Very cheerful", from one
