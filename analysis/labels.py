@@ -90,7 +90,10 @@ least ``WIDER`` (3) times as many answers hold them: to its two most distinctive
 when it shares neither ("Care and treatment", not "Mental health", for a theme of care
 and treatment with an aside about mental health), and to its one dominant word even when
 it holds that word ("Comments on paramedics", not "Paramedics very helpful", when nearly
-every answer mentions the paramedics and three write "very helpful").
+every answer mentions the paramedics and three write "very helpful"), or to two words it
+shares one of when residents write the two together ("Polite and helpful", written so
+by at least ``MIN_ANSWERS``, not "Very polite"; but "Mental health" stays, since nobody
+writes "listen and mental").
 
 When no phrase qualifies and more than half of the theme's answers start with the same
 word of a reason ("Because ...", "Cos ...", Welsh "Oherwydd ..."), it is "Answers
@@ -1058,12 +1061,14 @@ class PhraseIndex:
             # distinctive words, which WIDER times as many of its answers hold, it gives way
             # to them ("Care and treatment"). So does a phrase that holds the one word most
             # of the theme's answers share but few of them write it so: "Comments on
-            # paramedics" (52 of 54 answers), not "Paramedics very helpful" (3 of them).
+            # paramedics" (52 of 54 answers), not "Paramedics very helpful" (3 of them);
+            # and one sharing a word with two words residents write together: "Polite and
+            # helpful" (84 answers), not "Very polite" (9).
             two = self._two_words(theme, used)
             if (
                 two is not None
                 and two.mentions >= WIDER * found.mentions
-                and (not _shared(found, two) or " " not in two.phrase)
+                and (not _shared(found, two) or " " not in two.phrase or self._written_as_pair(theme, two))
             ):
                 found = two
         if found is None:
@@ -1254,10 +1259,9 @@ class PhraseIndex:
             second += 1
         return None
 
-    def _written_backwards(self, rows: IntArray, stem1: str, stem2: str) -> bool:
-        """Whether at least :data:`MIN_ANSWERS` of ``rows`` (read up to :data:`ORDER_SAMPLE`)
-        write the two words as "second and first", and more than write "first and second"
-        (words compared by their stems)."""
+    def _and_pairs(self, rows: IntArray, stem1: str, stem2: str) -> tuple[int, int]:
+        """How many times ``rows`` (read up to :data:`ORDER_SAMPLE`) write the two words as
+        "first and second", and as "second and first" (words compared by their stems)."""
         forwards = backwards = 0
         for r in rows[:ORDER_SAMPLE].tolist():
             for words in _clauses(self._texts[r]):
@@ -1266,7 +1270,22 @@ class PhraseIndex:
                         pair = (stem(_bare(a)), stem(_bare(b)))
                         forwards += pair == (stem1, stem2)
                         backwards += pair == (stem2, stem1)
+        return forwards, backwards
+
+    def _written_backwards(self, rows: IntArray, stem1: str, stem2: str) -> bool:
+        """Whether at least :data:`MIN_ANSWERS` of ``rows`` write the two words as "second
+        and first", and more than write "first and second"."""
+        forwards, backwards = self._and_pairs(rows, stem1, stem2)
         return backwards >= MIN_ANSWERS and backwards > forwards
+
+    def _written_as_pair(self, theme: _Theme, label: Label) -> bool:
+        """Whether an English "X and Y" label is written so (either way round) at least
+        :data:`MIN_ANSWERS` times in the theme's answers: "Polite and helpful" is, "Listen
+        and mental" (of "listen" and "mental health") is not."""
+        words = label.phrase.split()
+        if theme.welsh or len(words) != 3 or words[1] != "and":
+            return False
+        return sum(self._and_pairs(theme.rows, stem(_bare(words[0])), stem(_bare(words[2])))) >= MIN_ANSWERS
 
     def _opener(self, rows: IntArray, used: _Taken) -> Label | None:
         """ "Answers starting “Because …”" for a theme that no phrase names and most of

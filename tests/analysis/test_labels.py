@@ -869,6 +869,33 @@ def test_a_phrase_few_write_gives_way_to_the_word_nearly_all_share() -> None:
     assert index.label(range(len(common))).text == "Paramedics very helpful"
 
 
+def test_a_phrase_few_write_gives_way_to_two_words_residents_write_together() -> None:
+    # Three answers say "very polite"; every answer says polite or helpful, and two write
+    # "polite and helpful": that pair names the theme.
+    theme = [
+        "Staff were very polite",
+        "Very polite receptionist",
+        "Very polite nurses",
+        "Polite and helpful staff",
+        "The nurses were polite and helpful",
+        "So helpful",
+        "Helpful team on the ward",
+        "Really helpful doctor",
+        "Helpful with my questions",
+        "Polite manner throughout",
+        "Helpful people",
+        "Polite people",
+    ]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(len(theme))) == Label("Polite and helpful", "polite and helpful", len(theme))
+    # A pair nobody writes together ("Listen and mental", of "listen" and "mental
+    # health") does not displace the phrase that shares its word.
+    apart = [text.replace("Polite and helpful staff", "Polite staff, helpful too") for text in theme]
+    apart = [text.replace("polite and helpful", "polite, and so helpful") for text in apart]
+    index = PhraseIndex.build(apart + PARKING + CHILDREN)
+    assert index.label(range(len(apart))).text == "Very polite"
+
+
 def test_of_two_longer_phrases_the_one_more_answers_hold_wins() -> None:
     # Tweets as a benchmark stores them (stop words gone). "text driving" names another
     # theme, so the best phrase left is "shouldn text"; both "shouldn text driving" (5
