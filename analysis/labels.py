@@ -75,7 +75,9 @@ found in at least ``LONGER_SHARE`` (75%) as many answers, each word it adds is a
 ``MIN_LIFT`` (2) times as common in the theme as overall, it gains no auxiliary verb and
 it has at most ``EXTEND_TO`` (6) words: "Trained library staff" over "Library staff",
 but "Winter evening" rather than "Winter evening would bring". Of several such phrases
-the one more answers hold wins, then the longest. A phrase *cut out of a
+the one more answers hold wins, then the longest. When the best phrase is a fragment
+(below), the words that carry it on need not be typical of the theme: "Events for World
+Book Day", though "book" is in answers about everything. A phrase *cut out of a
 longer one* (at least ``CUT_SHARE``, 90%, of the places it is written have the same word
 that could carry it on straight after it, or that could start it straight before) reads
 as a fragment: the longer phrase wins if it may, and if not (it is longer than six
@@ -1175,12 +1177,13 @@ class PhraseIndex:
             # words are themselves typical of the theme ("car park" over "park", but not "bike
             # parking would be good" over "bike parking"), up to EXTEND_TO words.
             longer = []
+            fragment = not whole(best)
             for c in shortlist:
                 extra = _extra_words(c.key, best.key) if len(c.key) > len(best.key) else None
                 if (
                     extra is not None
                     and c.answers >= LONGER_SHARE * best.answers
-                    and all(_lifted(theme, w) for w in extra)
+                    and (fragment or all(_lifted(theme, w) for w in extra))
                     and surface(c)
                     and len(surface(c).split()) <= EXTEND_TO
                     and _verbs(surface(c)) <= _verbs(surface(best))

@@ -896,6 +896,24 @@ def test_a_phrase_few_write_gives_way_to_two_words_residents_write_together() ->
     assert index.label(range(len(apart))).text == "Very polite"
 
 
+def test_a_fragment_is_carried_on_even_by_words_common_elsewhere() -> None:
+    # "events for world" is always followed by "book day"; "book" is in answers about
+    # everything in a library, so it is not typical of this theme, but the fragment reads
+    # worse than the whole name.
+    theme = [
+        "Events for World Book Day for grown ups too.",
+        "Just to say, events for World Book Day for adults.",
+        "kids events",
+        "Film screenings on a winter evening",
+        "Talks by local historians",
+        "storytelling",
+    ]
+    books = ["More large print books", "New books arrive slowly", "Books in Urdu please", "Book club sets"]
+    index = PhraseIndex.build(theme + books + PARKING + CHILDREN)
+    label = index.label(range(len(theme)))
+    assert label == Label("Events for World Book Day", "events for world book day", 2)
+
+
 def test_of_two_longer_phrases_the_one_more_answers_hold_wins() -> None:
     # Tweets as a benchmark stores them (stop words gone). "text driving" names another
     # theme, so the best phrase left is "shouldn text"; both "shouldn text driving" (5
