@@ -782,6 +782,16 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+_LONE_S = re.compile(r"(?<=[^\W\d_]) s(?= |$)")
+
+
+def _shown(text: str) -> str:
+    """A label as shown: capitalised, and a lone "s" after a word joined to it as a
+    possessive, as text stripped of its apostrophes writes it ("Reye's syndrome", not
+    "Reye s syndrome": benchmark sets such as biomedical titles are stored so)."""
+    return _capitalise(_LONE_S.sub("'s", text))
+
+
 class PhraseIndex:
     """Candidate phrases of every answer, built once per analysis; picklable (it is stored inside a
     pickled model).
@@ -1213,7 +1223,7 @@ class PhraseIndex:
         phrase = f"{read(best).modal} {surface(best)}".lstrip()
         if not used.free(phrase):
             phrase = surface(best)
-        text = _capitalise(self._cased(phrase, theme.holders(best.pos)))
+        text = _shown(self._cased(phrase, theme.holders(best.pos)))
         return Label(text, phrase, best.answers)
 
     def _two_words(self, theme: _Theme, used: _Taken) -> Label | None:
@@ -1343,7 +1353,7 @@ class PhraseIndex:
             return None
         _, text, row = min(found)
         cased = self._cased(text, np.asarray([row], dtype=np.int64))
-        return Label(_capitalise(cased), text, self.mentions(rows, text))
+        return Label(_shown(cased), text, self.mentions(rows, text))
 
 
 class _Taken:
