@@ -100,16 +100,16 @@ writes "listen and mental").
 When no phrase qualifies and more than half of the theme's answers start with the same
 word of a reason ("Because ...", "Cos ...", Welsh "Oherwydd ..."), it is "Answers
 starting “Because …”": answers to "why?" gather by their form. Otherwise the label joins
-the two most distinctive single words as
-residents wrote them, "Parking and buses", and its mentions count the answers with
-either word. If only one word is left, or the first is in most of the theme's answers
-and in ``DOMINANT`` (4) times as many as the second, it is "Comments on parking" (a
-theme of answers such as "Nothing." is "“Nothing” and similar answers"); a theme of answers
-mostly in Welsh gets these in Welsh ("Parcio a thrafnidiaeth", "Sylwadau ynghylch
-parcio"). A theme with nothing
-but weak words gets its shortest phrase; a theme without any words is "Other comments",
-with no mentions. A theme of one answer is labelled by that answer's most distinctive
-phrase.
+the two most distinctive single words as residents wrote them, "Parking and buses", and
+its mentions count the answers with either word; or the most distinctive word with one
+of the next three that at least two answers write together with it, if that pair is held
+by 75% as many answers ("Treatment and care", not "Care and nurse"). If only one word is
+left, or the first is in most of the theme's answers and in ``DOMINANT`` (4) times as
+many as the second, it is "Comments on parking" (a theme of answers such as "Nothing."
+is "“Nothing” and similar answers"); a theme of answers mostly in Welsh gets these in
+Welsh ("Parcio a thrafnidiaeth", "Sylwadau ynghylch parcio"). A theme with nothing but
+weak words gets its shortest phrase; a theme without any words is "Other comments", with
+no mentions. A theme of one answer is labelled by that answer's most distinctive phrase.
 
 Ties are broken by the number of answers; then (phrases of the same answers, as when
 residents repeat one sentence) by a phrase without an auxiliary verb, then by the one
@@ -221,6 +221,9 @@ SURFACE_SAMPLE: Final = 50
 # this many of the theme's answers write the two words that way round, and more than
 # write "X and Y".
 ORDER_SAMPLE: Final = 500
+# A theme named by two words prefers, among its this many most distinctive words, one
+# that residents write together with the first ("Treatment and care").
+PAIR_WORDS: Final = 4
 # A phrase that residents wrote with the same word straight before or after it at least
 # this often is cut out of a longer one ("Free printing for job" of "... job seekers").
 CUT_SHARE: Final = 0.9
@@ -1256,6 +1259,10 @@ class PhraseIndex:
             else:
                 text = f"Sylwadau ynghylch {word}" if theme.welsh else f"Comments on {word}"
             return Label(text, word.lower(), len(holders)) if used.free(text, word) else None
+        if not theme.welsh:
+            together = self._written_together(theme, words, used)
+            if together is not None:
+                return together
         # The two most distinctive words, skipping a word that only repeats the first
         # ("staff" and "staffed"); if that pair is taken, the next pair in order.
         second = 1
@@ -1271,6 +1278,43 @@ class PhraseIndex:
                     return Label(text, text.lower(), len(np.union1d(rows1, rows2)))
             second += 1
         return None
+
+    def _written_together(self, theme: _Theme, words: _Words, used: _Taken) -> Label | None:
+        """ "X and Y" from the theme's most distinctive word and another of its
+        :data:`PAIR_WORDS` most distinctive that at least :data:`MIN_ANSWERS` of its answers
+        write together with it (either way round, as most of them write it), the one written
+        most; None if none is, or if the pair would be held by fewer than
+        :data:`LONGER_SHARE` as many answers as the two most distinctive words."""
+        n = 0
+        while n < PAIR_WORDS and words.has(n + 1):
+            n += 1
+        if n < 2:
+            return None
+        top = words[0][1]
+        written: Counter[str] = Counter()
+        backwards: Counter[str] = Counter()
+        for r in theme.rows[:ORDER_SAMPLE].tolist():
+            for clause in _clauses(self._texts[r]):
+                for a, middle, b in zip(clause, clause[1:], clause[2:], strict=False):
+                    if middle == "and":
+                        first, second = stem(_bare(a)), stem(_bare(b))
+                        if first == top and second != top:
+                            written[second] += 1
+                        elif second == top and first != top:
+                            written[first] += 1
+                            backwards[first] += 1
+        best = max(range(1, n), key=lambda i: (written[words[i][1]], -i))
+        other = words[best][1]
+        if written[other] < MIN_ANSWERS or top.startswith(other) or other.startswith(top):
+            return None
+        (word1, _s1, rows1), (word2, _s2, rows2) = words[0], words[best]
+        holders = np.union1d(rows1, rows2)
+        if len(holders) < LONGER_SHARE * len(np.union1d(rows1, words[1][2])):
+            return None  # it would speak for far fewer answers than the usual pair
+        if backwards[other] * 2 > written[other]:
+            word1, word2 = word2, word1
+        text = _capitalise(f"{word1} and {word2}")
+        return Label(text, text.lower(), len(holders)) if used.free(text) else None
 
     def _and_pairs(self, rows: IntArray, stem1: str, stem2: str) -> tuple[int, int]:
         """How many times ``rows`` (read up to :data:`ORDER_SAMPLE`) write the two words as

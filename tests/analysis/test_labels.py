@@ -924,6 +924,72 @@ def test_a_lone_s_is_shown_as_a_possessive() -> None:
     assert label.phrase == "reye s syndrome"
 
 
+_ADJECTIVES = [
+    "good",
+    "kind",
+    "quick",
+    "gentle",
+    "thorough",
+    "warm",
+    "calm",
+    "clear",
+    "safe",
+    "brilliant",
+    "patient",
+    "careful",
+    "first rate",
+    "spot on",
+    "caring",
+    "fair",
+    "tidy",
+    "prompt",
+    "superb",
+    "lovely",
+    "great",
+    "fine",
+    "steady",
+    "excellent",
+    "friendly",
+    "decent",
+    "swift",
+    "ace",
+    "smooth",
+    "humane",
+]
+_VERBS = [
+    "listened",
+    "smiled",
+    "explained",
+    "helped",
+    "checked",
+    "stayed",
+    "phoned",
+    "visited",
+    "joked",
+    "waited",
+    "called",
+    "reassured",
+    "comforted",
+    "arrived",
+    "returned",
+    "laughed",
+]
+
+
+def test_two_words_named_together_prefer_a_pair_residents_write() -> None:
+    # No phrase is held by 5% of the answers: the theme is named by two words. "Care" and
+    # "nurse" are its two most distinctive, but two answers write "treatment and care",
+    # so that pair names it, as long as it speaks for nearly as many answers.
+    theme = [f"Care was {a}" for a in _ADJECTIVES] + [f"The nurse {v}" for v in _VERBS[:8]]
+    theme += ["Treatment and care were excellent", "treatment and care first class", "treatment arrived"]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(len(theme))) == Label("Treatment and care", "treatment and care", 33)
+    # With sixteen answers about the nurse the pair would speak for under 75% as many.
+    theme[30:30] = [f"The nurse {v}" for v in _VERBS[8:]]
+    index = PhraseIndex.build(theme + PARKING + CHILDREN)
+    assert index.label(range(len(theme))).text == "Care and nurse"
+
+
 def test_of_two_longer_phrases_the_one_more_answers_hold_wins() -> None:
     # Tweets as a benchmark stores them (stop words gone). "text driving" names another
     # theme, so the best phrase left is "shouldn text"; both "shouldn text driving" (5
