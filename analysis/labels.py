@@ -1293,16 +1293,12 @@ class PhraseIndex:
         top = words[0][1]
         written: Counter[str] = Counter()
         backwards: Counter[str] = Counter()
-        for r in theme.rows[:ORDER_SAMPLE].tolist():
-            for clause in _clauses(self._texts[r]):
-                for a, middle, b in zip(clause, clause[1:], clause[2:], strict=False):
-                    if middle == "and":
-                        first, second = stem(_bare(a)), stem(_bare(b))
-                        if first == top and second != top:
-                            written[second] += 1
-                        elif second == top and first != top:
-                            written[first] += 1
-                            backwards[first] += 1
+        for first, second in self._and_joined(theme.rows):
+            if first == top and second != top:
+                written[second] += 1
+            elif second == top and first != top:
+                written[first] += 1
+                backwards[first] += 1
         best = max(range(1, n), key=lambda i: (written[words[i][1]], -i))
         other = words[best][1]
         if written[other] < MIN_ANSWERS or top.startswith(other) or other.startswith(top):
@@ -1320,14 +1316,19 @@ class PhraseIndex:
         """How many times ``rows`` (read up to :data:`ORDER_SAMPLE`) write the two words as
         "first and second", and as "second and first" (words compared by their stems)."""
         forwards = backwards = 0
+        for pair in self._and_joined(rows):
+            forwards += pair == (stem1, stem2)
+            backwards += pair == (stem2, stem1)
+        return forwards, backwards
+
+    def _and_joined(self, rows: IntArray) -> Iterator[tuple[str, str]]:
+        """The stems of every two words joined by "and" within a clause of ``rows`` (read
+        up to :data:`ORDER_SAMPLE`), in the order written."""
         for r in rows[:ORDER_SAMPLE].tolist():
             for words in _clauses(self._texts[r]):
                 for a, middle, b in zip(words, words[1:], words[2:], strict=False):
                     if middle == "and":
-                        pair = (stem(_bare(a)), stem(_bare(b)))
-                        forwards += pair == (stem1, stem2)
-                        backwards += pair == (stem2, stem1)
-        return forwards, backwards
+                        yield stem(_bare(a)), stem(_bare(b))
 
     def _written_backwards(self, rows: IntArray, stem1: str, stem2: str) -> bool:
         """Whether at least :data:`MIN_ANSWERS` of ``rows`` write the two words as "second
